@@ -1,0 +1,44 @@
+# Self-documenting Makefile: `make help`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+JOBS ?=
+
+.DEFAULT_GOAL := help
+
+help: ## Show this help
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m ipykernel install --user --name python3 --display-name "Python 3" >/dev/null 2>&1 || true
+	touch $(STAMP)
+
+env: $(STAMP) ## Create .venv and install the package with its test extras
+
+data: $(STAMP) ## Import ../shared/data (or the seed figures) and build data/processed/*.parquet
+	$(PY) -m analyse.data build
+
+reports: data ## Render the HTML report for every gemeente into reports/
+	$(PY) -m analyse.report --all $(if $(JOBS),--jobs $(JOBS),)
+
+test: $(STAMP) ## Run the test suite
+	$(PY) -m pytest -q
+
+bench: data ## Run the benchmarks (numbers go to benchmarks/results/)
+	$(PY) benchmarks/bench_analysis.py
+	$(PY) benchmarks/bench_reports.py
+
+lab: $(STAMP) ## Open the notebooks in JupyterLab
+	$(VENV)/bin/jupyter lab notebooks/
+
+strip: $(STAMP) ## Strip outputs from all notebooks (keeps the parameters tag)
+	$(VENV)/bin/nbstripout notebooks/*.ipynb
+
+clean: ## Remove generated data, reports and figures (keeps data/raw)
+	rm -rf data/processed/*.parquet reports/ figures/GM* data/raw/cbs/
+
+.PHONY: help env data reports test bench lab strip clean
