@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
-	$(PY) -m ipykernel install --user --name python3 --display-name "Python 3" >/dev/null 2>&1 || true
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (analyse)" >/dev/null
 	touch $(STAMP)
 
 env: $(STAMP) ## Create .venv and install the package with its test extras
