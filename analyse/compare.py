@@ -1,0 +1,469 @@
+"""Compare a gemeente's indicators between a baseline and the latest period, and against references.
+
+The output shape is fixed in ``docs/contracts.md`` ("Indicator comparison output").
+
+Verdict rule (polarity-aware; ``beter``/``slechter`` only when the change exceeds its uncertainty):
+
+1. ``niet te beoordelen`` when the baseline or latest value is missing or suppressed, when there is only one
+   period (base = latest, or fewer than two values), or when the catalogue polarity is ``neutraal``
+   (or the indicator is not in the catalogue).
+2. The change is *real* according to, in this order of preference:
+
+   a. **toets** — numerator and denominator known at both time points:
+      shares: two-proportion z-test (pooled); rates: conditional Poisson score test on the rate ratio
+      (given k1 + k2 events, k2 ~ Bin(k1 + k2, E2/(E1 + E2))); counts (``kind: count``): the same Poisson
+      test on the two counts with equal exposure. Real when p < ``alpha``.
+   b. **intervallen** — only intervals known (e.g. published survey intervals in ``ci_low``/``ci_high``):
+      real when the two intervals do not overlap (conservative).
+   c. **drempel** — no uncertainty information at all (printed percentages, levels): real when the change
+      reaches the minimum relevant change (default 1 procentpunt for percentages, 5% relative change
+      otherwise). The verdict is then marked ``indicative = True``.
+
+3. Real and in the desired direction → ``beter``; real and in the other direction → ``slechter``;
+   otherwise ``gelijk gebleven``. Small numbers (numerator < 10 or denominator < 100) or small counts
+   rounded to multiples of 5 also mark the verdict ``indicative``.
+
+Defaults for the periods (per indicator and gemeente): the ``period_type`` with most values for the
+gemeente (ties: jaar, halfjaar, kwartaal, peildatum) is used, never a mix; the baseline is the earliest
+period with a value, the latest is the most recent period *present* (a suppressed latest value gives
+``niet te beoordelen`` instead of silently falling back to older data). Explicit periods may be one string
+for all indicators or a mapping indicator_id → period. Duplicated rows from different source tables are
+reduced to one (a non-missing value wins, then input order); callers should use
+``analyse.indicators.select`` first to apply the registry preference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from analyse.errors import AnalyseError, DataNotAvailableError, UnknownGemeenteError
+from analyse.formatting import fmt_number, fmt_pp, fmt_signed, fmt_value
+from analyse.stats import add_intervals, catalogue_frame, period_time, period_type_of
+
+__all__ = [
+    "compare_indicators",
+    "compare_all",
+    "verdicts",
+    "period_label",
+    "DEFAULT_MIN_RELEVANT",
+    "DEFAULT_REGION_COLUMNS",
+]
+
+DEFAULT_MIN_RELEVANT: dict[str, float] = {"pp": 1.0, "rel_pct": 5.0}
+"""Minimum relevant change when no uncertainty is known: 1 procentpunt for percentages, else 5% relative."""
+
+DEFAULT_REGION_COLUMNS: dict[str, str] = {
+    "jeugd": "jeugdzorgregio_code",
+    "preventie": "ggd_regio_code",
+    "participatie": "arbeidsmarktregio_code",
+    "armoede": "arbeidsmarktregio_code",
+    "*": "provincie_code",
+}
+"""Which registry column is a gemeente's own ``regio`` per catalogue ``domein`` (``*`` = other domains)."""
+
+_PTYPE_ORDER = {"jaar": 0, "halfjaar": 1, "kwartaal": 2, "peildatum": 3}
+_KEY = ["indicator_id", "gemeentecode"]
+_VALUE_COLS = ["value", "ci_low", "ci_high", "numerator", "denominator", "small_numbers", "rounded_small"]
+
+
+def period_label(period: object) -> str:
+    """Dutch label of a period string: ``2019H2`` → ``2e halfjaar 2019``, ``2023-12-31`` → ``31-12-2023``."""
+    if period is None or (isinstance(period, float) and np.isnan(period)) or period is pd.NA:
+        return "–"
+    p = str(period)
+    if len(p) == 6 and p[4] == "H":
+        return f"{p[5]}e halfjaar {p[:4]}"
+    if len(p) == 6 and p[4] == "Q":
+        return f"{p[5]}e kwartaal {p[:4]}"
+    if len(p) == 10 and p[4] == "-":
+        return f"{p[8:10]}-{p[5:7]}-{p[:4]}"
+    return p
+
+
+def _dedupe(ind: pd.DataFrame) -> pd.DataFrame:
+    key = ["indicator_id", "gemeentecode", "period"]
+    if not ind.duplicated(key).any():
+        return ind
+    order = ind.assign(_missing=ind["value"].isna(), _order=np.arange(len(ind)))
+    return order.sort_values(["_missing", "_order"]).drop_duplicates(key).sort_values("_order").drop(
+        columns=["_missing", "_order"])
+
+
+def _as_mapping(periods: str | Mapping[str, str] | None, ids: Sequence[str]) -> pd.Series:
+    if periods is None:
+        return pd.Series(pd.NA, index=pd.Index(ids, name="indicator_id"), dtype="string")
+    if isinstance(periods, str):
+        return pd.Series(periods, index=pd.Index(ids, name="indicator_id"), dtype="string")
+    return pd.Series(dict(periods), dtype="string").reindex(pd.Index(ids, name="indicator_id"))
+
+
+def _prepare(indicators: pd.DataFrame, cat: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+    ind = indicators[indicators["gemeentecode"].isin(codes)]
+    cols = [c for c in ["indicator_id", "gemeentecode", "period", "period_type", "value", "numerator",
+                        "denominator", "ci_low", "ci_high", "unit"] if c in ind.columns]
+    ind = _dedupe(ind[cols])
+    if "period_type" not in ind.columns:
+        ind = ind.assign(period_type=period_type_of(ind["period"]).to_numpy())
+    for c in ("numerator", "denominator"):
+        if c not in ind.columns:
+            ind = ind.assign(**{c: np.nan})
+    ind = ind.assign(time=period_time(ind["period"]).to_numpy())
+    return ind
+
+
+def _choose_periods(focal: pd.DataFrame, base: pd.Series, latest: pd.Series) -> pd.DataFrame:
+    """Per (indicator, gemeente): period_type, base_period, latest_period, n_points."""
+    counts = (focal.assign(_has=focal["value"].notna())
+              .groupby(_KEY + ["period_type"], observed=True)["_has"].sum().reset_index())
+    counts["_rank"] = counts["period_type"].map(_PTYPE_ORDER).fillna(9)
+    counts = counts.sort_values(_KEY + ["_has", "_rank"], ascending=[True, True, False, True])
+    chosen = counts.drop_duplicates(_KEY)[_KEY + ["period_type"]]
+    explicit = base.fillna(latest)
+    exp_type = period_type_of(explicit.fillna("")).set_axis(explicit.index)
+    override = chosen["indicator_id"].map(exp_type)
+    chosen["period_type"] = override.fillna(chosen["period_type"]).astype("string")
+
+    rows = focal.merge(chosen, on=_KEY + ["period_type"])
+    with_value = rows[rows["value"].notna()]
+    first = with_value.sort_values("time").drop_duplicates(_KEY)[_KEY + ["period"]]
+    first_any = rows.sort_values("time").drop_duplicates(_KEY)[_KEY + ["period"]]
+    last_any = rows.sort_values("time").drop_duplicates(_KEY, keep="last")[_KEY + ["period"]]
+    out = (chosen.merge(first_any.rename(columns={"period": "_first_any"}), on=_KEY, how="left")
+           .merge(first.rename(columns={"period": "_first"}), on=_KEY, how="left")
+           .merge(last_any.rename(columns={"period": "latest_period"}), on=_KEY, how="left"))
+    out["base_period"] = out["_first"].fillna(out["_first_any"])
+    out["base_period"] = out["indicator_id"].map(base).fillna(out["base_period"]).astype("string")
+    out["latest_period"] = out["indicator_id"].map(latest).fillna(out["latest_period"]).astype("string")
+    out = out.drop(columns=["_first", "_first_any"])
+    # n_points: values of the chosen type between base and latest (inclusive)
+    span = rows.merge(out[_KEY + ["base_period", "latest_period"]], on=_KEY)
+    t0 = period_time(span["base_period"]).to_numpy()
+    t1 = period_time(span["latest_period"]).to_numpy()
+    inside = span["value"].notna().to_numpy() & (span["time"].to_numpy() >= t0) & (span["time"].to_numpy() <= t1)
+    n = span.assign(_in=inside).groupby(_KEY)["_in"].sum().rename("n_points").reset_index()
+    out = out.merge(n, on=_KEY, how="left")
+    out["n_points"] = out["n_points"].fillna(0).astype(int)
+    return out
+
+
+def _values_at(frame: pd.DataFrame, rows: pd.DataFrame, period_col: str, prefix: str,
+               code_col: str = "gemeentecode", cols: Sequence[str] = _VALUE_COLS) -> pd.DataFrame:
+    src = frame[["indicator_id", "gemeentecode", "period", *cols]].rename(
+        columns={"gemeentecode": code_col, "period": period_col, **{c: f"{prefix}{c}" for c in cols}})
+    return rows.merge(src, on=["indicator_id", code_col, period_col], how="left")
+
+
+def _tests(c: pd.DataFrame, alpha: float, min_relevant: Mapping[str, float]) -> pd.DataFrame:
+    """Decide per row whether the change exceeds its uncertainty. Adds test columns."""
+    kind = c["kind"].fillna("level")
+    k1, n1 = c["base_numerator"].to_numpy(float), c["base_denominator"].to_numpy(float)
+    k2, n2 = c["latest_numerator"].to_numpy(float), c["latest_denominator"].to_numpy(float)
+    v1, v2 = c["base_value"].to_numpy(float), c["latest_value"].to_numpy(float)
+    is_count = (kind == "count").to_numpy()
+    k1 = np.where(is_count & np.isnan(k1), v1, k1)
+    k2 = np.where(is_count & np.isnan(k2), v2, k2)
+    n1 = np.where(is_count, 1.0, n1)
+    n2 = np.where(is_count, 1.0, n2)
+    has_nd = np.isfinite(k1) & np.isfinite(k2) & np.isfinite(n1) & np.isfinite(n2) & (n1 > 0) & (n2 > 0)
+    has_nd &= np.isfinite(v1) & np.isfinite(v2)
+    share = (kind == "share").to_numpy() & has_nd
+    pois = (kind.isin(["rate", "count"])).to_numpy() & has_nd
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pool = (k1 + k2) / (n1 + n2)
+        z_share = (k2 / n2 - k1 / n1) / np.sqrt(pool * (1 - pool) * (1 / n1 + 1 / n2))
+        q = n2 / (n1 + n2)
+        tot = k1 + k2
+        z_pois = (k2 - tot * q) / np.sqrt(tot * q * (1 - q))
+    z = np.where(share, z_share, np.where(pois, z_pois, np.nan))
+    p = np.where(np.isfinite(z), 2 * sps.norm.sf(np.abs(z)), np.where(share | pois, 1.0, np.nan))
+    tested = share | pois
+    lo1, hi1 = c["base_ci_low"].to_numpy(float), c["base_ci_high"].to_numpy(float)
+    lo2, hi2 = c["latest_ci_low"].to_numpy(float), c["latest_ci_high"].to_numpy(float)
+    has_ci = ~tested & np.isfinite(lo1) & np.isfinite(hi1) & np.isfinite(lo2) & np.isfinite(hi2)
+    no_overlap = (lo2 > hi1) | (hi2 < lo1)
+    pct = (c["unit"].fillna("") == "procent").to_numpy() | ((kind == "share") & (c["per"] == 100)).to_numpy()
+    threshold = np.where(pct, np.abs(c["pp_change"].fillna(c["abs_change"]).to_numpy(float)) >= min_relevant["pp"],
+                         np.abs(c["rel_change_pct"].to_numpy(float)) >= min_relevant["rel_pct"])
+    basis = np.select([tested, has_ci], ["toets", "intervallen"], "drempel")
+    real = np.select([tested, has_ci], [p < alpha, no_overlap], threshold)
+    test_name = np.select([share, pois, has_ci], ["twee proporties", "Poisson", "intervallen"], "drempel")
+    return pd.DataFrame({"basis": basis, "test": test_name, "z": z, "p_value": np.where(tested, p, np.nan),
+                         "real_change": real.astype(bool), "is_pct": pct}, index=c.index)
+
+
+def _change_text(row: dict) -> str:
+    rel = fmt_signed(row["rel_change_pct"], 1, "%")
+    if row["is_pct"]:
+        return f"{fmt_pp(row['pp_change'] if not pd.isna(row['pp_change']) else row['abs_change'])} ({rel})"
+    unit = row["unit"] if isinstance(row["unit"], str) else ""
+    dec = 0 if unit in ("aantal", "eur", "eur_per_inwoner") else 1
+    suffix = {"per_1000": " per 1.000", "eur": " euro", "eur_per_inwoner": " euro per inwoner"}.get(unit, "")
+    return f"{fmt_signed(row['abs_change'], dec, suffix)} ({rel})"
+
+
+def _reason(row: dict, alpha: float, min_relevant: Mapping[str, float]) -> str:
+    pb, pl = period_label(row["base_period"]), period_label(row["latest_period"])
+    unit = row["unit"] if isinstance(row["unit"], str) else ""
+    if pd.isna(row["base_value"]) or pd.isna(row["latest_value"]):
+        which = [p for p, v in ((pb, row["base_value"]), (pl, row["latest_value"])) if pd.isna(v)]
+        return f"Niet te beoordelen: de waarde voor {' en '.join(which)} ontbreekt of is onderdrukt."
+    if row["base_period"] == row["latest_period"] or row["n_points"] < 2:
+        return f"Niet te beoordelen: alleen een waarde voor {pl}, geen tweede meetmoment."
+    vb, vl = fmt_value(row["base_value"], unit), fmt_value(row["latest_value"], unit)
+    head = f"Van {vb} ({pb}) naar {vl} ({pl}), {_change_text(row)}"
+    if row["polarity"] not in ("hoger_beter", "lager_beter"):
+        why = "geen gewenste richting vastgelegd" if row["polarity"] == "neutraal" else "niet in de catalogus"
+        return f"{head}; niet te beoordelen: {why}."
+    if row["basis"] == "toets":
+        test = "toets op twee proporties" if row["test"] == "twee proporties" else "Poisson-toets"
+        marge = f"{test}, p = {fmt_number(row['p_value'], 3)}"
+        sig = f"groter dan de toevalsmarge ({marge})" if row["real_change"] else f"binnen de toevalsmarge ({marge})"
+    elif row["basis"] == "intervallen":
+        sig = ("groter dan de onzekerheid (de betrouwbaarheidsintervallen overlappen niet)" if row["real_change"]
+               else "binnen de onzekerheid (de betrouwbaarheidsintervallen overlappen)")
+    else:
+        drempel = (f"{fmt_number(min_relevant['pp'], 1)} procentpunt" if row["is_pct"]
+                   else f"{fmt_number(min_relevant['rel_pct'], 0)}%")
+        sig = (f"minstens de minimaal relevante verandering van {drempel} (indicatief: geen onzekerheid bekend)"
+               if row["real_change"] else
+               f"kleiner dan de minimaal relevante verandering van {drempel} (indicatief: geen onzekerheid bekend)")
+    richting = "hoger is beter" if row["polarity"] == "hoger_beter" else "lager is beter"
+    oordeel = {"beter": f"verbeterd ({richting})", "slechter": f"verslechterd ({richting})",
+               "gelijk gebleven": "gelijk gebleven"}[row["verdict"]]
+    text = f"{head}: {oordeel}; de verandering is {sig}."
+    if row["small_numbers"]:
+        text += " Kleine aantallen: voorzichtig interpreteren."
+    elif row["rounded_small"]:
+        text += " Kleine, door het CBS afgeronde aantallen: voorzichtig interpreteren."
+    return text
+
+
+def _compare_core(ind: pd.DataFrame, cat: pd.DataFrame, refs: pd.DataFrame, base_period, latest_period,
+                  alpha: float, min_relevant: Mapping[str, float], focal_codes: Sequence[str]) -> pd.DataFrame:
+    focal = ind[ind["gemeentecode"].isin(focal_codes)]
+    focal = add_intervals(focal, cat.reset_index())
+    ids = sorted(focal["indicator_id"].unique())
+    c = _choose_periods(focal, _as_mapping(base_period, ids), _as_mapping(latest_period, ids))
+    c = _values_at(focal, c, "base_period", "base_")
+    c = _values_at(focal, c, "latest_period", "latest_")
+    c = c.merge(cat[["kind", "per", "polarity", "naam", "unit", "domein"]], left_on="indicator_id",
+                right_index=True, how="left")
+    if "unit" in focal.columns:
+        unit_data = focal.drop_duplicates("indicator_id").set_index("indicator_id")["unit"]
+        c["unit"] = c["unit"].fillna(c["indicator_id"].map(unit_data))
+    c["polarity"] = c["polarity"].astype("string").fillna("onbekend")
+    bv, lv = c["base_value"].astype(float), c["latest_value"].astype(float)
+    c["abs_change"] = lv - bv
+    c["rel_change_pct"] = (c["abs_change"] / bv.where(bv != 0)) * 100
+    c["pp_change"] = np.where(c["kind"] == "share", c["abs_change"] * 100 / c["per"], np.nan)
+    c = c.join(_tests(c, alpha, min_relevant))
+    c["small_numbers"] = c["base_small_numbers"].fillna(False).astype(bool) | c[
+        "latest_small_numbers"].fillna(False).astype(bool)
+    c["rounded_small"] = c["base_rounded_small"].fillna(False).astype(bool) | c[
+        "latest_rounded_small"].fillna(False).astype(bool)
+    missing = bv.isna() | lv.isna()
+    single = (c["base_period"] == c["latest_period"]).fillna(True) | (c["n_points"] < 2)
+    judged = c["polarity"].isin(["hoger_beter", "lager_beter"])
+    good = ((c["abs_change"] > 0) & (c["polarity"] == "hoger_beter")) | (
+        (c["abs_change"] < 0) & (c["polarity"] == "lager_beter"))
+    flat = ~c["real_change"] | (c["abs_change"] == 0)
+    c["verdict"] = np.select([missing, single, ~judged, flat, good],
+                             ["niet te beoordelen"] * 3 + ["gelijk gebleven", "beter"], "slechter")
+    assessed = c["verdict"] != "niet te beoordelen"
+    c["indicative"] = assessed & ((c["basis"] == "drempel") | c["small_numbers"] | c["rounded_small"])
+    records = c[["base_period", "latest_period", "base_value", "latest_value", "n_points", "polarity", "unit",
+                 "abs_change", "rel_change_pct", "pp_change", "is_pct", "basis", "test", "p_value",
+                 "real_change", "verdict", "small_numbers", "rounded_small"]].to_dict("records")
+    c["verdict_reason"] = [_reason(r, alpha, min_relevant) for r in records]
+
+    # references
+    if refs.empty:
+        out = c.assign(reference_role=pd.NA, reference_code=pd.NA)
+    else:
+        on = ["gemeentecode"] + (["indicator_id"] if "indicator_id" in refs.columns else [])
+        out = c.merge(refs, on=on, how="left")
+    out["reference_code"] = out["reference_code"].astype("string")
+    out["reference_role"] = out["reference_role"].astype("string")
+    refvals = ind[["indicator_id", "gemeentecode", "period", "value"]]
+    out = _values_at(refvals, out, "base_period", "ref_base_", "reference_code", ["value"])
+    out = _values_at(refvals, out, "latest_period", "ref_latest_", "reference_code", ["value"])
+    out["base_gap"] = out["base_value"] - out["ref_base_value"]
+    out["latest_gap"] = out["latest_value"] - out["ref_latest_value"]
+    known = out["base_gap"].notna() & out["latest_gap"].notna()
+    out["gap_narrowed"] = pd.array(np.where(known, out["latest_gap"].abs() < out["base_gap"].abs(), False),
+                                   dtype="boolean")
+    out.loc[~known, "gap_narrowed"] = pd.NA
+    ref_change = out["ref_latest_value"] - out["ref_base_value"]
+    ref_known = out["abs_change"].notna() & ref_change.notna()
+    against = np.sign(out["abs_change"]) * np.sign(ref_change) < 0
+    out["against_reference_direction"] = pd.array(against.to_numpy(), dtype="boolean")
+    out.loc[~ref_known, "against_reference_direction"] = pd.NA
+    out["reference_note"] = _reference_notes(out)
+    return out
+
+
+def _reference_notes(out: pd.DataFrame) -> list[str]:
+    notes = []
+    for code, role, rb, rl, pb, pl in zip(out["reference_code"], out["reference_role"], out["ref_base_value"],
+                                          out["ref_latest_value"], out["base_period"], out["latest_period"]):
+        if pd.isna(code):
+            notes.append("" if pd.isna(role) else f"Geen {role} bekend voor deze gemeente.")
+        elif pd.isna(rb) and pd.isna(rl):
+            notes.append(f"Geen gegevens voor {role} ({code}); verschil niet te berekenen.")
+        elif pd.isna(rb) or pd.isna(rl):
+            miss = period_label(pb) if pd.isna(rb) else period_label(pl)
+            notes.append(f"Geen gegevens voor {role} ({code}) in {miss}; verschil niet te berekenen.")
+        else:
+            notes.append("")
+    return notes
+
+
+OUTPUT_COLUMNS = [
+    "indicator_id", "naam", "gemeentecode", "reference_code", "reference_role", "period_type", "base_period",
+    "latest_period", "base_value", "latest_value", "base_ci_low", "base_ci_high", "latest_ci_low",
+    "latest_ci_high", "abs_change", "rel_change_pct", "pp_change", "ref_base_value", "ref_latest_value",
+    "base_gap", "latest_gap", "gap_narrowed", "against_reference_direction", "small_numbers", "rounded_small",
+    "n_points", "verdict", "verdict_reason", "indicative", "basis", "test", "p_value", "reference_note",
+    "kind", "polarity", "unit",
+]
+
+
+def _finish(out: pd.DataFrame) -> pd.DataFrame:
+    out = out[OUTPUT_COLUMNS].sort_values(["gemeentecode", "indicator_id", "reference_role"], kind="stable")
+    return out.reset_index(drop=True)
+
+
+def compare_indicators(
+    indicators: pd.DataFrame,
+    catalogue: pd.DataFrame | Sequence[Mapping],
+    gemeentecode: str,
+    references: Mapping[str, str] | None = None,
+    base_period: str | Mapping[str, str] | None = None,
+    latest_period: str | Mapping[str, str] | None = None,
+    alpha: float = 0.05,
+    min_relevant: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Compare one gemeente's indicators baseline → latest, and against references.
+
+    See the module docstring for the period defaults and the verdict rule.
+
+    Args:
+        indicators: frame in the shape of ``indicators.parquet`` (may contain published ``ci_low``/
+            ``ci_high``), with rows for the gemeente and the reference codes.
+        catalogue: catalogue frame or entries (``kind``, ``per``, ``polarity``, ``naam``, ``unit``).
+        gemeentecode: the focal gemeente (e.g. ``GM0531``).
+        references: role → code, e.g. ``{"regio": "JZ22", "nederland": "NL01"}``.
+        base_period: baseline period for all indicators, or a mapping indicator_id → period.
+        latest_period: latest period, same forms.
+        alpha: significance level of the tests.
+        min_relevant: minimum relevant change without uncertainty (keys ``pp``, ``rel_pct``).
+
+    Returns:
+        One row per (indicator_id, reference) with the columns of ``docs/contracts.md`` plus ``naam``,
+        ``period_type``, ``rounded_small``, ``basis`` (toets/intervallen/drempel), ``test``, ``p_value``,
+        ``reference_note`` (Dutch, empty when the reference has data), ``kind``, ``polarity``, ``unit``.
+        Changes: ``abs_change`` = latest − base, ``rel_change_pct`` = (latest − base)/base × 100,
+        ``pp_change`` (shares) in procentpunt; gaps = gemeente − reference.
+
+    Raises:
+        DataNotAvailableError: the gemeente has no rows in ``indicators``.
+    """
+    cat = catalogue_frame(catalogue)
+    references = dict(references or {})
+    codes = [gemeentecode, *references.values()]
+    ind = _prepare(indicators, cat, codes)
+    if not (ind["gemeentecode"] == gemeentecode).any():
+        raise DataNotAvailableError(f"Geen indicatoren voor gemeente {gemeentecode} in de indicatorentabel.")
+    refs = pd.DataFrame({"gemeentecode": gemeentecode, "reference_role": list(references),
+                         "reference_code": list(references.values())})
+    out = _compare_core(ind, cat, refs, base_period, latest_period, alpha,
+                        {**DEFAULT_MIN_RELEVANT, **(min_relevant or {})}, [gemeentecode])
+    return _finish(out)
+
+
+def compare_all(
+    indicators: pd.DataFrame,
+    catalogue: pd.DataFrame | Sequence[Mapping],
+    registry_frame: pd.DataFrame,
+    indelingsjaar: int | None = None,
+    region_columns: str | Mapping[str, str] = DEFAULT_REGION_COLUMNS,
+    nederland: str = "NL01",
+    base_period: str | Mapping[str, str] | None = None,
+    latest_period: str | Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Compare all gemeenten of an indelingsjaar with their own regio and Nederland in one vectorised pass.
+
+    Indicator rows should be in the same indeling as ``indelingsjaar`` (use ``analyse.indicators.harmonise``).
+
+    Args:
+        indicators: frame in the shape of ``indicators.parquet``.
+        catalogue: catalogue frame or entries.
+        registry_frame: frame in the shape of ``gemeenten.parquet``.
+        indelingsjaar: indeling to use (default: the latest in the registry).
+        region_columns: registry column holding the ``regio`` code, or a mapping catalogue ``domein`` →
+            column (``*`` for other domains); default :data:`DEFAULT_REGION_COLUMNS`.
+        nederland: code of the national reference.
+        base_period: as in :func:`compare_indicators`.
+        latest_period: as in :func:`compare_indicators`.
+
+    Returns:
+        The frame of :func:`compare_indicators` for every gemeente with data (roles ``regio`` and
+        ``nederland``), sorted by gemeentecode, indicator_id, reference_role.
+    """
+    cat = catalogue_frame(catalogue)
+    reg = registry_frame
+    if indelingsjaar is None:
+        indelingsjaar = int(reg["indelingsjaar"].max())
+    reg = reg[reg["indelingsjaar"] == indelingsjaar]
+    if reg.empty:
+        raise UnknownGemeenteError(f"Geen gemeenten in het register voor indelingsjaar {indelingsjaar}.")
+    gm = reg["gemeentecode"].astype(str).unique().tolist()
+    ids = indicators.loc[indicators["gemeentecode"].isin(gm), "indicator_id"].unique()
+    mapping = {"*": region_columns} if isinstance(region_columns, str) else dict(region_columns)
+    domein = cat["domein"].reindex(ids).astype("string").fillna("*")
+    col_for = domein.map(lambda d: mapping.get(d, mapping.get("*")))
+    pairs = []
+    for col, idx in col_for.groupby(col_for, dropna=False).groups.items():
+        codes = (reg[col].astype("string") if isinstance(col, str) and col in reg.columns
+                 else pd.Series(pd.NA, index=reg.index, dtype="string"))
+        base = pd.DataFrame({"gemeentecode": reg["gemeentecode"].astype(str).to_numpy(),
+                             "reference_code": codes.to_numpy()})
+        pairs.append(base.merge(pd.DataFrame({"indicator_id": list(idx)}), how="cross"))
+    regio = pd.concat(pairs, ignore_index=True).assign(reference_role="regio") if pairs else pd.DataFrame()
+    nl = pd.DataFrame({"gemeentecode": gm}).merge(pd.DataFrame({"indicator_id": ids}), how="cross").assign(
+        reference_code=nederland, reference_role="nederland")
+    refs = pd.concat([regio, nl], ignore_index=True)
+    ref_codes = refs["reference_code"].dropna().unique().tolist()
+    ind = _prepare(indicators, cat, [*gm, *ref_codes])
+    out = _compare_core(ind, cat, refs, base_period, latest_period, 0.05, DEFAULT_MIN_RELEVANT, gm)
+    return _finish(out)
+
+
+def verdicts(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Reduce a comparison frame to one row per indicator (per gemeente when there are several).
+
+    Args:
+        comparison: output of :func:`compare_indicators` or :func:`compare_all`.
+
+    Returns:
+        Columns indicator_id, naam, base_period, latest_period, base_value, latest_value, verdict,
+        verdict_reason, small_numbers, n_points (plus gemeentecode and indicative).
+    """
+    cols = ["gemeentecode", "indicator_id", "naam", "base_period", "latest_period", "base_value",
+            "latest_value", "verdict", "verdict_reason", "small_numbers", "n_points", "indicative"]
+    missing = [c for c in cols if c not in comparison.columns and c not in ("naam", "indicative")]
+    if missing:
+        raise AnalyseError(f"verdicts: vergelijkingstabel mist kolommen {missing}.")
+    out = comparison.drop_duplicates(["gemeentecode", "indicator_id"])
+    if "naam" not in out.columns:
+        out = out.assign(naam=out["indicator_id"])
+    if "indicative" not in out.columns:
+        out = out.assign(indicative=False)
+    out = out[cols].reset_index(drop=True)
+    if out["gemeentecode"].nunique() == 1:
+        out = out[["indicator_id", *[c for c in cols if c not in ("indicator_id",)]]]
+    return out

@@ -1,0 +1,464 @@
+"""Uncertainty for register indicators: Wilson and exact Poisson intervals, small-number flags, funnel plots.
+
+Register data (CBS) cover the whole population, so an interval here does not describe sampling error. It
+describes *random variation* of the underlying process ("would this number come out the same in a
+comparable year?"). Report text should say so.
+
+Conventions used throughout:
+
+* ``share`` indicators (``kind: share``): the value is ``numerator / denominator × per``. Intervals are Wilson
+  score intervals on ``numerator / denominator`` (statsmodels ``proportion_confint(method="wilson")``),
+  scaled by ``per``.
+* ``rate`` indicators (``kind: rate``): the value is ``count / exposure × per``. Intervals are exact
+  (Garwood) Poisson intervals for the count, via the chi-square quantiles, divided by the exposure.
+* ``count`` and ``level`` indicators get no interval (``ci_method = "geen"``): a level (index, score,
+  euro amount) has no count model, and a count without a population is not a rate.
+* A suppressed cell (``value`` NaN) never gets an interval, even when a numerator is present
+  (``suppressed = True``).
+* CBS rounds counts to multiples of 5. The intervals ignore that rounding error; counts that are a
+  multiple of the rounding base and small (below ``rounding_small``) are flagged ``rounded_small``
+  because there the rounding error (up to ±2) is not negligible next to the random variation.
+
+All functions are vectorised and never mutate their inputs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Literal, NamedTuple
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+from statsmodels.stats.proportion import proportion_confint
+
+from analyse.errors import AnalyseError
+
+__all__ = [
+    "wilson_interval",
+    "poisson_rate_interval",
+    "add_intervals",
+    "small_number_flags",
+    "catalogue_frame",
+    "period_time",
+    "period_type_of",
+    "funnel_limits",
+    "Funnel",
+]
+
+MIN_NUMERATOR = 10
+"""Default small-number threshold for the numerator (GGD ``Ncel``)."""
+MIN_DENOMINATOR = 100
+"""Default small-number threshold for the denominator (GGD ``Nvar``)."""
+ROUNDING_BASE = 5
+"""CBS rounds counts in most sociaal-domein tables to multiples of 5."""
+ROUNDING_SMALL = 50
+"""Counts below this value that are multiples of ``ROUNDING_BASE`` are flagged ``rounded_small``."""
+
+
+def _as_float(x: object) -> np.ndarray:
+    return np.asarray(pd.to_numeric(pd.Series(np.atleast_1d(np.asarray(x, dtype=object))), errors="coerce"),
+                      dtype=float)
+
+
+def wilson_interval(numerator: object, denominator: object, alpha: float = 0.05) -> pd.DataFrame:
+    """Wilson score interval for a proportion, vectorised.
+
+    Args:
+        numerator: counts (scalar, array or Series).
+        denominator: population sizes, same length.
+        alpha: 1 − confidence level.
+
+    Returns:
+        Frame with ``share`` (numerator/denominator, in [0, 1]), ``ci_low`` and ``ci_high`` (in [0, 1]).
+        A zero, negative or missing denominator, a missing numerator, or numerator > denominator gives NaN.
+        The index follows ``numerator`` when it is a Series, else a RangeIndex.
+    """
+    num = _as_float(numerator)
+    den = _as_float(denominator)
+    num, den = np.broadcast_arrays(num, den)
+    ok = np.isfinite(num) & np.isfinite(den) & (den > 0) & (num >= 0) & (num <= den)
+    share = np.full(num.shape, np.nan)
+    low = np.full(num.shape, np.nan)
+    high = np.full(num.shape, np.nan)
+    if ok.any():
+        share[ok] = num[ok] / den[ok]
+        lo, hi = proportion_confint(num[ok], den[ok], alpha=alpha, method="wilson")
+        low[ok] = np.clip(lo, 0.0, 1.0)
+        high[ok] = np.clip(hi, 0.0, 1.0)
+    index = numerator.index if isinstance(numerator, pd.Series) else None
+    return pd.DataFrame({"share": share, "ci_low": low, "ci_high": high}, index=index)
+
+
+def poisson_rate_interval(
+    count: object, exposure: object, per: float = 1000, alpha: float = 0.05
+) -> pd.DataFrame:
+    """Exact (Garwood) Poisson interval for a rate ``count / exposure × per``, vectorised.
+
+    The bounds for the expected count are ``chi2.ppf(alpha/2, 2k) / 2`` (0 when k = 0) and
+    ``chi2.ppf(1 − alpha/2, 2(k + 1)) / 2``; they are divided by the exposure and multiplied by ``per``.
+
+    Args:
+        count: event counts (may be non-integer after rounding/aggregation; the chi-square form accepts that).
+        exposure: population at risk (e.g. inwoners), same length.
+        per: multiplier (1000 for "per 1.000").
+        alpha: 1 − confidence level.
+
+    Returns:
+        Frame with ``rate``, ``ci_low`` and ``ci_high`` in the units of ``per``. NaN where the count is
+        missing or negative or the exposure is missing or not positive.
+    """
+    k = _as_float(count)
+    e = _as_float(exposure)
+    k, e = np.broadcast_arrays(k, e)
+    ok = np.isfinite(k) & np.isfinite(e) & (e > 0) & (k >= 0)
+    rate = np.full(k.shape, np.nan)
+    low = np.full(k.shape, np.nan)
+    high = np.full(k.shape, np.nan)
+    if ok.any():
+        kk, ee = k[ok], e[ok]
+        lo = np.where(kk > 0, sps.chi2.ppf(alpha / 2, 2 * np.maximum(kk, 1e-300)) / 2, 0.0)
+        hi = sps.chi2.ppf(1 - alpha / 2, 2 * (kk + 1)) / 2
+        rate[ok] = kk / ee * per
+        low[ok] = lo / ee * per
+        high[ok] = hi / ee * per
+    index = count.index if isinstance(count, pd.Series) else None
+    return pd.DataFrame({"rate": rate, "ci_low": low, "ci_high": high}, index=index)
+
+
+def catalogue_frame(catalogue: pd.DataFrame | Sequence[Mapping]) -> pd.DataFrame:
+    """Normalise a catalogue to a frame indexed by ``indicator_id`` with kind, per, polarity, naam, unit.
+
+    Accepts the output of ``analyse.indicators.load_catalogue()`` (column ``id`` or ``indicator_id``, or
+    the id as index) or a list of YAML entries. Missing ``per`` defaults to 100 for shares and 1000 for
+    rates; missing ``polarity`` to ``neutraal``; missing ``naam`` to the id.
+
+    Args:
+        catalogue: catalogue entries.
+
+    Returns:
+        New frame, index ``indicator_id``.
+    """
+    cat = pd.DataFrame(list(catalogue)) if not isinstance(catalogue, pd.DataFrame) else catalogue.copy()
+    if "indicator_id" not in cat.columns:
+        if "id" in cat.columns:
+            cat = cat.rename(columns={"id": "indicator_id"})
+        else:
+            cat = cat.rename_axis("indicator_id").reset_index()
+    if "kind" not in cat.columns:
+        raise AnalyseError("Catalogus mist de kolom 'kind' (share/rate/count/level).")
+    dup = cat["indicator_id"][cat["indicator_id"].duplicated()]
+    if not dup.empty:
+        raise AnalyseError(f"Catalogus: dubbele indicator-id's {sorted(dup.astype(str).unique())}.")
+    cat = cat.set_index("indicator_id")
+    out = pd.DataFrame(index=cat.index)
+    out["kind"] = cat["kind"].astype("string")
+    bad = set(out["kind"].dropna()) - {"share", "rate", "count", "level"}
+    if bad:
+        raise AnalyseError(f"Catalogus: onbekende 'kind' {sorted(bad)} (toegestaan: share, rate, count, level).")
+    default_per = out["kind"].map({"share": 100.0, "rate": 1000.0}).astype(float)
+    per = pd.to_numeric(cat["per"], errors="coerce") if "per" in cat.columns else default_per * np.nan
+    out["per"] = per.fillna(default_per)
+    out["polarity"] = (cat["polarity"] if "polarity" in cat.columns else pd.Series(index=cat.index,
+                                                                                   dtype="string"))
+    out["polarity"] = out["polarity"].astype("string").fillna("neutraal")
+    out["naam"] = (cat["naam"].astype("string") if "naam" in cat.columns
+                   else pd.Series(cat.index, index=cat.index, dtype="string"))
+    out["naam"] = out["naam"].fillna(pd.Series(cat.index, index=cat.index, dtype="string"))
+    out["unit"] = cat["unit"].astype("string") if "unit" in cat.columns else pd.NA
+    out["domein"] = cat["domein"].astype("string") if "domein" in cat.columns else pd.NA
+    return out
+
+
+_PERIOD_RE = re.compile(r"^(\d{4})(?:H([12])|Q([1-4])|-(\d{2})-(\d{2}))?$")
+
+
+def period_time(period: object) -> pd.Series:
+    """Convert period strings to time in years (vectorised).
+
+    ``2015`` → 2015.0 (a year is placed at its start, so a policy ``start_year`` coincides with the first
+    year after the start), ``2015H1`` → 2015.25, ``2015H2`` → 2015.75, ``2015Q1`` → 2015.125 …
+    ``2015Q4`` → 2015.875 (quarter midpoints), ``2015-12-31`` → 2015 + day-of-year / 365.25.
+    Half-years and years are therefore never directly comparable; callers choose one ``period_type``.
+
+    Args:
+        period: period strings.
+
+    Returns:
+        Float Series (NaN for strings that are not a period).
+    """
+    s = pd.Series(np.atleast_1d(np.asarray(period, dtype=object))).astype("string")
+    parts = s.str.extract(_PERIOD_RE)
+    year = pd.to_numeric(parts[0], errors="coerce").astype(float)
+    half = pd.to_numeric(parts[1], errors="coerce").astype(float)
+    quarter = pd.to_numeric(parts[2], errors="coerce").astype(float)
+    dates = pd.to_datetime(s.where(parts[3].notna()), errors="coerce", format="%Y-%m-%d")
+    frac = np.where(half.notna(), (half - 1) * 0.5 + 0.25,
+                    np.where(quarter.notna(), (quarter - 1) * 0.25 + 0.125,
+                             np.where(dates.notna(), (dates.dt.day_of_year - 1) / 365.25, 0.0)))
+    out = pd.Series(np.asarray(year + frac, dtype=float))
+    if isinstance(period, pd.Series):
+        out.index = period.index
+    return out
+
+
+def period_type_of(period: object) -> pd.Series:
+    """Infer ``period_type`` (jaar/halfjaar/kwartaal/peildatum) from period strings (vectorised)."""
+    s = pd.Series(np.atleast_1d(np.asarray(period, dtype=object))).astype("string")
+    out = pd.Series(pd.NA, index=s.index, dtype="string")
+    out[s.str.fullmatch(r"\d{4}").fillna(False)] = "jaar"
+    out[s.str.fullmatch(r"\d{4}H[12]").fillna(False)] = "halfjaar"
+    out[s.str.fullmatch(r"\d{4}Q[1-4]").fillna(False)] = "kwartaal"
+    out[s.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)] = "peildatum"
+    if isinstance(period, pd.Series):
+        out.index = period.index
+    return out
+
+
+def small_number_flags(
+    numerator: pd.Series,
+    denominator: pd.Series,
+    min_numerator: float = MIN_NUMERATOR,
+    min_denominator: float = MIN_DENOMINATOR,
+    rounding_base: float = ROUNDING_BASE,
+    rounding_small: float = ROUNDING_SMALL,
+) -> pd.DataFrame:
+    """Flag small numbers and small rounded counts.
+
+    Args:
+        numerator: counts (NaN when unknown).
+        denominator: populations (NaN when unknown).
+        min_numerator: ``small_numbers`` when numerator < this.
+        min_denominator: ``small_numbers`` when denominator < this.
+        rounding_base: CBS rounding base (5).
+        rounding_small: ``rounded_small`` when the numerator is a positive multiple of ``rounding_base``
+            below this value (rounding error of up to ±2 is then ≥ 4% of the count).
+
+    Returns:
+        Frame with boolean columns ``small_numbers`` and ``rounded_small`` (False when unknown).
+    """
+    num = pd.to_numeric(numerator, errors="coerce").astype(float)
+    den = pd.to_numeric(denominator, errors="coerce").astype(float)
+    small = (num < min_numerator).fillna(False) | (den < min_denominator).fillna(False)
+    rounded = ((num % rounding_base) == 0) & (num > 0) & (num < rounding_small)
+    return pd.DataFrame({"small_numbers": small.astype(bool), "rounded_small": rounded.fillna(False).astype(bool)},
+                        index=numerator.index)
+
+
+def add_intervals(
+    df: pd.DataFrame,
+    catalogue: pd.DataFrame | Sequence[Mapping],
+    alpha: float = 0.05,
+    min_numerator: float = MIN_NUMERATOR,
+    min_denominator: float = MIN_DENOMINATOR,
+) -> pd.DataFrame:
+    """Add confidence intervals and small-number flags to an indicators frame, by catalogue ``kind``.
+
+    * share: Wilson on numerator/denominator, × ``per`` (so in the unit of ``value``);
+    * rate: exact Poisson on the count (numerator) with exposure (denominator), × ``per``;
+    * count, level, or no numerator/denominator: no interval (``ci_method = "geen"``).
+
+    Intervals that are already present (non-NaN ``ci_low``/``ci_high`` in the input, e.g. published survey
+    intervals) are kept (``ci_method = "gepubliceerd"``). A suppressed cell (``value`` NaN) gets NaN bounds
+    and ``suppressed = True``. The intervals ignore CBS rounding to multiples of 5; see ``rounded_small``.
+
+    Args:
+        df: frame in the shape of ``indicators.parquet``.
+        catalogue: catalogue (see :func:`catalogue_frame`).
+        alpha: 1 − confidence level.
+        min_numerator: small-number threshold for the numerator.
+        min_denominator: small-number threshold for the denominator.
+
+    Returns:
+        Copy of ``df`` with ``ci_low``, ``ci_high``, ``ci_method``, ``suppressed``, ``small_numbers``,
+        ``rounded_small``. Indicators missing from the catalogue are treated as ``level`` (no interval).
+    """
+    out = df.copy()
+    cat = catalogue_frame(catalogue)
+    kind = out["indicator_id"].map(cat["kind"]).astype("string").fillna("level")
+    per = out["indicator_id"].map(cat["per"]).astype(float)
+    value = pd.to_numeric(out["value"], errors="coerce").astype(float)
+    num = (pd.to_numeric(out["numerator"], errors="coerce").astype(float) if "numerator" in out
+           else pd.Series(np.nan, index=out.index))
+    den = (pd.to_numeric(out["denominator"], errors="coerce").astype(float) if "denominator" in out
+           else pd.Series(np.nan, index=out.index))
+    suppressed = value.isna()
+    pub_low = (pd.to_numeric(out["ci_low"], errors="coerce").astype(float) if "ci_low" in out
+               else pd.Series(np.nan, index=out.index))
+    pub_high = (pd.to_numeric(out["ci_high"], errors="coerce").astype(float) if "ci_high" in out
+                else pd.Series(np.nan, index=out.index))
+    has_pub = pub_low.notna() & pub_high.notna() & ~suppressed
+
+    low = pd.Series(np.nan, index=out.index)
+    high = pd.Series(np.nan, index=out.index)
+    method = pd.Series("geen", index=out.index, dtype="string")
+    usable = ~suppressed & num.notna() & den.notna() & ~has_pub
+
+    is_share = usable & (kind == "share")
+    if is_share.any():
+        w = wilson_interval(num[is_share], den[is_share], alpha)
+        low[is_share] = w["ci_low"] * per[is_share]
+        high[is_share] = w["ci_high"] * per[is_share]
+        method[is_share & w["ci_low"].reindex(out.index).notna()] = "wilson"
+    is_rate = usable & (kind == "rate")
+    if is_rate.any():
+        p = poisson_rate_interval(num[is_rate], den[is_rate], per[is_rate].to_numpy(), alpha)
+        low[is_rate] = p["ci_low"]
+        high[is_rate] = p["ci_high"]
+        method[is_rate & p["ci_low"].reindex(out.index).notna()] = "poisson_exact"
+    low[has_pub] = pub_low[has_pub]
+    high[has_pub] = pub_high[has_pub]
+    method[has_pub] = "gepubliceerd"
+
+    flags = small_number_flags(num, den, min_numerator, min_denominator)
+    out["ci_low"] = low
+    out["ci_high"] = high
+    out["ci_method"] = method
+    out["suppressed"] = suppressed.astype(bool)
+    out["small_numbers"] = flags["small_numbers"]
+    out["rounded_small"] = flags["rounded_small"]
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------
+# Funnel plots (Spiegelhalter 2005)
+# --------------------------------------------------------------------------------------------------------
+
+
+class Funnel(NamedTuple):
+    """Result of :func:`funnel_limits`.
+
+    Attributes:
+        points: one row per gemeente (see :func:`funnel_limits`).
+        limits: the limit curves, long format: ``denominator``, ``level``, ``lower``, ``upper``, ``target``.
+        summary: one row: ``target``, ``phi``, ``tau2``, ``overdispersion``, ``adjusted``, ``n_units``.
+    """
+
+    points: pd.DataFrame
+    limits: pd.DataFrame
+    summary: pd.DataFrame
+
+
+def _level_label(level: float) -> str:
+    return f"{level * 100:.1f}".rstrip("0").rstrip(".").replace(".", "")
+
+
+def funnel_limits(
+    df: pd.DataFrame,
+    target: float | None = None,
+    levels: Sequence[float] = (0.95, 0.998),
+    overdispersion: Literal["multiplicative", "additive"] | None = "multiplicative",
+    kind: Literal["share", "rate"] = "share",
+    per: float = 100,
+) -> Funnel:
+    """Funnel-plot data for one indicator and one period across all gemeenten.
+
+    Method (Spiegelhalter 2005, *Funnel plots for comparing institutional performance*):
+
+    * unit i has y_i = numerator/denominator; target θ0 = Σ numerator / Σ denominator over the usable rows
+      unless ``target`` is given (in the unit of ``value``, i.e. already × ``per``);
+    * standard error under the target: s_i = sqrt(θ0(1 − θ0)/n_i) for shares, sqrt(θ0/n_i) for rates
+      (normal approximation on the share/rate scale; not exact binomial/Poisson limits; for denominators
+      below ~100 the normal limits are too narrow, such rows carry ``small_numbers``);
+    * z_i = (y_i − θ0)/s_i; φ = mean of the z² after winsorising z at its 10% and 90% percentiles;
+    * ``multiplicative``: when φ > 1, limits θ0 ± z_α sqrt(φ) s(n) and z_i / sqrt(φ);
+    * ``additive`` (random effects, DerSimonian–Laird style): τ² = max(0, (nφ − (n − 1)) /
+      (Σw − Σw²/Σw)) with w_i = 1/s_i²; limits θ0 ± z_α sqrt(s(n)² + τ²), z_i = (y_i − θ0)/sqrt(s_i² + τ²);
+    * ``None`` or φ ≤ 1: no adjustment.
+
+    Rows with a suppressed value, missing numerator/denominator or a non-positive denominator are kept
+    with position ``niet te beoordelen``.
+
+    Args:
+        df: rows of one indicator and one period (columns gemeentecode, value, numerator, denominator).
+        target: target value in value units; default the pooled value.
+        levels: two-sided coverage levels of the limits.
+        overdispersion: ``"multiplicative"``, ``"additive"`` or ``None``.
+        kind: ``"share"`` or ``"rate"``.
+        per: multiplier from numerator/denominator to value.
+
+    Returns:
+        :class:`Funnel` with ``points`` (gemeentecode, numerator, denominator, value, y (value units),
+        z (unadjusted), z_adjusted, one ``positie_<level>`` column per level (``binnen``/``boven``/``onder``/
+        ``niet te beoordelen``; e.g. ``positie_95`` and ``positie_998``), ``small_numbers``), ``limits``
+        and ``summary``.
+
+    Raises:
+        AnalyseError: more than one indicator or period in ``df``, unknown options, or no usable rows.
+    """
+    if overdispersion not in ("multiplicative", "additive", None):
+        raise AnalyseError(f"funnel_limits: onbekende overdispersion {overdispersion!r}.")
+    if kind not in ("share", "rate"):
+        raise AnalyseError(f"funnel_limits: kind moet 'share' of 'rate' zijn, niet {kind!r}.")
+    for col in ("indicator_id", "period"):
+        if col in df.columns and df[col].nunique(dropna=False) > 1:
+            raise AnalyseError(f"funnel_limits: verwacht één {col}, kreeg {sorted(df[col].astype(str).unique())}.")
+    num = pd.to_numeric(df["numerator"], errors="coerce").to_numpy(float)
+    den = pd.to_numeric(df["denominator"], errors="coerce").to_numpy(float)
+    value = (pd.to_numeric(df["value"], errors="coerce").to_numpy(float) if "value" in df.columns
+             else num / den * per)
+    ok = np.isfinite(num) & np.isfinite(den) & (den > 0) & np.isfinite(value) & (num >= 0)
+    if kind == "share":
+        ok &= num <= den
+    if not ok.any():
+        raise AnalyseError("funnel_limits: geen enkele gemeente met teller, noemer en waarde.")
+    theta = (target / per) if target is not None else num[ok].sum() / den[ok].sum()
+    y = np.where(ok, num / np.where(ok, den, 1.0), np.nan)
+    var1 = theta * (1 - theta) if kind == "share" else theta  # variance × n
+    if var1 <= 0:
+        raise AnalyseError("funnel_limits: doelwaarde 0 (of 100%): geen spreiding, geen funnel.")
+    s = np.sqrt(var1 / np.where(ok, den, np.nan))
+    z = (y - theta) / s
+    zok = z[ok]
+    lo_q, hi_q = np.quantile(zok, [0.1, 0.9])
+    phi = float(np.mean(np.clip(zok, lo_q, hi_q) ** 2))
+    n_units = int(ok.sum())
+    tau2 = 0.0
+    adjusted = False
+    if overdispersion == "multiplicative" and phi > 1:
+        z_adj = z / np.sqrt(phi)
+        adjusted = True
+    elif overdispersion == "additive" and phi > 1:
+        w = 1.0 / s[ok] ** 2
+        tau2 = max(0.0, (n_units * phi - (n_units - 1)) / (w.sum() - (w ** 2).sum() / w.sum()))
+        z_adj = (y - theta) / np.sqrt(s ** 2 + tau2)
+        adjusted = tau2 > 0
+    else:
+        z_adj = z.copy()
+
+    points = pd.DataFrame({
+        "gemeentecode": df["gemeentecode"].to_numpy(),
+        "numerator": num, "denominator": den, "value": value,
+        "y": y * per, "z": z, "z_adjusted": z_adj,
+    }, index=df.index)
+    for level in levels:
+        crit = sps.norm.ppf(1 - (1 - level) / 2)
+        pos = np.select([~ok, z_adj > crit, z_adj < -crit], ["niet te beoordelen", "boven", "onder"], "binnen")
+        points[f"positie_{_level_label(level)}"] = pos
+    points["small_numbers"] = small_number_flags(points["numerator"], points["denominator"])["small_numbers"]
+
+    grid = np.unique(np.geomspace(max(den[ok].min() * 0.8, 1.0), den[ok].max() * 1.2, 200))
+    s_grid = np.sqrt(var1 / grid)
+    if overdispersion == "multiplicative" and adjusted:
+        spread = np.sqrt(phi) * s_grid
+    elif overdispersion == "additive":
+        spread = np.sqrt(s_grid ** 2 + tau2)
+    else:
+        spread = s_grid
+    upper_cap = 1.0 if kind == "share" else np.inf
+    frames = []
+    for level in levels:
+        crit = sps.norm.ppf(1 - (1 - level) / 2)
+        frames.append(pd.DataFrame({
+            "denominator": grid, "level": level,
+            "lower": np.clip(theta - crit * spread, 0.0, upper_cap) * per,
+            "upper": np.clip(theta + crit * spread, 0.0, upper_cap) * per,
+            "target": theta * per,
+        }))
+    limits = pd.concat(frames, ignore_index=True)
+    summary = pd.DataFrame([{
+        "target": theta * per, "phi": phi, "tau2": tau2 * per ** 2, "overdispersion": overdispersion,
+        "adjusted": adjusted, "n_units": n_units,
+    }])
+    return Funnel(points=points, limits=limits, summary=summary)

@@ -1,0 +1,234 @@
+"""Tests for analyse.compare: seed 000 Bijlage 1 arithmetic, verdict rule, references, compare_all."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analyse import compare
+from analyse.errors import DataNotAvailableError
+
+CATALOGUE = pd.DataFrame([
+    {"id": "jeugdhulp_zv_pct", "naam": "Jongeren met jeugdhulp zonder verblijf", "kind": "share", "per": 100,
+     "polarity": "lager_beter", "unit": "procent", "domein": "jeugd"},
+    {"id": "bijstand_per_1000", "naam": "Personen met bijstand per 1.000 inwoners", "kind": "rate",
+     "per": 1000, "polarity": "lager_beter", "unit": "per_1000", "domein": "participatie"},
+    {"id": "mantelzorg_pct", "naam": "Verleent mantelzorg", "kind": "share", "per": 100,
+     "polarity": "neutraal", "unit": "procent", "domein": "preventie"},
+    {"id": "niet_eenzaam_pct", "naam": "Is niet eenzaam", "kind": "share", "per": 100,
+     "polarity": "hoger_beter", "unit": "procent", "domein": "preventie"},
+])
+
+REFS = {"regio": "JZ22", "nederland": "NL01"}
+
+
+def _row(i, code, period, value, num=np.nan, den=np.nan, unit="procent"):
+    ptype = "halfjaar" if "H" in period else "jaar"
+    return {"indicator_id": i, "gemeentecode": code, "period": period, "period_type": ptype, "value": value,
+            "numerator": num, "denominator": den, "unit": unit, "status": "definitief",
+            "source_table": "seed000-bijlage1"}
+
+
+def seed000() -> pd.DataFrame:
+    """Printed Bijlage 1 figures of seed 000 (Hendrik-Ido-Ambacht), no numerators."""
+    rows = []
+    for code, (a, b) in {"GM0531": (10.8, 11.1), "JZ22": (11.2, 11.6), "NL01": (10.3, 11.0)}.items():
+        rows += [_row("jeugdhulp_zv_pct", code, "2019H2", a), _row("jeugdhulp_zv_pct", code, "2023H1", b)]
+    for code, (a, b) in {"GM0531": (18.8, 21.0), "JZ22": (31.0, 30.0), "NL01": (38.2, 34.0)}.items():
+        rows += [_row("bijstand_per_1000", code, "2019", a, unit="per_1000"),
+                 _row("bijstand_per_1000", code, "2023", b, unit="per_1000")]
+    for code, (a, b) in {"GM0531": (17.3, 13.8), "JZ22": (15.0, 15.0), "NL01": (14.2, 13.4)}.items():
+        rows += [_row("mantelzorg_pct", code, "2016", a), _row("mantelzorg_pct", code, "2022", b)]
+    rows += [_row("niet_eenzaam_pct", "GM0531", "2016", 65.0), _row("niet_eenzaam_pct", "GM0531", "2022", 54.0),
+             _row("niet_eenzaam_pct", "JZ22", "2016", 59.0), _row("niet_eenzaam_pct", "JZ22", "2022", 53.0)]
+    return pd.DataFrame(rows)
+
+
+def _get(c: pd.DataFrame, ind: str, role: str) -> pd.Series:
+    return c[(c["indicator_id"] == ind) & (c["reference_role"] == role)].iloc[0]
+
+
+def test_bijlage1_jeugdhulp_arithmetic():
+    ind = seed000()
+    before = ind.copy()
+    c = compare.compare_indicators(ind, CATALOGUE, "GM0531", REFS)
+    pd.testing.assert_frame_equal(ind, before)  # input not mutated
+    nl = _get(c, "jeugdhulp_zv_pct", "nederland")
+    # 10,8 → 11,1: +0,3 pp; relative (11,1 − 10,8)/10,8 × 100 = 2,777… % (printed +2,9%, truncation error in the seed)
+    assert (nl["base_period"], nl["latest_period"]) == ("2019H2", "2023H1")
+    assert nl["pp_change"] == pytest.approx(0.3)
+    assert nl["rel_change_pct"] == pytest.approx(2.7778, abs=1e-4)
+    # NL 10,3 → 11,0: gap 10,8 − 10,3 = 0,5 → 11,1 − 11,0 = 0,1: narrowed; both went up → not against
+    assert nl["base_gap"] == pytest.approx(0.5)
+    assert nl["latest_gap"] == pytest.approx(0.1)
+    assert bool(nl["gap_narrowed"]) is True
+    assert bool(nl["against_reference_direction"]) is False
+    reg = _get(c, "jeugdhulp_zv_pct", "regio")
+    # regio 11,2 → 11,6: gap −0,4 → −0,5: widened
+    assert reg["base_gap"] == pytest.approx(-0.4)
+    assert reg["latest_gap"] == pytest.approx(-0.5)
+    assert bool(reg["gap_narrowed"]) is False
+    # no numerators: +0,3 pp < 1 pp minimum relevant change → gelijk gebleven, indicative
+    assert nl["verdict"] == "gelijk gebleven" and bool(nl["indicative"]) and nl["basis"] == "drempel"
+    assert "10,8%" in nl["verdict_reason"] and "+0,3 procentpunt" in nl["verdict_reason"]
+    assert "+2,8%" in nl["verdict_reason"] and "2e halfjaar 2019" in nl["verdict_reason"]
+
+
+def test_bijlage1_bijstand_against_direction():
+    c = compare.compare_indicators(seed000(), CATALOGUE, "GM0531", REFS)
+    nl = _get(c, "bijstand_per_1000", "nederland")
+    # 18,8 → 21: +2,2 = +11,70%; NL 38,2 → 34 (−11,0%) → moved against the national direction
+    assert nl["abs_change"] == pytest.approx(2.2)
+    assert nl["rel_change_pct"] == pytest.approx(11.7021, abs=1e-4)
+    assert np.isnan(nl["pp_change"])  # a rate has no percentage points
+    assert bool(nl["against_reference_direction"]) is True
+    # gap −19,4 → −13,0: |gap| smaller → narrowed (towards the worse NL level)
+    assert nl["base_gap"] == pytest.approx(-19.4) and nl["latest_gap"] == pytest.approx(-13.0)
+    assert bool(nl["gap_narrowed"]) is True
+    # +11,7% ≥ 5% minimum relevant change, lager is beter → slechter (indicatief)
+    assert nl["verdict"] == "slechter" and bool(nl["indicative"])
+
+
+def test_bijlage1_neutral_and_missing_reference():
+    c = compare.compare_indicators(seed000(), CATALOGUE, "GM0531", REFS)
+    mz = _get(c, "mantelzorg_pct", "nederland")
+    # 17,3 → 13,8: −3,5 pp, (13,8 − 17,3)/17,3 = −20,23%; neutraal → niet te beoordelen
+    assert mz["pp_change"] == pytest.approx(-3.5)
+    assert mz["rel_change_pct"] == pytest.approx(-20.2312, abs=1e-4)
+    assert mz["verdict"] == "niet te beoordelen" and "geen gewenste richting" in mz["verdict_reason"]
+    # niet eenzaam has no NL row: NaN gaps, NA flags and a note, no exception
+    ne = _get(c, "niet_eenzaam_pct", "nederland")
+    assert np.isnan(ne["base_gap"]) and np.isnan(ne["latest_gap"])
+    assert pd.isna(ne["gap_narrowed"]) and pd.isna(ne["against_reference_direction"])
+    assert "Geen gegevens voor nederland (NL01)" in ne["reference_note"]
+    # 65 → 54 = −11 pp, hoger is beter → slechter; regio 59 → 53: same direction, gap 6 → 1 narrowed
+    assert ne["verdict"] == "slechter"
+    reg = _get(c, "niet_eenzaam_pct", "regio")
+    assert reg["base_gap"] == pytest.approx(6.0) and reg["latest_gap"] == pytest.approx(1.0)
+
+
+def test_contract_columns_and_verdicts():
+    c = compare.compare_indicators(seed000(), CATALOGUE, "GM0531", REFS)
+    contract = ["indicator_id", "gemeentecode", "reference_code", "reference_role", "base_period",
+                "latest_period", "base_value", "latest_value", "base_ci_low", "base_ci_high", "latest_ci_low",
+                "latest_ci_high", "abs_change", "rel_change_pct", "pp_change", "ref_base_value",
+                "ref_latest_value", "base_gap", "latest_gap", "gap_narrowed", "against_reference_direction",
+                "small_numbers", "n_points", "verdict", "verdict_reason", "indicative"]
+    assert set(contract) <= set(c.columns)
+    assert len(c) == 4 * 2
+    assert c["gap_narrowed"].dtype == "boolean"
+    v = compare.verdicts(c)
+    assert len(v) == 4 and v["indicator_id"].is_unique
+    assert {"indicator_id", "naam", "base_period", "latest_period", "base_value", "latest_value", "verdict",
+            "verdict_reason", "small_numbers", "n_points"} <= set(v.columns)
+    assert v.set_index("indicator_id").loc["jeugdhulp_zv_pct", "naam"] == "Jongeren met jeugdhulp zonder verblijf"
+
+
+def _counts(i, periods_values, unit="procent"):
+    return pd.DataFrame([_row(i, "GM0001", p, v, n, d, unit) for p, v, n, d in periods_values])
+
+
+def test_two_proportion_test_decides():
+    # 100/1000 → 150/1000: pooled p = 0,125; se = sqrt(0,125·0,875·2/1000) = 0,014790; z = 0,05/0,014790 = 3,3806
+    # p = 2·(1 − Φ(3,3806)) = 0,000723 < 0,05 → real; lager_beter and up → slechter
+    ind = _counts("jeugdhulp_zv_pct", [("2019", 10.0, 100, 1000), ("2023", 15.0, 150, 1000)])
+    c = compare.compare_indicators(ind, CATALOGUE, "GM0001")
+    r = c.iloc[0]
+    assert r["p_value"] == pytest.approx(0.000723, abs=2e-6)
+    assert r["verdict"] == "slechter" and r["basis"] == "toets" and not r["indicative"]
+    assert pd.isna(r["reference_code"])
+    # intervals present: Wilson 100/1000 → [8,29; 12,02]
+    assert r["base_ci_low"] == pytest.approx(8.2907, abs=1e-3)
+    # 10/100 → 12/100: z = 0,02/sqrt(0,11·0,89·0,02) = 0,452 → p = 0,651 → gelijk gebleven
+    ind = _counts("jeugdhulp_zv_pct", [("2019", 10.0, 10, 100), ("2023", 12.0, 12, 100)])
+    r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
+    assert r["p_value"] == pytest.approx(0.6511, abs=1e-3)
+    assert r["verdict"] == "gelijk gebleven" and "binnen de toevalsmarge" in r["verdict_reason"]
+
+
+def test_poisson_rate_test_and_small_numbers():
+    # 100 → 150 events on 10.000 inwoners each: K = 250, q = 0,5; z = (150 − 125)/sqrt(250·0,25) = 3,1623
+    ind = _counts("bijstand_per_1000", [("2019", 10.0, 100, 10_000), ("2023", 15.0, 150, 10_000)], "per_1000")
+    r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
+    assert r["p_value"] == pytest.approx(0.001565, abs=1e-5)
+    assert r["verdict"] == "slechter"
+    # 4 → 2 events: small numbers, not significant (z = −0,816), indicative flag
+    ind = _counts("bijstand_per_1000", [("2019", 4.0, 4, 1000), ("2023", 2.0, 2, 1000)], "per_1000")
+    r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
+    assert r["small_numbers"] and r["verdict"] == "gelijk gebleven" and r["indicative"]
+    assert "Kleine aantallen" in r["verdict_reason"]
+
+
+def test_published_intervals_overlap_rule():
+    ind = _counts("niet_eenzaam_pct", [("2016", 65.0, np.nan, np.nan), ("2022", 54.0, np.nan, np.nan)])
+    ind["ci_low"] = [62.0, 51.0]
+    ind["ci_high"] = [68.0, 57.0]
+    r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
+    assert r["basis"] == "intervallen" and r["verdict"] == "slechter"  # 57 < 62: no overlap
+    ind["ci_high"] = [68.0, 63.0]
+    r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
+    assert r["verdict"] == "gelijk gebleven"
+
+
+def test_suppressed_single_and_zero_denominator():
+    ind = _counts("jeugdhulp_zv_pct", [("2019", 10.0, 100, 1000), ("2023", np.nan, 5, 1000)])
+    r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
+    assert r["verdict"] == "niet te beoordelen" and "2023 ontbreekt of is onderdrukt" in r["verdict_reason"]
+    assert np.isnan(r["latest_ci_low"])  # never an interval from a suppressed cell
+    ind = _counts("jeugdhulp_zv_pct", [("2019", 10.0, 100, 1000)])
+    r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
+    assert r["verdict"] == "niet te beoordelen" and r["n_points"] == 1
+    assert "geen tweede meetmoment" in r["verdict_reason"]
+    # zero denominators: no interval, no test; base value 0 → relative change undefined (NaN, not inf)
+    ind = _counts("jeugdhulp_zv_pct", [("2019", 0.0, 0, 0), ("2023", 5.0, 0, 0)])
+    r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
+    assert np.isnan(r["rel_change_pct"]) and np.isnan(r["base_ci_low"])
+    assert r["basis"] == "drempel" and r["verdict"] == "slechter" and r["indicative"]
+
+
+def test_explicit_periods_and_mixed_period_types():
+    rows = [("2019", 10.0), ("2020", 11.0), ("2021", 12.0), ("2019H1", 9.0), ("2023H1", 9.5)]
+    ind = pd.DataFrame([_row("jeugdhulp_zv_pct", "GM0001", p, v) for p, v in rows])
+    r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
+    # 3 yearly values beat 2 half-year values: never mixed
+    assert (r["base_period"], r["latest_period"], r["n_points"]) == ("2019", "2021", 3)
+    r = compare.compare_indicators(ind, CATALOGUE, "GM0001",
+                                   base_period={"jeugdhulp_zv_pct": "2019H1"}).iloc[0]
+    assert (r["base_period"], r["latest_period"], r["n_points"]) == ("2019H1", "2023H1", 2)
+
+
+def test_unknown_gemeente_raises():
+    with pytest.raises(DataNotAvailableError, match="GM9999"):
+        compare.compare_indicators(seed000(), CATALOGUE, "GM9999", REFS)
+
+
+def test_compare_all_matches_single():
+    base = seed000()
+    extra = base[base["gemeentecode"] == "GM0531"].assign(
+        gemeentecode="GM0505", value=lambda d: d["value"] * 1.1)
+    ind = pd.concat([base, extra], ignore_index=True)
+    registry = pd.DataFrame({
+        "gemeentecode": ["GM0531", "GM0505", "GM0531"], "indelingsjaar": [2024, 2024, 2023],
+        "jeugdzorgregio_code": ["JZ22", "JZ22", "JZ22"], "arbeidsmarktregio_code": ["JZ22", "AM99", "AM99"],
+        "ggd_regio_code": ["JZ22", "JZ22", "JZ22"], "provincie_code": ["PV28", "PV28", "PV28"],
+    })
+    before = ind.copy()
+    allc = compare.compare_all(ind, CATALOGUE, registry)
+    pd.testing.assert_frame_equal(ind, before)
+    assert set(allc["gemeentecode"]) == {"GM0531", "GM0505"}
+    single = compare.compare_indicators(ind, CATALOGUE, "GM0531", REFS)
+    mine = allc[allc["gemeentecode"] == "GM0531"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(mine.drop(columns="reference_note"), single.drop(columns="reference_note"),
+                                  check_dtype=False)
+    # GM0505 has arbeidsmarktregio AM99 without data → NaN gap with a note
+    r = allc[(allc["gemeentecode"] == "GM0505") & (allc["indicator_id"] == "bijstand_per_1000")
+             & (allc["reference_role"] == "regio")].iloc[0]
+    assert r["reference_code"] == "AM99" and np.isnan(r["base_gap"]) and "AM99" in r["reference_note"]
+    assert len(compare.verdicts(allc)) == 8
+
+
+def test_period_label():
+    assert compare.period_label("2019H2") == "2e halfjaar 2019"
+    assert compare.period_label("2023-12-31") == "31-12-2023"
+    assert compare.period_label("2023") == "2023"
