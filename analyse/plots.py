@@ -1,0 +1,801 @@
+"""Figures for the per-gemeente reports: trends, funnel plots, indicator tables and cost development.
+
+Every ``plot_*`` function takes a tidy frame (and an optional ``ax``), draws with matplotlib/seaborn and
+returns the :class:`~matplotlib.figure.Figure`, on which it sets ``fig.alt_text`` (one Dutch sentence) and
+``fig.data`` (the tidy frame drawn), as ``docs/contracts.md`` requires. Saving is the report's job.
+
+Design decisions:
+
+- The theme is set once at import: ``sns.set_theme(style="whitegrid")`` with the Okabe-Ito palette
+  (colour-blind safe). The focal gemeente is always the same strong blue with a solid line and filled
+  circles; references differ in colour *and* line style *and* marker, so charts read in greyscale print.
+- Axis labels are Dutch and carry the unit; tick labels use the Dutch number format of
+  :mod:`analyse.formatting` (``1.000``, ``2,5``). Large euro amounts are shown in millions with the unit
+  in the axis label.
+- Empty input gives a figure with the message "Geen gegevens" (and alt text saying so), never an
+  exception; a frame without a required column raises :class:`~analyse.errors.AnalyseError`.
+- Provisional figures (status ``voorlopig``/``nader voorlopig``) get hollow markers and a ``*`` after the
+  period label, like CBS ("2019*"). Missing periods are gaps, never bridged by a line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+from analyse.errors import AnalyseError
+from analyse.formatting import fmt_eur, fmt_number, fmt_pct
+
+# ------------------------------------------------------------------------------------------------ theme
+OKABE_ITO: dict[str, str] = {
+    "zwart": "#000000",
+    "oranje": "#E69F00",
+    "hemelsblauw": "#56B4E9",
+    "blauwgroen": "#009E73",
+    "geel": "#F0E442",
+    "blauw": "#0072B2",
+    "vermiljoen": "#D55E00",
+    "roodpaars": "#CC79A7",
+}
+"""The Okabe-Ito colour-blind-safe palette."""
+
+GEMEENTE_STYLE: dict[str, object] = {"color": OKABE_ITO["blauw"], "linestyle": "-", "marker": "o", "linewidth": 2.4}
+"""Style of the focal gemeente in every figure."""
+
+NEDERLAND_STYLE: dict[str, object] = {"color": "#4D4D4D", "linestyle": ":", "marker": "^", "linewidth": 1.8}
+"""Style of Nederland (NL01)."""
+
+REFERENCE_STYLES: tuple[dict[str, object], ...] = (
+    {"color": OKABE_ITO["oranje"], "linestyle": "--", "marker": "s", "linewidth": 1.8},
+    {"color": OKABE_ITO["blauwgroen"], "linestyle": "-.", "marker": "D", "linewidth": 1.8},
+    {"color": OKABE_ITO["roodpaars"], "linestyle": (0, (5, 1, 1, 1, 1, 1)), "marker": "v", "linewidth": 1.8},
+    {"color": OKABE_ITO["vermiljoen"], "linestyle": (0, (1, 1)), "marker": "P", "linewidth": 1.8},
+    {"color": OKABE_ITO["hemelsblauw"], "linestyle": (0, (8, 2)), "marker": "X", "linewidth": 1.8},
+)
+"""Styles for other references (regio, peers …), in order."""
+
+BAND_COLOUR = "#BBBBBB"
+HATCHES = ("", "//", "..", "xx", "\\\\", "++", "--", "oo")
+FIGSIZE = (7.5, 4.0)
+DPI = 100
+PROVISIONAL = {"voorlopig", "nader voorlopig"}
+NEDERLAND_CODE = "NL01"
+NO_DATA_TEXT = "Geen gegevens"
+
+sns.set_theme(style="whitegrid", palette=list(OKABE_ITO.values())[1:] + ["#000000"])
+plt.rcParams.update({"figure.figsize": FIGSIZE, "figure.dpi": DPI, "axes.titlesize": 11, "axes.titleweight": "bold"})
+
+UNIT_LABELS: dict[str, str] = {
+    "procent": "%",
+    "per_1000": "per 1.000",
+    "aantal": "aantal",
+    "eur": "euro",
+    "eur_per_inwoner": "euro per inwoner",
+    "index": "index",
+    "jaar": "jaar",
+}
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def finish(fig: Figure, alt_text: str, data: pd.DataFrame) -> Figure:
+    """Attach the alt text and the data drawn to ``fig`` and return it.
+
+    Args:
+        fig: the figure.
+        alt_text: one Dutch sentence describing the figure for screen readers.
+        data: the tidy frame drawn (a copy is stored).
+    """
+    fig.alt_text = str(alt_text).strip()
+    fig.data = data.copy().reset_index(drop=True) if isinstance(data, pd.DataFrame) else pd.DataFrame()
+    return fig
+
+
+def dutch_number(value: float, pos: int | None = None) -> str:
+    """Tick formatter: Dutch separators, decimals only where the value needs them (``1.000``, ``2,5``)."""
+    if value is None or not np.isfinite(value):
+        return ""
+    for decimals in range(0, 4):
+        if abs(value * 10**decimals - round(value * 10**decimals)) < 1e-6:
+            return fmt_number(value, decimals)
+    return fmt_number(value, 3)
+
+
+DUTCH_FORMATTER = FuncFormatter(dutch_number)
+
+
+def _new_ax(ax: Axes | None) -> tuple[Figure, Axes]:
+    if ax is not None:
+        return ax.figure, ax
+    fig, ax = plt.subplots(figsize=FIGSIZE, dpi=DPI)
+    return fig, ax
+
+
+def _require(df: pd.DataFrame, columns: Sequence[str], where: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise AnalyseError(f"{where}: verwacht een DataFrame, kreeg {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise AnalyseError(f"{where}: kolom(men) ontbreken: {', '.join(missing)}")
+
+
+def _is_empty(df: pd.DataFrame | None) -> bool:
+    return df is None or (isinstance(df, pd.DataFrame) and len(df.columns) == 0)
+
+
+def empty_figure(title: str, what: str, ax: Axes | None = None, data: pd.DataFrame | None = None) -> Figure:
+    """A figure that says 'Geen gegevens' (used when the input is empty).
+
+    Args:
+        title: figure title.
+        what: what was to be shown, used in the alt text ("de kostenontwikkeling").
+        ax: optional axes to draw on.
+        data: the (empty) data, stored as ``fig.data``.
+    """
+    fig, ax = _new_ax(ax)
+    ax.set_axis_off()
+    ax.set_title(title)
+    ax.text(0.5, 0.5, f"{NO_DATA_TEXT}\n({what} kan niet worden getoond)", ha="center", va="center",
+            fontsize=12, color="#4D4D4D", transform=ax.transAxes)
+    return finish(fig, f"Geen gegevens beschikbaar: {what} kan niet worden getoond.",
+                  data if data is not None else pd.DataFrame())
+
+
+def _style_for(code: str, gemeentecode: str | None, others: list[str]) -> dict[str, object]:
+    if code == gemeentecode:
+        return dict(GEMEENTE_STYLE)
+    if code == NEDERLAND_CODE:
+        return dict(NEDERLAND_STYLE)
+    idx = others.index(code) if code in others else 0
+    return dict(REFERENCE_STYLES[idx % len(REFERENCE_STYLES)])
+
+
+def _euro_scale(values: pd.Series | np.ndarray) -> tuple[float, str]:
+    """(divisor, unit label) for an euro axis: millions when amounts reach € 1 mln."""
+    arr = np.asarray(pd.to_numeric(pd.Series(np.ravel(values)), errors="coerce"), dtype=float)
+    top = np.nanmax(np.abs(arr)) if np.isfinite(arr).any() else 0.0
+    return (1e6, "mln euro") if top >= 1e6 else (1.0, "euro")
+
+
+def _label(code: str, labels: Mapping[str, str] | None) -> str:
+    if labels and code in labels:
+        return str(labels[code])
+    return "Nederland" if code == NEDERLAND_CODE else str(code)
+
+
+def _axis_unit(unit: str | None) -> str:
+    return UNIT_LABELS.get(unit or "", unit or "")
+
+
+# ------------------------------------------------------------------------------------------------ trend
+def plot_trend(
+    series_df: pd.DataFrame,
+    gemeentecode: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+    unit: str | None = None,
+    policy_year: int | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Gemeente vs references (regio, Nederland …) over periods.
+
+    Args:
+        series_df: columns gemeentecode, period, value; optional status, ci_low, ci_high, unit. One row per
+            code and period (one indicator).
+        gemeentecode: focal gemeente (strong blue); default the first code.
+        labels: display names per code (default: the code; NL01 → "Nederland").
+        title: title; default "Ontwikkeling".
+        unit: catalogue unit for the y-axis label; default the ``unit`` column.
+        policy_year: draw a vertical line at the start of this year (beleid gestart).
+        ax: optional axes.
+
+    Returns:
+        Figure with ``alt_text`` and ``data`` (the input rows).
+    """
+    title = title or "Ontwikkeling"
+    if _is_empty(series_df):
+        return empty_figure(title, "de ontwikkeling", ax)
+    _require(series_df, ["gemeentecode", "period", "value"], "plot_trend")
+    df = series_df.copy()
+    df["value"] = pd.to_numeric(df["value"], errors="coerce")
+    if df["value"].notna().sum() == 0:
+        return empty_figure(title, "de ontwikkeling", ax, series_df)
+    if unit is None and "unit" in df.columns and df["unit"].notna().any():
+        unit = str(df["unit"].dropna().iloc[0])
+    df["period"] = df["period"].astype(str)
+    periods = sorted(df["period"].unique())
+    pos = {p: i for i, p in enumerate(periods)}
+    codes = list(dict.fromkeys(df["gemeentecode"].astype(str)))
+    gemeentecode = gemeentecode or codes[0]
+    order = [gemeentecode] + [c for c in codes if c != gemeentecode and c != NEDERLAND_CODE]
+    order += [NEDERLAND_CODE] if NEDERLAND_CODE in codes else []
+    others = [c for c in order if c not in (gemeentecode, NEDERLAND_CODE)]
+    status = df["status"].astype(str) if "status" in df.columns else pd.Series("definitief", index=df.index)
+    df["_prov"] = status.isin(PROVISIONAL).to_numpy()
+    fig, ax = _new_ax(ax)
+    for code in order[::-1]:
+        sub = df[df["gemeentecode"].astype(str) == code].drop_duplicates("period").set_index("period")
+        if sub.empty:
+            continue
+        sub = sub.reindex(periods)  # missing periods become NaN → a gap in the line
+        x = np.arange(len(periods))
+        style = _style_for(code, gemeentecode, others)
+        y = sub["value"].to_numpy(dtype=float)
+        z = 3 if code == gemeentecode else 2
+        ax.plot(x, y, color=style["color"], linestyle=style["linestyle"], linewidth=style["linewidth"], zorder=z)
+        if {"ci_low", "ci_high"} <= set(sub.columns):
+            lo = pd.to_numeric(sub["ci_low"], errors="coerce").to_numpy(dtype=float)
+            hi = pd.to_numeric(sub["ci_high"], errors="coerce").to_numpy(dtype=float)
+            ax.fill_between(x, lo, hi, color=style["color"], alpha=0.18 if code == gemeentecode else 0.10,
+                            linewidth=0, zorder=1)
+        prov = sub["_prov"].fillna(False).to_numpy(dtype=bool)
+        for mask, face in ((~prov, style["color"]), (prov, "white")):
+            if mask.any():
+                ax.plot(x[mask], y[mask], linestyle="none", marker=style["marker"], markersize=7,
+                        markerfacecolor=face, markeredgecolor=style["color"], markeredgewidth=1.6, zorder=z + 1)
+    prov_periods = set(df.loc[df["_prov"], "period"])
+    ax.set_xticks(range(len(periods)))
+    ax.set_xticklabels([p + ("*" if p in prov_periods else "") for p in periods],
+                       rotation=45 if len(periods) > 8 else 0, ha="right" if len(periods) > 8 else "center")
+    ax.set_xlim(-0.5, len(periods) - 0.5)
+    ax.yaxis.set_major_formatter(DUTCH_FORMATTER)
+    ax.set(xlabel="Periode" + (" (* = voorlopige cijfers)" if prov_periods else ""),
+           ylabel=f"Waarde ({_axis_unit(unit)})" if unit else "Waarde", title=title)
+    handles = [Line2D([], [], **_line_kwargs(_style_for(c, gemeentecode, others)), label=_label(c, labels))
+               for c in order]
+    if prov_periods:
+        handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
+                              markeredgecolor="#4D4D4D", label="voorlopig cijfer"))
+    if policy_year is not None:
+        xs = [i for i, p in enumerate(periods) if p[:4].isdigit() and int(p[:4]) >= int(policy_year)]
+        if xs:
+            xline = xs[0] if len(periods[xs[0]]) == 4 else xs[0] - 0.5
+            ax.axvline(xline, color="#4D4D4D", linestyle="--", linewidth=1.2, zorder=1)
+            handles.append(Line2D([], [], color="#4D4D4D", linestyle="--", label=f"start beleid {policy_year}"))
+    ax.legend(handles=handles, loc="best", fontsize=8, frameon=True)
+    fig.tight_layout()
+    last = df[df["gemeentecode"].astype(str) == gemeentecode].dropna(subset=["value"]).sort_values("period")
+    if len(last):
+        lr = last.iloc[-1]
+        alt = (f"Lijngrafiek '{title}': {_label(gemeentecode, labels)} vergeleken met "
+               f"{', '.join(_label(c, labels) for c in order[1:]) or 'geen referentie'} over {periods[0]} tot en "
+               f"met {periods[-1]}; laatste waarde {lr['period']}: "
+               f"{fmt_number(lr['value'], 1)}{' ' + _axis_unit(unit) if unit else ''}.")
+    else:
+        alt = (f"Lijngrafiek '{title}' over {periods[0]} tot en met {periods[-1]}; voor "
+               f"{_label(gemeentecode, labels)} zijn geen waarden beschikbaar.")
+    return finish(fig, alt, series_df)
+
+
+def _line_kwargs(style: Mapping[str, object]) -> dict[str, object]:
+    return {"color": style["color"], "linestyle": style["linestyle"], "marker": style["marker"],
+            "linewidth": style["linewidth"], "markerfacecolor": style["color"]}
+
+
+# ----------------------------------------------------------------------------------------------- funnel
+def _limits_long(limits: pd.DataFrame) -> pd.DataFrame:
+    """Accept the long stats shape (level, lower, upper) or the wide one (lower_95, upper_998 …)."""
+    if {"level", "lower", "upper"} <= set(limits.columns):
+        _require(limits, ["denominator", "level", "lower", "upper"], "plot_funnel(limits)")
+        return limits
+    _require(limits, ["denominator", "lower_95", "upper_95", "lower_998", "upper_998"], "plot_funnel(limits)")
+    frames = []
+    for label, level in (("95", 0.95), ("998", 0.998)):
+        frames.append(pd.DataFrame({"denominator": limits["denominator"], "level": level,
+                                    "lower": limits[f"lower_{label}"], "upper": limits[f"upper_{label}"],
+                                    "target": limits["target"] if "target" in limits else np.nan}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def plot_funnel(
+    funnel_points: pd.DataFrame,
+    funnel_limits: pd.DataFrame,
+    highlight: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+    unit: str | None = None,
+    denominator_label: str = "Noemer (aantal)",
+    ax: Axes | None = None,
+) -> Figure:
+    """Funnel plot: all gemeenten, control limits at 95% and 99,8%, the gemeente highlighted.
+
+    Args:
+        funnel_points: gemeentecode, denominator, value (optional positie_95, positie_998), as returned by
+            ``analyse.stats.funnel_limits(...).points``.
+        funnel_limits: ``denominator, level, lower, upper, target`` (long, from ``analyse.stats``) or
+            ``denominator, target, lower_95, upper_95, lower_998, upper_998`` (wide).
+        highlight: gemeentecode to highlight and label.
+        labels: display names per code.
+        title: title.
+        unit: catalogue unit of ``value``.
+        denominator_label: x-axis label.
+        ax: optional axes.
+
+    Returns:
+        Figure; ``fig.data`` = the points, ``fig.limits`` = the limit curves.
+    """
+    title = title or "Trechterdiagram (funnel plot)"
+    if _is_empty(funnel_points) or (isinstance(funnel_points, pd.DataFrame) and funnel_points.empty):
+        return empty_figure(title, "het trechterdiagram", ax)
+    _require(funnel_points, ["gemeentecode", "denominator", "value"], "plot_funnel")
+    lim = _limits_long(funnel_limits) if not _is_empty(funnel_limits) else pd.DataFrame()
+    pts = funnel_points.copy()
+    pts["denominator"] = pd.to_numeric(pts["denominator"], errors="coerce")
+    pts["value"] = pd.to_numeric(pts["value"], errors="coerce")
+    usable = pts.dropna(subset=["denominator", "value"])
+    usable = usable[usable["denominator"] > 0]
+    if usable.empty:
+        return empty_figure(title, "het trechterdiagram", ax, funnel_points)
+    fig, ax = _new_ax(ax)
+    others = usable[usable["gemeentecode"] != highlight]
+    ax.scatter(others["denominator"], others["value"], s=14, color="#8C8C8C", alpha=0.7, linewidth=0,
+               label="andere gemeenten", zorder=2)
+    if not lim.empty:
+        lim = lim.sort_values("denominator")
+        for level, ls in ((0.95, "--"), (0.998, ":")):
+            sub = lim[np.isclose(pd.to_numeric(lim["level"], errors="coerce"), level)]
+            if sub.empty:
+                continue
+            name = "95%-grens" if level == 0.95 else "99,8%-grens"
+            ax.plot(sub["denominator"], sub["lower"], color="#4D4D4D", linestyle=ls, linewidth=1.3, label=name)
+            ax.plot(sub["denominator"], sub["upper"], color="#4D4D4D", linestyle=ls, linewidth=1.3)
+        if "target" in lim.columns and lim["target"].notna().any():
+            ax.axhline(float(lim["target"].dropna().iloc[0]), color=OKABE_ITO["oranje"], linewidth=1.5,
+                       linestyle="-", label=f"doelwaarde ({fmt_number(float(lim['target'].dropna().iloc[0]), 1)})")
+    hl = usable[usable["gemeentecode"] == highlight]
+    if len(hl):
+        row = hl.iloc[0]
+        ax.scatter([row["denominator"]], [row["value"]], s=80, color=GEMEENTE_STYLE["color"], edgecolor="black",
+                   linewidth=1.0, zorder=4, label=_label(highlight, labels), marker="o")
+        ax.annotate(_label(highlight, labels), (row["denominator"], row["value"]), xytext=(8, 8),
+                    textcoords="offset points", fontsize=9, fontweight="bold", color=GEMEENTE_STYLE["color"])
+    dens = usable["denominator"]
+    if dens.max() / max(dens.min(), 1e-9) > 50:
+        ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(DUTCH_FORMATTER)
+    ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, p: ""))
+    ax.yaxis.set_major_formatter(DUTCH_FORMATTER)
+    ax.set(xlabel=denominator_label + (" – logaritmische schaal" if ax.get_xscale() == "log" else ""),
+           ylabel=f"Waarde ({_axis_unit(unit)})" if unit else "Waarde", title=title)
+    ax.legend(loc="best", fontsize=8)
+    fig.tight_layout()
+    n = len(usable)
+    if len(hl):
+        pos = str(hl.iloc[0].get("positie_95", "")) if "positie_95" in hl.columns else ""
+        where = {"binnen": "binnen de 95%-grenzen", "boven": "boven de 95%-grens",
+                 "onder": "onder de 95%-grens"}.get(pos, "")
+        alt = (f"Trechterdiagram van {n} gemeenten met controlegrenzen van 95% en 99,8%; "
+               f"{_label(highlight, labels)} heeft waarde {fmt_number(float(hl.iloc[0]['value']), 1)}"
+               f"{' en ligt ' + where if where else ''}.")
+    else:
+        alt = f"Trechterdiagram van {n} gemeenten met controlegrenzen van 95% en 99,8%."
+    fig = finish(fig, alt, funnel_points)
+    fig.limits = lim.copy()
+    return fig
+
+
+# ----------------------------------------------------------------------------------------- indicator table
+VERDICT_STYLE: dict[str, tuple[str, str]] = {
+    "beter": ("✔ beter", "#CDE6F5"),  # light blue (Okabe-Ito blue tint)
+    "slechter": ("✘ slechter", "#FBE3C0"),  # light orange (Okabe-Ito orange tint)
+    "gelijk gebleven": ("= gelijk gebleven", "#EEEEEE"),
+    "niet te beoordelen": ("? niet te beoordelen", "#FFFFFF"),
+}
+
+
+def _cell(value: object, unit: str, suppressed: bool, small: bool) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value):
+        return "onderdrukt door CBS" if suppressed else "geen gegevens"
+    from analyse.formatting import fmt_value
+
+    text = fmt_value(float(value), unit)
+    return f"{text} (te kleine aantallen)" if small else text
+
+
+def indicator_table(verdicts_or_comparison_df: pd.DataFrame, catalogue: pd.DataFrame | None = None):
+    """Accessible table of indicators with values, change arrow and verdict in words.
+
+    Args:
+        verdicts_or_comparison_df: output of ``analyse.compare.verdicts`` (indicator_id, base_period,
+            latest_period, base_value, latest_value, verdict; optional naam, verdict_reason, small_numbers,
+            base_suppressed/latest_suppressed) or of ``compare_indicators`` (adds reference_code,
+            reference_role, ref_latest_value: one row per indicator × reference).
+        catalogue: catalogue frame (id or indicator_id, naam, unit) for names and units.
+
+    Returns:
+        A pandas ``Styler`` (Dutch number format, units, verdict as text with ✔/✘ and a colour-blind-safe
+        background) with ``styler.alt_text`` and ``styler.table_data`` (the display frame) set.
+    """
+    df = verdicts_or_comparison_df
+    if _is_empty(df) or df.empty:
+        shown = pd.DataFrame({"Indicator": [NO_DATA_TEXT]})
+        styler = shown.style.hide(axis="index")
+        styler.alt_text = "Geen gegevens: er zijn geen indicatoren om te tonen."
+        styler.table_data = shown
+        return styler
+    _require(df, ["indicator_id", "base_period", "latest_period", "base_value", "latest_value", "verdict"],
+             "indicator_table")
+    cat = pd.DataFrame()
+    if catalogue is not None and len(catalogue):
+        cat = catalogue.rename(columns={"id": "indicator_id"})
+        _require(cat, ["indicator_id"], "indicator_table(catalogue)")
+        cat = cat.drop_duplicates("indicator_id").set_index("indicator_id")
+    rows = []
+    for r in df.to_dict("records"):
+        iid = r["indicator_id"]
+        unit = r.get("unit") or (cat.at[iid, "unit"] if iid in cat.index and "unit" in cat else "")
+        naam = r.get("naam") or (cat.at[iid, "naam"] if iid in cat.index and "naam" in cat else iid)
+        small = bool(r.get("small_numbers")) if pd.notna(r.get("small_numbers", np.nan)) else False
+        b, lv = r["base_value"], r["latest_value"]
+        if pd.notna(b) and pd.notna(lv):
+            arrow = "↑ gestegen" if lv > b else ("↓ gedaald" if lv < b else "→ gelijk")
+        else:
+            arrow = "–"
+        verdict = str(r["verdict"]) if pd.notna(r["verdict"]) else "niet te beoordelen"
+        row = {
+            "Indicator": str(naam),
+            "Eenheid": _axis_unit(str(unit)) if unit else "",
+            "Basis": f"{r['base_period']}",
+            "Basiswaarde": _cell(b, str(unit), bool(r.get("base_suppressed", False)), small),
+            "Laatst": f"{r['latest_period']}",
+            "Laatste waarde": _cell(lv, str(unit), bool(r.get("latest_suppressed", False)), small),
+            "Richting": arrow,
+        }
+        if "reference_code" in df.columns:
+            row["Referentie"] = str(r.get("reference_role") or r.get("reference_code"))
+            row["Referentiewaarde"] = _cell(r.get("ref_latest_value", np.nan), str(unit), False, False)
+        row["Oordeel"] = VERDICT_STYLE.get(verdict, (verdict, "#FFFFFF"))[0]
+        if "verdict_reason" in df.columns:
+            row["Toelichting"] = "" if pd.isna(r.get("verdict_reason")) else str(r.get("verdict_reason"))
+        rows.append(row)
+    shown = pd.DataFrame(rows)
+    colours = {text: bg for text, bg in VERDICT_STYLE.values()}
+    styler = (
+        shown.style.hide(axis="index")
+        .map(lambda v: f"background-color: {colours.get(v, '#FFFFFF')}; color: #000000", subset=["Oordeel"])
+        .set_properties(**{"text-align": "left"})
+    )
+    counts = shown["Oordeel"].str.split(" ", n=1).str[1].value_counts()
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items())
+    styler.alt_text = f"Tabel met {len(shown)} indicatoren met basis- en laatste waarde en oordeel ({summary})."
+    styler.table_data = shown
+    return styler
+
+
+# --------------------------------------------------------------------------------------- cost development
+def plot_cost_development(
+    df: pd.DataFrame,
+    mode: str = "index",
+    cluster: str | None = None,
+    soort: str | None = None,
+    gemeente_label: str | None = None,
+    prijspeil: int | None = None,
+    base_year: int | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Lasten per inwoner (or their index) of the gemeente vs peers (median + IQR band) vs Nederland.
+
+    Args:
+        df: output of :func:`analyse.kosten.compare_costs` (jaar, soort, cluster, gemeentecode,
+            gemeente_per_inwoner, peers_mediaan, peers_q1, peers_q3, nl_per_inwoner; the peer and NL
+            columns are optional).
+        mode: ``"per_inwoner"`` (euro per inwoner) or ``"index"`` (first year / ``base_year`` = 100).
+        cluster: cluster to draw when df holds several (default: the first).
+        soort: ``jaarrekening``/``begroting`` when df holds both (default jaarrekening if present).
+        gemeente_label: display name of the gemeente.
+        prijspeil: base year of real euros if the amounts are deflated; None = nominal euros.
+        base_year: index base year (mode ``index``).
+        ax: optional axes.
+
+    Returns:
+        Figure; ``fig.data`` is the long frame drawn: jaar, reeks, waarde (+ band columns).
+    """
+    if mode not in ("index", "per_inwoner"):
+        raise AnalyseError(f"plot_cost_development: mode moet 'index' of 'per_inwoner' zijn, niet {mode!r}")
+    euro = f"euro, prijspeil {prijspeil}" if prijspeil else "nominale euro's"
+    title = "Kostenontwikkeling" + (f" {cluster}" if cluster else "")
+    if _is_empty(df) or df.empty:
+        return empty_figure(title, "de kostenontwikkeling", ax)
+    _require(df, ["jaar", "gemeente_per_inwoner"], "plot_cost_development")
+    sub = df
+    if "cluster" in sub.columns:
+        cluster = cluster or str(sub["cluster"].iloc[0])
+        sub = sub[sub["cluster"] == cluster]
+    if "soort" in sub.columns and sub["soort"].nunique() > 1:
+        soort = soort or ("jaarrekening" if (sub["soort"] == "jaarrekening").any() else str(sub["soort"].iloc[0]))
+    if soort and "soort" in sub.columns:
+        sub = sub[sub["soort"] == soort]
+    sub = sub.sort_values("jaar")
+    title = f"Lasten {cluster or ''} per inwoner".replace("  ", " ") + (f" ({soort})" if soort else "")
+    if sub.empty or sub["gemeente_per_inwoner"].notna().sum() == 0:
+        return empty_figure(title, "de kostenontwikkeling", ax, sub)
+    series = {"gemeente": "gemeente_per_inwoner", "peers": "peers_mediaan", "nederland": "nl_per_inwoner"}
+    years = pd.to_numeric(sub["jaar"]).to_numpy()
+    full_years = np.arange(years.min(), years.max() + 1)
+    sub = sub.set_index(pd.to_numeric(sub["jaar"])).reindex(full_years)
+    base = base_year if base_year is not None else int(sub["gemeente_per_inwoner"].first_valid_index())
+
+    def scaled(col: str) -> np.ndarray:
+        vals = pd.to_numeric(sub[col], errors="coerce").to_numpy(dtype=float) if col in sub else np.full(
+            len(full_years), np.nan)
+        if mode == "index":
+            b = pd.to_numeric(sub[col], errors="coerce").get(base, np.nan) if col in sub else np.nan
+            return vals / b * 100 if pd.notna(b) and b != 0 else np.full(len(vals), np.nan)
+        return vals
+
+    fig, ax = _new_ax(ax)
+    records = []
+    if {"peers_q1", "peers_q3"} <= set(sub.columns):
+        q1, q3 = scaled("peers_q1"), scaled("peers_q3")
+        if np.isfinite(q1).any():
+            ax.fill_between(full_years, q1, q3, color=BAND_COLOUR, alpha=0.45, linewidth=0,
+                            label="vergelijkingsgemeenten (25e-75e percentiel)")
+            records += [{"jaar": y, "reeks": "peers_q1", "waarde": v} for y, v in zip(full_years, q1)]
+            records += [{"jaar": y, "reeks": "peers_q3", "waarde": v} for y, v in zip(full_years, q3)]
+    default_name = str(df["gemeentecode"].iloc[0]) if "gemeentecode" in df.columns else "gemeente"
+    names = {"gemeente": gemeente_label or default_name,
+             "peers": "vergelijkingsgemeenten (mediaan)", "nederland": "Nederland"}
+    styles = {"gemeente": GEMEENTE_STYLE, "peers": REFERENCE_STYLES[0], "nederland": NEDERLAND_STYLE}
+    for key in ("nederland", "peers", "gemeente"):
+        vals = scaled(series[key])
+        if not np.isfinite(vals).any():
+            continue
+        ax.plot(full_years, vals, **_line_kwargs(styles[key]), label=names[key], markersize=6,
+                zorder=3 if key == "gemeente" else 2)
+        records += [{"jaar": y, "reeks": key, "waarde": v} for y, v in zip(full_years, vals)]
+    if mode == "index":
+        ax.axhline(100, color="#4D4D4D", linewidth=0.8)
+        ylabel = f"Index ({base} = 100; {euro})"
+    else:
+        ylabel = f"Lasten per inwoner ({euro})"
+    ax.set(xlabel="Jaar", ylabel=ylabel, title=title + (" – index" if mode == "index" else ""))
+    ax.set_xticks(full_years)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, p: f"{int(v)}"))
+    ax.yaxis.set_major_formatter(DUTCH_FORMATTER)
+    handles, labs = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], labs[::-1], fontsize=8, loc="best")
+    fig.tight_layout()
+    drawn = pd.DataFrame(records)
+    g = drawn[drawn["reeks"] == "gemeente"].dropna(subset=["waarde"])
+    first, last = g.iloc[0], g.iloc[-1]
+    fmt = (lambda v: fmt_number(v, 1)) if mode == "index" else (lambda v: fmt_eur(v))
+    alt = (f"Lijngrafiek van de lasten {cluster or ''} per inwoner ({euro}) "
+           f"{'als index ' if mode == 'index' else ''}van {names['gemeente']} van {int(first['jaar'])} tot "
+           f"{int(last['jaar'])}: van {fmt(first['waarde'])} naar {fmt(last['waarde'])}, vergeleken met "
+           f"vergelijkingsgemeenten en Nederland.").replace("  ", " ")
+    return finish(fig, alt, drawn)
+
+
+# --------------------------------------------------------------------------------- begroting/realisatie
+def plot_budget_vs_realisatie(df: pd.DataFrame, jaar: int | None = None, title: str | None = None,
+                              ax: Axes | None = None) -> Figure:
+    """Grouped horizontal bars of begroting and realisatie per post; missing realisation is marked.
+
+    Args:
+        df: output of :func:`analyse.kosten.begroting_vs_realisatie` (post, jaar, begroting_eur,
+            realisatie_eur, realisatie_ontbreekt; optional niveau – only ``post`` rows are drawn).
+        jaar: year to draw; default all years (labels get the year when there are several).
+        title: title.
+        ax: optional axes.
+    """
+    title = title or "Begroting en realisatie per post"
+    if _is_empty(df) or df.empty:
+        return empty_figure(title, "de vergelijking van begroting en realisatie", ax)
+    _require(df, ["post", "jaar", "begroting_eur", "realisatie_eur"], "plot_budget_vs_realisatie")
+    sub = df[df["niveau"] == "post"] if "niveau" in df.columns else df
+    if jaar is not None:
+        sub = sub[sub["jaar"] == jaar]
+    sub = sub[sub["begroting_eur"].notna() | sub["realisatie_eur"].notna()
+              | sub.get("realisatie_ontbreekt", pd.Series(False, index=sub.index)).astype(bool)]
+    if sub.empty:
+        return empty_figure(title, "de vergelijking van begroting en realisatie", ax, sub)
+    sub = sub.reset_index(drop=True)
+    multi = sub["jaar"].nunique() > 1
+    ylabels = [f"{p} ({j})" if multi else str(p) for p, j in zip(sub["post"], sub["jaar"])]
+    missing = (sub["realisatie_ontbreekt"].astype(bool) if "realisatie_ontbreekt" in sub
+               else sub["realisatie_eur"].isna()).to_numpy()
+    scale, unit = _euro_scale(pd.concat([sub["begroting_eur"], sub["realisatie_eur"]]))
+    fig, ax = _new_ax(ax)
+    if len(sub) > 8 and ax.figure is fig:
+        fig.set_size_inches(FIGSIZE[0], min(2 + 0.45 * len(sub), 11))
+    y = np.arange(len(sub))
+    h = 0.38
+    b = sub["begroting_eur"].to_numpy(dtype=float) / scale
+    r = sub["realisatie_eur"].to_numpy(dtype=float) / scale
+    ax.barh(y - h / 2, np.nan_to_num(b), height=h, color=OKABE_ITO["oranje"], edgecolor="black", linewidth=0.5,
+            hatch="//", label="begroting")
+    ax.barh(y + h / 2, np.nan_to_num(r), height=h, color=OKABE_ITO["blauw"], edgecolor="black", linewidth=0.5,
+            label="realisatie")
+    top = np.nanmax(np.concatenate([b, r, [0]]))
+    for yi, miss, bv, rv in zip(y, missing, b, r):
+        if miss:
+            ax.text(top * 0.01, yi + h / 2, "realisatie ontbreekt", va="center", fontsize=8, color="#B00000",
+                    style="italic")
+        elif rv == 0:
+            ax.text(top * 0.01, yi + h / 2, "€ 0", va="center", fontsize=8)
+        if np.isnan(bv):
+            ax.text(top * 0.01, yi - h / 2, "begroting ontbreekt", va="center", fontsize=8, style="italic")
+    ax.set_yticks(y)
+    ax.set_yticklabels(ylabels, fontsize=8)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(DUTCH_FORMATTER)
+    ax.set(xlabel=f"Bedrag ({unit})", ylabel="", title=title)
+    handles, labs = ax.get_legend_handles_labels()
+    if missing.any():
+        handles.append(Patch(facecolor="white", edgecolor="#B00000", label="realisatie ontbreekt (≠ € 0)"))
+    ax.legend(handles=handles, fontsize=8, loc="lower right")
+    fig.tight_layout()
+    n_over = int(np.nansum(r > b))
+    alt = (f"Staafdiagram van begroting en realisatie voor {len(sub)} posten; "
+           f"bij {int(missing.sum())} posten ontbreekt de realisatie en bij {n_over} is meer uitgegeven dan begroot.")
+    return finish(fig, alt, sub)
+
+
+# ------------------------------------------------------------------------------------------- savings
+def plot_savings_waterfall(df: pd.DataFrame, title: str | None = None, ax: Axes | None = None) -> Figure:
+    """Waterfall of realised savings per year, with the planned cumulative path as a step line.
+
+    Args:
+        df: output of :func:`analyse.kosten.savings_ledger` for one gemeente (jaar, gepland_eur,
+            gerealiseerd_eur, cum_gepland_eur, cum_gerealiseerd_eur).
+        title: title.
+        ax: optional axes.
+    """
+    title = title or "Geplande en gerealiseerde besparingen (cumulatief)"
+    if _is_empty(df) or df.empty:
+        return empty_figure(title, "de besparingen", ax)
+    _require(df, ["jaar", "gepland_eur", "gerealiseerd_eur", "cum_gepland_eur", "cum_gerealiseerd_eur"],
+             "plot_savings_waterfall")
+    sub = df.groupby("jaar", as_index=False)[["gepland_eur", "gerealiseerd_eur"]].agg(
+        lambda s: s.sum() if s.notna().all() else np.nan) if df["jaar"].duplicated().any() else df.copy()
+    sub = sub.sort_values("jaar").reset_index(drop=True)
+    sub["cum_gepland_eur"] = sub["gepland_eur"].cumsum(skipna=False)
+    sub["cum_gerealiseerd_eur"] = sub["gerealiseerd_eur"].cumsum(skipna=False)
+    if sub[["gepland_eur", "gerealiseerd_eur"]].notna().sum().sum() == 0:
+        return empty_figure(title, "de besparingen", ax, sub)
+    scale, unit = _euro_scale(pd.concat([sub["cum_gepland_eur"], sub["cum_gerealiseerd_eur"], sub["gepland_eur"]]))
+    fig, ax = _new_ax(ax)
+    x = np.arange(len(sub))
+    prev = 0.0
+    known = True
+    for i, row in sub.iterrows():
+        val = row["gerealiseerd_eur"]
+        if known and pd.notna(val):
+            ax.bar(x[i], val / scale, bottom=prev / scale, color=OKABE_ITO["blauw"], edgecolor="black",
+                   linewidth=0.5, width=0.6, label="gerealiseerd (per jaar)" if i == 0 else None)
+            prev += val
+        else:
+            known = False
+            ax.bar(x[i], 0, bottom=prev / scale, width=0.6)
+            ax.text(x[i], prev / scale, "realisatie\nonbekend", ha="center", va="bottom", fontsize=8,
+                    style="italic", color="#B00000")
+    if known:
+        ax.bar(len(sub), prev / scale, color="white", edgecolor=OKABE_ITO["blauw"], hatch="//", width=0.6,
+               linewidth=1.2, label="totaal gerealiseerd")
+    cum_plan = sub["cum_gepland_eur"].to_numpy(dtype=float) / scale
+    ax.step(np.append(x, len(sub)) if known else x, np.append(cum_plan, cum_plan[-1]) if known else cum_plan,
+            where="post", color=OKABE_ITO["oranje"], linestyle="--", linewidth=2, label="gepland (cumulatief)")
+    ax.plot(x, cum_plan, linestyle="none", marker="s", color=OKABE_ITO["oranje"])
+    ticks = [str(int(j)) for j in sub["jaar"]] + (["Totaal"] if known else [])
+    ax.set_xticks(range(len(ticks)))
+    ax.set_xticklabels(ticks)
+    ax.yaxis.set_major_formatter(DUTCH_FORMATTER)
+    ax.set(xlabel="Jaar", ylabel=f"Besparing cumulatief ({unit})", title=title)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    tot_plan = sub["cum_gepland_eur"].iloc[-1]
+    tot_real = sub["cum_gerealiseerd_eur"].iloc[-1]
+    graad = fmt_pct(tot_real / tot_plan * 100, 0) if pd.notna(tot_real) and tot_plan else "onbekend"
+    alt = (f"Watervaldiagram van besparingen {int(sub['jaar'].min())}-{int(sub['jaar'].max())}: gepland "
+           f"cumulatief {fmt_eur(tot_plan)}, gerealiseerd {fmt_eur(tot_real, missing='onbekend')} "
+           f"(realisatiegraad {graad}).")
+    return finish(fig, alt, sub)
+
+
+# ---------------------------------------------------------------------------------------- spending break
+def plot_spending_break(df: pd.DataFrame, value_col: str = "lasten_eur", break_year: int = 2015,
+                        title: str | None = None, ax: Axes | None = None) -> Figure:
+    """Spending per year as bars with the 2015 decentralisation break and the means before/after.
+
+    Args:
+        df: one series (jaar, ``value_col``), e.g. the output of :func:`analyse.kosten.decentralisation_break`.
+        value_col: amount column (euro).
+        break_year: first year after the break.
+        title: title.
+        ax: optional axes.
+    """
+    title = title or "Uitgaven sociaal domein per jaar"
+    if _is_empty(df) or df.empty:
+        return empty_figure(title, "de uitgavenreeks", ax)
+    _require(df, ["jaar", value_col], "plot_spending_break")
+    sub = df.sort_values("jaar").reset_index(drop=True)
+    vals = pd.to_numeric(sub[value_col], errors="coerce")
+    if vals.notna().sum() == 0:
+        return empty_figure(title, "de uitgavenreeks", ax, sub)
+    scale, unit = _euro_scale(vals)
+    years = pd.to_numeric(sub["jaar"]).to_numpy()
+    before = years < break_year
+    fig, ax = _new_ax(ax)
+    ax.bar(years[before], vals[before] / scale, color=OKABE_ITO["hemelsblauw"], edgecolor="black", linewidth=0.5,
+           hatch="..", label=f"voor {break_year} (oude taken)")
+    ax.bar(years[~before], vals[~before] / scale, color=OKABE_ITO["blauw"], edgecolor="black", linewidth=0.5,
+           label=f"vanaf {break_year} (incl. jeugd, Wmo, Participatiewet)")
+    ax.set_ylim(min(0.0, float(np.nanmin(vals / scale)) * 1.1), float(np.nanmax(vals / scale)) * 1.3)
+    ax.axvline(break_year - 0.5, color="black", linestyle="--", linewidth=1.3)
+    ax.text(break_year - 0.45, ax.get_ylim()[1] * 0.97, f"decentralisatie {break_year}:\ntrendbreuk",
+            va="top", ha="left", fontsize=8)
+    for mask, ls in ((before, ":"), (~before, "-.")):
+        if mask.any() and vals[mask].notna().any():
+            m = vals[mask].mean() / scale
+            ax.hlines(m, years[mask].min() - 0.4, years[mask].max() + 0.4, colors=OKABE_ITO["vermiljoen"],
+                      linestyles=ls, linewidth=1.8)
+            ax.text(years[mask].max() + 0.4, m, f" gem. {dutch_number(round(m, 1))}", va="bottom", ha="right",
+                    fontsize=8, color=OKABE_ITO["vermiljoen"])
+    ax.set_xticks(years)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, p: f"{int(v)}"))
+    ax.yaxis.set_major_formatter(DUTCH_FORMATTER)
+    ax.set(xlabel="Jaar", ylabel=f"Uitgaven ({unit}, nominaal)", title=title)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    mb, ma = vals[before].mean(), vals[~before].mean()
+    alt = (f"Staafdiagram van de uitgaven {int(years.min())}-{int(years.max())} met een trendbreuk in "
+           f"{break_year} door de decentralisaties; gemiddeld {fmt_eur(mb)} per jaar ervoor en {fmt_eur(ma)} "
+           f"vanaf {break_year}, dus geen vergelijkbare trend.")
+    return finish(fig, alt, sub)
+
+
+# ----------------------------------------------------------------------------- begroting vs jaarrekening
+def plot_begroting_jaarrekening(df: pd.DataFrame, value: str = "afwijking_pct", title: str | None = None,
+                                ax: Axes | None = None) -> Figure:
+    """Deviation of jaarrekening from begroting per cluster per year (grouped bars around 0).
+
+    Args:
+        df: output of :func:`analyse.kosten.begroting_jaarrekening` (jaar, cluster, afwijking_eur,
+            afwijking_pct) for one gemeente.
+        value: ``afwijking_pct`` (% of begroting) or ``afwijking_eur``.
+        title: title.
+        ax: optional axes.
+    """
+    from analyse.kosten import CLUSTER_LABELS
+
+    title = title or "Afwijking jaarrekening ten opzichte van begroting"
+    if _is_empty(df) or df.empty:
+        return empty_figure(title, "de afwijking van de begroting", ax)
+    _require(df, ["jaar", "cluster", value], "plot_begroting_jaarrekening")
+    sub = df.dropna(subset=[value]).sort_values(["jaar", "cluster"]).reset_index(drop=True)
+    if sub.empty:
+        return empty_figure(title, "de afwijking van de begroting", ax, sub)
+    clusters = [c for c in CLUSTER_LABELS if c in set(sub["cluster"])] + sorted(
+        set(sub["cluster"]) - set(CLUSTER_LABELS))
+    years = sorted(sub["jaar"].unique())
+    scale, unit = (1.0, "%") if value == "afwijking_pct" else _euro_scale(sub[value])
+    fig, ax = _new_ax(ax)
+    width = 0.8 / max(len(clusters), 1)
+    colours = [OKABE_ITO[k] for k in ("blauw", "oranje", "blauwgroen", "roodpaars", "vermiljoen", "hemelsblauw")]
+    for i, cl in enumerate(clusters):
+        s = sub[sub["cluster"] == cl].set_index("jaar").reindex(years)
+        xs = np.arange(len(years)) - 0.4 + width * (i + 0.5)
+        ax.bar(xs, s[value].to_numpy(dtype=float) / scale, width=width, color=colours[i % len(colours)],
+               hatch=HATCHES[i % len(HATCHES)], edgecolor="black", linewidth=0.5, label=CLUSTER_LABELS.get(cl, cl))
+    ax.axhline(0, color="black", linewidth=0.9)
+    ax.set_xticks(range(len(years)))
+    ax.set_xticklabels([str(int(y)) for y in years])
+    ax.yaxis.set_major_formatter(DUTCH_FORMATTER)
+    ylabel = "Afwijking (% van begroting)" if value == "afwijking_pct" else f"Afwijking ({unit})"
+    ax.set(xlabel="Jaar", ylabel=ylabel + "; positief = meer uitgegeven", title=title)
+    ax.legend(fontsize=8, ncol=min(3, len(clusters)), loc="best")
+    fig.tight_layout()
+    worst = sub.loc[sub[value].abs().idxmax()]
+    shown = (fmt_pct(worst[value], 1) if value == "afwijking_pct" else fmt_eur(worst[value]))
+    alt = (f"Staafdiagram van de afwijking van de jaarrekening ten opzichte van de begroting voor "
+           f"{len(clusters)} clusters in {len(years)} jaren; grootste afwijking {shown} bij "
+           f"{CLUSTER_LABELS.get(worst['cluster'], worst['cluster'])} in {int(worst['jaar'])}.")
+    return finish(fig, alt, sub)

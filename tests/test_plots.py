@@ -1,0 +1,304 @@
+"""Tests for analyse.plots: Figures with alt text and data, Dutch ticks, 'geen gegevens', column errors."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from analyse import kosten, plots  # noqa: E402
+from analyse.errors import AnalyseError  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def trend() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "gemeentecode": ["GM0531"] * 4 + ["NL01"] * 4 + ["JZ22"] * 3,
+            "period": ["2019", "2020", "2021", "2022"] * 2 + ["2019", "2021", "2022"],
+            "value": [900.0, np.nan, 1200.0, 1350.5, 800.0, 850.0, 900.0, 950.0, 700.0, 750.0, 760.0],
+            "status": ["definitief"] * 3 + ["voorlopig"] + ["definitief"] * 7,
+            "ci_low": [850.0, np.nan, 1150.0, 1300.0] + [np.nan] * 7,
+            "ci_high": [950.0, np.nan, 1250.0, 1400.0] + [np.nan] * 7,
+        }
+    )
+
+
+def _texts(labels) -> list[str]:
+    return [t.get_text() for t in labels]
+
+
+def _assert_dutch_sentence(fig: Figure) -> None:
+    assert isinstance(fig.alt_text, str) and len(fig.alt_text) > 20
+    assert fig.alt_text.endswith(".")
+    assert any(w in fig.alt_text.lower() for w in (" van ", " met ", "geen gegevens"))
+
+
+def test_finish_sets_attributes():
+    fig = plt.figure()
+    df = pd.DataFrame({"a": [1]})
+    out = plots.finish(fig, " Een zin. ", df)
+    assert out is fig and fig.alt_text == "Een zin."
+    pd.testing.assert_frame_equal(fig.data, df)
+    assert fig.data is not df
+
+
+def test_dutch_number_formatter():
+    assert plots.dutch_number(1000) == "1.000"
+    assert plots.dutch_number(2.5) == "2,5"
+    assert plots.dutch_number(1234567.25) == "1.234.567,25"
+    assert plots.dutch_number(-200) == "-200"
+    assert plots.dutch_number(np.nan) == ""
+
+
+def test_plot_trend_returns_figure_with_data_and_alt(trend):
+    before = trend.copy()
+    fig = plots.plot_trend(trend, "GM0531", labels={"GM0531": "Hendrik-Ido-Ambacht", "JZ22": "ZHZ"},
+                           unit="aantal", policy_year=2021, title="Wmo-cliënten")
+    assert isinstance(fig, Figure)
+    pd.testing.assert_frame_equal(fig.data, trend)
+    pd.testing.assert_frame_equal(trend, before)  # no mutation
+    _assert_dutch_sentence(fig)
+    assert "Hendrik-Ido-Ambacht" in fig.alt_text and "1.350,5" in fig.alt_text
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    assert "1.000" in _texts(ax.get_yticklabels())
+    # provisional period marked with '*', like CBS
+    assert _texts(ax.get_xticklabels()) == ["2019", "2020", "2021", "2022*"]
+    assert "aantal" in ax.get_ylabel()
+    assert any("start beleid 2021" in t.get_text() for t in ax.get_legend().get_texts())
+
+
+def test_plot_trend_gap_is_not_bridged(trend):
+    fig = plots.plot_trend(trend, "GM0531")
+    ax = fig.axes[0]
+    # the gemeente line is the first with the strong colour and a solid style; its y has NaN at 2020
+    lines = [ln for ln in ax.get_lines() if ln.get_color() == plots.GEMEENTE_STYLE["color"]
+             and ln.get_linestyle() == "-"]
+    y = np.asarray(lines[0].get_ydata(), dtype=float)
+    assert np.isnan(y[1]) and y[0] == 900.0
+    # regio is missing 2020 too: reindexed to the common periods, so a NaN gap
+    orange = [ln for ln in ax.get_lines() if ln.get_color() == plots.OKABE_ITO["oranje"]
+              and ln.get_linestyle() == "--"]
+    assert np.isnan(np.asarray(orange[0].get_ydata(), dtype=float)[1])
+
+
+def test_plot_trend_provisional_marker_is_hollow(trend):
+    fig = plots.plot_trend(trend, "GM0531")
+    hollow = [ln for ln in fig.axes[0].get_lines()
+              if ln.get_linestyle() == "None" and ln.get_markerfacecolor() == "white"]
+    assert len(hollow) == 1 and list(hollow[0].get_xdata()) == [3]
+
+
+def test_plot_trend_empty_gives_geen_gegevens():
+    fig = plots.plot_trend(pd.DataFrame())
+    assert isinstance(fig, Figure)
+    assert "Geen gegevens" in fig.alt_text
+    assert any("Geen gegevens" in t.get_text() for t in fig.axes[0].texts)
+    empty_rows = pd.DataFrame(columns=["gemeentecode", "period", "value"])
+    assert "Geen gegevens" in plots.plot_trend(empty_rows).alt_text
+
+
+def test_plot_trend_missing_column_raises():
+    with pytest.raises(AnalyseError, match="period"):
+        plots.plot_trend(pd.DataFrame({"gemeentecode": ["GM1"], "value": [1.0]}))
+
+
+def test_plot_trend_on_given_ax(trend):
+    fig, ax = plt.subplots()
+    out = plots.plot_trend(trend, "GM0531", ax=ax)
+    assert out is fig
+
+
+def _funnel_frames():
+    den = np.array([200.0, 1000.0, 5000.0, 20000.0, 100000.0])
+    pts = pd.DataFrame({"gemeentecode": ["GM1", "GM2", "GM3", "GM4", "GM5"], "denominator": den,
+                        "value": [12.0, 9.0, 10.5, 10.1, 9.9],
+                        "positie_95": ["binnen", "binnen", "binnen", "binnen", "binnen"],
+                        "positie_998": ["binnen"] * 5})
+    grid = np.geomspace(150, 120000, 30)
+    se = np.sqrt(10 * 90 / grid)
+    lim = pd.DataFrame({"denominator": grid, "target": 10.0, "lower_95": 10 - 1.96 * se,
+                        "upper_95": 10 + 1.96 * se, "lower_998": 10 - 3.09 * se, "upper_998": 10 + 3.09 * se})
+    return pts, lim
+
+
+def test_plot_funnel_wide_limits():
+    pts, lim = _funnel_frames()
+    fig = plots.plot_funnel(pts, lim, highlight="GM3", labels={"GM3": "Almelo"}, unit="procent")
+    pd.testing.assert_frame_equal(fig.data, pts)
+    assert "Almelo" in fig.alt_text and "binnen de 95%-grenzen" in fig.alt_text
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert "10.000" in _texts(ax.get_xticklabels())
+    assert any(t.get_text() == "Almelo" for t in ax.texts)
+    legend = _texts(ax.get_legend().get_texts())
+    assert "95%-grens" in legend and "99,8%-grens" in legend
+
+
+def test_plot_funnel_long_limits_from_stats():
+    pts, lim = _funnel_frames()
+    long = pd.concat([
+        pd.DataFrame({"denominator": lim["denominator"], "level": 0.95, "lower": lim["lower_95"],
+                      "upper": lim["upper_95"], "target": 10.0}),
+        pd.DataFrame({"denominator": lim["denominator"], "level": 0.998, "lower": lim["lower_998"],
+                      "upper": lim["upper_998"], "target": 10.0}),
+    ])
+    fig = plots.plot_funnel(pts, long, highlight="GM1")
+    assert len(fig.limits) == 60
+    with pytest.raises(AnalyseError, match="upper_998"):
+        plots.plot_funnel(pts, lim.drop(columns=["upper_998"]))
+
+
+def test_plot_funnel_empty():
+    _, lim = _funnel_frames()
+    fig = plots.plot_funnel(pd.DataFrame(), lim, highlight="GM1")
+    assert "Geen gegevens" in fig.alt_text
+
+
+def test_indicator_table_styler():
+    v = pd.DataFrame({
+        "indicator_id": ["jeugdhulp_pct", "wmo_aantal", "klein", "weg"],
+        "base_period": ["2019", "2019", "2019", "2019"],
+        "latest_period": ["2023", "2023", "2023", "2023"],
+        "base_value": [10.8, 1450.0, 3.0, np.nan],
+        "latest_value": [11.1, 1760.0, 5.0, np.nan],
+        "verdict": ["slechter", "beter", "niet te beoordelen", "niet te beoordelen"],
+        "small_numbers": [False, False, True, False],
+        "latest_suppressed": [False, False, False, True],
+    })
+    cat = pd.DataFrame({"id": ["jeugdhulp_pct", "wmo_aantal", "klein", "weg"],
+                        "naam": ["Jongeren met jeugdhulp", "Wmo-cliënten", "Klein", "Weg"],
+                        "unit": ["procent", "aantal", "aantal", "procent"]})
+    st = plots.indicator_table(v, cat)
+    assert isinstance(st, pd.io.formats.style.Styler)
+    shown = st.table_data
+    assert shown.loc[0, "Basiswaarde"] == "10,8%"
+    assert shown.loc[1, "Laatste waarde"] == "1.760"
+    assert shown.loc[2, "Laatste waarde"] == "5 (te kleine aantallen)"
+    assert shown.loc[3, "Laatste waarde"] == "onderdrukt door CBS"
+    assert shown.loc[3, "Basiswaarde"] == "geen gegevens"
+    assert shown.loc[0, "Oordeel"] == "✘ slechter" and shown.loc[0, "Richting"] == "↑ gestegen"
+    html = st.to_html()
+    assert "#FBE3C0" in html and "slechter" in html  # colour AND text
+    assert "4 indicatoren" in st.alt_text
+
+
+def test_indicator_table_empty_and_missing_column():
+    st = plots.indicator_table(pd.DataFrame(), None)
+    assert "Geen gegevens" in st.alt_text
+    with pytest.raises(AnalyseError, match="verdict"):
+        plots.indicator_table(pd.DataFrame({"indicator_id": ["a"], "base_period": ["1"], "latest_period": ["2"],
+                                            "base_value": [1.0], "latest_value": [2.0]}), None)
+
+
+@pytest.fixture
+def costs() -> pd.DataFrame:
+    return pd.DataFrame({
+        "gemeentecode": "GM0531", "jaar": [2018, 2019, 2020, 2021], "soort": "jaarrekening", "cluster": "jeugd",
+        "gemeente_per_inwoner": [300.0, 330.0, np.nan, 360.0], "peers_mediaan": [280.0, 290.0, 300.0, 310.0],
+        "peers_q1": [250.0, 260.0, 270.0, 280.0], "peers_q3": [310.0, 320.0, 330.0, 345.0],
+        "nl_per_inwoner": [1000.0, 1100.0, 1200.0, 1300.0],
+    })
+
+
+def test_plot_cost_development_per_inwoner(costs):
+    fig = plots.plot_cost_development(costs, "per_inwoner", gemeente_label="Hendrik-Ido-Ambacht")
+    assert "nominale euro's" in fig.axes[0].get_ylabel()
+    drawn = fig.data
+    g = drawn[drawn["reeks"] == "gemeente"]["waarde"].tolist()
+    assert g[0] == 300.0 and np.isnan(g[2]) and g[3] == 360.0
+    assert "€ 300" in fig.alt_text and "€ 360" in fig.alt_text
+    fig.canvas.draw()
+    assert "1.000" in _texts(fig.axes[0].get_yticklabels())
+
+
+def test_plot_cost_development_index_deflated(costs):
+    fig = plots.plot_cost_development(costs, "index", prijspeil=2018)
+    ax = fig.axes[0]
+    assert "prijspeil 2018" in ax.get_ylabel() and "2018 = 100" in ax.get_ylabel()
+    drawn = fig.data
+    nl = drawn[drawn["reeks"] == "nederland"]["waarde"].tolist()
+    assert nl == pytest.approx([100.0, 110.0, 120.0, 130.0])
+    gem = drawn[drawn["reeks"] == "gemeente"]["waarde"].tolist()
+    assert gem[3] == pytest.approx(120.0)
+
+
+def test_plot_cost_development_errors_and_empty(costs):
+    assert "Geen gegevens" in plots.plot_cost_development(costs.iloc[0:0], "index").alt_text
+    with pytest.raises(AnalyseError, match="gemeente_per_inwoner"):
+        plots.plot_cost_development(costs.drop(columns=["gemeente_per_inwoner"]))
+    with pytest.raises(AnalyseError, match="mode"):
+        plots.plot_cost_development(costs, mode="absoluut")
+
+
+def test_plot_budget_vs_realisatie_marks_missing():
+    seed = pd.DataFrame({
+        "gemeentecode": "GM0531", "jaar": 2022,
+        "post": ["15.1 Ontwikkelplekken", "16.1 Leergeld", "17.1 Schoolgebouwen"] * 2,
+        "soort": ["begroting"] * 3 + ["realisatie"] * 3,
+        "bedrag_eur": [45000.0, 10000.0, 2500.0, 32788.0, np.nan, 0.0],
+    })
+    result = kosten.begroting_vs_realisatie(seed)
+    fig = plots.plot_budget_vs_realisatie(result)
+    assert len(fig.data) == 3  # only post rows, not the total
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "realisatie ontbreekt" in texts and "€ 0" in texts
+    assert "bij 1 posten ontbreekt de realisatie" in fig.alt_text
+    fig.canvas.draw()
+    assert "10.000" in _texts(fig.axes[0].get_xticklabels())
+    assert "Geen gegevens" in plots.plot_budget_vs_realisatie(result.iloc[0:0]).alt_text
+    with pytest.raises(AnalyseError, match="begroting_eur"):
+        plots.plot_budget_vs_realisatie(result.drop(columns=["begroting_eur"]))
+
+
+def test_plot_savings_waterfall_almelo():
+    years = [2015, 2016, 2017, 2018, 2019]
+    seed = pd.DataFrame({
+        "gemeentecode": "GM0141", "jaar": years * 2, "post": "totaal",
+        "soort": ["besparing_gepland"] * 5 + ["besparing_gerealiseerd"] * 5,
+        "bedrag_eur": [3_580_000, 5_016_000, 6_176_000, 7_376_000, 8_276_000,
+                       3_580_000, 4_916_000, 5_126_000, 5_426_000, 5_426_000],
+    })
+    fig = plots.plot_savings_waterfall(kosten.savings_ledger(seed))
+    assert fig.data["cum_gerealiseerd_eur"].iloc[-1] == 24_474_000
+    assert "mln euro" in fig.axes[0].get_ylabel()
+    assert "€ 30,4 mln" in fig.alt_text and "€ 24,5 mln" in fig.alt_text
+    assert "Geen gegevens" in plots.plot_savings_waterfall(pd.DataFrame()).alt_text
+
+
+def test_plot_spending_break_almelo():
+    a = pd.DataFrame({"gemeentecode": "GM0141", "jaar": range(2013, 2018),
+                      "lasten_eur": [86.1e6, 88.5e6, 131.4e6, 134.2e6, 135.1e6]})
+    marked = kosten.decentralisation_break(a)
+    fig = plots.plot_spending_break(marked)
+    pd.testing.assert_frame_equal(fig.data, marked)
+    assert "trendbreuk" in fig.alt_text and "€ 87,3 mln" in fig.alt_text
+    ax = fig.axes[0]
+    assert any(ln.get_xdata()[0] == 2014.5 for ln in ax.get_lines())
+    with pytest.raises(AnalyseError, match="lasten_eur"):
+        plots.plot_spending_break(a.drop(columns=["lasten_eur"]))
+
+
+def test_plot_begroting_jaarrekening():
+    dev = pd.DataFrame({"gemeentecode": "GM1", "jaar": [2020, 2020, 2021, 2021], "cluster": ["jeugd", "wmo"] * 2,
+                        "afwijking_eur": [20.0, -10.0, -10.0, 40.0], "afwijking_pct": [20.0, -5.0, -9.1, 19.0]})
+    fig = plots.plot_begroting_jaarrekening(dev)
+    assert "20,0% bij Jeugd in 2020" in fig.alt_text
+    assert len(fig.data) == 4
+    legend = _texts(fig.axes[0].get_legend().get_texts())
+    assert legend == ["Jeugd", "Wmo"]
+    assert "Geen gegevens" in plots.plot_begroting_jaarrekening(dev.iloc[0:0]).alt_text
