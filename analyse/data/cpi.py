@@ -1,0 +1,78 @@
+"""CPI series for deflating Iv3 lasten (``cpi.parquet``) and a deflator that refuses to extrapolate.
+
+Source: ``cpi-yearly-small/pbix-inflatie-cbs.csv`` (yearly CPI change, matches CBS 83131NED). The series is
+SHORT: 2018-2023 only. The source's cumulated index applies year t's inflation at t (2019 = 100 × 1.026);
+we rebuild the index from the yearly changes so that 2018 = 100 and index(t) = index(t-1) × (1 + mutatie(t)).
+The 2018 mutation (1.7 %) is kept as ``cpi_mutatie`` of 2018 but is not needed for the index.
+
+Final signature: ``build_cpi(cpi_csv) -> DataFrame`` (jaar, cpi_index, cpi_mutatie, bron).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analyse.errors import DataIntegrityError, DataNotAvailableError
+
+BASE_YEAR = 2018
+BRON = "CBS CPI jaarmutatie (83131NED) via pbix-inflatie-cbs.csv; index herberekend, 2018 = 100"
+COVERAGE_NOTE = "CPI beschikbaar voor 2018-2023; buiten die jaren wordt niet gedefleerd (geen extrapolatie)."
+
+
+def build_cpi(cpi_csv: Path) -> pd.DataFrame:
+    """Build ``cpi.parquet``: jaar (int), cpi_index (2018 = 100), cpi_mutatie (fraction), bron.
+
+    Raises:
+        DataIntegrityError: missing columns, gaps in the years or implausible mutations.
+    """
+    raw = pd.read_csv(cpi_csv)
+    need = {"Date", "yoy inflatie"}
+    if need - set(raw.columns):
+        raise DataIntegrityError(f"{cpi_csv}: missing columns {sorted(need - set(raw.columns))}")
+    frame = pd.DataFrame({
+        "jaar": pd.to_datetime(raw["Date"]).dt.year.astype(int),
+        "cpi_mutatie": raw["yoy inflatie"].astype(float),
+    }).sort_values("jaar").reset_index(drop=True)
+    # sanity checks IN
+    assert frame["jaar"].is_unique, f"{cpi_csv}: duplicate years"
+    assert (frame["jaar"].diff().dropna() == 1).all(), f"{cpi_csv}: gap in years"
+    assert frame["cpi_mutatie"].between(-0.05, 0.2).all(), f"{cpi_csv}: implausible yearly CPI change"
+    if frame["jaar"].min() != BASE_YEAR:
+        raise DataIntegrityError(f"{cpi_csv}: series must start in the base year {BASE_YEAR}")
+    index = 100 * (1 + frame["cpi_mutatie"]).where(frame["jaar"] > BASE_YEAR, 1.0).cumprod()
+    out = frame.assign(cpi_index=index, bron=BRON)[["jaar", "cpi_index", "cpi_mutatie", "bron"]]
+    assert np.isclose(out.loc[out["jaar"] == BASE_YEAR, "cpi_index"].iloc[0], 100.0), "index base is not 100"
+    return out
+
+
+def deflate(values: pd.Series, jaar: pd.Series, cpi: pd.DataFrame, to_year: int = BASE_YEAR,
+            outside: str = "raise") -> pd.Series:
+    """Express nominal ``values`` of year ``jaar`` in prices of ``to_year``.
+
+    Args:
+        values: nominal amounts.
+        jaar: year of each amount (aligned with ``values``).
+        cpi: :func:`build_cpi` output.
+        to_year: price year (must be inside the CPI series).
+        outside: ``"raise"`` (default) raises for a year outside the series; ``"nan"`` returns NaN there.
+            Never extrapolates.
+
+    Raises:
+        DataNotAvailableError: a year (or ``to_year``) outside the CPI series and ``outside == "raise"``.
+    """
+    if outside not in ("raise", "nan"):
+        raise ValueError(f"outside must be 'raise' or 'nan', not {outside!r}")
+    index = cpi.set_index("jaar")["cpi_index"]
+    first, last = int(index.index.min()), int(index.index.max())
+    if to_year not in index.index:
+        raise DataNotAvailableError(f"Prijsjaar {to_year} valt buiten de CPI-reeks ({first}-{last}).")
+    factor = jaar.astype(int).map(index)
+    missing = factor.isna()
+    if missing.any() and outside == "raise":
+        years = sorted(set(jaar[missing].astype(int)))
+        raise DataNotAvailableError(f"Geen CPI voor {years}: de reeks loopt van {first} tot {last}; "
+                                    f"bedragen buiten die jaren worden niet gedefleerd (geen extrapolatie).")
+    return values.astype(float) * index[to_year] / factor
