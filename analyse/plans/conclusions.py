@@ -1,0 +1,483 @@
+"""Rule-based conclusions per opgave and for the plan as a whole, with derived recommendations.
+
+Inputs per opgave (sub-opgaven via ``onderdeel_van`` included):
+
+* **uitvoering** ``u`` (0-1): mean of :data:`STATUS_SCORE` over the maatregelen whose status says something
+  (``opgegaan in``, ``te vroeg``, ``gepland`` and ``onbekend`` are left out);
+* **outputs** ``o`` (0-1): mean of ``min(realisatie / doel, 1)`` over outputs with both numbers;
+* **indicatoren** ``i`` (-1…1): mean of +1 (beter), 0 (gelijk gebleven), -1 (slechter) over the linked indicators
+  with a verdict. Verdicts come from ``analyse.compare.verdicts()`` when given, otherwise from the plan's own
+  ``baseline`` → ``realisatie`` (indicative: figures without intervals);
+* **doelbereik** ``t`` (0-1): share of numeric ``streefwaarde`` that the latest value meets;
+* **budget** realisation ``Σ gerealiseerd / Σ begroot`` (context only) and the evaluability audit (context).
+
+Rules, applied in this order; the first that fires decides (ids end up in ``regels_toegepast``):
+
+=====================  ==========================================================  ========================
+rule                   condition                                                   uitkomst
+=====================  ==========================================================  ========================
+R1_geen_gegevens       u, o, i and t all unknown                                   nog niet te beoordelen
+R2_te_vroeg            ≥ half of the maatregelen ``te vroeg``/``gepland``          nog niet te beoordelen
+R3_uitvoering_laag     u < 0,35                                                    niet op koers
+R4_laag_en_slechter    u < 0,5 and i < 0                                           niet op koers
+R5_doelen_gehaald      t = 1 and (u unknown or u ≥ 0,5)                            op koers
+R6_op_koers            u ≥ 0,7, i unknown or ≥ 0, o unknown or ≥ 0,75,             op koers
+                       t unknown or ≥ 0,5
+R7_alleen_indicatoren  u and o unknown: t known → op/deels/niet by t;              see condition
+                       else (indicators only, no implementation data)              nog niet te beoordelen
+R8_gemengd             anything else                                               deels op koers
+=====================  ==========================================================  ========================
+
+Plan as a whole (``RP_*``): all opgaven the same → that outcome; no opgave judgeable → nog niet te beoordelen;
+at least half ``niet op koers`` → niet op koers; otherwise deels op koers.
+
+Texts are plain Dutch (no HTML); numbers go through :mod:`analyse.formatting`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analyse.formatting import fmt_eur, fmt_number, fmt_pct, fmt_value
+from analyse.plans.audit import PlanAudit, audit, scope
+from analyse.plans.schema import UITKOMSTEN, Maatregel, Plan
+
+STATUS_SCORE: dict[str, float] = {
+    "gerealiseerd": 1.0, "buiten plan gerealiseerd": 0.75, "gestart": 0.5, "ten dele": 0.5,
+    "gestrand": 0.0, "niet uitgevoerd": 0.0,
+}
+STATUS_LABEL = {
+    "gerealiseerd": "gerealiseerd", "buiten plan gerealiseerd": "buiten het plan gerealiseerd", "gestart": "gestart",
+    "ten dele": "ten dele uitgevoerd", "gestrand": "gestrand", "niet uitgevoerd": "niet uitgevoerd",
+    "te vroeg": "nog te vroeg om te beoordelen", "gepland": "gepland", "onbekend": "zonder bekende status",
+}
+VERDICT_SCORE = {"beter": 1.0, "gelijk gebleven": 0.0, "slechter": -1.0}
+WEIGHTS = {"u": 0.5, "o": 0.2, "i": 0.2, "t": 0.1}
+U_NIET, U_LAAG, U_OP_KOERS, O_OP_KOERS = 0.35, 0.5, 0.7, 0.75
+GELIJK_REL = 0.03  # plan-derived verdicts: |relative change| below 3% (or < 1 procentpunt) counts as gelijk gebleven
+
+KANTTEKENING_ATTRIBUTIE = (
+    "Indicatoren bewegen door veel oorzaken (economie, corona, landelijke en regionale ontwikkelingen); een "
+    "verandering is niet zonder meer aan het plan toe te schrijven.")
+
+
+@dataclass(frozen=True)
+class IndicatorBewijs:
+    """One indicator's evidence in a conclusion."""
+
+    indicator_id: str
+    naam: str
+    eenheid: str | None
+    base_period: str | None
+    latest_period: str | None
+    base_value: float | None
+    latest_value: float | None
+    verdict: str
+    verdict_reason: str
+    herkomst: str  # "monitor" (compare.verdicts) | "document" (plan baseline → realisatie)
+    small_numbers: bool = False
+    n_points: int | None = None
+    streefwaarde: float | None = None
+    doel_gehaald: bool | None = None
+
+
+@dataclass(frozen=True)
+class Conclusie:
+    """A conclusion for an opgave, a group of maatregelen or the whole plan."""
+
+    niveau: str  # "opgave" | "groep" | "plan"
+    id: str
+    titel: str
+    uitkomst: str
+    tekst: str
+    bewijs: tuple[str, ...]
+    kanttekeningen: tuple[str, ...]
+    regels_toegepast: tuple[str, ...]
+    score: float | None = None
+    componenten: dict = field(default_factory=dict)
+    indicatoren: tuple[IndicatorBewijs, ...] = ()
+
+
+@dataclass(frozen=True)
+class Aanbeveling:
+    """A recommendation derived from a gap; ``regel`` names the gap rule."""
+
+    tekst: str
+    regel: str
+    opgave_id: str | None = None
+    ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanConclusies:
+    """Result of :func:`conclude`."""
+
+    plan: Conclusie
+    opgaven: tuple[Conclusie, ...]
+    aanbevelingen: tuple[Aanbeveling, ...]
+    audit: PlanAudit
+
+    def opgave(self, opgave_id: str) -> Conclusie:
+        return next(c for c in self.opgaven if c.id == opgave_id)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per conclusion (opgaven, then plan): niveau, id, titel, uitkomst, score, tekst."""
+        rows = [{"niveau": c.niveau, "id": c.id, "titel": c.titel, "uitkomst": c.uitkomst, "score": c.score,
+                 "tekst": c.tekst, "kanttekeningen": " ".join(c.kanttekeningen),
+                 "regels_toegepast": ", ".join(c.regels_toegepast)} for c in (*self.opgaven, self.plan)]
+        return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------------------ indicator evidence
+def _isnum(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and not math.isnan(x)
+
+
+def _polariteit(plan: Plan, indicator_id: str, richting: str | None, catalogue: pd.DataFrame | None) -> str | None:
+    reg = plan.indicator_def(indicator_id)
+    if reg is not None and reg.polariteit:
+        return reg.polariteit
+    if catalogue is not None and len(catalogue):
+        col = "id" if "id" in catalogue.columns else "indicator_id"
+        hit = catalogue[catalogue[col] == indicator_id]
+        if len(hit) and "polarity" in hit.columns:
+            return str(hit["polarity"].iloc[0])
+    return {"hoger": "hoger_beter", "lager": "lager_beter"}.get(richting or "")
+
+
+def _own_verdict(base: float, latest: float, unit: str | None, pol: str | None) -> tuple[str, str]:
+    if pol not in ("hoger_beter", "lager_beter"):
+        return "niet te beoordelen", "Geen richting bekend waarin deze indicator beter is."
+    diff = latest - base
+    small = abs(diff) < 1 if unit == "procent" else (base != 0 and abs(diff / base) < GELIJK_REL) or diff == 0
+    if small:
+        return "gelijk gebleven", "Het verschil is klein (indicatief; cijfers uit het document zonder interval)."
+    better = (diff > 0) == (pol == "hoger_beter")
+    return ("beter" if better else "slechter"), "Indicatief oordeel op cijfers uit het document, zonder betrouwbaarheidsinterval."
+
+
+def _meets(latest: float | None, target: float | None, pol: str | None, richting: str | None) -> bool | None:
+    if not (_isnum(latest) and _isnum(target)):
+        return None
+    up = pol == "hoger_beter" or richting == "hoger"
+    down = pol == "lager_beter" or richting == "lager"
+    if up:
+        return latest >= target
+    if down:
+        return latest <= target
+    return None
+
+
+def indicator_evidence(plan: Plan, indicator_ids: list[str], doelindicatoren: list, verdicts: pd.DataFrame | None,
+                       catalogue: pd.DataFrame | None = None) -> list[IndicatorBewijs]:
+    """Evidence per indicator: a monitor verdict when ``verdicts`` has the id, else the plan's own figures."""
+    v = verdicts if verdicts is not None else pd.DataFrame()
+    if len(v) and "gemeentecode" in v.columns:
+        v = v[v["gemeentecode"] == plan.gemeentecode]
+    own = {di.indicator_id: di for di in doelindicatoren
+           if di.gemeentecode in (None, plan.gemeentecode)}
+    out: list[IndicatorBewijs] = []
+    for ind in dict.fromkeys(indicator_ids):
+        reg = plan.indicator_def(ind)
+        di = own.get(ind)
+        target = di.streefwaarde.waarde if di is not None and di.streefwaarde is not None else None
+        richting = di.streefwaarde.richting if di is not None and di.streefwaarde is not None else None
+        pol = _polariteit(plan, ind, richting, catalogue)
+        unit = reg.eenheid if reg else None
+        rows = v[v["indicator_id"] == ind] if len(v) else v
+        if len(rows):
+            r = rows.iloc[0]
+            latest = r.get("latest_value")
+            out.append(IndicatorBewijs(
+                ind, str(r.get("naam") or (reg.naam if reg else ind)), unit, _s(r.get("base_period")),
+                _s(r.get("latest_period")), _f(r.get("base_value")), _f(latest), str(r.get("verdict")),
+                str(r.get("verdict_reason") or ""), "monitor", bool(r.get("small_numbers") is True),
+                int(r["n_points"]) if _isnum(r.get("n_points")) else None, target, _meets(_f(latest), target, pol, richting)))
+        elif di is not None and di.baseline is not None and di.realisatie is not None \
+                and _isnum(di.baseline.waarde) and _isnum(di.realisatie.waarde):
+            verdict, reason = _own_verdict(di.baseline.waarde, di.realisatie.waarde, unit, pol)
+            out.append(IndicatorBewijs(
+                ind, reg.naam if reg else ind, unit, di.baseline.periode, di.realisatie.periode, di.baseline.waarde,
+                di.realisatie.waarde, verdict, reason, "document", False, 2, target,
+                _meets(di.realisatie.waarde, target, pol, richting)))
+        else:
+            out.append(IndicatorBewijs(ind, reg.naam if reg else ind, unit, None, None, None, None, "niet te beoordelen",
+                                       "Geen meting beschikbaar (geen monitorcijfer en geen realisatie in het document).",
+                                       "geen"))
+    return out
+
+
+def _s(x: object) -> str | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else str(x)
+
+
+def _f(x: object) -> float | None:
+    return float(x) if _isnum(x) else None
+
+
+# ---------------------------------------------------------------------------------------------- core rules
+def decide(u: float | None, o: float | None, i: float | None, t: float | None, share_early: float) -> tuple[str, str]:
+    """Apply rules R1-R8 (see module docstring) and return (uitkomst, rule id)."""
+    if u is None and o is None and i is None and t is None:
+        return "nog niet te beoordelen", "R1_geen_gegevens"
+    if share_early >= 0.5:
+        return "nog niet te beoordelen", "R2_te_vroeg"
+    if u is not None and u < U_NIET:
+        return "niet op koers", "R3_uitvoering_laag"
+    if u is not None and u < U_LAAG and i is not None and i < 0:
+        return "niet op koers", "R4_laag_en_slechter"
+    if t is not None and t == 1 and (u is None or u >= U_LAAG):
+        return "op koers", "R5_doelen_gehaald"
+    if u is not None and u >= U_OP_KOERS and (i is None or i >= 0) and (o is None or o >= O_OP_KOERS) \
+            and (t is None or t >= 0.5):
+        return "op koers", "R6_op_koers"
+    if u is None and o is None:
+        if t is None:
+            return "nog niet te beoordelen", "R7_alleen_indicatoren"
+        return ("op koers" if t == 1 else "niet op koers" if t == 0 else "deels op koers"), "R7_alleen_indicatoren"
+    return "deels op koers", "R8_gemengd"
+
+
+def _mean(xs: list[float]) -> float | None:
+    return sum(xs) / len(xs) if xs else None
+
+
+def _score(comp: dict) -> float | None:
+    parts = {"u": comp["u"], "o": comp["o"], "i": None if comp["i"] is None else (comp["i"] + 1) / 2, "t": comp["t"]}
+    w = {k: WEIGHTS[k] for k, v in parts.items() if v is not None}
+    return None if not w else round(100 * sum(parts[k] * w[k] for k in w) / sum(w.values()), 1)
+
+
+def _ids(ms: list[Maatregel]) -> str:
+    return ", ".join(m.id for m in ms)
+
+
+def _conclude_scope(plan: Plan, niveau: str, ident: str, titel: str, maatregelen: list[Maatregel], doelen: list,
+                    verdicts: pd.DataFrame | None, catalogue: pd.DataFrame | None,
+                    audit_item: object | None = None) -> Conclusie:
+    bewijs: list[str] = []
+    kant: list[str] = []
+    # uitvoering
+    judged = [m for m in maatregelen if m.status in STATUS_SCORE]
+    relevant = [m for m in maatregelen if m.status != "opgegaan in"]
+    early = [m for m in relevant if m.status in ("te vroeg", "gepland")]
+    u = _mean([STATUS_SCORE[m.status] for m in judged])
+    if maatregelen:
+        groups = {}
+        for m in maatregelen:
+            groups.setdefault(m.status, []).append(m)
+        parts = [f"{len(ms)} {STATUS_LABEL.get(s, s)} ({_ids(ms)})" for s, ms in groups.items() if s != "opgegaan in"]
+        merged = [f"{m.id} is opgegaan in {m.opgegaan_in}" for m in groups.get("opgegaan in", [])]
+        head = "van de 1 maatregel is" if len(relevant) == 1 else f"van de {len(relevant)} maatregelen zijn er"
+        bewijs.append(f"Uitvoering: {head} " + "; ".join(parts) + "."
+                      + (" " + "; ".join(merged) + "." if merged else ""))
+        unknown = groups.get("onbekend", [])
+        if unknown:
+            kant.append(f"Van {len(unknown)} maatregelen ({_ids(unknown)}) is de uitvoering onbekend.")
+        outside = groups.get("buiten plan gerealiseerd", [])
+        if outside:
+            kant.append(f"{_ids(outside)} is buiten het plan gefinancierd of uitgevoerd; het resultaat is niet aan "
+                        "het plan toe te schrijven.")
+    # outputs
+    ratios, out_txt = [], []
+    for m in maatregelen:
+        for x in m.outputs:
+            if _isnum(x.realisatie) and _isnum(x.doel) and x.doel:
+                ratios.append(min(x.realisatie / x.doel, 1.0))
+                target = fmt_number(x.doel) + (f"-{fmt_number(x.doel_max)}" if _isnum(x.doel_max) else "")
+                out_txt.append(f"{x.omschrijving} ({m.id}): {fmt_number(x.realisatie)} van {target}"
+                               f"{' ' + x.eenheid if x.eenheid else ''} ({fmt_pct(100 * x.realisatie / x.doel, 0)})")
+    o = _mean(ratios)
+    if out_txt:
+        bewijs.append("Outputs: " + "; ".join(out_txt) + ".")
+    # indicators
+    dis = [di for d in doelen for di in d.indicatoren]
+    ind_ids = [di.indicator_id for di in dis] + [x for m in maatregelen for x in m.indicatoren]
+    ev = indicator_evidence(plan, ind_ids, dis, verdicts, catalogue)
+    scored = [e for e in ev if e.verdict in VERDICT_SCORE]
+    i = _mean([VERDICT_SCORE[e.verdict] for e in scored])
+    met = [e.doel_gehaald for e in ev if e.doel_gehaald is not None]
+    t = _mean([1.0 if x else 0.0 for x in met])
+    for e in ev:
+        if e.base_value is None or e.latest_value is None:
+            continue
+        line = (f"{e.naam}: van {fmt_value(e.base_value, e.eenheid or '')} ({e.base_period}) naar "
+                f"{fmt_value(e.latest_value, e.eenheid or '')} ({e.latest_period}), {e.verdict}")
+        if e.streefwaarde is not None:
+            line += f"; streefwaarde {fmt_value(e.streefwaarde, e.eenheid or '')} " + ("gehaald" if e.doel_gehaald else "niet gehaald")
+        bewijs.append(line + ".")
+    if scored:
+        kant.append(KANTTEKENING_ATTRIBUTIE)
+    elif maatregelen:
+        kant.append("Er is geen indicator met een bruikbare meting aan dit onderdeel gekoppeld; het oordeel rust op de "
+                    "uitvoering van maatregelen (input en output), niet op maatschappelijk effect.")
+    for e in ev:
+        reg = plan.indicator_def(e.indicator_id)
+        if e.verdict == "niet te beoordelen":
+            kant.append(f"{e.naam}: niet te beoordelen. {e.verdict_reason}")
+        if e.herkomst == "document":
+            kant.append(f"{e.naam}: cijfers uit het document zonder betrouwbaarheidsinterval (twee meetpunten); "
+                        "het oordeel is indicatief.")
+        elif e.n_points is not None and e.n_points < 3 and e.herkomst == "monitor":
+            kant.append(f"{e.naam}: te weinig meetpunten ({e.n_points}) om een trend vast te stellen.")
+        if e.small_numbers:
+            kant.append(f"{e.naam}: kleine aantallen, toevallige schommelingen zijn groot.")
+        if reg is not None and reg.continuiteit in ("definitie_gewijzigd", "niet_herleidbaar", "geen_nieuwe_meting"):
+            kant.append(f"{e.naam}: reeks onderbroken ({reg.continuiteit.replace('_', ' ')}).")
+    # budget
+    lines = [b for m in maatregelen for b in (*m.budget, *(bb for a in m.acties for bb in a.budget))]
+    both = [b for b in lines if _isnum(b.begroot) and _isnum(b.gerealiseerd)]
+    if both:
+        beg, ger = sum(b.begroot for b in both), sum(b.gerealiseerd for b in both)
+        rate = ger / beg if beg else None
+        bewijs.append(f"Budget: {fmt_eur(ger)} gerealiseerd van {fmt_eur(beg)} begroot"
+                      + (f" ({fmt_pct(100 * rate, 0)})" if rate is not None else "") + " in de jaren met beide bedragen.")
+        if rate is not None and rate < 0.5:
+            kant.append("Minder dan de helft van het budget is besteed; dat wijst op achterblijvende uitvoering.")
+    elif maatregelen:
+        kant.append("Begroting en realisatie zijn niet per maatregel bekend; over doelmatigheid valt niets te zeggen.")
+    if audit_item is not None and audit_item.score <= 3:
+        kant.append(f"Evalueerbaarheid laag ({audit_item.score} van {audit_item.max_score}): "
+                    + ", ".join(audit_item.ontbreekt) + ".")
+    comp = {"u": u, "o": o, "i": i, "t": t, "n_maatregelen": len(maatregelen), "n_beoordeeld": len(judged),
+            "n_indicatoren": len(scored)}
+    uitkomst, rule = decide(u, o, i, t, len(early) / len(relevant) if relevant else 0.0)
+    tekst = f"{titel}: {uitkomst}. " + " ".join(bewijs)
+    if kant:
+        tekst += " Wat niet te concluderen is: " + " ".join(kant)
+    return Conclusie(niveau, ident, titel, uitkomst, tekst.strip(), tuple(bewijs), tuple(kant), (rule,),
+                     _score(comp), comp, tuple(ev))
+
+
+# -------------------------------------------------------------------------------------------------- public
+def conclude_opgave(plan: Plan, opgave_id: str, verdicts: pd.DataFrame | None = None,
+                    catalogue: pd.DataFrame | None = None, plan_audit: PlanAudit | None = None) -> Conclusie:
+    """Conclusion for one opgave (its sub-opgaven included).
+
+    Args:
+        plan: a loaded plan.
+        opgave_id: id of the opgave.
+        verdicts: frame from ``analyse.compare.verdicts()`` (may be None or empty).
+        catalogue: indicator catalogue (for polarity of catalogue indicators), optional.
+        plan_audit: a precomputed audit (computed when None).
+    """
+    o = plan.opgave(opgave_id)
+    doelen, maatregelen = scope(plan, o)
+    pa = plan_audit or audit(plan)
+    return _conclude_scope(plan, "opgave", o.id, f"Opgave {o.id} '{o.titel}'", maatregelen, doelen, verdicts,
+                           catalogue, pa.item(o.id))
+
+
+def conclude_maatregelen(plan: Plan, maatregel_ids: list[str], titel: str | None = None,
+                         verdicts: pd.DataFrame | None = None, catalogue: pd.DataFrame | None = None) -> Conclusie:
+    """Conclusion for a group of maatregelen (e.g. M17-M20 'betekenisvolle contacten') with the doelen of their opgaven
+    restricted to the indicators these maatregelen name (all doel-indicators when they name none)."""
+    ms = [plan.maatregel(x) for x in maatregel_ids]
+    own_ind = {x for m in ms for x in m.indicatoren}
+    doelen = []
+    for o, m in plan.maatregelen():
+        if m.id in maatregel_ids:
+            for d in o.doelen:
+                if d not in doelen and (not own_ind or any(di.indicator_id in own_ind for di in d.indicatoren)):
+                    doelen.append(d)
+    label = titel or f"Maatregelen {', '.join(maatregel_ids)}"
+    return _conclude_scope(plan, "groep", "+".join(maatregel_ids), label, ms, doelen, verdicts, catalogue)
+
+
+def _plan_conclusion(plan: Plan, opg: list[Conclusie], pa: PlanAudit) -> Conclusie:
+    top = [c for c in opg if plan.opgave(c.id).onderdeel_van is None] or opg
+    counts = {u: sum(c.uitkomst == u for c in top) for u in UITKOMSTEN}
+    judged = [c for c in top if c.uitkomst != "nog niet te beoordelen"]
+    if not top or not judged:
+        uit, rule = "nog niet te beoordelen", "RP_niets_te_beoordelen"
+    elif len({c.uitkomst for c in judged}) == 1 and len(judged) == len(top):
+        uit, rule = judged[0].uitkomst, "RP_eensluidend"
+    elif counts["niet op koers"] >= len(judged) / 2:
+        uit, rule = "niet op koers", "RP_meerderheid_niet"
+    else:
+        uit, rule = "deels op koers", "RP_gemengd"
+    bewijs = [f"{c.titel}: {c.uitkomst}." for c in top]
+    scored = [c for c in top if c.score is not None]
+    if len(scored) > 1:
+        best = max(scored, key=lambda c: c.score)
+        worst = min(scored, key=lambda c: c.score)
+        bewijs.append(f"Het verst gevorderd is {best.titel}; het minst {worst.titel}.")
+    kant = [KANTTEKENING_ATTRIBUTIE, f"Evalueerbaarheid van het plan: gemiddeld {round(pa.score)} van 100."] \
+        if pa.opgaven else []
+    kant += [g.tekst for g in pa.gaten if g.soort in ("geen_beleidstheorie", "doelen_niet_smart")]
+    n = len(top)
+    tekst = (f"Het plan als geheel: {uit}. Van de {n} opgaven zijn er {counts['op koers']} op koers, "
+             f"{counts['deels op koers']} deels op koers, {counts['niet op koers']} niet op koers en "
+             f"{counts['nog niet te beoordelen']} nog niet te beoordelen. " + " ".join(bewijs[n:]))
+    if kant:
+        tekst += " Wat niet te concluderen is: " + " ".join(kant)
+    score = _mean([c.score for c in scored])
+    return Conclusie("plan", plan.gemeentecode, plan.titel, uit, tekst.strip(), tuple(bewijs), tuple(kant), (rule,),
+                     None if score is None else round(score, 1))
+
+
+def recommend(plan: Plan, plan_audit: PlanAudit | None = None, opgaven: list[Conclusie] | None = None) -> list[Aanbeveling]:
+    """Recommendations derived from gaps in the plan, the audit and the conclusions (plain Dutch)."""
+    pa = plan_audit or audit(plan)
+    out: list[Aanbeveling] = []
+    for item in pa.opgaven:
+        o = plan.opgave(item.id)
+        if not item.criteria["specifiek_doel"] or not item.criteria["streefwaarde"]:
+            out.append(Aanbeveling(f"Stel kwantitatieve doelen op voor opgave {o.id} '{o.titel}' (indicator, "
+                                   "streefwaarde en termijn).", "A1_kwantitatieve_doelen", o.id))
+        doelen, maatregelen = scope(plan, o)
+        no_base = [di.indicator_id for d in doelen for di in d.indicatoren if di.baseline is None or di.baseline.waarde is None]
+        for ind in dict.fromkeys(no_base):
+            reg = plan.indicator_def(ind)
+            out.append(Aanbeveling(f"Leg een nulmeting vast voor '{reg.naam if reg else ind}' (opgave {o.id}).",
+                                   "A2_nulmeting", o.id, (ind,)))
+        if o.onderdeel_van is None and not item.criteria["eigenaar"]:
+            missing = [m.id for m in maatregelen if not (m.eigenaar or m.uitvoerder)]
+            if missing:
+                out.append(Aanbeveling(f"Wijs een eigenaar aan voor de maatregelen {', '.join(missing)} (opgave {o.id}).",
+                                       "A3_eigenaar", o.id, tuple(missing)))
+    if "geen_beleidstheorie" in pa.soorten():
+        out.append(Aanbeveling("Beschrijf per opgave een beleidstheorie: hoe de maatregelen bijdragen aan het doel en "
+                               "welke tussenresultaten dat laten zien.", "A4_beleidstheorie"))
+    for g in pa.gaten:
+        if g.soort == "indicator_continuiteit":
+            out.append(Aanbeveling("Zoek vervangende, openbaar herleidbare reeksen voor onderbroken indicatoren en leg "
+                                   "de definitie en bron vast.", "A5_continuiteit", None, g.ids))
+    pilots = [x for x in plan.interventies if not x.resultaat_gerapporteerd]
+    if pilots:
+        out.append(Aanbeveling("Rapporteer resultaten van pilots: " + ", ".join(f"{x.naam} ({x.id})" for x in pilots) + ".",
+                               "A6_pilots_rapporteren", None, tuple(x.id for x in pilots)))
+    if "financien_niet_herleidbaar" in pa.soorten():
+        out.append(Aanbeveling("Begroot en verantwoord per maatregel (begroot en gerealiseerd per jaar), zodat "
+                               "besteding en resultaat te verbinden zijn.", "A7_financien"))
+    for c in opgaven or []:
+        if c.uitkomst == "niet op koers":
+            o = plan.opgave(c.id)
+            stalled = [m.id for m in scope(plan, o)[1] if m.status in ("niet uitgevoerd", "gestrand")]
+            if stalled:
+                out.append(Aanbeveling(f"Maak de maatregelen {', '.join(stalled)} concreet met een eigenaar en planning, "
+                                       "of schrap ze bewust en zoek een alternatief.", "A8_stilgevallen_maatregelen",
+                                       o.id, tuple(stalled)))
+    unique: dict[str, Aanbeveling] = {}
+    for a in out:
+        unique.setdefault(a.tekst, a)
+    return list(unique.values())
+
+
+def conclude(plan: Plan, verdicts: pd.DataFrame | None = None, catalogue: pd.DataFrame | None = None) -> PlanConclusies:
+    """Conclusions per opgave, for the plan as a whole, and recommendations.
+
+    Args:
+        plan: a loaded plan.
+        verdicts: frame from ``analyse.compare.verdicts()`` for the plan's gemeente (None or empty allowed).
+        catalogue: indicator catalogue (optional; gives polarity of catalogue indicators without a verdict).
+
+    Returns:
+        :class:`PlanConclusies` with ``plan``, ``opgaven`` (one :class:`Conclusie` each), ``aanbevelingen``, ``audit``.
+    """
+    pa = audit(plan)
+    opg = [conclude_opgave(plan, o.id, verdicts, catalogue, pa) for o in plan.opgaven]
+    return PlanConclusies(_plan_conclusion(plan, opg, pa), tuple(opg), tuple(recommend(plan, pa, opg)), pa)
