@@ -1,0 +1,367 @@
+"""Trends, difference-in-differences, interrupted time series and budget vs realisation.
+
+Methods (all results are tidy frames; inputs are never mutated):
+
+* :func:`trend` — one indicator, one region.
+
+  - ``rate``/``count`` with numerator and denominator: Poisson GLM of the count on time with offset
+    log(exposure). When the Pearson χ²/df exceeds 1.5 the model is refitted as a negative binomial (NB2,
+    maximum likelihood, statsmodels ``NegativeBinomial`` with the same exposure); if that fails to converge,
+    a quasi-Poisson fit (scale = Pearson χ²/df) is used. Result: annual % change = (exp(b) − 1) × 100.
+  - ``count`` without denominator: the same on the value (no offset).
+  - ``rate`` without counts: OLS on log(value) with HAC (Newey–West, 1 lag) errors, annual % change.
+  - ``share`` (and ``level``): OLS on the value with HAC (Newey–West, 1 lag, small-sample correction, t
+    distribution) errors: slope in procentpunt (value units) per year. A binomial GLM is deliberately not
+    used: register denominators are so large that binomial standard errors ignore the year-to-year
+    extra variation; the OLS residual variance captures it.
+  - Time is in years: ``2015`` → 2015.0, ``2015H1`` → 2015.25, ``2015H2`` → 2015.75. Half-year and year rows are
+    never mixed: the ``period_type`` with most values is used (ties: jaar first) unless given. Gaps are
+    allowed (time is real time). Below ``min_points`` values no model is fitted (``method = "geen trend
+    (te weinig punten)"``) and only the plain change first → last is reported.
+
+* :func:`did` — difference-in-differences of gemeente vs reference around a start year. The estimate is
+  (mean gap after) − (mean gap before), gap = gemeente − reference per period. It is computed as OLS of
+  the gap on a post dummy, which gives exactly the group×post interaction coefficient of the stacked
+  two-group model with period effects; errors are HAC (Newey–West, 1 lag) on the gap series. Always
+  labelled ``indicatief``: one treated unit, few periods, no check of parallel trends beyond the data shown.
+* :func:`its` — interrupted time series: segmented OLS y = b0 + b1(t − t0) + b2·post + b3(t − t0)·post with
+  HAC errors; b2 = level change at t0 = start_year, b3 = slope change per year. Labelled ``indicatief``.
+* :func:`begroting_vs_jaarrekening` — Iv3 lasten: begroting vs jaarrekening per gemeente, taakveld (or
+  cluster) and year.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats as sps
+from statsmodels.stats.stattools import durbin_watson
+
+from analyse.errors import AnalyseError
+from analyse.stats import catalogue_frame, period_time, period_type_of
+
+__all__ = ["trend", "trends_all", "did", "its", "begroting_vs_jaarrekening", "OVERDISPERSION_THRESHOLD"]
+
+OVERDISPERSION_THRESHOLD = 1.5
+"""Pearson χ²/df above which a Poisson trend is refitted as negative binomial."""
+
+NO_TREND = "geen trend (te weinig punten)"
+LABEL = "indicatief"
+_PTYPE_ORDER = {"jaar": 0, "halfjaar": 1, "kwartaal": 2, "peildatum": 3}
+
+
+def _pick_period_type(df: pd.DataFrame, period_type: str | None) -> tuple[pd.DataFrame, str | None]:
+    ptype = df["period_type"] if "period_type" in df.columns else period_type_of(df["period"])
+    ptype = pd.Series(np.asarray(ptype, dtype=object), index=df.index)
+    if period_type is None:
+        counts = ptype[df["value"].notna()].value_counts()
+        if counts.empty:
+            counts = ptype.value_counts()
+        if counts.empty:
+            return df.iloc[0:0], None
+        period_type = min(counts.index, key=lambda p: (-counts[p], _PTYPE_ORDER.get(p, 9)))
+    return df[ptype == period_type], period_type
+
+
+def _clean(series_df: pd.DataFrame, period_type: str | None) -> tuple[pd.DataFrame, str | None]:
+    if "period" not in series_df.columns or "value" not in series_df.columns:
+        raise AnalyseError("Reeks mist de kolommen 'period' en/of 'value'.")
+    df, ptype = _pick_period_type(series_df, period_type)
+    cols = {"period": df["period"].astype(str).to_numpy(),
+            "value": pd.to_numeric(df["value"], errors="coerce").to_numpy(float),
+            "t": period_time(df["period"]).to_numpy(float)}
+    for c in ("numerator", "denominator"):
+        cols[c] = (pd.to_numeric(df[c], errors="coerce").to_numpy(float) if c in df.columns
+                   else np.full(len(df), np.nan))
+    out = pd.DataFrame(cols)
+    out = out[out["value"].notna() & out["t"].notna()].sort_values("t").drop_duplicates("t")
+    return out.reset_index(drop=True), ptype
+
+
+def _first(df: pd.DataFrame, col: str) -> object:
+    return df[col].iloc[0] if col in df.columns and len(df) and df[col].nunique() == 1 else pd.NA
+
+
+def _ols_hac(y: np.ndarray, X: np.ndarray, alpha: float):
+    """OLS with Newey–West errors (1 lag) when there are residual degrees of freedom."""
+    model = sm.OLS(y, X)
+    if len(y) - X.shape[1] >= 1:
+        return model.fit(cov_type="HAC", cov_kwds={"maxlags": 1, "use_correction": True}, use_t=True)
+    return model.fit()
+
+
+def _ci(res, idx: int, alpha: float) -> tuple[float, float, float]:
+    if res.df_resid < 1:
+        return np.nan, np.nan, np.nan
+    b, se = float(res.params[idx]), float(res.bse[idx])
+    if not np.isfinite(se):
+        return np.nan, np.nan, np.nan
+    q = sps.t.ppf(1 - alpha / 2, res.df_resid)
+    p = float(2 * sps.t.sf(abs(b / se), res.df_resid)) if se > 0 else (1.0 if b == 0 else 0.0)
+    return b - q * se, b + q * se, p
+
+
+def _count_model(y: np.ndarray, t: np.ndarray, exposure: np.ndarray | None, alpha: float) -> dict:
+    X = sm.add_constant(t - t.mean())
+    offset = np.log(exposure) if exposure is not None else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pois = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit()
+    df_resid = max(pois.df_resid, 1)
+    dispersion = float(pois.pearson_chi2 / df_resid)
+    method, res_b, res_se = "Poisson-GLM", float(pois.params[1]), float(pois.bse[1])
+    if dispersion > OVERDISPERSION_THRESHOLD:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                nb = sm.NegativeBinomial(y, X, exposure=exposure).fit(disp=0, maxiter=200)
+            if not nb.mle_retvals.get("converged", False) or not np.all(np.isfinite(nb.bse)):
+                raise ValueError("niet geconvergeerd")
+            method, res_b, res_se = "negatief-binomiaal GLM", float(nb.params[1]), float(nb.bse[1])
+        except Exception:  # noqa: BLE001 - any failure falls back to quasi-Poisson
+            method, res_se = "quasi-Poisson GLM", res_se * np.sqrt(dispersion)
+    z = sps.norm.ppf(1 - alpha / 2)
+    p = float(2 * sps.norm.sf(abs(res_b / res_se))) if res_se > 0 else np.nan
+    return {"method": method + (" met offset log(noemer)" if exposure is not None else ""),
+            "trend_per_year": (np.exp(res_b) - 1) * 100, "trend_ci_low": (np.exp(res_b - z * res_se) - 1) * 100,
+            "trend_ci_high": (np.exp(res_b + z * res_se) - 1) * 100, "trend_unit": "% per jaar",
+            "p_value": p, "dispersion": dispersion}
+
+
+def trend(series_df: pd.DataFrame, kind: str, min_points: int = 4, period_type: str | None = None,
+          alpha: float = 0.05, per: float | None = None) -> pd.DataFrame:
+    """Fit a trend to one indicator series of one region (see the module docstring for the methods).
+
+    Args:
+        series_df: rows of one indicator and one region: ``period`` and ``value`` (optionally
+            ``period_type``, ``numerator``, ``denominator``, ``indicator_id``, ``gemeentecode``).
+        kind: catalogue kind (share, rate, count, level).
+        min_points: minimum number of values for a fitted trend.
+        period_type: which period type to use; default the one with most values.
+        alpha: 1 − confidence level.
+        per: multiplier of the value (100 for %); only used to name the unit of a share slope.
+
+    Returns:
+        One row: indicator_id, gemeentecode, period_type, method, n_points, first_period, last_period,
+        first_value, last_value, change_abs, change_rel_pct, trend_per_year, trend_ci_low, trend_ci_high,
+        trend_unit (``% per jaar``, ``procentpunt per jaar`` or ``eenheden per jaar``), p_value,
+        dispersion (Pearson χ²/df of the Poisson fit), note.
+    """
+    df, ptype = _clean(series_df, period_type)
+    n = len(df)
+    row: dict = {"indicator_id": _first(series_df, "indicator_id"), "gemeentecode": _first(series_df, "gemeentecode"),
+                 "period_type": ptype, "method": NO_TREND, "n_points": n,
+                 "first_period": df["period"].iloc[0] if n else pd.NA,
+                 "last_period": df["period"].iloc[-1] if n else pd.NA,
+                 "first_value": df["value"].iloc[0] if n else np.nan,
+                 "last_value": df["value"].iloc[-1] if n else np.nan,
+                 "trend_per_year": np.nan, "trend_ci_low": np.nan, "trend_ci_high": np.nan, "trend_unit": pd.NA,
+                 "p_value": np.nan, "dispersion": np.nan, "note": ""}
+    row["change_abs"] = row["last_value"] - row["first_value"] if n >= 2 else np.nan
+    row["change_rel_pct"] = (row["change_abs"] / row["first_value"] * 100
+                             if n >= 2 and row["first_value"] != 0 else np.nan)
+    if n < max(min_points, 2):
+        row["note"] = (f"{n} meetpunt(en), minimaal {max(min_points, 2)} nodig voor een trend; "
+                       "alleen de verandering eerste → laatste meting.")
+        return _trend_frame(row)
+    t, y = df["t"].to_numpy(), df["value"].to_numpy()
+    num, den = df["numerator"].to_numpy(), df["denominator"].to_numpy()
+    has_nd = bool(np.all(np.isfinite(num)) and np.all(np.isfinite(den)) and np.all(den > 0) and np.all(num >= 0))
+    if kind in ("rate", "count") and has_nd:
+        row.update(_count_model(num, t, den, alpha))
+    elif kind == "count" and np.all(y >= 0):
+        row.update(_count_model(y, t, None, alpha))
+    elif kind == "rate" and np.all(y > 0):
+        res = _ols_hac(np.log(y), sm.add_constant(t - t.mean()), alpha)
+        lo, hi, p = _ci(res, 1, alpha)
+        b = float(res.params[1])
+        row.update(method="OLS op log(waarde), HAC", trend_per_year=(np.exp(b) - 1) * 100,
+                   trend_ci_low=(np.exp(lo) - 1) * 100, trend_ci_high=(np.exp(hi) - 1) * 100,
+                   trend_unit="% per jaar", p_value=p)
+    else:
+        res = _ols_hac(y, sm.add_constant(t - t.mean()), alpha)
+        lo, hi, p = _ci(res, 1, alpha)
+        unit = "procentpunt per jaar" if (kind == "share" and (per in (None, 100))) else "eenheden per jaar"
+        row.update(method="OLS, HAC (Newey-West)", trend_per_year=float(res.params[1]), trend_ci_low=lo,
+                   trend_ci_high=hi, trend_unit=unit, p_value=p)
+        if kind == "rate":
+            row["note"] = "Waarde 0 in de reeks: lineaire trend in plaats van % per jaar."
+    if np.ptp(y) == 0:
+        row["note"] = (row["note"] + " Alle waarden gelijk.").strip()
+    return _trend_frame(row)
+
+
+_TREND_COLUMNS = ["indicator_id", "gemeentecode", "period_type", "method", "n_points", "first_period",
+                  "last_period", "first_value", "last_value", "change_abs", "change_rel_pct", "trend_per_year",
+                  "trend_ci_low", "trend_ci_high", "trend_unit", "p_value", "dispersion", "note"]
+
+
+def _trend_frame(row: dict) -> pd.DataFrame:
+    return pd.DataFrame([{c: row.get(c, pd.NA) for c in _TREND_COLUMNS}])
+
+
+def trends_all(indicators: pd.DataFrame, catalogue: pd.DataFrame | Sequence[Mapping],
+               codes: Sequence[str] | None = None, indicator_ids: Sequence[str] | None = None,
+               min_points: int = 4, period_type: str | None = None) -> pd.DataFrame:
+    """Run :func:`trend` for many regions and indicators at once.
+
+    Args:
+        indicators: frame in the shape of ``indicators.parquet``.
+        catalogue: catalogue (kind and per are looked up per indicator; unknown ids are ``level``).
+        codes: region codes to include (default all).
+        indicator_ids: indicators to include (default all).
+        min_points: as in :func:`trend`.
+        period_type: as in :func:`trend` (default chosen per series).
+
+    Returns:
+        One row per (indicator_id, gemeentecode) with the columns of :func:`trend`.
+    """
+    cat = catalogue_frame(catalogue)
+    ind = indicators
+    if codes is not None:
+        ind = ind[ind["gemeentecode"].isin(codes)]
+    if indicator_ids is not None:
+        ind = ind[ind["indicator_id"].isin(indicator_ids)]
+    frames = []
+    for (iid, code), grp in ind.groupby(["indicator_id", "gemeentecode"], sort=True, observed=True):
+        kind = cat["kind"].get(iid, "level")
+        per = cat["per"].get(iid, np.nan)
+        res = trend(grp, "level" if pd.isna(kind) else str(kind), min_points, period_type,
+                    per=None if pd.isna(per) else float(per))
+        frames.append(res.assign(indicator_id=iid, gemeentecode=code))
+    if not frames:
+        return pd.DataFrame(columns=_TREND_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _post(t: np.ndarray, start_year: float) -> np.ndarray:
+    return t >= float(start_year)
+
+
+def did(gemeente_series: pd.DataFrame, reference_series: pd.DataFrame, start_year: int,
+        alpha: float = 0.05, period_type: str | None = None) -> pd.DataFrame:
+    """Difference-in-differences: change of the gap gemeente − reference from before to after ``start_year``.
+
+    A period is *after* when its time (see :func:`analyse.stats.period_time`) is ≥ ``start_year``; only
+    periods present in both series count. Without points before or after, the output says so in
+    ``message`` (estimate NaN) instead of raising.
+
+    Args:
+        gemeente_series: ``period``, ``value`` (optionally ``period_type``) of the gemeente.
+        reference_series: the same for the reference (regio, NL or peer mean).
+        start_year: first year of the policy.
+        alpha: 1 − confidence level.
+        period_type: period type to use (default the one with most values in the gemeente series).
+
+    Returns:
+        One row: estimate, ci_low, ci_high, p_value, gap_before, gap_after, n_before, n_after, method,
+        label (always ``indicatief``), message.
+    """
+    g, ptype = _clean(gemeente_series, period_type)
+    r, _ = _clean(reference_series, ptype)
+    m = g[["period", "t", "value"]].merge(r[["period", "value"]], on="period", suffixes=("_g", "_r"))
+    gap = (m["value_g"] - m["value_r"]).to_numpy()
+    post = _post(m["t"].to_numpy(), start_year)
+    nb, na = int((~post).sum()), int(post.sum())
+    row = {"estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan,
+           "gap_before": float(gap[~post].mean()) if nb else np.nan,
+           "gap_after": float(gap[post].mean()) if na else np.nan, "n_before": nb, "n_after": na,
+           "period_type": ptype,
+           "method": "verschil-in-verschillen: OLS van (gemeente − referentie) op na-dummy, HAC (Newey-West)",
+           "label": LABEL, "message": ""}
+    if nb == 0 or na == 0:
+        missing = "vóór" if nb == 0 else "vanaf"
+        row["message"] = (f"Geen verschil-in-verschillen mogelijk: geen gezamenlijke meetpunten {missing} "
+                          f"{start_year}.")
+        return pd.DataFrame([row])
+    res = _ols_hac(gap, sm.add_constant(post.astype(float), has_constant="add"), alpha)
+    row["estimate"] = float(res.params[1])
+    row["ci_low"], row["ci_high"], row["p_value"] = _ci(res, 1, alpha)
+    if res.df_resid < 1:
+        row["message"] = "Te weinig meetpunten voor een betrouwbaarheidsinterval; alleen de puntschatting."
+    return pd.DataFrame([row])
+
+
+def its(series: pd.DataFrame, start_year: int, alpha: float = 0.05,
+        period_type: str | None = None) -> pd.DataFrame:
+    """Interrupted time series: level and slope change at ``start_year`` (segmented OLS with HAC errors).
+
+    Model: y = b0 + b1(t − t0) + b2·post + b3·(t − t0)·post, t0 = ``start_year``, post = t ≥ t0. Needs at
+    least two points before and two after; otherwise ``message`` explains and estimates are NaN.
+
+    Args:
+        series: ``period``, ``value`` (optionally ``period_type``) of one region and indicator.
+        start_year: first year of the policy.
+        alpha: 1 − confidence level.
+        period_type: period type to use (default the one with most values).
+
+    Returns:
+        Four rows, term ∈ {niveau_bij_start (b0), trend_voor (b1), niveauverandering (b2),
+        trendverandering (b3)}, with estimate, ci_low, ci_high, p_value, n_before, n_after, durbin_watson,
+        method, label (always ``indicatief``), message.
+    """
+    df, ptype = _clean(series, period_type)
+    t = df["t"].to_numpy()
+    post = _post(t, start_year)
+    nb, na = int((~post).sum()), int(post.sum())
+    terms = ["niveau_bij_start", "trend_voor", "niveauverandering", "trendverandering"]
+    out = pd.DataFrame({"term": terms, "estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+                        "p_value": np.nan, "n_before": nb, "n_after": na, "durbin_watson": np.nan,
+                        "period_type": ptype, "method": "gesegmenteerde OLS, HAC (Newey-West)",
+                        "label": LABEL, "message": ""})
+    if nb < 2 or na < 2:
+        out["message"] = (f"Geen onderbroken tijdreeks mogelijk: {nb} meetpunt(en) vóór en {na} vanaf "
+                          f"{start_year}; minimaal 2 en 2 nodig.")
+        return out
+    dt = t - float(start_year)
+    X = np.column_stack([np.ones_like(t), dt, post.astype(float), dt * post])
+    res = _ols_hac(df["value"].to_numpy(), X, alpha)
+    out["estimate"] = np.asarray(res.params, dtype=float)
+    cis = [_ci(res, i, alpha) for i in range(4)]
+    out["ci_low"] = [c[0] for c in cis]
+    out["ci_high"] = [c[1] for c in cis]
+    out["p_value"] = [c[2] for c in cis]
+    if res.df_resid >= 1:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["durbin_watson"] = float(durbin_watson(res.resid))
+    else:
+        out["message"] = "Geen vrijheidsgraden over: alleen puntschattingen, geen betrouwbaarheidsinterval."
+    return out
+
+
+def begroting_vs_jaarrekening(lasten_df: pd.DataFrame, clusters: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Compare begroting and jaarrekening lasten per gemeente, taakveld (or cluster) and year.
+
+    A soort that was not delivered stays NaN (never 0), and so do the deviations computed from it.
+
+    Args:
+        lasten_df: frame in the shape of ``lasten.parquet`` (gemeentecode, jaar, soort, taakveld, lasten_eur).
+        clusters: optional mapping taakveld → cluster; then rows are summed per cluster (taakvelden without
+            a cluster are dropped) and the key column is ``cluster``.
+
+    Returns:
+        gemeentecode, jaar, taakveld|cluster, begroting, jaarrekening, afwijking_eur (jaarrekening −
+        begroting), afwijking_pct (afwijking_eur / begroting × 100; NaN when the begroting is 0 or missing).
+    """
+    need = {"gemeentecode", "jaar", "soort", "taakveld", "lasten_eur"}
+    if missing := need - set(lasten_df.columns):
+        raise AnalyseError(f"lasten: kolommen ontbreken: {sorted(missing)}.")
+    df = lasten_df[["gemeentecode", "jaar", "soort", "taakveld", "lasten_eur"]]
+    key = "taakveld"
+    if clusters is not None:
+        df = df.assign(cluster=df["taakveld"].map(dict(clusters))).dropna(subset=["cluster"])
+        key = "cluster"
+    wide = (df.groupby(["gemeentecode", "jaar", key, "soort"], observed=True)["lasten_eur"]
+            .sum(min_count=1).unstack("soort"))
+    for s in ("begroting", "jaarrekening"):
+        if s not in wide.columns:
+            wide[s] = np.nan
+    out = wide[["begroting", "jaarrekening"]].reset_index()
+    out.columns.name = None
+    out["afwijking_eur"] = out["jaarrekening"] - out["begroting"]
+    out["afwijking_pct"] = out["afwijking_eur"] / out["begroting"].where(out["begroting"] != 0) * 100
+    return out

@@ -1,0 +1,169 @@
+"""Tests for analyse.trends: GLM/OLS trends, DiD, ITS and begroting vs jaarrekening."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analyse import trends
+from analyse.errors import AnalyseError
+
+
+def _series(periods, values, num=None, den=None, **extra) -> pd.DataFrame:
+    df = pd.DataFrame({"period": [str(p) for p in periods], "value": values, **extra})
+    if num is not None:
+        df["numerator"] = num
+        df["denominator"] = den
+    return df
+
+
+def test_poisson_trend_exact_growth_5pct():
+    # counts 1000·1,05^k on constant exposure 100.000: log(mu) = a + ln(1,05)·t → exactly +5,0% per year
+    k = np.arange(8)
+    counts = 1000 * 1.05 ** k
+    df = _series(2015 + k, counts / 100_000 * 1000, counts, np.full(8, 100_000.0), indicator_id="x",
+                 gemeentecode="GM0001")
+    before = df.copy()
+    out = trends.trend(df, "rate")
+    pd.testing.assert_frame_equal(df, before)
+    r = out.iloc[0]
+    assert r["method"].startswith("Poisson-GLM") and r["n_points"] == 8
+    assert r["trend_per_year"] == pytest.approx(5.0, abs=1e-6)
+    assert r["trend_ci_low"] < 5.0 < r["trend_ci_high"]
+    assert r["dispersion"] == pytest.approx(0.0, abs=1e-6)
+    assert r["trend_unit"] == "% per jaar" and r["indicator_id"] == "x" and r["gemeentecode"] == "GM0001"
+
+
+def test_poisson_trend_with_growing_exposure_uses_offset():
+    # rate constant (10 per 1.000) while the population grows 10%/yr: the trend of the rate is 0%
+    k = np.arange(6)
+    den = 10_000 * 1.1 ** k
+    out = trends.trend(_series(2015 + k, np.full(6, 10.0), den / 100, den), "rate").iloc[0]
+    assert out["trend_per_year"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_overdispersed_counts_switch_method():
+    counts = np.array([1000, 1400, 900, 1500, 950, 1600, 1000, 1700], dtype=float)
+    out = trends.trend(_series(range(2015, 2023), counts / 50, counts, np.full(8, 50_000.0)), "rate").iloc[0]
+    assert out["dispersion"] > trends.OVERDISPERSION_THRESHOLD
+    assert out["method"].startswith(("negatief-binomiaal", "quasi-Poisson"))
+
+
+def test_share_ols_halfyears_slope_in_pp_per_year():
+    # half-years 2019H1..2021H2 → t = 2019,25 … 2021,75; value = 10 + 0,5·(t − 2019,25): 0,5 pp per year
+    periods = [f"{y}H{h}" for y in (2019, 2020, 2021) for h in (1, 2)]
+    t = np.array([2019.25, 2019.75, 2020.25, 2020.75, 2021.25, 2021.75])
+    df = _series(periods, 10 + 0.5 * (t - 2019.25), period_type="halfjaar")
+    # a yearly row of another source must not be mixed in: 6 half-years beat 1 year
+    df = pd.concat([df, pd.DataFrame({"period": ["2020"], "value": [99.0], "period_type": ["jaar"]})])
+    r = trends.trend(df, "share").iloc[0]
+    assert r["period_type"] == "halfjaar" and r["n_points"] == 6
+    assert r["trend_per_year"] == pytest.approx(0.5)
+    assert r["trend_unit"] == "procentpunt per jaar"
+    assert r["change_abs"] == pytest.approx(1.25)  # 2019H1 → 2021H2 is 2,5 years × 0,5
+
+
+def test_too_few_points_and_gaps():
+    r = trends.trend(_series([2019, 2023], [10.0, 12.0]), "share").iloc[0]
+    assert r["method"] == trends.NO_TREND and r["n_points"] == 2
+    assert r["change_abs"] == pytest.approx(2.0) and r["change_rel_pct"] == pytest.approx(20.0)
+    assert np.isnan(r["trend_per_year"])
+    # single point
+    r = trends.trend(_series([2019], [10.0]), "share").iloc[0]
+    assert r["n_points"] == 1 and np.isnan(r["change_abs"]) and "1 meetpunt" in r["note"]
+    # gap (2017 missing) and a suppressed value: t is real time, NaN dropped
+    r = trends.trend(_series([2015, 2016, 2018, 2019, 2020], [1.0, 2.0, 4.0, np.nan, 6.0]), "level").iloc[0]
+    assert r["n_points"] == 4 and r["trend_per_year"] == pytest.approx(1.0)
+
+
+def test_all_equal_series():
+    r = trends.trend(_series(range(2015, 2021), np.full(6, 7.0)), "share").iloc[0]
+    assert r["trend_per_year"] == pytest.approx(0.0) and "Alle waarden gelijk" in r["note"]
+    r = trends.trend(_series(range(2015, 2021), np.full(6, 7.0), np.full(6, 70.0), np.full(6, 1e4)),
+                     "rate").iloc[0]
+    assert r["trend_per_year"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_trends_all():
+    rows = []
+    for code, g in (("GM0001", 1.05), ("GM0002", 1.0)):
+        for k in range(5):
+            rows.append({"indicator_id": "bijstand", "gemeentecode": code, "period": str(2018 + k),
+                         "period_type": "jaar", "value": 10 * g**k, "numerator": 100 * g**k,
+                         "denominator": 10_000.0})
+    rows.append({"indicator_id": "score", "gemeentecode": "GM0001", "period": "2020", "period_type": "jaar",
+                 "value": 1.0, "numerator": np.nan, "denominator": np.nan})
+    ind = pd.DataFrame(rows)
+    cat = [{"id": "bijstand", "kind": "rate", "per": 1000}, {"id": "score", "kind": "level"}]
+    out = trends.trends_all(ind, cat).set_index(["indicator_id", "gemeentecode"])
+    assert len(out) == 3
+    assert out.loc[("bijstand", "GM0001"), "trend_per_year"] == pytest.approx(5.0, abs=1e-6)
+    assert out.loc[("bijstand", "GM0002"), "trend_per_year"] == pytest.approx(0.0, abs=1e-6)
+    assert out.loc[("score", "GM0001"), "method"] == trends.NO_TREND
+
+
+def test_did_constructed_2x2():
+    # gemeente 10 → 14, reference 10 → 11: DiD = (14 − 11) − (10 − 10) = 3
+    g = _series([2018, 2020], [10.0, 14.0])
+    r = _series([2018, 2020], [10.0, 11.0])
+    out = trends.did(g, r, 2019).iloc[0]
+    assert out["estimate"] == pytest.approx(3.0)
+    assert (out["n_before"], out["n_after"]) == (1, 1)
+    assert out["label"] == "indicatief" and np.isnan(out["ci_low"]) and "puntschatting" in out["message"]
+
+
+def test_did_with_ci_and_refusal():
+    # gaps before: 1, 2, 1, 2 (mean 1,5); after: 4, 5, 4, 5 (mean 4,5) → 3,0
+    years = list(range(2015, 2023))
+    ref = np.full(8, 20.0)
+    gem = ref + np.array([1, 2, 1, 2, 4, 5, 4, 5])
+    out = trends.did(_series(years, gem), _series(years, ref), 2019).iloc[0]
+    assert out["estimate"] == pytest.approx(3.0)
+    assert out["ci_low"] < 3.0 < out["ci_high"]
+    assert (out["gap_before"], out["gap_after"]) == (1.5, 4.5)
+    out = trends.did(_series(years, gem), _series(years, ref), 2030).iloc[0]
+    assert np.isnan(out["estimate"]) and "vanaf 2030" in out["message"]
+    out = trends.did(_series(years, gem), _series(years, ref), 2010).iloc[0]
+    assert "vóór 2010" in out["message"]
+
+
+def test_its_perfect_piecewise_line():
+    # before 2019: y = 10 + 1·(t − 2019); from 2019: y = 10 + 3 + (1 − 0,5)·(t − 2019)
+    t = np.arange(2013, 2025, dtype=float)
+    y = np.where(t < 2019, 10 + (t - 2019), 13 + 0.5 * (t - 2019))
+    df = _series(t.astype(int), y)
+    out = trends.its(df, 2019).set_index("term")
+    assert out.loc["niveau_bij_start", "estimate"] == pytest.approx(10.0)
+    assert out.loc["trend_voor", "estimate"] == pytest.approx(1.0)
+    assert out.loc["niveauverandering", "estimate"] == pytest.approx(3.0)
+    assert out.loc["trendverandering", "estimate"] == pytest.approx(-0.5)
+    assert (out["label"] == "indicatief").all() and out["n_before"].iloc[0] == 6
+
+
+def test_its_refuses_without_enough_points():
+    out = trends.its(_series([2017, 2018, 2019], [1.0, 2.0, 3.0]), 2019)
+    assert out["estimate"].isna().all() and "minimaal 2 en 2" in out["message"].iloc[0]
+
+
+def test_begroting_vs_jaarrekening():
+    lasten = pd.DataFrame({
+        "gemeentecode": ["GM0001"] * 5,
+        "jaar": [2023] * 5,
+        "soort": ["begroting", "jaarrekening", "begroting", "begroting", "jaarrekening"],
+        "taakveld": ["6.1", "6.1", "6.2", "6.71", "6.71"],
+        "lasten_eur": [1_000_000.0, 1_100_000.0, 500_000.0, 0.0, 20_000.0],
+        "inwoners": [10_000.0] * 5,
+    })
+    before = lasten.copy()
+    out = trends.begroting_vs_jaarrekening(lasten).set_index("taakveld")
+    pd.testing.assert_frame_equal(lasten, before)
+    assert out.loc["6.1", "afwijking_eur"] == pytest.approx(100_000.0)
+    assert out.loc["6.1", "afwijking_pct"] == pytest.approx(10.0)
+    # 6.2 jaarrekening not delivered: NaN, not 0
+    assert np.isnan(out.loc["6.2", "jaarrekening"]) and np.isnan(out.loc["6.2", "afwijking_eur"])
+    assert np.isnan(out.loc["6.71", "afwijking_pct"])  # begroting 0
+    cl = trends.begroting_vs_jaarrekening(lasten, {"6.1": "sociaal", "6.71": "sociaal"}).iloc[0]
+    assert (cl["cluster"], cl["begroting"], cl["jaarrekening"]) == ("sociaal", 1_000_000.0, 1_120_000.0)
+    with pytest.raises(AnalyseError, match="lasten_eur"):
+        trends.begroting_vs_jaarrekening(lasten.drop(columns="lasten_eur"))
