@@ -1,0 +1,374 @@
+"""Tests for analyse.kosten. Every expected number is worked out by hand in the test."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analyse import kosten
+from analyse.errors import AnalyseError, DataNotAvailableError
+
+MAPPING = {
+    "jeugd": ["6.72", "6.82"],
+    "wmo": ["6.6", "6.71"],
+    "participatie": ["6.3", "6.4", "6.5"],
+    "basisvoorzieningen": ["6.1", "6.2", "7.1"],
+    "sociaal_domein_totaal": ["6.*", "7.1"],
+}
+
+
+@pytest.fixture
+def lasten() -> pd.DataFrame:
+    return pd.DataFrame({
+        "gemeentecode": ["GM0001"] * 5 + ["GM0002"] * 3,
+        "jaar": [2020] * 8,
+        "soort": ["jaarrekening"] * 8,
+        "taakveld": ["6.72", "6.82", "6.6", "0.1", "7.1", "6.72", "6.3", "0.1"],
+        "taakveld_bron": ["6.72", "6.82", "6.6", "0.1", "7.1", "6.72", "6.3", "0.1"],
+        "lasten_eur": [1_000.0, 500.0, 300.0, 2_000.0, 200.0, 4_000.0, 1_000.0, 5_000.0],
+        "inwoners": [10.0] * 5 + [100.0] * 3,
+    })
+
+
+def _get(df: pd.DataFrame, **where) -> pd.Series:
+    mask = np.ones(len(df), dtype=bool)
+    for k, v in where.items():
+        mask &= (df[k] == v).to_numpy()
+    rows = df[mask]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]
+
+
+def test_require_columns_names_missing():
+    with pytest.raises(AnalyseError, match="lasten_eur"):
+        kosten.require_columns(pd.DataFrame({"jaar": [1]}), ["jaar", "lasten_eur"], "x")
+
+
+# ------------------------------------------------------------------------------------------ clusters
+def test_cluster_lasten_sums_and_overlaps(lasten):
+    before = lasten.copy()
+    out = kosten.cluster_lasten(lasten, MAPPING)
+    pd.testing.assert_frame_equal(lasten, before)
+    # GM0001: jeugd 1000 + 500 = 1500; wmo 300; basis 200 (7.1); sociaal domein 1500 + 300 + 200 = 2000
+    # totaal (not in mapping → all taakvelden) = 1000 + 500 + 300 + 2000 + 200 = 4000
+    assert _get(out, gemeentecode="GM0001", cluster="jeugd")["lasten_eur"] == 1500
+    assert _get(out, gemeentecode="GM0001", cluster="wmo")["lasten_eur"] == 300
+    assert _get(out, gemeentecode="GM0001", cluster="sociaal_domein_totaal")["lasten_eur"] == 2000
+    assert _get(out, gemeentecode="GM0001", cluster="totaal")["lasten_eur"] == 4000
+    # GM0002 delivered but has no participatie-free row for wmo: 0, not absent
+    wmo2 = _get(out, gemeentecode="GM0002", cluster="wmo")
+    assert wmo2["lasten_eur"] == 0 and wmo2["n_taakvelden"] == 0
+    assert _get(out, gemeentecode="GM0002", cluster="participatie")["inwoners"] == 100
+    assert set(out["cluster"]) == set(kosten.CLUSTERS)
+
+
+def test_cluster_lasten_absent_year_stays_absent_and_nan_propagates(lasten):
+    df = lasten.copy()
+    df.loc[0, "lasten_eur"] = np.nan
+    out = kosten.cluster_lasten(df, MAPPING)
+    assert np.isnan(_get(out, gemeentecode="GM0001", cluster="jeugd")["lasten_eur"])
+    assert not (out["jaar"] == 2021).any()
+
+
+def test_cluster_lasten_missing_column(lasten):
+    with pytest.raises(AnalyseError, match="taakveld"):
+        kosten.cluster_lasten(lasten.drop(columns=["taakveld"]), MAPPING)
+
+
+def test_load_cluster_mapping_shapes(tmp_path):
+    p = tmp_path / "tv.yml"
+    p.write_text("clusters:\n  jeugd: ['6.72', '6.82']\n  wmo:\n    taakvelden: ['6.6']\n", encoding="utf-8")
+    assert kosten.load_cluster_mapping(p) == {"jeugd": ["6.72", "6.82"], "wmo": ["6.6"]}
+    p.write_text("- code: '6.72'\n  clusters: [jeugd, sociaal_domein_totaal]\n- code: '6.6'\n  cluster: wmo\n",
+                 encoding="utf-8")
+    assert kosten.load_cluster_mapping(p) == {"jeugd": ["6.72"], "sociaal_domein_totaal": ["6.72"], "wmo": ["6.6"]}
+    with pytest.raises(DataNotAvailableError):
+        kosten.load_cluster_mapping(tmp_path / "nope.yml")
+
+
+# --------------------------------------------------------------------------------------- per inwoner
+def test_per_inwoner_and_missing_population():
+    df = pd.DataFrame({"gemeentecode": ["A", "B", "C"], "jaar": [2020] * 3, "lasten_eur": [1000.0, 500.0, 300.0],
+                       "inwoners": [4.0, np.nan, 0.0]})
+    before = df.copy()
+    out = kosten.per_inwoner(df)
+    pd.testing.assert_frame_equal(df, before)
+    assert out["lasten_per_inwoner"].iloc[0] == 250.0  # 1000 / 4
+    assert np.isnan(out["lasten_per_inwoner"].iloc[1]) and "onbekend" in out["opmerking"].iloc[1]
+    assert np.isnan(out["lasten_per_inwoner"].iloc[2]) and "inwoners 0" in out["opmerking"].iloc[2]
+    assert not np.isinf(out["lasten_per_inwoner"]).any()
+
+
+def test_per_inwoner_with_population_frame():
+    df = pd.DataFrame({"gemeentecode": ["A"], "jaar": [2020], "lasten_eur": [900.0]})
+    pop = pd.DataFrame({"gemeentecode": ["A"], "jaar": [2020], "inwoners": [3.0]})
+    assert kosten.per_inwoner(df, population=pop)["lasten_per_inwoner"].iloc[0] == 300.0
+
+
+def test_per_doelgroep_from_indicators_frame():
+    clusters = pd.DataFrame({"gemeentecode": ["A", "A", "B"], "jaar": [2020, 2020, 2020],
+                             "cluster": ["jeugd", "wmo", "jeugd"], "lasten_eur": [600_000.0, 1.0, 50.0]})
+    ind = pd.DataFrame({"indicator_id": ["inwoners_0_17", "inwoners_0_17", "inwoners_0_17"],
+                        "gemeentecode": ["A", "A", "B"], "period": ["2020", "2020H1", "2019"],
+                        "value": [2_000.0, 1.0, 10.0]})
+    out = kosten.per_doelgroep(clusters, ind, indicator_id="inwoners_0_17", cluster="jeugd")
+    a = _get(out, gemeentecode="A")
+    assert a["lasten_per_doelgroep"] == 300.0  # 600.000 / 2.000 jongeren 0-17
+    b = _get(out, gemeentecode="B")  # only a 2019 population: no 2020 denominator
+    assert np.isnan(b["lasten_per_doelgroep"]) and "doelgroep onbekend" in b["opmerking"]
+
+
+# ------------------------------------------------------------------------------------------- deflate
+def test_deflate_2022_to_2018_prices():
+    cpi = pd.DataFrame({"jaar": [2018, 2019, 2022, 2023], "cpi_index": [100.0, 102.63, 117.414, 121.91]})
+    df = pd.DataFrame({"jaar": [2022, 2018, 2017, 2024], "lasten_eur": [117_414.0, 500.0, 1.0, 1.0]})
+    before = df.copy()
+    out = kosten.deflate(df, cpi, base_year=2018)
+    pd.testing.assert_frame_equal(df, before)
+    # 117.414 euro of 2022 × 100 / 117,414 = 100.000 euro of 2018
+    assert out["lasten_eur_reeel"].iloc[0] == pytest.approx(100_000.0)
+    assert out["lasten_eur_reeel"].iloc[1] == 500.0
+    # outside the CPI series: NaN with a note, never extrapolated
+    assert np.isnan(out["lasten_eur_reeel"].iloc[2]) and "2017" in out["deflatie_opmerking"].iloc[2]
+    assert np.isnan(out["lasten_eur_reeel"].iloc[3]) and "2024" in out["deflatie_opmerking"].iloc[3]
+    assert pd.isna(out["deflatie_opmerking"].iloc[0])
+    assert (out["prijspeil"] == 2018).all()
+
+
+def test_deflate_to_2023_prices_and_unknown_base():
+    cpi = pd.DataFrame({"jaar": [2018, 2023], "cpi_index": [100.0, 125.0]})
+    out = kosten.deflate(pd.DataFrame({"jaar": [2018], "lasten_eur": [1000.0]}), cpi, 2023)
+    assert out["lasten_eur_reeel"].iloc[0] == pytest.approx(1250.0)  # 1000 × 125 / 100
+    with pytest.raises(DataNotAvailableError, match="2015"):
+        kosten.deflate(pd.DataFrame({"jaar": [2018], "lasten_eur": [1.0]}), cpi, 2015)
+
+
+# -------------------------------------------------------------------------------------------- index
+def test_index_growth_cagr_and_gap():
+    df = pd.DataFrame({"gemeentecode": "A", "jaar": [2019, 2020, 2022], "lasten_eur": [100.0, 110.0, 121.0]})
+    out = kosten.index_to_base(df, 2019)
+    assert out["index"].tolist() == pytest.approx([100.0, 110.0, 121.0])
+    assert np.isnan(out["groei_pct"].iloc[0])
+    assert out["groei_pct"].iloc[1] == pytest.approx(10.0)  # 110 / 100 − 1
+    assert np.isnan(out["groei_pct"].iloc[2])  # 2021 missing: no growth across the gap
+    assert np.isnan(out["cagr_pct"].iloc[0])
+    assert out["cagr_pct"].iloc[2] == pytest.approx(6.560, abs=1e-3)  # (121/100)^(1/3) − 1 = 6,560%
+
+
+def test_index_missing_base_and_share_of_total():
+    df = pd.DataFrame({"gemeentecode": ["A"] * 4 + ["B"] * 2, "soort": "jaarrekening",
+                       "jaar": [2020, 2020, 2021, 2021, 2021, 2021],
+                       "cluster": ["jeugd", "totaal", "jeugd", "totaal", "jeugd", "totaal"],
+                       "lasten_eur": [25.0, 100.0, 30.0, 150.0, 10.0, 40.0]})
+    out = kosten.index_to_base(df, 2020)
+    assert _get(out, gemeentecode="A", jaar=2021, cluster="jeugd")["index"] == pytest.approx(120.0)
+    assert _get(out, gemeentecode="A", jaar=2020, cluster="jeugd")["aandeel_pct"] == pytest.approx(25.0)
+    assert _get(out, gemeentecode="A", jaar=2021, cluster="jeugd")["aandeel_pct"] == pytest.approx(20.0)
+    b = _get(out, gemeentecode="B", cluster="jeugd")
+    assert np.isnan(b["index"])  # no 2020 base year for B
+    assert b["aandeel_pct"] == pytest.approx(25.0)
+
+
+# ------------------------------------------------------------------------------------------ compare
+def test_compare_costs_nl_is_sum_over_sum_not_mean_of_ratios():
+    df = pd.DataFrame({
+        "gemeentecode": ["GM0001", "GM0002", "GM0003", "GM0004", "GM0005", "JZ22"],
+        "jaar": 2020, "soort": "jaarrekening", "cluster": "jeugd",
+        "lasten_eur": [1_000.0, 2_000.0, 9_000.0, 600.0, 700.0, 12_000.0],
+        "inwoners": [10.0, 10.0, 30.0, np.nan, 7.0, 50.0],
+    })
+    before = df.copy()
+    out = kosten.compare_costs(df, "GM0001", ["GM0002", "GM0003", "GM0004", "GM0001"])
+    pd.testing.assert_frame_equal(df, before)
+    row = out.iloc[0]
+    assert row["gemeente_per_inwoner"] == 100.0
+    # per inwoner: GM1 100, GM2 200, GM3 300, GM5 100; GM4 has no inwoners, JZ22 is no gemeente.
+    # Σ/Σ = (1000+2000+9000+700) / (10+10+30+7) = 12.700 / 57 = 222,807…; the mean of ratios would be 175.
+    assert row["nl_per_inwoner"] == pytest.approx(12_700 / 57)
+    assert row["nl_per_inwoner"] != pytest.approx(175.0)
+    assert row["nl_n_gemeenten"] == 4 and row["nl_inwoners"] == 57
+    # peers: GM2 200 and GM3 300 (GM4 no inwoners, GM1 itself excluded) → median 250, q1 225, q3 275
+    assert row["peers_n"] == 2
+    assert (row["peers_mediaan"], row["peers_q1"], row["peers_q3"]) == pytest.approx((250.0, 225.0, 275.0))
+    assert "2 van 3 vergelijkingsgemeenten" in row["opmerking"]
+
+
+def test_compare_costs_gemeente_missing_year_is_noted():
+    df = pd.DataFrame({"gemeentecode": ["GM0002"], "jaar": [2020], "soort": "jaarrekening", "cluster": "wmo",
+                       "lasten_eur": [50.0], "inwoners": [5.0]})
+    out = kosten.compare_costs(df, "GM0001", ["GM0002"], nederland=False)
+    assert np.isnan(out["gemeente_per_inwoner"].iloc[0]) and out["peers_mediaan"].iloc[0] == 10.0
+    assert "geen Iv3" in out["opmerking"].iloc[0]
+    assert "nl_per_inwoner" not in out.columns
+    with pytest.raises(AnalyseError, match="inwoners"):
+        kosten.compare_costs(df.drop(columns=["inwoners"]), "GM0001", [])
+
+
+# ------------------------------------------------------------------------------- begroting/realisatie
+@pytest.fixture
+def budget() -> pd.DataFrame:
+    # Seed 000 Bijlage 2 style (HIA): budget 2022, actuals 2022 and 2023
+    rows = [
+        ("4", "25.1 Casemanagement", 2022, "begroting", 25_000.0),
+        ("4", "25.1 Casemanagement", 2022, "realisatie", 25_000.0),
+        ("4", "22.5 Inzicht aanbod", 2022, "begroting", 30_000.0),
+        ("4", "22.5 Inzicht aanbod", 2022, "realisatie", 2_645.0),
+        ("3", "17.1 Schoolgebouwen", 2022, "begroting", 2_500.0),
+        ("3", "17.1 Schoolgebouwen", 2022, "realisatie", 0.0),
+        ("3", "16.1 Leergeld", 2022, "begroting", 10_000.0),
+        ("3", "16.1 Leergeld", 2022, "realisatie", np.nan),  # OCR "e": unknown
+        ("2", "9.1 Financieel adviseur", 2022, "begroting", 58_000.0),
+        ("2", "9.1 Financieel adviseur", 2022, "realisatie", 70_369.0),
+        ("4", "26.1 SOPHIA", 2022, "begroting", 0.0),
+        ("4", "26.1 SOPHIA", 2022, "realisatie", 0.0),
+        ("4", "26.1 SOPHIA", 2023, "realisatie", 49_500.0),
+        ("2", "5.2 0-100 team", 2022, "realisatie", 30_750.0),
+    ]
+    df = pd.DataFrame(rows, columns=["opgave", "post", "jaar", "soort", "bedrag_eur"])
+    df.insert(0, "gemeentecode", "GM0531")
+    df["bron_pagina"] = "Bijlage 2"
+    return df
+
+
+def test_begroting_vs_realisatie_flags(budget):
+    before = budget.copy()
+    out = kosten.begroting_vs_realisatie(budget)
+    pd.testing.assert_frame_equal(budget, before)
+    p = out[out["niveau"] == "post"]
+    r = _get(p, post="25.1 Casemanagement")
+    assert r["realisatiegraad_pct"] == 100.0 and r["status"] == "binnen budget"
+    r = _get(p, post="22.5 Inzicht aanbod")
+    assert r["realisatiegraad_pct"] == pytest.approx(8.8167, abs=1e-4)  # 2.645 / 30.000
+    assert r["verschil_eur"] == -27_355.0
+    zero = _get(p, post="17.1 Schoolgebouwen")
+    missing = _get(p, post="16.1 Leergeld")
+    # both are "budget zonder besteding", but missing is not zero
+    assert zero["budget_zonder_besteding"] and missing["budget_zonder_besteding"]
+    assert not zero["realisatie_ontbreekt"] and missing["realisatie_ontbreekt"]
+    assert zero["realisatiegraad_pct"] == 0.0 and np.isnan(missing["realisatiegraad_pct"])
+    assert zero["status"] == "budget zonder besteding (realisatie € 0)"
+    assert missing["status"] == "budget zonder besteding (realisatie ontbreekt)"
+    over = _get(p, post="9.1 Financieel adviseur")
+    assert over["status"] == "overschrijding" and over["verschil_eur"] == 12_369.0
+    nob = _get(p, post="5.2 0-100 team")
+    assert nob["besteding_zonder_budget"] and nob["begroting_ontbreekt"]
+    sophia22 = _get(p, post="26.1 SOPHIA", jaar=2022)
+    assert sophia22["status"] == "geen budget en geen besteding"
+    sophia23 = _get(p, post="26.1 SOPHIA", jaar=2023)  # the source has no 2023 budget at all
+    assert not sophia23["besteding_zonder_budget"]
+    assert sophia23["status"] == "begroting niet in bron voor dit jaar"
+
+
+def test_begroting_vs_realisatie_totals_per_group(budget):
+    out = kosten.begroting_vs_realisatie(budget, group_col="opgave")
+    g3 = _get(out, niveau="groep", opgave="3", jaar=2022)
+    # begroting 2.500 + 10.000 = 12.500; realisatie 0 (16.1 missing) → flagged, not hidden
+    assert g3["begroting_eur"] == 12_500.0 and g3["realisatie_eur"] == 0.0
+    assert g3["realisatie_ontbreekt"] and "ontbreekt" in g3["status"]
+    g4 = _get(out, niveau="groep", opgave="4", jaar=2022)
+    assert g4["begroting_eur"] == 55_000.0 and g4["realisatie_eur"] == 27_645.0  # 25.000+30.000+0; 25.000+2.645+0
+    tot = _get(out, niveau="totaal", jaar=2022)
+    assert tot["begroting_eur"] == 125_500.0  # 25.000+30.000+2.500+10.000+58.000+0
+    assert tot["realisatie_eur"] == 128_764.0  # 25.000+2.645+0+70.369+0+30.750
+    assert tot["post"] == "Totaal"
+
+
+def test_begroting_vs_realisatie_missing_column(budget):
+    with pytest.raises(AnalyseError, match="bedrag_eur"):
+        kosten.begroting_vs_realisatie(budget.drop(columns=["bedrag_eur"]))
+    with pytest.raises(AnalyseError, match="maatregel"):
+        kosten.begroting_vs_realisatie(budget, group_col="maatregel")
+
+
+# ------------------------------------------------------------------------------------------- savings
+def test_savings_ledger_almelo_taakstellingen():
+    # Seed 003 Tabel 2: begrote besparing vs totaal gerealiseerd 2015-2019
+    years = [2015, 2016, 2017, 2018, 2019]
+    plan = [3_580_000, 5_016_000, 6_176_000, 7_376_000, 8_276_000]
+    real = [3_580_000, 4_916_000, 5_126_000, 5_426_000, 5_426_000]
+    df = pd.DataFrame({"gemeentecode": "GM0141", "jaar": years * 2, "post": "totaal",
+                       "soort": ["besparing_gepland"] * 5 + ["besparing_gerealiseerd"] * 5,
+                       "bedrag_eur": [float(v) for v in plan + real]})
+    before = df.copy()
+    out = kosten.savings_ledger(df)
+    pd.testing.assert_frame_equal(df, before)
+    # openstaande taakstellingen as printed: 0; 100.000; 1.050.000; 1.950.000; 2.850.000
+    assert out["openstaand_eur"].tolist() == [0, 100_000, 1_050_000, 1_950_000, 2_850_000]
+    # realisation rate: 100%, 98,0%, 83,0%, 73,6%, 65,6% (5.426.000 / 8.276.000 = 65,56%; the seed truncates to 65,5)
+    assert out["realisatiegraad_pct"].round(1).tolist() == [100.0, 98.0, 83.0, 73.6, 65.6]
+    assert out["cum_gepland_eur"].iloc[-1] == 30_424_000  # sum of plan
+    assert out["cum_gerealiseerd_eur"].iloc[-1] == 24_474_000  # sum of real
+    assert out["cum_openstaand_eur"].iloc[-1] == 5_950_000
+
+
+def test_savings_ledger_pm_is_unknown_not_zero_and_per_post():
+    # Seed 004 Hengelo: cuts per interventie, one realised amount
+    df = pd.DataFrame({
+        "gemeentecode": "GM0164", "jaar": 2019,
+        "post": ["subsidies preventie jeugd", "subsidies preventie jeugd", "wijkkracht", "wijkkracht"],
+        "soort": ["besparing_gepland", "besparing_gerealiseerd", "besparing_gepland", "besparing_gerealiseerd"],
+        "bedrag_eur": [350_000.0, 250_000.0, 300_000.0, np.nan],
+    })
+    out = kosten.savings_ledger(df, group_col="post")
+    jeugd = _get(out, post="subsidies preventie jeugd")
+    assert jeugd["openstaand_eur"] == 100_000 and jeugd["realisatiegraad_pct"] == pytest.approx(250 / 350 * 100)
+    wk = _get(out, post="wijkkracht")
+    assert np.isnan(wk["gerealiseerd_eur"]) and "onbekend" in wk["opmerking"]
+    total = kosten.savings_ledger(df)
+    assert np.isnan(total["gerealiseerd_eur"].iloc[0])  # 250.000 + unknown is unknown, not 250.000
+
+
+def test_savings_ledger_no_realisation_given():
+    # Seed 002 Alblasserdam: a planned path to € 1,4 mln with no realisation yet
+    df = pd.DataFrame({"gemeentecode": "GM0482", "jaar": [2020, 2021, 2022, 2023], "post": "structureel",
+                       "soort": "besparing_gepland", "bedrag_eur": [350_000.0, 700_000.0, 1_050_000.0, 1_400_000.0]})
+    out = kosten.savings_ledger(df)
+    assert out["gepland_eur"].iloc[-1] == 1_400_000
+    assert out["gerealiseerd_eur"].isna().all()
+    assert (out["opmerking"] == "geen realisatie opgegeven").all()
+
+
+# -------------------------------------------------------------------------------- decentralisatie
+def test_decentralisation_break_almelo():
+    # Seed 003 Tabel 1 (× 1 mln): 86,1; 88,5; 131,4; 134,2; 135,1
+    df = pd.DataFrame({"gemeentecode": "GM0141", "jaar": [2017, 2013, 2014, 2015, 2016],
+                       "lasten_eur": [135.1, 86.1, 88.5, 131.4, 134.2]})
+    before = df.copy()
+    out = kosten.decentralisation_break(df)
+    pd.testing.assert_frame_equal(df, before)
+    assert out["jaar"].tolist() == [2013, 2014, 2015, 2016, 2017]
+    assert out["breuk"].tolist() == [False, False, True, False, False]
+    assert out["periode"].tolist() == ["voor 2015"] * 2 + ["vanaf 2015"] * 3
+    g = out["groei_pct"].tolist()
+    assert np.isnan(g[0]) and np.isnan(g[2])  # the +48,5% of 2015 is not a growth figure
+    assert g[1] == pytest.approx(2.787, abs=1e-3)  # 88,5 / 86,1 − 1
+    assert g[3] == pytest.approx(2.131, abs=1e-3)  # 134,2 / 131,4 − 1
+    means = out.attrs["gemiddelden"]["GM0141"]
+    assert means["voor"] == pytest.approx(87.3)  # (86,1 + 88,5) / 2
+    assert means["na"] == pytest.approx(400.7 / 3)  # (131,4 + 134,2 + 135,1) / 3
+    assert out["gemiddelde_periode"].iloc[0] == pytest.approx(87.3)
+    assert "decentralisatie" in out["opmerking"].iloc[2]
+
+
+# ----------------------------------------------------------------------------- begroting/jaarrekening
+def test_begroting_jaarrekening_deviation():
+    df = pd.DataFrame({"gemeentecode": "GM1", "jaar": [2020] * 4 + [2021], "cluster": ["jeugd", "wmo"] * 2 + ["jeugd"],
+                       "soort": ["begroting", "begroting", "jaarrekening", "jaarrekening", "begroting"],
+                       "lasten_eur": [100.0, 200.0, 120.0, 190.0, 130.0], "inwoners": 1.0})
+    out = kosten.begroting_jaarrekening(df)
+    j = _get(out, jaar=2020, cluster="jeugd")
+    assert j["afwijking_eur"] == 20.0 and j["afwijking_pct"] == 20.0
+    w = _get(out, jaar=2020, cluster="wmo")
+    assert w["afwijking_pct"] == -5.0  # (190 − 200) / 200
+    assert np.isnan(_get(out, jaar=2021, cluster="jeugd")["afwijking_eur"])  # no jaarrekening yet
+
+
+def test_pipeline_cluster_deflate_compare(lasten):
+    cpi = pd.DataFrame({"jaar": [2018, 2020], "cpi_index": [100.0, 104.0]})
+    cl = kosten.cluster_lasten(lasten, MAPPING)
+    real = kosten.deflate(cl, cpi, 2018)
+    out = kosten.compare_costs(real, "GM0001", ["GM0002"], value_col="lasten_eur_reeel")
+    j = _get(out, cluster="jeugd")
+    assert j["gemeente_per_inwoner"] == pytest.approx(1500 / 1.04 / 10)
+    assert j["peers_mediaan"] == pytest.approx(4000 / 1.04 / 100)
