@@ -67,7 +67,8 @@ DEFAULT_REGION_COLUMNS: dict[str, str] = {
 
 _PTYPE_ORDER = {"jaar": 0, "halfjaar": 1, "kwartaal": 2, "peildatum": 3}
 _KEY = ["indicator_id", "gemeentecode"]
-_VALUE_COLS = ["value", "ci_low", "ci_high", "numerator", "denominator", "small_numbers", "rounded_small"]
+_VALUE_COLS = ["value", "ci_low", "ci_high", "numerator", "denominator", "small_numbers", "rounded_small",
+               "suppressed"]
 
 
 def period_label(period: object) -> str:
@@ -205,6 +206,10 @@ def _change_text(row: dict) -> str:
     return f"{fmt_signed(row['abs_change'], dec, suffix)} ({rel})"
 
 
+def _short(x: float) -> str:
+    return fmt_number(x, 0) if float(x).is_integer() else fmt_number(x, 1)
+
+
 def _reason(row: dict, alpha: float, min_relevant: Mapping[str, float]) -> str:
     pb, pl = period_label(row["base_period"]), period_label(row["latest_period"])
     unit = row["unit"] if isinstance(row["unit"], str) else ""
@@ -226,8 +231,8 @@ def _reason(row: dict, alpha: float, min_relevant: Mapping[str, float]) -> str:
         sig = ("groter dan de onzekerheid (de betrouwbaarheidsintervallen overlappen niet)" if row["real_change"]
                else "binnen de onzekerheid (de betrouwbaarheidsintervallen overlappen)")
     else:
-        drempel = (f"{fmt_number(min_relevant['pp'], 1)} procentpunt" if row["is_pct"]
-                   else f"{fmt_number(min_relevant['rel_pct'], 0)}%")
+        drempel = (f"{_short(min_relevant['pp'])} procentpunt" if row["is_pct"]
+                   else f"{_short(min_relevant['rel_pct'])}%")
         sig = (f"minstens de minimaal relevante verandering van {drempel} (indicatief: geen onzekerheid bekend)"
                if row["real_change"] else
                f"kleiner dan de minimaal relevante verandering van {drempel} (indicatief: geen onzekerheid bekend)")
@@ -265,6 +270,8 @@ def _compare_core(ind: pd.DataFrame, cat: pd.DataFrame, refs: pd.DataFrame, base
         "latest_small_numbers"].fillna(False).astype(bool)
     c["rounded_small"] = c["base_rounded_small"].fillna(False).astype(bool) | c[
         "latest_rounded_small"].fillna(False).astype(bool)
+    c["base_suppressed"] = c["base_suppressed"].fillna(False).astype(bool)
+    c["latest_suppressed"] = c["latest_suppressed"].fillna(False).astype(bool)
     missing = bv.isna() | lv.isna()
     single = (c["base_period"] == c["latest_period"]).fillna(True) | (c["n_points"] < 2)
     judged = c["polarity"].isin(["hoger_beter", "lager_beter"])
@@ -328,7 +335,7 @@ OUTPUT_COLUMNS = [
     "latest_ci_high", "abs_change", "rel_change_pct", "pp_change", "ref_base_value", "ref_latest_value",
     "base_gap", "latest_gap", "gap_narrowed", "against_reference_direction", "small_numbers", "rounded_small",
     "n_points", "verdict", "verdict_reason", "indicative", "basis", "test", "p_value", "reference_note",
-    "kind", "polarity", "unit",
+    "kind", "polarity", "unit", "base_suppressed", "latest_suppressed",
 ]
 
 
@@ -451,18 +458,21 @@ def verdicts(comparison: pd.DataFrame) -> pd.DataFrame:
 
     Returns:
         Columns indicator_id, naam, base_period, latest_period, base_value, latest_value, verdict,
-        verdict_reason, small_numbers, n_points (plus gemeentecode and indicative).
+        verdict_reason, small_numbers, n_points (plus gemeentecode, indicative, unit, base_suppressed,
+        latest_suppressed).
     """
     cols = ["gemeentecode", "indicator_id", "naam", "base_period", "latest_period", "base_value",
-            "latest_value", "verdict", "verdict_reason", "small_numbers", "n_points", "indicative"]
-    missing = [c for c in cols if c not in comparison.columns and c not in ("naam", "indicative")]
+            "latest_value", "verdict", "verdict_reason", "small_numbers", "n_points", "indicative", "unit",
+            "base_suppressed", "latest_suppressed"]
+    optional = {"naam": None, "indicative": False, "unit": pd.NA, "base_suppressed": False,
+                "latest_suppressed": False}
+    missing = [c for c in cols if c not in comparison.columns and c not in optional]
     if missing:
         raise AnalyseError(f"verdicts: vergelijkingstabel mist kolommen {missing}.")
     out = comparison.drop_duplicates(["gemeentecode", "indicator_id"])
-    if "naam" not in out.columns:
-        out = out.assign(naam=out["indicator_id"])
-    if "indicative" not in out.columns:
-        out = out.assign(indicative=False)
+    for col, default in optional.items():
+        if col not in out.columns:
+            out = out.assign(**{col: out["indicator_id"] if col == "naam" else default})
     out = out[cols].reset_index(drop=True)
     if out["gemeentecode"].nunique() == 1:
         out = out[["indicator_id", *[c for c in cols if c not in ("indicator_id",)]]]

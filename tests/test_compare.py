@@ -176,6 +176,7 @@ def test_suppressed_single_and_zero_denominator():
     r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
     assert r["verdict"] == "niet te beoordelen" and "2023 ontbreekt of is onderdrukt" in r["verdict_reason"]
     assert np.isnan(r["latest_ci_low"])  # never an interval from a suppressed cell
+    assert r["latest_suppressed"] and not r["base_suppressed"]
     ind = _counts("jeugdhulp_zv_pct", [("2019", 10.0, 100, 1000)])
     r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
     assert r["verdict"] == "niet te beoordelen" and r["n_points"] == 1
