@@ -194,7 +194,7 @@ def indicator_evidence(plan: Plan, indicator_ids: list[str], doelindicatoren: li
             out.append(IndicatorBewijs(
                 ind, str(r.get("naam") or (reg.naam if reg else ind)), unit, _s(r.get("base_period")),
                 _s(r.get("latest_period")), _f(r.get("base_value")), _f(latest), str(r.get("verdict")),
-                str(r.get("verdict_reason") or ""), "monitor", bool(r.get("small_numbers") is True),
+                str(r.get("verdict_reason") or ""), "monitor", _truthy(r.get("small_numbers")),
                 int(r["n_points"]) if _isnum(r.get("n_points")) else None, target, _meets(_f(latest), target, pol, richting)))
         elif di is not None and di.baseline is not None and di.realisatie is not None \
                 and _isnum(di.baseline.waarde) and _isnum(di.realisatie.waarde):
@@ -208,6 +208,13 @@ def indicator_evidence(plan: Plan, indicator_ids: list[str], doelindicatoren: li
                                        "Geen meting beschikbaar (geen monitorcijfer en geen realisatie in het document).",
                                        "geen"))
     return out
+
+
+def _truthy(x: object) -> bool:
+    try:
+        return bool(x) and not pd.isna(x)
+    except (TypeError, ValueError):
+        return False
 
 
 def _s(x: object) -> str | None:
