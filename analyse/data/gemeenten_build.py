@@ -427,7 +427,7 @@ def _address_weights(matrices: pd.DataFrame, base_year: int, target_year: int) -
     years = matrices.loc[matrices["van_jaar"] == base_year, "naar_jaar"]
     if years.empty or target_year <= base_year:
         return pd.Series(dtype=float)
-    naar = min(target_year, int(years.max()))
+    naar = int(years[years <= target_year].max()) if (years <= target_year).any() else int(years.min())
     sel = matrices.loc[(matrices["van_jaar"] == base_year) & (matrices["naar_jaar"] == naar)]
     return sel.groupby("van_code")["adressen"].sum().astype(float)
 
