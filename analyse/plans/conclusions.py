@@ -37,8 +37,10 @@ Texts are plain Dutch (no HTML); numbers go through :mod:`analyse.formatting`.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from analyse.formatting import fmt_eur, fmt_number, fmt_pct, fmt_value
@@ -133,7 +135,7 @@ class PlanConclusies:
 
 # ------------------------------------------------------------------------------------------ indicator evidence
 def _isnum(x: object) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and not math.isnan(x)
+    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_)) and not math.isnan(x)
 
 
 def _polariteit(plan: Plan, indicator_id: str, richting: str | None, catalogue: pd.DataFrame | None) -> str | None:
