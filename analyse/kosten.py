@@ -37,11 +37,13 @@ CLUSTERS: tuple[str, ...] = (
     "sociaal_domein_totaal",
     "totaal",
 )
-"""Cluster names as defined in ``analyse/data/taakvelden.yml``."""
+"""Report clusters of ``analyse/data/taakvelden.yml`` (which also defines pgb_wmo_jeugd and wmo_jeugd)."""
 
 CLUSTER_LABELS: dict[str, str] = {
     "jeugd": "Jeugd",
     "wmo": "Wmo",
+    "pgb_wmo_jeugd": "Pgb's Wmo en jeugd",
+    "wmo_jeugd": "Wmo en jeugd samen",
     "participatie": "Participatie",
     "basisvoorzieningen": "Sociale basisvoorzieningen",
     "sociaal_domein_totaal": "Sociaal domein totaal",

@@ -758,7 +758,8 @@ def plot_begroting_jaarrekening(df: pd.DataFrame, value: str = "afwijking_pct", 
     """Deviation of jaarrekening from begroting per cluster per year (grouped bars around 0).
 
     Args:
-        df: output of :func:`analyse.kosten.begroting_jaarrekening` (jaar, cluster, afwijking_eur,
+        df: output of :func:`analyse.kosten.begroting_jaarrekening` or
+            ``analyse.trends.begroting_vs_jaarrekening`` (jaar, cluster or taakveld, afwijking_eur,
             afwijking_pct) for one gemeente.
         value: ``afwijking_pct`` (% of begroting) or ``afwijking_eur``.
         title: title.
@@ -769,8 +770,13 @@ def plot_begroting_jaarrekening(df: pd.DataFrame, value: str = "afwijking_pct", 
     title = title or "Afwijking jaarrekening ten opzichte van begroting"
     if _is_empty(df) or df.empty:
         return empty_figure(title, "de afwijking van de begroting", ax)
-    _require(df, ["jaar", "cluster", value], "plot_begroting_jaarrekening")
-    sub = df.dropna(subset=[value]).sort_values(["jaar", "cluster"]).reset_index(drop=True)
+    key = "cluster" if "cluster" in df.columns or "taakveld" not in df.columns else "taakveld"
+    _require(df, ["jaar", key, value], "plot_begroting_jaarrekening")
+    sub = df.dropna(subset=[value]).rename(columns={key: "cluster"}) if key != "cluster" else df.dropna(
+        subset=[value])
+    if "gemeentecode" in sub.columns and sub["gemeentecode"].nunique() > 1:
+        raise AnalyseError("plot_begroting_jaarrekening: meerdere gemeenten in de invoer; selecteer er één")
+    sub = sub.sort_values(["jaar", "cluster"]).reset_index(drop=True)
     if sub.empty:
         return empty_figure(title, "de afwijking van de begroting", ax, sub)
     clusters = [c for c in CLUSTER_LABELS if c in set(sub["cluster"])] + sorted(
@@ -798,4 +804,4 @@ def plot_begroting_jaarrekening(df: pd.DataFrame, value: str = "afwijking_pct", 
     alt = (f"Staafdiagram van de afwijking van de jaarrekening ten opzichte van de begroting voor "
            f"{len(clusters)} clusters in {len(years)} jaren; grootste afwijking {shown} bij "
            f"{CLUSTER_LABELS.get(worst['cluster'], worst['cluster'])} in {int(worst['jaar'])}.")
-    return finish(fig, alt, sub)
+    return finish(fig, alt, sub.rename(columns={"cluster": key}) if key != "cluster" else sub)

@@ -372,3 +372,19 @@ def test_pipeline_cluster_deflate_compare(lasten):
     j = _get(out, cluster="jeugd")
     assert j["gemeente_per_inwoner"] == pytest.approx(1500 / 1.04 / 10)
     assert j["peers_mediaan"] == pytest.approx(4000 / 1.04 / 100)
+
+
+def test_cluster_lasten_with_package_mapping(lasten):
+    """Wired to analyse.data.iv3.cluster_mapping / taakvelden.yml (the data engineer's file)."""
+    try:
+        mapping = kosten.load_cluster_mapping()
+    except DataNotAvailableError:
+        pytest.skip("taakvelden.yml not present")
+    assert {"jeugd", "wmo", "participatie", "basisvoorzieningen", "sociaal_domein_totaal", "totaal"} <= set(mapping)
+    out = kosten.cluster_lasten(lasten)
+    g1 = out[out["gemeentecode"] == "GM0001"].set_index("cluster")["lasten_eur"]
+    assert g1["jeugd"] == 1500.0  # 6.72 + 6.82
+    assert g1["wmo"] == 300.0  # 6.6
+    assert g1["basisvoorzieningen"] == 200.0  # 7.1
+    assert g1["sociaal_domein_totaal"] == 1800.0  # 6.x only: 1000 + 500 + 300 (7.1 is not 6.*)
+    assert g1["totaal"] == 4000.0

@@ -302,3 +302,14 @@ def test_plot_begroting_jaarrekening():
     legend = _texts(fig.axes[0].get_legend().get_texts())
     assert legend == ["Jeugd", "Wmo"]
     assert "Geen gegevens" in plots.plot_begroting_jaarrekening(dev.iloc[0:0]).alt_text
+
+
+def test_plot_begroting_jaarrekening_taakveld_shape_from_trends():
+    dev = pd.DataFrame({"gemeentecode": "GM1", "jaar": [2020, 2021], "taakveld": ["6.72", "6.72"],
+                        "begroting": [100.0, 100.0], "jaarrekening": [110.0, 90.0],
+                        "afwijking_eur": [10.0, -10.0], "afwijking_pct": [10.0, -10.0]})
+    fig = plots.plot_begroting_jaarrekening(dev)
+    pd.testing.assert_frame_equal(fig.data, dev)
+    two = pd.concat([dev, dev.assign(gemeentecode="GM2")])
+    with pytest.raises(AnalyseError, match="meerdere gemeenten"):
+        plots.plot_begroting_jaarrekening(two)
