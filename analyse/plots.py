@@ -391,6 +391,15 @@ VERDICT_STYLE: dict[str, tuple[str, str]] = {
 }
 
 
+def _first_present(*values: object) -> object:
+    """First value that is not None/NA/NaN/empty string (safe with ``pd.NA``)."""
+    for v in values:
+        if v is None or (not isinstance(v, str) and pd.isna(v)) or v == "":
+            continue
+        return v
+    return None
+
+
 def _cell(value: object, unit: str, suppressed: bool, small: bool) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value):
         return "onderdrukt door CBS" if suppressed else "geen gegevens"
@@ -431,9 +440,11 @@ def indicator_table(verdicts_or_comparison_df: pd.DataFrame, catalogue: pd.DataF
     rows = []
     for r in df.to_dict("records"):
         iid = r["indicator_id"]
-        unit = r.get("unit") or (cat.at[iid, "unit"] if iid in cat.index and "unit" in cat else "")
-        naam = r.get("naam") or (cat.at[iid, "naam"] if iid in cat.index and "naam" in cat else iid)
-        small = bool(r.get("small_numbers")) if pd.notna(r.get("small_numbers", np.nan)) else False
+        unit = _first_present(r.get("unit"), cat.at[iid, "unit"] if iid in cat.index and "unit" in cat else None,
+                              "")
+        naam = _first_present(r.get("naam"), cat.at[iid, "naam"] if iid in cat.index and "naam" in cat else None,
+                              iid)
+        small = bool(_first_present(r.get("small_numbers"), False))
         b, lv = r["base_value"], r["latest_value"]
         if pd.notna(b) and pd.notna(lv):
             arrow = "↑ gestegen" if lv > b else ("↓ gedaald" if lv < b else "→ gelijk")
@@ -444,15 +455,17 @@ def indicator_table(verdicts_or_comparison_df: pd.DataFrame, catalogue: pd.DataF
             "Indicator": str(naam),
             "Eenheid": _axis_unit(str(unit)) if unit else "",
             "Basis": f"{r['base_period']}",
-            "Basiswaarde": _cell(b, str(unit), bool(r.get("base_suppressed", False)), small),
+            "Basiswaarde": _cell(b, str(unit), bool(_first_present(r.get("base_suppressed"), False)), small),
             "Laatst": f"{r['latest_period']}",
-            "Laatste waarde": _cell(lv, str(unit), bool(r.get("latest_suppressed", False)), small),
+            "Laatste waarde": _cell(lv, str(unit), bool(_first_present(r.get("latest_suppressed"), False)), small),
             "Richting": arrow,
         }
         if "reference_code" in df.columns:
             row["Referentie"] = str(r.get("reference_role") or r.get("reference_code"))
             row["Referentiewaarde"] = _cell(r.get("ref_latest_value", np.nan), str(unit), False, False)
         row["Oordeel"] = VERDICT_STYLE.get(verdict, (verdict, "#FFFFFF"))[0]
+        if bool(_first_present(r.get("indicative"), False)):
+            row["Oordeel"] += " (indicatief)"
         if "verdict_reason" in df.columns:
             row["Toelichting"] = "" if pd.isna(r.get("verdict_reason")) else str(r.get("verdict_reason"))
         rows.append(row)
@@ -460,10 +473,11 @@ def indicator_table(verdicts_or_comparison_df: pd.DataFrame, catalogue: pd.DataF
     colours = {text: bg for text, bg in VERDICT_STYLE.values()}
     styler = (
         shown.style.hide(axis="index")
-        .map(lambda v: f"background-color: {colours.get(v, '#FFFFFF')}; color: #000000", subset=["Oordeel"])
+        .map(lambda v: f"background-color: {colours.get(v.replace(' (indicatief)', ''), '#FFFFFF')}; "
+                       "color: #000000", subset=["Oordeel"])
         .set_properties(**{"text-align": "left"})
     )
-    counts = shown["Oordeel"].str.split(" ", n=1).str[1].value_counts()
+    counts = shown["Oordeel"].str.replace(" (indicatief)", "", regex=False).str.split(" ", n=1).str[1].value_counts()
     summary = ", ".join(f"{n} {k}" for k, n in counts.items())
     styler.alt_text = f"Tabel met {len(shown)} indicatoren met basis- en laatste waarde en oordeel ({summary})."
     styler.table_data = shown

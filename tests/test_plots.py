@@ -313,3 +313,18 @@ def test_plot_begroting_jaarrekening_taakveld_shape_from_trends():
     two = pd.concat([dev, dev.assign(gemeentecode="GM2")])
     with pytest.raises(AnalyseError, match="meerdere gemeenten"):
         plots.plot_begroting_jaarrekening(two)
+
+
+def test_indicator_table_handles_na_unit_and_indicative():
+    v = pd.DataFrame({
+        "indicator_id": ["a"], "naam": [pd.NA], "base_period": ["2019"], "latest_period": ["2023"],
+        "base_value": [2.0], "latest_value": [1.5], "verdict": ["beter"], "unit": pd.array([pd.NA], dtype="string"),
+        "indicative": [True], "small_numbers": pd.array([pd.NA], dtype="boolean"),
+        "base_suppressed": [False], "latest_suppressed": [False],
+    })
+    cat = pd.DataFrame({"id": ["a"], "naam": ["Bijstand per 1.000"], "unit": ["per_1000"]})
+    st = plots.indicator_table(v, cat)
+    row = st.table_data.iloc[0]
+    assert row["Indicator"] == "Bijstand per 1.000" and row["Laatste waarde"] == "1,5"
+    assert row["Oordeel"] == "✔ beter (indicatief)" and row["Richting"] == "↓ gedaald"
+    assert "#CDE6F5" in st.to_html()
