@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyse import paths
-from analyse.errors import MergedGemeenteError, ParameterError, UnknownGemeenteError
+from analyse.errors import DataIntegrityError, MergedGemeenteError, ParameterError, UnknownGemeenteError
 
 ROLES: tuple[str, ...] = ("ggd_regio", "jeugdzorgregio", "arbeidsmarktregio", "corop")
 _ROLE_PREFIX = {"GG": "ggd_regio", "JZ": "jeugdzorgregio", "AM": "arbeidsmarktregio", "CR": "corop", "PV": "provincie"}
@@ -153,7 +153,9 @@ class Registry:
 
     def __init__(self, gemeenten: pd.DataFrame, herindelingen: pd.DataFrame):
         self.gemeenten = gemeenten.assign(indelingsjaar=gemeenten["indelingsjaar"].astype(int)).set_index(
-            ["gemeentecode", "indelingsjaar"], verify_integrity=True).sort_index()
+            ["gemeentecode", "indelingsjaar"]).sort_index()
+        if not self.gemeenten.index.is_unique:
+            raise DataIntegrityError("registry has duplicate (gemeentecode, indelingsjaar) rows")
         self.herindelingen = herindelingen.assign(jaar=herindelingen["jaar"].astype(int)) if len(herindelingen) \
             else herindelingen
         self.years = range(int(gemeenten["indelingsjaar"].min()), int(gemeenten["indelingsjaar"].max()) + 1)

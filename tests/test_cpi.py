@@ -1,0 +1,46 @@
+"""Tests for analyse.data.cpi: index rebuilt from yearly changes, no extrapolation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analyse import paths
+from analyse.data import cpi
+from analyse.errors import DataNotAvailableError
+
+FIX = Path(__file__).parent / "data" / "registry" / "cpi.csv"
+
+
+def test_build_cpi_index_from_mutations():
+    out = cpi.build_cpi(FIX)
+    assert list(out.columns) == ["jaar", "cpi_index", "cpi_mutatie", "bron"]
+    assert out["cpi_index"].tolist() == pytest.approx([100.0, 102.6, 102.6 * 1.013])
+
+
+def test_deflate_inside_range():
+    table = cpi.build_cpi(FIX)
+    got = cpi.deflate(pd.Series([102.6]), pd.Series([2019]), table, to_year=2018)
+    assert got.iloc[0] == pytest.approx(100.0)
+
+
+def test_deflate_outside_range_is_error_or_explicit_nan():
+    table = cpi.build_cpi(FIX)
+    with pytest.raises(DataNotAvailableError, match="2021"):
+        cpi.deflate(pd.Series([1.0]), pd.Series([2021]), table)
+    got = cpi.deflate(pd.Series([1.0, 1.0]), pd.Series([2017, 2019]), table, outside="nan")
+    assert np.isnan(got.iloc[0]) and not np.isnan(got.iloc[1])
+    with pytest.raises(DataNotAvailableError):
+        cpi.deflate(pd.Series([1.0]), pd.Series([2019]), table, to_year=2024)
+
+
+def test_real_cpi():
+    cbs = paths.cbs_dir()
+    if cbs is None or not (cbs / "cpi-yearly-small").is_dir():
+        pytest.skip("../shared/data absent")
+    out = cpi.build_cpi(cbs / "cpi-yearly-small" / "pbix-inflatie-cbs.csv")
+    assert out["jaar"].tolist() == list(range(2018, 2024))
+    assert out.loc[out["jaar"] == 2023, "cpi_index"].item() == pytest.approx(100 * 1.026 * 1.013 * 1.027 * 1.10 * 1.038)
