@@ -24,7 +24,9 @@ import yaml
 
 from analyse import paths
 from analyse.errors import PlanValidationError
-from analyse.plans.schema import EVALUATIE_STATUSSEN, SMART_KEYS, SPEC, Field, Opgave, Plan
+from analyse.plans.schema import (
+    EVALUATIE_STATUSSEN, SMART_KEYS, SPEC, STATUS_SYNONIEMEN, STATUSSEN, Field, Opgave, Plan,
+)
 
 __all__ = ["load_plan", "plans_for", "to_frames", "catalogue_ids", "PlanWarning"]
 
@@ -104,6 +106,8 @@ def _convert(value: object, f: Field, path: str, ctx: _Ctx) -> object:  # noqa: 
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
         if f.vocab and text not in f.vocab:
             close = difflib.get_close_matches(text, f.vocab, n=1, cutoff=0.6)
+            if f.vocab is STATUSSEN and text.lower() in STATUS_SYNONIEMEN:
+                close = [STATUS_SYNONIEMEN[text.lower()]]
             hint = f" (bedoelde u {close[0]!r}?)" if close else ""
             ctx.err(path, f"waarde {text!r} niet toegestaan{hint}; kies uit: {', '.join(f.vocab)}")
         return text
@@ -228,6 +232,8 @@ def _cross_check(plan: Plan, ctx: _Ctx, catalogue: set[str] | None) -> None:  # 
         ctx.err("gemeentecode", f"{plan.gemeentecode!r} is geen gemeentecode (verwacht GM gevolgd door 4 cijfers)")
     if plan.schema_version not in (None, 1):
         ctx.err("schema_version", f"onbekende schemaversie {plan.schema_version!r}; deze code kent versie 1")
+    if not plan.opgaven:
+        ctx.err("opgaven", "minstens één opgave nodig")
     start, eind = plan.periode.start, plan.periode.eind
     if start and eind and start > eind:
         ctx.err("periode", f"start {start} ligt na eind {eind}")

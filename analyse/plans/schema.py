@@ -22,6 +22,13 @@ STATUSSEN = (
 """Maatregel/actie/interventie status. The first eight are evaluation outcomes; ``gepland`` and ``onbekend``
 are for plan documents and for maatregelen the document says nothing about."""
 EVALUATIE_STATUSSEN = STATUSSEN[:8]
+STATUS_SYNONIEMEN = {
+    "afgerond": "gerealiseerd", "uitgevoerd": "gerealiseerd", "voltooid": "gerealiseerd", "in uitvoering": "gestart",
+    "loopt": "gestart", "deels": "ten dele", "beperkt": "ten dele", "gedeeltelijk": "ten dele", "gestopt": "gestrand",
+    "vroegtijdig beëindigd": "gestrand", "stilgelegd": "gestrand", "geen vervolg": "niet uitgevoerd",
+    "niet gestart": "niet uitgevoerd", "samengevoegd": "opgegaan in", "buiten plan": "buiten plan gerealiseerd",
+}
+"""Common wordings in the documents and the status they usually map to (used for suggestions only)."""
 BEWIJS_NIVEAUS = ("effect", "output", "input", "geen")
 PREVENTIE_NIVEAUS = ("basis", "universeel", "selectief", "geindiceerd", "zorg")
 DOMEINEN = (
