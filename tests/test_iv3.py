@@ -89,7 +89,7 @@ def real():
 
 def test_real_non_deliveries(real):
     (lasten, dropped), _ = real
-    assert len(dropped) == 25  # 2017-2024, begroting 15 and jaarrekening 10 gemeente-years with all lasten 0
+    assert len(dropped) == 25  # 2017-2024, begroting 14 and jaarrekening 11 gemeente-years with all lasten 0
     assert lasten.merge(dropped, on=["gemeentecode", "jaar", "soort"]).empty
 
 
