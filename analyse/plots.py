@@ -356,7 +356,8 @@ def plot_funnel(
         ax.scatter([row["denominator"]], [row["value"]], s=80, color=GEMEENTE_STYLE["color"], edgecolor="black",
                    linewidth=1.0, zorder=4, label=_label(highlight, labels), marker="o")
         ax.annotate(_label(highlight, labels), (row["denominator"], row["value"]), xytext=(8, 8),
-                    textcoords="offset points", fontsize=9, fontweight="bold", color=GEMEENTE_STYLE["color"])
+                    textcoords="offset points", fontsize=9, fontweight="bold", color=GEMEENTE_STYLE["color"],
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
     dens = usable["denominator"]
     if dens.max() / max(dens.min(), 1e-9) > 50:
         ax.set_xscale("log")
@@ -757,7 +758,7 @@ def plot_spending_break(df: pd.DataFrame, value_col: str = "lasten_eur", break_y
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, p: f"{int(v)}"))
     ax.yaxis.set_major_formatter(DUTCH_FORMATTER)
     ax.set(xlabel="Jaar", ylabel=f"Uitgaven ({unit}, nominaal)", title=title)
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
     fig.tight_layout()
     mb, ma = vals[before].mean(), vals[~before].mean()
     alt = (f"Staafdiagram van de uitgaven {int(years.min())}-{int(years.max())} met een trendbreuk in "
