@@ -24,7 +24,9 @@ Verdict rule (polarity-aware; ``beter``/``slechter`` only when the change exceed
    rounded to multiples of 5 also mark the verdict ``indicative``.
 
 Defaults for the periods (per indicator and gemeente): the ``period_type`` with most values for the
-gemeente (ties: jaar, halfjaar, kwartaal, peildatum) is used, never a mix; the baseline is the earliest
+gemeente (ties: jaar, halfjaar, kwartaal, peildatum) is used, not a mix; only when no single type has
+two values (printed series such as 2019H1 → 2023-12-31) are the first and last values of any type
+compared, with ``period_type = "gemengd"`` and a warning in the reason. The baseline is the earliest
 period with a value, the latest is the most recent period *present* (a suppressed latest value gives
 ``niet te beoordelen`` instead of silently falling back to older data). Explicit periods may be one string
 for all indicators or a mapping indicator_id → period. Duplicated rows from different source tables are
@@ -148,7 +150,34 @@ def _choose_periods(focal: pd.DataFrame, base: pd.Series, latest: pd.Series) -> 
     n = span.assign(_in=inside).groupby(_KEY)["_in"].sum().rename("n_points").reset_index()
     out = out.merge(n, on=_KEY, how="left")
     out["n_points"] = out["n_points"].fillna(0).astype(int)
-    return out
+    # Fallback for printed series whose two measurements have different period types (e.g. 2019H1 and
+    # 2023-12-31): when no single type has two values, compare the first and last value of any type.
+    valued = focal[focal["value"].notna()].sort_values("time")
+    total = valued.groupby(_KEY).size().rename("_total").reset_index()
+    out = out.merge(total, on=_KEY, how="left")
+    no_explicit = out["indicator_id"].map(explicit).isna().to_numpy()
+    mixed = no_explicit & (out["n_points"] < 2).to_numpy() & (out["_total"].fillna(0) >= 2).to_numpy()
+    if mixed.any():
+        firsts = valued.drop_duplicates(_KEY).set_index(_KEY)["period"]
+        lasts = valued.drop_duplicates(_KEY, keep="last").set_index(_KEY)["period"]
+        idx = pd.MultiIndex.from_frame(out.loc[mixed, _KEY])
+        out.loc[mixed, "base_period"] = firsts.reindex(idx).to_numpy()
+        out.loc[mixed, "latest_period"] = lasts.reindex(idx).to_numpy()
+        out.loc[mixed, "period_type"] = "gemengd"
+        out.loc[mixed, "n_points"] = out.loc[mixed, "_total"].astype(int)
+    # explicit periods of different types: the two chosen values are the points
+    types_differ = (period_type_of(out["base_period"].fillna("")).to_numpy()
+                    != period_type_of(out["latest_period"].fillna("")).to_numpy())
+    fix = types_differ & ~mixed
+    if fix.any():
+        vals = focal.set_index(["indicator_id", "gemeentecode", "period"])["value"]
+        count = np.zeros(int(fix.sum()), dtype=int)
+        for end in ("base_period", "latest_period"):
+            idx = pd.MultiIndex.from_frame(out.loc[fix, _KEY + [end]])
+            count += vals.reindex(idx).notna().to_numpy()
+        out.loc[fix, "n_points"] = count
+        out.loc[fix, "period_type"] = "gemengd"
+    return out.drop(columns="_total")
 
 
 def _values_at(frame: pd.DataFrame, rows: pd.DataFrame, period_col: str, prefix: str,
@@ -240,6 +269,8 @@ def _reason(row: dict, alpha: float, min_relevant: Mapping[str, float]) -> str:
     oordeel = {"beter": f"verbeterd ({richting})", "slechter": f"verslechterd ({richting})",
                "gelijk gebleven": "gelijk gebleven"}[row["verdict"]]
     text = f"{head}: {oordeel}; de verandering is {sig}."
+    if row.get("period_type") == "gemengd":
+        text += " Let op: de twee meetmomenten hebben een verschillende periodesoort."
     if row["small_numbers"]:
         text += " Kleine aantallen: voorzichtig interpreteren."
     elif row["rounded_small"]:
@@ -282,7 +313,7 @@ def _compare_core(ind: pd.DataFrame, cat: pd.DataFrame, refs: pd.DataFrame, base
                              ["niet te beoordelen"] * 3 + ["gelijk gebleven", "beter"], "slechter")
     assessed = c["verdict"] != "niet te beoordelen"
     c["indicative"] = assessed & ((c["basis"] == "drempel") | c["small_numbers"] | c["rounded_small"])
-    records = c[["base_period", "latest_period", "base_value", "latest_value", "n_points", "polarity", "unit",
+    records = c[["period_type", "base_period", "latest_period", "base_value", "latest_value", "n_points", "polarity", "unit",
                  "abs_change", "rel_change_pct", "pp_change", "is_pct", "basis", "test", "p_value",
                  "real_change", "verdict", "small_numbers", "rounded_small"]].to_dict("records")
     c["verdict_reason"] = [_reason(r, alpha, min_relevant) for r in records]

@@ -233,3 +233,18 @@ def test_period_label():
     assert compare.period_label("2019H2") == "2e halfjaar 2019"
     assert compare.period_label("2023-12-31") == "31-12-2023"
     assert compare.period_label("2023") == "2023"
+
+
+def test_mixed_period_types_fallback():
+    # seed 000 bijstand households: 2,7% (1e halfjaar 2019) → 2,9% (31 december 2023)
+    ind = pd.DataFrame([_row("jeugdhulp_zv_pct", "GM0001", "2019H1", 2.7),
+                        _row("jeugdhulp_zv_pct", "GM0001", "2023-12-31", 2.9)])
+    ind.loc[1, "period_type"] = "peildatum"
+    r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
+    assert (r["base_period"], r["latest_period"], r["period_type"], r["n_points"]) == (
+        "2019H1", "2023-12-31", "gemengd", 2)
+    assert r["pp_change"] == pytest.approx(0.2) and r["verdict"] == "gelijk gebleven"
+    assert "verschillende periodesoort" in r["verdict_reason"]
+    r = compare.compare_indicators(ind, CATALOGUE, "GM0001", base_period={"jeugdhulp_zv_pct": "2019H1"},
+                                   latest_period={"jeugdhulp_zv_pct": "2023-12-31"}).iloc[0]
+    assert r["n_points"] == 2 and r["period_type"] == "gemengd"
