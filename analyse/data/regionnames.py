@@ -23,6 +23,7 @@ Only the categories in :data:`IGNORED` (landsdelen) are dropped deliberately.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -202,11 +203,21 @@ def crosscheck(names: pd.Series, codes: pd.Series, years: pd.Series, lookup: Reg
     Raises:
         DataIntegrityError: a published code disagrees with the code the name maps to.
     """
-    mapped = map_names(names, years, lookup, table_id)
-    frame = pd.DataFrame({"name": names.values, "published": codes.astype("string").str.strip().values,
-                          "mapped": mapped.values}).drop_duplicates()
-    bad = frame[frame["published"] != frame["mapped"]]
-    if not bad.empty:
-        listing = "; ".join(f"{r.name!r}: published {r.published}, mapped {r.mapped}" for r in bad.head(10).itertuples())
-        raise DataIntegrityError(f"{table_id}: name -> code cross-check failed: {listing}")
+    frame = pd.DataFrame({"name": names.astype("string").str.strip().values,
+                          "published": codes.astype("string").str.strip().values,
+                          "year": pd.to_numeric(years).values}).drop_duplicates()
+    # Some dumps lost their non-ASCII characters ("S?dwest-Frysl?n"): match those with "?" as a wildcard.
+    garbled = frame["name"].str.contains("?", regex=False)
+    clean = frame[~garbled]
+    mapped = map_names(clean["name"], clean["year"], lookup, table_id)
+    bad = clean[clean["published"] != mapped]
+    listing = [f"{r.name!r}: published {r.published}, mapped {m}" for r, m in zip(bad.itertuples(), mapped[bad.index])]
+    names_by_code = lookup.gemeenten.drop_duplicates("gm_code", keep="last").set_index("gm_code")["gm_naam"]
+    for row in frame[garbled].itertuples():
+        pattern = "^" + re.escape(row.name).replace(r"\?", ".") + "$"
+        known = names_by_code.get(row.published)
+        if known is None or not re.match(pattern, known):
+            listing.append(f"{row.name!r}: published {row.published}, list name {known!r}")
+    if listing:
+        raise DataIntegrityError(f"{table_id}: name -> code cross-check failed: {'; '.join(listing[:10])}")
     return len(frame)

@@ -134,13 +134,13 @@ SOURCES: tuple[Source, ...] = (
     Source("83287NED", "gebieden-in-nederland-2016-83287NED", "gemeente_regios_2016.csv",
            "Gebieden in Nederland 2016", "CBS (via github.com/krevelen/epidemes)", STATLINE.format(table="83287NED"),
            "definitief", 2016),
-    Source("83287NED-jz-namen", "gebieden-in-nederland-2016-83287NED", "jeugdzorgregio_2016_namen.csv",
+    Source("83287NED", "gebieden-in-nederland-2016-83287NED", "jeugdzorgregio_2016_namen.csv",
            "Jeugdzorgregio's 2016: code, naam", "CBS/PDOK (via github.com/cartomap/nl)",
            "https://github.com/cartomap/nl", "definitief", 2016),
-    Source("83287NED-ggd-namen", "gebieden-in-nederland-2016-83287NED", "ggdregio_2016_namen.csv",
+    Source("83287NED", "gebieden-in-nederland-2016-83287NED", "ggdregio_2016_namen.csv",
            "GGD-regio's 2016: code, naam", "CBS/PDOK (via github.com/cartomap/nl)",
            "https://github.com/cartomap/nl", "definitief", 2016),
-    Source("83287NED-am-namen", "gebieden-in-nederland-2016-83287NED", "arbeidsmarktregio_2016_namen.csv",
+    Source("83287NED", "gebieden-in-nederland-2016-83287NED", "arbeidsmarktregio_2016_namen.csv",
            "Arbeidsmarktregio's 2016: code, naam", "CBS/PDOK (via github.com/cartomap/nl)",
            "https://github.com/cartomap/nl", "definitief", 2016),
     Source("herindelingen-tot-2018", "gemeente-herindelingen-tot-2018", "gm_changes_before_2018.csv",
@@ -161,16 +161,21 @@ SOURCES: tuple[Source, ...] = (
            None, license="none stated"),
 )
 
-BY_ID: dict[str, Source] = {s.table_id: s for s in SOURCES}
-assert len(BY_ID) == len(SOURCES), "duplicate table_id in SOURCES"
+BY_PATH: dict[tuple[str, str], Source] = {(s.table_id, s.filename): s for s in SOURCES}
+assert len(BY_PATH) == len(SOURCES), "duplicate (table_id, filename) in SOURCES"
 
 
-def get(table_id: str) -> Source:
-    """Return the :class:`Source` with ``table_id`` (``KeyError`` naming the known ids otherwise)."""
-    try:
-        return BY_ID[table_id]
-    except KeyError:
-        raise KeyError(f"unknown source table {table_id!r}; known: {sorted(BY_ID)}") from None
+def get(table_id: str, filename: str | None = None) -> Source:
+    """Return the declared :class:`Source` (``filename`` needed when a table id has several files).
+
+    Raises:
+        KeyError: unknown or ambiguous table id (the message lists the known ids / files).
+    """
+    hits = [s for s in SOURCES if s.table_id == table_id and (filename is None or s.filename == filename)]
+    if len(hits) != 1:
+        known = sorted({s.table_id for s in SOURCES})
+        raise KeyError(f"source {table_id!r} {filename or ''} is unknown or ambiguous ({len(hits)} matches); known: {known}")
+    return hits[0]
 
 
 def _provenance(src: Source) -> rawstore.Provenance:
@@ -190,7 +195,7 @@ def import_all(cbs_root: Path | None = None, raw_root: Path | None = None,
         sources: which sources to import.
 
     Returns:
-        ``{table_id: snapshot path}`` for the files that were found; empty when there is no shared data.
+        ``{folder/filename in the shared dir: snapshot path}`` for the files found; empty without shared data.
 
     Raises:
         DataIntegrityError: an existing snapshot differs from the shared file (raw data are immutable).
@@ -205,7 +210,7 @@ def import_all(cbs_root: Path | None = None, raw_root: Path | None = None,
         if not source_path.is_file():
             log.warning("shared file missing, not imported: %s", source_path)
             continue
-        out[src.table_id] = rawstore.import_file(source_path, _provenance(src), raw_root=raw_root)
+        out[src.relpath] = rawstore.import_file(source_path, _provenance(src), raw_root=raw_root)
     log.info("imported %d of %d source files into %s", len(out), len(sources), raw_root or paths.RAW_CBS_DIR)
     return out
 
@@ -222,7 +227,7 @@ def raw_file(table_id: str, filename: str | None = None, raw_root: Path | None =
         DataIntegrityError: the snapshot is missing or its checksum does not match the sidecar.
     """
     raw_root = Path(raw_root or paths.RAW_CBS_DIR)
-    filename = filename or get(table_id).filename
+    filename = filename or get(table_id, filename).filename
     path = raw_root / table_id / filename
     if not path.is_file():
         raise DataIntegrityError(
@@ -232,8 +237,8 @@ def raw_file(table_id: str, filename: str | None = None, raw_root: Path | None =
     return path
 
 
-def available(raw_root: Path | None = None) -> dict[str, Path]:
-    """Declared sources that have a snapshot in the raw store (not verified; see :func:`raw_file`)."""
+def available(raw_root: Path | None = None) -> dict[tuple[str, str], Path]:
+    """Declared sources with a snapshot in the raw store, ``{(table_id, filename): path}`` (not verified)."""
     raw_root = Path(raw_root or paths.RAW_CBS_DIR)
-    return {s.table_id: raw_root / s.table_id / s.filename for s in SOURCES
+    return {(s.table_id, s.filename): raw_root / s.table_id / s.filename for s in SOURCES
             if (raw_root / s.table_id / s.filename).is_file()}
