@@ -33,7 +33,7 @@ ROLES: tuple[str, ...] = ("ggd_regio", "jeugdzorgregio", "arbeidsmarktregio", "c
 _ROLE_PREFIX = {"GG": "ggd_regio", "JZ": "jeugdzorgregio", "AM": "arbeidsmarktregio", "CR": "corop", "PV": "provincie"}
 ALIASES: dict[str, str] = {"den haag": "GM0518", "den bosch": "GM0796", "'s-hertogenbosch": "GM0796"}
 """Common names that differ from the CBS spelling (used by :func:`search` only)."""
-_CODE_RE = re.compile(r"(?:GM)?(\d{1,4})")
+_CODE_RE = re.compile(r"(?:GM)?([0-9]{1,4})")  # ASCII digits only (\\d also matches Arabic-Indic/fullwidth digits)
 HERINDELING_COLUMNS = ["oude_code", "oude_naam", "nieuwe_code", "nieuwe_naam", "datum", "jaar", "bron",
                        "gesplitst", "aandeel", "overige_opvolgers"]
 
