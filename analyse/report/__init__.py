@@ -1,0 +1,384 @@
+"""Report building blocks used by the notebooks, plus the batch runner (``python -m analyse.report``).
+
+The notebook side of this package is deliberately light: it imports only pandas/matplotlib and
+:mod:`analyse.formatting`, never papermill or nbconvert, so it works the same in a plain JupyterLab
+kernel and in the warm kernels of the batch runner.
+
+Notebook helpers:
+
+- :func:`show` – embed a figure (PNG as base64 with alt text), a collapsible data table and a CSV
+  download; also writes ``figures/<code>/<name>.png`` and ``reports/<code>/<name>.csv``.
+- :func:`show_table` – a Dutch-formatted HTML table (and its CSV).
+- :func:`heading`, :func:`paragraph`, :func:`md` – escaped text blocks.
+- :func:`set_output` – which gemeente the files of this run belong to (called by
+  :func:`analyse.report.sections.start`).
+
+Every helper returns or displays a :class:`Block`: HTML plus optional machine-readable metadata
+(``{"analyse": {...}}`` in the notebook output) that the runner reads back, e.g. for the index page.
+Runner modules: :mod:`.runner`, :mod:`.engine` (warm-kernel papermill engine), :mod:`.export`
+(offline HTML), :mod:`.index`.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from analyse import paths
+from analyse.formatting import MISSING, escape, fmt_number
+
+__all__ = [
+    "Block",
+    "OutputTarget",
+    "blocks",
+    "figure_block",
+    "heading",
+    "md",
+    "paragraph",
+    "set_output",
+    "current_output",
+    "show",
+    "show_table",
+    "table_block",
+    "frame_to_html",
+    "write_atomic",
+]
+
+FIGURE_DPI = 96
+"""Resolution of embedded and saved figures (small files, sharp enough on screen)."""
+
+MAX_TABLE_ROWS = 400
+"""Rows shown in an embedded data table; the CSV next to the report always has all rows."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Files
+# --------------------------------------------------------------------------------------------------
+def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` atomically (temporary file in the same folder, then ``os.replace``).
+
+    A reader never sees a half-written file, and an interrupted run leaves the old file intact.
+
+    Args:
+        path: Destination file; its folder is created when missing.
+        data: Bytes, or text (written as UTF-8).
+
+    Returns:
+        The destination path.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def slug(name: str) -> str:
+    """File-name-safe version of a figure/table name (``Jeugdzorg %`` → ``jeugdzorg``)."""
+    text = re.sub(r"[^a-z0-9_-]+", "-", str(name).lower()).strip("-")
+    return text or "figuur"
+
+
+@dataclass
+class OutputTarget:
+    """Where the files of the current report go (set once per run by ``sections.start``)."""
+
+    gemeentecode: str | None = None
+    reports_root: Path | None = None
+    figures_root: Path | None = None
+    written: list[str] = field(default_factory=list)
+
+    @property
+    def report_dir(self) -> Path | None:
+        if not self.gemeentecode:
+            return None
+        return (self.reports_root or paths.REPORTS_DIR) / self.gemeentecode
+
+    @property
+    def figure_dir(self) -> Path | None:
+        if not self.gemeentecode:
+            return None
+        return (self.figures_root or paths.FIGURES_DIR) / self.gemeentecode
+
+
+_TARGET = OutputTarget()
+
+
+def set_output(gemeentecode: str | None, output_dir: str | os.PathLike[str] | None = "") -> OutputTarget:
+    """Tell :func:`show`/:func:`show_table` which gemeente's folders to write CSV/PNG files into.
+
+    Args:
+        gemeentecode: e.g. ``"GM0531"``; ``None`` switches file output off (exploration notebooks).
+        output_dir: Root folder of the reports (``reports/``); empty means :data:`analyse.paths.REPORTS_DIR`.
+            Figures always go to :data:`analyse.paths.FIGURES_DIR` (``ANALYSE_FIGURES_DIR``).
+
+    Returns:
+        The new output target (module state; a new run replaces it).
+    """
+    global _TARGET
+    root = Path(output_dir).expanduser().resolve() if output_dir else None
+    _TARGET = OutputTarget(gemeentecode=gemeentecode, reports_root=root, figures_root=None)
+    return _TARGET
+
+
+def current_output() -> OutputTarget:
+    """The output target set by the last :func:`set_output` call."""
+    return _TARGET
+
+
+# --------------------------------------------------------------------------------------------------
+# Displayable blocks
+# --------------------------------------------------------------------------------------------------
+class Block:
+    """A piece of report output: HTML (already escaped) plus optional metadata for the runner.
+
+    IPython displays it through ``_repr_mimebundle_``; the metadata lands in the notebook output under
+    the key ``analyse`` where the batch runner finds it (e.g. verdict counts for the index page).
+    """
+
+    def __init__(self, html: str, text: str = "", meta: Mapping[str, Any] | None = None):
+        self.html = html
+        self.text = text or re.sub(r"<[^>]+>", "", html)[:2000]
+        self.meta = dict(meta or {})
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
+        data = {"text/html": self.html, "text/plain": self.text}
+        if self.meta:
+            return data, {"analyse": self.meta}
+        return data
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __add__(self, other: "Block") -> "Block":
+        return blocks([self, other])
+
+    def __repr__(self) -> str:
+        return f"Block({self.text[:60]!r}…)"
+
+
+def blocks(parts: Iterable[Block | None], meta: Mapping[str, Any] | None = None) -> Block:
+    """Join blocks into one (``None`` parts are skipped); metadata is merged, ``meta`` wins."""
+    parts = [p for p in parts if p is not None]
+    merged: dict[str, Any] = {}
+    for p in parts:
+        merged.update(p.meta)
+    merged.update(meta or {})
+    return Block("\n".join(p.html for p in parts), "\n".join(p.text for p in parts), merged)
+
+
+def _anchor(text: str) -> str:
+    return slug(text)
+
+
+def heading(text: str, level: int = 2, meta: Mapping[str, Any] | None = None) -> Block:
+    """An escaped heading (``<h2 id=…>``)."""
+    level = min(max(int(level), 1), 6)
+    return Block(f'<h{level} id="{_anchor(text)}">{escape(text)}</h{level}>', str(text), meta)
+
+
+def paragraph(text: str, css_class: str | None = None) -> Block:
+    """An escaped paragraph of plain text."""
+    cls = f' class="{escape(css_class)}"' if css_class else ""
+    return Block(f"<p{cls}>{escape(text)}</p>", str(text))
+
+
+def md(template: str, /, **values: Any) -> Block:
+    """A paragraph from a template with ``{name}`` fields filled with escaped values.
+
+    The template itself is trusted (written in our code); ``**bold**`` and ``*italic*`` are supported.
+    Values are escaped, so gemeente names and plan texts can never inject HTML.
+
+    >>> md("Gemeente **{naam}**", naam="A & B").html
+    '<p>Gemeente <strong>A &amp; B</strong></p>'
+    """
+    body = escape(template)
+    body = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", body)
+    body = re.sub(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])", r"<em>\1</em>", body)
+    body = body.replace("{{", "\0").replace("}}", "\1")
+    filled = re.sub(r"\{(\w+)\}", lambda m: escape(values[m.group(1)]), body)
+    filled = filled.replace("\0", "{").replace("\1", "}")
+    return Block(f"<p>{filled}</p>")
+
+
+# --------------------------------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------------------------------
+_YEARLIKE = re.compile(r"(jaar|year|period|periode|code)", re.I)
+
+
+def _format_cell(value: Any, column: str) -> str:
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    try:
+        import numpy as np
+
+        if isinstance(value, np.bool_):
+            return "ja" if bool(value) else "nee"
+        if isinstance(value, np.integer):
+            value = int(value)
+        elif isinstance(value, np.floating):
+            value = float(value)
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(value, int):
+        return str(value) if _YEARLIKE.search(column) else fmt_number(value, 0)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return MISSING
+        if _YEARLIKE.search(column) and value.is_integer():
+            return str(int(value))
+        a = abs(value)
+        decimals = 0 if a >= 1000 else 1 if a >= 10 else 2
+        return fmt_number(value, decimals)
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return MISSING
+        if isinstance(value, pd.Timestamp):
+            return value.strftime("%Y-%m-%d")
+    except (ImportError, TypeError, ValueError):  # pragma: no cover
+        pass
+    return escape(value)
+
+
+def frame_to_html(frame: Any, max_rows: int = MAX_TABLE_ROWS, caption: str | None = None,
+                  css_class: str = "tabel") -> str:
+    """Render a DataFrame as a plain, escaped, Dutch-formatted HTML table (no index, no styling JS).
+
+    Args:
+        frame: A pandas DataFrame (not changed).
+        max_rows: Rows shown; a note says how many more are in the CSV.
+        caption: Optional caption text (escaped).
+        css_class: CSS class of the ``<table>``.
+
+    Returns:
+        HTML text.
+    """
+    cols = [str(c) for c in frame.columns]
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in cols)
+    rows = []
+    for rec in frame.head(max_rows).itertuples(index=False, name=None):
+        cells = "".join(f"<td>{_format_cell(v, c)}</td>" for v, c in zip(rec, cols))
+        rows.append(f"<tr>{cells}</tr>")
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    more = ""
+    if len(frame) > max_rows:
+        more = (f'<p class="noot">De tabel toont {fmt_number(max_rows)} van {fmt_number(len(frame))} '
+                "rijen; het CSV-bestand bevat alle rijen.</p>")
+    return (f'<div class="tabel-wrap"><table class="{escape(css_class)}">{cap}<thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>{more}')
+
+
+def _write_csv(frame: Any, name: str) -> str | None:
+    target = current_output()
+    if target.report_dir is None or frame is None:
+        return None
+    fname = f"{slug(name)}.csv"
+    write_atomic(target.report_dir / fname, frame.to_csv(index=False, sep=";", decimal=","))
+    target.written.append(fname)
+    return fname
+
+
+def _csv_link(fname: str | None) -> str:
+    if not fname:
+        return ""
+    return (f'<p class="download"><a href="{escape(fname)}" download>Gegevens downloaden (CSV, '
+            "puntkomma-gescheiden)</a></p>")
+
+
+def table_block(frame: Any, name: str, caption: str | None = None, csv: bool = True,
+                max_rows: int = MAX_TABLE_ROWS) -> Block:
+    """A Dutch-formatted table with its CSV written next to the report (see :func:`show_table`)."""
+    fname = _write_csv(frame, name) if csv else None
+    html = frame_to_html(frame, max_rows=max_rows, caption=caption) + _csv_link(fname)
+    return Block(f'<div class="tabel-blok" id="tabel-{slug(name)}">{html}</div>',
+                 caption or name, {"table": slug(name)})
+
+
+def show_table(frame: Any, name: str, caption: str | None = None, csv: bool = True) -> Block:
+    """Return a displayable table block (last expression of a notebook cell displays it)."""
+    return table_block(frame, name, caption=caption, csv=csv)
+
+
+# --------------------------------------------------------------------------------------------------
+# Figures
+# --------------------------------------------------------------------------------------------------
+def _png_bytes(fig: Any, dpi: int = FIGURE_DPI) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    raw = buf.getvalue()
+    try:  # palette PNG: 3-4x smaller, visually identical for line/bar charts
+        from PIL import Image
+
+        img = Image.open(io.BytesIO(raw)).convert("RGB")
+        small = io.BytesIO()
+        img.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(small, format="PNG", optimize=True)
+        if small.tell() < len(raw):
+            return small.getvalue()
+    except Exception:  # noqa: BLE001 – Pillow missing or odd image: keep the original PNG
+        pass
+    return raw
+
+
+def figure_block(fig: Any, name: str, alt: str | None = None, data: Any = None, caption: str | None = None,
+                 close: bool = True) -> Block:
+    """Embed a matplotlib figure: base64 PNG with alt text, a ``<details>`` data table and a CSV link.
+
+    Args:
+        fig: A Figure as returned by :mod:`analyse.plots` (with ``fig.alt_text`` and ``fig.data``).
+        name: Short name; used for ``figures/<code>/<name>.png`` and ``reports/<code>/<name>.csv``.
+        alt: Alt text; defaults to ``fig.alt_text``.
+        data: The data drawn; defaults to ``fig.data``.
+        caption: Visible caption; defaults to the alt text.
+        close: Close the figure afterwards (frees memory in long batch runs).
+
+    Returns:
+        A :class:`Block`.
+    """
+    alt = alt if alt is not None else getattr(fig, "alt_text", None)
+    data = data if data is not None else getattr(fig, "data", None)
+    if not alt:
+        raise ValueError(f"Figuur {name!r} heeft geen alt-tekst (fig.alt_text): elke figuur moet er een hebben.")
+    png = _png_bytes(fig)
+    if close:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    target = current_output()
+    if target.figure_dir is not None:
+        write_atomic(target.figure_dir / f"{slug(name)}.png", png)
+    fname = _write_csv(data, name) if data is not None else None
+    b64 = base64.b64encode(png).decode("ascii")
+    cap = escape(caption or alt)
+    table = ""
+    if data is not None:
+        table = (f"<details><summary>Tabel bij deze figuur</summary>{frame_to_html(data)}</details>"
+                 + _csv_link(fname))
+    html = (f'<figure class="figuur" id="figuur-{slug(name)}">'
+            f'<img src="data:image/png;base64,{b64}" alt="{escape(alt)}">'
+            f"<figcaption>{cap}</figcaption>{table}</figure>")
+    return Block(html, f"[Figuur: {alt}]", {"figure": slug(name)})
+
+
+def show(fig: Any, name: str, **kwargs: Any) -> None:
+    """Display a figure in the notebook/report (see :func:`figure_block` for what is embedded)."""
+    from IPython.display import display
+
+    display(figure_block(fig, name, **kwargs))

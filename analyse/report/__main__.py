@@ -1,0 +1,90 @@
+"""Command line: ``python -m analyse.report --gemeente GM0531 GM0505 | --all [options]``.
+
+Examples::
+
+    python -m analyse.report --gemeente GM0531 GM0505 --jobs 2 --output reports/
+    python -m analyse.report --all --indelingsjaar 2024
+    python -m analyse.report --all --force -p startjaar_beleid=2019
+
+Exit status: 0 when every report was made or was already up to date, 1 when any gemeente failed,
+2 for wrong arguments (unknown parameter names, bad codes, no data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from analyse import paths
+from analyse.errors import AnalyseError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m analyse.report",
+        description="Maak per gemeente het HTML-rapport uit notebooks/gemeente_rapport.ipynb "
+                    "(papermill op warme kernels, offline HTML, index.html).",
+    )
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--gemeente", "-g", nargs="+", metavar="CODE", help="CBS-code(s), bijv. GM0531 GM0505")
+    who.add_argument("--all", action="store_true", help="alle gemeenten van het indelingsjaar in het register")
+    p.add_argument("--indelingsjaar", type=int, default=None,
+                   help="gemeentelijke indeling (standaard: de default van het notebook)")
+    p.add_argument("--jobs", "-j", type=int, default=None, help=f"parallelle workers (standaard {os.cpu_count()})")
+    p.add_argument("--output", "-o", default=None, help=f"uitvoermap (standaard {paths.REPORTS_DIR})")
+    p.add_argument("--force", action="store_true", help="ook rapporten maken die al actueel zijn")
+    p.add_argument("-p", "--param", action="append", default=[], metavar="NAAM=WAARDE",
+                   help="extra notebookparameter (herhaalbaar), bijv. -p startjaar_beleid=2019")
+    p.add_argument("--engine", default="analyse-warm", choices=["analyse-warm", "nbclient"],
+                   help="papermill-engine: warme kernel per worker (standaard) of een nieuwe kernel per rapport")
+    p.add_argument("--cell-timeout", type=int, default=600, help="maximale seconden per notebookcel")
+    p.add_argument("--no-progress", action="store_true", help="geen voortgangsbalk")
+    p.add_argument("--list-parameters", action="store_true", help="toon de parameters van het notebook en stop")
+    p.add_argument("-v", "--verbose", action="count", default=0)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2), format="%(levelname)s %(name)s: %(message)s")
+    from analyse.report import runner
+
+    try:
+        declared = runner.template_parameters()
+        if args.list_parameters:
+            for name, spec in declared.items():
+                print(f"{name:22} {spec.get('inferred_type_name', ''):10} = {spec.get('default')}  {spec.get('help', '')}")
+            return 0
+        if not (args.all or args.gemeente):
+            raise AnalyseError("kies --gemeente CODE [CODE ...] of --all")
+        params: dict[str, object] = {}
+        for item in args.param:
+            if "=" not in item:
+                raise AnalyseError(f"-p verwacht NAAM=WAARDE, niet {item!r}")
+            name, value = item.split("=", 1)
+            params[name.strip()] = value
+        if args.indelingsjaar is not None:
+            params["indelingsjaar"] = args.indelingsjaar
+        params = runner.validate_parameters(params, declared)
+        jaar = params.get("indelingsjaar", runner._default_value(declared.get("indelingsjaar", {})))
+        codes = runner.all_gemeenten(int(jaar)) if args.all else args.gemeente
+        jobs = runner.plan_jobs(codes, params, args.output, args.engine, cell_timeout=args.cell_timeout)
+    except (AnalyseError, FileNotFoundError) as exc:
+        print(f"fout: {exc}", file=sys.stderr)
+        return 2
+
+    summary = runner.run_jobs(jobs, n_jobs=args.jobs, force=args.force, progress=not args.no_progress)
+    failed = [r for r in summary.results if r.status == runner.STATUS_FAILED]
+    print(f"\nKlaar in {summary.seconds:.1f} s: {summary.count(runner.STATUS_OK)} gemaakt, "
+          f"{summary.count(runner.STATUS_SKIPPED)} overgeslagen (actueel), {len(failed)} mislukt.")
+    for r in failed:
+        print(f"  FOUT {r.gemeentecode} {r.naam or ''}: {r.message}  → {jobs[0].output_root}/{r.html}")
+    if summary.index:
+        print(f"Overzicht: {summary.index}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,237 @@
+"""Offline HTML export of an executed report notebook, and the error page of a failed one.
+
+nbconvert's :class:`~nbconvert.HTMLExporter` is configured in code (template ``basic``: the body only) and
+its output is wrapped in our own page with inline CSS. The result:
+
+- shows no code, no prompts, no stderr/warnings and no tracebacks;
+- embeds every image (figures are base64 PNGs with alt text, written by :func:`analyse.report.show`);
+- loads nothing from the network: no ``<script src>``, no require.js/MathJax, no web fonts or
+  ``<link>`` stylesheets (:func:`offline_problems` checks this and the runner refuses a page that fails);
+- gets a table of contents built from the ``<h2>`` chapters.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from datetime import datetime
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable
+
+from analyse import __version__
+from analyse.formatting import escape
+
+REMOVE_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}
+REMOVE_INPUT_TAGS = {"remove-input"}
+REMOVE_OUTPUT_TAGS = {"remove-output"}
+SITE_TITLE = "Monitor sociaal domein"
+
+
+@lru_cache(maxsize=1)
+def css() -> str:
+    """The inline stylesheet of every page (``analyse/report/static/report.css``)."""
+    return resources.files("analyse.report").joinpath("static/report.css").read_text(encoding="utf-8")
+
+
+def make_exporter() -> Any:
+    """An HTMLExporter for report bodies: template ``basic``, no input, no prompts, images embedded.
+
+    Creating one costs ~0.2 s (Jinja environment); the runner makes one per worker and reuses it.
+    """
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    c = Config()
+    c.HTMLExporter.template_name = "basic"
+    c.HTMLExporter.exclude_input = True
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    c.HTMLExporter.embed_images = True
+    c.HTMLExporter.anchor_link_text = ""
+    # never point at a CDN, even if a template would ask for it
+    c.HTMLExporter.mathjax_url = ""
+    c.HTMLExporter.require_js_url = ""
+    c.HTMLExporter.jquery_url = ""
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_CELL_TAGS)
+    c.TagRemovePreprocessor.remove_input_tags = set(REMOVE_INPUT_TAGS)
+    c.TagRemovePreprocessor.remove_all_outputs_tags = set(REMOVE_OUTPUT_TAGS)
+    return HTMLExporter(config=c)
+
+
+def clean_for_html(nb: Any) -> Any:
+    """A copy of ``nb`` with only what a reader should see: no stderr, errors, or code-only cells."""
+    nb = copy.deepcopy(nb)
+    keep_cells = []
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            keep_cells.append(cell)
+            continue
+        kept = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                continue
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                continue
+            kept.append(out)
+        cell["outputs"] = kept
+        if kept:  # a code cell without visible output leaves no trace in the page
+            keep_cells.append(cell)
+    nb.cells = keep_cells
+    return nb
+
+
+def collect_metadata(nb: Any) -> dict[str, Any]:
+    """Merge the ``analyse`` metadata of all outputs (gemeente, signals, figures, …) in cell order."""
+    merged: dict[str, Any] = {}
+    figures: list[str] = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            meta = out.get("metadata", {}).get("analyse")
+            if not isinstance(meta, dict):
+                continue
+            for key, value in meta.items():
+                if key == "figure":
+                    figures.append(value)
+                elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+                    merged[key] = {**merged[key], **value}
+                else:
+                    merged[key] = value
+    merged["figures"] = figures
+    return merged
+
+
+_EXTERNAL = [
+    (re.compile(r"<script[^>]*\bsrc\s*=", re.I), "<script src=…>"),
+    (re.compile(r"<link[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//", re.I), "<link href> naar internet"),
+    (re.compile(r"\b(?:src|srcset|poster|data)\s*=\s*[\"']?\s*(?:https?:)?//", re.I), "src= naar internet"),
+    (re.compile(r"url\(\s*[\"']?(?:https?:)?//", re.I), "CSS url() naar internet"),
+    (re.compile(r"@import", re.I), "CSS @import"),
+    (re.compile(r"<iframe", re.I), "<iframe>"),
+]
+
+
+def offline_problems(html: str) -> list[str]:
+    """Everything in ``html`` that a browser would fetch from elsewhere (empty list: fully offline)."""
+    return [label for pattern, label in _EXTERNAL if pattern.search(html)]
+
+
+_H2 = re.compile(r"<h2([^>]*)>(.*?)</h2>", re.S | re.I)
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def _toc(body: str) -> tuple[str, str]:
+    """Give every ``<h2>`` a stable id and build the table of contents."""
+    items: list[str] = []
+    used: set[str] = set()
+
+    def repl(m: re.Match[str]) -> str:
+        attrs, inner = m.group(1), m.group(2)
+        text = re.sub(r"<[^>]+>", "", inner).strip()
+        found = _ID.search(attrs)
+        anchor = found.group(1) if found else re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "h"
+        base, n = anchor, 2
+        while anchor in used:
+            anchor, n = f"{base}-{n}", n + 1
+        used.add(anchor)
+        attrs = _ID.sub("", attrs)
+        items.append(f'<li><a href="#{escape(anchor)}">{escape(text)}</a></li>')
+        return f'<h2 id="{escape(anchor)}"{attrs}>{inner}</h2>'
+
+    body = _H2.sub(repl, body)
+    nav = f'<nav class="inhoud" aria-label="Inhoud"><strong>Inhoud</strong><ol>{"".join(items)}</ol></nav>' if items else ""
+    return body, nav
+
+
+def page(title: str, body: str, subtitle: str = "", toc: bool = True, script: str = "",
+         generated: datetime | None = None) -> str:
+    """Wrap ``body`` in a complete, self-contained HTML page (inline CSS, optional inline script).
+
+    Args:
+        title: ``<title>`` and header text (escaped here).
+        body: Trusted HTML (already escaped where needed).
+        subtitle: One line under the title (escaped).
+        toc: Add a table of contents from the ``<h2>`` headings.
+        script: Inline JavaScript (no ``src``); used by the index page for search and sorting.
+        generated: Timestamp for the footer (default now).
+    """
+    nav = ""
+    if toc:
+        body, nav = _toc(body)
+    when = (generated or datetime.now()).strftime("%d-%m-%Y %H:%M")
+    sub = f"<p>{escape(subtitle)}</p>" if subtitle else ""
+    js = f"<script>{script}</script>" if script else ""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="analyse {escape(__version__)}">\n'
+        f"<title>{escape(title)}</title>\n<style>\n{css()}\n</style>\n</head>\n<body>\n"
+        f'<header class="kop"><strong>{escape(SITE_TITLE)}</strong>{sub}</header>\n'
+        f'<div class="pagina">{nav}<main id="inhoud">\n{body}\n'
+        f'<footer class="voet">Gemaakt met analyse {escape(__version__)} op {escape(when)}. '
+        "Deze pagina werkt zonder internetverbinding.</footer>\n</main></div>\n"
+        f"{js}\n</body>\n</html>\n"
+    )
+
+
+def notebook_body(nb: Any, exporter: Any = None) -> str:
+    """The HTML body of an executed notebook (no code, prompts, stderr or errors)."""
+    exporter = exporter or make_exporter()
+    body, _ = exporter.from_notebook_node(clean_for_html(nb))
+    # nbconvert's empty prompt wrappers add only noise
+    body = re.sub(r'<div class="prompt input_prompt">\s*</div>', "", body)
+    return body
+
+
+def report_title(meta: dict[str, Any], fallback_code: str = "") -> str:
+    """``<title>`` of a report: gemeente name and code from the notebook metadata."""
+    gem = meta.get("gemeente") or {}
+    naam, code = gem.get("naam"), gem.get("code") or fallback_code
+    if naam:
+        return f"{naam} ({code}) – {SITE_TITLE}"
+    return f"{code} – {SITE_TITLE}" if code else SITE_TITLE
+
+
+def report_html(nb: Any, exporter: Any = None, fallback_code: str = "") -> tuple[str, dict[str, Any]]:
+    """Render an executed report notebook to a complete offline page.
+
+    Returns:
+        ``(html, metadata)`` where metadata is :func:`collect_metadata` of the notebook.
+
+    Raises:
+        ValueError: when the page would load anything from the network.
+    """
+    meta = collect_metadata(nb)
+    gem = meta.get("gemeente") or {}
+    subtitle = f"Gemeenterapport · indeling {gem['indelingsjaar']}" if gem.get("indelingsjaar") else "Gemeenterapport"
+    html = page(report_title(meta, fallback_code), notebook_body(nb, exporter), subtitle=subtitle)
+    problems = offline_problems(html)
+    if problems:
+        raise ValueError(f"HTML is niet offline bruikbaar: {', '.join(problems)}")
+    return html, meta
+
+
+def error_page(code: str, naam: str | None, kop: str, uitleg: str, advies: Iterable[str] = (),
+               log_name: str | None = None, generated: datetime | None = None) -> str:
+    """A page that explains in plain Dutch why a gemeente's report could not be made (no traceback).
+
+    Args:
+        code: Gemeente code as requested.
+        naam: Gemeente name when known.
+        kop: Short statement of what failed.
+        uitleg: One or two sentences explaining it.
+        advies: What the reader or maintainer can do.
+        log_name: File name of the technical log next to the page (for maintainers).
+    """
+    who = f"{naam} ({code})" if naam else code
+    tips = "".join(f"<li>{escape(t)}</li>" for t in advies)
+    tips_html = f"<h2>Wat kunt u doen?</h2><ul>{tips}</ul>" if tips else ""
+    log_html = (f'<p class="noot">Technische details voor de beheerder staan in het logbestand '
+                f'<code>{escape(log_name)}</code> naast deze pagina.</p>') if log_name else ""
+    body = (f"<h1>{escape(who)}: rapport niet gemaakt</h1>"
+            f'<div class="fout" role="alert"><p><strong>{escape(kop)}</strong></p><p>{escape(uitleg)}</p></div>'
+            f"{tips_html}{log_html}")
+    return page(f"{who} – rapport niet gemaakt – {SITE_TITLE}", body, subtitle="Foutmelding", toc=False,
+                generated=generated)
