@@ -69,7 +69,7 @@ def crosscheck_codes(lookup: regionnames.RegionLookup, raw_root: Path | None = N
     checked = 0
     for tid in ("84421NED", "84908NED"):
         path = sources.raw_file(tid, None, raw_root)
-        frame = cbs_tables.read_csv_checked(path, tid)
+        frame = cbs_tables.read_csv_checked(path, tid, filtered=True)
         cbs_tables.check_columns(frame, ["Gemeentenaam_1", "Codering_3", "Perioden"], str(path))
         years = cbs_tables.parse_periods(frame["Perioden"])["year"]
         checked += regionnames.crosscheck(frame["Gemeentenaam_1"], frame["Codering_3"], years, lookup, tid)

@@ -141,13 +141,22 @@ def to_number(values: pd.Series, where: str = "") -> pd.Series:
     text = values.astype("string").str.strip()
     text = text.mask(text.isin(SUPPRESSED) | text.isna())
     out = pd.to_numeric(text, errors="coerce")
-    bad = text.notna() & out.isna()
+    bad = text.notna() & (out.isna() | np.isinf(out))  # "inf" / "Infinity" parse, but are no CBS number
     if bad.any():
         raise DataIntegrityError(f"{where}: non-numeric cell(s) {list(text[bad].unique()[:5])}")
     return out.astype("float64")
 
 
 # ----------------------------------------------------------------------------------------------- reading
+def _ends_with_newline(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        if fh.tell() == 0:
+            return True
+        fh.seek(-1, 2)
+        return fh.read(1) in (b"\n", b"\r")
+
+
 def _last_line(path: Path) -> str:
     with open(path, "rb") as fh:
         fh.seek(0, 2)
@@ -157,11 +166,13 @@ def _last_line(path: Path) -> str:
     return lines[-1] if lines else ""
 
 
-def read_csv_checked(path: Path, table_id: str, sep: str = ";") -> pd.DataFrame:
+def read_csv_checked(path: Path, table_id: str, sep: str = ";", filtered: bool = False) -> pd.DataFrame:
     """Read a CBS-style CSV as strings and check it is not cut off.
 
-    Checks that the last line has as many fields as the header (a truncated download ends mid-line) and,
-    when there is an ``ID`` column, that IDs run 0..n-1 without gaps (only for unfiltered dumps).
+    Checks that the file ends with a line break and the last line has as many fields as the header (a
+    truncated download ends mid-line) and, when there is an ``ID`` column, that IDs run 0..n-1 without gaps
+    (only for unfiltered dumps; ``filtered=True`` for row extracts such as ``84421NED_gemeente_rows.csv``
+    only requires increasing IDs).
 
     Raises:
         DataIntegrityError: unreadable, truncated or gapped file.
@@ -172,6 +183,8 @@ def read_csv_checked(path: Path, table_id: str, sep: str = ";") -> pd.DataFrame:
         raise DataIntegrityError(f"{table_id}: cannot read {path}: {exc}") from exc
     if frame.empty:
         raise DataIntegrityError(f"{table_id}: {path} has no data rows")
+    if not _ends_with_newline(path):
+        raise DataIntegrityError(f"{table_id}: {path} looks truncated: the last line has no line break")
     if sep == ";":
         last = _last_line(path)
         if last.count(sep) != len(frame.columns) - 1:
@@ -183,6 +196,10 @@ def read_csv_checked(path: Path, table_id: str, sep: str = ";") -> pd.DataFrame:
         ids = pd.to_numeric(frame["ID"], errors="coerce")
         if ids.isna().any() or not (ids.diff().dropna() > 0).all():
             raise DataIntegrityError(f"{table_id}: {path} has a malformed or unordered ID column")
+        if not filtered and (ids.iloc[0] != 0 or not (ids.diff().dropna() == 1).all()):
+            gap = int(ids.index[ids.diff() != 1][1]) if ids.iloc[0] == 0 else 0
+            raise DataIntegrityError(f"{table_id}: {path} misses rows: ID column has a gap at data row {gap + 1} "
+                                     f"(ID {ids.iloc[gap]:.0f})")
     return frame
 
 
@@ -326,7 +343,10 @@ def tidy_from_frame(frame: pd.DataFrame, table_id: str, lookup: regionnames.Regi
         needed += [src[k] for k in ("numerator", "denominator") if src.get(k) not in (None, "derive")]
     check_columns(frame, needed, where)
     if "column" in period_cfg:
-        periods = parse_periods(frame[period_cfg["column"]])
+        try:
+            periods = parse_periods(frame[period_cfg["column"]])
+        except DataIntegrityError as exc:
+            raise DataIntegrityError(f"{where} column {period_cfg['column']}: {exc}") from None
     else:
         periods = pd.DataFrame({"period": period_cfg["fixed"], "period_type": period_cfg.get("type", "jaar"),
                                 "year": int(period_cfg.get("year", str(period_cfg["fixed"])[:4]))}, index=frame.index)
