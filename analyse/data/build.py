@@ -10,15 +10,13 @@ it writes the seed figures and the seed gemeente list only.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from analyse import paths
+from analyse import atomic, paths
 from analyse.data import cbs_tables, regionnames, seeds, sources
 from analyse.errors import DataIntegrityError
 from analyse.indicators import load_catalogue
@@ -42,17 +40,8 @@ class BuildResult:
 
 
 def write_parquet_atomic(frame: pd.DataFrame, target: Path) -> Path:
-    """Write ``frame`` to ``target`` via a temporary file in the same directory and ``os.replace``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".parquet.tmp")
-    os.close(fd)
-    try:
-        frame.to_parquet(tmp, index=False)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    """Write ``frame`` to ``target`` atomically (see :mod:`analyse.atomic`)."""
+    return atomic.atomic_write(target, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
 def region_lookup(raw_root: Path | None = None) -> regionnames.RegionLookup:

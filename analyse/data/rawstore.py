@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from analyse import paths
+from analyse import atomic, paths
 from analyse.errors import DataIntegrityError
 
 STATUSES = ("voorlopig", "nader voorlopig", "definitief", "gemengd", "onbekend")
@@ -64,18 +62,6 @@ class Provenance:
         return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
 
 
-def _atomic_write_bytes(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _count_rows(path: Path) -> int | None:
     if path.suffix.lower() in {".csv", ".tsv", ".txt"}:
         with open(path, "rb") as fh:
@@ -114,7 +100,7 @@ def import_file(source: Path, prov: Provenance, raw_root: Path | None = None) ->
             verify(target)
             return target
     else:
-        _atomic_write_bytes(target, source.read_bytes())
+        atomic.write_bytes(target, source.read_bytes())
     prov.sha256 = digest
     prov.size_bytes = target.stat().st_size
     prov.row_count = _count_rows(target)
@@ -131,7 +117,7 @@ def write_meta(target: Path, meta: dict[str, Any]) -> Path:
     if missing:
         raise ValueError(f"sidecar for {target} misses {missing}")
     text = yaml.safe_dump(meta, sort_keys=True, allow_unicode=True)
-    _atomic_write_bytes(meta_path(target), text.encode("utf-8"))
+    atomic.write_bytes(meta_path(target), text.encode("utf-8"))
     return meta_path(target)
 
 
