@@ -205,7 +205,10 @@ def harmonise(indicators: pd.DataFrame, indelingsjaar: int, herindelingen: pd.Da
             unit=("unit", "first"), status=("status", lambda s: s.iloc[0] if s.nunique() == 1 else _weakest(s)),
             per=("_per", "first"),
         ).reset_index().join(expected, on=["indicator_id", "source_table", "_new"])
-        complete = grp["n"] == grp["_expected"]
+        required = _required_members(herindelingen, indelingsjaar)
+        has_required = [required(new, period) <= set(members.split(";"))
+                        for new, period, members in zip(grp["_new"], grp["period"], grp["members"])]
+        complete = (grp["n"] == grp["_expected"]) & np.asarray(has_required, dtype=bool)
         ratio_ok = complete & grp["num"].notna() & grp["den"].notna() & (grp["den"] > 0)
         count_ok = complete & ~ratio_ok & (grp["unit"] == "aantal") & grp["val"].notna()
         value = np.where(ratio_ok, grp["num"] / grp["den"] * grp["per"], grp["val"])
@@ -224,6 +227,26 @@ def harmonise(indicators: pd.DataFrame, indelingsjaar: int, herindelingen: pd.Da
     out = validate(plain[list(COLUMNS)].reset_index(drop=True), f"harmonise({indelingsjaar})")
     out.attrs["harmonise_notes"] = notes.reset_index(drop=True)
     return out
+
+
+def _required_members(herindelingen: pd.DataFrame, indelingsjaar: int):
+    """``required(new_code, period)`` -> the old codes that certainly existed in the period's year and end up in
+    ``new_code``: dissolved after that year and not themselves created after it. Without all of them a
+    re-aggregated value would cover only part of the successor (e.g. Berg en Dal 2014 from Groesbeek alone)."""
+    rel = herindelingen[(herindelingen["jaar"].astype(int) <= indelingsjaar)
+                        & (herindelingen["oude_code"] != herindelingen["nieuwe_code"])]
+    succ = successor_map(herindelingen, indelingsjaar)
+    dissolved = rel.groupby("oude_code")["jaar"].min().astype(int)
+    created = rel.groupby("nieuwe_code")["jaar"].max().astype(int)
+    by_new: dict[str, list[tuple[str, int, int | None]]] = {}
+    for code, jaar in dissolved.items():
+        by_new.setdefault(succ.get(code, code), []).append((code, int(jaar), created.get(code)))
+
+    def required(new_code: str, period: str) -> set[str]:
+        year = int(str(period)[:4])
+        return {c for c, jaar, made in by_new.get(new_code, []) if jaar > year and (made is None or made <= year)}
+
+    return required
 
 
 _STATUS_ORDER = ["voorlopig", "nader voorlopig", "onbekend", "definitief"]
