@@ -171,11 +171,18 @@ class Block:
 
 
 def blocks(parts: Iterable[Block | None], meta: Mapping[str, Any] | None = None) -> Block:
-    """Join blocks into one (``None`` parts are skipped); metadata is merged, ``meta`` wins."""
+    """Join blocks into one (``None`` parts are skipped); metadata is merged, ``meta`` wins.
+
+    Figure names are collected in ``figures`` (a list), so none is lost in the merge.
+    """
     parts = [p for p in parts if p is not None]
     merged: dict[str, Any] = {}
+    figures: list[str] = []
     for p in parts:
-        merged.update(p.meta)
+        figures += ([p.meta["figure"]] if "figure" in p.meta else []) + list(p.meta.get("figures", []))
+        merged.update({k: v for k, v in p.meta.items() if k not in ("figure", "figures")})
+    if figures:
+        merged["figures"] = figures
     merged.update(meta or {})
     return Block("\n".join(p.html for p in parts), "\n".join(p.text for p in parts), merged)
 
@@ -322,7 +329,7 @@ def show_table(frame: Any, name: str, caption: str | None = None, csv: bool = Tr
 # --------------------------------------------------------------------------------------------------
 def _png_bytes(fig: Any, dpi: int = FIGURE_DPI) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")  # no bbox "tight": it draws twice
     raw = buf.getvalue()
     try:  # palette PNG: 3-4x smaller, visually identical for line/bar charts
         from PIL import Image

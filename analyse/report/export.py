@@ -94,6 +94,8 @@ def collect_metadata(nb: Any) -> dict[str, Any]:
             for key, value in meta.items():
                 if key == "figure":
                     figures.append(value)
+                elif key == "figures":
+                    figures.extend(value)
                 elif isinstance(value, dict) and isinstance(merged.get(key), dict):
                     merged[key] = {**merged[key], **value}
                 else:

@@ -302,10 +302,17 @@ def _exporter() -> Any:
     return _STATE["exporter"]
 
 
+PLAN_SECTIONS = {"opgaven": "Opgaven", "besparingen": "Besparingen en taakstellingen",
+                 "preventiematrix": "Preventiematrix", "titel": "Titel en parameters", "start": "Titel en parameters"}
+
+
 def _section_of(template: Any, source: str) -> str | None:
     """The chapter (last ``##`` heading before the failing cell) of the cell whose source is ``source``."""
     heading = None
     wanted = (source or "").strip()
+    called = re.search(r"sections\.(\w+)\(", wanted)
+    if called and called.group(1) in PLAN_SECTIONS:
+        return PLAN_SECTIONS[called.group(1)]
     for cell in template.cells:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
