@@ -411,11 +411,17 @@ def _yaml_problem(path: Path, exc: yaml.YAMLError, tag_error: bool = False) -> s
 def plans_for(gemeentecode: str, plans_dir: Path | None = None, **kwargs: object) -> list[Plan]:
     """Load every plan file ``<plans_dir>/<gemeentecode>-*.yml`` (default ``paths.PLANS_DIR``), sorted by name.
 
-    Raises PlanValidationError for the first invalid file (so reports never silently skip a plan).
+    Raises PlanValidationError for the first invalid file (so reports never silently skip a plan), and for a
+    file whose ``gemeentecode`` is not ``gemeentecode`` (so a report never shows another gemeente's plan).
     """
     folder = Path(plans_dir) if plans_dir is not None else paths.PLANS_DIR
     files = sorted([*folder.glob(f"{gemeentecode}-*.yml"), *folder.glob(f"{gemeentecode}-*.yaml")])
-    return [load_plan(f, **kwargs) for f in files]  # type: ignore[arg-type]
+    plans = [load_plan(f, **kwargs) for f in files]  # type: ignore[arg-type]
+    for f, plan in zip(files, plans):
+        if plan.gemeentecode != gemeentecode:
+            raise PlanValidationError([f"{f}: gemeentecode: het bestand hoort bij {gemeentecode} (bestandsnaam), "
+                                       f"maar de inhoud zegt {plan.gemeentecode}"])
+    return plans
 
 
 # --------------------------------------------------------------------------------------------------- frames
