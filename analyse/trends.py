@@ -171,6 +171,12 @@ def trend(series_df: pd.DataFrame, kind: str, min_points: int = 4, period_type: 
     t, y = df["t"].to_numpy(), df["value"].to_numpy()
     num, den = df["numerator"].to_numpy(), df["denominator"].to_numpy()
     has_nd = bool(np.all(np.isfinite(num)) and np.all(np.isfinite(den)) and np.all(den > 0) and np.all(num >= 0))
+    counts = num if kind in ("rate", "count") and has_nd else y
+    if kind in ("rate", "count") and (has_nd or kind == "count") and np.all(counts == 0):
+        # the Poisson likelihood has no maximum when every count is 0 (statsmodels raises): no trend, no crash
+        row.update(method=NO_TREND.replace("te weinig punten", "alle tellingen 0"),
+                   note="Alle tellingen 0: geen trend te schatten.")
+        return _trend_frame(row)
     if kind in ("rate", "count") and has_nd:
         row.update(_count_model(num, t, den, alpha))
     elif kind == "count" and np.all(y >= 0):
@@ -192,6 +198,8 @@ def trend(series_df: pd.DataFrame, kind: str, min_points: int = 4, period_type: 
             row["note"] = "Waarde 0 in de reeks: lineaire trend in plaats van % per jaar."
     if np.ptp(y) == 0:
         row["note"] = (row["note"] + " Alle waarden gelijk.").strip()
+        if row["method"].startswith("OLS"):  # rounding noise gave slope 1e-16 with p = 0 ("significant")
+            row.update(trend_per_year=0.0, trend_ci_low=0.0, trend_ci_high=0.0, p_value=1.0)
     return _trend_frame(row)
 
 
