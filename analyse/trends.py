@@ -100,6 +100,9 @@ def _ci(res, idx: int, alpha: float) -> tuple[float, float, float]:
     b, se = float(res.params[idx]), float(res.bse[idx])
     if not np.isfinite(se):
         return np.nan, np.nan, np.nan
+    tol = 1e-9 * max(1.0, float(np.max(np.abs(res.model.endog))))
+    if se <= tol and abs(b) <= tol:  # exact fit with a zero effect: rounding noise, not a significant 1e-16
+        return 0.0, 0.0, 1.0
     q = sps.t.ppf(1 - alpha / 2, res.df_resid)
     p = float(2 * sps.t.sf(abs(b / se), res.df_resid)) if se > 0 else (1.0 if b == 0 else 0.0)
     return b - q * se, b + q * se, p
