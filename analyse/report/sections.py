@@ -39,7 +39,7 @@ FUNNEL_IDS = ("jeugdzorg_pct", "wmo_clienten_per_1000", "jeugdhulp_met_verblijf_
 """Candidates for the funnel plot, first usable one wins."""
 COST_CLUSTERS = ("sociaal_domein_totaal", "jeugd", "wmo")
 """Iv3 clusters drawn under Kostenontwikkeling."""
-MAX_TRENDS = 6
+MAX_TRENDS = 4
 """At most this many trend charts (slechter first, then beter, then gelijk) keep reports small and fast."""
 
 
