@@ -138,7 +138,7 @@ def test_derive_per_inwoners_uses_next_january():
         {**base, "indicator_id": "inwoners", "gemeentecode": "GM0531", "period": "2019", "period_type": "jaar",
          "value": 40000.0, "unit": "aantal", "source_table": "iv3-inwoners"},
     ]))
-    got = cbs_tables.derive_per_inwoners(frame, "bijstand_personen_aantal", "bijstand_personen_per_1000")
+    got = cbs_tables.derive_per_inwoners(frame, "bijstand_personen_aantal", "bijstand_tot_aow_per_1000")
     assert got["value"].tolist() == [10.0] and got["denominator"].tolist() == [40000.0]
 
 

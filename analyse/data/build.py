@@ -76,7 +76,7 @@ def read_cbs(raw_root: Path | None, catalogue: pd.DataFrame) -> pd.DataFrame:
         if (Path(raw_root or paths.RAW_CBS_DIR) / tid / src.filename).exists():
             files[tid] = sources.raw_file(tid, src.filename, raw_root)
     cbs = cbs_tables.read_all(files, lookup, catalogue, registry)
-    derived = cbs_tables.derive_per_inwoners(cbs, "bijstand_personen_aantal", "bijstand_personen_per_1000")
+    derived = cbs_tables.derive_per_inwoners(cbs, "bijstand_personen_aantal", "bijstand_tot_aow_per_1000")
     return pd.concat([cbs, derived], ignore_index=True)
 
 
