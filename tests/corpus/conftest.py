@@ -54,3 +54,73 @@ def cbs_dir_or_skip() -> Path:
     if cbs is None:
         pytest.skip("real CBS data (../shared/data) not available")
     return cbs
+
+
+# ------------------------------------------------------------------------------------------ report runs
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+
+PYTHON = sys.executable
+XSS_PLAN_TITLE = "Evaluatie <script>alert('xss-titel')</script> & \"Ambacht\""
+XSS_OPGAVE_TITLE = "Zelfredzaamheid <img src=x onerror=alert('xss-opgave')> versterken"
+
+
+def run(args: list[str], env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run ``python -m …`` in a subprocess (paths are read at import, so a fresh process sees the env)."""
+    return subprocess.run([PYTHON, "-m", *args], env=env, cwd=paths.ROOT, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    """sha256 of every file under ``root`` (relative path -> digest)."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        if p.is_file():
+            out[str(p.relative_to(root))] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def make_plans_dir(target: Path) -> Path:
+    """A copy of plans/ in which the GM0531 plan carries HTML/JS in its titles (output-escaping probe)."""
+    shutil.copytree(paths.ROOT / "plans", target)
+    plan = target / "GM0531-kracht-van-ambacht.yml"
+    if plan.exists():
+        text = plan.read_text(encoding="utf-8")
+        text = text.replace("\ntitel: Eindevaluatie Preventieplan Sociaal Domein\n",
+                            f"\ntitel: {json.dumps(XSS_PLAN_TITLE)}\n", 1)
+        text = text.replace("    titel: Zelfredzaamheid en samenredzaamheid versterken\n",
+                            f"    titel: {json.dumps(XSS_OPGAVE_TITLE)}\n", 1)
+        plan.write_text(text, encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="session")
+def report_env(tmp_path_factory) -> dict[str, str]:
+    """Environment with a freshly built data dir (seed files copied from data/raw/seeds, shared CBS data
+    imported when present), temp plans/reports/figures dirs. Skips when the report runner is absent."""
+    if not (paths.PACKAGE_DIR / "report" / "runner.py").exists() or not paths.TEMPLATE_NOTEBOOK.exists():
+        pytest.skip("report runner / template not committed yet")
+    root = tmp_path_factory.mktemp("corpus-env")
+    data = root / "data"
+    (data / "raw").mkdir(parents=True)
+    shutil.copytree(paths.SEEDS_DIR, data / "raw" / "seeds")
+    env = {**os.environ, "ANALYSE_DATA_DIR": str(data), "ANALYSE_PLANS_DIR": str(make_plans_dir(root / "plans")),
+           "ANALYSE_REPORTS_DIR": str(root / "reports"), "ANALYSE_FIGURES_DIR": str(root / "figures"),
+           "PYTHONHASHSEED": "0"}
+    res = run(["analyse.data", "build"], env)
+    assert res.returncode == 0, res.stderr
+    return env
+
+
+@pytest.fixture(scope="session")
+def rendered_report(report_env, tmp_path_factory) -> Path:
+    """One rendered report (GM0531, the seed gemeente with a plan carrying <script>), shared by the
+    output-safety and browser tests."""
+    out = tmp_path_factory.mktemp("rendered")
+    res = run(["analyse.report", "-g", "GM0531", "-o", str(out), "--jobs", "1", "--no-progress"], report_env)
+    html = out / "GM0531" / "GM0531.html"
+    assert res.returncode == 0 and html.exists(), res.stdout + res.stderr
+    return html

@@ -1,0 +1,115 @@
+"""Corpus: what a rendered report may not contain. One report (GM0531, whose plan titles carry ``<script>`` and an
+``<img onerror>``) is rendered once per session (``rendered_report`` in conftest) and inspected here."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from analyse import formatting
+
+from .conftest import XSS_OPGAVE_TITLE, XSS_PLAN_TITLE, run
+
+
+class Collector(HTMLParser):
+    """Tags, attributes and script bodies of a document."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False if tag == "script" else self._in_script
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+
+
+@pytest.fixture(scope="module")
+def doc(rendered_report):
+    text = rendered_report.read_text(encoding="utf-8")
+    parser = Collector()
+    parser.feed(text)
+    return text, parser
+
+
+def visible_text(text: str) -> str:
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S | re.I)
+    return htmllib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)))
+
+
+def test_plan_text_with_script_is_escaped(doc):
+    text, parser = doc
+    assert "<script>alert(" not in text and "<img src=x" not in text
+    assert "&lt;script&gt;" in text or "&lt;script>" in text
+    assert not any("xss" in s for s in parser.scripts), "plan text ended up inside a <script>"
+    assert not any(tag == "img" and "onerror" in attrs for tag, attrs in parser.tags)
+    shown = visible_text(text)
+    assert XSS_PLAN_TITLE in shown and XSS_OPGAVE_TITLE in shown  # shown as text, literally
+
+
+def test_no_external_resources(doc):
+    text, parser = doc
+    loads = [(tag, attrs.get(a)) for tag, attrs in parser.tags for a in ("src", "href", "data", "poster", "srcset")
+             if attrs.get(a) and not (tag == "a" and a == "href")]
+    external = [x for x in loads if re.match(r"^\s*(https?:)?//", x[1] or "", re.I)]
+    assert external == []
+    assert not re.search(r"url\(\s*['\"]?\s*(https?:)?//", text, re.I)  # CSS
+    assert not re.search(r"@import\s", text)
+    assert not any(re.search(r"\b(fetch|XMLHttpRequest|import\()", s) for s in parser.scripts)
+
+
+def test_no_code_cells_or_prompts(doc):
+    text, _ = doc
+    assert "jp-CodeCell" not in text and "jp-InputArea" not in text and "input_area" not in text
+    shown = visible_text(text)
+    for python in ("from analyse import", "sections.titel(", "gemeenten.validate(", "In [", "Out["):
+        assert python not in shown
+
+
+def test_no_local_paths(doc):
+    text, _ = doc
+    from pathlib import Path
+
+    home = str(Path.home())
+    leaks = re.findall(r"(?:/work/|/tmp/|/home/|/root/|file://|\.venv|site-packages)[^\"'<\s]*", text)
+    assert leaks == [], leaks[:5]
+    assert home == "/" or home not in visible_text(text)
+
+
+def test_no_stack_trace(doc):
+    text, _ = doc
+    for marker in ("Traceback (most recent call last)", "File \"", "Error:", "ansi-red-fg"):
+        assert marker not in text
+
+
+def test_marked_gaps_are_visible_words_never_nan(doc):
+    shown = visible_text(doc[0])
+    assert not re.search(r"\b(nan|NaN|None|<NA>|inf)\b", shown)
+    assert "Hendrik-Ido-Ambacht" in shown
+
+
+def test_escape_helper():
+    assert formatting.escape("<b>&\"'") == "&lt;b&gt;&amp;&quot;&#x27;"
+    assert formatting.escape(None) == ""
+
+
+def test_error_page_plain_words_traceback_in_log(report_env, tmp_path):
+    res = run(["analyse.report", "-g", "GM9999", "-o", str(tmp_path), "--jobs", "1", "--no-progress"], report_env)
+    assert res.returncode == 1
+    page = (tmp_path / "GM9999" / "GM9999.html").read_text(encoding="utf-8")
+    shown = visible_text(page)
+    assert "Onbekende gemeentecode GM9999" in shown and "Wat kunt u doen?" in shown
+    assert "Traceback" not in page and "/work/" not in page and "/tmp/" not in page
+    log = (tmp_path / "GM9999" / "GM9999.log").read_text(encoding="utf-8")
+    assert "Traceback" in log or "UnknownGemeenteError" in log
