@@ -750,29 +750,32 @@ def decentralisation_break(
 
 # ----------------------------------------------------------------------------- begroting vs jaarrekening
 def begroting_jaarrekening(
-    cluster_frame: pd.DataFrame, gemeentecode: str | None = None, value_col: str = "lasten_eur"
+    frame: pd.DataFrame, gemeentecode: str | None = None, value_col: str = "lasten_eur", key: str = "cluster"
 ) -> pd.DataFrame:
-    """Deviation of jaarrekening from begroting per cluster and year.
+    """Deviation of jaarrekening from begroting per ``key`` (cluster or taakveld) and year.
+
+    Rows with the same gemeente, year, key and soort are summed (``min_count=1``: all-missing stays NaN). A soort
+    that was not delivered stays NaN (never 0), and so do the deviations computed from it.
 
     Args:
-        cluster_frame: output of :func:`cluster_lasten` (gemeentecode, jaar, soort, cluster, value_col).
+        frame: :func:`cluster_lasten` output (``key="cluster"``) or ``lasten.parquet`` rows (``key="taakveld"``),
+            with gemeentecode, jaar, soort, ``key`` and ``value_col``.
         gemeentecode: keep only this gemeente (default: all).
         value_col: amount column.
+        key: the column to compare on.
 
     Returns:
-        New frame gemeentecode, jaar, cluster, begroting_eur, jaarrekening_eur, afwijking_eur
-        (jaarrekening − begroting), afwijking_pct (of begroting); NaN when one of the two is missing.
+        New frame gemeentecode, jaar, ``key``, begroting_eur, jaarrekening_eur, afwijking_eur
+        (jaarrekening − begroting), afwijking_pct (of begroting; NaN when the begroting is 0 or missing).
     """
-    require_columns(cluster_frame, ["gemeentecode", "jaar", "soort", "cluster", value_col], "begroting_jaarrekening")
-    df = cluster_frame
-    if gemeentecode is not None:
-        df = df[df["gemeentecode"] == gemeentecode]
+    require_columns(frame, ["gemeentecode", "jaar", "soort", key, value_col], "begroting_jaarrekening")
+    df = frame if gemeentecode is None else frame[frame["gemeentecode"] == gemeentecode]
     df = df[df["soort"].isin(["begroting", "jaarrekening"])]
-    piv = df.pivot_table(
-        index=["gemeentecode", "jaar", "cluster"], columns="soort", values=value_col, aggfunc="first", dropna=False
-    ).reindex(columns=["begroting", "jaarrekening"])
-    piv.columns.name = None
-    out = piv.reset_index().rename(columns={"begroting": "begroting_eur", "jaarrekening": "jaarrekening_eur"})
+    wide = (df.groupby(["gemeentecode", "jaar", key, "soort"], observed=True)[value_col]
+            .sum(min_count=1).unstack("soort").reindex(columns=["begroting", "jaarrekening"]))
+    wide.columns.name = None
+    out = wide.reset_index().rename(columns={"begroting": "begroting_eur", "jaarrekening": "jaarrekening_eur"})
+    out = out.astype({"begroting_eur": "float64", "jaarrekening_eur": "float64"})
     out["afwijking_eur"] = out["jaarrekening_eur"] - out["begroting_eur"]
     out["afwijking_pct"] = _safe_ratio(out["afwijking_eur"], out["begroting_eur"]) * 100
-    return out.astype({"begroting_eur": "float64", "jaarrekening_eur": "float64"})
+    return out

@@ -26,8 +26,8 @@ Methods (all results are tidy frames; inputs are never mutated):
   labelled ``indicatief``: one treated unit, few periods, no check of parallel trends beyond the data shown.
 * :func:`its` — interrupted time series: segmented OLS y = b0 + b1(t − t0) + b2·post + b3(t − t0)·post with
   HAC errors; b2 = level change at t0 = start_year, b3 = slope change per year. Labelled ``indicatief``.
-* :func:`begroting_vs_jaarrekening` — Iv3 lasten: begroting vs jaarrekening per gemeente, taakveld (or
-  cluster) and year.
+
+Begroting vs jaarrekening of the Iv3 lasten is :func:`analyse.kosten.begroting_jaarrekening`.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from statsmodels.stats.stattools import durbin_watson
 from analyse.errors import AnalyseError
 from analyse.stats import catalogue_frame, period_time, period_type_of
 
-__all__ = ["trend", "trends_all", "did", "its", "begroting_vs_jaarrekening", "OVERDISPERSION_THRESHOLD"]
+__all__ = ["trend", "trends_all", "did", "its", "OVERDISPERSION_THRESHOLD"]
 
 OVERDISPERSION_THRESHOLD = 1.5
 """Pearson χ²/df above which a Poisson trend is refitted as negative binomial."""
@@ -344,35 +344,3 @@ def its(series: pd.DataFrame, start_year: int, alpha: float = 0.05,
     return out
 
 
-def begroting_vs_jaarrekening(lasten_df: pd.DataFrame, clusters: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Compare begroting and jaarrekening lasten per gemeente, taakveld (or cluster) and year.
-
-    A soort that was not delivered stays NaN (never 0), and so do the deviations computed from it.
-
-    Args:
-        lasten_df: frame in the shape of ``lasten.parquet`` (gemeentecode, jaar, soort, taakveld, lasten_eur).
-        clusters: optional mapping taakveld → cluster; then rows are summed per cluster (taakvelden without
-            a cluster are dropped) and the key column is ``cluster``.
-
-    Returns:
-        gemeentecode, jaar, taakveld|cluster, begroting, jaarrekening, afwijking_eur (jaarrekening −
-        begroting), afwijking_pct (afwijking_eur / begroting × 100; NaN when the begroting is 0 or missing).
-    """
-    need = {"gemeentecode", "jaar", "soort", "taakveld", "lasten_eur"}
-    if missing := need - set(lasten_df.columns):
-        raise AnalyseError(f"lasten: kolommen ontbreken: {sorted(missing)}.")
-    df = lasten_df[["gemeentecode", "jaar", "soort", "taakveld", "lasten_eur"]]
-    key = "taakveld"
-    if clusters is not None:
-        df = df.assign(cluster=df["taakveld"].map(dict(clusters))).dropna(subset=["cluster"])
-        key = "cluster"
-    wide = (df.groupby(["gemeentecode", "jaar", key, "soort"], observed=True)["lasten_eur"]
-            .sum(min_count=1).unstack("soort"))
-    for s in ("begroting", "jaarrekening"):
-        if s not in wide.columns:
-            wide[s] = np.nan
-    out = wide[["begroting", "jaarrekening"]].reset_index()
-    out.columns.name = None
-    out["afwijking_eur"] = out["jaarrekening"] - out["begroting"]
-    out["afwijking_pct"] = out["afwijking_eur"] / out["begroting"].where(out["begroting"] != 0) * 100
-    return out

@@ -388,3 +388,26 @@ def test_cluster_lasten_with_package_mapping(lasten):
     assert g1["basisvoorzieningen"] == 200.0  # 7.1
     assert g1["sociaal_domein_totaal"] == 1800.0  # 6.x only: 1000 + 500 + 300 (7.1 is not 6.*)
     assert g1["totaal"] == 4000.0
+
+def test_begroting_vs_jaarrekening():
+    lasten = pd.DataFrame({
+        "gemeentecode": ["GM0001"] * 5,
+        "jaar": [2023] * 5,
+        "soort": ["begroting", "jaarrekening", "begroting", "begroting", "jaarrekening"],
+        "taakveld": ["6.1", "6.1", "6.2", "6.71", "6.71"],
+        "lasten_eur": [1_000_000.0, 1_100_000.0, 500_000.0, 0.0, 20_000.0],
+        "inwoners": [10_000.0] * 5,
+    })
+    before = lasten.copy()
+    out = kosten.begroting_jaarrekening(lasten, key="taakveld").set_index("taakveld")
+    pd.testing.assert_frame_equal(lasten, before)
+    assert out.loc["6.1", "afwijking_eur"] == pytest.approx(100_000.0)
+    assert out.loc["6.1", "afwijking_pct"] == pytest.approx(10.0)
+    # 6.2 jaarrekening not delivered: NaN, not 0
+    assert np.isnan(out.loc["6.2", "jaarrekening_eur"]) and np.isnan(out.loc["6.2", "afwijking_eur"])
+    assert np.isnan(out.loc["6.71", "afwijking_pct"])  # begroting 0
+    summed = lasten.assign(cluster=lasten["taakveld"].map({"6.1": "sociaal", "6.71": "sociaal"})).dropna()
+    cl = kosten.begroting_jaarrekening(summed).iloc[0]  # several taakvelden per cluster are summed
+    assert (cl["cluster"], cl["begroting_eur"], cl["jaarrekening_eur"]) == ("sociaal", 1_000_000.0, 1_120_000.0)
+    with pytest.raises(AnalyseError, match="lasten_eur"):
+        kosten.begroting_jaarrekening(lasten.drop(columns="lasten_eur"), key="taakveld")

@@ -146,24 +146,3 @@ def test_its_refuses_without_enough_points():
     assert out["estimate"].isna().all() and "minimaal 2 en 2" in out["message"].iloc[0]
 
 
-def test_begroting_vs_jaarrekening():
-    lasten = pd.DataFrame({
-        "gemeentecode": ["GM0001"] * 5,
-        "jaar": [2023] * 5,
-        "soort": ["begroting", "jaarrekening", "begroting", "begroting", "jaarrekening"],
-        "taakveld": ["6.1", "6.1", "6.2", "6.71", "6.71"],
-        "lasten_eur": [1_000_000.0, 1_100_000.0, 500_000.0, 0.0, 20_000.0],
-        "inwoners": [10_000.0] * 5,
-    })
-    before = lasten.copy()
-    out = trends.begroting_vs_jaarrekening(lasten).set_index("taakveld")
-    pd.testing.assert_frame_equal(lasten, before)
-    assert out.loc["6.1", "afwijking_eur"] == pytest.approx(100_000.0)
-    assert out.loc["6.1", "afwijking_pct"] == pytest.approx(10.0)
-    # 6.2 jaarrekening not delivered: NaN, not 0
-    assert np.isnan(out.loc["6.2", "jaarrekening"]) and np.isnan(out.loc["6.2", "afwijking_eur"])
-    assert np.isnan(out.loc["6.71", "afwijking_pct"])  # begroting 0
-    cl = trends.begroting_vs_jaarrekening(lasten, {"6.1": "sociaal", "6.71": "sociaal"}).iloc[0]
-    assert (cl["cluster"], cl["begroting"], cl["jaarrekening"]) == ("sociaal", 1_000_000.0, 1_120_000.0)
-    with pytest.raises(AnalyseError, match="lasten_eur"):
-        trends.begroting_vs_jaarrekening(lasten.drop(columns="lasten_eur"))
