@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analyse.errors import AnalyseError, DataIntegrityError, DataNotAvailableError
+from analyse.data import cpi as cpi_mod
 
 CLUSTERS: tuple[str, ...] = (
     "jeugd",
@@ -351,21 +352,14 @@ def deflate(
     """
     require_columns(df, [year_col, *value_cols], "deflate")
     require_columns(cpi, ["jaar", "cpi_index"], "deflate(cpi)")
-    series = cpi.dropna(subset=["cpi_index"]).drop_duplicates("jaar").set_index("jaar")["cpi_index"]
-    series.index = series.index.astype(int)
-    if int(base_year) not in series.index:
-        raise DataNotAvailableError(
-            f"deflate: CPI voor basisjaar {base_year} ontbreekt (CPI beschikbaar "
-            f"{series.index.min()}-{series.index.max()})"
-        )
-    base = float(series.loc[int(base_year)])
     out = df.copy()
     years = pd.to_numeric(out[year_col], errors="coerce")
-    factor = base / years.map(series).astype("float64")
     for col in value_cols:
-        out[f"{col}{suffix}"] = pd.to_numeric(out[col], errors="coerce").astype("float64") * factor
+        out[f"{col}{suffix}"] = cpi_mod.deflate(out[col], years, cpi, to_year=int(base_year), outside="nan")
     out["prijspeil"] = int(base_year)
-    lo, hi = int(series.index.min()), int(series.index.max())
+    known = pd.to_numeric(cpi.dropna(subset=["cpi_index"])["jaar"], errors="coerce").astype(int)
+    lo, hi = int(known.min()), int(known.max())
+    factor = years.where(years.isin(set(known)))
     out["deflatie_opmerking"] = [
         None
         if not np.isnan(f)

@@ -65,14 +65,16 @@ def deflate(values: pd.Series, jaar: pd.Series, cpi: pd.DataFrame, to_year: int 
     """
     if outside not in ("raise", "nan"):
         raise ValueError(f"outside must be 'raise' or 'nan', not {outside!r}")
-    index = cpi.set_index("jaar")["cpi_index"]
+    index = cpi.dropna(subset=["cpi_index"]).drop_duplicates("jaar").set_index("jaar")["cpi_index"]
+    index.index = index.index.astype(int)
     first, last = int(index.index.min()), int(index.index.max())
-    if to_year not in index.index:
+    if int(to_year) not in index.index:
         raise DataNotAvailableError(f"Prijsjaar {to_year} valt buiten de CPI-reeks ({first}-{last}).")
-    factor = jaar.astype(int).map(index)
+    years = pd.to_numeric(jaar, errors="coerce")
+    factor = years.map(index).astype("float64")
     missing = factor.isna()
     if missing.any() and outside == "raise":
-        years = sorted(set(jaar[missing].astype(int)))
+        years = sorted(set(years[missing].dropna().astype(int)))
         raise DataNotAvailableError(f"Geen CPI voor {years}: de reeks loopt van {first} tot {last}; "
                                     f"bedragen buiten die jaren worden niet gedefleerd (geen extrapolatie).")
-    return values.astype(float) * index[to_year] / factor
+    return pd.to_numeric(values, errors="coerce").astype("float64") * float(index[int(to_year)]) / factor
