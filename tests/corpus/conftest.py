@@ -64,6 +64,8 @@ import shutil  # noqa: E402
 import subprocess  # noqa: E402
 
 PYTHON = sys.executable
+RAW_BASELINE: dict[str, dict[str, str]] = {}
+"""sha256 of the temp data/raw and of the shared source dir, taken before the session's build."""
 XSS_PLAN_TITLE = "Evaluatie <script>alert('xss-titel')</script> & \"Ambacht\""
 XSS_OPGAVE_TITLE = "Zelfredzaamheid <img src=x onerror=alert('xss-opgave')> versterken"
 
@@ -110,7 +112,9 @@ def report_env(tmp_path_factory) -> dict[str, str]:
     env = {**os.environ, "ANALYSE_DATA_DIR": str(data), "ANALYSE_PLANS_DIR": str(make_plans_dir(root / "plans")),
            "ANALYSE_REPORTS_DIR": str(root / "reports"), "ANALYSE_FIGURES_DIR": str(root / "figures"),
            "PYTHONHASHSEED": "0"}
-    res = run(["analyse.data", "build"], env)
+    cbs = paths.cbs_dir()
+    RAW_BASELINE.update(raw=tree_hashes(data / "raw"), source=tree_hashes(cbs) if cbs else {})
+    res = run(["analyse.data", "build"], env)  # full build (imports ../shared/data into the temp raw store)
     assert res.returncode == 0, res.stderr
     return env
 
