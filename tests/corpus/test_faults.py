@@ -18,6 +18,8 @@ from analyse import paths
 
 from .conftest import PYTHON, RAW_BASELINE, run, tree_hashes
 
+pytestmark = pytest.mark.slow  # renders notebooks (about a minute in all)
+
 BATCH = ["GM0531", "GM9999", "GM0689", "GM0505"]
 
 

@@ -13,6 +13,8 @@ from analyse import formatting
 
 from .conftest import XSS_OPGAVE_TITLE, XSS_PLAN_TITLE, run
 
+pytestmark = pytest.mark.slow  # renders notebooks (about a minute in all)
+
 
 class Collector(HTMLParser):
     """Tags, attributes and script bodies of a document."""
