@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from analyse import paths
+from analyse import atomic, paths
 from analyse.data import cbs_tables, rawstore, regionnames
 from analyse.errors import DataIntegrityError, DataNotAvailableError
 
@@ -141,7 +141,7 @@ def refresh(table: str, raw_root: Path | None = None, session: Any | None = None
     if target.exists():
         rawstore.verify(target)
         return target, frame
-    rawstore._atomic_write_bytes(target, data)
+    atomic.write_bytes(target, data)
     prov = rawstore.Provenance(
         producer="CBS", table_id=table, title=meta.get("title", table), url=meta["url"], status=status,
         indelingsjaar="per periode", origin="CBS OData v3 (live)",
