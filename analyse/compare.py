@@ -118,8 +118,13 @@ def _prepare(indicators: pd.DataFrame, cat: pd.DataFrame, codes: Sequence[str]) 
     return ind
 
 
-def _choose_periods(focal: pd.DataFrame, base: pd.Series, latest: pd.Series) -> pd.DataFrame:
-    """Per (indicator, gemeente): period_type, base_period, latest_period, n_points."""
+def _choose_periods(focal: pd.DataFrame, base: pd.Series, latest: pd.Series,
+                    base_year: int | None = None) -> pd.DataFrame:
+    """Per (indicator, gemeente): period_type, base_period, latest_period, n_points, base_after_start.
+
+    With ``base_year`` the baseline is the last period with a value in or before that year (the nulmeting at
+    the start of a policy); when there is none, the first later value is used and ``base_after_start`` is set.
+    """
     counts = (focal.assign(_has=focal["value"].notna())
               .groupby(_KEY + ["period_type"], observed=True)["_has"].sum().reset_index())
     counts["_rank"] = counts["period_type"].map(_PTYPE_ORDER).fillna(9)
@@ -139,6 +144,15 @@ def _choose_periods(focal: pd.DataFrame, base: pd.Series, latest: pd.Series) -> 
            .merge(first.rename(columns={"period": "_first"}), on=_KEY, how="left")
            .merge(last_any.rename(columns={"period": "latest_period"}), on=_KEY, how="left"))
     out["base_period"] = out["_first"].fillna(out["_first_any"])
+    out["base_after_start"] = False
+    if base_year is not None:
+        start = with_value[with_value["period"].str.slice(0, 4).astype(int) <= int(base_year)]
+        at_start = (start.sort_values("time").drop_duplicates(_KEY, keep="last")[_KEY + ["period"]]
+                    .rename(columns={"period": "_at_start"}))
+        out = out.merge(at_start, on=_KEY, how="left")
+        out["base_after_start"] = out["_at_start"].isna() & out["_first"].notna()
+        out["base_period"] = out["_at_start"].fillna(out["base_period"])
+        out = out.drop(columns="_at_start")
     out["base_period"] = out["indicator_id"].map(base).fillna(out["base_period"]).astype("string")
     out["latest_period"] = out["indicator_id"].map(latest).fillna(out["latest_period"]).astype("string")
     out = out.drop(columns=["_first", "_first_any"])
@@ -165,6 +179,12 @@ def _choose_periods(focal: pd.DataFrame, base: pd.Series, latest: pd.Series) -> 
         out.loc[mixed, "latest_period"] = lasts.reindex(idx).to_numpy()
         out.loc[mixed, "period_type"] = "gemengd"
         out.loc[mixed, "n_points"] = out.loc[mixed, "_total"].astype(int)
+        if base_year is not None:  # mixed types: still the last value in or before the start year
+            yr = valued["period"].str.slice(0, 4).astype(int)
+            starts = valued[yr <= int(base_year)].drop_duplicates(_KEY, keep="last").set_index(_KEY)["period"]
+            at = starts.reindex(idx)
+            out.loc[mixed, "base_period"] = at.fillna(firsts.reindex(idx)).to_numpy()
+            out.loc[mixed, "base_after_start"] = at.isna().to_numpy()
     # explicit periods of different types: the two chosen values are the points
     types_differ = (period_type_of(out["base_period"].fillna("")).to_numpy()
                     != period_type_of(out["latest_period"].fillna("")).to_numpy())
@@ -240,6 +260,14 @@ def _short(x: float) -> str:
 
 
 def _reason(row: dict, alpha: float, min_relevant: Mapping[str, float]) -> str:
+    text = _reason_core(row, alpha, min_relevant)
+    if row.get("base_after_start"):
+        text += (f" Er is geen meting in of vóór het startjaar; de eerste meting ({period_label(row['base_period'])})"
+                 " is als basis genomen.")
+    return text
+
+
+def _reason_core(row: dict, alpha: float, min_relevant: Mapping[str, float]) -> str:
     pb, pl = period_label(row["base_period"]), period_label(row["latest_period"])
     unit = row["unit"] if isinstance(row["unit"], str) else ""
     if pd.isna(row["base_value"]) or pd.isna(row["latest_value"]):
@@ -279,11 +307,12 @@ def _reason(row: dict, alpha: float, min_relevant: Mapping[str, float]) -> str:
 
 
 def _compare_core(ind: pd.DataFrame, cat: pd.DataFrame, refs: pd.DataFrame, base_period, latest_period,
-                  alpha: float, min_relevant: Mapping[str, float], focal_codes: Sequence[str]) -> pd.DataFrame:
+                  alpha: float, min_relevant: Mapping[str, float], focal_codes: Sequence[str],
+                  base_year: int | None = None) -> pd.DataFrame:
     focal = ind[ind["gemeentecode"].isin(focal_codes)]
     focal = add_intervals(focal, cat.reset_index())
     ids = sorted(focal["indicator_id"].unique())
-    c = _choose_periods(focal, _as_mapping(base_period, ids), _as_mapping(latest_period, ids))
+    c = _choose_periods(focal, _as_mapping(base_period, ids), _as_mapping(latest_period, ids), base_year)
     c = _values_at(focal, c, "base_period", "base_")
     c = _values_at(focal, c, "latest_period", "latest_")
     c = c.merge(cat[["kind", "per", "polarity", "naam", "unit", "domein"]], left_on="indicator_id",
@@ -314,6 +343,7 @@ def _compare_core(ind: pd.DataFrame, cat: pd.DataFrame, refs: pd.DataFrame, base
     assessed = c["verdict"] != "niet te beoordelen"
     c["indicative"] = assessed & ((c["basis"] == "drempel") | c["small_numbers"] | c["rounded_small"])
     records = c[["period_type", "base_period", "latest_period", "base_value", "latest_value", "n_points", "polarity", "unit",
+                 "base_after_start",
                  "abs_change", "rel_change_pct", "pp_change", "is_pct", "basis", "test", "p_value",
                  "real_change", "verdict", "small_numbers", "rounded_small"]].to_dict("records")
     c["verdict_reason"] = [_reason(r, alpha, min_relevant) for r in records]
@@ -366,7 +396,7 @@ OUTPUT_COLUMNS = [
     "latest_ci_high", "abs_change", "rel_change_pct", "pp_change", "ref_base_value", "ref_latest_value",
     "base_gap", "latest_gap", "gap_narrowed", "against_reference_direction", "small_numbers", "rounded_small",
     "n_points", "verdict", "verdict_reason", "indicative", "basis", "test", "p_value", "reference_note",
-    "kind", "polarity", "unit", "base_suppressed", "latest_suppressed",
+    "kind", "polarity", "unit", "base_suppressed", "latest_suppressed", "base_after_start",
 ]
 
 
@@ -384,6 +414,7 @@ def compare_indicators(
     latest_period: str | Mapping[str, str] | None = None,
     alpha: float = 0.05,
     min_relevant: Mapping[str, float] | None = None,
+    base_year: int | None = None,
 ) -> pd.DataFrame:
     """Compare one gemeente's indicators baseline → latest, and against references.
 
@@ -399,6 +430,9 @@ def compare_indicators(
         latest_period: latest period, same forms.
         alpha: significance level of the tests.
         min_relevant: minimum relevant change without uncertainty (keys ``pp``, ``rel_pct``).
+        base_year: start year of the policy: the baseline of each indicator is its last value in or before
+            this year (the nulmeting); without one, the first later value, flagged in ``base_after_start``
+            and in the reason. Explicit ``base_period`` entries win.
 
     Returns:
         One row per (indicator_id, reference) with the columns of ``docs/contracts.md`` plus ``naam``,
@@ -419,7 +453,7 @@ def compare_indicators(
     refs = pd.DataFrame({"gemeentecode": gemeentecode, "reference_role": list(references),
                          "reference_code": list(references.values())})
     out = _compare_core(ind, cat, refs, base_period, latest_period, alpha,
-                        {**DEFAULT_MIN_RELEVANT, **(min_relevant or {})}, [gemeentecode])
+                        {**DEFAULT_MIN_RELEVANT, **(min_relevant or {})}, [gemeentecode], base_year)
     return _finish(out)
 
 

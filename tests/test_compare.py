@@ -248,3 +248,20 @@ def test_mixed_period_types_fallback():
     r = compare.compare_indicators(ind, CATALOGUE, "GM0001", base_period={"jeugdhulp_zv_pct": "2019H1"},
                                    latest_period={"jeugdhulp_zv_pct": "2023-12-31"}).iloc[0]
     assert r["n_points"] == 2 and r["period_type"] == "gemengd"
+
+
+def test_base_year_takes_the_last_value_at_or_before_the_policy_start():
+    catalogue = [{"id": "x_pct", "naam": "X", "unit": "procent", "polarity": "lager_beter", "kind": "share",
+                  "per": 100}]
+    rows = [("GM0001", p, v) for p, v in (("2015", 10.0), ("2018", 11.0), ("2019", 12.0), ("2023", 14.0))]
+    ind = pd.DataFrame({"indicator_id": "x_pct", "gemeentecode": [r[0] for r in rows], "period": [r[1] for r in rows],
+                        "period_type": "jaar", "value": [r[2] for r in rows], "numerator": np.nan,
+                        "denominator": np.nan, "unit": "procent", "status": "definitief", "source_table": "T"})
+    default = compare.compare_indicators(ind, catalogue, "GM0001")
+    assert default["base_period"].iloc[0] == "2015"  # without a start year: the first value
+    at_2020 = compare.compare_indicators(ind, catalogue, "GM0001", base_year=2020).iloc[0]
+    assert at_2020["base_period"] == "2019" and at_2020["base_value"] == 12.0  # nulmeting: last value <= 2020
+    assert at_2020["n_points"] == 2 and not at_2020["base_after_start"]
+    late = compare.compare_indicators(ind, catalogue, "GM0001", base_year=2010).iloc[0]
+    assert late["base_period"] == "2015" and late["base_after_start"]
+    assert "geen meting in of vóór het startjaar" in late["verdict_reason"]

@@ -279,7 +279,8 @@ def comparison(ctx: Context) -> Any:
         subset = frame[frame["gemeentecode"].isin(codes)]
         if not (subset["gemeentecode"] == ctx.code).any():
             return None
-        return cmp_mod.compare_indicators(subset, base_data()["catalogue"], ctx.code, references(ctx))
+        return cmp_mod.compare_indicators(subset, base_data()["catalogue"], ctx.code, references(ctx),
+                                          base_year=ctx.startjaar_beleid)
     return _cached(ctx, "comparison", compute)
 
 
