@@ -182,7 +182,9 @@ def harmonise(indicators: pd.DataFrame, indelingsjaar: int, herindelingen: pd.Da
     summed (all members must have them) and the value recomputed (× ``per``); counts without numerator /
     denominator (unit ``aantal``) are summed. Rows that cannot be re-aggregated (no numerator / denominator, a
     member missing) are dropped, never averaged; they are listed in ``result.attrs["harmonise_notes"]``
-    (a frame: indicator_id, gemeentecode, period, source_table, members, reason) and logged.
+    (records with indicator_id, gemeentecode, period, source_table, members, reason; read them as a frame with
+    :func:`harmonise_notes`) and logged. Plain records, not a frame: pandas compares ``attrs`` when frames are
+    combined, and a frame there makes every later merge fail.
 
     Returns:
         A new validated frame; non-gemeente rows (NL01, JZ.., …) pass unchanged.
@@ -225,8 +227,16 @@ def harmonise(indicators: pd.DataFrame, indelingsjaar: int, herindelingen: pd.Da
             log.info("harmonise to %d: %d merged rows dropped (no numerator/denominator or incomplete)",
                      indelingsjaar, len(notes))
     out = validate(plain[list(COLUMNS)].reset_index(drop=True), f"harmonise({indelingsjaar})")
-    out.attrs["harmonise_notes"] = notes.reset_index(drop=True)
+    out.attrs["harmonise_notes"] = notes.reset_index(drop=True).to_dict("records")
     return out
+
+
+NOTE_COLUMNS = ("indicator_id", "gemeentecode", "period", "source_table", "members", "reason")
+
+
+def harmonise_notes(harmonised: pd.DataFrame) -> pd.DataFrame:
+    """The rows :func:`harmonise` dropped, as a frame (empty when none were dropped)."""
+    return pd.DataFrame(harmonised.attrs.get("harmonise_notes", []), columns=list(NOTE_COLUMNS))
 
 
 def _required_members(herindelingen: pd.DataFrame, indelingsjaar: int):

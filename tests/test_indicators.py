@@ -72,7 +72,7 @@ def test_harmonise_sums_numerators_and_drops_unaggregatable():
     assert hw.loc["jeugdzorg_pct", "value"] == pytest.approx(160 / 1300 * 100)  # not the mean 15.0
     assert hw.loc["jeugdzorg_aantal", "value"] == 160
     assert "jeugdhulp_in_natura_pct" not in hw.index
-    notes = got.attrs["harmonise_notes"]
+    notes = ind.harmonise_notes(got)
     assert notes["indicator_id"].tolist() == ["jeugdhulp_in_natura_pct"]
     assert got[got.gemeentecode == "GM0531"]["value"].tolist() == [905.0]
     assert len(frame) == 7  # input not mutated

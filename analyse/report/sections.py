@@ -180,9 +180,7 @@ def _harmonised(key: tuple, indelingsjaar: int) -> tuple[Any, Any]:
     ind_mod, gem = module("indicators"), module("gemeenten")
     data = _base(key)
     frame = ind_mod.harmonise(data["indicators"], indelingsjaar, gem.load_herindelingen(), data["catalogue"])
-    notes = frame.attrs.pop("harmonise_notes", None)
-    frame.attrs = {}  # a DataFrame in attrs breaks later merges (pandas compares attrs)
-    return frame, notes
+    return frame, ind_mod.harmonise_notes(frame)
 
 
 def harmonised(indelingsjaar: int) -> Any:
