@@ -175,16 +175,17 @@ def _per(indicators: pd.DataFrame, catalogue: pd.DataFrame | None) -> pd.Series:
 
 
 def harmonise(indicators: pd.DataFrame, indelingsjaar: int, herindelingen: pd.DataFrame,
-              catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+              catalogue: pd.DataFrame | None = None, with_notes: bool = False
+              ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Express gemeente rows in the indeling of ``indelingsjaar``.
 
     Old codes are mapped to their successor. Where several codes fall together, numerator and denominator are
     summed (all members must have them) and the value recomputed (× ``per``); counts without numerator /
     denominator (unit ``aantal``) are summed. Rows that cannot be re-aggregated (no numerator / denominator, a
-    member missing) are dropped, never averaged; they are listed in ``result.attrs["harmonise_notes"]``
-    (records with indicator_id, gemeentecode, period, source_table, members, reason; read them as a frame with
-    :func:`harmonise_notes`) and logged. Plain records, not a frame: pandas compares ``attrs`` when frames are
-    combined, and a frame there makes every later merge fail.
+    member missing) are dropped, never averaged; they are logged and, with
+    ``with_notes=True``, returned as a second frame (indicator_id, gemeentecode, period, source_table, members,
+    reason). The notes are deliberately not kept in ``DataFrame.attrs``: pandas deep-copies ``attrs`` on every
+    operation, which made each later step seconds slower (and a frame there breaks merges).
 
     Returns:
         A new validated frame; non-gemeente rows (NL01, JZ.., …) pass unchanged.
@@ -227,16 +228,7 @@ def harmonise(indicators: pd.DataFrame, indelingsjaar: int, herindelingen: pd.Da
             log.info("harmonise to %d: %d merged rows dropped (no numerator/denominator or incomplete)",
                      indelingsjaar, len(notes))
     out = validate(plain[list(COLUMNS)].reset_index(drop=True), f"harmonise({indelingsjaar})")
-    out.attrs["harmonise_notes"] = notes.reset_index(drop=True).to_dict("records")
-    return out
-
-
-NOTE_COLUMNS = ("indicator_id", "gemeentecode", "period", "source_table", "members", "reason")
-
-
-def harmonise_notes(harmonised: pd.DataFrame) -> pd.DataFrame:
-    """The rows :func:`harmonise` dropped, as a frame (empty when none were dropped)."""
-    return pd.DataFrame(harmonised.attrs.get("harmonise_notes", []), columns=list(NOTE_COLUMNS))
+    return (out, notes.reset_index(drop=True)) if with_notes else out
 
 
 def _required_members(herindelingen: pd.DataFrame, indelingsjaar: int):

@@ -66,13 +66,12 @@ def test_harmonise_sums_numerators_and_drops_unaggregatable():
         dict(indicator_id="jeugdzorg_aantal", gemeentecode="GM0588", period="2018", value=60.0, unit="aantal", source_table="84134NED"),
         dict(indicator_id="jeugdzorg_aantal", gemeentecode="GM0531", period="2018", value=905.0, unit="aantal", source_table="84134NED"),
     ])
-    got = ind.harmonise(frame, 2019, HERINDELINGEN)
+    got, notes = ind.harmonise(frame, 2019, HERINDELINGEN, with_notes=True)
     hw = got[got.gemeentecode == "GM1963"].set_index("indicator_id")
     assert hw.loc["jeugdzorg_pct", "numerator"] == 160 and hw.loc["jeugdzorg_pct", "denominator"] == 1300
     assert hw.loc["jeugdzorg_pct", "value"] == pytest.approx(160 / 1300 * 100)  # not the mean 15.0
     assert hw.loc["jeugdzorg_aantal", "value"] == 160
     assert "jeugdhulp_in_natura_pct" not in hw.index
-    notes = ind.harmonise_notes(got)
     assert notes["indicator_id"].tolist() == ["jeugdhulp_in_natura_pct"]
     assert got[got.gemeentecode == "GM0531"]["value"].tolist() == [905.0]
     assert len(frame) == 7  # input not mutated

@@ -179,8 +179,8 @@ def base_data() -> dict[str, Any]:
 def _harmonised(key: tuple, indelingsjaar: int) -> tuple[Any, Any]:
     ind_mod, gem = module("indicators"), module("gemeenten")
     data = _base(key)
-    frame = ind_mod.harmonise(data["indicators"], indelingsjaar, gem.load_herindelingen(), data["catalogue"])
-    return frame, ind_mod.harmonise_notes(frame)
+    return ind_mod.harmonise(data["indicators"], indelingsjaar, gem.load_herindelingen(), data["catalogue"],
+                             with_notes=True)
 
 
 def harmonised(indelingsjaar: int) -> Any:
