@@ -121,6 +121,34 @@ def check_catalogue_ids(indicators: pd.DataFrame, catalogue: pd.DataFrame) -> No
         raise DataIntegrityError(f"unit differs from the catalogue: {bad.to_dict('records')}")
 
 
+REPORT_INDELINGSJAAR = 2024
+"""Indelingsjaar of the reports by default (the template's parameter); its harmonised table is prebuilt."""
+
+
+def derived_tables(tables: dict[str, pd.DataFrame], catalogue: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Tables every report needs, computed once here instead of once per report worker.
+
+    - ``indicators_<REPORT_INDELINGSJAAR>``: :func:`analyse.indicators.harmonise` of the indicators to the
+      report indeling (other indelingsjaren are harmonised on demand).
+    - ``lasten_clusters``: :func:`analyse.kosten.cluster_lasten` of the Iv3 lasten.
+
+    Both are pure functions of the other processed tables; the report layer checks they are not older than
+    their inputs before using them.
+    """
+    from analyse import kosten
+    from analyse.indicators import harmonise
+
+    out: dict[str, pd.DataFrame] = {}
+    her = tables.get("herindelingen")
+    if her is not None:
+        out[f"indicators_{REPORT_INDELINGSJAAR}"] = harmonise(tables["indicators"], REPORT_INDELINGSJAAR, her,
+                                                              catalogue)
+    lasten = tables.get("lasten")
+    if lasten is not None and len(lasten):
+        out["lasten_clusters"] = kosten.cluster_lasten(lasten)
+    return out
+
+
 def build(processed_dir: Path | None = None, cbs_root: Path | None = None, raw_root: Path | None = None,
           seeds_dir: Path | None = None, use_shared: bool = True) -> BuildResult:
     """Import and build all processed tables.
@@ -157,6 +185,7 @@ def build(processed_dir: Path | None = None, cbs_root: Path | None = None, raw_r
     check_catalogue_ids(indicators, catalogue)
     indicators = indicators.sort_values(cbs_tables.KEY).reset_index(drop=True)
     tables = {"indicators": indicators, **tables}
+    tables.update(derived_tables(tables, catalogue))
     for name, frame in tables.items():
         target = write_parquet_atomic(frame, processed_dir / f"{name}.parquet")
         result.tables[name] = (target, len(frame))

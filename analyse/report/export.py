@@ -57,7 +57,30 @@ def make_exporter() -> Any:
     c.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_CELL_TAGS)
     c.TagRemovePreprocessor.remove_input_tags = set(REMOVE_INPUT_TAGS)
     c.TagRemovePreprocessor.remove_all_outputs_tags = set(REMOVE_OUTPUT_TAGS)
-    return HTMLExporter(config=c)
+
+    class ReportHTMLExporter(HTMLExporter):
+        """HTMLExporter without its final BeautifulSoup pass.
+
+        nbconvert re-parses the whole page (a few hundred kB of base64 images) only to add default alt text to
+        images without one and ``tabindex`` to input/output wrappers; that pass was a quarter of a report's
+        time. Our figures always carry alt text (:func:`analyse.report.figure_block`) and the report has no
+        input cells, so the pass is skipped; everything else is nbconvert's own rendering.
+        """
+
+        def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
+            from nbconvert.exporters.templateexporter import TemplateExporter
+            from nbconvert.filters.highlight import Highlight2HTML
+            from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+            lexer = nb.metadata.get("language_info", {}).get("pygments_lexer")
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportHTMLExporter(config=c)
 
 
 def clean_for_html(nb: Any) -> Any:

@@ -175,28 +175,41 @@ def base_data() -> dict[str, Any]:
     return _base(_data_key())
 
 
+def _prebuilt(name: str, *inputs: str) -> Any:
+    """A derived table written by ``python -m analyse.data build`` when it is not older than its inputs."""
+    import pandas as pd
+
+    path = paths.processed(name)
+    stamp = _mtime(path)
+    if stamp is None or any((_mtime(paths.processed(i)) or 0) > stamp for i in inputs):
+        return None
+    return pd.read_parquet(path)
+
+
 @functools.lru_cache(maxsize=4)
-def _harmonised(key: tuple, indelingsjaar: int) -> tuple[Any, Any]:
+def _harmonised(key: tuple, indelingsjaar: int) -> Any:
     ind_mod, gem = module("indicators"), module("gemeenten")
+    frame = _prebuilt(f"indicators_{indelingsjaar}", "indicators", "herindelingen")
+    if frame is not None:
+        return frame
     data = _base(key)
-    return ind_mod.harmonise(data["indicators"], indelingsjaar, gem.load_herindelingen(), data["catalogue"],
-                             with_notes=True)
+    return ind_mod.harmonise(data["indicators"], indelingsjaar, gem.load_herindelingen(), data["catalogue"])
 
 
 def harmonised(indelingsjaar: int) -> Any:
-    """Indicators in the indeling of ``indelingsjaar`` (cached per process and indelingsjaar)."""
-    return _harmonised(_data_key(), int(indelingsjaar))[0]
+    """Indicators in the indeling of ``indelingsjaar`` (prebuilt by the data build, or computed; cached)."""
+    return _harmonised(_data_key(), int(indelingsjaar))
 
 
 @functools.lru_cache(maxsize=2)
 def _clusters(key: tuple) -> Any:
     import pandas as pd
 
-    kosten_mod = module("kosten")
+    frame = _prebuilt("lasten_clusters", "lasten")
+    if frame is not None:
+        return frame
     path = paths.processed("lasten")
-    if kosten_mod is None or not path.exists():
-        return None
-    return kosten_mod.cluster_lasten(pd.read_parquet(path))
+    return module("kosten").cluster_lasten(pd.read_parquet(path)) if path.exists() else None
 
 
 @functools.lru_cache(maxsize=1)
@@ -354,7 +367,7 @@ def peer_codes(ctx: Context) -> list[str]:
 @functools.lru_cache(maxsize=2)
 def _covariates(key: tuple, indelingsjaar: int) -> Any:
     peers_mod, gem = module("peers"), module("gemeenten")
-    frame = _harmonised(key, indelingsjaar)[0]
+    frame = _harmonised(key, indelingsjaar)
     try:
         return peers_mod.build_covariates(frame, gem.load_registry(), indelingsjaar=indelingsjaar)
     except Exception:  # noqa: BLE001 – covariates incomplete for this year: fall back to size class
