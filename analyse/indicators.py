@@ -191,7 +191,8 @@ def harmonise(indicators: pd.DataFrame, indelingsjaar: int, herindelingen: pd.Da
         A new validated frame; non-gemeente rows (NL01, JZ.., …) pass unchanged.
     """
     succ = successor_map(herindelingen, indelingsjaar)
-    frame = indicators.assign(_new=indicators["gemeentecode"].map(succ).fillna(indicators["gemeentecode"]))
+    codes = indicators["gemeentecode"].astype("string")
+    frame = indicators.assign(_new=codes.map(succ.to_dict()).astype("string").fillna(codes))
     frame = frame.assign(_per=_per(frame, catalogue))
     keys = ["indicator_id", "_new", "period", "source_table"]
     size = frame.groupby(keys)["gemeentecode"].transform("size")
