@@ -112,8 +112,9 @@ class WarmKernel:
     """
 
     def __init__(self, kernel_name: str = "python3", cwd: str | os.PathLike[str] | None = None,
-                 startup_timeout: float = 60, attempts: int = 3):
+                 startup_timeout: float = 60, attempts: int = 3, preload: str = ""):
         self.kernel_name = kernel_name
+        self.preload = preload
         self.cwd = str(cwd) if cwd else None
         self.startup_timeout = startup_timeout
         self.attempts = attempts
@@ -131,7 +132,7 @@ class WarmKernel:
         for attempt in range(1, self.attempts + 1):
             try:
                 self._start_once()
-                self.execute(WARMUP_CODE, timeout=max(self.startup_timeout, 120))
+                self.execute(WARMUP_CODE + self.preload, timeout=max(self.startup_timeout, 120))
                 self.starts += 1
                 return self
             except Exception as exc:  # noqa: BLE001 – any start failure is retried
@@ -219,11 +220,16 @@ class WarmKernel:
 _KERNELS: dict[str, WarmKernel] = {}
 
 
-def warm_kernel(kernel_name: str = "python3", startup_timeout: float = 60, cwd: str | None = None) -> WarmKernel:
-    """The warm kernel of this process for ``kernel_name`` (started on first use, restarted if dead)."""
+def warm_kernel(kernel_name: str = "python3", startup_timeout: float = 60, cwd: str | None = None,
+                preload: str = "") -> WarmKernel:
+    """The warm kernel of this process for ``kernel_name`` (started on first use, restarted if dead).
+
+    ``preload`` is extra code run once after start-up (e.g. loading the processed data into the caches of
+    :mod:`analyse.report.sections`), so the first report of a worker is as fast as the others.
+    """
     kernel = _KERNELS.get(kernel_name)
     if kernel is None:
-        kernel = WarmKernel(kernel_name, cwd=cwd, startup_timeout=startup_timeout)
+        kernel = WarmKernel(kernel_name, cwd=cwd, startup_timeout=startup_timeout, preload=preload)
         _KERNELS[kernel_name] = kernel
     return kernel.ensure()
 

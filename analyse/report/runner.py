@@ -36,6 +36,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from analyse import __version__, paths
 from analyse.errors import ParameterError
+from analyse.data.build import REPORT_INDELINGSJAAR
 from analyse.report import write_atomic
 
 log = logging.getLogger(__name__)
@@ -271,8 +272,12 @@ def is_up_to_date(job: Job) -> Result | None:
 _STATE: dict[str, Any] = {}
 
 
-def _worker_init(log_level: int = logging.WARNING) -> None:
-    """Per-process setup: quiet logging, engine registration, kernel shutdown at exit."""
+def _worker_init(log_level: int = logging.WARNING, prestart_year: int | None = None) -> None:
+    """Per-process setup: quiet logging, engine registration, kernel shutdown at exit.
+
+    With ``prestart_year`` the worker starts its warm kernel right away and loads the processed data for that
+    indelingsjaar into it (:func:`analyse.report.sections.preload`), while the other workers do the same.
+    """
     import multiprocessing.util
 
     import analyse.report.engine as engine  # registers the warm engine with papermill
@@ -283,6 +288,13 @@ def _worker_init(log_level: int = logging.WARNING) -> None:
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     multiprocessing.util.Finalize(None, engine.shutdown_all, exitpriority=10)
     _STATE.clear()
+    if prestart_year is not None:
+        try:
+            engine.warm_kernel("python3", cwd=str(paths.NOTEBOOKS_DIR), preload=(
+                f"try:\n    analyse.report.sections.preload({int(prestart_year)})\n"
+                "except Exception:\n    pass  # the report itself will say what is missing\n"))
+        except Exception as exc:  # noqa: BLE001 – render() retries and reports a kernel that will not start
+            logging.getLogger(__name__).warning("warm kernel did not start in advance: %s", exc)
 
 
 def _template(path: str) -> Any:
@@ -520,8 +532,14 @@ def run_jobs(jobs: Sequence[Job], n_jobs: int | None = None, force: bool = False
         elif todo:
             import multiprocessing
 
-            ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_worker_init) as pool:
+            # fork (Linux): workers inherit the imported papermill/nbconvert instead of importing them again
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            ctx = multiprocessing.get_context(method)
+            warm = todo[0].engine == "analyse-warm"
+            year = _int_or_none(todo[0].parameters.get("indelingsjaar")) or REPORT_INDELINGSJAAR
+            init_args = (logging.getLogger().level or logging.WARNING, year if warm else None)
+            with ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_worker_init,
+                                     initargs=init_args) as pool:
                 futures = {pool.submit(render, job): job for job in todo}
                 for fut in as_completed(futures):
                     job = futures[fut]
@@ -539,6 +557,13 @@ def run_jobs(jobs: Sequence[Job], n_jobs: int | None = None, force: bool = False
     order = {j.code: i for i, j in enumerate(jobs)}
     results.sort(key=lambda r: order.get(r.gemeentecode, 0))
     return BatchSummary(results, time.perf_counter() - t0, index_path)
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _worker_crash(job: Job, exc: BaseException) -> Result:

@@ -196,6 +196,15 @@ def _harmonised(key: tuple, indelingsjaar: int) -> Any:
     return ind_mod.harmonise(data["indicators"], indelingsjaar, gem.load_herindelingen(), data["catalogue"])
 
 
+def preload(indelingsjaar: int) -> None:
+    """Load everything a report reads into this process's caches (run once per warm kernel)."""
+    key = _data_key()
+    _base(key)
+    _harmonised(key, int(indelingsjaar))
+    _clusters(key)
+    module("gemeenten").load_registry()
+
+
 def harmonised(indelingsjaar: int) -> Any:
     """Indicators in the indeling of ``indelingsjaar`` (prebuilt by the data build, or computed; cached)."""
     return _harmonised(_data_key(), int(indelingsjaar))
