@@ -3,8 +3,7 @@
 The template notebook stays thin: ``sections.kosten(ctx)`` is the whole cell. Every function returns a
 :class:`~analyse.report.Block` (HTML, escaped, numbers formatted the Dutch way with
 :mod:`analyse.formatting`) or ``None`` when a chapter does not apply. A chapter without data shows a short
-Dutch sentence, not an error. A chapter whose library module is not installed shows
-"nog niet beschikbaar" (never invented numbers).
+Dutch sentence, not an error (never invented numbers).
 
 :func:`start` validates the parameters and returns the :class:`Context` that all sections share; the
 context caches what several sections need (harmonised indicators, comparison, plans) so each is computed
@@ -15,18 +14,24 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib
 import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any, Sequence
 
+from analyse import compare as cmp_mod
+from analyse import gemeenten as gem_mod
+from analyse import indicators as ind_mod
+from analyse import kosten as kosten_mod
 from analyse import paths
+from analyse import peers as peers_mod
+from analyse import plans as plans_mod
+from analyse import plots as plots_mod
+from analyse import stats as stats_mod
 from analyse.errors import AnalyseError, ParameterError
 from analyse.formatting import escape, fmt_number, fmt_value
-from analyse.report import Block, blocks, figure_block, heading, md, paragraph, set_output, table_block
+from analyse.report import Block, blocks, figure_block, heading, md, set_output, table_block
 
 REFERENCE_ROLES = ("provincie", "ggd_regio", "jeugdzorgregio", "arbeidsmarktregio", "corop", "nederland", "peers")
 PEER_METHODS = ("kenmerken", "grootteklasse", "regio")
@@ -41,23 +46,6 @@ COST_CLUSTERS = ("sociaal_domein_totaal", "jeugd", "wmo")
 """Iv3 clusters drawn under Kostenontwikkeling."""
 MAX_TRENDS = 4
 """At most this many trend charts (slechter first, then beter, then gelijk) keep reports small and fast."""
-
-
-def module(name: str) -> ModuleType | None:
-    """Import ``analyse.<name>``; ``None`` only when that module itself does not exist (yet)."""
-    full = f"analyse.{name}"
-    try:
-        return importlib.import_module(full)
-    except ModuleNotFoundError as exc:
-        if exc.name and (exc.name == full or full.startswith(exc.name + ".")):
-            return None
-        raise
-
-
-def pending(what: str) -> Block:
-    """The sentence shown for a chapter whose module is not available yet."""
-    return Block(f'<p class="melding niet-beschikbaar">{escape(what)}: nog niet beschikbaar.</p>',
-                 f"{what}: nog niet beschikbaar.", {"pending": [what]})
 
 
 def note(text: str) -> Block:
@@ -161,10 +149,7 @@ def _data_key() -> tuple:
 
 @functools.lru_cache(maxsize=2)
 def _base(key: tuple) -> dict[str, Any]:
-    ind_mod = module("indicators")
     out: dict[str, Any] = {}
-    if ind_mod is None:
-        return out
     out["catalogue"] = ind_mod.load_catalogue()
     out["indicators"] = ind_mod.load_indicators()
     return out
@@ -188,12 +173,11 @@ def _prebuilt(name: str, *inputs: str) -> Any:
 
 @functools.lru_cache(maxsize=4)
 def _harmonised(key: tuple, indelingsjaar: int) -> Any:
-    ind_mod, gem = module("indicators"), module("gemeenten")
     frame = _prebuilt(f"indicators_{indelingsjaar}", "indicators", "herindelingen")
     if frame is not None:
         return frame
     data = _base(key)
-    return ind_mod.harmonise(data["indicators"], indelingsjaar, gem.load_herindelingen(), data["catalogue"])
+    return ind_mod.harmonise(data["indicators"], indelingsjaar, gem_mod.load_herindelingen(), data["catalogue"])
 
 
 def preload(indelingsjaar: int) -> None:
@@ -202,7 +186,7 @@ def preload(indelingsjaar: int) -> None:
     _base(key)
     _harmonised(key, int(indelingsjaar))
     _clusters(key)
-    module("gemeenten").load_registry()
+    gem_mod.load_registry()
 
 
 def harmonised(indelingsjaar: int) -> Any:
@@ -218,7 +202,7 @@ def _clusters(key: tuple) -> Any:
     if frame is not None:
         return frame
     path = paths.processed("lasten")
-    return module("kosten").cluster_lasten(pd.read_parquet(path)) if path.exists() else None
+    return kosten_mod.cluster_lasten(pd.read_parquet(path)) if path.exists() else None
 
 
 @functools.lru_cache(maxsize=1)
@@ -291,9 +275,6 @@ def labels(ctx: Context) -> dict[str, str]:
 def comparison(ctx: Context) -> Any:
     """``compare.compare_indicators`` of the gemeente against its references (``None`` when unavailable)."""
     def compute() -> Any:
-        cmp_mod = module("compare")
-        if cmp_mod is None or module("indicators") is None:
-            return None
         frame = harmonised(ctx.indelingsjaar)
         codes = [ctx.code, *references(ctx).values()]
         subset = frame[frame["gemeentecode"].isin(codes)]
@@ -308,7 +289,7 @@ def verdicts(ctx: Context) -> Any:
     """One row per indicator (``compare.verdicts``), or ``None``."""
     def compute() -> Any:
         comp = comparison(ctx)
-        return None if comp is None else module("compare").verdicts(comp)
+        return None if comp is None else cmp_mod.verdicts(comp)
     return _cached(ctx, "verdicts", compute)
 
 
@@ -324,11 +305,8 @@ def signals(ctx: Context) -> dict[str, Any]:
 
 
 def plans(ctx: Context) -> list[Any]:
-    """The gemeente's plans (``plans/<code>-*.yml``); empty list when none (or module missing)."""
+    """The gemeente's plans (``plans/<code>-*.yml``); empty list when none."""
     def compute() -> list[Any]:
-        plans_mod = module("plans")
-        if plans_mod is None:
-            return []
         return list(plans_mod.plans_for(ctx.code))
     return _cached(ctx, "plans", compute)
 
@@ -336,7 +314,6 @@ def plans(ctx: Context) -> list[Any]:
 def conclusions(ctx: Context) -> list[tuple[Any, Any]]:
     """(plan, PlanConclusies) per plan."""
     def compute() -> list[tuple[Any, Any]]:
-        plans_mod = module("plans")
         cat = base_data().get("catalogue")
         return [(p, plans_mod.conclude(p, verdicts(ctx), cat)) for p in plans(ctx)]
     return _cached(ctx, "conclusions", compute)
@@ -345,10 +322,7 @@ def conclusions(ctx: Context) -> list[tuple[Any, Any]]:
 def peer_codes(ctx: Context) -> list[str]:
     """Vergelijkbare gemeenten according to ``peer_method`` (``peer_k`` of them)."""
     def compute() -> list[str]:
-        peers_mod, gem = module("peers"), module("gemeenten")
-        if peers_mod is None:
-            return []
-        registry = gem.load_registry()
+        registry = gem_mod.load_registry()
 
         def by_size() -> list[str]:
             frame = peers_mod.size_class_peers(registry, ctx.code, ctx.indelingsjaar)
@@ -358,7 +332,7 @@ def peer_codes(ctx: Context) -> list[str]:
             return by_size()
         if ctx.peer_method == "regio":
             role = next((r for r in ctx.regio_rollen if r in (ctx.gemeente.regions or {})), "provincie")
-            members = gem.members(ctx.gemeente.regions[role][0], ctx.indelingsjaar)
+            members = gem_mod.members(ctx.gemeente.regions[role][0], ctx.indelingsjaar)
             return [c for c in members if c != ctx.code][: ctx.peer_k]
         cov = _covariates(_data_key(), ctx.indelingsjaar)
         try:
@@ -375,10 +349,9 @@ def peer_codes(ctx: Context) -> list[str]:
 
 @functools.lru_cache(maxsize=2)
 def _covariates(key: tuple, indelingsjaar: int) -> Any:
-    peers_mod, gem = module("peers"), module("gemeenten")
     frame = _harmonised(key, indelingsjaar)
     try:
-        return peers_mod.build_covariates(frame, gem.load_registry(), indelingsjaar=indelingsjaar)
+        return peers_mod.build_covariates(frame, gem_mod.load_registry(), indelingsjaar=indelingsjaar)
     except Exception:  # noqa: BLE001 – covariates incomplete for this year: fall back to size class
         return None
 
@@ -405,12 +378,10 @@ def _cat_row(indicator_id: str) -> dict[str, Any]:
 # ----------------------------------------------------------------------------------------------------
 def samenvatting(ctx: Context) -> Block:
     """Plan conclusions per opgave, or (without a plan) the main findings of the indicators."""
-    if module("compare") is None:
-        return pending("Samenvatting")
     sig = signals(ctx)
     parts: list[Block] = []
     plan_outcome = None
-    for plan, concl in conclusions(ctx) if module("plans") is not None else []:
+    for plan, concl in conclusions(ctx):
         plan_outcome = concl.plan.uitkomst
         parts.append(md("**{titel}**: {uitkomst}. {tekst}", titel=plan.titel or "Plan", uitkomst=concl.plan.uitkomst,
                         tekst=concl.plan.tekst))
@@ -452,7 +423,7 @@ def kerncijfers(ctx: Context) -> Block:
         for ind_id in HEADLINE:
             if ind_id in first.index and first.loc[ind_id, "latest_value"] == first.loc[ind_id, "latest_value"]:
                 row = first.loc[ind_id]
-                label = f"{_naam(ctx, ind_id)} ({module('compare').period_label(row['latest_period'])})"
+                label = f"{_naam(ctx, ind_id)} ({cmp_mod.period_label(row['latest_period'])})"
                 tiles.append((label, fmt_value(row["latest_value"], str(row.get("unit", "")))))
     html = "".join(f'<div class="kerncijfer"><div class="waarde">{escape(v)}</div><div class="label">{escape(k)}</div></div>'
                    for k, v in tiles)
@@ -461,9 +432,6 @@ def kerncijfers(ctx: Context) -> Block:
 
 def indicatoren(ctx: Context) -> Block:
     """Table gemeente vs references, baseline → latest, with verdicts and intervals."""
-    plots_mod = module("plots")
-    if plots_mod is None or module("compare") is None:
-        return pending("Indicatoren")
     comp = comparison(ctx)
     if comp is None or comp.empty:
         return note("Voor deze gemeente zijn geen indicatoren met gegevens gevonden.")
@@ -495,9 +463,6 @@ def _trend_ids(ctx: Context) -> list[str]:
 
 def indicator_trends(ctx: Context) -> Block:
     """A trend chart (gemeente vs references, policy start marked) per judged indicator."""
-    plots_mod, ind_mod = module("plots"), module("indicators")
-    if plots_mod is None or ind_mod is None or module("compare") is None:
-        return pending("Trends per indicator")
     ids = _trend_ids(ctx)
     if not ids:
         return note("Er zijn geen indicatoren met een reeks van ten minste drie jaren om als trend te tonen.")
@@ -517,9 +482,6 @@ def indicator_trends(ctx: Context) -> Block:
 
 def funnels(ctx: Context) -> Block:
     """Funnel plot: the gemeente among all gemeenten for the headline share indicator."""
-    plots_mod, stats_mod = module("plots"), module("stats")
-    if plots_mod is None or stats_mod is None:
-        return pending("Positie ten opzichte van alle gemeenten (funnelplot)")
     frame = harmonised(ctx.indelingsjaar)
     for ind_id in FUNNEL_IDS:
         row = _cat_row(ind_id)
@@ -549,9 +511,6 @@ def funnels(ctx: Context) -> Block:
 
 def kosten(ctx: Context) -> Block:
     """Iv3 lasten per inwoner of the sociaal-domein clusters vs peers and Nederland."""
-    kosten_mod, plots_mod = module("kosten"), module("plots")
-    if kosten_mod is None or plots_mod is None:
-        return pending("Kostenontwikkeling")
     clusters = _clusters(_data_key())
     if clusters is None or not (clusters["gemeentecode"] == ctx.code).any():
         return note("Voor deze gemeente zijn geen Iv3-lasten (begroting of jaarrekening) beschikbaar.")
@@ -577,9 +536,8 @@ def _plan_heading(ctx: Context, text: str) -> Block:
 
 def opgaven(ctx: Context) -> Block | None:
     """Per opgave: doel, maatregelen with status, output vs targets, budget, conclusion, what is missing."""
-    if module("plans") is None or not plans(ctx):
+    if not plans(ctx):
         return None
-    plans_mod = module("plans")
     parts = [_plan_heading(ctx, "Opgaven")]
     for plan, concl in conclusions(ctx):
         frames = plans_mod.to_frames(plan)
@@ -617,9 +575,8 @@ def opgaven(ctx: Context) -> Block | None:
 
 def besparingen(ctx: Context) -> Block | None:
     """Planned vs realised savings and taakstellingen from the plan."""
-    if module("plans") is None or not plans(ctx):
+    if not plans(ctx):
         return None
-    plans_mod, kosten_mod, plots_mod = module("plans"), module("kosten"), module("plots")
     parts = [_plan_heading(ctx, "Besparingen en taakstellingen")]
     for plan in plans(ctx):
         frames = plans_mod.to_frames(plan)
@@ -644,9 +601,8 @@ def besparingen(ctx: Context) -> Block | None:
 
 def preventiematrix(ctx: Context) -> Block | None:
     """Interventions by prevention level (from the plan's preventiematrix / interventies)."""
-    if module("plans") is None or not plans(ctx):
+    if not plans(ctx):
         return None
-    plans_mod = module("plans")
     parts = [_plan_heading(ctx, "Preventiematrix")]
     for plan in plans(ctx):
         inter = plans_mod.to_frames(plan)["interventies"]
@@ -662,8 +618,6 @@ def bronnen(ctx: Context) -> Block:
     """Source tables with periods and status for this gemeente, and retrieval dates from the sidecars."""
     import pandas as pd
 
-    if module("indicators") is None:
-        return pending("Data en bronnen")
     frame = harmonised(ctx.indelingsjaar)
     mine = frame[frame["gemeentecode"] == ctx.code]
     if mine.empty:
@@ -703,5 +657,5 @@ def colofon(ctx: Context) -> Block:
 
 
 __all__ = ["Context", "start", "titel", "samenvatting", "kerncijfers", "indicatoren", "indicator_trends",
-           "funnels", "kosten", "opgaven", "besparingen", "preventiematrix", "bronnen", "colofon", "module",
-           "pending", "note", "heading", "paths"]
+           "funnels", "kosten", "opgaven", "besparingen", "preventiematrix", "bronnen", "colofon",
+           "note", "heading", "paths"]
