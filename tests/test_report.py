@@ -241,3 +241,18 @@ def test_result_json_roundtrip(tmp_path):
     assert runner.load_status(tmp_path / "r.json") == res
     assert json.loads((tmp_path / "r.json").read_text())["signals"] == {"beter": 2}
     assert runner.load_status(Path(tmp_path / "missing.json")) is None
+
+
+def test_report_body_has_no_self_closing_non_void_tags():
+    """Regression: '<a class="anchor-link" ... />' made browsers hide whole chapters inside an open link."""
+    import re
+
+    import nbformat
+
+    from analyse.report.export import notebook_body
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Samenvatting\n\nTekst")])
+    body = notebook_body(nb)
+    assert "Tekst" in body and 'id="Samenvatting"' in body
+    void = {"img", "br", "hr", "meta", "link", "input", "source", "wbr", "col", "area", "base", "embed", "track"}
+    assert {t for t in re.findall(r"<(\w+)[^<>]*/>", body)} <= void

@@ -207,6 +207,10 @@ def notebook_body(nb: Any, exporter: Any = None) -> str:
     body, _ = exporter.from_notebook_node(clean_for_html(nb))
     # nbconvert's empty prompt wrappers add only noise
     body = re.sub(r'<div class="prompt input_prompt">\s*</div>', "", body)
+    # heading anchors come out as "<a ... />" with an empty anchor text; HTML has no self-closing <a>, so a
+    # browser would wrap the rest of the chapter in the (hidden) link. nbconvert's BeautifulSoup pass used to
+    # repair this; we drop the empty anchors instead (headings keep their id for the table of contents).
+    body = re.sub(r'<a class="anchor-link"[^<>]*/>', "", body)
     return body
 
 
