@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analyse.compare import period_label
 from analyse.formatting import fmt_eur, fmt_number, fmt_pct, fmt_value
 from analyse.plans.audit import PlanAudit, audit, scope
 from analyse.plans.schema import UITKOMSTEN, Maatregel, Plan
@@ -313,8 +314,12 @@ def _conclude_scope(plan: Plan, niveau: str, ident: str, titel: str, maatregelen
     for e in ev:
         if e.base_value is None or e.latest_value is None:
             continue
-        line = (f"{e.naam}: van {fmt_value(e.base_value, e.eenheid or '')} ({e.base_period}) naar "
-                f"{fmt_value(e.latest_value, e.eenheid or '')} ({e.latest_period}), {e.verdict}")
+        if e.base_period == e.latest_period:
+            bewijs.append(f"{e.naam}: alleen een meting ({period_label(e.base_period)}: "
+                          f"{fmt_value(e.base_value, e.eenheid or '')}).")
+            continue
+        line = (f"{e.naam}: van {fmt_value(e.base_value, e.eenheid or '')} ({period_label(e.base_period)}) naar "
+                f"{fmt_value(e.latest_value, e.eenheid or '')} ({period_label(e.latest_period)}), {e.verdict}")
         if e.streefwaarde is not None:
             line += f"; streefwaarde {fmt_value(e.streefwaarde, e.eenheid or '')} " + ("gehaald" if e.doel_gehaald else "niet gehaald")
         bewijs.append(line + ".")

@@ -385,8 +385,8 @@ def samenvatting(ctx: Context) -> Block:
         plan_outcome = concl.plan.uitkomst
         parts.append(md("**{titel}**: {uitkomst}. {tekst}", titel=plan.titel or "Plan", uitkomst=concl.plan.uitkomst,
                         tekst=concl.plan.tekst))
-        items = "".join(f"<li><strong>{escape(c.titel)}</strong>: {escape(c.uitkomst)}. {escape(c.tekst)}</li>"
-                        for c in concl.opgaven)
+        items = "".join(f"<li><strong>{escape(c.titel)}</strong>: {escape(c.uitkomst)}."
+                        f"{' ' + escape(c.bewijs[0]) if c.bewijs else ''}</li>" for c in concl.opgaven)
         if items:
             parts.append(Block(f"<ul>{items}</ul>"))
     v = verdicts(ctx)
@@ -551,9 +551,11 @@ def opgaven(ctx: Context) -> Block | None:
             if opg.doel:
                 parts.append(md("**Doel:** {doel}", doel=opg.doel))
             if c is not None:
-                parts.append(md("**Conclusie: {uitkomst}.** {tekst}", uitkomst=c.uitkomst, tekst=c.tekst))
+                parts.append(md("**Conclusie: {uitkomst}.** {bewijs}", uitkomst=c.uitkomst,
+                                bewijs=" ".join(c.bewijs)))
                 if c.kanttekeningen:
-                    parts.append(Block("<ul>" + "".join(f"<li>{escape(k)}</li>" for k in c.kanttekeningen) + "</ul>"))
+                    parts.append(Block("<p>Wat niet te concluderen is:</p><ul>"
+                                       + "".join(f"<li>{escape(k)}</li>" for k in c.kanttekeningen) + "</ul>"))
             mr = frames["maatregelen"]
             mr = mr[mr["opgave_id"] == opg.id][["maatregel_id", "titel", "status"]]
             if len(mr):
