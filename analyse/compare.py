@@ -43,7 +43,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from analyse.errors import AnalyseError, DataNotAvailableError, UnknownGemeenteError
-from analyse.formatting import fmt_number, fmt_pp, fmt_signed, fmt_value
+from analyse.formatting import period_label, fmt_number, fmt_pp, fmt_signed, fmt_value
 from analyse.stats import add_intervals, catalogue_frame, period_time, period_type_of
 
 __all__ = [
@@ -71,20 +71,6 @@ _PTYPE_ORDER = {"jaar": 0, "halfjaar": 1, "kwartaal": 2, "peildatum": 3}
 _KEY = ["indicator_id", "gemeentecode"]
 _VALUE_COLS = ["value", "ci_low", "ci_high", "numerator", "denominator", "small_numbers", "rounded_small",
                "suppressed"]
-
-
-def period_label(period: object) -> str:
-    """Dutch label of a period string: ``2019H2`` → ``2e halfjaar 2019``, ``2023-12-31`` → ``31-12-2023``."""
-    if period is None or (isinstance(period, float) and np.isnan(period)) or period is pd.NA:
-        return "–"
-    p = str(period)
-    if len(p) == 6 and p[4] == "H":
-        return f"{p[5]}e halfjaar {p[:4]}"
-    if len(p) == 6 and p[4] == "Q":
-        return f"{p[5]}e kwartaal {p[:4]}"
-    if len(p) == 10 and p[4] == "-":
-        return f"{p[8:10]}-{p[5:7]}-{p[:4]}"
-    return p
 
 
 def _dedupe(ind: pd.DataFrame) -> pd.DataFrame:

@@ -10,12 +10,14 @@ import html
 import math
 from numbers import Number
 
+from pandas import NA as NA_VALUE
+
 MISSING = "–"
 """Marker shown for a value that is missing, not delivered or suppressed."""
 
 
 def _is_missing(value: object) -> bool:
-    if value is None:
+    if value is None or value is NA_VALUE:
         return True
     try:
         return bool(math.isnan(value))  # type: ignore[arg-type]
@@ -86,6 +88,20 @@ def fmt_value(value: object, unit: str, missing: str = MISSING) -> str:
     if unit in {"aantal", "count"}:
         return fmt_number(value, 0, missing)
     return fmt_number(value, 1, missing)
+
+
+def period_label(period: object) -> str:
+    """Dutch label of a period string: ``2019H2`` → ``2e halfjaar 2019``, ``2023-12-31`` → ``31-12-2023``."""
+    if _is_missing(period) or period is NA_VALUE:
+        return MISSING
+    p = str(period)
+    if len(p) == 6 and p[4] == "H":
+        return f"{p[5]}e halfjaar {p[:4]}"
+    if len(p) == 6 and p[4] == "Q":
+        return f"{p[5]}e kwartaal {p[:4]}"
+    if len(p) == 10 and p[4] == "-":
+        return f"{p[8:10]}-{p[5:7]}-{p[:4]}"
+    return p
 
 
 def escape(text: object) -> str:

@@ -417,7 +417,8 @@ def indicator_table(verdicts_or_comparison_df: pd.DataFrame, catalogue: pd.DataF
         verdicts_or_comparison_df: output of ``analyse.compare.verdicts`` (indicator_id, base_period,
             latest_period, base_value, latest_value, verdict; optional naam, verdict_reason, small_numbers,
             base_suppressed/latest_suppressed) or of ``compare_indicators`` (adds reference_code,
-            reference_role, ref_latest_value: one row per indicator × reference).
+            reference_role, ref_base_value, ref_latest_value, latest_ci_low/high: one row per indicator ×
+            reference). The table has one row per indicator, with a column per reference (basis → laatst).
         catalogue: catalogue frame (id or indicator_id, naam, unit) for names and units.
 
     Returns:
@@ -438,32 +439,36 @@ def indicator_table(verdicts_or_comparison_df: pd.DataFrame, catalogue: pd.DataF
         cat = catalogue.rename(columns={"id": "indicator_id"})
         _require(cat, ["indicator_id"], "indicator_table(catalogue)")
         cat = cat.drop_duplicates("indicator_id").set_index("indicator_id")
+    from analyse.formatting import period_label
+
+    has_refs = "reference_code" in df.columns
     rows = []
-    for r in df.to_dict("records"):
-        iid = r["indicator_id"]
+    for iid, grp in df.groupby("indicator_id", sort=False):
+        r = grp.iloc[0].to_dict()  # the gemeente's own values and verdict are the same on every reference row
         unit = _first_present(r.get("unit"), cat.at[iid, "unit"] if iid in cat.index and "unit" in cat else None,
                               "")
         naam = _first_present(r.get("naam"), cat.at[iid, "naam"] if iid in cat.index and "naam" in cat else None,
                               iid)
         small = bool(_first_present(r.get("small_numbers"), False))
         b, lv = r["base_value"], r["latest_value"]
-        if pd.notna(b) and pd.notna(lv):
-            arrow = "↑ gestegen" if lv > b else ("↓ gedaald" if lv < b else "→ gelijk")
-        else:
-            arrow = "–"
         verdict = str(r["verdict"]) if pd.notna(r["verdict"]) else "niet te beoordelen"
+        unit_label = _axis_unit(str(unit)) if unit else ""
         row = {
-            "Indicator": str(naam),
-            "Eenheid": _axis_unit(str(unit)) if unit else "",
-            "Basis": f"{r['base_period']}",
-            "Basiswaarde": _cell(b, str(unit), bool(_first_present(r.get("base_suppressed"), False)), small),
-            "Laatst": f"{r['latest_period']}",
-            "Laatste waarde": _cell(lv, str(unit), bool(_first_present(r.get("latest_suppressed"), False)), small),
-            "Richting": arrow,
+            "Indicator": f"{naam} ({unit_label})" if unit_label and unit_label not in str(naam) else str(naam),
+            "Periode": f"{period_label(r['base_period'])} → {period_label(r['latest_period'])}",
+            "Gemeente": (f"{_cell(b, str(unit), bool(_first_present(r.get('base_suppressed'), False)), small)} → "
+                         f"{_cell(lv, str(unit), bool(_first_present(r.get('latest_suppressed'), False)), small)}"),
         }
-        if "reference_code" in df.columns:
-            row["Referentie"] = str(r.get("reference_role") or r.get("reference_code"))
-            row["Referentiewaarde"] = _cell(r.get("ref_latest_value", np.nan), str(unit), False, False)
+        lo, hi = r.get("latest_ci_low", np.nan), r.get("latest_ci_high", np.nan)
+        if "latest_ci_low" in df.columns:
+            row["95%-interval laatste waarde"] = (
+                f"{_cell(lo, str(unit), False, False)} – {_cell(hi, str(unit), False, False)}"
+                if pd.notna(lo) and pd.notna(hi) else "niet te berekenen")
+        if has_refs:
+            for ref in grp.dropna(subset=["reference_code"]).to_dict("records"):
+                label = str(ref.get("reference_role") or ref["reference_code"]).replace("_", " ").capitalize()
+                row[label] = (f"{_cell(ref.get('ref_base_value', np.nan), str(unit), False, False)} → "
+                              f"{_cell(ref.get('ref_latest_value', np.nan), str(unit), False, False)}")
         row["Oordeel"] = VERDICT_STYLE.get(verdict, (verdict, "#FFFFFF"))[0]
         if bool(_first_present(r.get("indicative"), False)):
             row["Oordeel"] += " (indicatief)"
@@ -472,8 +477,10 @@ def indicator_table(verdicts_or_comparison_df: pd.DataFrame, catalogue: pd.DataF
         rows.append(row)
     shown = pd.DataFrame(rows)
     colours = {text: bg for text, bg in VERDICT_STYLE.values()}
+    # the long explanation stays in table_data (CSV, and the report lists it under the table), not in a column
+    visible = shown.drop(columns=["Toelichting"], errors="ignore")
     styler = (
-        shown.style.hide(axis="index")
+        visible.style.hide(axis="index")
         .map(lambda v: f"background-color: {colours.get(v.replace(' (indicatief)', ''), '#FFFFFF')}; "
                        "color: #000000", subset=["Oordeel"])
         .set_properties(**{"text-align": "left"})

@@ -186,12 +186,12 @@ def test_indicator_table_styler():
     st = plots.indicator_table(v, cat)
     assert isinstance(st, pd.io.formats.style.Styler)
     shown = st.table_data
-    assert shown.loc[0, "Basiswaarde"] == "10,8%"
-    assert shown.loc[1, "Laatste waarde"] == "1.760"
-    assert shown.loc[2, "Laatste waarde"] == "5 (te kleine aantallen)"
-    assert shown.loc[3, "Laatste waarde"] == "onderdrukt door CBS"
-    assert shown.loc[3, "Basiswaarde"] == "geen gegevens"
-    assert shown.loc[0, "Oordeel"] == "✘ slechter" and shown.loc[0, "Richting"] == "↑ gestegen"
+    assert shown.loc[0, "Indicator"] == "Jongeren met jeugdhulp (%)"
+    assert shown.loc[0, "Gemeente"] == "10,8% → 11,1%" and shown.loc[0, "Periode"] == "2019 → 2023"
+    assert shown.loc[1, "Gemeente"] == "1.450 → 1.760"
+    assert shown.loc[2, "Gemeente"] == "3 (te kleine aantallen) → 5 (te kleine aantallen)"
+    assert shown.loc[3, "Gemeente"] == "geen gegevens → onderdrukt door CBS"
+    assert shown.loc[0, "Oordeel"] == "✘ slechter"
     html = st.to_html()
     assert "#FBE3C0" in html and "slechter" in html  # colour AND text
     assert "4 indicatoren" in st.alt_text
@@ -325,6 +325,24 @@ def test_indicator_table_handles_na_unit_and_indicative():
     cat = pd.DataFrame({"id": ["a"], "naam": ["Bijstand per 1.000"], "unit": ["per_1000"]})
     st = plots.indicator_table(v, cat)
     row = st.table_data.iloc[0]
-    assert row["Indicator"] == "Bijstand per 1.000" and row["Laatste waarde"] == "1,5"
-    assert row["Oordeel"] == "✔ beter (indicatief)" and row["Richting"] == "↓ gedaald"
+    assert row["Indicator"] == "Bijstand per 1.000" and row["Gemeente"] == "2,0 → 1,5"
+    assert row["Oordeel"] == "✔ beter (indicatief)"
     assert "#CDE6F5" in st.to_html()
+
+
+def test_indicator_table_one_row_per_indicator_with_reference_columns():
+    comp = pd.DataFrame({
+        "indicator_id": ["x", "x"], "naam": ["Jeugdhulp zonder verblijf"] * 2, "unit": ["procent"] * 2,
+        "base_period": ["2019H2"] * 2, "latest_period": ["2023H1"] * 2, "base_value": [10.8] * 2,
+        "latest_value": [11.1] * 2, "latest_ci_low": [10.2] * 2, "latest_ci_high": [12.0] * 2,
+        "verdict": ["gelijk gebleven"] * 2, "verdict_reason": ["Binnen de toevalsmarge."] * 2,
+        "reference_role": ["jeugdzorgregio", "nederland"], "reference_code": ["JZ31", "NL01"],
+        "ref_base_value": [11.2, 10.3], "ref_latest_value": [11.6, 11.0],
+    })
+    st = plots.indicator_table(comp)
+    row = st.table_data.iloc[0]
+    assert len(st.table_data) == 1  # not one row per reference
+    assert row["Periode"] == "2e halfjaar 2019 → 1e halfjaar 2023"
+    assert row["Jeugdzorgregio"] == "11,2% → 11,6%" and row["Nederland"] == "10,3% → 11,0%"
+    assert row["95%-interval laatste waarde"] == "10,2% – 12,0%"
+    assert row["Toelichting"] == "Binnen de toevalsmarge." and "Toelichting" not in st.to_html()

@@ -43,8 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analyse.compare import period_label
-from analyse.formatting import fmt_eur, fmt_number, fmt_pct, fmt_value
+from analyse.formatting import fmt_eur, fmt_number, fmt_pct, fmt_value, period_label
 from analyse.plans.audit import PlanAudit, audit, scope
 from analyse.plans.schema import UITKOMSTEN, Maatregel, Plan
 

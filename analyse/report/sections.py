@@ -30,7 +30,7 @@ from analyse import plans as plans_mod
 from analyse import plots as plots_mod
 from analyse import stats as stats_mod
 from analyse.errors import AnalyseError, ParameterError
-from analyse.formatting import escape, fmt_number, fmt_value
+from analyse.formatting import escape, fmt_number, fmt_value, period_label
 from analyse.report import Block, blocks, figure_block, heading, md, set_output, table_block
 
 REFERENCE_ROLES = ("provincie", "ggd_regio", "jeugdzorgregio", "arbeidsmarktregio", "corop", "nederland", "peers")
@@ -423,7 +423,7 @@ def kerncijfers(ctx: Context) -> Block:
         for ind_id in HEADLINE:
             if ind_id in first.index and first.loc[ind_id, "latest_value"] == first.loc[ind_id, "latest_value"]:
                 row = first.loc[ind_id]
-                label = f"{_naam(ctx, ind_id)} ({cmp_mod.period_label(row['latest_period'])})"
+                label = f"{_naam(ctx, ind_id)} ({period_label(row['latest_period'])})"
                 tiles.append((label, fmt_value(row["latest_value"], str(row.get("unit", "")))))
     html = "".join(f'<div class="kerncijfer"><div class="waarde">{escape(v)}</div><div class="label">{escape(k)}</div></div>'
                    for k, v in tiles)
@@ -446,8 +446,13 @@ def indicatoren(ctx: Context) -> Block:
                   "basisjaar) en staan niet in de tabel; zie het CSV-bestand bij de vergelijking.") if rest > 0 else None)
     table_block(comp, "indicatoren-vergelijking", csv=True)  # full comparison as CSV next to the report
     caption = getattr(styler, "alt_text", "Indicatoren")
+    reasons = ""
+    if table_data is not None and "Toelichting" in table_data.columns:
+        items = "".join(f"<li><strong>{escape(i)}</strong>: {escape(t)}</li>"
+                        for i, t in zip(table_data["Indicator"], table_data["Toelichting"]) if t)
+        reasons = f"<details><summary>Toelichting per indicator</summary><ul>{items}</ul></details>" if items else ""
     html = (f'<div class="tabel-wrap" role="region" aria-label="{escape(caption)}">{styler.to_html()}</div>'
-            f'<p class="noot">{escape(caption)}</p>{csv_link}')
+            f'<p class="noot">{escape(caption)}</p>{reasons}{csv_link}')
     return blocks([Block(html, caption, {"table": "indicatoren"}), extra])
 
 
