@@ -27,10 +27,10 @@ __all__ = ["select_peers", "size_class_peers", "build_covariates", "DEFAULT_COVA
 
 DEFAULT_COVARIATE_IDS: dict[str, str] = {
     "inwoners": "inwoners",
-    "aandeel_0_14": "aandeel_0_14",
-    "aandeel_65plus": "aandeel_65plus",
+    "aandeel_0_14": "aandeel_0_14_pct",
+    "aandeel_65plus": "aandeel_65plus_pct",
     "huishoudens_laag_inkomen_pct": "huishoudens_laag_inkomen_pct",
-    "bijstand_per_1000": "bijstand_per_1000",
+    "bijstand_per_1000": "bijstand_tot_aow_per_1000",
 }
 """Covariate name → indicator_id in ``indicators.parquet`` (override when the catalogue uses other ids)."""
 
@@ -175,8 +175,8 @@ def build_covariates(
 ) -> pd.DataFrame:
     """Build a covariates frame (one row per gemeente) from an ``indicators.parquet``-shaped frame.
 
-    For each covariate the value at ``period`` is used; with ``period=None`` the latest *yearly* period
-    with a value per indicator and gemeente (noted in ``attrs["periods"]``). Only ``GM`` codes are kept
+    For each covariate the value at ``period`` is used; with ``period=None`` the latest *yearly* period (a year
+    or a 31 December peildatum) with a value per indicator and gemeente (noted in ``attrs["periods"]``). Only ``GM`` codes are kept
     (and, with a registry, only gemeenten of ``indelingsjaar``, default its latest year). Missing values stay
     NaN: :func:`select_peers` excludes such gemeenten with a note. ``log_inwoners`` = log10(inwoners) is
     added; inwoners fall back to the registry where the indicator is missing. ``stedelijkheid`` is copied
@@ -199,7 +199,7 @@ def build_covariates(
     if period is not None:
         ind = ind[ind["period"].astype(str) == str(period)]
     else:
-        yearly = ind["period"].astype(str).str.fullmatch(r"\d{4}")
+        yearly = ind["period"].astype(str).str.fullmatch(r"\d{4}(-12-31)?")
         ind = ind[yearly & ind["value"].notna()].sort_values("period").drop_duplicates(
             ["indicator_id", "gemeentecode"], keep="last")
     used = ind.groupby("indicator_id")["period"].agg(lambda s: sorted(set(s.astype(str)))).to_dict()
