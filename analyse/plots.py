@@ -493,14 +493,6 @@ def indicator_table(verdicts_or_comparison_df: pd.DataFrame, catalogue: pd.DataF
 
 
 # --------------------------------------------------------------------------------------- cost development
-CLUSTER_TITLES: dict[str, str] = {
-    "jeugd": "jeugd", "wmo": "Wmo", "pgb_wmo_jeugd": "pgb's Wmo en jeugd", "wmo_jeugd": "Wmo en jeugd samen",
-    "participatie": "participatie", "basisvoorzieningen": "sociale basisvoorzieningen",
-    "sociaal_domein_totaal": "sociaal domein (totaal)", "totaal": "totaal",
-}
-"""How the Iv3 clusters of :mod:`analyse.kosten` read inside a Dutch chart title."""
-
-
 def plot_cost_development(
     df: pd.DataFrame,
     mode: str = "index",
@@ -544,8 +536,11 @@ def plot_cost_development(
     if soort and "soort" in sub.columns:
         sub = sub[sub["soort"] == soort]
     sub = sub.sort_values("jaar")
-    cluster_label = CLUSTER_TITLES.get(cluster, cluster) if cluster else ""
-    title = f"Lasten {cluster_label} per inwoner".replace("  ", " ") + (f" ({soort})" if soort else "")
+    from analyse.kosten import CLUSTER_LABELS
+
+    cluster_label = CLUSTER_LABELS.get(cluster, cluster) if cluster else ""
+    title = ("Lasten per inwoner" + (f": {cluster_label}" if cluster_label else "")
+             + (f" ({soort})" if soort else ""))
     if sub.empty or sub["gemeente_per_inwoner"].notna().sum() == 0:
         return empty_figure(title, "de kostenontwikkeling", ax, sub)
     series = {"gemeente": "gemeente_per_inwoner", "peers": "peers_mediaan", "nederland": "nl_per_inwoner"}
@@ -598,7 +593,7 @@ def plot_cost_development(
     g = drawn[drawn["reeks"] == "gemeente"].dropna(subset=["waarde"])
     first, last = g.iloc[0], g.iloc[-1]
     fmt = (lambda v: fmt_number(v, 1)) if mode == "index" else (lambda v: fmt_eur(v))
-    alt = (f"Lijngrafiek van de lasten {cluster_label} per inwoner ({euro}) "
+    alt = (f"Lijngrafiek van de lasten per inwoner{' (' + cluster_label + ')' if cluster_label else ''} ({euro}) "
            f"{'als index ' if mode == 'index' else ''}van {names['gemeente']} van {int(first['jaar'])} tot "
            f"{int(last['jaar'])}: van {fmt(first['waarde'])} naar {fmt(last['waarde'])}, vergeleken met "
            f"vergelijkingsgemeenten en Nederland.").replace("  ", " ")
