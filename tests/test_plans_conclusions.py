@@ -41,6 +41,13 @@ def test_decide_table(args, expected):
     assert decide(*args) == expected
 
 
+def test_mostly_unknown_status_never_op_koers():
+    # 5 of 14 maatregelen gerealiseerd, 9 with unknown status (seed 003 'Efficiëntie'): u = 1 over the known 5
+    assert decide(1.0, None, None, None, 0.0, 9 / 14) == ("nog niet te beoordelen", "R2b_uitvoering_onbekend")
+    assert decide(1.0, 0.9, 0.5, None, 0.0, 9 / 14) == ("deels op koers", "R2b_uitvoering_onbekend")
+    assert decide(1.0, 0.9, 0.5, None, 0.0, 1 / 14) == ("op koers", "R6_op_koers")
+
+
 def test_opgave_a_op_koers_with_evidence(result):
     a = result.opgave("A")
     assert a.uitkomst == "op koers" and a.regels_toegepast == ("R5_doelen_gehaald",)

@@ -18,6 +18,9 @@ rule                   condition                                                
 =====================  ==========================================================  ========================
 R1_geen_gegevens       u, o, i and t all unknown                                   nog niet te beoordelen
 R2_te_vroeg            ≥ half of the maatregelen ``te vroeg``/``gepland``          nog niet te beoordelen
+R2b_uitvoering_onbekend ≥ half of the maatregelen status ``onbekend``: without      nog niet te beoordelen
+                       indicators or targets; otherwise an 'op koers' of R5/R6      deels op koers
+                       is capped (the known half cannot speak for the rest)
 R3_uitvoering_laag     u < 0,35                                                    niet op koers
 R4_laag_en_slechter    u < 0,5 and i < 0                                           niet op koers
 R5_doelen_gehaald      t = 1 and (u unknown or u ≥ 0,5)                            op koers
@@ -228,12 +231,27 @@ def _f(x: object) -> float | None:
 
 
 # ---------------------------------------------------------------------------------------------- core rules
-def decide(u: float | None, o: float | None, i: float | None, t: float | None, share_early: float) -> tuple[str, str]:
-    """Apply rules R1-R8 (see module docstring) and return (uitkomst, rule id)."""
+def decide(u: float | None, o: float | None, i: float | None, t: float | None, share_early: float,
+           share_unknown: float = 0.0) -> tuple[str, str]:
+    """Apply rules R1-R8 (see module docstring) and return (uitkomst, rule id).
+
+    ``u`` is computed over the maatregelen with a known status only; ``share_unknown`` (the share whose status
+    is ``onbekend``) keeps a well-carried-out known part from declaring the whole opgave on course (R2b).
+    """
     if u is None and o is None and i is None and t is None:
         return "nog niet te beoordelen", "R1_geen_gegevens"
     if share_early >= 0.5:
         return "nog niet te beoordelen", "R2_te_vroeg"
+    mostly_unknown = share_unknown >= 0.5
+    if mostly_unknown and i is None and t is None:
+        return "nog niet te beoordelen", "R2b_uitvoering_onbekend"
+    outcome, rule = _decide_known(u, o, i, t)
+    if mostly_unknown and outcome == "op koers":
+        return "deels op koers", "R2b_uitvoering_onbekend"
+    return outcome, rule
+
+
+def _decide_known(u: float | None, o: float | None, i: float | None, t: float | None) -> tuple[str, str]:
     if u is not None and u < U_NIET:
         return "niet op koers", "R3_uitvoering_laag"
     if u is not None and u < U_LAAG and i is not None and i < 0:
@@ -357,7 +375,8 @@ def _conclude_scope(plan: Plan, niveau: str, ident: str, titel: str, maatregelen
                     + ", ".join(audit_item.ontbreekt) + ".")
     comp = {"u": u, "o": o, "i": i, "t": t, "n_maatregelen": len(maatregelen), "n_beoordeeld": len(judged),
             "n_indicatoren": len(scored)}
-    uitkomst, rule = decide(u, o, i, t, len(early) / len(relevant) if relevant else 0.0)
+    unknown_share = (sum(m.status == "onbekend" for m in relevant) / len(relevant)) if relevant else 0.0
+    uitkomst, rule = decide(u, o, i, t, len(early) / len(relevant) if relevant else 0.0, unknown_share)
     tekst = f"{titel}: {uitkomst}. " + " ".join(bewijs)
     if kant:
         tekst += " Wat niet te concluderen is: " + " ".join(kant)
