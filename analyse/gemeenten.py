@@ -333,7 +333,13 @@ def _suggestion_text(text: str, registry: Registry | None = None) -> str:
     hits = reg.search(text, n=3)
     if not hits:
         return ""
-    return " Bedoelde u " + " of ".join(f"{c} ({n})" for c, n in hits) + "?"
+    newest = int(reg._years_of["max"].max())
+
+    def label(code: str, naam: str) -> str:
+        last = int(reg._years_of.loc[code, "max"])
+        return f"{code} ({naam}, opgeheven per {last + 1})" if last < newest else f"{code} ({naam})"
+
+    return " Bedoelde u " + " of ".join(label(c, n) for c, n in hits) + "?"
 
 
 # ------------------------------------------------------------------------ module-level (notebook) API

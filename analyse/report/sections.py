@@ -112,8 +112,11 @@ def start(gemeente: Any, startjaar_beleid: int, peer_k: int = 10, peer_method: s
         raise ParameterError(f"peer_method={peer_method!r} is onbekend; kies uit {', '.join(PEER_METHODS)} "
                              "(unknown peer method)")
     rollen = tuple(regio_rollen)
+    if not rollen:
+        raise ParameterError("regio_rollen is leeg: kies ten minste één referentie, bijvoorbeeld "
+                             f"['jeugdzorgregio', 'nederland'] (uit {', '.join(REFERENCE_ROLES)}) (empty reference list)")
     unknown = [r for r in rollen if r not in REFERENCE_ROLES]
-    if unknown or not rollen:
+    if unknown:
         raise ParameterError(f"regio_rollen bevat onbekende rol(len) {unknown}; kies uit {', '.join(REFERENCE_ROLES)} "
                              "(unknown reference roles)")
     if not isinstance(output_dir, str):
