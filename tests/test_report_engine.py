@@ -88,3 +88,33 @@ def test_start_is_retried_then_reported(monkeypatch):
     with pytest.raises(engine.KernelStartError, match="3 pogingen"):
         engine.WarmKernel(attempts=3).start()
     assert len(calls) == 3
+
+
+def test_input_notebook_is_not_modified():
+    """The runner passes its cached template to papermill without copying it."""
+    nb = _nb("y = x + 1\nprint(y)")
+    before = nbformat.writes(nb)
+    out = _run(nb, x=5)
+    assert _stdout(out).strip() == "6"
+    assert nbformat.writes(nb) == before
+
+
+def test_kernel_is_frozen_after_warmup_and_keeps_no_history():
+    out = _run(_nb("import gc; print(gc.get_freeze_count() > 0, get_ipython().history_manager.enabled)"))
+    assert _stdout(out).split() == ["True", "False"]
+
+
+def test_import_papermill_skips_rfc3987_syntax_but_leaves_it_importable():
+    import subprocess
+
+    code = ("import sys\nfrom analyse.report import runner\npm = runner.import_papermill()\n"
+            "assert 'rfc3987_syntax' not in sys.modules, 'grammar module imported'\n"
+            "assert sys.modules['jsonschema._format'] is not None\n"
+            "import nbformat\nnb = nbformat.v4.new_notebook()\nnbformat.validate(nb)\n"
+            "assert pm.inspect_notebook is not None\n"
+            "import importlib.util\n"
+            "if importlib.util.find_spec('rfc3987_syntax'):\n    import rfc3987_syntax  # noqa: F401\n"
+            "print('ok')\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "ok"

@@ -56,6 +56,18 @@ except ImportError:
     pass
 """
 
+# After the warm-up and preload, move every object alive in the kernel (pandas/scipy/matplotlib modules, the
+# preloaded frames: ~1 million objects) to the permanent generation. The cyclic garbage collector then never
+# walks them again: a full collection went from ~0.13 s to ~0.02 s, and ``%reset -f`` (which collects in
+# ``displayhook.flush``) from ~0.2 s to ~0.01 s, i.e. ~0.35 s less per report. Objects made by a report are
+# not frozen and are collected as usual.
+FREEZE_CODE = """\
+import gc as __gc
+__gc.collect()
+__gc.freeze()
+del __gc
+"""
+
 RESET_CODE = """\
 import gc as __gc, matplotlib.pyplot as __plt
 __plt.close("all")
@@ -79,8 +91,10 @@ class VenvKernelManager(AsyncKernelManager):
     def kernel_spec(self) -> KernelSpec | None:  # type: ignore[override]
         if self.kernel_name in PYTHON_KERNELS:
             return KernelSpec(
+                # no IPython history database: a batch kernel never reads it back, and writing every cell to
+                # SQLite cost ~3% of a report's kernel time (and contends on ~/.ipython between workers)
                 argv=[sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f",
-                      "{connection_file}"],
+                      "{connection_file}", "--HistoryManager.enabled=False"],
                 display_name="Python 3 (analyse)",
                 language="python",
                 name=self.kernel_name,
@@ -132,7 +146,7 @@ class WarmKernel:
         for attempt in range(1, self.attempts + 1):
             try:
                 self._start_once()
-                self.execute(WARMUP_CODE + self.preload, timeout=max(self.startup_timeout, 120))
+                self.execute(WARMUP_CODE + self.preload + "\n" + FREEZE_CODE, timeout=max(self.startup_timeout, 120))
                 self.starts += 1
                 return self
             except Exception as exc:  # noqa: BLE001 – any start failure is retried

@@ -20,12 +20,12 @@ Design (see also :mod:`analyse.report.engine`):
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import logging
 import os
 import re
+import sys
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -48,11 +48,38 @@ STATUS_OK, STATUS_FAILED, STATUS_SKIPPED = "ok", "fout", "overgeslagen"
 
 
 # ----------------------------------------------------------------------------------------------------
+# Importing papermill
+# ----------------------------------------------------------------------------------------------------
+def import_papermill() -> Any:
+    """``import papermill``, without the ~0.7 s that ``jsonschema`` spends on an unused format checker.
+
+    papermill imports nbformat, whose validator imports ``jsonschema``; ``jsonschema._format`` then imports
+    ``rfc3987_syntax`` when installed, which builds lark grammars at import time (0.7 of papermill's 1.0 s
+    import, paid by every CLI run before the first worker can start). That module only provides the
+    ``iri``/``iri-reference`` format checkers; nbformat never enables format checking (and validates with
+    fastjsonschema), so the checkers are skipped here: the module is hidden while ``jsonschema._format`` is
+    imported and un-hidden right after, so an explicit ``import rfc3987_syntax`` elsewhere still works.
+    """
+    if "jsonschema._format" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import → ImportError → skipped
+        try:
+            import jsonschema._format  # noqa: F401
+        except ImportError:  # jsonschema absent: nbformat copes (fastjsonschema)
+            pass
+        finally:
+            if sys.modules.get("rfc3987_syntax", 0) is None:
+                del sys.modules["rfc3987_syntax"]
+    import papermill
+
+    return papermill
+
+
+# ----------------------------------------------------------------------------------------------------
 # Parameters
 # ----------------------------------------------------------------------------------------------------
 def template_parameters(template: str | os.PathLike[str] = paths.TEMPLATE_NOTEBOOK) -> dict[str, dict[str, Any]]:
     """Parameters declared in the template's ``parameters`` cell (name → name/type/default/help)."""
-    import papermill
+    papermill = import_papermill()
 
     params = papermill.inspect_notebook(str(template))
     if not params:
@@ -280,6 +307,7 @@ def _worker_init(log_level: int = logging.WARNING, prestart_year: int | None = N
     """
     import multiprocessing.util
 
+    import_papermill()
     import analyse.report.engine as engine  # registers the warm engine with papermill
 
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
@@ -346,7 +374,7 @@ def _clear_outputs(job: Job) -> None:
 
 
 def _execute(job: Job) -> Any:
-    import papermill
+    papermill = import_papermill()
 
     from analyse.report.engine import VenvKernelManager
 
@@ -355,8 +383,10 @@ def _execute(job: Job) -> Any:
     if job.engine == "nbclient":
         extra["kernel_manager_class"] = VenvKernelManager
     try:
+        # no copy needed: papermill serialises a NotebookNode input and parses it again (load_notebook_node),
+        # so the cached template is never modified (tests/test_report_engine.py checks this)
         nb = papermill.execute_notebook(
-            copy.deepcopy(_template(job.template)), str(tmp), parameters=job.parameters,
+            _template(job.template), str(tmp), parameters=job.parameters,
             engine_name=job.engine, kernel_name="python3", progress_bar=False, request_save_on_cell_execute=False,
             execution_timeout=job.cell_timeout, start_timeout=60, cwd=str(paths.NOTEBOOKS_DIR), **extra,
         )
