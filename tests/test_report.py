@@ -256,3 +256,12 @@ def test_report_body_has_no_self_closing_non_void_tags():
     assert "Tekst" in body and 'id="Samenvatting"' in body
     void = {"img", "br", "hr", "meta", "link", "input", "source", "wbr", "col", "area", "base", "embed", "track"}
     assert {t for t in re.findall(r"<(\w+)[^<>]*/>", body)} <= void
+
+
+def test_prepare_worker_builds_template_and_exporter_and_ignores_errors(monkeypatch):
+    runner._STATE.clear()
+    runner._prepare_worker(str(paths.TEMPLATE_NOTEBOOK))
+    assert ("template", str(paths.TEMPLATE_NOTEBOOK)) in runner._STATE and "exporter" in runner._STATE
+    runner._STATE.clear()
+    runner._prepare_worker("/does/not/exist.ipynb")  # a warm-up problem never breaks the worker
+    runner._STATE.clear()
