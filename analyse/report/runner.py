@@ -5,7 +5,7 @@ Design (see also :mod:`analyse.report.engine`):
 1. The main process validates the parameters against the template (``papermill.inspect_notebook``;
    unknown names fail fast), computes an input hash per gemeente and skips reports whose stored hash
    (``reports/<code>/<code>.json``) is unchanged, unless ``force``.
-2. The remaining gemeenten go to ``jobs`` worker processes (spawned; in-process when ``jobs == 1``).
+2. The remaining gemeenten go to ``jobs`` worker processes (forked on Linux; in-process when ``jobs == 1``).
    Each worker keeps one warm kernel (:class:`~analyse.report.engine.WarmEngine`), one parsed template
    and one nbconvert exporter for its whole life.
 3. Per gemeente the worker executes the notebook with papermill, writes the executed notebook, renders
