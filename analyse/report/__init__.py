@@ -344,7 +344,7 @@ def _png_bytes(fig: Any, dpi: int = FIGURE_DPI) -> bytes:
         rgb = np.asarray(fig.canvas.buffer_rgba())[..., :3]
         out = io.BytesIO()
         Image.fromarray(rgb).quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(
-            out, format="PNG", compress_level=9)
+            out, format="PNG", compress_level=6)
         return out.getvalue()
     except Exception:  # noqa: BLE001 – no Pillow or a non-Agg canvas: plain PNG
         buf = io.BytesIO()
