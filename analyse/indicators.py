@@ -5,7 +5,9 @@
 * :func:`select_preferred` keeps one source table per (indicator, region, period) so nothing is counted twice.
 * :func:`harmonise` maps old gemeente codes to their successor in an indelingsjaar, re-aggregating
   numerator and denominator (never averaging percentages).
-* :func:`reference_values` / :func:`reference_value`: Σnumerator / Σdenominator × per over member gemeenten.
+* :func:`reference_values` / :func:`reference_value`: Σnumerator / Σdenominator × per over member gemeenten;
+  :func:`aggregate_members` does it for all indicators and regions at once, :func:`computed_reference_rows`
+  turns it into reference rows where CBS publishes none.
 """
 
 from __future__ import annotations
@@ -264,9 +266,65 @@ def _weakest(statuses: pd.Series) -> str:
 
 
 # ------------------------------------------------------------------------------------------- references
+COMPUTED_SOURCE = "berekend: Σteller/Σnoemer van de leden"
+"""``source_table`` of reference rows computed from member gemeenten."""
+
+
+def aggregate_members(indicators: pd.DataFrame, membership: pd.DataFrame,
+                      catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Σnumerator / Σdenominator × per per (indicator, reference region, period), vectorised.
+
+    Only member rows with both numerator and denominator count; a mean of member percentages is never used.
+
+    Args:
+        indicators: tidy indicator table (preferred rows are selected first).
+        membership: ``reference_code, gemeentecode`` pairs (e.g. every gemeente of a jeugdzorgregio, or of NL01).
+        catalogue: for ``per`` (default from the unit).
+
+    Returns:
+        One row per (indicator_id, reference_code, period) with value, numerator, denominator, period_type,
+        unit, status (the least final of the members), n_members, n_present, n_missing and missing
+        (``;``-joined member codes without numerator/denominator).
+    """
+    link = membership[["reference_code", "gemeentecode"]].drop_duplicates()
+    rows = select_preferred(indicators[indicators["gemeentecode"].isin(link["gemeentecode"])])
+    usable = rows[rows["numerator"].notna() & rows["denominator"].notna()]
+    usable = usable.assign(_per=_per(usable, catalogue))
+    joined = link.merge(usable, on="gemeentecode", how="inner")
+    keys = ["indicator_id", "reference_code", "period"]
+    agg = joined.groupby(keys, sort=False).agg(
+        numerator=("numerator", "sum"), denominator=("denominator", "sum"), n_present=("gemeentecode", "nunique"),
+        present=("gemeentecode", lambda c: set(c)), period_type=("period_type", "first"), unit=("unit", "first"),
+        status=("status", _weakest), per=("_per", "first"),
+    ).reset_index()
+    members = link.groupby("reference_code")["gemeentecode"].agg(list)
+    agg["n_members"] = agg["reference_code"].map(members.str.len()).astype(int)
+    agg["n_missing"] = agg["n_members"] - agg["n_present"]
+    agg["missing"] = [";".join(c for c in members[r] if c not in p) for r, p in zip(agg["reference_code"], agg["present"])]
+    agg["value"] = (agg["numerator"] / agg["denominator"] * agg["per"]).where(agg["denominator"] > 0)
+    return agg.drop(columns=["present", "per"])
+
+
+def computed_reference_rows(indicators: pd.DataFrame, membership: pd.DataFrame,
+                            catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Reference-region rows in the ``indicators`` schema, computed where the data have none.
+
+    A (indicator, region, period) gets a computed row only when *every* member gemeente has numerator and
+    denominator (a partial sum would be biased) and the data have no published row for it; ``source_table``
+    is :data:`COMPUTED_SOURCE`.
+    """
+    agg = aggregate_members(indicators, membership, catalogue)
+    agg = agg[agg["n_missing"] == 0].rename(columns={"reference_code": "gemeentecode"})
+    published = indicators.loc[indicators["value"].notna(), ["indicator_id", "gemeentecode", "period"]]
+    agg = agg.merge(published.drop_duplicates().assign(_published=True),
+                    on=["indicator_id", "gemeentecode", "period"], how="left")
+    agg = agg[agg["_published"].isna()].assign(source_table=COMPUTED_SOURCE)
+    return validate(agg[list(COLUMNS)].reset_index(drop=True), "computed reference rows")
+
+
 def reference_values(indicators: pd.DataFrame, indicator_id: str, members: dict[str, list[str]],
                      periods: list[str] | None = None, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Σnumerator / Σdenominator × per for reference regions made of member gemeenten.
+    """Σnumerator / Σdenominator × per of one indicator for reference regions made of member gemeenten.
 
     Args:
         indicators: tidy indicator table (preferred rows are selected first).
@@ -279,28 +337,12 @@ def reference_values(indicators: pd.DataFrame, indicator_id: str, members: dict[
         One row per (reference_code, period): value, numerator, denominator, n_members, n_present, n_missing,
         missing (``;``-joined codes without numerator/denominator). A mean of member percentages is never used.
     """
-    rows = select_preferred(indicators[indicators["indicator_id"] == indicator_id])
+    rows = indicators[indicators["indicator_id"] == indicator_id]
     if periods is not None:
         rows = rows[rows["period"].isin(periods)]
     link = pd.DataFrame([(ref, code) for ref, codes in members.items() for code in dict.fromkeys(codes)],
                         columns=["reference_code", "gemeentecode"])
-    per = float(_per(rows.head(1), catalogue).iloc[0]) if len(rows) else 1.0
-    usable = rows[rows["numerator"].notna() & rows["denominator"].notna()]
-    joined = link.merge(usable, on="gemeentecode", how="inner")
-    agg = joined.groupby(["reference_code", "period"]).agg(
-        numerator=("numerator", "sum"), denominator=("denominator", "sum"), n_present=("gemeentecode", "nunique"),
-        present=("gemeentecode", lambda s: set(s)),
-    ).reset_index()
-    n_members = link.groupby("reference_code")["gemeentecode"].nunique()
-    agg = agg.assign(
-        indicator_id=indicator_id,
-        value=(agg["numerator"] / agg["denominator"] * per).where(agg["denominator"] > 0),
-        n_members=agg["reference_code"].map(n_members),
-    )
-    agg = agg.assign(
-        n_missing=agg["n_members"] - agg["n_present"],
-        missing=[";".join(c for c in members[r] if c not in p) for r, p in zip(agg["reference_code"], agg["present"])],
-    )
+    agg = aggregate_members(rows, link, catalogue)
     return agg[["indicator_id", "reference_code", "period", "value", "numerator", "denominator", "n_members",
                 "n_present", "n_missing", "missing"]]
 

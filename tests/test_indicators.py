@@ -87,3 +87,23 @@ def test_reference_value_is_ratio_of_sums_not_mean_of_percentages():
     assert ref["value"] == pytest.approx(210 / 1100 * 100)
     assert ref["value"] != pytest.approx((10 + 20) / 2)
     assert ref["n_present"] == 2 and ref["n_missing"] == 2 and ref["missing"] == ["GM0003", "GM0004"]
+
+
+def test_computed_reference_rows_only_for_complete_regions_without_published_value():
+    def row(code, num, den, period="2019", value=None, status="definitief"):
+        return dict(indicator_id="jeugdzorg_pct", gemeentecode=code, period=period, unit="procent",
+                    source_table="84134NED", numerator=num, denominator=den, status=status,
+                    value=value if value is not None else (num / den * 100 if den else np.nan))
+
+    frame = _rows([row("GM0001", 10.0, 100.0), row("GM0002", 200.0, 1000.0, status="voorlopig"),
+                   row("GM0003", 30.0, 100.0), row("GM0004", np.nan, np.nan, value=np.nan),
+                   row("JZ01", np.nan, np.nan, value=12.5)])  # JZ01 published by CBS
+    membership = pd.DataFrame({"reference_code": ["JZ01", "JZ01", "JZ02", "JZ02", "RG_X", "RG_X"],
+                               "gemeentecode": ["GM0001", "GM0002", "GM0001", "GM0002", "GM0003", "GM0004"]})
+    agg = ind.aggregate_members(frame, membership).set_index("reference_code")
+    assert agg.loc["JZ02", "value"] == pytest.approx(210 / 1100 * 100)  # Σ/Σ, not (10 + 20) / 2
+    assert agg.loc["JZ02", "status"] == "voorlopig"  # the least final member status
+    assert agg.loc["RG_X", "n_missing"] == 1 and agg.loc["RG_X", "missing"] == "GM0004"
+    rows = ind.computed_reference_rows(frame, membership)
+    assert rows["gemeentecode"].tolist() == ["JZ02"]  # JZ01 is published; RG_X lacks a member
+    assert rows["source_table"].iloc[0] == ind.COMPUTED_SOURCE

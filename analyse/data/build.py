@@ -125,24 +125,44 @@ REPORT_INDELINGSJAAR = 2024
 """Indelingsjaar of the reports by default (the template's parameter); its harmonised table is prebuilt."""
 
 
+REGION_COLUMNS = ("provincie_code", "ggd_regio_code", "jeugdzorgregio_code", "arbeidsmarktregio_code", "corop_code")
+
+
+def region_membership(gemeenten: pd.DataFrame, indelingsjaar: int) -> pd.DataFrame:
+    """``reference_code, gemeentecode`` pairs of every region (and NL01) in ``indelingsjaar``."""
+    year = gemeenten[gemeenten["indelingsjaar"].astype(int) == int(indelingsjaar)]
+    parts = [year[["gemeentecode", col]].rename(columns={col: "reference_code"})
+             for col in REGION_COLUMNS if col in year.columns]
+    parts.append(year[["gemeentecode"]].assign(reference_code="NL01"))
+    out = pd.concat(parts, ignore_index=True).dropna()
+    return out[["reference_code", "gemeentecode"]].astype(str).drop_duplicates().reset_index(drop=True)
+
+
 def derived_tables(tables: dict[str, pd.DataFrame], catalogue: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Tables every report needs, computed once here instead of once per report worker.
 
     - ``indicators_<REPORT_INDELINGSJAAR>``: :func:`analyse.indicators.harmonise` of the indicators to the
       report indeling (other indelingsjaren are harmonised on demand).
+    - ``referenties_<REPORT_INDELINGSJAAR>``: Σteller/Σnoemer rows for every reference region (provincie,
+      GGD-regio, jeugdzorgregio, arbeidsmarktregio, COROP, Nederland) where CBS publishes none
+      (:func:`analyse.indicators.computed_reference_rows`; only complete member sets).
     - ``lasten_clusters``: :func:`analyse.kosten.cluster_lasten` of the Iv3 lasten.
 
     Both are pure functions of the other processed tables; the report layer checks they are not older than
     their inputs before using them.
     """
     from analyse import kosten
-    from analyse.indicators import harmonise
+    from analyse.indicators import computed_reference_rows, harmonise
 
     out: dict[str, pd.DataFrame] = {}
     her = tables.get("herindelingen")
     if her is not None:
-        out[f"indicators_{REPORT_INDELINGSJAAR}"] = harmonise(tables["indicators"], REPORT_INDELINGSJAAR, her,
-                                                              catalogue)
+        harmonised = harmonise(tables["indicators"], REPORT_INDELINGSJAAR, her, catalogue)
+        out[f"indicators_{REPORT_INDELINGSJAAR}"] = harmonised
+        gem = tables.get("gemeenten")
+        if gem is not None and len(gem):
+            out[f"referenties_{REPORT_INDELINGSJAAR}"] = computed_reference_rows(
+                harmonised, region_membership(gem, REPORT_INDELINGSJAAR), catalogue)
     lasten = tables.get("lasten")
     if lasten is not None and len(lasten):
         out["lasten_clusters"] = kosten.cluster_lasten(lasten)

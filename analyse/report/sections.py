@@ -190,6 +190,7 @@ def preload(indelingsjaar: int) -> None:
     _harmonised(key, int(indelingsjaar))
     _clusters(key)
     gem_mod.load_registry()
+    _computed_reference(key, int(indelingsjaar), NEDERLAND)
 
 
 def harmonised(indelingsjaar: int) -> Any:
@@ -275,15 +276,40 @@ def labels(ctx: Context) -> dict[str, str]:
     return out
 
 
+@functools.lru_cache(maxsize=2)
+def _prebuilt_references(key: tuple, indelingsjaar: int) -> Any:
+    return _prebuilt(f"referenties_{indelingsjaar}", "indicators", "herindelingen", "gemeenten")
+
+
+@functools.lru_cache(maxsize=128)
+def _computed_reference(key: tuple, indelingsjaar: int, region_code: str) -> Any:
+    """Σteller/Σnoemer rows for a reference region where CBS publishes none (cached per process)."""
+    import pandas as pd
+
+    prebuilt = _prebuilt_references(key, indelingsjaar)
+    if prebuilt is not None:
+        return prebuilt[prebuilt["gemeentecode"] == region_code]
+    try:
+        members = gem_mod.members(region_code, indelingsjaar)
+    except AnalyseError:
+        return None
+    membership = pd.DataFrame({"reference_code": region_code, "gemeentecode": list(members)})
+    return ind_mod.computed_reference_rows(harmonised(indelingsjaar), membership, base_data()["catalogue"])
+
+
 def comparison(ctx: Context) -> Any:
     """``compare.compare_indicators`` of the gemeente against its references (``None`` when unavailable)."""
     def compute() -> Any:
+        import pandas as pd
+
         frame = harmonised(ctx.indelingsjaar)
-        codes = [ctx.code, *references(ctx).values()]
-        subset = frame[frame["gemeentecode"].isin(codes)]
+        refs = references(ctx)
+        subset = frame[frame["gemeentecode"].isin([ctx.code, *refs.values()])]
         if not (subset["gemeentecode"] == ctx.code).any():
             return None
-        return cmp_mod.compare_indicators(subset, base_data()["catalogue"], ctx.code, references(ctx),
+        computed = [_computed_reference(_data_key(), ctx.indelingsjaar, code) for code in refs.values()]
+        subset = pd.concat([subset, *[c for c in computed if c is not None and len(c)]], ignore_index=True)
+        return cmp_mod.compare_indicators(subset, base_data()["catalogue"], ctx.code, refs,
                                           base_year=ctx.startjaar_beleid)
     return _cached(ctx, "comparison", compute)
 
