@@ -140,3 +140,23 @@ def test_unknown_parameter_fails_fast():
     proc = subprocess.run([sys.executable, "-m", "analyse.report", "--gemeente", "GM0531", "-p", "gemeentcode=GM1",
                            "--no-progress"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "Onbekende parameter" in proc.stderr
+
+
+@pytest.mark.slow
+def test_verkenning_runs_top_to_bottom_on_its_defaults(data_dir, tmp_path):
+    """The exploration notebook runs in a plain kernel (no warm engine) and writes no files."""
+    import papermill
+
+    env_before = dict(os.environ)
+    os.environ["ANALYSE_DATA_DIR"] = str(data_dir)
+    os.environ["ANALYSE_FIGURES_DIR"] = str(tmp_path / "figures")
+    try:
+        nb = papermill.execute_notebook(str(paths.NOTEBOOKS_DIR / "verkenning.ipynb"), str(tmp_path / "out.ipynb"),
+                                        kernel_name="python3", progress_bar=False, cwd=str(paths.NOTEBOOKS_DIR))
+    finally:
+        os.environ.clear()
+        os.environ.update(env_before)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("image/png" in str(o.get("data", {})) or "data:image/png" in str(o.get("data", {})) for o in outputs)
+    assert not (tmp_path / "figures").exists()
