@@ -29,8 +29,9 @@ from analyse import peers as peers_mod
 from analyse import plans as plans_mod
 from analyse import plots as plots_mod
 from analyse import stats as stats_mod
+from analyse import trends as trends_mod
 from analyse.errors import AnalyseError, ParameterError
-from analyse.formatting import escape, fmt_number, fmt_value, period_label
+from analyse.formatting import escape, fmt_number, fmt_pp, fmt_signed, fmt_value, period_label
 from analyse.report import Block, blocks, figure_block, heading, md, set_output, table_block
 
 REFERENCE_ROLES = ("provincie", "ggd_regio", "jeugdzorgregio", "arbeidsmarktregio", "corop", "nederland", "peers")
@@ -514,6 +515,51 @@ def indicator_trends(ctx: Context) -> Block:
     return blocks(parts)
 
 
+def beleidsstart(ctx: Context) -> Block:
+    """Difference-in-differences of the trend indicators against the first regional reference (indicative).
+
+    For each indicator with a trend chart: the mean gap gemeente − regio before ``startjaar_beleid`` and from
+    it on, the change in that gap with its 95% interval and the number of points, via
+    :func:`analyse.trends.did`. Always labelled indicative: one gemeente, few points, no causal design.
+    """
+    refs = {role: code for role, code in references(ctx).items() if role != "nederland"}
+    role, ref = next(iter(refs.items()), ("nederland", NEDERLAND))
+    ids = _trend_ids(ctx)
+    if not ids:
+        return note("Er zijn geen indicatoren met een reeks om een verandering rond de beleidsstart te toetsen.")
+    frame = harmonised(ctx.indelingsjaar)
+    rows = []
+    for ind_id in ids:
+        series = ind_mod.series(frame, ind_id, [ctx.code, ref], period_type="jaar")
+        own, other = series[series["gemeentecode"] == ctx.code], series[series["gemeentecode"] == ref]
+        if own.empty or other.empty:
+            continue
+        res = trends_mod.did(own, other, ctx.startjaar_beleid, period_type="jaar").iloc[0]
+        unit = _cat_row(ind_id).get("unit") or ""
+
+        def diff(value: float) -> str:  # differences of percentages are procentpunten
+            return fmt_pp(value) if unit == "procent" else fmt_signed(value, 1)
+
+        estimate = ("–" if res["estimate"] != res["estimate"] else
+                    f"{diff(res['estimate'])} ({diff(res['ci_low'])} tot {diff(res['ci_high'])})")
+        rows.append({"Indicator": _naam(ctx, ind_id),
+                     "Verschil met referentie vóór": diff(res["gap_before"]),
+                     f"Verschil vanaf {ctx.startjaar_beleid}": diff(res["gap_after"]),
+                     "Verandering van het verschil (95%-interval)": estimate,
+                     "Meetpunten vóór / vanaf": f"{int(res['n_before'])} / {int(res['n_after'])}",
+                     "Opmerking": res["message"] or "indicatief"})
+    if not rows:
+        return note(f"Voor de trendindicatoren zijn geen gegevens van de referentie ({role}) beschikbaar.")
+    import pandas as pd
+
+    intro = md("Is het verschil met de {rol} vanaf het startjaar van het beleid ({jaar}) anders dan daarvoor? "
+               "Dit is een *indicatieve* vergelijking (verschil-in-verschillen): één gemeente, weinig meetpunten "
+               "en veel andere oorzaken; een verandering is geen bewijs van effect van het beleid.",
+               rol=labels(ctx).get(ref, role), jaar=ctx.startjaar_beleid)
+    return blocks([heading("Rond de start van het beleid", 3), intro,
+                   table_block(pd.DataFrame(rows), "beleidsstart", caption="Verschil-in-verschillen (indicatief)")])
+
+
 def funnels(ctx: Context) -> Block:
     """Funnel plot: the gemeente among all gemeenten for the headline share indicator."""
     frame = harmonised(ctx.indelingsjaar)
@@ -693,5 +739,5 @@ def colofon(ctx: Context) -> Block:
 
 
 __all__ = ["Context", "start", "titel", "samenvatting", "kerncijfers", "indicatoren", "indicator_trends",
-           "funnels", "kosten", "opgaven", "besparingen", "preventiematrix", "bronnen", "colofon",
+           "beleidsstart", "funnels", "kosten", "opgaven", "besparingen", "preventiematrix", "bronnen", "colofon",
            "note", "heading", "paths"]
