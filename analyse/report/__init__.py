@@ -61,29 +61,13 @@ MAX_TABLE_ROWS = 400
 # Files
 # --------------------------------------------------------------------------------------------------
 def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` atomically (temporary file in the same folder, then ``os.replace``).
+    """Write ``data`` (bytes, or text as UTF-8) to ``path`` atomically via :func:`analyse.atomic.write_bytes`.
 
     A reader never sees a half-written file, and an interrupted run leaves the old file intact.
-
-    Args:
-        path: Destination file; its folder is created when missing.
-        data: Bytes, or text (written as UTF-8).
-
-    Returns:
-        The destination path.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
+    from analyse import atomic
+
+    return atomic.write_bytes(Path(path), data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def slug(name: str) -> str:
