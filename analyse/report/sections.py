@@ -341,6 +341,11 @@ def plans(ctx: Context) -> list[Any]:
     return _cached(ctx, "plans", compute)
 
 
+def plan_frames(ctx: Context, plan: Any) -> dict[str, Any]:
+    """``plans.to_frames(plan)``, computed once per report (several chapters use it)."""
+    return _cached(ctx, f"frames-{id(plan)}", lambda: plans_mod.to_frames(plan))
+
+
 def conclusions(ctx: Context) -> list[tuple[Any, Any]]:
     """(plan, PlanConclusies) per plan."""
     def compute() -> list[tuple[Any, Any]]:
@@ -620,7 +625,7 @@ def opgaven(ctx: Context) -> Block | None:
         return None
     parts = [_plan_heading(ctx, "Opgaven")]
     for plan, concl in conclusions(ctx):
-        frames = plans_mod.to_frames(plan)
+        frames = plan_frames(ctx, plan)
         audit_fn = getattr(plans_mod.audit, "audit", plans_mod.audit)  # submodule shadows the function
         audit = audit_fn(plan)
         missing = {item.id: item.ontbreekt for item in audit.opgaven}
@@ -661,18 +666,15 @@ def besparingen(ctx: Context) -> Block | None:
         return None
     parts = [_plan_heading(ctx, "Besparingen en taakstellingen")]
     for plan in plans(ctx):
-        frames = plans_mod.to_frames(plan)
+        frames = plan_frames(ctx, plan)
         bes, taak = frames["besparingen"], frames["taakstellingen"]
-        if len(bes) and kosten_mod is not None and plots_mod is not None:
+        if len(bes):
             long = (bes.rename(columns={"gepland": "besparing_gepland", "gerealiseerd": "besparing_gerealiseerd"})
                     .melt(id_vars=["post", "jaar"], value_vars=["besparing_gepland", "besparing_gerealiseerd"],
                           var_name="soort", value_name="bedrag_eur")
                     .assign(gemeentecode=ctx.code))
             ledger = kosten_mod.savings_ledger(long)
             parts.append(figure_block(plots_mod.plot_savings_waterfall(ledger), "besparingen"))
-        elif len(bes):
-            parts.append(table_block(bes[["post", "jaar", "gepland", "gerealiseerd"]], "besparingen",
-                                     caption="Besparingen: gepland en gerealiseerd (euro)"))
         if len(taak):
             parts.append(table_block(taak[["omschrijving", "bedrag", "jaar", "status"]], "taakstellingen",
                                      caption="Taakstellingen"))
@@ -687,7 +689,7 @@ def preventiematrix(ctx: Context) -> Block | None:
         return None
     parts = [_plan_heading(ctx, "Preventiematrix")]
     for plan in plans(ctx):
-        inter = plans_mod.to_frames(plan)["interventies"]
+        inter = plan_frames(ctx, plan)["interventies"]
         if len(inter):
             parts.append(table_block(inter[["naam", "preventie_niveau", "domein", "status", "resultaat"]],
                                      "preventiematrix", caption="Interventies per preventieniveau"))
