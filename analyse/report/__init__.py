@@ -1,22 +1,18 @@
-"""Report building blocks used by the notebooks, plus the batch runner (``python -m analyse.report``).
+"""Rendering building blocks of the report (HTML blocks, tables, figures) plus the batch runner.
 
 The notebook side of this package is deliberately light: it imports only pandas/matplotlib and
 :mod:`analyse.formatting`, never papermill or nbconvert, so it works the same in a plain JupyterLab
-kernel and in the warm kernels of the batch runner.
+kernel and in the warm kernels of the batch runner. There is no module-level state: where files go is an
+:class:`OutputTarget` that the caller passes to :func:`table_block` and :func:`figure_block`
+(``None``: show only, write nothing, as in exploration notebooks).
 
-Notebook helpers:
+- :func:`output_for` – the output target of one gemeente's report.
+- :func:`figure_block` – a figure as PNG (base64, alt text), a collapsible data table and a CSV download.
+- :func:`table_block` – a Dutch-formatted HTML table (and its CSV).
+- :func:`heading`, :func:`paragraph`, :func:`md`, :func:`blocks` – escaped text blocks.
 
-- :func:`show` – embed a figure (PNG as base64 with alt text), a collapsible data table and a CSV
-  download; also writes ``figures/<code>/<name>.png`` and ``reports/<code>/<name>.csv``.
-- :func:`show_table` – a Dutch-formatted HTML table (and its CSV).
-- :func:`heading`, :func:`paragraph`, :func:`md` – escaped text blocks.
-- :func:`set_output` – which gemeente the files of this run belong to (called by
-  :func:`analyse.report.sections.start`).
-
-Every helper returns or displays a :class:`Block`: HTML plus optional machine-readable metadata
-(``{"analyse": {...}}`` in the notebook output) that the runner reads back, e.g. for the index page.
 Runner modules: :mod:`.runner`, :mod:`.engine` (warm-kernel papermill engine), :mod:`.export`
-(offline HTML), :mod:`.index`.
+(offline HTML), :mod:`.index`; :mod:`.sections` renders :class:`analyse.content.ReportContent`.
 """
 
 from __future__ import annotations
@@ -41,10 +37,7 @@ __all__ = [
     "heading",
     "md",
     "paragraph",
-    "set_output",
-    "current_output",
-    "show",
-    "show_table",
+    "output_for",
     "table_block",
     "frame_to_html",
     "write_atomic",
@@ -78,49 +71,24 @@ def slug(name: str) -> str:
 
 @dataclass
 class OutputTarget:
-    """Where the files of the current report go (set once per run by ``sections.start``)."""
+    """Where the files (CSV, PNG) of one report go; ``written`` lists the CSV files written so far."""
 
-    gemeentecode: str | None = None
-    reports_root: Path | None = None
-    figures_root: Path | None = None
+    gemeentecode: str
+    report_dir: Path
+    figure_dir: Path
     written: list[str] = field(default_factory=list)
 
-    @property
-    def report_dir(self) -> Path | None:
-        if not self.gemeentecode:
-            return None
-        return (self.reports_root or paths.REPORTS_DIR) / self.gemeentecode
 
-    @property
-    def figure_dir(self) -> Path | None:
-        if not self.gemeentecode:
-            return None
-        return (self.figures_root or paths.FIGURES_DIR) / self.gemeentecode
-
-
-_TARGET = OutputTarget()
-
-
-def set_output(gemeentecode: str | None, output_dir: str | os.PathLike[str] | None = "") -> OutputTarget:
-    """Tell :func:`show`/:func:`show_table` which gemeente's folders to write CSV/PNG files into.
+def output_for(gemeentecode: str, output_dir: str | os.PathLike[str] | None = "") -> OutputTarget:
+    """The output target of ``gemeentecode``: ``<output_dir or reports/>/<code>/`` and ``figures/<code>/``.
 
     Args:
-        gemeentecode: e.g. ``"GM0531"``; ``None`` switches file output off (exploration notebooks).
-        output_dir: Root folder of the reports (``reports/``); empty means :data:`analyse.paths.REPORTS_DIR`.
-            Figures always go to :data:`analyse.paths.FIGURES_DIR` (``ANALYSE_FIGURES_DIR``).
-
-    Returns:
-        The new output target (module state; a new run replaces it).
+        gemeentecode: e.g. ``"GM0531"``.
+        output_dir: Root folder of the reports; empty means :data:`analyse.paths.REPORTS_DIR`. Figures always go
+            to :data:`analyse.paths.FIGURES_DIR` (``ANALYSE_FIGURES_DIR``).
     """
-    global _TARGET
-    root = Path(output_dir).expanduser().resolve() if output_dir else None
-    _TARGET = OutputTarget(gemeentecode=gemeentecode, reports_root=root, figures_root=None)
-    return _TARGET
-
-
-def current_output() -> OutputTarget:
-    """The output target set by the last :func:`set_output` call."""
-    return _TARGET
+    root = Path(output_dir).expanduser().resolve() if output_dir else paths.REPORTS_DIR
+    return OutputTarget(gemeentecode, root / gemeentecode, paths.FIGURES_DIR / gemeentecode)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -129,8 +97,8 @@ def current_output() -> OutputTarget:
 class Block:
     """A piece of report output: HTML (already escaped) plus optional metadata for the runner.
 
-    IPython displays it through ``_repr_mimebundle_``; the metadata lands in the notebook output under
-    the key ``analyse`` where the batch runner finds it (e.g. verdict counts for the index page).
+    IPython displays it through ``_repr_mimebundle_``; metadata (only the title block carries it) lands in
+    the notebook output under the key ``analyse``, where the batch runner reads it for the index page.
     """
 
     def __init__(self, html: str, text: str = "", meta: Mapping[str, Any] | None = None):
@@ -154,31 +122,20 @@ class Block:
         return f"Block({self.text[:60]!r}…)"
 
 
-def blocks(parts: Iterable[Block | None], meta: Mapping[str, Any] | None = None) -> Block:
-    """Join blocks into one (``None`` parts are skipped); metadata is merged, ``meta`` wins.
-
-    Figure names are collected in ``figures`` (a list), so none is lost in the merge.
-    """
+def blocks(parts: Iterable[Block | None]) -> Block:
+    """Join blocks into one (``None`` parts are skipped)."""
     parts = [p for p in parts if p is not None]
-    merged: dict[str, Any] = {}
-    figures: list[str] = []
-    for p in parts:
-        figures += ([p.meta["figure"]] if "figure" in p.meta else []) + list(p.meta.get("figures", []))
-        merged.update({k: v for k, v in p.meta.items() if k not in ("figure", "figures")})
-    if figures:
-        merged["figures"] = figures
-    merged.update(meta or {})
-    return Block("\n".join(p.html for p in parts), "\n".join(p.text for p in parts), merged)
+    return Block("\n".join(p.html for p in parts), "\n".join(p.text for p in parts))
 
 
 def _anchor(text: str) -> str:
     return slug(text)
 
 
-def heading(text: str, level: int = 2, meta: Mapping[str, Any] | None = None) -> Block:
+def heading(text: str, level: int = 2) -> Block:
     """An escaped heading (``<h2 id=…>``)."""
     level = min(max(int(level), 1), 6)
-    return Block(f'<h{level} id="{_anchor(text)}">{escape(text)}</h{level}>', str(text), meta)
+    return Block(f'<h{level} id="{_anchor(text)}">{escape(text)}</h{level}>', str(text))
 
 
 def paragraph(text: str, css_class: str | None = None) -> Block:
@@ -277,9 +234,8 @@ def frame_to_html(frame: Any, max_rows: int = MAX_TABLE_ROWS, caption: str | Non
             f'<tbody>{"".join(rows)}</tbody></table></div>{more}')
 
 
-def _write_csv(frame: Any, name: str) -> str | None:
-    target = current_output()
-    if target.report_dir is None or frame is None:
+def _write_csv(frame: Any, name: str, target: OutputTarget | None) -> str | None:
+    if target is None or frame is None:
         return None
     fname = f"{slug(name)}.csv"
     write_atomic(target.report_dir / fname, frame.to_csv(index=False, sep=";", decimal=","))
@@ -294,18 +250,12 @@ def _csv_link(fname: str | None) -> str:
             "puntkomma-gescheiden)</a></p>")
 
 
-def table_block(frame: Any, name: str, caption: str | None = None, csv: bool = True,
+def table_block(frame: Any, name: str, out: OutputTarget | None, caption: str | None = None, csv: bool = True,
                 max_rows: int = MAX_TABLE_ROWS) -> Block:
-    """A Dutch-formatted table with its CSV written next to the report (see :func:`show_table`)."""
-    fname = _write_csv(frame, name) if csv else None
+    """A Dutch-formatted table; with an output target its CSV is written next to the report and linked."""
+    fname = _write_csv(frame, name, out) if csv else None
     html = frame_to_html(frame, max_rows=max_rows, caption=caption) + _csv_link(fname)
-    return Block(f'<div class="tabel-blok" id="tabel-{slug(name)}">{html}</div>',
-                 caption or name, {"table": slug(name)})
-
-
-def show_table(frame: Any, name: str, caption: str | None = None, csv: bool = True) -> Block:
-    """Return a displayable table block (last expression of a notebook cell displays it)."""
-    return table_block(frame, name, caption=caption, csv=csv)
+    return Block(f'<div class="tabel-blok" id="tabel-{slug(name)}">{html}</div>', caption or name)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -336,13 +286,14 @@ def _png_bytes(fig: Any, dpi: int = FIGURE_DPI) -> bytes:
         return buf.getvalue()
 
 
-def figure_block(fig: Any, name: str, alt: str | None = None, data: Any = None, caption: str | None = None,
-                 close: bool = True) -> Block:
+def figure_block(fig: Any, name: str, out: OutputTarget | None = None, alt: str | None = None, data: Any = None,
+                 caption: str | None = None, close: bool = True) -> Block:
     """Embed a matplotlib figure: base64 PNG with alt text, a ``<details>`` data table and a CSV link.
 
     Args:
         fig: A Figure as returned by :mod:`analyse.plots` (with ``fig.alt_text`` and ``fig.data``).
         name: Short name; used for ``figures/<code>/<name>.png`` and ``reports/<code>/<name>.csv``.
+        out: Where the PNG and CSV go; ``None`` writes nothing (exploration).
         alt: Alt text; defaults to ``fig.alt_text``.
         data: The data drawn; defaults to ``fig.data``.
         caption: Visible caption; defaults to the alt text.
@@ -360,10 +311,9 @@ def figure_block(fig: Any, name: str, alt: str | None = None, data: Any = None, 
         import matplotlib.pyplot as plt
 
         plt.close(fig)
-    target = current_output()
-    if target.figure_dir is not None:
-        write_atomic(target.figure_dir / f"{slug(name)}.png", png)
-    fname = _write_csv(data, name) if data is not None else None
+    if out is not None:
+        write_atomic(out.figure_dir / f"{slug(name)}.png", png)
+    fname = _write_csv(data, name, out) if data is not None else None
     b64 = base64.b64encode(png).decode("ascii")
     cap = escape(caption or alt)
     table = ""
@@ -373,11 +323,4 @@ def figure_block(fig: Any, name: str, alt: str | None = None, data: Any = None, 
     html = (f'<figure class="figuur" id="figuur-{slug(name)}">'
             f'<img src="data:image/png;base64,{b64}" alt="{escape(alt)}">'
             f"<figcaption>{cap}</figcaption>{table}</figure>")
-    return Block(html, f"[Figuur: {alt}]", {"figure": slug(name)})
-
-
-def show(fig: Any, name: str, **kwargs: Any) -> None:
-    """Display a figure in the notebook/report (see :func:`figure_block` for what is embedded)."""
-    from IPython.display import display
-
-    display(figure_block(fig, name, **kwargs))
+    return Block(html, f"[Figuur: {alt}]")

@@ -106,25 +106,18 @@ def clean_for_html(nb: Any) -> Any:
 
 
 def collect_metadata(nb: Any) -> dict[str, Any]:
-    """Merge the ``analyse`` metadata of all outputs (gemeente, signals, figures, …) in cell order."""
-    merged: dict[str, Any] = {}
-    figures: list[str] = []
+    """The report's facts (gemeente, signals, parameters) from the one output that carries ``analyse`` metadata.
+
+    :func:`analyse.report.sections.render_title` emits it once per report; when several outputs
+    carry it (a notebook edited by hand), the last one counts.
+    """
+    found: dict[str, Any] = {}
     for cell in nb.cells:
         for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
             meta = out.get("metadata", {}).get("analyse")
-            if not isinstance(meta, dict):
-                continue
-            for key, value in meta.items():
-                if key == "figure":
-                    figures.append(value)
-                elif key == "figures":
-                    figures.extend(value)
-                elif isinstance(value, dict) and isinstance(merged.get(key), dict):
-                    merged[key] = {**merged[key], **value}
-                else:
-                    merged[key] = value
-    merged["figures"] = figures
-    return merged
+            if isinstance(meta, dict):
+                found = dict(meta)
+    return found
 
 
 _EXTERNAL = [

@@ -36,7 +36,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from analyse import __version__, paths
 from analyse.errors import ParameterError
-from analyse.data.build import REPORT_INDELINGSJAAR
+from analyse.settings import REPORT_INDELINGSJAAR
 from analyse.report import write_atomic
 
 log = logging.getLogger(__name__)
@@ -304,7 +304,7 @@ def _worker_init(log_level: int = logging.WARNING, prestart_year: int | None = N
     """Per-process setup: quiet logging, engine registration, kernel shutdown at exit.
 
     With ``prestart_year`` the worker starts its warm kernel right away and loads the processed data for that
-    indelingsjaar into it (:func:`analyse.report.sections.preload`), while the other workers do the same.
+    indelingsjaar into it (:func:`analyse.content.preload`), while the other workers do the same.
     With ``template`` the worker meanwhile (in a thread, while it only waits for its kernel) parses the
     template, builds the HTML exporter and renders a dummy page once, so the first report does not pay for
     that (~0.15 s).
@@ -355,7 +355,7 @@ def _start_warm_kernel(prestart_year: int | None) -> None:
     if prestart_year is not None:
         try:
             engine.warm_kernel("python3", cwd=str(paths.NOTEBOOKS_DIR), preload=(
-                f"try:\n    analyse.report.sections.preload({int(prestart_year)})\n"
+                f"try:\n    from analyse.content import preload\n    preload({int(prestart_year)})\n"
                 "except Exception:\n    pass  # the report itself will say what is missing\n"))
         except Exception as exc:  # noqa: BLE001 – render() retries and reports a kernel that will not start
             logging.getLogger(__name__).warning("warm kernel did not start in advance: %s", exc)
@@ -378,25 +378,24 @@ def _exporter() -> Any:
     return _STATE["exporter"]
 
 
-PLAN_SECTIONS = {"opgaven": "Opgaven", "besparingen": "Besparingen en taakstellingen",
-                 "preventiematrix": "Preventiematrix", "titel": "Titel en parameters", "start": "Titel en parameters"}
+def chapter_of(nb: Any, cell_index: int | None) -> str | None:
+    """The chapter a cell belongs to, as declared in the template (cell metadata ``analyse.chapter``)."""
+    try:
+        cell = nb.cells[int(cell_index)]
+    except (TypeError, ValueError, IndexError, AttributeError):
+        return None
+    return (cell.get("metadata", {}).get("analyse") or {}).get("chapter")
 
 
-def _section_of(template: Any, source: str) -> str | None:
-    """The chapter (last ``##`` heading before the failing cell) of the cell whose source is ``source``."""
-    heading = None
-    wanted = (source or "").strip()
-    called = re.search(r"sections\.(\w+)\(", wanted)
-    if called and called.group(1) in PLAN_SECTIONS:
-        return PLAN_SECTIONS[called.group(1)]
-    for cell in template.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("## "):
-                    heading = line[3:].strip()
-        elif cell.cell_type == "code" and cell.source.strip() == wanted:
-            return heading
-    return None
+def _cell_error(exc: Any, nb: Any) -> tuple[str, str, str | None]:
+    """``(ename, evalue, chapter)`` of a failed cell; a ChapterError is unwrapped to its cause and chapter."""
+    from analyse.content import ChapterError
+
+    parsed = ChapterError.parse(exc.evalue) if exc.ename == "ChapterError" else None
+    if parsed:
+        chapter, ename, evalue = parsed
+        return ename, evalue, chapter
+    return exc.ename, exc.evalue, chapter_of(nb, getattr(exc, "cell_index", None))
 
 
 def _clear_outputs(job: Job) -> None:
@@ -456,13 +455,18 @@ def render(job: Job) -> Result:
             result.status, result.naam = STATUS_OK, gem.get("naam")
             result.indelingsjaar = gem.get("indelingsjaar", result.indelingsjaar)
             result.signals = meta.get("signals") or {}
-            result.figures = len(meta.get("figures") or [])
+            result.figures = html.count('<figure class="figuur"')
             result.html_bytes = len(html.encode("utf-8"))
             error = None
             break
         except PapermillExecutionError as exc:
             tb = strip_ansi("\n".join(exc.traceback or []))
-            error = (exc.ename, exc.evalue, tb, _section_of(_template(job.template), exc.source))
+            try:
+                partial_nb = nbformat.read(job.path(".ipynb"), as_version=4)
+            except Exception:  # noqa: BLE001 – no partial notebook: no chapter
+                partial_nb = None
+            ename, evalue, chapter = _cell_error(exc, partial_nb)
+            error = (ename, evalue, tb, chapter)
             break  # a cell error is deterministic: no retry
         except Exception as exc:  # noqa: BLE001 – kernel death/timeouts/export problems
             name = type(exc).__name__

@@ -1,0 +1,210 @@
+"""Report content: everything one report shows for one gemeente, computed by one pure function.
+
+The walk from the template to a number is one way::
+
+    gemeenten.validate(code, jaar)          → Gemeente
+    content.ReportParameters(...).checked() → checked parameters
+    content.build_report(gemeente, params)  → ReportContent (frames, verdicts, texts; no HTML)
+    analyse.report.sections.render_*(content, out) → HTML blocks (rendering only)
+
+:func:`build_report` reads nothing itself: it takes a :class:`~analyse.content.inputs.ReportInputs` (by default
+:func:`~analyse.content.inputs.load_inputs`, the processed tables cached per process) and the gemeente's plans
+(by default :func:`analyse.plans.plans_for`). Each chapter is built by one module of this package:
+
+- :mod:`.indicator_chapter` – references, comparison and verdicts, key figures, trends, policy start, funnel, peers
+- :mod:`.cost_chapter` – Iv3 cost development against peers and Nederland
+- :mod:`.plan_chapter` – conclusions per opgave, maatregelen, budgets, savings (with a plan file)
+- :mod:`.sources_chapter` – source tables and colofon facts
+
+A failure inside a chapter is raised as :class:`ChapterError`, which names the chapter in Dutch so the batch
+runner's error page can say where it went wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Sequence
+
+from analyse.content import cost_chapter, indicator_chapter, plan_chapter, sources_chapter
+from analyse.content.inputs import ReportInputs, load_inputs, preload
+from analyse.errors import AnalyseError, ParameterError
+from analyse.settings import DEFAULT_STARTJAAR_BELEID
+
+REFERENCE_ROLES = ("provincie", "ggd_regio", "jeugdzorgregio", "arbeidsmarktregio", "corop", "nederland")
+PEER_METHODS = ("kenmerken", "grootteklasse", "regio")
+
+__all__ = ["ChapterError", "ReportContent", "ReportInputs", "ReportParameters", "build_report", "load_inputs",
+           "preload", "REFERENCE_ROLES", "PEER_METHODS"]
+
+
+class ChapterError(AnalyseError):
+    """A chapter could not be computed; ``chapter`` is its Dutch title, ``__cause__`` the original error.
+
+    The message has one fixed form, ``Hoofdstuk '<chapter>': <CauseClass>: <cause message>``, so that a process
+    that only sees the message (the batch runner reading a kernel's error) recovers all three with :meth:`parse`.
+    """
+
+    PATTERN = re.compile(r"^Hoofdstuk '(?P<chapter>[^']+)': (?P<ename>\w+): (?P<evalue>.*)$", re.S)
+
+    def __init__(self, chapter: str, cause: BaseException):
+        self.chapter = chapter
+        super().__init__(f"Hoofdstuk '{chapter}': {type(cause).__name__}: {cause}")
+
+    @classmethod
+    def parse(cls, message: str) -> tuple[str, str, str] | None:
+        """``(chapter, cause class name, cause message)`` from a ChapterError message, else ``None``."""
+        m = cls.PATTERN.match(message or "")
+        return (m["chapter"], m["ename"], m["evalue"]) if m else None
+
+
+@dataclass(frozen=True)
+class ReportParameters:
+    """The analysis parameters of one report (the template's ``parameters`` cell minus gemeente and paths).
+
+    ``startjaar_beleid`` 0 means: take the policy start from the gemeente's plan, else
+    :data:`analyse.settings.DEFAULT_STARTJAAR_BELEID`.
+    """
+
+    startjaar_beleid: int = 0
+    peer_k: int = 10
+    peer_method: str = "kenmerken"
+    regio_rollen: tuple[str, ...] = ("jeugdzorgregio", "nederland")
+
+    def checked(self, indelingsjaar: int) -> "ReportParameters":
+        """Return a copy with normalised values; raise :class:`ParameterError` naming the parameter."""
+        start = self.startjaar_beleid
+        if not isinstance(start, int) or isinstance(start, bool):
+            raise ParameterError(f"startjaar_beleid moet een jaartal zijn, niet {start!r} (must be an int)")
+        if start and not 2010 <= start <= indelingsjaar:
+            raise ParameterError(f"startjaar_beleid={start} ligt niet tussen 2010 en het indelingsjaar "
+                                 f"{indelingsjaar} (policy start year out of range; 0 = uit het plan)")
+        if not isinstance(self.peer_k, int) or isinstance(self.peer_k, bool) or not 3 <= self.peer_k <= 50:
+            raise ParameterError(f"peer_k={self.peer_k!r}: kies 3 tot en met 50 vergelijkbare gemeenten "
+                                 "(peer_k out of range)")
+        if self.peer_method not in PEER_METHODS:
+            raise ParameterError(f"peer_method={self.peer_method!r} is onbekend; kies uit {', '.join(PEER_METHODS)} "
+                                 "(unknown peer method)")
+        if isinstance(self.regio_rollen, str):
+            raise ParameterError(f"regio_rollen moet een lijst zijn, niet de tekst {self.regio_rollen!r}")
+        roles = tuple(self.regio_rollen)
+        if not roles:
+            raise ParameterError("regio_rollen is leeg: kies ten minste één referentie, bijvoorbeeld jeugdzorgregio "
+                                 f"en nederland (uit {', '.join(REFERENCE_ROLES)}) (empty reference list)")
+        unknown = [r for r in roles if r not in REFERENCE_ROLES]
+        if unknown:
+            raise ParameterError(f"regio_rollen bevat onbekende rol(len) {', '.join(map(str, unknown))}; kies uit "
+                                 f"{', '.join(REFERENCE_ROLES)} (unknown reference roles)")
+        return ReportParameters(start, self.peer_k, self.peer_method, roles)
+
+
+@dataclass(frozen=True)
+class PolicyPeriod:
+    """The policy start used as base year, and where it came from (``plan``, ``parameter`` or ``standaard``)."""
+
+    startjaar: int
+    bron: str
+    plan_titel: str = ""
+
+
+@dataclass
+class ReportContent:
+    """Everything one report shows, as plain data (no HTML, no files)."""
+
+    gemeente: Any
+    parameters: ReportParameters
+    policy: PolicyPeriod
+    indicators: indicator_chapter.IndicatorContent
+    costs: cost_chapter.CostContent
+    peers: list[str]
+    peer_note: str | None
+    plans: list[plan_chapter.PlanContent] = field(default_factory=list)
+    sources: sources_chapter.SourcesContent | None = None
+
+    @property
+    def code(self) -> str:
+        return self.gemeente.code
+
+    @property
+    def naam(self) -> str:
+        return self.gemeente.naam
+
+    @property
+    def indelingsjaar(self) -> int:
+        return int(self.gemeente.indelingsjaar)
+
+    def metadata(self) -> dict[str, Any]:
+        """The facts the batch runner needs for the index page (one dict, emitted once per report)."""
+        outcome = self.plans[0].conclusions.plan.uitkomst if self.plans else None
+        return {"gemeente": {"code": self.code, "naam": self.naam, "indelingsjaar": self.indelingsjaar},
+                "signals": {**self.indicators.signals, "plan": outcome},
+                "parameters": {**asdict(self.parameters), "regio_rollen": list(self.parameters.regio_rollen),
+                               "startjaar_gebruikt": self.policy.startjaar, "startjaar_bron": self.policy.bron},
+                "commit": self.sources.commit if self.sources else ""}
+
+
+def policy_period(params: ReportParameters, plan_list: Sequence[Any]) -> PolicyPeriod:
+    """Policy start: the parameter when set, else the first plan's start year, else the default."""
+    if params.startjaar_beleid:
+        return PolicyPeriod(params.startjaar_beleid, "parameter")
+    for plan in plan_list:
+        start = _plan_start(plan)
+        if start:
+            return PolicyPeriod(start, "plan", str(getattr(plan, "titel", "") or ""))
+    return PolicyPeriod(DEFAULT_STARTJAAR_BELEID, "standaard")
+
+
+def _plan_start(plan: Any) -> int | None:
+    periode = getattr(plan, "periode", None)
+    start = getattr(periode, "start", None) if periode is not None else None
+    try:
+        return int(start) if start else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _chapter(title: str, fn: Any, *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except ChapterError:
+        raise
+    except Exception as exc:
+        raise ChapterError(title, exc) from exc
+
+
+def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs | None = None,
+                 plan_list: Sequence[Any] | None = None, commit: str | None = None) -> ReportContent:
+    """Compute the content of one report.
+
+    Args:
+        gemeente: result of :func:`analyse.gemeenten.validate` (code, naam, indelingsjaar, regions, …).
+        params: the report parameters (checked here against the gemeente's indelingsjaar).
+        inputs: the processed data; default :func:`load_inputs` of the gemeente's indelingsjaar.
+        plan_list: the gemeente's plans; default :func:`analyse.plans.plans_for` of its code.
+        commit: git commit for the colofon; default looked up once per inputs object.
+
+    Returns:
+        A :class:`ReportContent`.
+
+    Raises:
+        ParameterError: a parameter out of range.
+        ChapterError: a chapter failed (names the chapter; the cause is chained).
+    """
+    jaar = int(gemeente.indelingsjaar)
+    params = params.checked(jaar)
+    inputs = inputs if inputs is not None else load_inputs(jaar)
+    if plan_list is None:
+        from analyse import plans
+
+        plan_list = _chapter("Opgaven", lambda: list(plans.plans_for(gemeente.code)))
+    policy = policy_period(params, plan_list)
+    ind = _chapter("Indicatoren", indicator_chapter.build, inputs, gemeente, params.regio_rollen, policy.startjaar)
+    peers, peer_note = _chapter("Kostenontwikkeling", indicator_chapter.peer_codes, inputs, gemeente, params.peer_k,
+                                params.peer_method, params.regio_rollen)
+    costs = _chapter("Kostenontwikkeling", cost_chapter.build, inputs, gemeente.code, peers)
+    plan_content = _chapter("Opgaven", plan_chapter.build, list(plan_list), ind.verdicts, inputs.catalogue)
+    if commit is None:
+        commit = inputs.cache.setdefault("commit", sources_chapter.git_commit())
+    sources = _chapter("Data en bronnen", sources_chapter.build, inputs, gemeente.code, commit)
+    return ReportContent(gemeente=gemeente, parameters=params, policy=policy, indicators=ind, costs=costs,
+                         peers=peers, peer_note=peer_note, plans=plan_content, sources=sources)

@@ -1,0 +1,63 @@
+"""Content of the sources chapter and the colofon."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from analyse import paths
+from analyse.content.inputs import ReportInputs
+
+
+@dataclass
+class SourcesContent:
+    """Source tables used for the gemeente and the facts of the colofon."""
+
+    tables: pd.DataFrame
+    """One row per source table: tabel, titel, indicatoren, eerste_periode, laatste_periode, status, opgehaald."""
+    commit: str
+    created: str
+    checksums: list[tuple[str, str]]
+
+
+def source_tables(inputs: ReportInputs, code: str) -> pd.DataFrame:
+    """Per source table of the gemeente's indicators: periods, status and (from the sidecars) title and date."""
+    mine = inputs.harmonised[inputs.harmonised["gemeentecode"] == code]
+    if mine.empty:
+        return pd.DataFrame(columns=["tabel", "titel", "indicatoren", "eerste_periode", "laatste_periode",
+                                     "status", "opgehaald"])
+    summary = (mine.groupby("source_table", observed=True)
+               .agg(indicatoren=("indicator_id", "nunique"), eerste_periode=("period", "min"),
+                    laatste_periode=("period", "max"),
+                    status=("status", lambda s: ", ".join(sorted(set(map(str, s))))))
+               .reset_index().rename(columns={"source_table": "tabel"}))
+    snaps = inputs.snapshots
+    if len(snaps):
+        side = (snaps.assign(tabel=snaps["table_id"].astype(str)).sort_values("retrieved")
+                .groupby("tabel").agg(titel=("title", "first"), opgehaald=("retrieved", "last")).reset_index())
+        summary = summary.merge(side, on="tabel", how="left")
+    else:
+        summary = summary.assign(titel=pd.NA, opgehaald=pd.NA)
+    return summary[["tabel", "titel", "indicatoren", "eerste_periode", "laatste_periode", "status", "opgehaald"]]
+
+
+def git_commit() -> str:
+    """Short commit of the package checkout, marked when it has local changes ("onbekend" outside git)."""
+    try:
+        out = subprocess.run(["git", "-C", str(paths.ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, timeout=5)
+        dirty = subprocess.run(["git", "-C", str(paths.ROOT), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=5)
+        commit = out.stdout.strip() or "onbekend"
+        return commit + (" (met lokale wijzigingen)" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return "onbekend"
+
+
+def build(inputs: ReportInputs, code: str, commit: str | None = None) -> SourcesContent:
+    """Sources and colofon facts of one report (``commit`` is looked up when not given)."""
+    return SourcesContent(tables=source_tables(inputs, code), commit=commit if commit is not None else git_commit(),
+                          created=datetime.now().strftime("%d-%m-%Y %H:%M"), checksums=list(inputs.checksums))

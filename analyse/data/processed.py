@@ -1,0 +1,213 @@
+"""The one reader of ``data/processed``: cached tables and harmonised views for notebooks and the runner.
+
+Every table is read once per process and kept until its parquet file changes (the cache key is the file's
+modification time and size), so a warm report kernel reads the data once for a whole batch, and a rebuilt
+``data/processed`` is picked up without restarting anything.
+
+- :func:`table` reads any processed table by name; a missing or unreadable table is a
+  :class:`~analyse.errors.DataNotAvailableError` / :class:`~analyse.errors.DataIntegrityError` naming the file
+  and what to do, never an empty frame that would read as "no data for this gemeente".
+- :func:`catalogue`, :func:`indicators`, :func:`harmonised`, :func:`reference_rows`, :func:`cost_clusters`,
+  :func:`lasten`, :func:`cpi`, :func:`region_members`: the tables the report and the notebooks use.
+- :func:`checksums` and :func:`fingerprint` describe the processed set (colofon, up-to-date checks).
+- :func:`preload` loads what a report reads (run once per warm kernel).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analyse import paths
+from analyse.errors import DataIntegrityError, DataNotAvailableError
+from analyse.settings import REPORT_INDELINGSJAAR
+
+BASE_TABLES = ("indicators", "gemeenten", "herindelingen", "lasten", "cpi")
+"""Tables written by the import steps of ``python -m analyse.data build``."""
+
+
+def _stamp(path: Path) -> tuple[float, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime, st.st_size)
+
+
+def _missing(name: str) -> DataNotAvailableError:
+    return DataNotAvailableError(
+        f"De verwerkte tabel {name!r} ontbreekt (data/processed/{name}.parquet). Bouw de gegevens opnieuw met "
+        f"'make data' (python -m analyse.data build). (processed table {name!r} is missing)")
+
+
+@functools.lru_cache(maxsize=32)
+def _read(path: str, stamp: tuple[float, int]) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # noqa: BLE001 – pyarrow raises several types for a damaged file
+        name = Path(path).stem
+        raise DataIntegrityError(
+            f"De verwerkte tabel {name!r} is beschadigd en kan niet worden gelezen ({type(exc).__name__}). Bouw de "
+            f"gegevens opnieuw met 'make data'. (corrupt parquet file data/processed/{name}.parquet)") from exc
+
+
+def exists(name: str) -> bool:
+    """Whether ``data/processed/<name>.parquet`` exists."""
+    return _stamp(paths.processed(name)) is not None
+
+
+def table(name: str) -> pd.DataFrame:
+    """A processed table by name (cached per process until the file changes).
+
+    The returned frame is shared between callers: treat it as read-only (every function of the package
+    returns new frames and never changes its inputs).
+
+    Raises:
+        DataNotAvailableError: the table was never built or was deleted.
+        DataIntegrityError: the file is damaged.
+    """
+    path = paths.processed(name)
+    stamp = _stamp(path)
+    if stamp is None:
+        raise _missing(name)
+    return _read(str(path), stamp)
+
+
+def _derived(name: str, *inputs: str) -> pd.DataFrame | None:
+    """A derived table when it exists and is not older than any of its inputs, else ``None``."""
+    stamp = _stamp(paths.processed(name))
+    if stamp is None:
+        return None
+    if any((_stamp(paths.processed(i)) or (0.0, 0))[0] > stamp[0] for i in inputs):
+        return None
+    return table(name)
+
+
+def catalogue() -> pd.DataFrame:
+    """The indicator catalogue (definitions, units, polarity, kind) as one frame."""
+    return _catalogue()
+
+
+@functools.lru_cache(maxsize=1)
+def _catalogue() -> pd.DataFrame:
+    from analyse.indicators import load_catalogue
+
+    return load_catalogue()
+
+
+def indicators() -> pd.DataFrame:
+    """All indicator rows as published (``indicators.parquet``, see docs/contracts.md)."""
+    return table("indicators")
+
+
+def gemeenten() -> pd.DataFrame:
+    """The gemeente registry per indelingsjaar (``gemeenten.parquet``)."""
+    return table("gemeenten")
+
+
+def herindelingen() -> pd.DataFrame:
+    """Old → new gemeente codes (``herindelingen.parquet``)."""
+    return table("herindelingen")
+
+
+def lasten() -> pd.DataFrame:
+    """Iv3 lasten per gemeente, jaar, soort and taakveld (``lasten.parquet``)."""
+    return table("lasten")
+
+
+def cpi() -> pd.DataFrame:
+    """Consumer price index per year (``cpi.parquet``)."""
+    return table("cpi")
+
+
+@functools.lru_cache(maxsize=4)
+def _harmonise(indelingsjaar: int, key: tuple) -> pd.DataFrame:
+    from analyse.indicators import harmonise
+
+    return harmonise(indicators(), indelingsjaar, herindelingen(), catalogue())
+
+
+def harmonised(indelingsjaar: int = REPORT_INDELINGSJAAR) -> pd.DataFrame:
+    """Indicators in the gemeentelijke indeling of ``indelingsjaar``.
+
+    The derived table ``indicators_<jaar>`` of the build when it is current; otherwise (another indelingsjaar,
+    or a stale derived table) computed from ``indicators`` and ``herindelingen`` and cached.
+    """
+    jaar = int(indelingsjaar)
+    frame = _derived(f"indicators_{jaar}", "indicators", "herindelingen")
+    if frame is not None:
+        return frame
+    key = tuple(_stamp(paths.processed(n)) for n in ("indicators", "herindelingen"))
+    return _harmonise(jaar, key)
+
+
+def reference_rows(indelingsjaar: int = REPORT_INDELINGSJAAR) -> pd.DataFrame | None:
+    """Σteller/Σnoemer rows of every reference region where CBS publishes none (``referenties_<jaar>``).
+
+    ``None`` when the build made no such table for this indelingsjaar (callers compute what they need).
+    """
+    return _derived(f"referenties_{int(indelingsjaar)}", "indicators", "herindelingen", "gemeenten")
+
+
+def region_members(indelingsjaar: int = REPORT_INDELINGSJAAR) -> pd.DataFrame | None:
+    """Membership of every reference region in the indeling (role, region_code, gemeentecode) or ``None``."""
+    return _derived(f"region_members_{int(indelingsjaar)}", "gemeenten")
+
+
+@functools.lru_cache(maxsize=2)
+def _clusters(key: tuple) -> pd.DataFrame:
+    from analyse.kosten import cluster_lasten
+
+    return cluster_lasten(lasten())
+
+
+def cost_clusters() -> pd.DataFrame:
+    """Iv3 lasten per sociaal-domein cluster (``lasten_clusters``, or computed from ``lasten``)."""
+    frame = _derived("lasten_clusters", "lasten")
+    if frame is not None:
+        return frame
+    return _clusters(_stamp(paths.processed("lasten")) or (0.0, 0))
+
+
+def checksums() -> list[tuple[str, str]]:
+    """``(file name, first 16 hex digits of sha256)`` of every processed table (for the colofon)."""
+    files = sorted(paths.PROCESSED_DIR.glob("*.parquet")) if paths.PROCESSED_DIR.is_dir() else []
+    return list(_checksums(tuple((str(f), _stamp(f)) for f in files)))
+
+
+@functools.lru_cache(maxsize=2)
+def _checksums(files: tuple) -> tuple[tuple[str, str], ...]:
+    out = []
+    for name, _ in files:
+        digest = hashlib.sha256(Path(name).read_bytes()).hexdigest()[:16]
+        out.append((Path(name).name, digest))
+    return tuple(out)
+
+
+def fingerprint() -> dict[str, str]:
+    """Name → sha256 prefix of the processed tables (changes when any table is rebuilt)."""
+    return dict(checksums())
+
+
+def preload(indelingsjaar: int = REPORT_INDELINGSJAAR) -> None:
+    """Read everything a report needs into this process's caches (once per warm kernel).
+
+    Raises whatever a missing or damaged table raises; a report started afterwards says the same in Dutch.
+    """
+    catalogue()
+    harmonised(indelingsjaar)
+    reference_rows(indelingsjaar)
+    region_members(indelingsjaar)
+    cost_clusters()
+    cpi()
+    gemeenten()
+
+
+def clear_cache() -> None:
+    """Forget every cached table (tests; a changed file is picked up without this)."""
+    for fn in (_read, _catalogue, _harmonise, _clusters, _checksums):
+        fn.cache_clear()
