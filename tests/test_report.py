@@ -20,8 +20,9 @@ from analyse.report import (  # noqa: E402
     Block,
     figure_block,
     frame_to_html,
+    OutputTarget,
     md,
-    set_output,
+    output_for,
     table_block,
     write_atomic,
 )
@@ -31,10 +32,14 @@ from analyse.report.failures import explain, strip_ansi  # noqa: E402
 
 @pytest.fixture()
 def out(tmp_path):
-    target = set_output("GM0531", tmp_path / "reports")
-    target.figures_root = tmp_path / "figures"
-    yield target
-    set_output(None)
+    return OutputTarget("GM0531", tmp_path / "reports" / "GM0531", tmp_path / "figures" / "GM0531")
+
+
+def test_output_for_uses_the_given_root_and_the_figures_dir(tmp_path):
+    target = output_for("GM0531", str(tmp_path / "r"))
+    assert target.report_dir == (tmp_path / "r" / "GM0531").resolve()
+    assert target.figure_dir == paths.FIGURES_DIR / "GM0531"
+    assert output_for("GM0531").report_dir == paths.REPORTS_DIR / "GM0531"
 
 
 def _fig():
@@ -87,19 +92,26 @@ def test_frame_to_html_truncates_with_note():
 
 
 def test_figure_block_embeds_png_alt_table_and_writes_files(out):
-    block = figure_block(_fig(), "Trend jeugdzorg")
+    block = figure_block(_fig(), "Trend jeugdzorg", out)
     assert 'src="data:image/png;base64,' in block.html
     assert 'alt="Het aandeel steeg van 1,0% in 2020 naar 2,0% in 2022."' in block.html
     assert "<details>" in block.html and "a&lt;b" in block.html
     assert (out.report_dir / "trend-jeugdzorg.csv").is_file()
     assert (out.figure_dir / "trend-jeugdzorg.png").read_bytes()[:4] == b"\x89PNG"
-    assert block.meta == {"figure": "trend-jeugdzorg"}
+    assert block.meta == {}  # only the title block carries report metadata
+
+
+def test_figure_block_without_target_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    block = figure_block(_fig(), "Trend", None)
+    assert "data:image/png" in block.html and 'class="download"' not in block.html
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_figure_without_alt_text_is_refused(out):
     fig, _ = plt.subplots()
     with pytest.raises(ValueError, match="alt"):
-        figure_block(fig, "x")
+        figure_block(fig, "x", None)
     plt.close(fig)
 
 
@@ -109,7 +121,7 @@ def test_block_mimebundle_carries_metadata():
 
 
 def test_table_block_writes_csv(out):
-    table_block(pd.DataFrame({"a": [1.5]}), "Kerncijfers")
+    table_block(pd.DataFrame({"a": [1.5]}), "Kerncijfers", out)
     assert (out.report_dir / "kerncijfers.csv").read_text().strip().splitlines() == ["a", "1,5"]
 
 

@@ -75,7 +75,7 @@ def test_no_code_cells_or_prompts(doc):
     text, _ = doc
     assert "jp-CodeCell" not in text and "jp-InputArea" not in text and "input_area" not in text
     shown = visible_text(text)
-    for python in ("from analyse import", "sections.titel(", "gemeenten.validate(", "In [", "Out["):
+    for python in ("from analyse import", "sections.render_title(", "gemeenten.validate(", "In [", "Out["):
         assert python not in shown
 
 

@@ -1,0 +1,152 @@
+"""Unit tests for analyse.content: one report's content from tiny frames, without files or plans."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from analyse import content  # noqa: E402
+from analyse.content import ChapterError, ReportInputs, ReportParameters, build_report, policy_period  # noqa: E402
+from analyse.errors import ParameterError  # noqa: E402
+from analyse.gemeenten import Gemeente  # noqa: E402
+from analyse.report import sections  # noqa: E402
+
+GEM = Gemeente(code="GM0001", naam="Testdorp", indelingsjaar=2024, provincie_code="PV01", provincie_naam="Noord",
+               regions={"jeugdzorgregio": ("JZ01", "Regio Noord")}, grootteklasse="10.000 tot 20.000 inwoners",
+               inwoners=15000)
+
+CATALOGUE = pd.DataFrame([{
+    "id": "jeugdzorg_pct", "naam": "Jongeren met jeugdzorg", "definitie": "Aandeel jongeren met jeugdzorg",
+    "unit": "procent", "polarity": "lager_beter", "kind": "share", "numerator": "jongeren met jeugdzorg",
+    "denominator": "jongeren 0-22", "per": 100.0, "populatie": "jongeren", "domein": "jeugd", "bron": "CBS",
+    "referentieperiode": "jaar", "shipped": True, "tabellen": None, "file": "test.yml"}])
+
+
+def _rows(code: str, base: float, slope: float, den: float) -> list[dict]:
+    out = []
+    for i, year in enumerate(range(2017, 2024)):
+        pct = base + slope * i
+        out.append({"indicator_id": "jeugdzorg_pct", "gemeentecode": code, "period": str(year), "period_type": "jaar",
+                    "value": pct, "numerator": round(pct / 100 * den), "denominator": den, "unit": "procent",
+                    "status": "definitief", "source_table": "84134NED"})
+    return out
+
+
+def _inputs(**overrides) -> ReportInputs:
+    rows = _rows("GM0001", 10.0, 0.8, 3000) + _rows("JZ01", 10.0, 0.0, 60000) + _rows("NL01", 10.0, 0.0, 4e6)
+    rows += _rows("GM0002", 9.0, 0.1, 2500) + _rows("GM0003", 11.0, -0.1, 2800)
+    harmonised = pd.DataFrame(rows)
+    kwargs = dict(indelingsjaar=2024, catalogue=CATALOGUE, harmonised=harmonised, checksums=[("x.parquet", "ab")])
+    kwargs.update(overrides)
+    return ReportInputs(**kwargs)
+
+
+def test_build_report_compares_with_references_and_marks_a_rising_share_worse():
+    rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=_inputs(), plan_list=[], commit="abc")
+    comp = rc.indicators.comparison
+    assert set(comp["reference_code"]) == {"JZ01", "NL01"}
+    verdict = rc.indicators.verdicts.set_index("indicator_id").loc["jeugdzorg_pct", "verdict"]
+    assert verdict == "slechter"  # 10% → 14,8% in 3.000 jongeren while the references stay at 10%
+    assert rc.indicators.signals["slechter"] == 1
+    assert [t.indicator_id for t in rc.indicators.trends] == ["jeugdzorg_pct"]
+    assert rc.indicators.labels["JZ01"] == "jeugdzorgregio Regio Noord"
+    assert rc.policy.startjaar == 2020 and rc.policy.bron == "parameter"
+    assert rc.sources.commit == "abc" and rc.sources.checksums == [("x.parquet", "ab")]
+
+
+def test_build_report_does_not_change_its_inputs():
+    inputs = _inputs()
+    before = inputs.harmonised.copy()
+    build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=inputs, plan_list=[], commit="")
+    pd.testing.assert_frame_equal(inputs.harmonised, before)
+
+
+def test_gemeente_without_rows_gets_empty_indicator_content():
+    inputs = _inputs(harmonised=_inputs().harmonised.query("gemeentecode != 'GM0001'"))
+    rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=inputs, plan_list=[], commit="")
+    assert rc.indicators.comparison is None and rc.indicators.signals == {} and rc.indicators.trends == []
+    assert not rc.costs.available
+    assert "geen indicatoren" in sections.render_indicator_table(rc).html
+
+
+def test_policy_period_prefers_parameter_then_plan_then_default():
+    class Periode:
+        start = 2015
+
+    class Plan:
+        titel = "Evaluatie"
+        periode = Periode()
+
+    assert policy_period(ReportParameters(startjaar_beleid=2019), [Plan()]).startjaar == 2019
+    from_plan = policy_period(ReportParameters(), [Plan()])
+    assert (from_plan.startjaar, from_plan.bron, from_plan.plan_titel) == (2015, "plan", "Evaluatie")
+    default = policy_period(ReportParameters(), [])
+    assert default.bron == "standaard" and default.startjaar == content.DEFAULT_STARTJAAR_BELEID
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    ({"startjaar_beleid": 2030}, "startjaar_beleid=2030"),
+    ({"peer_k": 2}, "peer_k=2"),
+    ({"peer_method": "loting"}, "peer_method='loting'"),
+    ({"regio_rollen": "nederland"}, "moet een lijst zijn"),
+    ({"regio_rollen": ("maan",)}, "onbekende rol(len) maan"),
+])
+def test_parameters_checked_with_dutch_messages(kwargs, fragment):
+    with pytest.raises(ParameterError, match=fragment.replace("(", r"\(").replace(")", r"\)")):
+        ReportParameters(**kwargs).checked(2024)
+
+
+def test_chapter_failure_names_the_chapter_and_keeps_the_cause():
+    broken = _inputs(catalogue=CATALOGUE.drop(columns=["kind"]))
+    with pytest.raises(ChapterError) as exc:
+        build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=broken, plan_list=[], commit="")
+    assert exc.value.chapter == "Indicatoren"
+    chapter, ename, _ = ChapterError.parse(str(exc.value))
+    assert chapter == "Indicatoren" and ename == type(exc.value.__cause__).__name__
+
+
+def test_chapter_error_parse_rejects_other_messages():
+    assert ChapterError.parse("iets anders") is None
+
+
+def test_metadata_is_one_plain_dict_for_the_runner():
+    rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=_inputs(), plan_list=[], commit="abc")
+    meta = rc.metadata()
+    assert meta["gemeente"] == {"code": "GM0001", "naam": "Testdorp", "indelingsjaar": 2024}
+    assert meta["signals"]["slechter"] == 1 and meta["signals"]["plan"] is None
+    assert meta["parameters"]["startjaar_bron"] == "parameter"
+
+
+def test_every_chapter_renders_without_files():
+    rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=_inputs(), plan_list=[], commit="abc")
+    title = sections.render_title(rc)
+    assert "<h1>Testdorp" in title.html and title.meta["gemeente"]["code"] == "GM0001"
+    assert "vanaf <strong>2020</strong> (gekozen bij het maken van dit rapport)" in title.html
+    for name in sections.__all__[2:]:  # after note and render_title
+        block = getattr(sections, name)(rc, None)
+        if name in {"render_plan_goals", "render_savings", "render_prevention"}:
+            assert block is None  # no plan
+        else:
+            assert block.html and block.meta == {}
+
+
+def test_source_tables_join_sidecar_titles_and_dates():
+    snaps = pd.DataFrame({"table_id": ["84134NED", "84134NED"], "title": ["Jeugdzorg", "Jeugdzorg"],
+                          "url": ["", ""], "retrieved": ["2026-01-01", "2026-02-01"], "status": ["", ""],
+                          "sha256": ["", ""], "file": ["a", "b"]})
+    tables = content.sources_chapter.source_tables(_inputs(snapshots=snaps), "GM0001")
+    row = tables.iloc[0]
+    assert (row["tabel"], row["titel"], row["opgehaald"], row["eerste_periode"], row["laatste_periode"]) == (
+        "84134NED", "Jeugdzorg", "2026-02-01", "2017", "2023")
+
+
+def test_peers_by_size_class_exclude_the_gemeente():
+    registry = pd.DataFrame({"gemeentecode": ["GM0001", "GM0002", "GM0003"], "indelingsjaar": [2024] * 3,
+                             "grootteklasse": ["10.000 tot 20.000 inwoners"] * 3,
+                             "inwoners": [15000.0, 14000.0, np.nan]})
+    peers, _ = content.indicator_chapter.peer_codes(_inputs(registry=registry), GEM, 3, "grootteklasse", ())
+    assert "GM0001" not in peers and "GM0002" in peers
