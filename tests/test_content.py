@@ -125,7 +125,7 @@ def test_every_chapter_renders_without_files():
     rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=_inputs(), plan_list=[], commit="abc")
     title = sections.render_title(rc)
     assert "<h1>Testdorp" in title.html and title.meta["gemeente"]["code"] == "GM0001"
-    assert "vanaf <strong>2020</strong> (gekozen bij het maken van dit rapport)" in title.html
+    assert "vanaf 2020 (gekozen bij het maken van dit rapport)" in title.html and "15.000" in title.html
     for name in sections.__all__[2:]:  # after note and render_title
         block = getattr(sections, name)(rc, None)
         if name in {"render_plan_goals", "render_savings", "render_prevention"}:
@@ -150,3 +150,46 @@ def test_peers_by_size_class_exclude_the_gemeente():
                              "inwoners": [15000.0, 14000.0, np.nan]})
     peers, _ = content.indicator_chapter.peer_codes(_inputs(registry=registry), GEM, 3, "grootteklasse", ())
     assert "GM0001" not in peers and "GM0002" in peers
+
+
+# ------------------------------------------------------------------------------------------ first screen
+def _verdicts(rows):
+    cols = ["indicator_id", "naam", "verdict", "base_value", "latest_value", "base_period", "latest_period", "unit",
+            "indicative"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def test_key_messages_prefer_linked_then_certain_then_large_changes_and_skip_counts():
+    v = _verdicts([
+        ("a", "Klein verschil", "slechter", 50.0, 52.0, "2019", "2023", "procent", False),
+        ("b", "Groot verschil", "beter", 10.0, 5.0, "2019", "2023", "procent", False),
+        ("c", "Eenzaam", "slechter", 6.0, 13.0, "2016", "2022", "procent", True),
+        ("d", "Aantal", "slechter", 100.0, 300.0, "2019", "2023", "aantal", False),
+        ("e", "Gelijk", "gelijk gebleven", 1.0, 9.0, "2019", "2023", "procent", False),
+    ])
+    msgs = content.summary_chapter.key_messages(v, {"c": "Betekenisvolle contacten"})
+    assert [m.indicator_id for m in msgs] == ["c", "b", "a"]
+    assert msgs[0].opgave == "Betekenisvolle contacten" and msgs[0].indicatief
+    assert msgs[0].tekst.startswith("Eenzaam: van 6,0% (2016) naar 13,0% (2022), verslechterd")
+    assert "meer dan toeval" in msgs[1].tekst
+
+
+def test_badges_fold_sub_opgaven_and_counts_add_up():
+    from types import SimpleNamespace as NS
+
+    opgaven = (NS(id="O1", titel="Eén", onderdeel_van=None), NS(id="O2", titel="Twee", onderdeel_van=None),
+               NS(id="O2a", titel="Twee a", onderdeel_van="O2"))
+    concl = NS(opgaven=(NS(id="O1", uitkomst="op koers"), NS(id="O2", uitkomst="deels op koers"),
+                        NS(id="O2a", uitkomst="niet op koers")))
+    pc = NS(plan=NS(opgaven=opgaven), conclusions=concl, title="Plan")
+    badges = content.summary_chapter.badges([pc])
+    assert [(b.titel, b.uitkomst) for b in badges] == [("Eén", "op koers"), ("Twee", "deels op koers")]
+    assert badges[1].onderdelen == [("Twee a", "niet op koers")]
+    counts = content.summary_chapter.count_outcomes(badges)
+    assert counts == {"op koers": 1, "deels op koers": 1, "niet op koers": 0, "nog niet te beoordelen": 0}
+
+
+def test_first_screen_renders_badges_with_words_and_key_messages():
+    rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=_inputs(), plan_list=[], commit="")
+    html = sections.render_summary(rc).html
+    assert "Drie kernboodschappen" in html and "Jongeren met jeugdzorg: van" in html

@@ -14,6 +14,7 @@ The walk from the template to a number is one way::
 - :mod:`.indicator_chapter` – references, comparison and verdicts, key figures, trends, policy start, funnel, peers
 - :mod:`.cost_chapter` – Iv3 cost development against peers and Nederland
 - :mod:`.plan_chapter` – conclusions per opgave, maatregelen, budgets, savings (with a plan file)
+- :mod:`.summary_chapter` – the first screen: badges per opgave, three key messages
 - :mod:`.sources_chapter` – source tables and colofon facts
 
 A failure inside a chapter is raised as :class:`ChapterError`, which names the chapter in Dutch so the batch
@@ -26,7 +27,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Sequence
 
-from analyse.content import cost_chapter, indicator_chapter, plan_chapter, sources_chapter
+from analyse.content import cost_chapter, indicator_chapter, plan_chapter, sources_chapter, summary_chapter
 from analyse.content.inputs import ReportInputs, load_inputs, preload
 from analyse.errors import AnalyseError, ParameterError
 from analyse.settings import DEFAULT_STARTJAAR_BELEID
@@ -120,6 +121,7 @@ class ReportContent:
     peer_note: str | None
     plans: list[plan_chapter.PlanContent] = field(default_factory=list)
     sources: sources_chapter.SourcesContent | None = None
+    first_screen: summary_chapter.FirstScreen | None = None
 
     @property
     def code(self) -> str:
@@ -136,8 +138,9 @@ class ReportContent:
     def metadata(self) -> dict[str, Any]:
         """The facts the batch runner needs for the index page (one dict, emitted once per report)."""
         outcome = self.plans[0].conclusions.plan.uitkomst if self.plans else None
+        counts = self.first_screen.counts if self.first_screen and self.first_screen.badges else {}
         return {"gemeente": {"code": self.code, "naam": self.naam, "indelingsjaar": self.indelingsjaar},
-                "signals": {**self.indicators.signals, "plan": outcome},
+                "signals": {**self.indicators.signals, "plan": outcome, "opgaven": counts},
                 "parameters": {**asdict(self.parameters), "regio_rollen": list(self.parameters.regio_rollen),
                                "startjaar_gebruikt": self.policy.startjaar, "startjaar_bron": self.policy.bron},
                 "commit": self.sources.commit if self.sources else ""}
@@ -206,5 +209,6 @@ def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs |
     if commit is None:
         commit = inputs.cache.setdefault("commit", sources_chapter.git_commit())
     sources = _chapter("Data en bronnen", sources_chapter.build, inputs, gemeente.code, commit)
+    first = _chapter("Samenvatting", summary_chapter.build, gemeente, plan_content, ind.verdicts, policy.startjaar)
     return ReportContent(gemeente=gemeente, parameters=params, policy=policy, indicators=ind, costs=costs,
-                         peers=peers, peer_note=peer_note, plans=plan_content, sources=sources)
+                         peers=peers, peer_note=peer_note, plans=plan_content, sources=sources, first_screen=first)

@@ -651,10 +651,3 @@ def _worker_crash(job: Job, exc: BaseException) -> Result:
     write_atomic(job.path(".json"), res.to_json())
     return res
 
-
-def render_reports(codes: Sequence[str], parameters: dict[str, Any] | None = None,
-                   output: str | os.PathLike[str] | None = None, jobs: int | None = None, force: bool = False,
-                   engine: str = "analyse-warm", progress: bool = True) -> BatchSummary:
-    """Convenience API: :func:`plan_jobs` + :func:`run_jobs`."""
-    planned = plan_jobs(codes, parameters, output, engine)
-    return run_jobs(planned, n_jobs=jobs, force=force, progress=progress)

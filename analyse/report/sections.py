@@ -32,49 +32,60 @@ def note(text: str) -> Block:
     return Block(f'<p class="melding">{escape(text)}</p>', text)
 
 
+BADGE_CLASS = {"op koers": "op-koers", "deels op koers": "deels", "niet op koers": "niet-op-koers",
+               "nog niet te beoordelen": "onbekend"}
+BADGE_WORD = {"op koers": "op koers", "deels op koers": "deels op koers", "niet op koers": "niet op koers",
+              "nog niet te beoordelen": "niet te beoordelen"}
+
+
+def _badge(uitkomst: str) -> str:
+    return (f'<span class="badge badge-{BADGE_CLASS.get(uitkomst, "onbekend")}">'
+            f'{escape(BADGE_WORD.get(uitkomst, uitkomst))}</span>')
+
+
 def render_title(content: ReportContent, out: OutputTarget | None = None) -> Block:
-    """The report title (the only ``<h1>``) and one line about the gemeente; carries the report's metadata."""
+    """The report title (the only ``<h1>``) and the facts of the first screen; carries the report's metadata.
+
+    Gemeente, inwoners, regio and policy period in one line each, so a reader sees who and when at a glance.
+    """
     g = content.gemeente
+    first, policy = content.first_screen, content.policy
     inw = getattr(g, "inwoners", None)
-    extra = f", {fmt_number(inw)} inwoners" if inw else ""
-    policy = content.policy
-    sub = md("{naam} ({code}), provincie {prov}, indeling {jaar}{extra}. Beleid vergeleken vanaf **{start}** "
-             "({bron}).", naam=g.naam, code=g.code, prov=getattr(g, "provincie_naam", "–"),
-             jaar=content.indelingsjaar, extra=extra, start=policy.startjaar,
-             bron=POLICY_SOURCE.get(policy.bron, policy.bron))
-    title = blocks([Block(f"<h1>{escape(g.naam)}: monitor sociaal domein</h1>", g.naam), sub])
-    return Block(title.html, title.text, meta=content.metadata())  # the report's one metadata output
+    facts = [("Gemeente", f"{g.naam} ({g.code}), provincie {getattr(g, 'provincie_naam', None) or '–'}"),
+             ("Inwoners", fmt_number(inw) if inw else "onbekend"),
+             ("Regio", f"jeugdzorgregio {first.regio}" if first and first.regio else "–"),
+             ("Beleidsperiode", f"{first.periode if first else policy.startjaar} "
+                                f"({POLICY_SOURCE.get(policy.bron, policy.bron)})")]
+    dl = "".join(f"<div><dt>{escape(k)}</dt><dd>{escape(v)}</dd></div>" for k, v in facts)
+    html = (f"<h1>{escape(g.naam)}: monitor sociaal domein</h1>"
+            f'<dl class="feiten">{dl}</dl>')
+    text = "; ".join(f"{k}: {v}" for k, v in facts)
+    return Block(html, text, meta=content.metadata())  # the report's one metadata output
 
 
-def render_summary(content: ReportContent, out: OutputTarget | None = None) -> Block:
-    """Plan conclusions per opgave, or (without a plan) the main findings of the indicators."""
+def _first_screen(content: ReportContent) -> list[Block | None]:
+    first = content.first_screen
+    if first is None:
+        return []
     parts: list[Block | None] = []
-    for pc in content.plans:
-        concl = pc.conclusions
-        parts.append(md("**{titel}**: {uitkomst}. {tekst}", titel=pc.title, uitkomst=concl.plan.uitkomst,
-                        tekst=concl.plan.tekst))
-        items = "".join(f"<li><strong>{escape(c.titel)}</strong>: {escape(c.uitkomst)}."
-                        f"{' ' + escape(c.bewijs[0]) if c.bewijs else ''}</li>" for c in concl.opgaven)
-        if items:
-            parts.append(Block(f"<ul>{items}</ul>"))
-    v, sig = content.indicators.verdicts, content.indicators.signals
-    if v is None or v.empty:
-        parts.append(note("Voor deze gemeente zijn geen indicatoren met gegevens gevonden."))
-    else:
-        parts.append(md("Van de {n} indicatoren met gegevens zijn er {m} te beoordelen: {b} ontwikkelden zich "
-                        "**beter**, {s} **slechter** en {g} bleven gelijk (ten opzichte van het basisjaar en de "
-                        "referentie; zie Indicatoren).", n=sig["totaal"], m=sig["indicatoren"], b=sig["beter"],
-                        s=sig["slechter"], g=sig["gelijk"]))
-        for verdict, label in (("slechter", "Slechter"), ("beter", "Beter")):
-            rows = v[v["verdict"] == verdict].head(3)
-            if len(rows):
-                items = "".join(f"<li>{escape(r.naam if isinstance(r.naam, str) else r.indicator_id)}: "
-                                f"{escape(r.verdict_reason)}</li>" for r in rows.itertuples())
-                parts.append(Block(f'<p class="oordeel-{verdict}">{label}:</p><ul>{items}</ul>'))
-    if not content.plans:
-        parts.append(note("Er is geen beleidsplan van deze gemeente als gegevens beschikbaar; het rapport bevat "
-                          "daarom geen conclusies per opgave."))
-    return blocks(parts)
+    if first.badges:
+        counts = ", ".join(f"{n} {BADGE_WORD[o]}" for o, n in first.counts.items() if n)
+        items = []
+        for b in first.badges:
+            subs = "".join(f"<li>{escape(t)} {_badge(u)}</li>" for t, u in b.onderdelen)
+            items.append(f'<li>{_badge(b.uitkomst)} <span class="opgave">{escape(b.titel)}</span>'
+                         + (f'<ul class="onderdelen">{subs}</ul>' if subs else "") + "</li>")
+        parts.append(Block(f'<p class="telling"><strong>{len(first.badges)} opgaven:</strong> {escape(counts)}.</p>'
+                           f'<ul class="badges">{"".join(items)}</ul>',
+                           f"{len(first.badges)} opgaven: {counts}"))
+    if first.messages:
+        items = "".join(f'<li class="bericht-{m.richting}"><span class="teken" aria-hidden="true">'
+                        f'{"▲" if m.richting == "beter" else "▼"}</span> {escape(m.tekst)}'
+                        + (f' <span class="bij-opgave">(opgave: {escape(m.opgave)})</span>' if m.opgave else "")
+                        + "</li>" for m in first.messages)
+        parts.append(Block(f'<h3 id="kernboodschappen">Drie kernboodschappen</h3><ul class="kernboodschappen">'
+                           f"{items}</ul>", "Kernboodschappen"))
+    return parts
 
 
 def render_key_figures(content: ReportContent, out: OutputTarget | None = None) -> Block:

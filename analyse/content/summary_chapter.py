@@ -1,0 +1,144 @@
+"""Content of the first screen: who the gemeente is, one badge per opgave and three key messages.
+
+The wethouder reads this and nothing else: it must say in ten seconds how the gemeente is doing.
+
+Key messages are chosen by relevance, in this order (rule stated once, here):
+
+1. only indicators whose change is judged ``beter`` or ``slechter`` (beyond the uncertainty, or for figures
+   without known uncertainty beyond the minimal relevant change; those are marked "indicatief"), and no
+   absolute counts (unit ``aantal``: their share or rate says the same, comparably);
+2. indicators linked to an opgave of the gemeente's plan come first;
+3. then figures with a known uncertainty before indicative ones;
+4. then the largest relative change first.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from analyse.formatting import fmt_value, period_label
+
+OUTCOMES = ("op koers", "deels op koers", "niet op koers", "nog niet te beoordelen")
+"""Opgave outcomes in the order the badges are counted."""
+MAX_MESSAGES = 3
+
+
+@dataclass
+class Badge:
+    """One opgave with its outcome; ``onderdelen`` are the sub-opgaven (title, outcome)."""
+
+    titel: str
+    uitkomst: str
+    plan: str
+    onderdelen: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class KeyMessage:
+    """A plain-Dutch key message about one indicator."""
+
+    indicator_id: str
+    tekst: str
+    richting: str
+    """``beter`` or ``slechter``."""
+    opgave: str | None = None
+    indicatief: bool = False
+
+
+@dataclass
+class FirstScreen:
+    """What the first screen shows."""
+
+    badges: list[Badge]
+    counts: dict[str, int]
+    messages: list[KeyMessage]
+    regio: str | None
+    periode: str
+
+
+def badges(plan_contents: list[Any]) -> list[Badge]:
+    """One badge per top-level opgave of every plan (sub-opgaven listed on their parent's badge)."""
+    out = []
+    for pc in plan_contents:
+        by_id = {c.id: c for c in pc.conclusions.opgaven}
+        for opg in pc.plan.opgaven:
+            if getattr(opg, "onderdeel_van", None):
+                continue
+            c = by_id.get(opg.id)
+            subs = [(sub.titel, by_id[sub.id].uitkomst) for sub in pc.plan.opgaven
+                    if getattr(sub, "onderdeel_van", None) == opg.id and sub.id in by_id]
+            out.append(Badge(opg.titel, c.uitkomst if c else "nog niet te beoordelen", pc.title, subs))
+    return out
+
+
+def count_outcomes(badge_list: list[Badge]) -> dict[str, int]:
+    """Number of badges per outcome (every outcome present, also with 0)."""
+    counts = {o: 0 for o in OUTCOMES}
+    for b in badge_list:
+        counts[b.uitkomst if b.uitkomst in counts else "nog niet te beoordelen"] += 1
+    return counts
+
+
+def linked_indicators(plan_contents: list[Any]) -> dict[str, str]:
+    """indicator_id → title of the (first) opgave whose doelen or maatregelen name it."""
+    out: dict[str, str] = {}
+    for pc in plan_contents:
+        for opg in pc.plan.opgaven:
+            ids = [di.indicator_id for d in opg.doelen for di in d.indicatoren]
+            ids += [i for m in opg.maatregelen for i in getattr(m, "indicatoren", ()) if isinstance(i, str)]
+            for ind in ids:
+                out.setdefault(ind, opg.titel)
+    return out
+
+
+def _relative_change(base: float, latest: float) -> float:
+    if base is None or latest is None or pd.isna(base) or pd.isna(latest) or base == 0:
+        return 0.0
+    return abs(latest - base) / abs(base)
+
+
+def key_messages(verdicts: pd.DataFrame | None, linked: dict[str, str], limit: int = MAX_MESSAGES) -> list[KeyMessage]:
+    """Up to ``limit`` key messages by the rules in the module docstring."""
+    if verdicts is None or verdicts.empty:
+        return []
+    v = verdicts[verdicts["verdict"].isin(["beter", "slechter"]) & (verdicts["unit"] != "aantal")].copy()
+    if v.empty:
+        return []
+    v["is_linked"] = v["indicator_id"].map(lambda i: i in linked)
+    v["is_indicative"] = v["indicative"].fillna(False).astype(bool) if "indicative" in v else False
+    v["rel_change"] = [_relative_change(b, latest) for b, latest in zip(v["base_value"], v["latest_value"])]
+    v = v.sort_values(["is_linked", "is_indicative", "rel_change"], ascending=[False, True, False], kind="stable")
+    out = []
+    for r in v.head(limit).itertuples(index=False):
+        unit = str(r.unit or "")
+        naam = r.naam if isinstance(r.naam, str) and r.naam else r.indicator_id
+        word = "verbeterd" if r.verdict == "beter" else "verslechterd"
+        text = (f"{naam}: van {fmt_value(r.base_value, unit)} ({period_label(r.base_period)}) naar "
+                f"{fmt_value(r.latest_value, unit)} ({period_label(r.latest_period)}), {word}")
+        text += " (indicatief: zonder bekende onzekerheid)." if r.is_indicative else ", meer dan toeval."
+        out.append(KeyMessage(r.indicator_id, text, r.verdict, linked.get(r.indicator_id), bool(r.is_indicative)))
+    return out
+
+
+def policy_label(start: int, plan_contents: list[Any]) -> str:
+    """Policy period for the header: the plan's ``start–eind`` when known, else ``vanaf <start>``."""
+    for pc in plan_contents:
+        periode = getattr(pc.plan, "periode", None)
+        eind = getattr(periode, "eind", 0) if periode is not None else 0
+        if eind and not (isinstance(eind, float) and math.isnan(eind)) and int(eind) >= start:
+            return f"{start}–{int(eind)}"
+    return f"vanaf {start}"
+
+
+def build(gemeente: Any, plan_contents: list[Any], verdicts: pd.DataFrame | None, start: int) -> FirstScreen:
+    """The first screen of one report."""
+    regions = getattr(gemeente, "regions", {}) or {}
+    regio = regions["jeugdzorgregio"][1] if "jeugdzorgregio" in regions else None
+    b = badges(plan_contents)
+    return FirstScreen(badges=b, counts=count_outcomes(b),
+                       messages=key_messages(verdicts, linked_indicators(plan_contents)), regio=regio,
+                       periode=policy_label(start, plan_contents))
