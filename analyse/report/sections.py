@@ -88,6 +88,33 @@ def _first_screen(content: ReportContent) -> list[Block | None]:
     return parts
 
 
+def render_summary(content: ReportContent, out: OutputTarget | None = None) -> Block:
+    """First screen (badges per opgave, key messages), then the plan conclusion and the indicator signals."""
+    parts: list[Block | None] = _first_screen(content)
+    for pc in content.plans:
+        concl = pc.conclusions
+        parts.append(md("**{titel}**: {uitkomst}. {tekst}", titel=pc.title, uitkomst=concl.plan.uitkomst,
+                        tekst=concl.plan.tekst))
+    v, sig = content.indicators.verdicts, content.indicators.signals
+    if v is None or v.empty:
+        parts.append(note("Voor deze gemeente zijn geen indicatoren met gegevens gevonden."))
+    else:
+        parts.append(md("Van de {n} indicatoren met gegevens zijn er {m} te beoordelen: {b} ontwikkelden zich "
+                        "**beter**, {s} **slechter** en {g} bleven gelijk (ten opzichte van het basisjaar en de "
+                        "referentie; zie Indicatoren).", n=sig["totaal"], m=sig["indicatoren"], b=sig["beter"],
+                        s=sig["slechter"], g=sig["gelijk"]))
+        for verdict, label in (("slechter", "Slechter"), ("beter", "Beter")):
+            rows = v[v["verdict"] == verdict].head(3)
+            if len(rows):
+                items = "".join(f"<li>{escape(r.naam if isinstance(r.naam, str) else r.indicator_id)}: "
+                                f"{escape(r.verdict_reason)}</li>" for r in rows.itertuples())
+                parts.append(Block(f'<p class="oordeel-{verdict}">{label}:</p><ul>{items}</ul>'))
+    if not content.plans:
+        parts.append(note("Er is geen beleidsplan van deze gemeente als gegevens beschikbaar; het rapport bevat "
+                          "daarom geen conclusies per opgave."))
+    return blocks(parts)
+
+
 def render_key_figures(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """Size, regions and the latest value of a few headline indicators as tiles."""
     g = content.gemeente
