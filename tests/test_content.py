@@ -126,7 +126,7 @@ def test_every_chapter_renders_without_files():
     title = sections.render_title(rc)
     assert "<h1>Testdorp" in title.html and title.meta["gemeente"]["code"] == "GM0001"
     assert "vanaf 2020 (gekozen bij het maken van dit rapport)" in title.html and "15.000" in title.html
-    for name in sections.__all__[2:]:  # after note and render_title
+    for name in [n for n in sections.__all__ if n.startswith("render_") and n != "render_title"]:
         block = getattr(sections, name)(rc, None)
         if name in {"render_plan_goals", "render_savings", "render_prevention"}:
             assert block is None  # no plan

@@ -172,26 +172,31 @@ def policy_start(inputs: ReportInputs, code: str, ref: str, ids: list[str], star
     return pd.DataFrame(rows)
 
 
-def funnel(inputs: ReportInputs, code: str) -> FunnelContent | None:
-    """Funnel of the first headline share/rate indicator for which the gemeente has numerator and denominator."""
+def indicator_funnel(inputs: ReportInputs, indicator_id: str, code: str) -> FunnelContent | None:
+    """Funnel of one share/rate indicator in the latest year in which ``code`` has numerator and denominator.
+
+    ``None`` when the indicator is not a share or rate, or the gemeente has no counts for it.
+    """
+    row = inputs.catalogue_row(indicator_id)
+    if row.get("kind") not in {"share", "rate"}:
+        return None
     frame = inputs.harmonised
-    for ind_id in FUNNEL_IDS:
-        row = inputs.catalogue_row(ind_id)
-        if row.get("kind") not in {"share", "rate"}:
-            continue
-        rows = frame[(frame["indicator_id"] == ind_id) & (frame["period_type"] == "jaar")
-                     & frame["gemeentecode"].str.startswith("GM")]
-        mine = rows[(rows["gemeentecode"] == code) & rows["numerator"].notna()]
-        if mine.empty:
-            continue
-        period = str(mine["period"].max())
-        result = stats.funnel_limits(rows[rows["period"] == period], kind=row["kind"],
-                                     per=float(row.get("per") or 100))
-        pos = result.points.loc[result.points["gemeentecode"] == code]
-        position = str(pos["positie_95"].iloc[0]) if len(pos) and "positie_95" in pos else None
-        return FunnelContent(ind_id, inputs.indicator_name(ind_id), str(row.get("unit") or ""), period,
-                             result.points, result.limits, position)
-    return None
+    rows = frame[(frame["indicator_id"] == indicator_id) & (frame["period_type"] == "jaar")
+                 & frame["gemeentecode"].str.startswith("GM")]
+    mine = rows[(rows["gemeentecode"] == code) & rows["numerator"].notna()]
+    if mine.empty:
+        return None
+    period = str(mine["period"].max())
+    result = stats.funnel_limits(rows[rows["period"] == period], kind=row["kind"], per=float(row.get("per") or 100))
+    pos = result.points.loc[result.points["gemeentecode"] == code]
+    position = str(pos["positie_95"].iloc[0]) if len(pos) and "positie_95" in pos else None
+    return FunnelContent(indicator_id, inputs.indicator_name(indicator_id), str(row.get("unit") or ""), period,
+                         result.points, result.limits, position)
+
+
+def funnel(inputs: ReportInputs, code: str) -> FunnelContent | None:
+    """Funnel of the first of :data:`FUNNEL_IDS` for which the gemeente has numerator and denominator."""
+    return next((f for f in (indicator_funnel(inputs, i, code) for i in FUNNEL_IDS) if f is not None), None)
 
 
 def covariates(inputs: ReportInputs) -> pd.DataFrame | None:

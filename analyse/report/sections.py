@@ -21,7 +21,7 @@ from analyse.report import Block, OutputTarget, blocks, figure_block, heading, m
 
 __all__ = ["note", "render_title", "render_summary", "render_key_figures", "render_indicator_table",
            "render_trends", "render_policy_start", "render_funnel", "render_costs", "render_plan_goals",
-           "render_savings", "render_prevention", "render_sources", "render_colofon"]
+           "render_savings", "render_prevention", "render_sources", "render_colofon", "funnel_block"]
 
 POLICY_SOURCE = {"plan": "uit het beleidsplan", "parameter": "gekozen bij het maken van dit rapport",
                  "standaard": "standaardjaar; er is geen beleidsplan met een startjaar"}
@@ -198,21 +198,28 @@ def render_policy_start(content: ReportContent, out: OutputTarget | None = None)
                    table_block(pd.DataFrame(rows), "beleidsstart", out, caption="Verschil-in-verschillen (indicatief)")])
 
 
+def funnel_block(funnel: Any, code: str, labels: dict[str, str], out: OutputTarget | None = None) -> Block:
+    """A funnel plot of :class:`~analyse.content.indicator_chapter.FunnelContent` (a note when ``None``)."""
+    if funnel is None:
+        return note("Voor deze indicator zijn teller en noemer van de gemeente niet bekend; een funnelplot is daarom "
+                    "niet te maken.")
+    naam = f"{funnel.naam} ({funnel.period})"
+    fig = plots.plot_funnel(funnel.points, funnel.limits, highlight=code, labels=labels, title=naam, unit=funnel.unit)
+    text = None
+    if funnel.position:
+        text = md("Positie van {naam} bij {ind}: **{pos}** (95%-grenzen, {n} gemeenten).", naam=labels.get(code, code),
+                  ind=naam, pos=funnel.position, n=fmt_number(len(funnel.points)))
+    return blocks([text, figure_block(fig, f"funnel-{funnel.indicator_id}", out)])
+
+
 def render_funnel(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """Funnel plot: the gemeente among all gemeenten for the headline share indicator."""
     f = content.indicators.funnel
     if f is None:
         return note("Voor geen van de kernindicatoren zijn teller en noemer van deze gemeente bekend; "
                     "een funnelplot is daarom niet te maken.")
-    naam = f"{f.naam} ({f.period})"
-    fig = plots.plot_funnel(f.points, f.limits, highlight=content.code, labels={content.code: content.naam},
-                            title=naam, unit=f.unit)
-    text = None
-    if f.position:
-        text = md("Positie van {naam} bij {ind}: **{pos}** (95%-grenzen, {n} gemeenten).", naam=content.naam,
-                  ind=naam, pos=f.position, n=fmt_number(len(f.points)))
-    return blocks([heading("Positie ten opzichte van alle gemeenten", 3), text,
-                   figure_block(fig, f"funnel-{f.indicator_id}", out)])
+    return blocks([heading("Positie ten opzichte van alle gemeenten", 3),
+                   funnel_block(f, content.code, {content.code: content.naam}, out)])
 
 
 def render_costs(content: ReportContent, out: OutputTarget | None = None) -> Block:
