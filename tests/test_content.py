@@ -193,3 +193,26 @@ def test_first_screen_renders_badges_with_words_and_key_messages():
     rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=_inputs(), plan_list=[], commit="")
     html = sections.render_summary(rc).html
     assert "Drie kernboodschappen" in html and "Jongeren met jeugdzorg: van" in html
+
+
+def test_split_caveats_lists_shared_and_indicator_caveats_once():
+    from types import SimpleNamespace as NS
+
+    attrib = "Indicatoren bewegen door veel oorzaken (economie); niet toe te schrijven."
+    concl = [NS(id="O1", kanttekeningen=(attrib, "X: te weinig meetpunten (2) om een trend vast te stellen.",
+                                         "Evalueerbaarheid laag (3 van 7).")),
+             NS(id="O2", kanttekeningen=(attrib, "Budget onbekend.", "Budget onbekend."))]
+    per, general = content.plan_chapter.split_caveats(concl)
+    assert general == [attrib, "X: te weinig meetpunten (2) om een trend vast te stellen."]
+    assert per == {"O1": ["Evalueerbaarheid laag (3 van 7)."], "O2": ["Budget onbekend."]}
+
+
+def test_display_sources_hides_file_codes_and_keeps_cbs_ids():
+    tables = pd.DataFrame({"tabel": ["85099NED", "seed000-bijlage1"], "titel": ["Jeugdzorg", None],
+                           "indicatoren": [2, 1], "eerste_periode": ["2019", "2016"],
+                           "laatste_periode": ["2023", "2022"], "status": ["definitief", "definitief"],
+                           "opgehaald": ["2026-11-30", None]})
+    shown = content.sources_chapter.display_sources(tables)
+    assert shown["CBS-tabel"].tolist() == ["85099NED", "–"]
+    assert shown["Bron"].tolist() == ["Jeugdzorg", "bron zonder titel"]
+    assert "seed000" not in shown.to_string()

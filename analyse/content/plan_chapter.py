@@ -21,10 +21,33 @@ class PlanContent:
     frames: dict[str, pd.DataFrame]
     missing: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """opgave id → what is missing to evaluate it (from the evaluability audit)."""
+    caveats: dict[str, list[str]] = field(default_factory=dict)
+    """opgave id → caveats that concern only that opgave (general ones are in :attr:`general_caveats`)."""
+    general_caveats: list[str] = field(default_factory=list)
+    """Caveats shared by several opgaven or about indicators: shown once per report."""
 
     @property
     def title(self) -> str:
         return str(getattr(self.plan, "titel", None) or "Plan")
+
+
+GENERAL_MARKERS = ("meetpunten", "niet te beoordelen", "Indicatoren bewegen door veel oorzaken")
+"""A caveat containing one of these is about the data, not one opgave: it is shown once per report."""
+
+
+def split_caveats(opgave_conclusions: Any) -> tuple[dict[str, list[str]], list[str]]:
+    """Split the kanttekeningen of all opgaven into per-opgave ones and general ones (each listed once).
+
+    A kanttekening is general when it occurs for more than one opgave or contains one of
+    :data:`GENERAL_MARKERS` (statements about indicators and attribution, not about the opgave itself).
+    """
+    seen: dict[str, int] = {}
+    for c in opgave_conclusions:
+        for k in dict.fromkeys(c.kanttekeningen):
+            seen[k] = seen.get(k, 0) + 1
+    general = [k for k, n in seen.items() if n > 1 or any(m in k for m in GENERAL_MARKERS)]
+    per = {c.id: [k for k in dict.fromkeys(c.kanttekeningen) if k not in general] for c in opgave_conclusions}
+    return per, general
 
 
 def build(plan_list: list[Any], verdicts: pd.DataFrame | None, catalogue: pd.DataFrame) -> list[PlanContent]:
@@ -32,7 +55,9 @@ def build(plan_list: list[Any], verdicts: pd.DataFrame | None, catalogue: pd.Dat
     out = []
     for plan in plan_list:
         audit = audit_plan(plan)
-        out.append(PlanContent(plan=plan, conclusions=conclude(plan, verdicts, catalogue),
-                               frames=to_frames(plan),
-                               missing={item.id: tuple(item.ontbreekt) for item in audit.opgaven}))
+        concl = conclude(plan, verdicts, catalogue)
+        per, general = split_caveats(concl.opgaven)
+        out.append(PlanContent(plan=plan, conclusions=concl, frames=to_frames(plan),
+                               missing={item.id: tuple(item.ontbreekt) for item in audit.opgaven},
+                               caveats=per, general_caveats=general))
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +43,20 @@ def source_tables(inputs: ReportInputs, code: str) -> pd.DataFrame:
     else:
         summary = summary.assign(titel=pd.NA, opgehaald=pd.NA)
     return summary[["tabel", "titel", "indicatoren", "eerste_periode", "laatste_periode", "status", "opgehaald"]]
+
+
+CBS_TABLE_ID = re.compile(r"^\d{5}[A-Z]{3}$")
+"""A CBS StatLine table id such as ``85099NED``; other ids are our names for files (not shown to readers)."""
+
+
+def display_sources(tables: pd.DataFrame) -> pd.DataFrame:
+    """The sources table as readers see it: title, CBS table id (when it is one), periods, status, date."""
+    is_cbs = tables["tabel"].astype(str).str.match(CBS_TABLE_ID.pattern)
+    title = tables["titel"].where(tables["titel"].notna() & (tables["titel"].astype(str) != ""), "bron zonder titel")
+    return pd.DataFrame({
+        "Bron": title, "CBS-tabel": tables["tabel"].where(is_cbs, "–"), "Indicatoren": tables["indicatoren"],
+        "Eerste periode": tables["eerste_periode"], "Laatste periode": tables["laatste_periode"],
+        "Status": tables["status"], "Opgehaald": tables["opgehaald"].fillna("–")})
 
 
 def git_commit() -> str:

@@ -16,6 +16,7 @@ import pandas as pd
 from analyse import plots
 from analyse.content import ReportContent
 from analyse.content.cost_chapter import CostContent
+from analyse.content.sources_chapter import display_sources
 from analyse.formatting import escape, fmt_number, fmt_pp, fmt_signed, fmt_value, period_label
 from analyse.report import Block, OutputTarget, blocks, figure_block, heading, md, table_block
 
@@ -241,30 +242,44 @@ def render_costs(content: ReportContent, out: OutputTarget | None = None) -> Blo
     return blocks(parts)
 
 
+def _label(ids: pd.Series, titles: pd.Series) -> pd.Series:
+    return ids.astype(str).str.cat(titles.fillna("").astype(str), sep=" ").str.strip()
+
+
 def _opgave_blocks(pc: Any, opg: Any, out: OutputTarget | None) -> list[Block | None]:
     c = next((c for c in pc.conclusions.opgaven if c.id == opg.id), None)
     parts: list[Block | None] = [heading(f"{opg.titel}", 3)]
     if opg.doel:
         parts.append(md("**Doel:** {doel}", doel=opg.doel))
     if c is not None:
-        parts.append(md("**Conclusie: {uitkomst}.** {bewijs}", uitkomst=c.uitkomst, bewijs=" ".join(c.bewijs)))
-        if c.kanttekeningen:
-            parts.append(Block("<p>Wat niet te concluderen is:</p><ul>"
-                               + "".join(f"<li>{escape(k)}</li>" for k in c.kanttekeningen) + "</ul>"))
+        parts.append(Block(f'<p>{_badge(c.uitkomst)} {escape(" ".join(c.bewijs))}</p>', f"{c.uitkomst}"))
+        own = pc.caveats.get(opg.id) or []
+        if own:
+            parts.append(Block("<p>Kanttekeningen bij deze opgave:</p><ul>"
+                               + "".join(f"<li>{escape(k)}</li>" for k in own) + "</ul>"))
     frames = pc.frames
     mr = frames["maatregelen"]
-    mr = mr[mr["opgave_id"] == opg.id][["maatregel_id", "titel", "status"]]
+    mr = mr[mr["opgave_id"] == opg.id]
+    titles = dict(zip(mr["maatregel_id"], _label(mr["maatregel_id"], mr["titel"])))
     if len(mr):
-        parts.append(table_block(mr, f"maatregelen-{opg.id}", out, caption="Maatregelen en hun status"))
+        shown = pd.DataFrame({"Maatregel": _label(mr["maatregel_id"], mr["titel"]), "Status": mr["status"]})
+        parts.append(table_block(shown, f"maatregelen-{opg.id}", out, caption="Maatregelen en hun status"))
     outputs = frames["outputs"]
-    outputs = outputs[outputs["opgave_id"] == opg.id][["maatregel_id", "omschrijving", "realisatie", "doel",
-                                                      "eenheid", "periode"]]
+    outputs = outputs[outputs["opgave_id"] == opg.id]
     if len(outputs):
-        parts.append(table_block(outputs, f"output-{opg.id}", out, caption="Output: realisatie tegenover doel"))
+        shown = pd.DataFrame({"Maatregel": outputs["maatregel_id"].map(titles).fillna(outputs["maatregel_id"]),
+                              "Wat": outputs["omschrijving"], "Gerealiseerd": outputs["realisatie"],
+                              "Doel": outputs["doel"], "Eenheid": outputs["eenheid"], "Periode": outputs["periode"]})
+        parts.append(table_block(shown, f"output-{opg.id}", out, caption="Output: realisatie tegenover doel"))
     bud = frames["budget"]
-    bud = bud[bud["opgave_id"] == opg.id][["maatregel_id", "jaar", "begroot", "gerealiseerd"]]
+    bud = bud[bud["opgave_id"] == opg.id]
     if len(bud):
-        parts.append(table_block(bud, f"budget-{opg.id}", out, caption="Budget tegenover realisatie (euro)"))
+        post = bud["maatregel_id"].map(titles).fillna(bud["maatregel_id"]).fillna("opgave als geheel")
+        if "actie_id" in bud:
+            post = post.where(bud["actie_id"].isna(), post.astype(str) + ", actie " + bud["actie_id"].astype(str))
+        shown = pd.DataFrame({"Post": post, "Jaar": bud["jaar"], "Begroot (euro)": bud["begroot"],
+                              "Gerealiseerd (euro)": bud["gerealiseerd"]})
+        parts.append(table_block(shown, f"budget-{opg.id}", out, caption="Budget tegenover realisatie (euro)"))
     if pc.missing.get(opg.id):
         parts.append(md("**Wat ontbreekt om deze opgave te kunnen evalueren:** {m}.",
                         m=", ".join(str(x) for x in pc.missing[opg.id])))
@@ -276,9 +291,16 @@ def render_plan_goals(content: ReportContent, out: OutputTarget | None = None) -
     if not content.plans:
         return None
     parts: list[Block | None] = [heading("Opgaven", 2)]
+    general: list[str] = []
     for pc in content.plans:
         for opg in pc.plan.opgaven:
             parts += _opgave_blocks(pc, opg, out)
+        general += [k for k in pc.general_caveats if k not in general]
+    if general:
+        items = "".join(f"<li>{escape(k)}</li>" for k in general)
+        parts.append(blocks([heading("Wat niet te concluderen is", 3),
+                             Block(f'<details><summary>{len(general)} kanttekeningen die voor alle opgaven '
+                                   f"gelden</summary><ul>{items}</ul></details>")]))
     return blocks(parts)
 
 
@@ -298,8 +320,9 @@ def render_savings(content: ReportContent, out: OutputTarget | None = None) -> B
                     .assign(gemeentecode=content.code))
             parts.append(figure_block(plots.plot_savings_waterfall(kosten.savings_ledger(long)), "besparingen", out))
         if len(taak):
-            parts.append(table_block(taak[["omschrijving", "bedrag", "jaar", "status"]], "taakstellingen", out,
-                                     caption="Taakstellingen"))
+            shown = taak[["omschrijving", "bedrag", "jaar", "status"]].set_axis(
+                ["Taakstelling", "Bedrag (euro)", "Jaar", "Status"], axis=1)
+            parts.append(table_block(shown, "taakstellingen", out, caption="Taakstellingen"))
     if len(parts) == 1:
         parts.append(note("Het plan bevat geen besparingen of taakstellingen."))
     return blocks(parts)
@@ -313,8 +336,9 @@ def render_prevention(content: ReportContent, out: OutputTarget | None = None) -
     for pc in content.plans:
         inter = pc.frames["interventies"]
         if len(inter):
-            parts.append(table_block(inter[["naam", "preventie_niveau", "domein", "status", "resultaat"]],
-                                     "preventiematrix", out, caption="Interventies per preventieniveau"))
+            shown = inter[["naam", "preventie_niveau", "domein", "status", "resultaat"]].set_axis(
+                ["Interventie", "Preventieniveau", "Domein", "Status", "Resultaat"], axis=1)
+            parts.append(table_block(shown, "preventiematrix", out, caption="Interventies per preventieniveau"))
     if len(parts) == 1:
         parts.append(note("Het plan bevat geen preventiematrix."))
     return blocks(parts)
@@ -327,7 +351,8 @@ def render_sources(content: ReportContent, out: OutputTarget | None = None) -> B
         return note("Geen bronnen: er zijn geen gegevens voor deze gemeente.")
     return blocks([md("Cijfers uit {n} brontabellen (CBS en de bronnen van de gemeente). Onderdrukte of niet "
                       "geleverde cijfers staan als – en tellen nergens als 0 mee.", n=len(src.tables)),
-                   table_block(src.tables, "bronnen", out, caption="Brontabellen, perioden en status")])
+                   table_block(display_sources(src.tables), "bronnen", out,
+                               caption="Brontabellen, perioden en status")])
 
 
 def render_colofon(content: ReportContent, out: OutputTarget | None = None) -> Block:
