@@ -216,3 +216,18 @@ def test_display_sources_hides_file_codes_and_keeps_cbs_ids():
     assert shown["CBS-tabel"].tolist() == ["85099NED", "–"]
     assert shown["Bron"].tolist() == ["Jeugdzorg", "bron zonder titel"]
     assert "seed000" not in shown.to_string()
+
+
+def test_peer_table_names_peers_with_values_of_the_gemeentes_latest_year():
+    registry = pd.DataFrame({"gemeentecode": ["GM0001", "GM0002", "GM0003"], "indelingsjaar": [2024] * 3,
+                             "gemeentenaam": ["Testdorp", "Buurdorp", "Verweg"]})
+    clusters = pd.DataFrame({
+        "gemeentecode": ["GM0001", "GM0001", "GM0002", "GM0002"], "jaar": [2022, 2023, 2022, 2023],
+        "soort": ["jaarrekening"] * 4, "cluster": ["sociaal_domein_totaal"] * 4,
+        "lasten_eur": [1.0e6, 1.2e6, 2.0e6, np.nan], "inwoners": [1000.0, 1000.0, 2000.0, 2000.0]})
+    table = content.cost_chapter.peer_table(_inputs(registry=registry, clusters=clusters), "GM0001",
+                                            ["GM0002", "GM0003"])
+    assert table["naam"].tolist() == ["Testdorp", "Buurdorp", "Verweg"]
+    assert table["jaar"].unique().tolist() == [2023]
+    assert table["per_inwoner"].iloc[0] == 1200.0
+    assert table["per_inwoner"].iloc[1:].isna().all()  # not delivered in 2023 / absent: no value, never 0

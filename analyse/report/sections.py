@@ -24,6 +24,8 @@ __all__ = ["note", "render_title", "render_summary", "render_key_figures", "rend
            "render_trends", "render_policy_start", "render_funnel", "render_costs", "render_plan_goals",
            "render_savings", "render_prevention", "render_sources", "render_colofon", "funnel_block"]
 
+PEER_METHOD_TEXT = {"kenmerken": "gekozen op inwonertal, leeftijdsopbouw, lage inkomens en bijstand",
+                    "grootteklasse": "gemeenten van dezelfde grootteklasse", "regio": "gemeenten uit dezelfde regio"}
 POLICY_SOURCE = {"plan": "uit het beleidsplan", "parameter": "gekozen bij het maken van dit rapport",
                  "standaard": "standaardjaar; er is geen beleidsplan met een startjaar"}
 
@@ -239,7 +241,22 @@ def render_costs(content: ReportContent, out: OutputTarget | None = None) -> Blo
             continue
         fig = plots.plot_cost_development(sub, mode="per_inwoner", cluster=cluster, gemeente_label=content.naam)
         parts.append(figure_block(fig, f"kosten-{cluster}", out))
+    parts.append(_peer_block(content, out))
     return blocks(parts)
+
+
+def _peer_block(content: ReportContent, out: OutputTarget | None) -> Block | None:
+    table = content.costs.peer_table
+    if table is None or len(table) <= 1:
+        return None
+    year = table["jaar"].dropna()
+    label = f"Lasten sociaal domein per inwoner {int(year.iloc[0])} (euro)" if len(year) else "Lasten per inwoner"
+    shown = pd.DataFrame({"Gemeente": table["naam"], "Inwoners": table["inwoners"].round().astype("Int64"),
+                          label: table["per_inwoner"].round(0)})
+    return blocks([heading("Vergelijkbare gemeenten", 3),
+                   md("Met deze gemeenten is {naam} vergeleken ({methode}); de eerste rij is {naam} zelf.",
+                      naam=content.naam, methode=PEER_METHOD_TEXT.get(content.parameters.peer_method, "")),
+                   table_block(shown, "vergelijkbare-gemeenten", out, caption="Vergelijkbare gemeenten")])
 
 
 def _label(ids: pd.Series, titles: pd.Series) -> pd.Series:
@@ -368,7 +385,8 @@ def render_colofon(content: ReportContent, out: OutputTarget | None = None) -> B
             ("Referenties", ", ".join(content.indicators.labels.get(c, c)
                                       for c in content.indicators.references.values()) or "–")]
     rows += [(f"Gegevens {name}", f"sha256 {digest}") for name, digest in (src.checksums if src else [])]
-    rows.append(("Vergelijkbare gemeenten", ", ".join(content.peers) if content.peers else "–"))
+    peer_names = content.costs.peer_table["naam"].iloc[1:].tolist() if content.costs.peer_table is not None else []
+    rows.append(("Vergelijkbare gemeenten", ", ".join(map(str, peer_names)) or "–"))
     body = "".join(f"<tr><th scope=\"row\">{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
     return Block(f'<div class="tabel-wrap"><table class="tabel colofon"><tbody>{body}</tbody></table></div>',
                  "Colofon")
