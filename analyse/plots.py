@@ -831,3 +831,177 @@ def plot_begroting_jaarrekening(df: pd.DataFrame, value: str = "afwijking_pct", 
            f"{len(clusters)} clusters in {len(years)} jaren; grootste afwijking {shown} bij "
            f"{CLUSTER_LABELS.get(worst['cluster'], worst['cluster'])} in {int(worst['jaar'])}.")
     return finish(fig, alt, sub.rename(columns={"cluster": key}) if key != "cluster" else sub)
+
+
+# ------------------------------------------------------------------------------------------- spine chart
+SPINE_COLUMNS: tuple[str, ...] = ("indicator_naam", "gemeente_value", "nl_value", "min", "q1", "q3", "max",
+                                  "comparison")
+"""Required columns of the tidy input of :func:`plot_spine_chart` (one row per indicator)."""
+
+SPINE_STYLES: dict[tuple[str, bool], dict[str, object]] = {
+    # (comparison, strong = outside the 99,8%-limits) → colour, marker, label
+    ("beter", False): {"color": "#56B4E9", "marker": "^", "label": "beter (95%)"},
+    ("beter", True): {"color": "#0072B2", "marker": "^", "label": "beter (99,8%)"},
+    ("slechter", False): {"color": "#E69F00", "marker": "v", "label": "slechter (95%)"},
+    ("slechter", True): {"color": "#D55E00", "marker": "v", "label": "slechter (99,8%)"},
+    ("vergelijkbaar", False): {"color": "#FFFFFF", "marker": "o", "label": "vergelijkbaar"},
+    ("hoger", False): {"color": "#6BAED6", "marker": "^", "label": "hoger (95%)"},
+    ("hoger", True): {"color": "#08519C", "marker": "^", "label": "hoger (99,8%)"},
+    ("lager", False): {"color": "#C6DBEF", "marker": "v", "label": "lager (95%)"},
+    ("lager", True): {"color": "#4292C6", "marker": "v", "label": "lager (99,8%)"},
+    ("niet te beoordelen", False): {"color": "#FFFFFF", "marker": "s", "label": "niet te beoordelen"},
+}
+"""Colour-blind-safe styles of the gemeente's dot: blue = better, orange = worse, hollow circle = similar;
+a blue scale (light/dark) for indicators without a better direction. Marker shapes (▲ ▼ ● ■) carry the same
+message in greyscale print; the darker shade marks a difference outside the 99,8%-limits."""
+
+_COMPARISON_ALIASES: dict[str, str] = {
+    "better": "beter", "worse": "slechter", "similar": "vergelijkbaar", "same": "vergelijkbaar",
+    "higher": "hoger", "lower": "lager", "gelijk": "vergelijkbaar", "not compared": "niet te beoordelen",
+    "": "niet te beoordelen", "nan": "niet te beoordelen", "none": "niet te beoordelen",
+}
+
+
+def _spine_comparison(value: object) -> str:
+    text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip().lower()
+    text = _COMPARISON_ALIASES.get(text, text)
+    if (text, False) not in SPINE_STYLES:
+        raise AnalyseError(f"plot_spine_chart: onbekende vergelijking {value!r}; verwacht één van "
+                           "beter, vergelijkbaar, slechter, hoger, lager, niet te beoordelen")
+    return text
+
+
+def spine_positions(rows: pd.DataFrame) -> pd.DataFrame:
+    """The x positions (0…1) of a spine chart, Fingertips style; pure, the input is not changed.
+
+    Per indicator Nederland sits in the middle (0,5) and the gemeente furthest from Nederland at an end, so
+    rows with different units share one axis. For ``polarity == "lager_beter"`` the axis is mirrored so that
+    *better* is always on the right; indicators without a better direction keep *higher* on the right.
+
+    Returns:
+        ``rows`` plus x_min, x_q1, x_q3, x_max, x_nl, x_gemeente and flipped.
+    """
+    out = rows.copy()
+    for col in ("gemeente_value", "nl_value", "min", "q1", "q3", "max"):
+        out[col] = pd.to_numeric(out[col], errors="coerce")
+    centre = out["nl_value"].where(out["nl_value"].notna(), (out["min"] + out["max"]) / 2)
+    spread = pd.concat([(out["min"] - centre).abs(), (out["max"] - centre).abs(),
+                        (out["gemeente_value"] - centre).abs()], axis=1).max(axis=1)
+    spread = spread.where(spread > 0, 1.0)
+    polarity = out["polarity"].astype(str) if "polarity" in out.columns else pd.Series("", index=out.index)
+    flipped = polarity.str.lower().isin({"lager_beter", "lager beter", "lower_better", "lower"})
+    sign = np.where(flipped, -1.0, 1.0)
+    for col, name in (("min", "x_min"), ("q1", "x_q1"), ("q3", "x_q3"), ("max", "x_max"),
+                      ("nl_value", "x_nl"), ("gemeente_value", "x_gemeente")):
+        out[name] = 0.5 + sign * (out[col] - centre) / (2 * spread)
+    out["x_nl"] = out["x_nl"].where(out["nl_value"].notna())
+    out["flipped"] = flipped.to_numpy()
+    return out
+
+
+def plot_spine_chart(
+    rows: pd.DataFrame,
+    title: str | None = None,
+    gemeente_label: str = "de gemeente",
+    reference_label: str = "Nederland",
+    ax: Axes | None = None,
+) -> Figure:
+    """Spine chart (Fingertips style) for a block of indicators: one figure per block, one line per indicator.
+
+    Args:
+        rows: tidy frame, one row per indicator, with the columns of :data:`SPINE_COLUMNS`:
+
+            - ``indicator_naam``: Dutch name shown at the left (add the period yourself if wanted);
+            - ``gemeente_value``, ``nl_value``: the gemeente's and Nederland's value;
+            - ``min``, ``q1``, ``q3``, ``max``: spread over all gemeenten (lowest, 25th and 75th percentile,
+              highest);
+            - ``comparison``: the gemeente against the reference: ``beter`` / ``vergelijkbaar`` /
+              ``slechter`` (indicators with a better direction) or ``hoger`` / ``vergelijkbaar`` / ``lager``
+              (without), or ``niet te beoordelen``;
+
+            optional: ``level`` (0.95 or 0.998: the strictest control limit the difference passes; 0.998
+            gives the darker shade), ``polarity`` (``hoger_beter`` / ``lager_beter`` / empty; ``lager_beter``
+            mirrors the row so that better is right), ``value_label`` (the gemeente's value as text for the
+            right margin, e.g. ``"18,8%"``).
+        title: figure title.
+        gemeente_label: name of the gemeente (legend and alt text).
+        reference_label: name of the middle marker (default Nederland).
+        ax: optional axes.
+
+    Returns:
+        Figure with ``alt_text`` and ``data`` (the rows with their x positions, see :func:`spine_positions`).
+
+    Raises:
+        AnalyseError: missing column or an unknown comparison word.
+    """
+    title = title or "Overzicht van de indicatoren"
+    if _is_empty(rows) or (isinstance(rows, pd.DataFrame) and rows.empty):
+        return empty_figure(title, "het overzicht van de indicatoren", ax)
+    _require(rows, list(SPINE_COLUMNS), "plot_spine_chart")
+    data = spine_positions(rows.reset_index(drop=True))
+    data["comparison"] = [_spine_comparison(c) for c in data["comparison"]]
+    level = (pd.to_numeric(data["level"], errors="coerce") if "level" in data.columns
+             else pd.Series(np.nan, index=data.index))
+    data["strong"] = (level >= 0.998).to_numpy() & ~data["comparison"].isin(
+        ["vergelijkbaar", "niet te beoordelen"]).to_numpy()
+    n = len(data)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(FIGSIZE[0], 0.9 + 0.42 * n + 0.6), dpi=DPI)
+    else:
+        fig = ax.figure
+    y = np.arange(n)
+    for i, r in data.iterrows():
+        if pd.notna(r["x_min"]) and pd.notna(r["x_max"]):
+            lo, hi = sorted((r["x_min"], r["x_max"]))
+            ax.barh(i, hi - lo, left=lo, height=0.5, color="#DDDDDD", edgecolor="none", zorder=1)
+        if pd.notna(r["x_q1"]) and pd.notna(r["x_q3"]):
+            lo, hi = sorted((r["x_q1"], r["x_q3"]))
+            ax.barh(i, hi - lo, left=lo, height=0.5, color="#8C8C8C", edgecolor="none", zorder=2)
+        if pd.notna(r["x_nl"]):
+            ax.plot([r["x_nl"]] * 2, [i - 0.34, i + 0.34], color="#000000", linewidth=2.0, zorder=3)
+        if pd.notna(r["x_gemeente"]):
+            st = SPINE_STYLES[(r["comparison"], bool(r["strong"]) and (r["comparison"], True) in SPINE_STYLES)]
+            ax.plot(r["x_gemeente"], i, linestyle="none", marker=st["marker"], markersize=10,
+                    markerfacecolor=st["color"], markeredgecolor="#000000", markeredgewidth=1.1, zorder=4)
+        else:
+            ax.text(0.5, i, "geen gegevens", ha="center", va="center", fontsize=8, style="italic",
+                    color="#4D4D4D", zorder=4)
+        label = r.get("value_label") if "value_label" in data.columns else None
+        if label is None or (not isinstance(label, str) and pd.isna(label)):
+            label = dutch_number(round(float(r["gemeente_value"]), 1)) if pd.notna(r["gemeente_value"]) else "–"
+        ax.text(1.03, i, str(label), ha="left", va="center", fontsize=8, transform=ax.get_yaxis_transform())
+    ax.set_yticks(y)
+    ax.set_yticklabels([str(v) for v in data["indicator_naam"]], fontsize=8)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_xticks([0, 0.5, 1])
+    ax.set_xticklabels(["lager / slechter", reference_label, "hoger / beter"], fontsize=8)
+    ax.grid(False)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(title, loc="left", pad=14)
+    present = [(c, s) for c, s in dict.fromkeys(zip(data["comparison"], data["strong"]))]
+    handles = [Patch(facecolor="#DDDDDD", label="alle gemeenten (laagste tot hoogste)"),
+               Patch(facecolor="#8C8C8C", label="middelste 50% van de gemeenten"),
+               Line2D([], [], color="#000000", linewidth=2.0, label=reference_label)]
+    for comp, strong in sorted(present, key=lambda cs: list(SPINE_STYLES).index((cs[0], bool(cs[1]) and (
+            cs[0], True) in SPINE_STYLES))):
+        st = SPINE_STYLES[(comp, bool(strong) and (comp, True) in SPINE_STYLES)]
+        handles.append(Line2D([], [], linestyle="none", marker=st["marker"], markersize=8,
+                              markerfacecolor=st["color"], markeredgecolor="#000000",
+                              label=f"{gemeente_label}: {st['label']}"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.45 if n < 4 else -0.2 - 0.8 / n),
+              ncol=2, fontsize=7, frameon=False)
+    ax.text(1.03, -0.62, gemeente_label if len(gemeente_label) <= 14 else "Waarde", ha="left", va="bottom",
+            fontsize=8, fontweight="bold", transform=ax.get_yaxis_transform())
+    if any(data["flipped"]):
+        ax.set_xlabel("Bij indicatoren waar lager beter is, is de as gespiegeld: beter staat altijd rechts.",
+                      fontsize=7, color="#4D4D4D")
+    fig.tight_layout()
+    counts = data["comparison"].value_counts()
+    parts = [f"{counts[k]} {k}" for k in ("beter", "vergelijkbaar", "slechter", "hoger", "lager",
+                                          "niet te beoordelen") if k in counts]
+    alt = (f"Overzicht van {n} indicatoren ('{title}'): per indicator de spreiding over alle gemeenten, "
+           f"de middelste 50% en {reference_label}, met {gemeente_label} als symbool; vergeleken met "
+           f"{reference_label}: {', '.join(parts)}.")
+    return finish(fig, alt, data)
