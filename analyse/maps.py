@@ -156,10 +156,13 @@ def _polygons(geom) -> Iterable:  # noqa: ANN001
 
 
 def geometry_path(geom) -> MplPath:  # noqa: ANN001
-    """A matplotlib Path of a (Multi)Polygon, holes included (even-odd filling by ring orientation)."""
+    """A matplotlib Path of a (Multi)Polygon, holes included (rings oriented so that holes stay empty)."""
+    from shapely.geometry.polygon import orient
+
     verts: list[tuple[float, float]] = []
     codes: list[int] = []
     for poly in _polygons(geom):
+        poly = orient(poly, sign=1.0)  # exterior counter-clockwise, holes clockwise (non-zero winding)
         for ring in [poly.exterior, *poly.interiors]:
             xy = list(ring.coords)
             if len(xy) < 3:

@@ -184,8 +184,15 @@ def plot_trend(
     unit: str | None = None,
     policy_year: int | None = None,
     ax: Axes | None = None,
+    count_mode: str = "auto",
 ) -> Figure:
     """Gemeente vs references (regio, Nederland …) over periods.
+
+    Honest-chart rules: counts (unit ``aantal``) of a gemeente are never drawn on one axis with larger areas;
+    with references present they become an index (the gemeente's first period = 100, every series against
+    its own value in that period). Interval bands (``ci_low``/``ci_high``) are drawn around each line. For
+    shares (``procent``, ``per_1000``) the y-axis starts at zero, or, when the values lie far from zero,
+    the axis carries a break mark and the label says so. The legend sits to the right, outside the data.
 
     Args:
         series_df: columns gemeentecode, period, value; optional status, ci_low, ci_high, unit. One row per
@@ -196,11 +203,15 @@ def plot_trend(
         unit: catalogue unit for the y-axis label; default the ``unit`` column.
         policy_year: draw a vertical line at the start of this year (beleid gestart).
         ax: optional axes.
+        count_mode: ``"auto"`` (index for counts with references), ``"index"`` (always) or ``"waarde"``
+            (never; only for a single series).
 
     Returns:
-        Figure with ``alt_text`` and ``data`` (the input rows).
+        Figure with ``alt_text``, ``data`` (the input rows) and ``index_base`` (the base period or None).
     """
     title = title or "Ontwikkeling"
+    if count_mode not in ("auto", "index", "waarde"):
+        raise AnalyseError(f"plot_trend: count_mode moet 'auto', 'index' of 'waarde' zijn, niet {count_mode!r}")
     if _is_empty(series_df):
         return empty_figure(title, "de ontwikkeling", ax)
     _require(series_df, ["gemeentecode", "period", "value"], "plot_trend")
@@ -220,6 +231,14 @@ def plot_trend(
     others = [c for c in order if c not in (gemeentecode, NEDERLAND_CODE)]
     status = df["status"].astype(str) if "status" in df.columns else pd.Series("definitief", index=df.index)
     df["_prov"] = status.isin(PROVISIONAL).to_numpy()
+    raw = df.copy()
+    as_index = count_mode == "index" or (count_mode == "auto" and str(unit) in COUNT_UNITS and len(order) > 1)
+    index_base = None
+    if as_index:
+        df, index_base = _index_series(df, gemeentecode)
+        order = [c for c in order if c == gemeentecode or df.loc[df["gemeentecode"].astype(str) == c,
+                                                                   "value"].notna().any()]
+        others = [c for c in order if c not in (gemeentecode, NEDERLAND_CODE)]
     fig, ax = _new_ax(ax)
     for code in order[::-1]:
         sub = df[df["gemeentecode"].astype(str) == code].drop_duplicates("period").set_index("period")
@@ -247,8 +266,14 @@ def plot_trend(
                        rotation=45 if len(periods) > 8 else 0, ha="right" if len(periods) > 8 else "center")
     ax.set_xlim(-0.5, len(periods) - 0.5)
     ax.yaxis.set_major_formatter(DUTCH_FORMATTER)
-    ax.set(xlabel="Periode" + (" (* = voorlopige cijfers)" if prov_periods else ""),
-           ylabel=f"Waarde ({_axis_unit(unit)})" if unit else "Waarde", title=title)
+    if as_index:
+        ylabel = f"Index ({index_base} = 100)"
+        ax.axhline(100, color="#4D4D4D", linewidth=0.8, zorder=1)
+    else:
+        ylabel = f"Waarde ({_axis_unit(unit)})" if unit else "Waarde"
+        if str(unit) in SHARE_UNITS and _y_from_zero_or_break(ax, df):
+            ylabel += " – as begint niet bij 0"
+    ax.set(xlabel="Periode" + (" (* = voorlopige cijfers)" if prov_periods else ""), ylabel=ylabel, title=title)
     handles = [Line2D([], [], **_line_kwargs(_style_for(c, gemeentecode, others)), label=_label(c, labels))
                for c in order]
     if prov_periods:
@@ -260,19 +285,75 @@ def plot_trend(
             xline = xs[0] if len(periods[xs[0]]) == 4 else xs[0] - 0.5
             ax.axvline(xline, color="#4D4D4D", linestyle="--", linewidth=1.2, zorder=1)
             handles.append(Line2D([], [], color="#4D4D4D", linestyle="--", label=f"start beleid {policy_year}"))
-    ax.legend(handles=handles, loc="best", fontsize=8, frameon=True)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0, fontsize=8,
+              frameon=False)
     fig.tight_layout()
-    last = df[df["gemeentecode"].astype(str) == gemeentecode].dropna(subset=["value"]).sort_values("period")
+    last = raw[raw["gemeentecode"].astype(str) == gemeentecode].dropna(subset=["value"]).sort_values("period")
     if len(last):
         lr = last.iloc[-1]
         alt = (f"Lijngrafiek '{title}': {_label(gemeentecode, labels)} vergeleken met "
                f"{', '.join(_label(c, labels) for c in order[1:]) or 'geen referentie'} over {periods[0]} tot en "
                f"met {periods[-1]}; laatste waarde {lr['period']}: "
-               f"{fmt_number(lr['value'], 1)}{' ' + _axis_unit(unit) if unit else ''}.")
+               f"{fmt_number(lr['value'], 1)}{' ' + _axis_unit(unit) if unit else ''}"
+               + (f"; getekend als index ({index_base} = 100) omdat aantallen van gebieden van verschillende "
+                  "grootte niet op één as passen." if as_index else "."))
     else:
         alt = (f"Lijngrafiek '{title}' over {periods[0]} tot en met {periods[-1]}; voor "
                f"{_label(gemeentecode, labels)} zijn geen waarden beschikbaar.")
-    return finish(fig, alt, series_df)
+    fig = finish(fig, alt, series_df)
+    fig.index_base = index_base
+    return fig
+
+
+COUNT_UNITS = {"aantal", "count"}
+"""Units of absolute counts: never on one axis with a larger area (plot_trend draws an index)."""
+SHARE_UNITS = {"procent", "percentage", "%", "per_1000"}
+"""Units of shares and rates: the y-axis starts at zero or marks the break."""
+
+
+def _index_series(df: pd.DataFrame, gemeentecode: str) -> tuple[pd.DataFrame, str | None]:
+    """Every series (value, ci_low, ci_high) as an index on the gemeente's first period with a value.
+
+    A series without a (non-zero) value in that period is left out (all NaN) rather than based elsewhere.
+    """
+    own = df[(df["gemeentecode"].astype(str) == gemeentecode) & df["value"].notna()].sort_values("period")
+    if own.empty:
+        return df, None
+    base = str(own["period"].iloc[0])
+    out = df.copy()
+    cols = [c for c in ("value", "ci_low", "ci_high") if c in out.columns]
+    for c in cols:
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
+    for code, grp in out.groupby(out["gemeentecode"].astype(str)):
+        b = grp.loc[grp["period"] == base, "value"]
+        b = float(b.iloc[0]) if len(b) and pd.notna(b.iloc[0]) and b.iloc[0] != 0 else np.nan
+        for c in cols:
+            out.loc[grp.index, c] = grp[c] / b * 100 if np.isfinite(b) else np.nan
+    return out, base
+
+
+def _y_from_zero_or_break(ax: Axes, df: pd.DataFrame) -> bool:
+    """Start a share axis at zero; when the values are far from zero, mark the break instead.
+
+    Zero is used when the lines then still span at least 15% of the axis height; otherwise the axis keeps
+    its automatic range and gets a break mark (two short diagonal strokes at the bottom, ``gid="asbreuk"``).
+
+    Returns:
+        True when the axis does not start at zero (a break mark was drawn).
+    """
+    cols = [c for c in ("value", "ci_low", "ci_high") if c in df.columns]
+    vals = pd.concat([pd.to_numeric(df[c], errors="coerce") for c in cols]).to_numpy(dtype=float)
+    vals = vals[np.isfinite(vals)]
+    if vals.size == 0 or vals.min() < 0:
+        return False
+    if vals.max() - vals.min() >= 0.15 * vals.max():  # from zero the lines still use ≥ 15% of the height
+        ax.set_ylim(bottom=0, top=max(ax.get_ylim()[1], vals.max() * 1.05))
+        return False
+    d = 0.015
+    for dy in (0.0, 0.025):
+        ax.plot((-d, d), (0.01 + dy - d, 0.01 + dy + d), transform=ax.transAxes, color="#000000",
+                linewidth=1.2, clip_on=False, zorder=6, gid="asbreuk")
+    return True
 
 
 def _line_kwargs(style: Mapping[str, object]) -> dict[str, object]:
@@ -304,8 +385,12 @@ def plot_funnel(
     unit: str | None = None,
     denominator_label: str = "Noemer (aantal)",
     ax: Axes | None = None,
+    centre_label: str = "Nederlands gemiddelde",
 ) -> Figure:
     """Funnel plot: all gemeenten, control limits at 95% and 99,8%, the gemeente highlighted.
+
+    The centre line (``target`` of the limits) is labelled ``centre_label`` with its value; the legend sits
+    to the right, outside the data.
 
     Args:
         funnel_points: gemeentecode, denominator, value (optional positie_95, positie_998), as returned by
@@ -318,6 +403,7 @@ def plot_funnel(
         unit: catalogue unit of ``value``.
         denominator_label: x-axis label.
         ax: optional axes.
+        centre_label: name of the centre line (the reference value the limits are drawn around).
 
     Returns:
         Figure; ``fig.data`` = the points, ``fig.limits`` = the limit curves.
@@ -349,7 +435,7 @@ def plot_funnel(
             ax.plot(sub["denominator"], sub["upper"], color="#4D4D4D", linestyle=ls, linewidth=1.3)
         if "target" in lim.columns and lim["target"].notna().any():
             ax.axhline(float(lim["target"].dropna().iloc[0]), color=OKABE_ITO["oranje"], linewidth=1.5,
-                       linestyle="-", label=f"doelwaarde ({fmt_number(float(lim['target'].dropna().iloc[0]), 1)})")
+                       linestyle="-", label=f"{centre_label} ({fmt_number(float(lim['target'].dropna().iloc[0]), 1)})")
     hl = usable[usable["gemeentecode"] == highlight]
     if len(hl):
         row = hl.iloc[0]
@@ -366,7 +452,7 @@ def plot_funnel(
     ax.yaxis.set_major_formatter(DUTCH_FORMATTER)
     ax.set(xlabel=denominator_label + (" – logaritmische schaal" if ax.get_xscale() == "log" else ""),
            ylabel=f"Waarde ({_axis_unit(unit)})" if unit else "Waarde", title=title)
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0, fontsize=8, frameon=False)
     fig.tight_layout()
     n = len(usable)
     if len(hl):
