@@ -99,8 +99,19 @@ def test_geometry_path_keeps_holes():
     from shapely.geometry import Polygon
 
     ring = Polygon([(0, 0), (4, 0), (4, 4), (0, 4)], [[(1, 1), (2, 1), (2, 2), (1, 2)]])
-    path = maps.geometry_path(ring)
-    assert path.contains_point((3, 3)) and not path.contains_point((1.5, 1.5))
+    from matplotlib.patches import PathPatch
+
+    fig, ax = plt.subplots(figsize=(2, 2), dpi=50)
+    ax.add_patch(PathPatch(maps.geometry_path(ring), facecolor="black", edgecolor="none"))
+    ax.set_xlim(0, 4)
+    ax.set_ylim(0, 4)
+    ax.set_axis_off()
+    fig.subplots_adjust(0, 0, 1, 1)
+    fig.canvas.draw()
+    img = np.asarray(fig.canvas.buffer_rgba())[:, :, :3]
+    h, w = img.shape[:2]
+    assert img[int(h * 0.2), int(w * 0.8)].max() < 50  # filled at (3, 3)
+    assert img[int(h * (1 - 1.5 / 4)), int(w * 1.5 / 4)].min() > 200  # the hole at (1.5, 1.5) stays white
 
 
 def test_headline_map_without_data_says_geen_gegevens(monkeypatch, tmp_path):
