@@ -331,6 +331,23 @@ COLUMN_LABELS: dict[str, str] = {
     "cpi_index": "Prijsindex (2018 = 100)",
     "cagr_pct": "Gemiddelde groei per jaar (%)",
     "groei_pct": "Groei (%)",
+    "titel": "Titel",
+    "omschrijving": "Omschrijving",
+    "eenheid": "Eenheid",
+    "doel": "Doel",
+    "realisatie": "Realisatie",
+    "gerealiseerd": "Gerealiseerd",
+    "begroot": "Begroot",
+    "reeks": "Reeks",
+    "tabel": "Tabel",
+    "resultaat": "Resultaat",
+    "opmerking": "Opmerking",
+    "opgehaald": "Opgehaald op",
+    "periode": "Periode",
+    "laatste_periode": "Laatste periode",
+    "indicatoren": "Indicatoren",
+    "z": "Afwijking (in standaardafwijkingen)",
+    "positie": "Positie",
 }
 """Plain-Dutch labels for the raw column names that can reach a table in the report or a download."""
 
@@ -356,8 +373,10 @@ def dutch_label(column: str, strict: bool = True) -> str:
     """
     if column in COLUMN_LABELS:
         return COLUMN_LABELS[column]
-    if not is_raw_name(column) or "_" not in str(column):
+    if not is_raw_name(column):
         return str(column)
+    if "_" not in str(column):  # one lower-case word ("status"): a Dutch word, shown with a capital
+        return str(column)[:1].upper() + str(column)[1:]
     from analyse.errors import AnalyseError
 
     if strict:

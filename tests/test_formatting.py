@@ -121,3 +121,10 @@ def test_display_cell_counts_lists_and_booleans():
     assert f.display_cell(None) == f.MISSING
     assert f.is_count_column("Inwoners") and f.is_count_column("Noemer (aantal)")
     assert not f.is_count_column("Lasten per inwoner (euro)")
+
+
+def test_single_lowercase_word_gets_a_capital():
+    import pandas as pd
+
+    assert list(f.dutch_columns(pd.DataFrame(columns=["status", "titel", "kolom"])).columns) == [
+        "Status", "Titel", "Kolom"]
