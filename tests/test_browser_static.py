@@ -65,3 +65,16 @@ def test_print_and_phone_rules_present():
     phone = css[css.index("@media (max-width: 600px)"):]
     assert "td:last-child" in phone and "position: sticky; right: 0" in phone
     assert export.offline_problems(export.page("t", "<h2>a</h2>")) == []
+
+
+def test_methods_appendix_is_packaged_dutch_and_complete():
+    md = export.appendix_markdown()
+    assert md.startswith("## Hoe lees ik dit rapport?")
+    for term in ("Wilson", "Poisson", "95%-grenzen", "99,8%-grenzen", "Overdispersie", "rest van de regio",
+                 "chi-kwadraattoets voor trend", "verschil-in-verschillen", "onderdrukt", "constante prijzen",
+                 "Spiegelhalter", "PHEindicatormethods", "Nederlands gemiddelde"):
+        assert term in md, term
+    assert "$" not in md  # no LaTeX: the page has no MathJax
+    html = export.appendix_html()
+    assert "<h2" in html and "<table" in html and "<pre" in html
+    assert export.offline_problems(html) == []

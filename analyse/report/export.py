@@ -309,3 +309,25 @@ def badge_list(items: Iterable[tuple[str, str]]) -> str:
     """A list of badges ``(label, verdict)`` for the first screen: ``<ul class="badges">…</ul>``."""
     lis = "".join(f"<li>{verdict_badge(verdict, label)}</li>" for label, verdict in items)
     return f'<ul class="badges" aria-label="Oordeel per opgave">{lis}</ul>' if lis else ""
+
+
+# ------------------------------------------------------------------------------------------ methods appendix
+APPENDIX_FILE = "hoe_lees_ik_dit_rapport.md"
+
+
+@lru_cache(maxsize=1)
+def appendix_markdown() -> str:
+    """The Dutch "Hoe lees ik dit rapport?" appendix (Markdown, starts with an ``##`` chapter heading).
+
+    Verdicts, intervals (Wilson, exact Poisson), funnel limits 95/99,8% with overdispersion, the spine chart,
+    rest-van-de-regio, recent trend, indicative difference-in-differences, small numbers, constant prices,
+    with formulas in plain text (the page has no MathJax) and references.
+    """
+    return resources.files("analyse.report").joinpath(APPENDIX_FILE).read_text(encoding="utf-8")
+
+
+def appendix_html() -> str:
+    """The appendix as HTML (nbconvert's Markdown renderer, the same one the notebook cells go through)."""
+    from nbconvert.filters.markdown import markdown2html_mistune
+
+    return markdown2html_mistune(appendix_markdown())
