@@ -190,3 +190,54 @@ def _excel_value(value: object) -> object:
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     return value
+
+
+# ------------------------------------------------------------------------------------------------- PDF
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def find_chromium() -> str | None:
+    """Path of a headless-capable Chromium/Chrome on this machine, or None (``ANALYSE_CHROMIUM`` wins)."""
+    import os
+    import shutil
+
+    explicit = os.environ.get("ANALYSE_CHROMIUM")
+    if explicit:
+        return explicit if Path(explicit).exists() else None
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def print_pdf(html_path: str | Path, pdf_path: str | Path, chromium: str | None = None,
+              timeout: float = 180) -> Path | None:
+    """Print a report page to an A4 PDF with headless Chromium (the page's print stylesheet applies).
+
+    Offline: the browser gets a dead proxy, so nothing is fetched. Returns the PDF path, or ``None`` when no
+    Chromium is installed (the caller reports "PDF overgeslagen"; the HTML is unaffected).
+
+    Raises:
+        AnalyseError: Chromium ran but produced no PDF (message with the end of its error output).
+    """
+    import subprocess
+    import tempfile
+
+    exe = chromium or find_chromium()
+    if exe is None:
+        return None
+    html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path)
+    if not html_path.is_file():
+        raise AnalyseError(f"PDF: pagina {html_path} bestaat niet")
+    with tempfile.TemporaryDirectory(prefix="analyse-pdf-") as tmp:
+        out = Path(tmp) / "rapport.pdf"
+        cmd = [exe, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--disable-background-networking", "--disable-component-update", "--no-first-run",
+               "--disable-extensions", "--proxy-server=127.0.0.1:9", f"--user-data-dir={Path(tmp) / 'profiel'}",
+               "--no-pdf-header-footer", f"--print-to-pdf={out}", html_path.as_uri()]
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        if not out.is_file() or out.stat().st_size == 0:
+            raise AnalyseError(f"PDF van {html_path.name} niet gemaakt (Chromium, code {res.returncode}): "
+                               f"{res.stderr.strip()[-400:]}")
+        return atomic.write_bytes(pdf_path, out.read_bytes())
