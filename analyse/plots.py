@@ -1091,3 +1091,59 @@ def plot_spine_chart(
            f"de middelste 50% en {reference_label}, met {gemeente_label} als symbool; vergeleken met "
            f"{reference_label}: {', '.join(parts)}.")
     return finish(fig, alt, data)
+
+
+def spine_rows(
+    values: pd.DataFrame,
+    gemeentecode: str,
+    comparisons: pd.DataFrame | None = None,
+    names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Build the tidy input of :func:`plot_spine_chart` from all gemeenten' values (pure).
+
+    Args:
+        values: long frame ``indicator_id, gemeentecode, value`` for one period per indicator: all gemeenten
+            (codes ``GM…``, used for min/q1/q3/max) and Nederland (``NL01``, the middle marker).
+        gemeentecode: the focal gemeente.
+        comparisons: optional ``indicator_id, comparison`` (+ ``level``, ``polarity``, ``value_label``,
+            ``period``); indicators without a row get ``niet te beoordelen``.
+        names: display name per indicator_id (default the id).
+
+    Returns:
+        One row per indicator in the order of first appearance: indicator_id, indicator_naam, gemeente_value,
+        nl_value, min, q1, q3, max, n_gemeenten, comparison (+ the optional comparison columns).
+
+    Raises:
+        AnalyseError: missing columns.
+    """
+    _require(values, ["indicator_id", "gemeentecode", "value"], "spine_rows")
+    v = values.assign(value=pd.to_numeric(values["value"], errors="coerce"),
+                      gemeentecode=values["gemeentecode"].astype(str))
+    gm = v[v["gemeentecode"].str.startswith("GM") & v["value"].notna()]
+    rows = []
+    for iid in dict.fromkeys(v["indicator_id"]):
+        spread = gm.loc[gm["indicator_id"] == iid, "value"]
+        own = v.loc[(v["indicator_id"] == iid) & (v["gemeentecode"] == gemeentecode), "value"]
+        nl = v.loc[(v["indicator_id"] == iid) & (v["gemeentecode"] == NEDERLAND_CODE), "value"]
+        rows.append({
+            "indicator_id": iid,
+            "indicator_naam": str((names or {}).get(iid, iid)),
+            "gemeente_value": float(own.iloc[0]) if len(own) else np.nan,
+            "nl_value": float(nl.iloc[0]) if len(nl) else np.nan,
+            "min": spread.min() if len(spread) else np.nan,
+            "q1": spread.quantile(0.25) if len(spread) else np.nan,
+            "q3": spread.quantile(0.75) if len(spread) else np.nan,
+            "max": spread.max() if len(spread) else np.nan,
+            "n_gemeenten": int(len(spread)),
+        })
+    out = pd.DataFrame(rows, columns=["indicator_id", "indicator_naam", "gemeente_value", "nl_value", "min", "q1",
+                                      "q3", "max", "n_gemeenten"])
+    if comparisons is not None and len(comparisons):
+        _require(comparisons, ["indicator_id", "comparison"], "spine_rows(comparisons)")
+        keep = [c for c in ("indicator_id", "comparison", "level", "polarity", "value_label", "period")
+                if c in comparisons.columns]
+        out = out.merge(comparisons[keep].drop_duplicates("indicator_id"), on="indicator_id", how="left")
+    if "comparison" not in out.columns:
+        out["comparison"] = "niet te beoordelen"
+    out["comparison"] = out["comparison"].fillna("niet te beoordelen")
+    return out
