@@ -223,7 +223,6 @@ def plot_trend(
         unit = str(df["unit"].dropna().iloc[0])
     df["period"] = df["period"].astype(str)
     periods = sorted(df["period"].unique())
-    pos = {p: i for i, p in enumerate(periods)}
     codes = list(dict.fromkeys(df["gemeentecode"].astype(str)))
     gemeentecode = gemeentecode or codes[0]
     order = [gemeentecode] + [c for c in codes if c != gemeentecode and c != NEDERLAND_CODE]
@@ -324,7 +323,7 @@ def _index_series(df: pd.DataFrame, gemeentecode: str) -> tuple[pd.DataFrame, st
     cols = [c for c in ("value", "ci_low", "ci_high") if c in out.columns]
     for c in cols:
         out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
-    for code, grp in out.groupby(out["gemeentecode"].astype(str)):
+    for _code, grp in out.groupby(out["gemeentecode"].astype(str)):
         b = grp.loc[grp["period"] == base, "value"]
         b = float(b.iloc[0]) if len(b) and pd.notna(b.iloc[0]) and b.iloc[0] != 0 else np.nan
         for c in cols:

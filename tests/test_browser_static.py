@@ -29,7 +29,7 @@ def test_contrast_helper_is_wcag():
 
 @pytest.mark.parametrize("cls", sorted(set(export.BADGE_CLASSES.values())))
 def test_badge_text_contrast_at_least_4_5(cls):
-    rule = re.search(r"\." + cls + r"\s*\{([^}]*)\}", export.css())
+    rule = re.search(r"\." + cls + r"(?:\s*,\s*\.[\w-]+)*\s*\{([^}]*)\}", export.css())
     assert rule, f"no CSS rule for .{cls}"
     bg = re.search(r"background:\s*(#[0-9a-fA-F]{6})", rule.group(1)).group(1)
     fg = re.search(r"(?<!-)color:\s*(#[0-9a-fA-F]{6})", rule.group(1)).group(1)

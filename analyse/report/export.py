@@ -160,7 +160,8 @@ def _toc(body: str) -> tuple[str, str]:
         return f'<h2 id="{escape(anchor)}"{attrs}>{inner}</h2>'
 
     body = _H2.sub(repl, body)
-    nav = f'<nav class="inhoud" aria-label="Inhoud"><strong>Inhoud</strong><ol>{"".join(items)}</ol></nav>' if items else ""
+    nav = (f'<nav class="inhoud" aria-label="Inhoud"><strong>Inhoud</strong><ol>{"".join(items)}</ol></nav>'
+           if items else "")
     return body, nav
 
 
@@ -280,6 +281,7 @@ BADGE_CLASSES: dict[str, str] = {
     "deels op koers": "badge-deels",
     "niet op koers": "badge-niet-op-koers",
     "niet te beoordelen": "badge-niet-te-beoordelen",
+    "nog niet te beoordelen": "badge-onbekend",
 }
 """Verdict per opgave → CSS class in ``report.css`` (colour plus word plus symbol, contrast ≥ 4,5:1)."""
 
@@ -298,7 +300,7 @@ def verdict_badge(verdict: str, label: str | None = None, count: int | None = No
     key = str(verdict).strip().lower()
     if key not in BADGE_CLASSES:
         raise ValueError(f"Onbekend oordeel {verdict!r}; verwacht: {', '.join(sorted(set(BADGE_CLASSES)))}")
-    word = "deels op koers" if key == "deels" else key
+    word = {"deels": "deels op koers", "nog niet te beoordelen": "niet te beoordelen"}.get(key, key)
     text = f"{escape(label)}: {escape(word)}" if label else escape(word)
     if count is not None:
         text += f': <span class="aantal">{int(count)}</span>'
