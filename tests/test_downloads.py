@@ -120,3 +120,9 @@ def test_print_pdf_with_chromium(tmp_path):
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 2  # h2 starts a new page
     with pytest.raises(AnalyseError, match="bestaat niet"):
         d.print_pdf(tmp_path / "weg.html", tmp_path / "x.pdf")
+
+
+def test_numbers_in_object_column_get_decimal_comma(tmp_path):
+    frame = pd.DataFrame({"Waarde": pd.Series([1.5, None, 3], dtype=object), "Tekst": ["a", None, "-b"]})
+    text = d.write_csv(frame, tmp_path / "o.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[1] == "1,5;a" and text.splitlines()[3] == "3,0;'-b"

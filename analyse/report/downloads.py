@@ -71,6 +71,11 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     if isinstance(out.index, pd.MultiIndex) or out.index.name is not None:
         out = out.reset_index()
     for col in _text_columns(out):
+        present = out[col].dropna()
+        if len(present) and present.map(lambda v: isinstance(v, (int, float, np.number))
+                                        and not isinstance(v, bool)).all():
+            out[col] = pd.to_numeric(out[col], errors="coerce")  # numbers in an object column stay numbers
+            continue
         out[col] = out[col].map(lambda v: neutralise_cell(_flatten_lists(v)))
     out.columns = [neutralise_cell(str(c)) for c in out.columns]
     return out
