@@ -347,6 +347,10 @@ COLUMN_LABELS: dict[str, str] = {
     "laatste_periode": "Laatste periode",
     "indicatoren": "Indicatoren",
     "z": "Afwijking (in standaardafwijkingen)",
+    "y": "Waarde als fractie",
+    "eerste_periode": "Eerste periode",
+    "bedrag": "Bedrag",
+    "domein": "Domein",
     "positie": "Positie",
 }
 """Plain-Dutch labels for the raw column names that can reach a table in the report or a download."""

@@ -128,3 +128,19 @@ def test_single_lowercase_word_gets_a_capital():
 
     assert list(f.dutch_columns(pd.DataFrame(columns=["status", "titel", "kolom"])).columns) == [
         "Status", "Titel", "Kolom"]
+
+
+SEEN_IN_REPORTS = ['bedrag', 'begroot', 'cum_gepland_eur', 'cum_gerealiseerd_eur', 'cum_openstaand_eur',
+                   'cum_realisatiegraad_pct', 'denominator', 'doel', 'domein', 'eenheid', 'eerste_periode',
+                   'gemeentecode', 'gepland_eur', 'gerealiseerd', 'gerealiseerd_eur', 'indicator_id', 'indicatoren',
+                   'jaar', 'laatste_periode', 'maatregel_id', 'naam', 'numerator', 'omschrijving', 'openstaand_eur',
+                   'opgehaald', 'opmerking', 'period', 'period_type', 'periode', 'positie_95', 'positie_998',
+                   'preventie_niveau', 'realisatie', 'realisatiegraad_pct', 'reeks', 'resultaat', 'small_numbers',
+                   'source_table', 'status', 'tabel', 'titel', 'unit', 'value', 'waarde', 'y', 'z', 'z_adjusted']
+"""Raw table headers found in the seven issue-13 reports (GM0014, 0141, 0164, 0344, 0482, 0505, 0531)."""
+
+
+@pytest.mark.parametrize("column", SEEN_IN_REPORTS)
+def test_every_raw_header_seen_in_reports_has_a_dutch_label(column):
+    label = f.dutch_label(column)
+    assert label != column and not f.is_raw_name(label)
