@@ -10,7 +10,9 @@ Public functions:
 - :func:`boundaries_path` – the GeoJSON file for an indelingsjaar (the newest file not after it).
 - :func:`load_boundaries` – a frame ``gemeentecode, gemeentenaam, geometry`` (shapely geometries).
 - :func:`neighbours` – codes of the gemeenten that share a border with a gemeente.
+- :func:`region_members` – the gemeenten of a gemeente's regio (from the ``gemeenten`` table) and its label.
 - :func:`plot_gemeente_map` – the figure, with ``fig.alt_text`` and ``fig.data`` like :mod:`analyse.plots`.
+- :func:`headline_map` – load the boundaries and draw; "Geen gegevens" instead of an error without them.
 """
 
 from __future__ import annotations
@@ -331,6 +333,45 @@ def _alt_text(naam: str, code: str, vals: Mapping[str, float], data: pd.DataFram
         text += (f"; laagste {lo['gemeentenaam']} ({fmt_value(lo['value'], unit or '')}), hoogste "
                  f"{hi['gemeentenaam']} ({fmt_value(hi['value'], unit or '')})")
     return text + "."
+
+
+REGION_ROLES = ("jeugdzorgregio", "ggd_regio", "arbeidsmarktregio", "corop", "provincie")
+
+
+def region_members(gemeenten: pd.DataFrame, gemeentecode: str, role: str = "jeugdzorgregio",
+                   indelingsjaar: int | None = None) -> tuple[list[str], str]:
+    """Codes of the gemeenten in ``gemeentecode``'s regio, and the regio's Dutch label.
+
+    Args:
+        gemeenten: the ``gemeenten`` table (gemeentecode, indelingsjaar, ``<role>_code``, ``<role>_naam``).
+        gemeentecode: the focal gemeente.
+        role: ``jeugdzorgregio`` (default), ``ggd_regio``, ``arbeidsmarktregio``, ``corop`` or ``provincie``.
+        indelingsjaar: the indeling to use (default the newest in the table).
+
+    Returns:
+        ``(codes, label)``, e.g. ``(["GM0505", …], "jeugdzorgregio Zuid-Holland Zuid")``; the codes include the
+        gemeente itself. An unknown regio gives ``([gemeentecode], "")``.
+
+    Raises:
+        AnalyseError: unknown role, missing columns or a gemeente that is not in the table.
+    """
+    if role not in REGION_ROLES:
+        raise AnalyseError(f"Onbekende regiosoort {role!r}; kies uit {', '.join(REGION_ROLES)}")
+    need = ["gemeentecode", "indelingsjaar", f"{role}_code", f"{role}_naam"]
+    missing = [c for c in need if c not in gemeenten.columns]
+    if missing:
+        raise AnalyseError(f"Gemeententabel mist kolom(men): {', '.join(missing)}")
+    jaar = int(indelingsjaar) if indelingsjaar is not None else int(gemeenten["indelingsjaar"].max())
+    year = gemeenten[gemeenten["indelingsjaar"] == jaar]
+    own = year[year["gemeentecode"] == gemeentecode]
+    if own.empty:
+        raise AnalyseError(f"Gemeente {gemeentecode} staat niet in de indeling {jaar}")
+    code, naam = own.iloc[0][f"{role}_code"], own.iloc[0][f"{role}_naam"]
+    if code is None or (not isinstance(code, str) and pd.isna(code)):
+        return [gemeentecode], ""
+    codes = year.loc[year[f"{role}_code"] == code, "gemeentecode"].astype(str).tolist()
+    prefix = {"ggd_regio": "GGD-regio", "corop": "COROP-gebied", "provincie": "provincie"}.get(role, role)
+    return codes, f"{prefix} {naam}" if isinstance(naam, str) and naam else prefix
 
 
 def headline_map(gemeentecode: str, values: object, region_members: Iterable[str] = (),

@@ -131,3 +131,19 @@ def test_real_boundaries_small_png():
     values = dict(zip(geo["gemeentecode"], np.linspace(1, 20, len(geo))))
     fig = maps.plot_gemeente_map(geo, "GM0531", values, ["GM0505", "GM0590", "GM0642", "GM1978"])
     assert len(_png_bytes(fig)) < 80_000
+
+
+def test_region_members_from_gemeenten_table():
+    g = pd.DataFrame({"gemeentecode": ["GM0001", "GM0002", "GM0003", "GM0001"],
+                      "indelingsjaar": [2024, 2024, 2024, 2023],
+                      "jeugdzorgregio_code": ["JZ01", "JZ01", "JZ02", "JZ09"],
+                      "jeugdzorgregio_naam": ["Noord", "Noord", "Zuid", "Oud"]})
+    codes, label = maps.region_members(g, "GM0001")
+    assert codes == ["GM0001", "GM0002"] and label == "jeugdzorgregio Noord"
+    assert maps.region_members(g, "GM0001", indelingsjaar=2023) == (["GM0001"], "jeugdzorgregio Oud")
+    with pytest.raises(AnalyseError, match="regiosoort"):
+        maps.region_members(g, "GM0001", role="wijk")
+    with pytest.raises(AnalyseError, match="GM0999"):
+        maps.region_members(g, "GM0999")
+    with pytest.raises(AnalyseError, match="ggd_regio_code"):
+        maps.region_members(g, "GM0001", role="ggd_regio")
