@@ -325,7 +325,9 @@ def _alt_text(naam: str, code: str, vals: Mapping[str, float], data: pd.DataFram
     own = fmt_value(vals[code], unit or "") if code in vals else "geen gegevens"
     known = data.dropna(subset=["value"])
     n_buren = int(data["rol"].str.contains("buurgemeente").sum())
-    text = (f"Kaart van {naam} met {n_buren} buurgemeenten"
+    buren = (f"met {n_buren} buurgemeente{'n' if n_buren != 1 else ''}" if n_buren
+             else "zonder aangrenzende gemeenten")
+    text = (f"Kaart van {naam} {buren}"
             f"{' en de ' + region_label if has_region else ''}, gekleurd naar {indicator_label}: "
             f"{naam} {own}")
     if len(known) > 1:
