@@ -7,8 +7,12 @@ Missing values are rendered as an explicit marker, never as ``0`` or ``nan``.
 from __future__ import annotations
 
 import html
+import logging
 import math
+import re
+from collections.abc import Mapping
 from numbers import Number
+from typing import Any
 
 from pandas import NA as NA_VALUE
 
@@ -107,3 +111,345 @@ def period_label(period: object) -> str:
 def escape(text: object) -> str:
     """HTML-escape any text that goes into a report (gemeente names, plan texts)."""
     return html.escape("" if text is None else str(text), quote=True)
+
+
+# ------------------------------------------------------------------------------------- counts, lists, intervals
+def fmt_count(value: object, unit: str = "", missing: str = MISSING) -> str:
+    """A count as a whole number, with an optional unit in words: ``408 inwoners`` (never ``408,0``).
+
+    Raises:
+        TypeError: for a non-number.
+    """
+    if _is_missing(value):
+        return missing
+    text = fmt_number(round(float(value)), 0)  # type: ignore[arg-type]
+    return f"{text} {unit}" if unit else text
+
+
+def fmt_list(items: object, conjunction: str = "en", missing: str = MISSING) -> str:
+    """A list in words: ``jeugdzorgregio, provincie en Nederland`` (never ``['a', 'b']``).
+
+    A string is returned as is; ``None``/empty gives ``missing``.
+    """
+    if items is None or (isinstance(items, float) and math.isnan(items)):
+        return missing
+    if isinstance(items, str):
+        return items or missing
+    try:
+        parts = [str(i) for i in items if not _is_missing(i) and str(i) != ""]  # type: ignore[union-attr]
+    except TypeError:
+        return str(items)
+    if not parts:
+        return missing
+    if len(parts) == 1:
+        return parts[0]
+    return f"{', '.join(parts[:-1])} {conjunction} {parts[-1]}"
+
+
+def fmt_interval(value: object, lower: object, upper: object, decimals: int = 1, unit: str = "",
+                 missing: str = MISSING) -> str:
+    """A value with its interval: ``18,8 (16,0 tot 21,9)``; with ``unit="procent"``: ``18,8% (16,0% tot 21,9%)``.
+
+    Without a (complete) interval only the value is shown; a missing value gives ``missing``.
+    """
+    if _is_missing(value):
+        return missing
+
+    def one(v: object) -> str:
+        if unit in {"procent", "percentage", "%"}:
+            return fmt_pct(v, decimals)
+        if unit in {"eur", "euro"}:
+            return fmt_eur(v, decimals)
+        return fmt_number(v, decimals)
+
+    if _is_missing(lower) or _is_missing(upper):
+        return one(value)
+    return f"{one(value)} ({one(lower)} tot {one(upper)})"
+
+
+# ------------------------------------------------------------------------------------------- column labels
+COLUMN_LABELS: dict[str, str] = {
+    # identifiers and names
+    "gemeentecode": "Gemeentecode",
+    "gemeentenaam": "Gemeente",
+    "gemeente": "Gemeente",
+    "naam": "Naam",
+    "indicator_id": "Indicator (code)",
+    "indicator_naam": "Indicator",
+    "indicator": "Indicator",
+    "opgave_id": "Opgave",
+    "opgave": "Opgave",
+    "maatregel_id": "Maatregel",
+    "maatregel": "Maatregel",
+    "doel_id": "Doel",
+    "actie_id": "Actie",
+    "specifiek_doel": "Specifiek doel",
+    "preventie_niveau": "Preventieniveau",
+    "bewijs_niveau": "Bewijsniveau",
+    "doelgroep_inwoners": "Doelgroep (inwoners)",
+    "reference_code": "Vergelijking (code)",
+    "reference_role": "Vergelijking",
+    "reference_naam": "Vergelijking",
+    "reference_note": "Toelichting vergelijking",
+    "provincie_code": "Provinciecode",
+    "provincie_naam": "Provincie",
+    "jeugdzorgregio_code": "Jeugdzorgregio (code)",
+    "jeugdzorgregio_naam": "Jeugdzorgregio",
+    "arbeidsmarktregio_code": "Arbeidsmarktregio (code)",
+    "arbeidsmarktregio_naam": "Arbeidsmarktregio",
+    "ggd_regio_code": "GGD-regio (code)",
+    "ggd_regio_naam": "GGD-regio",
+    "ggd_regio": "GGD-regio",
+    "corop_code": "COROP-gebied (code)",
+    "corop_naam": "COROP-gebied",
+    "grootteklasse": "Grootteklasse",
+    "inwoners": "Inwoners",
+    "indelingsjaar": "Indelingsjaar",
+    "source_table": "Bron (tabel)",
+    "bron": "Bron",
+    "bron_pagina": "Bron (pagina)",
+    "table_id": "Tabel",
+    # periods and values
+    "period": "Periode",
+    "period_type": "Soort periode",
+    "jaar": "Jaar",
+    "base_period": "Beginperiode",
+    "latest_period": "Laatste periode",
+    "first_period": "Eerste periode",
+    "last_period": "Laatste periode",
+    "value": "Waarde",
+    "waarde": "Waarde",
+    "unit": "Eenheid",
+    "status": "Status",
+    "numerator": "Teller (aantal)",
+    "denominator": "Noemer (aantal)",
+    "base_value": "Beginwaarde",
+    "latest_value": "Laatste waarde",
+    "first_value": "Eerste waarde",
+    "last_value": "Laatste waarde",
+    "ref_base_value": "Beginwaarde vergelijking",
+    "ref_latest_value": "Laatste waarde vergelijking",
+    "gemeente_value": "Waarde gemeente",
+    "regio_value": "Waarde regio",
+    "nl_value": "Waarde Nederland",
+    "ci_low": "Ondergrens (95%)",
+    "ci_high": "Bovengrens (95%)",
+    "lower": "Ondergrens (95%)",
+    "upper": "Bovengrens (95%)",
+    "latest_ci_low": "Ondergrens laatste waarde (95%)",
+    "latest_ci_high": "Bovengrens laatste waarde (95%)",
+    "base_ci_low": "Ondergrens beginwaarde (95%)",
+    "base_ci_high": "Bovengrens beginwaarde (95%)",
+    "ci_method": "Methode interval",
+    "latest_numerator": "Teller laatste periode",
+    "latest_denominator": "Noemer laatste periode",
+    "base_numerator": "Teller beginperiode",
+    "base_denominator": "Noemer beginperiode",
+    # changes, verdicts, statistics
+    "abs_change": "Verandering",
+    "change_abs": "Verandering",
+    "pp_change": "Verandering (procentpunt)",
+    "rel_change_pct": "Verandering (%)",
+    "change_rel_pct": "Verandering (%)",
+    "rel_pct": "Verandering (%)",
+    "real_change": "Verandering (constante prijzen)",
+    "verdict": "Oordeel",
+    "oordeel": "Oordeel",
+    "verdict_reason": "Toelichting",
+    "comparison": "Vergelijking met referentie",
+    "hoger_beter": "Hoger is beter",
+    "lager_beter": "Lager is beter",
+    "polarity": "Richting",
+    "indicative": "Indicatief",
+    "small_numbers": "Kleine aantallen",
+    "base_small_numbers": "Kleine aantallen (begin)",
+    "latest_small_numbers": "Kleine aantallen (laatste)",
+    "rounded_small": "Afgerond klein aantal",
+    "base_suppressed": "Beginwaarde onderdrukt",
+    "latest_suppressed": "Laatste waarde onderdrukt",
+    "p_value": "Overschrijdingskans",
+    "z_adjusted": "Afwijking (gecorrigeerd, in standaardafwijkingen)",
+    "focal_z": "Afwijking (in standaardafwijkingen)",
+    "positie_95": "Positie (95%-grenzen)",
+    "positie_998": "Positie (99,8%-grenzen)",
+    "trend_per_year": "Trend per jaar",
+    "trend_ci_low": "Trend per jaar, ondergrens",
+    "trend_ci_high": "Trend per jaar, bovengrens",
+    "trend_unit": "Eenheid trend",
+    "n_points": "Aantal meetpunten",
+    "n_present": "Aantal beschikbare meetpunten",
+    "n_missing": "Aantal ontbrekende meetpunten",
+    "n_before": "Meetpunten vóór start beleid",
+    "n_after": "Meetpunten na start beleid",
+    "gap_before": "Verschil met regio vóór start",
+    "gap_after": "Verschil met regio na start",
+    "base_gap": "Verschil met regio (begin)",
+    "latest_gap": "Verschil met regio (laatste)",
+    "gap_narrowed": "Verschil kleiner geworden",
+    "n_beoordeeld": "Aantal beoordeeld",
+    "n_members": "Aantal gemeenten",
+    "peers_n": "Aantal vergelijkingsgemeenten",
+    "peer_note": "Toelichting vergelijkingsgemeenten",
+    "min": "Laagste gemeente",
+    "max": "Hoogste gemeente",
+    "q1": "25e percentiel",
+    "q3": "75e percentiel",
+    "mediaan": "Mediaan",
+    "peers_mediaan": "Mediaan vergelijkingsgemeenten",
+    "peers_q1": "Vergelijkingsgemeenten, 25e percentiel",
+    "peers_q3": "Vergelijkingsgemeenten, 75e percentiel",
+    # money
+    "lasten_eur": "Lasten (euro)",
+    "baten_eur": "Baten (euro)",
+    "bedrag_eur": "Bedrag (euro)",
+    "begroting_eur": "Begroting (euro)",
+    "realisatie_eur": "Realisatie (euro)",
+    "jaarrekening_eur": "Jaarrekening (euro)",
+    "verschil_eur": "Verschil (euro)",
+    "afwijking_eur": "Afwijking (euro)",
+    "afwijking_pct": "Afwijking (% van begroting)",
+    "gepland_eur": "Gepland (euro)",
+    "gerealiseerd_eur": "Gerealiseerd (euro)",
+    "cum_gepland_eur": "Gepland cumulatief (euro)",
+    "cum_gerealiseerd_eur": "Gerealiseerd cumulatief (euro)",
+    "cum_openstaand_eur": "Nog te realiseren cumulatief (euro)",
+    "openstaand_eur": "Nog te realiseren (euro)",
+    "realisatiegraad_pct": "Realisatiegraad (%)",
+    "cum_realisatiegraad_pct": "Realisatiegraad cumulatief (%)",
+    "realisatie_ontbreekt": "Realisatie ontbreekt",
+    "begroting_ontbreekt": "Begroting ontbreekt",
+    "eur_per_inwoner": "Euro per inwoner",
+    "per_inwoner": "Per inwoner (euro)",
+    "lasten_per_inwoner": "Lasten per inwoner (euro)",
+    "gemeente_per_inwoner": "Gemeente per inwoner (euro)",
+    "nl_per_inwoner": "Nederland per inwoner (euro)",
+    "soort": "Soort",
+    "taakveld": "Taakveld",
+    "taakveld_bron": "Taakveld (zoals geleverd)",
+    "cluster": "Cluster",
+    "prijspeil": "Prijspeil",
+    "cpi_index": "Prijsindex (2018 = 100)",
+    "cagr_pct": "Gemiddelde groei per jaar (%)",
+    "groei_pct": "Groei (%)",
+    "titel": "Titel",
+    "omschrijving": "Omschrijving",
+    "eenheid": "Eenheid",
+    "doel": "Doel",
+    "realisatie": "Realisatie",
+    "gerealiseerd": "Gerealiseerd",
+    "begroot": "Begroot",
+    "reeks": "Reeks",
+    "tabel": "Tabel",
+    "resultaat": "Resultaat",
+    "opmerking": "Opmerking",
+    "opgehaald": "Opgehaald op",
+    "periode": "Periode",
+    "laatste_periode": "Laatste periode",
+    "indicatoren": "Indicatoren",
+    "z": "Afwijking (in standaardafwijkingen)",
+    "y": "Waarde als fractie",
+    "eerste_periode": "Eerste periode",
+    "bedrag": "Bedrag",
+    "domein": "Domein",
+    "positie": "Positie",
+}
+"""Plain-Dutch labels for the raw column names that can reach a table in the report or a download."""
+
+_SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$|^[a-z][a-z0-9]*$")
+
+log = logging.getLogger(__name__)
+
+
+def is_raw_name(label: object) -> bool:
+    """True for a label that looks like a code name (``cum_realisatiegraad_pct``, ``value``), not Dutch text."""
+    return isinstance(label, str) and bool(_SNAKE.match(label))
+
+
+def dutch_label(column: str, strict: bool = True) -> str:
+    """The Dutch label of one column name.
+
+    Known raw names are mapped through :data:`COLUMN_LABELS`; labels that already read as text
+    (capital, space, ``%`` …) pass unchanged. An unknown raw ``snake_case`` name raises (``strict``) or is
+    logged and shown with spaces instead of underscores.
+
+    Raises:
+        AnalyseError: an unknown raw column name with ``strict=True``.
+    """
+    if column in COLUMN_LABELS:
+        return COLUMN_LABELS[column]
+    if not is_raw_name(column):
+        return str(column)
+    if "_" not in str(column):  # one lower-case word ("status"): a Dutch word, shown with a capital
+        return str(column)[:1].upper() + str(column)[1:]
+    from analyse.errors import AnalyseError
+
+    if strict:
+        raise AnalyseError(f"Kolom {column!r} heeft geen Nederlandse naam; voeg hem toe aan "
+                           "analyse.formatting.COLUMN_LABELS")
+    log.warning("Kolom %r heeft geen Nederlandse naam (analyse.formatting.COLUMN_LABELS)", column)
+    text = str(column).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def dutch_columns(frame: Any, extra: Mapping[str, str] | None = None, strict: bool = True) -> Any:
+    """A copy of ``frame`` with plain-Dutch column names (the input is not changed).
+
+    Args:
+        frame: a pandas DataFrame.
+        extra: additional labels that win over :data:`COLUMN_LABELS`.
+        strict: raise for an unknown ``snake_case`` column (default); ``False`` logs a warning and shows the
+            name with spaces.
+
+    Raises:
+        AnalyseError: unknown raw column (strict) or two columns that would get the same label.
+    """
+    from analyse.errors import AnalyseError
+
+    labels = {**COLUMN_LABELS, **(extra or {})}
+    new = [labels[c] if c in labels else dutch_label(c, strict=strict) for c in frame.columns]
+    dupes = sorted({n for n in new if new.count(n) > 1})
+    if dupes:
+        raise AnalyseError(f"Kolommen krijgen dezelfde Nederlandse naam: {', '.join(dupes)}")
+    out = frame.copy()
+    out.columns = new
+    return out
+
+
+_COUNT_WORDS = ("aantal", "inwoners", "teller", "noemer", "meetpunten", "gemeenten")
+_YEAR = re.compile(r"(?:^|[\s(_-])(?:jaar|indelingsjaar|startjaar|prijspeil)(?:$|[\s)_-])|^(?:start|basis)?jaar", re.I)
+
+
+def is_year_column(label: object) -> bool:
+    """True for a column of years (``Jaar``, ``Startjaar``, ``Prijspeil``): shown as ``2023``, never ``2.023``."""
+    text = str(label).lower()
+    return bool(_YEAR.search(text)) and "per jaar" not in text and "%" not in text
+
+
+def is_count_column(label: object) -> bool:
+    """True for a column that holds counts (shown as whole numbers): ``Inwoners``, ``Aantal …``, ``Noemer …``."""
+    text = str(label).lower()
+    return (any(w in text for w in _COUNT_WORDS) and "per " not in text and "%" not in text
+            and not is_year_column(label))
+
+
+def display_cell(value: object, column: object = "", count: bool | None = None, decimals: int = 1) -> str:
+    """One table cell as Dutch text (not escaped).
+
+    Years plain (``2023``), counts whole with thousands (``1.234``; ``count=None`` decides from the column
+    label), other numbers with ``decimals`` (whole numbers ≥ 1.000 without), lists in words, booleans ja/nee,
+    missing values as :data:`MISSING`.
+    """
+    if isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", "") == "b":
+        return "ja" if bool(value) else "nee"
+    if isinstance(value, (list, tuple, set)) or type(value).__name__ == "ndarray":
+        return fmt_list(list(value))  # type: ignore[arg-type]
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, Number):
+        as_float = float(value)  # type: ignore[arg-type]
+        if is_year_column(column) and as_float.is_integer():
+            return str(int(as_float))
+        if count if count is not None else is_count_column(column):
+            return fmt_count(as_float)
+        return fmt_number(as_float, 0 if as_float.is_integer() and abs(as_float) >= 1000 else decimals)
+    return str(value)

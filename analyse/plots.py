@@ -184,8 +184,15 @@ def plot_trend(
     unit: str | None = None,
     policy_year: int | None = None,
     ax: Axes | None = None,
+    count_mode: str = "auto",
 ) -> Figure:
     """Gemeente vs references (regio, Nederland …) over periods.
+
+    Honest-chart rules: counts (unit ``aantal``) of a gemeente are never drawn on one axis with larger areas;
+    with references present they become an index (the gemeente's first period = 100, every series against
+    its own value in that period). Interval bands (``ci_low``/``ci_high``) are drawn around each line. For
+    shares (``procent``, ``per_1000``) the y-axis starts at zero, or, when the values lie far from zero,
+    the axis carries a break mark and the label says so. The legend sits to the right, outside the data.
 
     Args:
         series_df: columns gemeentecode, period, value; optional status, ci_low, ci_high, unit. One row per
@@ -196,11 +203,15 @@ def plot_trend(
         unit: catalogue unit for the y-axis label; default the ``unit`` column.
         policy_year: draw a vertical line at the start of this year (beleid gestart).
         ax: optional axes.
+        count_mode: ``"auto"`` (index for counts with references), ``"index"`` (always) or ``"waarde"``
+            (never; only for a single series).
 
     Returns:
-        Figure with ``alt_text`` and ``data`` (the input rows).
+        Figure with ``alt_text``, ``data`` (the input rows) and ``index_base`` (the base period or None).
     """
     title = title or "Ontwikkeling"
+    if count_mode not in ("auto", "index", "waarde"):
+        raise AnalyseError(f"plot_trend: count_mode moet 'auto', 'index' of 'waarde' zijn, niet {count_mode!r}")
     if _is_empty(series_df):
         return empty_figure(title, "de ontwikkeling", ax)
     _require(series_df, ["gemeentecode", "period", "value"], "plot_trend")
@@ -212,7 +223,6 @@ def plot_trend(
         unit = str(df["unit"].dropna().iloc[0])
     df["period"] = df["period"].astype(str)
     periods = sorted(df["period"].unique())
-    pos = {p: i for i, p in enumerate(periods)}
     codes = list(dict.fromkeys(df["gemeentecode"].astype(str)))
     gemeentecode = gemeentecode or codes[0]
     order = [gemeentecode] + [c for c in codes if c != gemeentecode and c != NEDERLAND_CODE]
@@ -220,6 +230,14 @@ def plot_trend(
     others = [c for c in order if c not in (gemeentecode, NEDERLAND_CODE)]
     status = df["status"].astype(str) if "status" in df.columns else pd.Series("definitief", index=df.index)
     df["_prov"] = status.isin(PROVISIONAL).to_numpy()
+    raw = df.copy()
+    as_index = count_mode == "index" or (count_mode == "auto" and str(unit) in COUNT_UNITS and len(order) > 1)
+    index_base = None
+    if as_index:
+        df, index_base = _index_series(df, gemeentecode)
+        order = [c for c in order if c == gemeentecode or df.loc[df["gemeentecode"].astype(str) == c,
+                                                                   "value"].notna().any()]
+        others = [c for c in order if c not in (gemeentecode, NEDERLAND_CODE)]
     fig, ax = _new_ax(ax)
     for code in order[::-1]:
         sub = df[df["gemeentecode"].astype(str) == code].drop_duplicates("period").set_index("period")
@@ -247,8 +265,14 @@ def plot_trend(
                        rotation=45 if len(periods) > 8 else 0, ha="right" if len(periods) > 8 else "center")
     ax.set_xlim(-0.5, len(periods) - 0.5)
     ax.yaxis.set_major_formatter(DUTCH_FORMATTER)
-    ax.set(xlabel="Periode" + (" (* = voorlopige cijfers)" if prov_periods else ""),
-           ylabel=f"Waarde ({_axis_unit(unit)})" if unit else "Waarde", title=title)
+    if as_index:
+        ylabel = f"Index ({index_base} = 100)"
+        ax.axhline(100, color="#4D4D4D", linewidth=0.8, zorder=1)
+    else:
+        ylabel = f"Waarde ({_axis_unit(unit)})" if unit else "Waarde"
+        if str(unit) in SHARE_UNITS and _y_from_zero_or_break(ax, df):
+            ylabel += " – as begint niet bij 0"
+    ax.set(xlabel="Periode" + (" (* = voorlopige cijfers)" if prov_periods else ""), ylabel=ylabel, title=title)
     handles = [Line2D([], [], **_line_kwargs(_style_for(c, gemeentecode, others)), label=_label(c, labels))
                for c in order]
     if prov_periods:
@@ -260,19 +284,75 @@ def plot_trend(
             xline = xs[0] if len(periods[xs[0]]) == 4 else xs[0] - 0.5
             ax.axvline(xline, color="#4D4D4D", linestyle="--", linewidth=1.2, zorder=1)
             handles.append(Line2D([], [], color="#4D4D4D", linestyle="--", label=f"start beleid {policy_year}"))
-    ax.legend(handles=handles, loc="best", fontsize=8, frameon=True)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0, fontsize=8,
+              frameon=False)
     fig.tight_layout()
-    last = df[df["gemeentecode"].astype(str) == gemeentecode].dropna(subset=["value"]).sort_values("period")
+    last = raw[raw["gemeentecode"].astype(str) == gemeentecode].dropna(subset=["value"]).sort_values("period")
     if len(last):
         lr = last.iloc[-1]
         alt = (f"Lijngrafiek '{title}': {_label(gemeentecode, labels)} vergeleken met "
                f"{', '.join(_label(c, labels) for c in order[1:]) or 'geen referentie'} over {periods[0]} tot en "
                f"met {periods[-1]}; laatste waarde {lr['period']}: "
-               f"{fmt_number(lr['value'], 1)}{' ' + _axis_unit(unit) if unit else ''}.")
+               f"{fmt_number(lr['value'], 1)}{' ' + _axis_unit(unit) if unit else ''}"
+               + (f"; getekend als index ({index_base} = 100) omdat aantallen van gebieden van verschillende "
+                  "grootte niet op één as passen." if as_index else "."))
     else:
         alt = (f"Lijngrafiek '{title}' over {periods[0]} tot en met {periods[-1]}; voor "
                f"{_label(gemeentecode, labels)} zijn geen waarden beschikbaar.")
-    return finish(fig, alt, series_df)
+    fig = finish(fig, alt, series_df)
+    fig.index_base = index_base
+    return fig
+
+
+COUNT_UNITS = {"aantal", "count"}
+"""Units of absolute counts: never on one axis with a larger area (plot_trend draws an index)."""
+SHARE_UNITS = {"procent", "percentage", "%", "per_1000"}
+"""Units of shares and rates: the y-axis starts at zero or marks the break."""
+
+
+def _index_series(df: pd.DataFrame, gemeentecode: str) -> tuple[pd.DataFrame, str | None]:
+    """Every series (value, ci_low, ci_high) as an index on the gemeente's first period with a value.
+
+    A series without a (non-zero) value in that period is left out (all NaN) rather than based elsewhere.
+    """
+    own = df[(df["gemeentecode"].astype(str) == gemeentecode) & df["value"].notna()].sort_values("period")
+    if own.empty:
+        return df, None
+    base = str(own["period"].iloc[0])
+    out = df.copy()
+    cols = [c for c in ("value", "ci_low", "ci_high") if c in out.columns]
+    for c in cols:
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
+    for _code, grp in out.groupby(out["gemeentecode"].astype(str)):
+        b = grp.loc[grp["period"] == base, "value"]
+        b = float(b.iloc[0]) if len(b) and pd.notna(b.iloc[0]) and b.iloc[0] != 0 else np.nan
+        for c in cols:
+            out.loc[grp.index, c] = grp[c] / b * 100 if np.isfinite(b) else np.nan
+    return out, base
+
+
+def _y_from_zero_or_break(ax: Axes, df: pd.DataFrame) -> bool:
+    """Start a share axis at zero; when the values are far from zero, mark the break instead.
+
+    Zero is used when the lines then still span at least 15% of the axis height; otherwise the axis keeps
+    its automatic range and gets a break mark (two short diagonal strokes at the bottom, ``gid="asbreuk"``).
+
+    Returns:
+        True when the axis does not start at zero (a break mark was drawn).
+    """
+    cols = [c for c in ("value", "ci_low", "ci_high") if c in df.columns]
+    vals = pd.concat([pd.to_numeric(df[c], errors="coerce") for c in cols]).to_numpy(dtype=float)
+    vals = vals[np.isfinite(vals)]
+    if vals.size == 0 or vals.min() < 0:
+        return False
+    if vals.max() - vals.min() >= 0.15 * vals.max():  # from zero the lines still use ≥ 15% of the height
+        ax.set_ylim(bottom=0, top=max(ax.get_ylim()[1], vals.max() * 1.05))
+        return False
+    d = 0.015
+    for dy in (0.0, 0.025):
+        ax.plot((-d, d), (0.01 + dy - d, 0.01 + dy + d), transform=ax.transAxes, color="#000000",
+                linewidth=1.2, clip_on=False, zorder=6, gid="asbreuk")
+    return True
 
 
 def _line_kwargs(style: Mapping[str, object]) -> dict[str, object]:
@@ -304,8 +384,12 @@ def plot_funnel(
     unit: str | None = None,
     denominator_label: str = "Noemer (aantal)",
     ax: Axes | None = None,
+    centre_label: str = "Nederlands gemiddelde",
 ) -> Figure:
     """Funnel plot: all gemeenten, control limits at 95% and 99,8%, the gemeente highlighted.
+
+    The centre line (``target`` of the limits) is labelled ``centre_label`` with its value; the legend sits
+    to the right, outside the data.
 
     Args:
         funnel_points: gemeentecode, denominator, value (optional positie_95, positie_998), as returned by
@@ -318,6 +402,7 @@ def plot_funnel(
         unit: catalogue unit of ``value``.
         denominator_label: x-axis label.
         ax: optional axes.
+        centre_label: name of the centre line (the reference value the limits are drawn around).
 
     Returns:
         Figure; ``fig.data`` = the points, ``fig.limits`` = the limit curves.
@@ -349,7 +434,7 @@ def plot_funnel(
             ax.plot(sub["denominator"], sub["upper"], color="#4D4D4D", linestyle=ls, linewidth=1.3)
         if "target" in lim.columns and lim["target"].notna().any():
             ax.axhline(float(lim["target"].dropna().iloc[0]), color=OKABE_ITO["oranje"], linewidth=1.5,
-                       linestyle="-", label=f"doelwaarde ({fmt_number(float(lim['target'].dropna().iloc[0]), 1)})")
+                       linestyle="-", label=f"{centre_label} ({fmt_number(float(lim['target'].dropna().iloc[0]), 1)})")
     hl = usable[usable["gemeentecode"] == highlight]
     if len(hl):
         row = hl.iloc[0]
@@ -366,7 +451,7 @@ def plot_funnel(
     ax.yaxis.set_major_formatter(DUTCH_FORMATTER)
     ax.set(xlabel=denominator_label + (" – logaritmische schaal" if ax.get_xscale() == "log" else ""),
            ylabel=f"Waarde ({_axis_unit(unit)})" if unit else "Waarde", title=title)
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0, fontsize=8, frameon=False)
     fig.tight_layout()
     n = len(usable)
     if len(hl):
@@ -831,3 +916,233 @@ def plot_begroting_jaarrekening(df: pd.DataFrame, value: str = "afwijking_pct", 
            f"{len(clusters)} clusters in {len(years)} jaren; grootste afwijking {shown} bij "
            f"{CLUSTER_LABELS.get(worst['cluster'], worst['cluster'])} in {int(worst['jaar'])}.")
     return finish(fig, alt, sub.rename(columns={"cluster": key}) if key != "cluster" else sub)
+
+
+# ------------------------------------------------------------------------------------------- spine chart
+SPINE_COLUMNS: tuple[str, ...] = ("indicator_naam", "gemeente_value", "nl_value", "min", "q1", "q3", "max",
+                                  "comparison")
+"""Required columns of the tidy input of :func:`plot_spine_chart` (one row per indicator)."""
+
+SPINE_STYLES: dict[tuple[str, bool], dict[str, object]] = {
+    # (comparison, strong = outside the 99,8%-limits) → colour, marker, label
+    ("beter", False): {"color": "#56B4E9", "marker": "^", "label": "beter (95%)"},
+    ("beter", True): {"color": "#0072B2", "marker": "^", "label": "beter (99,8%)"},
+    ("slechter", False): {"color": "#E69F00", "marker": "v", "label": "slechter (95%)"},
+    ("slechter", True): {"color": "#D55E00", "marker": "v", "label": "slechter (99,8%)"},
+    ("vergelijkbaar", False): {"color": "#FFFFFF", "marker": "o", "label": "vergelijkbaar"},
+    ("hoger", False): {"color": "#6BAED6", "marker": "^", "label": "hoger (95%)"},
+    ("hoger", True): {"color": "#08519C", "marker": "^", "label": "hoger (99,8%)"},
+    ("lager", False): {"color": "#C6DBEF", "marker": "v", "label": "lager (95%)"},
+    ("lager", True): {"color": "#4292C6", "marker": "v", "label": "lager (99,8%)"},
+    ("niet te beoordelen", False): {"color": "#FFFFFF", "marker": "s", "label": "niet te beoordelen"},
+}
+"""Colour-blind-safe styles of the gemeente's dot: blue = better, orange = worse, hollow circle = similar;
+a blue scale (light/dark) for indicators without a better direction. Marker shapes (▲ ▼ ● ■) carry the same
+message in greyscale print; the darker shade marks a difference outside the 99,8%-limits."""
+
+_COMPARISON_ALIASES: dict[str, str] = {
+    "better": "beter", "worse": "slechter", "similar": "vergelijkbaar", "same": "vergelijkbaar",
+    "higher": "hoger", "lower": "lager", "gelijk": "vergelijkbaar", "not compared": "niet te beoordelen",
+    "": "niet te beoordelen", "nan": "niet te beoordelen", "none": "niet te beoordelen",
+}
+
+
+def _spine_comparison(value: object) -> str:
+    text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip().lower()
+    text = _COMPARISON_ALIASES.get(text, text)
+    if (text, False) not in SPINE_STYLES:
+        raise AnalyseError(f"plot_spine_chart: onbekende vergelijking {value!r}; verwacht één van "
+                           "beter, vergelijkbaar, slechter, hoger, lager, niet te beoordelen")
+    return text
+
+
+def spine_positions(rows: pd.DataFrame) -> pd.DataFrame:
+    """The x positions (0…1) of a spine chart, Fingertips style; pure, the input is not changed.
+
+    Per indicator Nederland sits in the middle (0,5) and the gemeente furthest from Nederland at an end, so
+    rows with different units share one axis. For ``polarity == "lager_beter"`` the axis is mirrored so that
+    *better* is always on the right; indicators without a better direction keep *higher* on the right.
+
+    Returns:
+        ``rows`` plus x_min, x_q1, x_q3, x_max, x_nl, x_gemeente and flipped.
+    """
+    out = rows.copy()
+    for col in ("gemeente_value", "nl_value", "min", "q1", "q3", "max"):
+        out[col] = pd.to_numeric(out[col], errors="coerce")
+    centre = out["nl_value"].where(out["nl_value"].notna(), (out["min"] + out["max"]) / 2)
+    spread = pd.concat([(out["min"] - centre).abs(), (out["max"] - centre).abs(),
+                        (out["gemeente_value"] - centre).abs()], axis=1).max(axis=1)
+    spread = spread.where(spread > 0, 1.0)
+    polarity = out["polarity"].astype(str) if "polarity" in out.columns else pd.Series("", index=out.index)
+    flipped = polarity.str.lower().isin({"lager_beter", "lager beter", "lower_better", "lower"})
+    sign = np.where(flipped, -1.0, 1.0)
+    for col, name in (("min", "x_min"), ("q1", "x_q1"), ("q3", "x_q3"), ("max", "x_max"),
+                      ("nl_value", "x_nl"), ("gemeente_value", "x_gemeente")):
+        out[name] = 0.5 + sign * (out[col] - centre) / (2 * spread)
+    out["x_nl"] = out["x_nl"].where(out["nl_value"].notna())
+    out["flipped"] = flipped.to_numpy()
+    return out
+
+
+def plot_spine_chart(
+    rows: pd.DataFrame,
+    title: str | None = None,
+    gemeente_label: str = "de gemeente",
+    reference_label: str = "Nederland",
+    ax: Axes | None = None,
+) -> Figure:
+    """Spine chart (Fingertips style) for a block of indicators: one figure per block, one line per indicator.
+
+    Args:
+        rows: tidy frame, one row per indicator, with the columns of :data:`SPINE_COLUMNS`:
+
+            - ``indicator_naam``: Dutch name shown at the left (add the period yourself if wanted);
+            - ``gemeente_value``, ``nl_value``: the gemeente's and Nederland's value;
+            - ``min``, ``q1``, ``q3``, ``max``: spread over all gemeenten (lowest, 25th and 75th percentile,
+              highest);
+            - ``comparison``: the gemeente against the reference: ``beter`` / ``vergelijkbaar`` /
+              ``slechter`` (indicators with a better direction) or ``hoger`` / ``vergelijkbaar`` / ``lager``
+              (without), or ``niet te beoordelen``;
+
+            optional: ``level`` (0.95 or 0.998: the strictest control limit the difference passes; 0.998
+            gives the darker shade), ``polarity`` (``hoger_beter`` / ``lager_beter`` / empty; ``lager_beter``
+            mirrors the row so that better is right), ``value_label`` (the gemeente's value as text for the
+            right margin, e.g. ``"18,8%"``).
+        title: figure title.
+        gemeente_label: name of the gemeente (legend and alt text).
+        reference_label: name of the middle marker (default Nederland).
+        ax: optional axes.
+
+    Returns:
+        Figure with ``alt_text`` and ``data`` (the rows with their x positions, see :func:`spine_positions`).
+
+    Raises:
+        AnalyseError: missing column or an unknown comparison word.
+    """
+    title = title or "Overzicht van de indicatoren"
+    if _is_empty(rows) or (isinstance(rows, pd.DataFrame) and rows.empty):
+        return empty_figure(title, "het overzicht van de indicatoren", ax)
+    _require(rows, list(SPINE_COLUMNS), "plot_spine_chart")
+    data = spine_positions(rows.reset_index(drop=True))
+    data["comparison"] = [_spine_comparison(c) for c in data["comparison"]]
+    level = (pd.to_numeric(data["level"], errors="coerce") if "level" in data.columns
+             else pd.Series(np.nan, index=data.index))
+    data["strong"] = (level >= 0.998).to_numpy() & ~data["comparison"].isin(
+        ["vergelijkbaar", "niet te beoordelen"]).to_numpy()
+    n = len(data)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(FIGSIZE[0], 0.9 + 0.42 * n + 0.6), dpi=DPI)
+    else:
+        fig = ax.figure
+    y = np.arange(n)
+    for i, r in data.iterrows():
+        if pd.notna(r["x_min"]) and pd.notna(r["x_max"]):
+            lo, hi = sorted((r["x_min"], r["x_max"]))
+            ax.barh(i, hi - lo, left=lo, height=0.5, color="#DDDDDD", edgecolor="none", zorder=1)
+        if pd.notna(r["x_q1"]) and pd.notna(r["x_q3"]):
+            lo, hi = sorted((r["x_q1"], r["x_q3"]))
+            ax.barh(i, hi - lo, left=lo, height=0.5, color="#8C8C8C", edgecolor="none", zorder=2)
+        if pd.notna(r["x_nl"]):
+            ax.plot([r["x_nl"]] * 2, [i - 0.34, i + 0.34], color="#000000", linewidth=2.0, zorder=3)
+        if pd.notna(r["x_gemeente"]):
+            st = SPINE_STYLES[(r["comparison"], bool(r["strong"]) and (r["comparison"], True) in SPINE_STYLES)]
+            ax.plot(r["x_gemeente"], i, linestyle="none", marker=st["marker"], markersize=10,
+                    markerfacecolor=st["color"], markeredgecolor="#000000", markeredgewidth=1.1, zorder=4)
+        else:
+            ax.text(0.5, i, "geen gegevens", ha="center", va="center", fontsize=8, style="italic",
+                    color="#4D4D4D", zorder=4)
+        label = r.get("value_label") if "value_label" in data.columns else None
+        if label is None or (not isinstance(label, str) and pd.isna(label)):
+            label = dutch_number(round(float(r["gemeente_value"]), 1)) if pd.notna(r["gemeente_value"]) else "–"
+        ax.text(1.03, i, str(label), ha="left", va="center", fontsize=8, transform=ax.get_yaxis_transform())
+    ax.set_yticks(y)
+    ax.set_yticklabels([str(v) for v in data["indicator_naam"]], fontsize=8)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_xticks([0, 0.5, 1])
+    ax.set_xticklabels(["lager / slechter", reference_label, "hoger / beter"], fontsize=8)
+    ax.grid(False)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(title, loc="left", pad=14)
+    present = [(c, s) for c, s in dict.fromkeys(zip(data["comparison"], data["strong"]))]
+    handles = [Patch(facecolor="#DDDDDD", label="alle gemeenten (laagste tot hoogste)"),
+               Patch(facecolor="#8C8C8C", label="middelste 50% van de gemeenten"),
+               Line2D([], [], color="#000000", linewidth=2.0, label=reference_label)]
+    for comp, strong in sorted(present, key=lambda cs: list(SPINE_STYLES).index((cs[0], bool(cs[1]) and (
+            cs[0], True) in SPINE_STYLES))):
+        st = SPINE_STYLES[(comp, bool(strong) and (comp, True) in SPINE_STYLES)]
+        handles.append(Line2D([], [], linestyle="none", marker=st["marker"], markersize=8,
+                              markerfacecolor=st["color"], markeredgecolor="#000000",
+                              label=f"{gemeente_label}: {st['label']}"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.45 if n < 4 else -0.2 - 0.8 / n),
+              ncol=2, fontsize=7, frameon=False)
+    ax.text(1.03, -0.62, gemeente_label if len(gemeente_label) <= 14 else "Waarde", ha="left", va="bottom",
+            fontsize=8, fontweight="bold", transform=ax.get_yaxis_transform())
+    if any(data["flipped"]):
+        ax.set_xlabel("Bij indicatoren waar lager beter is, is de as gespiegeld: beter staat altijd rechts.",
+                      fontsize=7, color="#4D4D4D")
+    fig.tight_layout()
+    counts = data["comparison"].value_counts()
+    parts = [f"{counts[k]} {k}" for k in ("beter", "vergelijkbaar", "slechter", "hoger", "lager",
+                                          "niet te beoordelen") if k in counts]
+    alt = (f"Overzicht van {n} indicatoren ('{title}'): per indicator de spreiding over alle gemeenten, "
+           f"de middelste 50% en {reference_label}, met {gemeente_label} als symbool; vergeleken met "
+           f"{reference_label}: {', '.join(parts)}.")
+    return finish(fig, alt, data)
+
+
+def spine_rows(
+    values: pd.DataFrame,
+    gemeentecode: str,
+    comparisons: pd.DataFrame | None = None,
+    names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Build the tidy input of :func:`plot_spine_chart` from all gemeenten' values (pure).
+
+    Args:
+        values: long frame ``indicator_id, gemeentecode, value`` for one period per indicator: all gemeenten
+            (codes ``GM…``, used for min/q1/q3/max) and Nederland (``NL01``, the middle marker).
+        gemeentecode: the focal gemeente.
+        comparisons: optional ``indicator_id, comparison`` (+ ``level``, ``polarity``, ``value_label``,
+            ``period``); indicators without a row get ``niet te beoordelen``.
+        names: display name per indicator_id (default the id).
+
+    Returns:
+        One row per indicator in the order of first appearance: indicator_id, indicator_naam, gemeente_value,
+        nl_value, min, q1, q3, max, n_gemeenten, comparison (+ the optional comparison columns).
+
+    Raises:
+        AnalyseError: missing columns.
+    """
+    _require(values, ["indicator_id", "gemeentecode", "value"], "spine_rows")
+    v = values.assign(value=pd.to_numeric(values["value"], errors="coerce"),
+                      gemeentecode=values["gemeentecode"].astype(str))
+    gm = v[v["gemeentecode"].str.startswith("GM") & v["value"].notna()]
+    rows = []
+    for iid in dict.fromkeys(v["indicator_id"]):
+        spread = gm.loc[gm["indicator_id"] == iid, "value"]
+        own = v.loc[(v["indicator_id"] == iid) & (v["gemeentecode"] == gemeentecode), "value"]
+        nl = v.loc[(v["indicator_id"] == iid) & (v["gemeentecode"] == NEDERLAND_CODE), "value"]
+        rows.append({
+            "indicator_id": iid,
+            "indicator_naam": str((names or {}).get(iid, iid)),
+            "gemeente_value": float(own.iloc[0]) if len(own) else np.nan,
+            "nl_value": float(nl.iloc[0]) if len(nl) else np.nan,
+            "min": spread.min() if len(spread) else np.nan,
+            "q1": spread.quantile(0.25) if len(spread) else np.nan,
+            "q3": spread.quantile(0.75) if len(spread) else np.nan,
+            "max": spread.max() if len(spread) else np.nan,
+            "n_gemeenten": int(len(spread)),
+        })
+    out = pd.DataFrame(rows, columns=["indicator_id", "indicator_naam", "gemeente_value", "nl_value", "min", "q1",
+                                      "q3", "max", "n_gemeenten"])
+    if comparisons is not None and len(comparisons):
+        _require(comparisons, ["indicator_id", "comparison"], "spine_rows(comparisons)")
+        keep = [c for c in ("indicator_id", "comparison", "level", "polarity", "value_label", "period")
+                if c in comparisons.columns]
+        out = out.merge(comparisons[keep].drop_duplicates("indicator_id"), on="indicator_id", how="left")
+    if "comparison" not in out.columns:
+        out["comparison"] = "niet te beoordelen"
+    out["comparison"] = out["comparison"].fillna("niet te beoordelen")
+    return out

@@ -53,3 +53,102 @@ def test_fmt_value_by_unit():
 def test_escape_neutralises_markup():
     assert f.escape("<script>alert('x')</script>") == "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
     assert f.escape(None) == ""
+
+
+def test_fmt_count_whole_numbers_with_unit():
+    assert f.fmt_count(408.0, "inwoners") == "408 inwoners"
+    assert f.fmt_count(12345.4) == "12.345"
+    assert f.fmt_count(None) == f.MISSING
+
+
+def test_fmt_list_in_words_never_python_list():
+    assert f.fmt_list(["jeugdzorgregio", "nederland"]) == "jeugdzorgregio en nederland"
+    assert f.fmt_list(("a", "b", "c")) == "a, b en c"
+    assert f.fmt_list([]) == f.MISSING
+    assert f.fmt_list("al tekst") == "al tekst"
+    assert "[" not in f.fmt_list(["x", None, "y"])
+
+
+def test_fmt_interval():
+    assert f.fmt_interval(18.8, 16.0, 21.94) == "18,8 (16,0 tot 21,9)"
+    assert f.fmt_interval(18.8, 16.0, 21.9, unit="procent") == "18,8% (16,0% tot 21,9%)"
+    assert f.fmt_interval(18.8, None, 21.9) == "18,8"
+    assert f.fmt_interval(math.nan, 1, 2) == f.MISSING
+
+
+def test_dutch_columns_renames_known_raw_names_and_keeps_input():
+    import pandas as pd
+
+    raw = pd.DataFrame(columns=["maatregel_id", "preventie_niveau", "cum_realisatiegraad_pct", "peers_q1",
+                                "z_adjusted", "small_numbers", "Al Nederlands"])
+    out = f.dutch_columns(raw)
+    assert list(raw.columns)[0] == "maatregel_id"  # input unchanged
+    assert list(out.columns) == ["Maatregel", "Preventieniveau", "Realisatiegraad cumulatief (%)",
+                                 "Vergelijkingsgemeenten, 25e percentiel",
+                                 "Afwijking (gecorrigeerd, in standaardafwijkingen)", "Kleine aantallen",
+                                 "Al Nederlands"]
+    assert not any(f.is_raw_name(c) and "_" in c for c in out.columns)
+
+
+def test_dutch_columns_unknown_raw_name_raises_or_logs(caplog):
+    import pandas as pd
+
+    from analyse.errors import AnalyseError
+
+    frame = pd.DataFrame(columns=["onbekende_kolom"])
+    with pytest.raises(AnalyseError, match="onbekende_kolom"):
+        f.dutch_columns(frame)
+    with caplog.at_level("WARNING"):
+        assert list(f.dutch_columns(frame, strict=False).columns) == ["Onbekende kolom"]
+    assert "onbekende_kolom" in caplog.text
+    assert list(f.dutch_columns(frame, extra={"onbekende_kolom": "Eigen naam"}).columns) == ["Eigen naam"]
+
+
+def test_dutch_columns_rejects_duplicate_labels():
+    import pandas as pd
+
+    from analyse.errors import AnalyseError
+
+    with pytest.raises(AnalyseError, match="dezelfde"):
+        f.dutch_columns(pd.DataFrame(columns=["ci_low", "lower"]))
+
+
+def test_display_cell_counts_lists_and_booleans():
+    assert f.display_cell(408.0, count=True) == "408"
+    assert f.display_cell(1234.0, "Inwoners") == "1.234"
+    assert f.display_cell(2023, "Jaar") == "2023" and f.display_cell(2024.0, "Prijspeil") == "2024"
+    assert f.display_cell(12.5, "Lasten per inwoner (euro)") == "12,5"
+    import numpy as np
+
+    assert f.display_cell(np.bool_(True)) == "ja" and f.display_cell(np.int64(5), "Aantal") == "5"
+    assert f.display_cell(18.84) == "18,8"
+    assert f.display_cell(["jeugdzorgregio", "nederland"]) == "jeugdzorgregio en nederland"
+    assert f.display_cell(True) == "ja"
+    assert f.display_cell(None) == f.MISSING
+    assert f.is_count_column("Inwoners") and f.is_count_column("Noemer (aantal)")
+    assert not f.is_count_column("Lasten per inwoner (euro)")
+    assert f.is_year_column("Jaar") and f.is_year_column("Startjaar") and not f.is_year_column("Trend per jaar")
+    assert not f.is_count_column("Jaar") and not f.is_year_column("Inwoners")
+
+
+def test_single_lowercase_word_gets_a_capital():
+    import pandas as pd
+
+    assert list(f.dutch_columns(pd.DataFrame(columns=["status", "titel", "kolom"])).columns) == [
+        "Status", "Titel", "Kolom"]
+
+
+SEEN_IN_REPORTS = ['bedrag', 'begroot', 'cum_gepland_eur', 'cum_gerealiseerd_eur', 'cum_openstaand_eur',
+                   'cum_realisatiegraad_pct', 'denominator', 'doel', 'domein', 'eenheid', 'eerste_periode',
+                   'gemeentecode', 'gepland_eur', 'gerealiseerd', 'gerealiseerd_eur', 'indicator_id', 'indicatoren',
+                   'jaar', 'laatste_periode', 'maatregel_id', 'naam', 'numerator', 'omschrijving', 'openstaand_eur',
+                   'opgehaald', 'opmerking', 'period', 'period_type', 'periode', 'positie_95', 'positie_998',
+                   'preventie_niveau', 'realisatie', 'realisatiegraad_pct', 'reeks', 'resultaat', 'small_numbers',
+                   'source_table', 'status', 'tabel', 'titel', 'unit', 'value', 'waarde', 'y', 'z', 'z_adjusted']
+"""Raw table headers found in the seven issue-13 reports (GM0014, 0141, 0164, 0344, 0482, 0505, 0531)."""
+
+
+@pytest.mark.parametrize("column", SEEN_IN_REPORTS)
+def test_every_raw_header_seen_in_reports_has_a_dutch_label(column):
+    label = f.dutch_label(column)
+    assert label != column and not f.is_raw_name(label)

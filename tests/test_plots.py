@@ -66,7 +66,7 @@ def test_dutch_number_formatter():
 def test_plot_trend_returns_figure_with_data_and_alt(trend):
     before = trend.copy()
     fig = plots.plot_trend(trend, "GM0531", labels={"GM0531": "Hendrik-Ido-Ambacht", "JZ22": "ZHZ"},
-                           unit="aantal", policy_year=2021, title="Wmo-cliënten")
+                           unit="aantal", policy_year=2021, title="Wmo-cliënten", count_mode="waarde")
     assert isinstance(fig, Figure)
     pd.testing.assert_frame_equal(fig.data, trend)
     pd.testing.assert_frame_equal(trend, before)  # no mutation
@@ -346,3 +346,137 @@ def test_indicator_table_one_row_per_indicator_with_reference_columns():
     assert row["Jeugdzorgregio"] == "11,2% → 11,6%" and row["Nederland"] == "10,3% → 11,0%"
     assert row["95%-interval laatste waarde"] == "10,2% – 12,0%"
     assert row["Toelichting"] == "Binnen de toevalsmarge." and "Toelichting" not in st.to_html()
+
+
+# ------------------------------------------------------------------------------ honest-chart rules (issue 13)
+def test_plot_trend_counts_with_references_become_an_index(trend):
+    fig = plots.plot_trend(trend, "GM0531", unit="aantal")
+    ax = fig.axes[0]
+    assert fig.index_base == "2019" and ax.get_ylabel() == "Index (2019 = 100)"
+    gem = [ln for ln in ax.get_lines() if ln.get_color() == plots.GEMEENTE_STYLE["color"]
+           and ln.get_linestyle() == "-"][0]
+    assert np.asarray(gem.get_ydata(), dtype=float)[3] == pytest.approx(1350.5 / 900 * 100)
+    nl = [ln for ln in ax.get_lines() if ln.get_color() == plots.NEDERLAND_STYLE["color"]
+          and ln.get_linestyle() == ":"][0]
+    assert np.asarray(nl.get_ydata(), dtype=float)[0] == pytest.approx(100.0)
+    assert "index (2019 = 100)" in fig.alt_text and "1.350,5" in fig.alt_text
+    pd.testing.assert_frame_equal(fig.data, trend)  # data stays in the original units
+
+
+def test_plot_trend_single_count_series_stays_a_count(trend):
+    fig = plots.plot_trend(trend[trend["gemeentecode"] == "GM0531"], "GM0531", unit="aantal")
+    assert fig.index_base is None and "aantal" in fig.axes[0].get_ylabel()
+    with pytest.raises(AnalyseError, match="count_mode"):
+        plots.plot_trend(trend, "GM0531", count_mode="panelen")
+
+
+def test_plot_trend_uncertainty_band_drawn(trend):
+    fig = plots.plot_trend(trend, "GM0531", unit="aantal", count_mode="waarde")
+    assert len(fig.axes[0].collections) >= 1  # fill_between of ci_low/ci_high
+
+
+def _legend_outside(fig) -> bool:
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    leg = ax.get_legend().get_window_extent()
+    box = ax.get_window_extent()
+    return leg.x0 >= box.x1 - 1
+
+
+def test_plot_trend_and_funnel_legends_outside_data(trend):
+    assert _legend_outside(plots.plot_trend(trend, "GM0531"))
+    pts, lim = _funnel_frames()
+    assert _legend_outside(plots.plot_funnel(pts, lim, highlight="GM3"))
+
+
+def test_plot_trend_share_axis_from_zero_or_marked_break():
+    near = pd.DataFrame({"gemeentecode": ["GM1"] * 3 + ["NL01"] * 3, "period": ["2020", "2021", "2022"] * 2,
+                         "value": [4.0, 6.0, 5.0, 5.0, 5.5, 6.0]})
+    fig = plots.plot_trend(near, "GM1", unit="procent")
+    assert fig.axes[0].get_ylim()[0] == 0 and "niet bij 0" not in fig.axes[0].get_ylabel()
+    far = near.assign(value=[80.0, 82.0, 81.0, 79.0, 80.5, 81.0])
+    fig = plots.plot_trend(far, "GM1", unit="procent")
+    ax = fig.axes[0]
+    assert ax.get_ylim()[0] > 0 and "as begint niet bij 0" in ax.get_ylabel()
+    assert any(ln.get_gid() == "asbreuk" for ln in ax.get_lines())
+
+
+def test_plot_funnel_centre_line_is_nederlands_gemiddelde():
+    pts, lim = _funnel_frames()
+    fig = plots.plot_funnel(pts, lim, highlight="GM3")
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "Nederlands gemiddelde (10,0)" in texts
+    assert not any("doelwaarde" in t for t in texts)
+
+
+# ------------------------------------------------------------------------------------------------ spine chart
+@pytest.fixture
+def spine_rows() -> pd.DataFrame:
+    return pd.DataFrame({
+        "indicator_naam": ["Jeugdzorg", "Bijstand", "Eenzaam", "Wmo", "Armoede"],
+        "gemeente_value": [11.0, 25.0, 13.0, 60.0, np.nan],
+        "nl_value": [10.0, 37.0, 6.0, 80.0, 5.0],
+        "min": [5.0, 5, 2, 30, 1], "q1": [8.0, 20, 5, 60, 3], "q3": [12.0, 40, 8, 95, 7],
+        "max": [20.0, 90, 15, 150, 15],
+        "comparison": ["vergelijkbaar", "beter", "slechter", "lager", "niet te beoordelen"],
+        "level": [np.nan, 0.998, 0.95, 0.998, np.nan],
+        "polarity": ["lager_beter", "lager_beter", "lager_beter", "", "lager_beter"],
+    })
+
+
+def test_spine_positions_centre_nl_and_mirror_lower_is_better(spine_rows):
+    before = spine_rows.copy()
+    pos = plots.spine_positions(spine_rows)
+    pd.testing.assert_frame_equal(spine_rows, before)
+    assert pos["x_nl"].tolist()[:4] == [0.5] * 4
+    # Bijstand: lower is better, gemeente 25 < NL 37 → right of the middle
+    assert pos.loc[1, "x_gemeente"] > 0.5 and pos.loc[1, "flipped"]
+    # Wmo has no polarity: 60 < 80 → left of the middle; furthest value (150) sits at the end
+    assert pos.loc[3, "x_gemeente"] < 0.5 and pos.loc[3, "x_max"] == pytest.approx(1.0)
+    assert pos[["x_min", "x_max", "x_gemeente"]].stack().dropna().between(0, 1).all()
+
+
+def test_plot_spine_chart_one_figure_per_block(spine_rows):
+    fig = plots.plot_spine_chart(spine_rows, title="Jeugd", gemeente_label="Almelo")
+    assert isinstance(fig, Figure) and len(fig.axes) == 1
+    _assert_dutch_sentence(fig)
+    assert "5 indicatoren" in fig.alt_text and "1 beter" in fig.alt_text and "1 slechter" in fig.alt_text
+    ax = fig.axes[0]
+    assert _texts(ax.get_yticklabels()) == spine_rows["indicator_naam"].tolist()
+    markers = {ln.get_marker(): ln.get_markerfacecolor() for ln in ax.get_lines() if ln.get_linestyle() == "None"}
+    assert markers["^"] == "#0072B2"  # beter at 99,8%: the dark blue triangle
+    assert markers["v"] in {"#E69F00", "#4292C6"}
+    assert fig.data["strong"].tolist() == [False, True, False, True, False]
+    assert any("geen gegevens" in t.get_text() for t in ax.texts)
+
+
+def test_plot_spine_chart_rejects_bad_input(spine_rows):
+    with pytest.raises(AnalyseError, match="q3"):
+        plots.plot_spine_chart(spine_rows.drop(columns=["q3"]))
+    with pytest.raises(AnalyseError, match="onbekende vergelijking"):
+        plots.plot_spine_chart(spine_rows.assign(comparison="top"))
+    assert "Geen gegevens" in plots.plot_spine_chart(pd.DataFrame()).alt_text
+
+
+def test_plot_spine_chart_accepts_english_comparisons(spine_rows):
+    fig = plots.plot_spine_chart(spine_rows.assign(comparison=["similar", "better", "worse", "higher", "lower"]))
+    assert fig.data["comparison"].tolist() == ["vergelijkbaar", "beter", "slechter", "hoger", "lager"]
+
+
+def test_spine_rows_from_all_gemeenten():
+    values = pd.DataFrame({
+        "indicator_id": ["a"] * 6 + ["b"] * 2,
+        "gemeentecode": ["GM1", "GM2", "GM3", "GM4", "NL01", "JZ01", "GM1", "GM2"],
+        "value": [1.0, 2.0, 3.0, 4.0, 2.5, 99.0, np.nan, 7.0],
+    })
+    comps = pd.DataFrame({"indicator_id": ["a"], "comparison": ["beter"], "level": [0.998]})
+    out = plots.spine_rows(values, "GM1", comps, names={"a": "Indicator A"})
+    a, b = out.iloc[0], out.iloc[1]
+    assert a["indicator_naam"] == "Indicator A" and a["gemeente_value"] == 1.0 and a["nl_value"] == 2.5
+    assert (a["min"], a["q1"], a["q3"], a["max"], a["n_gemeenten"]) == (1.0, 1.75, 3.25, 4.0, 4)  # JZ01 excluded
+    assert a["comparison"] == "beter" and a["level"] == 0.998
+    assert np.isnan(b["gemeente_value"]) and b["comparison"] == "niet te beoordelen" and b["n_gemeenten"] == 1
+    fig = plots.plot_spine_chart(out)
+    assert "2 indicatoren" in fig.alt_text
+    with pytest.raises(AnalyseError, match="value"):
+        plots.spine_rows(values.drop(columns=["value"]), "GM1")

@@ -146,6 +146,8 @@ def _toc(body: str) -> tuple[str, str]:
 
     def repl(m: re.Match[str]) -> str:
         attrs, inner = m.group(1), m.group(2)
+        if not items:  # the first chapter follows the title on page 1 in print (no page break before it)
+            attrs = _add_class(attrs, "eerste-hoofdstuk")
         text = re.sub(r"<[^>]+>", "", inner).strip()
         found = _ID.search(attrs)
         anchor = found.group(1) if found else re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "h"
@@ -158,8 +160,21 @@ def _toc(body: str) -> tuple[str, str]:
         return f'<h2 id="{escape(anchor)}"{attrs}>{inner}</h2>'
 
     body = _H2.sub(repl, body)
-    nav = f'<nav class="inhoud" aria-label="Inhoud"><strong>Inhoud</strong><ol>{"".join(items)}</ol></nav>' if items else ""
+    nav = (f'<nav class="inhoud" aria-label="Inhoud"><strong>Inhoud</strong><ol>{"".join(items)}</ol></nav>'
+           if items else "")
     return body, nav
+
+
+_CLASS = re.compile(r'\bclass="([^"]*)"')
+
+
+def _add_class(attrs: str, name: str) -> str:
+    """``attrs`` of a tag with ``name`` added to its class attribute."""
+    m = _CLASS.search(attrs)
+    if m:
+        classes = f"{m.group(1)} {name}".strip()
+        return f'{attrs[:m.start()]}class="{classes}"{attrs[m.end():]}'
+    return f'{attrs} class="{name}"'
 
 
 def page(title: str, body: str, subtitle: str = "", toc: bool = True, script: str = "",
@@ -257,3 +272,64 @@ def error_page(code: str, naam: str | None, kop: str, uitleg: str, advies: Itera
             f"{tips_html}{log_html}")
     return page(f"{who} – rapport niet gemaakt – {SITE_TITLE}", body, subtitle="Foutmelding", toc=False,
                 generated=generated)
+
+
+# ------------------------------------------------------------------------------------------ verdict badges
+BADGE_CLASSES: dict[str, str] = {
+    "op koers": "badge-op-koers",
+    "deels": "badge-deels",
+    "deels op koers": "badge-deels",
+    "niet op koers": "badge-niet-op-koers",
+    "niet te beoordelen": "badge-niet-te-beoordelen",
+    "nog niet te beoordelen": "badge-onbekend",
+}
+"""Verdict per opgave → CSS class in ``report.css`` (colour plus word plus symbol, contrast ≥ 4,5:1)."""
+
+
+def verdict_badge(verdict: str, label: str | None = None, count: int | None = None) -> str:
+    """HTML of one verdict badge: ``<span class="badge badge-op-koers">op koers</span>``.
+
+    Args:
+        verdict: ``op koers`` / ``deels`` / ``niet op koers`` / ``niet te beoordelen`` (case-insensitive).
+        label: text before the verdict, e.g. the opgave title (``"Jeugd: op koers"``); escaped here.
+        count: a number shown after the verdict (``"op koers: 3"``), for the counts on the first screen.
+
+    Raises:
+        ValueError: an unknown verdict (a badge never shows a word the reader cannot place).
+    """
+    key = str(verdict).strip().lower()
+    if key not in BADGE_CLASSES:
+        raise ValueError(f"Onbekend oordeel {verdict!r}; verwacht: {', '.join(sorted(set(BADGE_CLASSES)))}")
+    word = {"deels": "deels op koers", "nog niet te beoordelen": "niet te beoordelen"}.get(key, key)
+    text = f"{escape(label)}: {escape(word)}" if label else escape(word)
+    if count is not None:
+        text += f': <span class="aantal">{int(count)}</span>'
+    return f'<span class="badge {BADGE_CLASSES[key]}">{text}</span>'
+
+
+def badge_list(items: Iterable[tuple[str, str]]) -> str:
+    """A list of badges ``(label, verdict)`` for the first screen: ``<ul class="badges">…</ul>``."""
+    lis = "".join(f"<li>{verdict_badge(verdict, label)}</li>" for label, verdict in items)
+    return f'<ul class="badges" aria-label="Oordeel per opgave">{lis}</ul>' if lis else ""
+
+
+# ------------------------------------------------------------------------------------------ methods appendix
+APPENDIX_FILE = "hoe_lees_ik_dit_rapport.md"
+
+
+@lru_cache(maxsize=1)
+def appendix_markdown() -> str:
+    """The Dutch "Hoe lees ik dit rapport?" appendix (Markdown, starts with an ``##`` chapter heading).
+
+    Verdicts, intervals (Wilson, exact Poisson), funnel limits 95/99,8% with overdispersion, the spine chart,
+    rest-van-de-regio, recent trend, indicative difference-in-differences, small numbers, constant prices,
+    with formulas in plain text (the page has no MathJax) and references.
+    """
+    return resources.files("analyse.report").joinpath(APPENDIX_FILE).read_text(encoding="utf-8")
+
+
+def appendix_html() -> str:
+    """The appendix as HTML (nbconvert's Markdown renderer, the same one the notebook cells go through)."""
+    from nbconvert.filters.markdown import markdown2html_mistune
+
+    return markdown2html_mistune(appendix_markdown())

@@ -1,0 +1,248 @@
+"""Downloads next to a report: CSV files for Excel-NL and one Excel workbook per gemeente.
+
+- :func:`write_csv` writes UTF-8 *with* BOM, ``;`` as separator and ``,`` as decimal mark, which is what a
+  Dutch Excel opens correctly with a double click. Numbers stay numbers (value, lower and upper are separate
+  columns, never ``"18,8 → 21,0"`` as text). Text cells that a spreadsheet would read as a formula
+  (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) get a leading apostrophe (OWASP
+  "CSV injection"); negative *numbers* are numbers and are left alone.
+- :func:`write_workbook` writes one ``.xlsx`` with a sheet per table (openpyxl): Dutch sheet names of at most
+  31 characters, a bold frozen header row, column widths and number formats (whole numbers for counts,
+  one decimal elsewhere, ``€`` for euro columns).
+
+Both write atomically through :mod:`analyse.atomic` (a reader never sees a half-written file).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analyse import atomic
+from analyse.errors import AnalyseError
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet treat a cell as a formula."""
+
+SHEET_NAME_MAX = 31
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def neutralise_cell(value: object) -> object:
+    """``value`` with a leading apostrophe when it is text that a spreadsheet would run as a formula.
+
+    >>> neutralise_cell("=SUM(A1)")
+    "'=SUM(A1)"
+    >>> neutralise_cell(-3)
+    -3
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _text_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns
+            if not (pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c])
+                    or pd.api.types.is_datetime64_any_dtype(frame[c]))]
+
+
+def _flatten_lists(value: object) -> object:
+    """Lists/tuples/sets in a cell become ``"a, b"`` (never a Python list in a download)."""
+    if isinstance(value, (list, tuple, set, np.ndarray)):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` ready for a download: lists flattened, formula-like text neutralised.
+
+    Numeric columns are untouched (so they stay numbers); column names are neutralised too.
+
+    Raises:
+        AnalyseError: when ``frame`` is not a DataFrame.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise AnalyseError(f"download: verwacht een tabel (DataFrame), kreeg {type(frame).__name__}")
+    out = frame.copy()
+    if isinstance(out.index, pd.MultiIndex) or out.index.name is not None:
+        out = out.reset_index()
+    for col in _text_columns(out):
+        present = out[col].dropna()
+        if len(present) and present.map(lambda v: isinstance(v, (int, float, np.number))
+                                        and not isinstance(v, bool)).all():
+            out[col] = pd.to_numeric(out[col], errors="coerce")  # numbers in an object column stay numbers
+            continue
+        out[col] = out[col].map(lambda v: neutralise_cell(_flatten_lists(v)))
+    out.columns = [neutralise_cell(str(c)) for c in out.columns]
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` as a CSV that a Dutch Excel opens correctly; return the path.
+
+    UTF-8 with BOM, separator ``;``, decimal comma, no index, missing values as empty cells.
+    Numeric columns are written as numbers (``18,8``), not as formatted text.
+
+    Raises:
+        AnalyseError: when ``frame`` is not a DataFrame.
+    """
+    path = Path(path)
+    out = safe_frame(frame)
+    text = out.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
+    return atomic.write_bytes(path, text.encode("utf-8-sig"))
+
+
+def sheet_name(name: str, used: set[str] | None = None) -> str:
+    """A valid, unique Excel sheet name: forbidden characters removed, at most 31 characters.
+
+    >>> sheet_name("Indicatoren: overzicht / 2024")
+    'Indicatoren overzicht 2024'
+    """
+    used = used if used is not None else set()
+    base = re.sub(r"\s+", " ", _SHEET_FORBIDDEN.sub(" ", str(name))).strip().strip("'") or "Tabel"
+    base = base[:SHEET_NAME_MAX].rstrip()
+    candidate, n = base, 2
+    while candidate.lower() in {u.lower() for u in used}:
+        suffix = f" ({n})"
+        candidate = base[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+        n += 1
+    used.add(candidate)
+    return candidate
+
+
+_COUNT_HINTS = ("aantal", "inwoners", "teller", "noemer", "jaar", "count", "numerator", "denominator", "n_")
+_EURO_HINTS = ("eur", "€", "euro", "lasten", "baten", "bedrag", "kosten")
+
+
+def number_format(column: str, series: pd.Series) -> str | None:
+    """Excel number format for a column: whole numbers for counts/years, ``€`` for euro, else one decimal."""
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        return None
+    name = str(column).lower()
+    if "jaar" in name and not any(h in name for h in ("per", "%", "pct")):
+        return "0"
+    if any(h in name for h in _EURO_HINTS):
+        return '"€" #,##0'
+    values = pd.to_numeric(series, errors="coerce").dropna()
+    if pd.api.types.is_integer_dtype(series) or any(name.startswith(h) or h in name for h in _COUNT_HINTS):
+        if values.empty or np.allclose(values, np.round(values)):
+            return "#,##0"
+    return "#,##0.0"
+
+
+def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write one Excel workbook with a sheet per table; return the path.
+
+    Args:
+        tables: sheet title (Dutch, shortened to 31 characters) → table. Order is kept.
+        path: target ``.xlsx``.
+
+    Each sheet has a bold, frozen header row, an autofilter, column widths fitted to the content and number
+    formats per column (see :func:`number_format`). Text cells that look like formulas are neutralised.
+
+    Raises:
+        AnalyseError: when ``tables`` is empty or a value is not a DataFrame.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    if not tables:
+        raise AnalyseError("Excel-bestand: er zijn geen tabellen om op te nemen")
+    path = Path(path)
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    bold = Font(bold=True)
+    for title, frame in tables.items():
+        if not isinstance(frame, pd.DataFrame):
+            raise AnalyseError(f"Excel-bestand: tabel {title!r} is geen DataFrame maar {type(frame).__name__}")
+        out = safe_frame(frame)
+        ws = wb.create_sheet(sheet_name(title, used))
+        ws.append([str(c) for c in out.columns])
+        for cell in ws[1]:
+            cell.font = bold
+        for row in out.itertuples(index=False, name=None):
+            ws.append([_excel_value(v) for v in row])
+        for j, col in enumerate(out.columns, start=1):
+            fmt = number_format(col, out[col])
+            letter = get_column_letter(j)
+            if fmt:
+                for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                    cell.number_format = fmt
+            width = max([len(str(col))] + [len(str(v)) for v in out[col].head(200).tolist()])
+            ws.column_dimensions[letter].width = min(max(width + 2, 8), 60)
+        ws.freeze_panes = "A2"
+        if len(out.columns):
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(out.columns))}{max(len(out) + 1, 1)}"
+    return atomic.atomic_write(path, lambda tmp: wb.save(tmp))
+
+
+def _excel_value(value: object) -> object:
+    """A cell value openpyxl can write: NaN/NA → empty, numpy scalars → Python, timestamps → datetime."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+        if isinstance(value, float) and np.isnan(value):
+            return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+# ------------------------------------------------------------------------------------------------- PDF
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def find_chromium() -> str | None:
+    """Path of a headless-capable Chromium/Chrome on this machine, or None (``ANALYSE_CHROMIUM`` wins)."""
+    import os
+    import shutil
+
+    explicit = os.environ.get("ANALYSE_CHROMIUM")
+    if explicit:
+        return explicit if Path(explicit).exists() else None
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def print_pdf(html_path: str | Path, pdf_path: str | Path, chromium: str | None = None,
+              timeout: float = 180) -> Path | None:
+    """Print a report page to an A4 PDF with headless Chromium (the page's print stylesheet applies).
+
+    Offline: the browser gets a dead proxy, so nothing is fetched. Returns the PDF path, or ``None`` when no
+    Chromium is installed (the caller reports "PDF overgeslagen"; the HTML is unaffected).
+
+    Raises:
+        AnalyseError: Chromium ran but produced no PDF (message with the end of its error output).
+    """
+    import subprocess
+    import tempfile
+
+    exe = chromium or find_chromium()
+    if exe is None:
+        return None
+    html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path)
+    if not html_path.is_file():
+        raise AnalyseError(f"PDF: pagina {html_path} bestaat niet")
+    with tempfile.TemporaryDirectory(prefix="analyse-pdf-") as tmp:
+        out = Path(tmp) / "rapport.pdf"
+        cmd = [exe, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--disable-background-networking", "--disable-component-update", "--no-first-run",
+               "--disable-extensions", "--proxy-server=127.0.0.1:9", f"--user-data-dir={Path(tmp) / 'profiel'}",
+               "--no-pdf-header-footer", f"--print-to-pdf={out}", html_path.as_uri()]
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        if not out.is_file() or out.stat().st_size == 0:
+            raise AnalyseError(f"PDF van {html_path.name} niet gemaakt (Chromium, code {res.returncode}): "
+                               f"{res.stderr.strip()[-400:]}")
+        return atomic.write_bytes(pdf_path, out.read_bytes())

@@ -1,0 +1,332 @@
+"""One rendered report read as a person would, in a real headless Chromium (DevTools protocol, offline).
+
+Checks: screenshots at 1280 × 800 and 390 × 844 (kept under ``tests/artefacts/browser/``, git-ignored), the
+verdict column visible at 390 px, print-to-PDF (A4) page count, no console errors or exceptions, no network
+requests, every image decodes, headings in order, ``lang="nl"``, table headers, text contrast ≥ 4,5:1
+(computed from the computed styles; axe-core's colour-contrast rule as well when ``npm`` installed it under
+``.ci/node_modules``), and the page under 1,5 MB.
+
+One report (GM0531, the seed gemeente with a plan) is rendered once per module and one browser is shared.
+Skipped with a reason when ``/usr/bin/chromium`` (Debian package ``chromium``) or the processed data are absent.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from analyse import paths
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+ARTEFACTS = paths.ROOT / "tests" / "artefacts" / "browser"
+AXE = paths.ROOT / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
+CODE = "GM0531"
+MAX_HTML_BYTES = 1_500_000
+MAX_PDF_PAGES = 60  # the goal is ≤ 16 for a plan gemeente (issue 13); this guards against a broken print layout
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.skipif(CHROMIUM is None, reason="no headless browser: /usr/bin/chromium is absent "
+                                                          "(apt-get install -y chromium)")]
+
+
+# ------------------------------------------------------------------------------------------ DevTools client
+class DevTools:
+    """A minimal Chrome DevTools protocol client over one page's websocket (``websocket-client``)."""
+
+    def __init__(self, ws_url: str):
+        import websocket
+
+        self.ws = websocket.create_connection(ws_url, timeout=120, suppress_origin=True)
+        self.next_id = 0
+        self.events: list[dict] = []
+
+    def call(self, method: str, **params: object) -> dict:
+        self.next_id += 1
+        msg_id = self.next_id
+        self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") == msg_id:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+            if "method" in msg:
+                self.events.append(msg)
+
+    def wait_for(self, event: str, timeout: float = 60) -> dict:
+        for i, ev in enumerate(self.events):
+            if ev["method"] == event:
+                return self.events.pop(i)
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            msg = json.loads(self.ws.recv())
+            if "method" in msg:
+                if msg["method"] == event:
+                    return msg
+                self.events.append(msg)
+        raise TimeoutError(event)
+
+    def js(self, expression: str) -> object:
+        res = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
+        if "exceptionDetails" in res:
+            raise RuntimeError(f"JS error: {res['exceptionDetails']}")
+        return res["result"].get("value")
+
+    def viewport(self, width: int, height: int, mobile: bool) -> None:
+        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
+                  mobile=mobile)
+
+    def screenshot(self, path: Path, full_page: bool = False) -> bytes:
+        params: dict[str, object] = {"format": "png"}
+        if full_page:
+            params["captureBeyondViewport"] = True
+        data = base64.b64decode(self.call("Page.captureScreenshot", **params)["data"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return data
+
+    def close(self) -> None:
+        self.ws.close()
+
+
+def _launch(profile: Path) -> tuple[subprocess.Popen, str]:
+    cmd = [CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+           "--disable-dev-shm-usage", "--hide-scrollbars", "--font-render-hinting=none",
+           f"--user-data-dir={profile}", "--proxy-server=127.0.0.1:9",  # any network use fails
+           "--remote-debugging-port=0", "--remote-allow-origins=*", "about:blank"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    end = time.monotonic() + 60
+    port = None
+    while time.monotonic() < end and port is None:
+        line = proc.stderr.readline()
+        if not line and proc.poll() is not None:
+            break
+        m = re.search(r"DevTools listening on ws://127\.0\.0\.1:(\d+)/", line)
+        if m:
+            port = m.group(1)
+    if port is None:
+        proc.kill()
+        pytest.fail("Chromium did not start (no 'DevTools listening' line)")
+    for _ in range(50):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:  # noqa: S310
+            pages = [t for t in json.load(r) if t.get("type") == "page"]
+        if pages:
+            return proc, pages[0]["webSocketDebuggerUrl"]
+        time.sleep(0.1)
+    proc.kill()
+    pytest.fail("Chromium has no page target")
+
+
+# ------------------------------------------------------------------------------------------ fixtures
+def _render(tmp: Path) -> Path:
+    """Render GM0531 with the worktree's processed data (or a temp build of the seeds + shared data)."""
+    env = {**os.environ, "ANALYSE_REPORTS_DIR": str(tmp / "reports"), "ANALYSE_FIGURES_DIR": str(tmp / "figures")}
+    if not paths.processed("indicators").exists():
+        data = tmp / "data"
+        shutil.copytree(paths.SEEDS_DIR, data / "raw" / "seeds")
+        env["ANALYSE_DATA_DIR"] = str(data)
+        build = subprocess.run([sys.executable, "-m", "analyse.data", "build"], env=env, cwd=paths.ROOT,
+                               capture_output=True, text=True, timeout=900)
+        if build.returncode != 0:
+            pytest.skip(f"processed data could not be built: {build.stderr[-500:]}")
+    res = subprocess.run([sys.executable, "-m", "analyse.report", "-g", CODE, "--jobs", "1", "--no-progress"],
+                         env=env, cwd=paths.ROOT, capture_output=True, text=True, timeout=900)
+    html = tmp / "reports" / CODE / f"{CODE}.html"
+    assert res.returncode == 0 and html.exists(), res.stdout[-2000:] + res.stderr[-2000:]
+    return html
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
+    return _render(tmp_path_factory.mktemp("browser-report"))
+
+
+@pytest.fixture(scope="module")
+def page(report, tmp_path_factory):
+    """The report loaded at 1280 × 800 in one headless Chromium; yields (DevTools, events during load)."""
+    proc, ws_url = _launch(tmp_path_factory.mktemp("chromium-profile"))
+    dt = DevTools(ws_url)
+    try:
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            dt.call(f"{domain}.enable")
+        dt.viewport(1280, 800, mobile=False)
+        dt.call("Page.navigate", url=report.as_uri())
+        dt.wait_for("Page.loadEventFired", timeout=120)
+        dt.js("document.fonts.ready.then(() => true)")
+        yield dt
+    finally:
+        dt.close()
+        proc.kill()
+        proc.wait(timeout=30)
+
+
+# ------------------------------------------------------------------------------------------ tests
+def test_html_size_lang_and_title(report, page):
+    assert len(report.read_bytes()) < MAX_HTML_BYTES
+    assert page.js("document.documentElement.lang") == "nl"
+    assert "Hendrik-Ido-Ambacht" in page.js("document.title")
+
+
+def test_no_console_errors_and_no_network(page):
+    page.js("new Promise(r => setTimeout(() => r(true), 300))")
+    errors = [e for e in page.events
+              if (e["method"] == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "assert"))
+              or e["method"] == "Runtime.exceptionThrown"
+              or (e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")]
+    assert errors == [], errors[:3]
+    urls = [e["params"]["request"]["url"] for e in page.events if e["method"] == "Network.requestWillBeSent"]
+    assert [u for u in urls if not u.startswith(("data:", "file:", "about:", "blob:"))] == []
+
+
+def test_every_image_decodes_and_has_alt(page):
+    res = page.js("""Promise.all(Array.from(document.images).map(img =>
+        img.decode().then(() => ({ok: img.naturalWidth > 0, alt: img.alt}))
+                    .catch(() => ({ok: false, alt: img.alt}))))""")
+    assert res, "the report has images"
+    assert [r["alt"][:60] for r in res if not r["ok"]] == []
+    assert all(len(r["alt"]) >= 10 for r in res)
+
+
+def test_headings_in_order(page):
+    levels = page.js("Array.from(document.querySelectorAll('h1,h2,h3,h4,h5,h6'))"
+                     ".filter(h => h.offsetParent !== null || h.closest('details'))"
+                     ".map(h => Number(h.tagName[1]))")
+    assert levels and levels[0] == 1 and levels.count(1) == 1, levels[:10]
+    jumps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    assert jumps == [], f"heading level skipped: {jumps[:5]}"
+
+
+def test_tables_have_headers(page):
+    res = page.js("""Array.from(document.querySelectorAll('table')).map(t => ({
+        th: t.querySelectorAll('thead th, tr:first-child th, th[scope]').length,
+        text: (t.caption ? t.caption.textContent : t.textContent).slice(0, 60)}))""")
+    assert res, "the report has tables"
+    assert [r["text"] for r in res if r["th"] == 0] == []
+
+
+CONTRAST_JS = r"""
+(() => {
+  function parse(c) { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null;
+    const p = m[1].split(/[ ,\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; }
+  function lum(rgb) { const a = rgb.slice(0, 3).map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * a[0] + 0.7152 * a[1] + 0.0722 * a[2]; }
+  function blend(top, under) { const a = top[3];
+    return [0, 1, 2].map(i => top[i] * a + under[i] * (1 - a)).concat([1]); }
+  function background(el) { const layers = [];
+    for (let e = el; e; e = e.parentElement) { const s = getComputedStyle(e);
+      if (s.backgroundImage && s.backgroundImage !== 'none') return null;
+      const c = parse(s.backgroundColor); if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; } }
+    let bg = [255, 255, 255, 1]; for (let i = layers.length - 1; i >= 0; i--) bg = blend(layers[i], bg);
+    return bg; }
+  const bad = []; let checked = 0;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const seen = new Set();
+  while (walker.nextNode()) { const node = walker.currentNode; const el = node.parentElement;
+    if (!el || seen.has(el) || !node.textContent.trim()) continue; seen.add(el);
+    const s = getComputedStyle(el); const r = el.getBoundingClientRect();
+    if (s.visibility === 'hidden' || s.display === 'none' || r.width === 0 || r.height === 0) continue;
+    if (el.closest('script,style,noscript,[aria-hidden="true"]')) continue;
+    const bg = background(el); if (!bg) continue;
+    let fg = parse(s.color); if (!fg) continue;
+    const op = Number(s.opacity); fg = blend([fg[0], fg[1], fg[2], fg[3] * op], bg);
+    const l1 = lum(fg), l2 = lum(bg); const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const size = parseFloat(s.fontSize); const bold = Number(s.fontWeight) >= 700;
+    const need = (size >= 24 || (bold && size >= 18.66)) ? 3 : 4.5; checked++;
+    if (ratio < need) bad.push({text: node.textContent.trim().slice(0, 40), ratio: Math.round(ratio * 100) / 100,
+                               color: s.color, tag: el.tagName, cls: el.className});
+  }
+  return {checked, bad: bad.slice(0, 20), n_bad: bad.length};
+})()
+"""
+
+
+def test_text_contrast_at_least_4_5(page):
+    page.js("document.querySelectorAll('details').forEach(d => d.open = true); true")
+    res = page.js(CONTRAST_JS)
+    page.js("document.querySelectorAll('details').forEach(d => d.open = false); true")
+    assert res["checked"] > 50
+    assert res["n_bad"] == 0, res["bad"]
+
+
+def test_contrast_check_can_fail(page):
+    page.js("const p = document.createElement('p'); p.id = 'qa-grijs'; p.style.color = '#aaaaaa';"
+            "p.textContent = 'te licht grijs'; document.querySelector('main').appendChild(p); true")
+    try:
+        res = page.js(CONTRAST_JS)
+    finally:
+        page.js("document.getElementById('qa-grijs').remove(); true")
+    assert [b["text"] for b in res["bad"]] == ["te licht grijs"]
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed (.ci/run: npm install axe-core)")
+def test_axe_core_finds_no_serious_violations(page):
+    page.js(AXE.read_text(encoding="utf-8") + "\n;true")
+    res = page.js("axe.run(document, {runOnly: {type: 'rule', values: ['color-contrast', 'html-has-lang', "
+                  "'image-alt', 'document-title', 'empty-heading', 'th-has-data-cells', 'list', 'listitem']}})"
+                  ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length, "
+                  "first: v.nodes[0].html.slice(0, 120)})))")
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTEFACTS / f"{CODE}-axe.json").write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
+    assert isinstance(res, list)  # axe ran
+    assert [v for v in res if v["impact"] in ("serious", "critical")] == []
+
+
+def test_screenshots_first_screen_and_phone(page):
+    png = page.screenshot(ARTEFACTS / f"{CODE}-1280.png")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5_000
+    page.screenshot(ARTEFACTS / f"{CODE}-1280-volledig.png", full_page=True)
+    page.viewport(390, 844, mobile=True)
+    try:
+        page.js("new Promise(r => requestAnimationFrame(() => r(true)))")
+        png = page.screenshot(ARTEFACTS / f"{CODE}-390.png")
+        assert len(png) > 5_000
+        overflow = page.js("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"page is {overflow}px wider than the phone"
+        # the verdict column (the last column of a table with an 'Oordeel' header) is in view
+        hidden = page.js("""Array.from(document.querySelectorAll('table')).filter(t => {
+              const ths = t.querySelectorAll('thead th'); const last = ths[ths.length - 1];
+              return last && /Oordeel/i.test(last.textContent) && t.offsetParent !== null; })
+            .map(t => { const ths = t.querySelectorAll('thead th'); const r = ths[ths.length - 1]
+              .getBoundingClientRect(); return {right: r.right, width: r.width}; })
+            .filter(r => r.right > window.innerWidth + 1 || r.width < 30)""")
+        assert hidden == [], hidden
+    finally:
+        page.viewport(1280, 800, mobile=False)
+
+
+def test_print_to_pdf_a4(page, report):
+    res = page.call("Page.printToPDF", printBackground=True, preferCSSPageSize=True,
+                    paperWidth=8.27, paperHeight=11.69)
+    pdf = base64.b64decode(res["data"])
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTEFACTS / f"{CODE}.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert pdf.startswith(b"%PDF") and 1 < pages <= MAX_PDF_PAGES, pages
+    (ARTEFACTS / f"{CODE}-pdf-pagina's.txt").write_text(f"{pages}\n", encoding="utf-8")
+
+
+JARGON = [r"\['", r"Poisson-toets", r"\bp = \d", r"toets op twee proporties", r"Σ/Σ", r"doelwaarde",
+          r"Parameter peer_k", r"seed\d{3}-bijlage", r"kwb-pdok-\d{4}", r"\d+,0 inwoners"]
+
+
+@pytest.mark.xfail(reason="until the report layer applies analyse.formatting.dutch_columns and plain-Dutch "
+                          "verdicts (issue 13); remove this marker then", strict=False)
+def test_no_raw_column_names_or_test_jargon_in_page(page):
+    headers = page.js("Array.from(document.querySelectorAll('th')).map(th => th.textContent.trim())")
+    raw = sorted({h for h in headers if re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)+", h)})
+    assert raw == []
+    text = page.js("document.body.innerText")
+    found = [p for p in JARGON if re.search(p, text)]
+    assert found == []
