@@ -128,8 +128,8 @@ def test_every_chapter_renders_without_files():
     assert "vanaf 2020 (gekozen bij het maken van dit rapport)" in title.html and "15.000" in title.html
     for name in [n for n in sections.__all__ if n.startswith("render_") and n != "render_title"]:
         block = getattr(sections, name)(rc, None)
-        if name in {"render_plan_goals", "render_savings", "render_prevention"}:
-            assert block is None  # no plan
+        if name in {"render_plan_goals", "render_savings", "render_prevention", "render_downloads"}:
+            assert block is None  # no plan; no files
         else:
             assert block.html and block.meta == {}
 
@@ -231,3 +231,17 @@ def test_peer_table_names_peers_with_values_of_the_gemeentes_latest_year():
     assert table["jaar"].unique().tolist() == [2023]
     assert table["per_inwoner"].iloc[0] == 1200.0
     assert table["per_inwoner"].iloc[1:].isna().all()  # not delivered in 2023 / absent: no value, never 0
+
+
+def test_downloads_write_one_workbook_with_a_sheet_per_table(tmp_path):
+    import openpyxl
+
+    from analyse.report import OutputTarget
+
+    out = OutputTarget("GM0001", tmp_path / "r" / "GM0001", tmp_path / "f" / "GM0001")
+    rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=_inputs(), plan_list=[], commit="")
+    sections.render_indicator_table(rc, out)
+    sections.render_sources(rc, out)
+    block = sections.render_downloads(rc, out)
+    book = openpyxl.load_workbook(tmp_path / "r" / "GM0001" / "GM0001-tabellen.xlsx")
+    assert len(book.sheetnames) == len(out.tables) >= 3 and "GM0001-tabellen.xlsx" in block.html

@@ -121,8 +121,20 @@ def test_block_mimebundle_carries_metadata():
 
 
 def test_table_block_writes_csv(out):
-    table_block(pd.DataFrame({"a": [1.5]}), "Kerncijfers", out)
-    assert (out.report_dir / "kerncijfers.csv").read_text().strip().splitlines() == ["a", "1,5"]
+    table_block(pd.DataFrame({"gemeentecode": ["GM0531"], "peers_q1": [1.5]}), "Kerncijfers", out)
+    raw = (out.report_dir / "kerncijfers.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel-NL opens it as UTF-8
+    assert raw.decode("utf-8-sig").splitlines() == ["Gemeentecode;Vergelijkingsgemeenten, 25e percentiel",
+                                                    "GM0531;1,5"]
+    assert list(out.tables) == ["kerncijfers"]
+
+
+def test_page_tables_hide_technical_columns_and_speak_dutch():
+    frame = pd.DataFrame({"indicator_id": ["jeugdzorg_pct"], "period": ["2023"], "value": [12.5],
+                          "source_table": ["kwb-pdok-2012"], "inwoners": [408.0]})
+    html = frame_to_html(frame)
+    assert "jeugdzorg_pct" not in html and "kwb-pdok" not in html and "indicator_id" not in html
+    assert "<td>408</td>" in html and "Waarde" in html
 
 
 # ------------------------------------------------------------------------------------------ export

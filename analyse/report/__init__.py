@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from analyse import paths
-from analyse.formatting import MISSING, escape, fmt_number
+from analyse.formatting import MISSING, dutch_columns, escape, fmt_list, fmt_number, is_count_column
 
 __all__ = [
     "Block",
@@ -77,6 +77,8 @@ class OutputTarget:
     report_dir: Path
     figure_dir: Path
     written: list[str] = field(default_factory=list)
+    tables: dict[str, Any] = field(default_factory=dict)
+    """Every table written so far (slug → frame with Dutch column names), for the workbook of the report."""
 
 
 def output_for(gemeentecode: str, output_dir: str | os.PathLike[str] | None = "") -> OutputTarget:
@@ -166,6 +168,14 @@ def md(template: str, /, **values: Any) -> Block:
 # Tables
 # --------------------------------------------------------------------------------------------------
 _YEARLIKE = re.compile(r"(jaar|year|period|periode|code)", re.I)
+HIDDEN_COLUMNS = ("indicator_id", "period_type", "source_table", "file", "n_taakvelden")
+"""Technical columns left out of tables shown in the page (the CSV and workbook keep them)."""
+
+
+def for_display(frame: Any) -> Any:
+    """The frame as readers see it: technical columns dropped, plain-Dutch column names."""
+    shown = frame.drop(columns=[c for c in HIDDEN_COLUMNS if c in frame.columns])
+    return dutch_columns(shown, strict=False)
 
 
 def _format_cell(value: Any, column: str) -> str:
@@ -184,6 +194,8 @@ def _format_cell(value: Any, column: str) -> str:
             value = float(value)
     except ImportError:  # pragma: no cover
         pass
+    if isinstance(value, (list, tuple)):
+        return escape(fmt_list([str(v) for v in value]))
     if isinstance(value, int):
         return str(value) if _YEARLIKE.search(column) else fmt_number(value, 0)
     if isinstance(value, float):
@@ -191,6 +203,8 @@ def _format_cell(value: Any, column: str) -> str:
             return MISSING
         if _YEARLIKE.search(column) and value.is_integer():
             return str(int(value))
+        if is_count_column(column):
+            return fmt_number(value, 0)
         a = abs(value)
         decimals = 0 if a >= 1000 else 1 if a >= 10 else 2
         return fmt_number(value, decimals)
@@ -210,6 +224,8 @@ def frame_to_html(frame: Any, max_rows: int = MAX_TABLE_ROWS, caption: str | Non
                   css_class: str = "tabel") -> str:
     """Render a DataFrame as a plain, escaped, Dutch-formatted HTML table (no index, no styling JS).
 
+    Technical columns are left out and raw column names become plain Dutch (:func:`for_display`).
+
     Args:
         frame: A pandas DataFrame (not changed).
         max_rows: Rows shown; a note says how many more are in the CSV.
@@ -219,6 +235,7 @@ def frame_to_html(frame: Any, max_rows: int = MAX_TABLE_ROWS, caption: str | Non
     Returns:
         HTML text.
     """
+    frame = for_display(frame)
     cols = [str(c) for c in frame.columns]
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in cols)
     rows = []
@@ -237,16 +254,20 @@ def frame_to_html(frame: Any, max_rows: int = MAX_TABLE_ROWS, caption: str | Non
 def _write_csv(frame: Any, name: str, target: OutputTarget | None) -> str | None:
     if target is None or frame is None:
         return None
+    from analyse.report.downloads import write_csv
+
     fname = f"{slug(name)}.csv"
-    write_atomic(target.report_dir / fname, frame.to_csv(index=False, sep=";", decimal=","))
+    shown = dutch_columns(frame, strict=False)
+    write_csv(shown, target.report_dir / fname)
     target.written.append(fname)
+    target.tables[slug(name)] = shown
     return fname
 
 
 def _csv_link(fname: str | None) -> str:
     if not fname:
         return ""
-    return (f'<p class="download"><a href="{escape(fname)}" download>Gegevens downloaden (CSV, '
+    return (f'<p class="download"><a href="{escape(fname)}" download>Gegevens downloaden (CSV voor Excel, '
             "puntkomma-gescheiden)</a></p>")
 
 

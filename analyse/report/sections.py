@@ -19,10 +19,12 @@ from analyse.content.cost_chapter import CostContent
 from analyse.content.sources_chapter import display_sources
 from analyse.formatting import escape, fmt_number, fmt_pp, fmt_signed, fmt_value, period_label
 from analyse.report import Block, OutputTarget, blocks, figure_block, heading, md, table_block
+from analyse.report.export import appendix_html, verdict_badge
 
 __all__ = ["note", "render_title", "render_summary", "render_key_figures", "render_indicator_table",
            "render_trends", "render_policy_start", "render_funnel", "render_costs", "render_plan_goals",
-           "render_savings", "render_prevention", "render_sources", "render_colofon", "funnel_block"]
+           "render_savings", "render_prevention", "render_sources", "render_appendix", "render_colofon",
+           "render_downloads", "funnel_block"]
 
 PEER_METHOD_TEXT = {"kenmerken": "gekozen op inwonertal, leeftijdsopbouw, lage inkomens en bijstand",
                     "grootteklasse": "gemeenten van dezelfde grootteklasse", "regio": "gemeenten uit dezelfde regio"}
@@ -35,15 +37,12 @@ def note(text: str) -> Block:
     return Block(f'<p class="melding">{escape(text)}</p>', text)
 
 
-BADGE_CLASS = {"op koers": "op-koers", "deels op koers": "deels", "niet op koers": "niet-op-koers",
-               "nog niet te beoordelen": "onbekend"}
 BADGE_WORD = {"op koers": "op koers", "deels op koers": "deels op koers", "niet op koers": "niet op koers",
               "nog niet te beoordelen": "niet te beoordelen"}
 
 
 def _badge(uitkomst: str) -> str:
-    return (f'<span class="badge badge-{BADGE_CLASS.get(uitkomst, "onbekend")}">'
-            f'{escape(BADGE_WORD.get(uitkomst, uitkomst))}</span>')
+    return verdict_badge(uitkomst if uitkomst in BADGE_WORD else "nog niet te beoordelen")
 
 
 def render_title(content: ReportContent, out: OutputTarget | None = None) -> Block:
@@ -390,3 +389,20 @@ def render_colofon(content: ReportContent, out: OutputTarget | None = None) -> B
     body = "".join(f"<tr><th scope=\"row\">{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
     return Block(f'<div class="tabel-wrap"><table class="tabel colofon"><tbody>{body}</tbody></table></div>',
                  "Colofon")
+
+
+def render_appendix(content: ReportContent, out: OutputTarget | None = None) -> Block:
+    """The "Hoe lees ik dit rapport?" appendix: verdicts, intervals, references and trends explained once."""
+    return Block(appendix_html(), "Hoe lees ik dit rapport?")
+
+
+def render_downloads(content: ReportContent, out: OutputTarget | None = None) -> Block | None:
+    """One Excel workbook with every table of this report (a sheet per table) and a link to it."""
+    if out is None or not out.tables:
+        return None
+    from analyse.report.downloads import write_workbook
+
+    name = f"{content.code}-tabellen.xlsx"
+    write_workbook({k: v for k, v in out.tables.items()}, out.report_dir / name)
+    return Block(f'<p class="download"><a href="{escape(name)}" download>Alle tabellen van dit rapport in één '
+                 f"Excel-bestand ({len(out.tables)} tabbladen)</a></p>", "Excel-bestand met alle tabellen")
