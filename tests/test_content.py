@@ -245,3 +245,13 @@ def test_downloads_write_one_workbook_with_a_sheet_per_table(tmp_path):
     block = sections.render_downloads(rc, out)
     book = openpyxl.load_workbook(tmp_path / "r" / "GM0001" / "GM0001-tabellen.xlsx")
     assert len(book.sheetnames) == len(out.tables) >= 3 and "GM0001-tabellen.xlsx" in block.html
+
+
+def test_map_content_without_boundaries_is_a_marked_gap():
+    inputs = _inputs()
+    inputs.cache["boundaries"] = (None, "Geen kaart: geen grenzenbestand.")
+    m = content.indicator_chapter.map_content(inputs, GEM)
+    assert m.indicator_id == "jeugdzorg_pct" and m.period == "2023" and m.geo is None
+    assert set(m.values.index) == {"GM0001", "GM0002", "GM0003"}  # gemeenten only, no regions or NL01
+    rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=inputs, plan_list=[], commit="")
+    assert "Geen kaart: geen grenzenbestand." in sections.render_key_figures(rc).html

@@ -50,6 +50,23 @@ class FunnelContent:
 
 
 @dataclass
+class MapContent:
+    """The gemeente among its neighbours and its regio, coloured by one headline indicator."""
+
+    indicator_id: str
+    naam: str
+    unit: str
+    period: str
+    values: pd.Series
+    """gemeentecode → value of ``period`` for every gemeente that has one."""
+    members: list[str]
+    region_label: str
+    geo: pd.DataFrame | None
+    """Boundaries (gemeentecode, gemeentenaam, geometry); ``None`` when no boundary file is available."""
+    note: str = ""
+
+
+@dataclass
 class IndicatorContent:
     """Everything the indicator chapters show."""
 
@@ -66,6 +83,7 @@ class IndicatorContent:
     funnel: FunnelContent | None = None
     catalogue: pd.DataFrame | None = None
     """The indicator catalogue (names, units, definitions) for labels in tables."""
+    map: MapContent | None = None
 
 
 def references(gemeente: Any, roles: tuple[str, ...]) -> dict[str, str]:
@@ -199,6 +217,49 @@ def funnel(inputs: ReportInputs, code: str) -> FunnelContent | None:
     return next((f for f in (indicator_funnel(inputs, i, code) for i in FUNNEL_IDS) if f is not None), None)
 
 
+MAP_IDS = ("jeugdzorg_pct", "wmo_clienten_per_1000", "bijstand_personen_per_1000")
+"""Candidates for the map's colour, first one the gemeente has a yearly value for wins."""
+
+
+def boundaries(inputs: ReportInputs) -> tuple[pd.DataFrame | None, str]:
+    """Gemeente boundaries of the indeling (loaded once per inputs object) and, when absent, why."""
+    if "boundaries" not in inputs.cache:
+        from analyse import maps
+
+        try:
+            inputs.cache["boundaries"] = (maps.load_boundaries(inputs.indelingsjaar), "")
+        except AnalyseError as exc:
+            inputs.cache["boundaries"] = (None, f"Geen kaart: {exc}")
+    return inputs.cache["boundaries"]
+
+
+def map_content(inputs: ReportInputs, gemeente: Any, role: str = "jeugdzorgregio") -> MapContent | None:
+    """Values of the first of :data:`MAP_IDS` for all gemeenten in the latest year the gemeente has one."""
+    frame = inputs.harmonised
+    for ind_id in MAP_IDS:
+        rows = frame[(frame["indicator_id"] == ind_id) & (frame["period_type"] == "jaar")
+                     & frame["gemeentecode"].str.startswith("GM") & frame["value"].notna()]
+        mine = rows[rows["gemeentecode"] == gemeente.code]
+        if mine.empty:
+            continue
+        period = str(mine["period"].max())
+        values = rows[rows["period"] == period].drop_duplicates("gemeentecode").set_index("gemeentecode")["value"]
+        regions = getattr(gemeente, "regions", {}) or {}
+        members = [gemeente.code]
+        label = ROLE_LABEL.get(role, role)
+        if role in regions and inputs.registry is not None:
+            reg = inputs.registry[inputs.registry["indelingsjaar"] == inputs.indelingsjaar]
+            members = reg.loc[reg[f"{role}_code"] == regions[role][0], "gemeentecode"].astype(str).tolist()
+            label = f"{label} {regions[role][1]}"
+        geo, why = boundaries(inputs)
+        if geo is not None and not (geo["gemeentecode"] == gemeente.code).any():
+            geo, why = None, f"Geen kaart: {gemeente.naam} staat niet in de gemeentegrenzen van {inputs.indelingsjaar}."
+        row = inputs.catalogue_row(ind_id)
+        return MapContent(ind_id, inputs.indicator_name(ind_id), str(row.get("unit") or ""), period, values,
+                          members, label, geo, why)
+    return None
+
+
 def covariates(inputs: ReportInputs) -> pd.DataFrame | None:
     """Peer covariates of every gemeente (computed once per inputs object; ``None`` when incomplete)."""
     if "covariates" not in inputs.cache:
@@ -257,4 +318,5 @@ def build(inputs: ReportInputs, gemeente: Any, roles: tuple[str, ...], base_year
         references=refs, labels=lab, comparison=comp, verdicts=verdict_frame, signals=signals(verdict_frame),
         key_figures=key_figures(inputs, comp), trends=trend_series(inputs, ids, [gemeente.code, *refs.values()]),
         policy_start=policy_start(inputs, gemeente.code, ref, ids, base_year) if ids else None,
-        policy_reference=lab.get(ref, role), funnel=funnel(inputs, gemeente.code), catalogue=inputs.catalogue)
+        policy_reference=lab.get(ref, role), funnel=funnel(inputs, gemeente.code), catalogue=inputs.catalogue,
+        map=map_content(inputs, gemeente))

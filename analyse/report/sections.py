@@ -131,7 +131,22 @@ def render_key_figures(content: ReportContent, out: OutputTarget | None = None) 
         tiles.append((f"{naam} ({period_label(period)})", fmt_value(value, unit)))
     html = "".join(f'<div class="kerncijfer"><div class="waarde">{escape(v)}</div>'
                    f'<div class="label">{escape(k)}</div></div>' for k, v in tiles)
-    return Block(f'<div class="kerncijfers">{html}</div>', "; ".join(f"{k}: {v}" for k, v in tiles))
+    return blocks([Block(f'<div class="kerncijfers">{html}</div>', "; ".join(f"{k}: {v}" for k, v in tiles)),
+                   _map_block(content, out)])
+
+
+def _map_block(content: ReportContent, out: OutputTarget | None) -> Block | None:
+    m = content.indicators.map
+    if m is None:
+        return None
+    if m.geo is None:
+        return note(m.note or "Geen kaart: de gemeentegrenzen zijn niet beschikbaar.")
+    from analyse import maps
+
+    fig = maps.plot_gemeente_map(m.geo, content.code, m.values, m.members,
+                                 title=f"{m.naam} ({period_label(m.period)})", indicator_label=m.naam,
+                                 unit=m.unit, region_label=m.region_label)
+    return figure_block(fig, "kaart", out)
 
 
 def render_indicator_table(content: ReportContent, out: OutputTarget | None = None) -> Block:
