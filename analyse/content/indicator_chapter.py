@@ -133,17 +133,29 @@ def signals(verdict_frame: pd.DataFrame | None) -> dict[str, int]:
             "totaal": int(len(verdict_frame))}
 
 
-def key_figures(inputs: ReportInputs, comp: pd.DataFrame | None) -> list[tuple[str, float, str, str]]:
-    """Latest value of each headline indicator the gemeente has: (naam, value, unit, period)."""
-    if comp is None or comp.empty:
-        return []
-    first = comp.drop_duplicates("indicator_id").set_index("indicator_id")
+def latest_yearly(inputs: ReportInputs, indicator_id: str, code: str) -> tuple[str, float] | None:
+    """``(period, value)`` of the gemeente's latest yearly value of an indicator, ``None`` when it has none.
+
+    Key figures and the map both use yearly values, so the numbers on the first screens agree with each other
+    (several indicators are also published per half-year with a different definition).
+    """
+    frame = inputs.harmonised
+    rows = frame[(frame["indicator_id"] == indicator_id) & (frame["gemeentecode"] == code)
+                 & (frame["period_type"] == "jaar") & frame["value"].notna()]
+    if rows.empty:
+        return None
+    last = rows.sort_values("period").iloc[-1]
+    return str(last["period"]), float(last["value"])
+
+
+def key_figures(inputs: ReportInputs, code: str) -> list[tuple[str, float, str, str]]:
+    """Latest yearly value of each headline indicator the gemeente has: (naam, value, unit, period)."""
     out = []
     for ind_id in HEADLINE:
-        if ind_id in first.index and pd.notna(first.loc[ind_id, "latest_value"]):
-            row = first.loc[ind_id]
-            out.append((inputs.indicator_name(ind_id), float(row["latest_value"]), str(row.get("unit", "")),
-                        str(row["latest_period"])))
+        hit = latest_yearly(inputs, ind_id, code)
+        if hit is not None:
+            out.append((inputs.indicator_name(ind_id), hit[1], str(inputs.catalogue_row(ind_id).get("unit") or ""),
+                        hit[0]))
     return out
 
 
@@ -237,12 +249,12 @@ def map_content(inputs: ReportInputs, gemeente: Any, role: str = "jeugdzorgregio
     """Values of the first of :data:`MAP_IDS` for all gemeenten in the latest year the gemeente has one."""
     frame = inputs.harmonised
     for ind_id in MAP_IDS:
-        rows = frame[(frame["indicator_id"] == ind_id) & (frame["period_type"] == "jaar")
-                     & frame["gemeentecode"].str.startswith("GM") & frame["value"].notna()]
-        mine = rows[rows["gemeentecode"] == gemeente.code]
-        if mine.empty:
+        hit = latest_yearly(inputs, ind_id, gemeente.code)
+        if hit is None:
             continue
-        period = str(mine["period"].max())
+        period = hit[0]
+        rows = frame[(frame["indicator_id"] == ind_id) & (frame["period"] == period)
+                     & frame["gemeentecode"].str.startswith("GM") & frame["value"].notna()]
         values = rows[rows["period"] == period].drop_duplicates("gemeentecode").set_index("gemeentecode")["value"]
         regions = getattr(gemeente, "regions", {}) or {}
         members = [gemeente.code]
@@ -316,7 +328,7 @@ def build(inputs: ReportInputs, gemeente: Any, roles: tuple[str, ...], base_year
     role, ref = regional[0] if regional else ("nederland", NEDERLAND)
     return IndicatorContent(
         references=refs, labels=lab, comparison=comp, verdicts=verdict_frame, signals=signals(verdict_frame),
-        key_figures=key_figures(inputs, comp), trends=trend_series(inputs, ids, [gemeente.code, *refs.values()]),
+        key_figures=key_figures(inputs, gemeente.code), trends=trend_series(inputs, ids, [gemeente.code, *refs.values()]),
         policy_start=policy_start(inputs, gemeente.code, ref, ids, base_year) if ids else None,
         policy_reference=lab.get(ref, role), funnel=funnel(inputs, gemeente.code), catalogue=inputs.catalogue,
         map=map_content(inputs, gemeente))

@@ -9,6 +9,7 @@ Dutch way with :mod:`analyse.formatting`, text is escaped. A chapter without dat
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -91,29 +92,22 @@ def _first_screen(content: ReportContent) -> list[Block | None]:
 
 
 def render_summary(content: ReportContent, out: OutputTarget | None = None) -> Block:
-    """First screen (badges per opgave, key messages), then the plan conclusion and the indicator signals."""
+    """The first screen: badges per opgave, three key messages, and one sentence on all indicators.
+
+    Details (the plan's conclusion in full, every indicator with its reason) follow in the chapters; the
+    summary stays short enough to read in ten seconds.
+    """
     parts: list[Block | None] = _first_screen(content)
-    for pc in content.plans:
-        concl = pc.conclusions
-        parts.append(md("**{titel}**: {uitkomst}. {tekst}", titel=pc.title, uitkomst=concl.plan.uitkomst,
-                        tekst=concl.plan.tekst))
     v, sig = content.indicators.verdicts, content.indicators.signals
     if v is None or v.empty:
         parts.append(note("Voor deze gemeente zijn geen indicatoren met gegevens gevonden."))
     else:
-        parts.append(md("Van de {n} indicatoren met gegevens zijn er {m} te beoordelen: {b} ontwikkelden zich "
-                        "**beter**, {s} **slechter** en {g} bleven gelijk (ten opzichte van het basisjaar en de "
-                        "referentie; zie Indicatoren).", n=sig["totaal"], m=sig["indicatoren"], b=sig["beter"],
-                        s=sig["slechter"], g=sig["gelijk"]))
-        for verdict, label in (("slechter", "Slechter"), ("beter", "Beter")):
-            rows = v[v["verdict"] == verdict].head(3)
-            if len(rows):
-                items = "".join(f"<li>{escape(r.naam if isinstance(r.naam, str) else r.indicator_id)}: "
-                                f"{escape(r.verdict_reason)}</li>" for r in rows.itertuples())
-                parts.append(Block(f'<p class="oordeel-{verdict}">{label}:</p><ul>{items}</ul>'))
+        parts.append(md("Van de {n} indicatoren met gegevens zijn er {m} te beoordelen sinds het basisjaar: {b} "
+                        "**verbeterd**, {s} **verslechterd** en {g} gelijk gebleven (zie Indicatoren).",
+                        n=sig["totaal"], m=sig["indicatoren"], b=sig["beter"], s=sig["slechter"], g=sig["gelijk"]))
     if not content.plans:
         parts.append(note("Er is geen beleidsplan van deze gemeente als gegevens beschikbaar; het rapport bevat "
-                          "daarom geen conclusies per opgave."))
+                          "daarom geen oordeel per opgave."))
     return blocks(parts)
 
 
@@ -324,6 +318,9 @@ def render_plan_goals(content: ReportContent, out: OutputTarget | None = None) -
     parts: list[Block | None] = [heading("Opgaven", 2)]
     general: list[str] = []
     for pc in content.plans:
+        concl = pc.conclusions.plan
+        parts.append(Block(f"<p>{_badge(concl.uitkomst)} <strong>{escape(pc.title)}</strong>. {escape(concl.tekst)}</p>",
+                           f"{pc.title}: {concl.uitkomst}"))
         for opg in pc.plan.opgaven:
             parts += _opgave_blocks(pc, opg, out)
         general += [k for k in pc.general_caveats if k not in general]
@@ -408,7 +405,8 @@ def render_colofon(content: ReportContent, out: OutputTarget | None = None) -> B
 
 def render_appendix(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """The "Hoe lees ik dit rapport?" appendix: verdicts, intervals, references and trends explained once."""
-    return Block(appendix_html(), "Hoe lees ik dit rapport?")
+    html = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", appendix_html())  # no ¶ in the table of contents
+    return Block(html, "Hoe lees ik dit rapport?")
 
 
 def render_downloads(content: ReportContent, out: OutputTarget | None = None) -> Block | None:
