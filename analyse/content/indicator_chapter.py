@@ -160,22 +160,28 @@ def key_figures(inputs: ReportInputs, code: str) -> list[tuple[str, float, str, 
 
 
 def trend_ids(verdict_frame: pd.DataFrame | None, limit: int = MAX_TRENDS) -> list[str]:
-    """Indicators worth a trend chart: judged, ≥ 3 points; slechter first, then beter, then gelijk."""
+    """Indicators worth a trend chart: judged, ≥ 3 points, not an absolute count (its share or rate is comparable
+    with the references); slechter first, then beter, then gelijk."""
     if verdict_frame is None or verdict_frame.empty:
         return []
     judged = verdict_frame[(verdict_frame["verdict"] != "niet te beoordelen")
-                           & (verdict_frame["n_points"].fillna(0) >= 3)]
+                           & (verdict_frame["n_points"].fillna(0) >= 3) & (verdict_frame["unit"] != "aantal")]
     order = {"slechter": 0, "beter": 1, "gelijk gebleven": 2}
     judged = judged.assign(_o=judged["verdict"].map(order)).sort_values(["_o", "indicator_id"])
     return judged["indicator_id"].head(limit).tolist()
 
 
 def trend_series(inputs: ReportInputs, ids: list[str], codes: list[str]) -> list[TrendSeries]:
-    """Yearly series of the gemeente and its references for each indicator in ``ids``."""
+    """Yearly series of the gemeente and its references for each indicator in ``ids``, with 95% intervals.
+
+    Intervals (``ci_low``/``ci_high``: Wilson for shares, exact Poisson for rates, published ones kept) are drawn
+    as bands around the lines.
+    """
     out = []
     for ind_id in ids:
         frame = indicators.series(inputs.harmonised, ind_id, codes, period_type="jaar")
         if not frame.empty:
+            frame = stats.add_intervals(frame, inputs.catalogue)
             row = inputs.catalogue_row(ind_id)
             out.append(TrendSeries(ind_id, inputs.indicator_name(ind_id), str(row.get("unit") or ""), frame))
     return out
