@@ -7,7 +7,9 @@ Distances:
 
 * ``euclidean``: sqrt(Σ_j w_j (z_ij − z_0j)²), weights default 1;
 * ``mahalanobis``: sqrt(dᵀ S⁻¹ d) with d = sqrt(w) ∘ (z_i − z_0) and S the covariance matrix of the
-  weighted z-scores (pseudo-inverse, so collinear covariates do not break it).
+  *unweighted* z-scores (their correlation matrix; pseudo-inverse, so collinear covariates do not break it).
+  Building S from the weighted scores would cancel the weights exactly (S_w = W^½ S W^½, so
+  dᵀ S_w⁻¹ d = (z_i − z_0)ᵀ S⁻¹ (z_i − z_0)); with the unweighted S a weight w_j stretches covariate j.
 
 Population size enters as ``log_inwoners`` (log10) in :func:`build_covariates`, because the raw number is
 very skewed (Amsterdam would dominate any Euclidean distance).
@@ -125,7 +127,7 @@ def select_peers(
     if method == "euclidean":
         dist = np.sqrt((d ** 2).sum(axis=1))
     else:
-        S = np.atleast_2d(np.cov((Z.to_numpy() * np.sqrt(w)).T, ddof=1))
+        S = np.atleast_2d(np.cov(Z.to_numpy().T, ddof=1))  # unweighted: weighted scores cancel the weights
         dist = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", d, np.linalg.pinv(S), d), 0.0))
     out = pd.DataFrame({"gemeentecode": cand.index, "distance": dist})
     for c in covariates:

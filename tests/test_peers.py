@@ -50,6 +50,30 @@ def test_weights_and_mahalanobis():
     assert len(m) == 4 and (m["distance"].diff().dropna() >= 0).all()
 
 
+def test_mahalanobis_weights_change_the_neighbours():
+    """Issue 11 defect 6: weights must not cancel in the Mahalanobis distance."""
+    df = pd.DataFrame({"gemeentecode": [f"GM000{i}" for i in range(1, 7)],
+                       "size": [0.0, 0.1, 3.0, 1.5, -1.0, 2.0],
+                       "age": [0.0, 3.0, 0.1, 1.0, 2.0, -1.5]})
+    plain = peers.select_peers(df, "GM0001", k=1, covariates=["size", "age"], method="mahalanobis")
+    on_size = peers.select_peers(df, "GM0001", k=1, covariates=["size", "age"], method="mahalanobis",
+                                 weights={"size": 10.0})
+    on_age = peers.select_peers(df, "GM0001", k=1, covariates=["size", "age"], method="mahalanobis",
+                                weights={"age": 10.0})
+    # before the fix all three gave the same neighbour (GM0005); weight on age now picks GM0003, which is
+    # closest in age, and weight on size moves GM0002 (closest in size) from 4th to 2nd place
+    assert plain["gemeentecode"].tolist() == ["GM0005"]
+    assert on_age["gemeentecode"].tolist() == ["GM0003"]
+    order = peers.select_peers(df, "GM0001", k=5, covariates=["size", "age"], method="mahalanobis",
+                               weights={"size": 10.0})["gemeentecode"].tolist()
+    assert order.index("GM0002") == 1
+    assert on_size["distance"].iloc[0] != pytest.approx(plain["distance"].iloc[0])
+    # one covariate: weight w scales the distance by sqrt(w) (it cancelled before the fix)
+    one = peers.select_peers(df, "GM0001", k=3, covariates=["size"], method="mahalanobis")
+    w4 = peers.select_peers(df, "GM0001", k=3, covariates=["size"], method="mahalanobis", weights=[4.0])
+    assert w4["distance"].tolist() == pytest.approx((2 * one["distance"]).tolist())
+
+
 def test_failures():
     df = _cov()
     with pytest.raises(AnalyseError, match="slechts 4 kandidaten"):
