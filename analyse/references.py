@@ -1,0 +1,289 @@
+"""References without the gemeente itself: "rest van de regio", with a fallback to the next region level.
+
+A regio value that includes the gemeente shrinks every gap by the gemeente's share of the regio (7% for
+Hendrik-Ido-Ambacht, 48% for 's-Gravenhage) and, where the regio *is* the gemeente (Utrecht's
+jeugdzorgregio), compares the gemeente with itself. Rule (issue 11, defect 3):
+
+1. For each gemeente the caller gives candidate references in order (e.g. jeugdzorgregio → provincie →
+   Nederland). Per (gemeente, indicator) the first *usable* candidate is used for all periods, so that a
+   series, a baseline → latest change and a difference-in-differences always use one reference.
+2. Per period the reference value is, in this order:
+
+   a. ``regio min gemeente``: the region's published (or computed) numerator and denominator minus the
+      gemeente's own (CBS region totals also contain members whose own cell is suppressed);
+   b. ``rest van de leden``: Σnumerator / Σdenominator of the *other* members, only when every other member
+      has both (a partial sum would be biased);
+   c. ``inclusief gemeente``: for indicators without counts (levels, printed percentages) the region's value
+      as published, labelled "(inclusief <gemeente>)".
+
+3. A candidate is *not usable* (→ next candidate) when it has fewer than ``min_others`` other members
+   (Utrecht in jeugdzorgregio Utrecht Stad: 0), when it has no value in any period, or when its rest is
+   *tiny*: the median rest denominator over the periods is below ``min_denominator``.
+
+Labels are Dutch: "rest van jeugdzorgregio Zuid-Holland Zuid", "Nederland zonder Utrecht",
+"jeugdzorgregio Holland Rijnland (inclusief Leiden)". All functions are pure and vectorised over gemeenten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analyse.errors import AnalyseError
+
+__all__ = ["rest_of_region", "reference_without", "candidate_frame", "MIN_OTHERS", "MIN_REST_DENOMINATOR",
+           "REST_CODE_SEP"]
+
+MIN_OTHERS = 2
+"""A candidate reference needs at least this many other member gemeenten."""
+MIN_REST_DENOMINATOR = 1000.0
+"""A rest whose median denominator (e.g. jongeren, inwoners) is below this is *tiny*: next candidate."""
+REST_CODE_SEP = "-zonder-"
+"""``reference_code`` of a rest reference: ``<region>-zonder-<gemeente>`` (e.g. ``JZ22-zonder-GM0531``)."""
+
+_OUT = ["gemeentecode", "indicator_id", "period", "period_type", "reference_role", "reference_code",
+        "region_code", "reference_label", "reference_basis", "rank", "value", "numerator", "denominator",
+        "n_others", "reference_note"]
+
+
+def candidate_frame(candidates: Mapping[str, Sequence[tuple[str, str]]] | pd.DataFrame,
+                    role: str = "regio") -> pd.DataFrame:
+    """Normalise candidates to a frame ``gemeentecode, reference_role, rank, region_code, region_naam``.
+
+    Args:
+        candidates: mapping gemeentecode → ordered ``[(region_code, region_naam), …]`` (naam as it should
+            appear after "rest van", e.g. ``"jeugdzorgregio Zuid-Holland Zuid"``; for ``NL01`` use
+            ``"Nederland"``), or a frame with those columns (optionally ``indicator_id`` to choose a region
+            per indicator, e.g. by domein).
+        role: ``reference_role`` for a mapping input.
+
+    Returns:
+        New frame; ``rank`` 0 is the preferred candidate.
+    """
+    if isinstance(candidates, pd.DataFrame):
+        need = {"gemeentecode", "rank", "region_code", "region_naam"}
+        missing = sorted(need - set(candidates.columns))
+        if missing:
+            raise AnalyseError(f"Referentiekandidaten missen kolommen {missing}.")
+        out = candidates.copy()
+        if "reference_role" not in out.columns:
+            out["reference_role"] = role
+        return out
+    rows = [{"gemeentecode": g, "reference_role": role, "rank": i, "region_code": code, "region_naam": naam}
+            for g, cands in candidates.items() for i, (code, naam) in enumerate(cands)]
+    return pd.DataFrame(rows, columns=["gemeentecode", "reference_role", "rank", "region_code", "region_naam"])
+
+
+def _membership_frame(membership: Mapping[str, Sequence[str]] | pd.DataFrame) -> pd.DataFrame:
+    if isinstance(membership, pd.DataFrame):
+        cols = ("region_code" if "region_code" in membership.columns else "reference_code", "gemeentecode")
+        if cols[0] not in membership.columns or "gemeentecode" not in membership.columns:
+            raise AnalyseError("Lidmaatschap mist de kolommen reference_code/region_code en gemeentecode.")
+        out = membership[list(cols)].rename(columns={cols[0]: "region_code"})
+    else:
+        out = pd.DataFrame([(r, g) for r, gs in membership.items() for g in dict.fromkeys(gs)],
+                           columns=["region_code", "gemeentecode"])
+    return out.astype({"region_code": str, "gemeentecode": str}).drop_duplicates()
+
+
+def _num(s: pd.Series) -> np.ndarray:
+    return pd.to_numeric(s, errors="coerce").to_numpy(float)
+
+
+def rest_of_region(
+    indicators: pd.DataFrame,
+    membership: Mapping[str, Sequence[str]] | pd.DataFrame,
+    candidates: Mapping[str, Sequence[tuple[str, str]]] | pd.DataFrame,
+    per: Mapping[str, float] | pd.Series,
+    gemeente_names: Mapping[str, str] | None = None,
+    min_others: int = MIN_OTHERS,
+    min_denominator: float = MIN_REST_DENOMINATOR,
+) -> pd.DataFrame:
+    """Reference rows without the gemeente, with fallback over the candidates (see the module docstring).
+
+    Args:
+        indicators: harmonised rows, one per (indicator_id, gemeentecode, period) (apply the registry's
+            table preference first): gemeente rows *and* published/computed region rows (``JZ22``,
+            ``PV28``, ``NL01`` …), columns indicator_id, gemeentecode, period, period_type, value,
+            numerator, denominator.
+        membership: region_code → member gemeentecodes (or a frame ``reference_code|region_code,
+            gemeentecode``) in the same indeling as ``indicators``.
+        candidates: see :func:`candidate_frame`; rank order is the fallback order.
+        per: indicator_id → multiplier from numerator/denominator to value (100 for %, 1000 per 1.000);
+            indicators without one get no counts-based reference.
+        gemeente_names: gemeentecode → naam for the labels (default the code).
+        min_others: minimum number of other members of a usable candidate.
+        min_denominator: a rest with a median denominator below this is tiny (next candidate).
+
+    Returns:
+        One row per (gemeentecode, reference_role, indicator_id, period) of the chosen candidate with
+        gemeentecode, indicator_id, period, period_type, reference_role, reference_code
+        (``<region>-zonder-<gemeente>``, or the region code for ``inclusief gemeente``), region_code,
+        reference_label (Dutch), reference_basis (``regio min gemeente`` | ``rest van de leden`` |
+        ``inclusief gemeente`` | ``geen``), rank (of the candidate used), value, numerator, denominator,
+        n_others and reference_note (Dutch; says why a candidate was skipped, empty otherwise). NaN value
+        where the chosen reference has no usable figure in that period.
+
+    Raises:
+        AnalyseError: duplicated (indicator_id, gemeentecode, period) rows, or missing columns.
+    """
+    need = {"indicator_id", "gemeentecode", "period", "value"}
+    missing = sorted(need - set(indicators.columns))
+    if missing:
+        raise AnalyseError(f"rest_of_region: indicatorentabel mist kolommen {missing}.")
+    key = ["indicator_id", "gemeentecode", "period"]
+    if indicators.duplicated(key).any():
+        raise AnalyseError("rest_of_region: meer dan één rij per indicator, code en periode; "
+                           "kies eerst de voorkeurstabel (indicators.select_preferred).")
+    names = dict(gemeente_names or {})
+    cand = candidate_frame(candidates)
+    mem = _membership_frame(membership)
+    per_s = pd.Series(per, dtype=float) if not isinstance(per, pd.Series) else per.astype(float)
+    cols = [c for c in ("indicator_id", "gemeentecode", "period", "period_type", "value", "numerator",
+                        "denominator") if c in indicators.columns]
+    ind = indicators[cols].copy()
+    for c in ("numerator", "denominator"):
+        if c not in ind.columns:
+            ind[c] = np.nan
+    if "period_type" not in ind.columns:
+        from analyse.stats import period_type_of  # noqa: PLC0415
+        ind["period_type"] = period_type_of(ind["period"]).to_numpy()
+    ind["gemeentecode"] = ind["gemeentecode"].astype(str)
+    ind["_has"] = np.isfinite(_num(ind["numerator"])) & np.isfinite(_num(ind["denominator"])) & (
+        _num(ind["denominator"]) > 0)
+
+    regions = cand["region_code"].astype(str).unique()
+    mem = mem[mem["region_code"].isin(regions)]
+    n_members = mem.groupby("region_code")["gemeentecode"].nunique()
+
+    # member totals per (region, indicator, period): Σ over members with counts, and how many have counts
+    mrows = mem.merge(ind[["indicator_id", "gemeentecode", "period", "numerator", "denominator", "_has"]],
+                      on="gemeentecode")
+    mrows = mrows[mrows["_has"]]
+    tot = (mrows.groupby(["region_code", "indicator_id", "period"], sort=False)
+           .agg(m_num=("numerator", "sum"), m_den=("denominator", "sum"), m_n=("gemeentecode", "nunique"))
+           .reset_index())
+
+    # region rows as published/computed
+    reg = ind[ind["gemeentecode"].isin(regions)].rename(columns={
+        "gemeentecode": "region_code", "value": "r_value", "numerator": "r_num", "denominator": "r_den",
+        "_has": "r_has", "period_type": "r_ptype"})
+
+    # own rows of the gemeenten
+    gms = cand["gemeentecode"].astype(str).unique()
+    own = ind[ind["gemeentecode"].isin(gms)][["indicator_id", "gemeentecode", "period", "period_type",
+                                                "numerator", "denominator", "_has"]].rename(
+        columns={"numerator": "g_num", "denominator": "g_den", "_has": "g_has", "period_type": "g_ptype"})
+
+    # grid: candidate × (indicator, period) present for the region or its members
+    ip = pd.concat([reg[["region_code", "indicator_id", "period"]], tot[["region_code", "indicator_id", "period"]]]
+                   ).drop_duplicates()
+    cjoin = cand[["gemeentecode", "reference_role", "rank", "region_code", "region_naam"]
+                 + (["indicator_id"] if "indicator_id" in cand.columns else [])].copy()
+    cjoin["region_code"] = cjoin["region_code"].astype(str)
+    cjoin["gemeentecode"] = cjoin["gemeentecode"].astype(str)
+    grid = cjoin.merge(ip, on=["region_code"] + (["indicator_id"] if "indicator_id" in cjoin.columns else []))
+    grid = (grid.merge(reg, on=["region_code", "indicator_id", "period"], how="left")
+            .merge(tot, on=["region_code", "indicator_id", "period"], how="left")
+            .merge(own, on=["gemeentecode", "indicator_id", "period"], how="left"))
+    grid = grid.merge(mem.assign(_member=True), on=["region_code", "gemeentecode"], how="left")
+    is_member = grid["_member"].fillna(False).to_numpy(bool)
+    nm = grid["region_code"].map(n_members).fillna(0).to_numpy(float)
+    grid["n_others"] = (nm - is_member).astype(int)
+    g_has = grid["g_has"].fillna(False).to_numpy(bool)
+    r_has = grid["r_has"].fillna(False).to_numpy(bool)
+    g_num, g_den = _num(grid["g_num"]), _num(grid["g_den"])
+    r_num, r_den = _num(grid["r_num"]), _num(grid["r_den"])
+    m_num, m_den = np.nan_to_num(_num(grid["m_num"])), np.nan_to_num(_num(grid["m_den"]))
+    m_n = np.nan_to_num(_num(grid["m_n"]))
+    p = grid["indicator_id"].map(per_s).to_numpy(float)
+    has_per = np.isfinite(p)
+
+    # a. region counts minus the gemeente's own counts (a non-member is not subtracted)
+    sub_num = np.where(is_member, r_num - g_num, r_num)
+    sub_den = np.where(is_member, r_den - g_den, r_den)
+    a_ok = has_per & r_has & (g_has | ~is_member) & (sub_den > 0) & (sub_num >= 0)
+    # b. Σ of the other members, only when every other member has counts
+    b_num = m_num - np.where(is_member & g_has, np.nan_to_num(g_num), 0.0)
+    b_den = m_den - np.where(is_member & g_has, np.nan_to_num(g_den), 0.0)
+    b_n = m_n - (is_member & g_has)
+    b_ok = has_per & ~a_ok & (grid["n_others"].to_numpy() > 0) & (b_n == grid["n_others"].to_numpy()) & (b_den > 0)
+    # c. no counts for the gemeente at all in this period: the region's own value, labelled inclusive
+    r_val = _num(grid["r_value"])
+    c_ok = ~a_ok & ~b_ok & ~g_has & np.isfinite(r_val)
+    num = np.select([a_ok, b_ok], [sub_num, b_num], np.nan)
+    den = np.select([a_ok, b_ok], [sub_den, b_den], np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        val = np.select([a_ok | b_ok, c_ok], [num / den * p, r_val], np.nan)
+    grid["value"] = val
+    grid["numerator"] = num
+    grid["denominator"] = den
+    grid["reference_basis"] = np.select([a_ok, b_ok, c_ok & is_member, c_ok],
+                                        ["regio min gemeente", "rest van de leden", "inclusief gemeente",
+                                         "regio"], "geen")
+    grid["period_type"] = grid["g_ptype"].fillna(grid["r_ptype"])
+
+    # usability per (gemeente, role, indicator, candidate)
+    ckey = ["gemeentecode", "reference_role", "indicator_id", "rank"]
+    summ = grid.assign(_val=np.isfinite(val), _den=np.where(a_ok | b_ok, den, np.nan)).groupby(
+        ckey, sort=False).agg(n_val=("_val", "sum"), med_den=("_den", "median"), n_others=("n_others", "first"),
+                              region_code=("region_code", "first"), region_naam=("region_naam", "first")
+                              ).reset_index()
+    few = summ["n_others"] < min_others
+    empty = summ["n_val"] == 0
+    tiny = summ["med_den"].notna() & (summ["med_den"] < min_denominator)
+    summ["usable"] = ~few & ~empty & ~tiny
+    summ["why"] = np.select(
+        [few & (summ["n_others"] == 0), few, empty, tiny],
+        ["bestaat alleen uit de gemeente zelf", "heeft te weinig andere gemeenten",
+         "heeft geen gegevens", "is te klein"], "")
+    summ = summ.sort_values(ckey)
+    first_ok = summ[summ["usable"]].drop_duplicates(ckey[:3])[ckey]
+    skipped = summ.merge(first_ok.rename(columns={"rank": "_used"}), on=ckey[:3], how="left")
+    skipped = skipped[(skipped["_used"].isna() | (skipped["rank"] < skipped["_used"])) & ~skipped["usable"]]
+    notes = (skipped.assign(_t=skipped["region_naam"].astype(str) + " " + skipped["why"])
+             .groupby(ckey[:3])["_t"].agg(lambda s: "; ".join(s)).rename("_skipped").reset_index())
+    chosen = grid.merge(first_ok, on=ckey)
+    chosen = chosen.merge(notes, on=ckey[:3], how="left")
+
+    gname = chosen["gemeentecode"].map(lambda g: names.get(g, g))
+    rname = chosen["region_naam"].astype(str)
+    is_nl = chosen["region_code"].eq("NL01").to_numpy() | rname.str.lower().eq("nederland").to_numpy()
+    basis = chosen["reference_basis"].to_numpy()
+    rest = np.isin(basis, ["regio min gemeente", "rest van de leden"])
+    chosen["reference_label"] = np.select(
+        [rest & is_nl, rest, basis == "inclusief gemeente"],
+        ["Nederland zonder " + gname, "rest van " + rname, rname + " (inclusief " + gname + ")"], rname)
+    chosen["reference_code"] = np.where(rest, chosen["region_code"] + REST_CODE_SEP + chosen["gemeentecode"],
+                                        chosen["region_code"])
+    used_label = chosen["reference_label"]
+    chosen["reference_note"] = np.where(
+        chosen["_skipped"].notna(),
+        "Vergeleken met " + used_label + ", want " + chosen["_skipped"].fillna("") + ".", "")
+    out = chosen[_OUT].sort_values(["gemeentecode", "reference_role", "indicator_id", "period"], kind="stable")
+    return out.reset_index(drop=True)
+
+
+def reference_without(
+    indicators: pd.DataFrame,
+    gemeentecode: str,
+    candidates: Sequence[tuple[str, str]],
+    membership: Mapping[str, Sequence[str]] | pd.DataFrame,
+    per: Mapping[str, float] | pd.Series,
+    gemeente_naam: str | None = None,
+    role: str = "regio",
+    min_others: int = MIN_OTHERS,
+    min_denominator: float = MIN_REST_DENOMINATOR,
+) -> pd.DataFrame:
+    """:func:`rest_of_region` for one gemeente and one role.
+
+    Example: ``reference_without(frame, "GM0344", [("JZ09", "jeugdzorgregio Utrecht Stad"),
+    ("PV26", "provincie Utrecht"), ("NL01", "Nederland")], members, per, "Utrecht")`` gives rows labelled
+    "rest van provincie Utrecht" with the note "Vergeleken met rest van provincie Utrecht, want
+    jeugdzorgregio Utrecht Stad bestaat alleen uit de gemeente zelf.".
+    """
+    return rest_of_region(indicators, membership, {gemeentecode: list(candidates)}, per,
+                          {gemeentecode: gemeente_naam or gemeentecode}, min_others, min_denominator
+                          ).assign(reference_role=role)
