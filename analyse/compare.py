@@ -2,22 +2,40 @@
 
 The output shape is fixed in ``docs/contracts.md`` ("Indicator comparison output").
 
-Verdict rule (polarity-aware; ``beter``/``slechter`` only when the change exceeds its uncertainty):
+THE RULE (issue 11, defects 4 and 8), in one line each:
+
+* *Change since the baseline*: a change is real when it exceeds ordinary year-to-year variation: the
+  binomial (shares) or Poisson (rates; counts with the population as exposure) test statistic is divided by
+  sqrt(φ), φ = the indicator's overdispersion estimated once from the year-on-year changes of all gemeenten
+  (:func:`estimate_dispersion`, winsorised as Spiegelhalter does, never below 1); real and in the desired
+  direction → ``beter``, the other direction → ``slechter``, otherwise ``gelijk gebleven``.
+* *Euro amounts* (unit ``eur``/``eur_per_inwoner``) are shown in constant prices of the latest year (CPI) and
+  judged only against the reference: ``beter``/``slechter`` when the gemeente's real change differs from the
+  reference's by at least the minimum relevant change (5 procentpunt of relative change), never without a
+  reference.
+* *Position against a benchmark* (Fingertips): the gemeente's 95% (and 99.8%) interval of the latest value
+  against the reference value taken as fixed: wholly above → ``hoger``, below → ``lager``, else
+  ``vergelijkbaar`` (with a polarity ``beter``/``slechter``), see :func:`benchmark_comparison`.
+
+Verdict rule in detail (polarity-aware; ``beter``/``slechter`` only when the change exceeds its uncertainty):
 
 1. ``niet te beoordelen`` when the baseline or latest value is missing or suppressed, when there is only one
    period (base = latest, or fewer than two values), or when the catalogue polarity is ``neutraal``
-   (or the indicator is not in the catalogue).
+   (or the indicator is not in the catalogue); for euro amounts also when the reference is missing.
 2. The change is *real* according to, in this order of preference:
 
    a. **toets** — numerator and denominator known at both time points:
       shares: two-proportion z-test (pooled); rates: conditional Poisson score test on the rate ratio
       (given k1 + k2 events, k2 ~ Bin(k1 + k2, E2/(E1 + E2))); counts (``kind: count``): the same Poisson
-      test on the two counts with equal exposure. Real when p < ``alpha``.
+      test with the population (indicator ``inwoners`` of the same years) as exposure, equal exposure when
+      that is unknown. With ``dispersion`` the statistic is z / sqrt(φ) (φ ≥ 1). Real when p < ``alpha``.
    b. **intervallen** — only intervals known (e.g. published survey intervals in ``ci_low``/``ci_high``):
       real when the two intervals do not overlap (conservative).
    c. **drempel** — no uncertainty information at all (printed percentages, levels): real when the change
       reaches the minimum relevant change (default 1 procentpunt for percentages, 5% relative change
       otherwise). The verdict is then marked ``indicative = True``.
+   d. **referentie** — euro amounts: the real change minus the reference's real change (procentpunt of
+      relative change) reaches the minimum relevant change (5). Marked ``indicative``.
 
 3. Real and in the desired direction → ``beter``; real and in the other direction → ``slechter``;
    otherwise ``gelijk gebleven``. Small numbers (numerator < 10 or denominator < 100) or small counts
@@ -47,6 +65,9 @@ from analyse.formatting import period_label, fmt_number, fmt_pp, fmt_signed, fmt
 from analyse.stats import add_intervals, catalogue_frame, period_time, period_type_of
 
 __all__ = [
+    "estimate_dispersion",
+    "benchmark_comparison",
+    "deflate",
     "compare_indicators",
     "compare_all",
     "verdicts",
@@ -71,6 +92,126 @@ _PTYPE_ORDER = {"jaar": 0, "halfjaar": 1, "kwartaal": 2, "peildatum": 3}
 _KEY = ["indicator_id", "gemeentecode"]
 _VALUE_COLS = ["value", "ci_low", "ci_high", "numerator", "denominator", "small_numbers", "rounded_small",
                "suppressed"]
+
+
+_WINSOR = 0.1
+# E[min(max(z, q10), q90)²] for z ~ N(0, 1): the winsorised mean square of pure noise (consistency factor)
+_WINSOR_NORMAL = float((2 * sps.norm.cdf(sps.norm.ppf(1 - _WINSOR)) - 1)
+                       - 2 * sps.norm.ppf(1 - _WINSOR) * sps.norm.pdf(sps.norm.ppf(1 - _WINSOR))
+                       + 2 * _WINSOR * sps.norm.ppf(1 - _WINSOR) ** 2)
+
+EUR_UNITS = ("eur", "eur_per_inwoner")
+"""Units of euro amounts: compared in constant prices and only against a reference."""
+EXPOSURE_ID = "inwoners"
+"""Indicator whose value is the population exposure of ``kind: count`` indicators."""
+
+
+def _exposure_lookup(ind: pd.DataFrame, exposure_id: str | None) -> pd.Series:
+    """(gemeentecode, year) → population, from the ``exposure_id`` rows (yearly or peildatum)."""
+    if exposure_id is None:
+        return pd.Series(dtype=float)
+    rows = ind[(ind["indicator_id"] == exposure_id) & ind["value"].notna()]
+    if rows.empty:
+        return pd.Series(dtype=float)
+    year = rows["period"].astype(str).str.slice(0, 4)
+    return (rows.assign(_year=year).sort_values("period").drop_duplicates(["gemeentecode", "_year"])
+            .set_index(["gemeentecode", "_year"])["value"].astype(float))
+
+
+def estimate_dispersion(
+    indicators: pd.DataFrame,
+    catalogue: pd.DataFrame | Sequence[Mapping],
+    prefix: str = "GM",
+    exposure_id: str | None = EXPOSURE_ID,
+) -> pd.DataFrame:
+    """Overdispersion φ per indicator from the year-on-year changes of all gemeenten, in one pass.
+
+    For every gemeente and every pair of consecutive periods of one ``period_type`` with counts, the change
+    is tested against the *common* change of all gemeenten in that pair (so a national trend is not
+    counted as noise): shares z = ((p2 − p1) − (P2 − P1)) / sqrt(p̄(1 − p̄)(1/n1 + 1/n2)) with P the pooled
+    shares and p̄ the gemeente's pooled share; rates and counts the conditional Poisson statistic with
+    q = n2·R2 / (n1·R1 + n2·R2) (R pooled rates; counts use ``inwoners`` as exposure n). As in
+    Spiegelhalter's funnel, z is winsorised at its 10% and 90% points; φ = mean(z²) divided by the value
+    that mean has for pure noise (0,679), never below 1. Levels get no φ.
+
+    Compute it once per batch on the harmonised frame of all gemeenten and pass it to
+    :func:`compare_indicators` / :func:`compare_all` (``dispersion=``).
+
+    Args:
+        indicators: harmonised indicators (all gemeenten; region rows are ignored).
+        catalogue: catalogue (``kind``).
+        prefix: code prefix of the units (gemeenten).
+        exposure_id: indicator giving the population of ``kind: count`` indicators (None: equal exposure).
+
+    Returns:
+        One row per indicator with at least one usable pair: indicator_id, kind, phi (≥ 1), phi_raw
+        (before the floor at 1), n_pairs, n_gemeenten.
+    """
+    cat = catalogue_frame(catalogue)
+    ind = indicators[indicators["gemeentecode"].astype(str).str.startswith(prefix)]
+    ind = _dedupe(ind)
+    kind = ind["indicator_id"].map(cat["kind"]).astype("string")
+    ind = ind[kind.isin(["share", "rate", "count"]).to_numpy()]
+    cols = ["indicator_id", "gemeentecode", "period", "value", "numerator", "denominator"]
+    ind = ind[[c for c in cols if c in ind.columns] + (["period_type"] if "period_type" in ind.columns else [])]
+    for c in ("numerator", "denominator"):
+        if c not in ind.columns:
+            ind = ind.assign(**{c: np.nan})
+    if "period_type" not in ind.columns:
+        ind = ind.assign(period_type=period_type_of(ind["period"]).to_numpy())
+    kind = ind["indicator_id"].map(cat["kind"]).astype(str).to_numpy()
+    k = pd.to_numeric(ind["numerator"], errors="coerce").to_numpy(float)
+    n = pd.to_numeric(ind["denominator"], errors="coerce").to_numpy(float)
+    v = pd.to_numeric(ind["value"], errors="coerce").to_numpy(float)
+    is_count = kind == "count"
+    k = np.where(is_count & ~np.isfinite(k), v, k)
+    if is_count.any():
+        expo = _exposure_lookup(indicators[indicators["indicator_id"] == exposure_id] if exposure_id else
+                                indicators.iloc[0:0], exposure_id)
+        idx = pd.MultiIndex.from_arrays([ind["gemeentecode"].astype(str), ind["period"].astype(str).str.slice(0, 4)])
+        pop = expo.reindex(idx).to_numpy(float) if len(expo) else np.full(len(ind), np.nan)
+        n = np.where(is_count, np.where(np.isfinite(pop), pop, 1.0), n)
+    ok = np.isfinite(k) & np.isfinite(n) & (n > 0) & (k >= 0) & np.isfinite(v)
+    d = ind.assign(_k=k, _n=n, _kind=kind, _t=period_time(ind["period"]).to_numpy())[ok]
+    d = d.sort_values(["indicator_id", "period_type", "gemeentecode", "_t"])
+    grp = d.groupby(["indicator_id", "period_type", "gemeentecode"], sort=False)
+    d = d.assign(_k1=grp["_k"].shift(), _n1=grp["_n"].shift(), _p1=grp["period"].shift())
+    d = d[d["_k1"].notna()]
+    if d.empty:
+        return pd.DataFrame(columns=["indicator_id", "kind", "phi", "phi_raw", "n_pairs", "n_gemeenten"])
+    pair = ["indicator_id", "period_type", "_p1", "period"]
+    tot = d.groupby(pair, sort=False)[["_k1", "_n1", "_k", "_n"]].transform("sum")
+    k1, n1, k2, n2 = (d[c].to_numpy(float) for c in ("_k1", "_n1", "_k", "_n"))
+    K1, N1, K2, N2 = (tot[c].to_numpy(float) for c in ("_k1", "_n1", "_k", "_n"))
+    share = (d["_kind"] == "share").to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pbar = (k1 + k2) / (n1 + n2)
+        z_share = ((k2 / n2 - k1 / n1) - (K2 / N2 - K1 / N1)) / np.sqrt(pbar * (1 - pbar) * (1 / n1 + 1 / n2))
+        r1, r2 = K1 / N1, K2 / N2
+        q = n2 * r2 / (n1 * r1 + n2 * r2)
+        tt = k1 + k2
+        z_pois = (k2 - tt * q) / np.sqrt(tt * q * (1 - q))
+    z = np.where(share, z_share, z_pois)
+    d = d.assign(_z=z)
+    d = d[np.isfinite(d["_z"])]
+    rows = []
+    for iid, g in d.groupby("indicator_id", sort=True):
+        zz = g["_z"].to_numpy()
+        lo, hi = np.quantile(zz, [_WINSOR, 1 - _WINSOR])
+        raw = float(np.mean(np.clip(zz, lo, hi) ** 2) / _WINSOR_NORMAL)
+        rows.append({"indicator_id": iid, "kind": str(g["_kind"].iloc[0]), "phi": max(1.0, raw), "phi_raw": raw,
+                     "n_pairs": len(zz), "n_gemeenten": int(g["gemeentecode"].nunique())})
+    return pd.DataFrame(rows)
+
+
+def _phi_series(dispersion: pd.DataFrame | Mapping[str, float] | pd.Series | None) -> pd.Series:
+    if dispersion is None:
+        return pd.Series(dtype=float)
+    if isinstance(dispersion, pd.DataFrame):
+        if not {"indicator_id", "phi"} <= set(dispersion.columns):
+            raise AnalyseError("dispersion: verwacht de kolommen indicator_id en phi (estimate_dispersion).")
+        return dispersion.set_index("indicator_id")["phi"].astype(float)
+    return pd.Series(dispersion, dtype=float)
 
 
 def _dedupe(ind: pd.DataFrame) -> pd.DataFrame:
@@ -202,8 +343,13 @@ def _tests(c: pd.DataFrame, alpha: float, min_relevant: Mapping[str, float]) -> 
     is_count = (kind == "count").to_numpy()
     k1 = np.where(is_count & np.isnan(k1), v1, k1)
     k2 = np.where(is_count & np.isnan(k2), v2, k2)
-    n1 = np.where(is_count, 1.0, n1)
-    n2 = np.where(is_count, 1.0, n2)
+    e1 = c["base_exposure"].to_numpy(float) if "base_exposure" in c else np.full(len(c), np.nan)
+    e2 = c["latest_exposure"].to_numpy(float) if "latest_exposure" in c else np.full(len(c), np.nan)
+    has_e = np.isfinite(e1) & np.isfinite(e2) & (e1 > 0) & (e2 > 0)
+    n1 = np.where(is_count, np.where(has_e, e1, 1.0), n1)
+    n2 = np.where(is_count, np.where(has_e, e2, 1.0), n2)
+    phi = np.maximum(c["phi"].to_numpy(float), 1.0) if "phi" in c else np.ones(len(c))
+    phi = np.where(np.isfinite(phi), phi, 1.0)
     has_nd = np.isfinite(k1) & np.isfinite(k2) & np.isfinite(n1) & np.isfinite(n2) & (n1 > 0) & (n2 > 0)
     has_nd &= np.isfinite(v1) & np.isfinite(v2)
     share = (kind == "share").to_numpy() & has_nd
@@ -214,7 +360,7 @@ def _tests(c: pd.DataFrame, alpha: float, min_relevant: Mapping[str, float]) -> 
         q = n2 / (n1 + n2)
         tot = k1 + k2
         z_pois = (k2 - tot * q) / np.sqrt(tot * q * (1 - q))
-    z = np.where(share, z_share, np.where(pois, z_pois, np.nan))
+    z = np.where(share, z_share, np.where(pois, z_pois, np.nan)) / np.sqrt(phi)
     p = np.where(np.isfinite(z), 2 * sps.norm.sf(np.abs(z)), np.where(share | pois, 1.0, np.nan))
     tested = share | pois
     lo1, hi1 = c["base_ci_low"].to_numpy(float), c["base_ci_high"].to_numpy(float)
@@ -228,7 +374,9 @@ def _tests(c: pd.DataFrame, alpha: float, min_relevant: Mapping[str, float]) -> 
     real = np.select([tested, has_ci], [p < alpha, no_overlap], threshold)
     test_name = np.select([share, pois, has_ci], ["twee proporties", "Poisson", "intervallen"], "drempel")
     return pd.DataFrame({"basis": basis, "test": test_name, "z": z, "p_value": np.where(tested, p, np.nan),
-                         "real_change": real.astype(bool), "is_pct": pct}, index=c.index)
+                         "real_change": real.astype(bool), "is_pct": pct, "phi_used": np.where(tested, phi, np.nan),
+                         "count_exposure": np.where(is_count & tested, np.where(has_e, "inwoners", "gelijk"), "")},
+                        index=c.index)
 
 
 def _change_text(row: dict) -> str:
@@ -268,6 +416,11 @@ def _reason_core(row: dict, alpha: float, min_relevant: Mapping[str, float]) -> 
         return f"{head}; niet te beoordelen: {why}."
     if row["basis"] == "toets":
         test = "toets op twee proporties" if row["test"] == "twee proporties" else "Poisson-toets"
+        if row.get("count_exposure") == "inwoners":
+            test += " per inwoner"
+        phi = row.get("phi_used")
+        if phi is not None and np.isfinite(phi) and phi > 1:
+            test += f", met de gewone jaar-op-jaarschommeling ×{fmt_number(phi, 1)}"
         marge = f"{test}, p = {fmt_number(row['p_value'], 3)}"
         sig = f"groter dan de toevalsmarge ({marge})" if row["real_change"] else f"binnen de toevalsmarge ({marge})"
     elif row["basis"] == "intervallen":
@@ -292,21 +445,216 @@ def _reason_core(row: dict, alpha: float, min_relevant: Mapping[str, float]) -> 
     return text
 
 
+def _cpi_series(cpi: pd.DataFrame | Mapping[int, float] | pd.Series | None) -> pd.Series:
+    if cpi is None:
+        return pd.Series(dtype=float)
+    if isinstance(cpi, pd.DataFrame):
+        if not {"jaar", "cpi_index"} <= set(cpi.columns):
+            raise AnalyseError("cpi: verwacht de kolommen jaar en cpi_index (tabel cpi).")
+        return pd.Series(cpi["cpi_index"].astype(float).to_numpy(), index=cpi["jaar"].astype(int).to_numpy())
+    out = pd.Series(cpi, dtype=float)
+    out.index = out.index.astype(int)
+    return out
+
+
+def deflate(values: object, years: object, cpi: pd.DataFrame | Mapping[int, float] | pd.Series,
+            price_year: object) -> np.ndarray:
+    """Euro amounts of ``years`` expressed in prices of ``price_year``: value × CPI(price_year) / CPI(year).
+
+    Args:
+        values: amounts (vectorised).
+        years: year of each amount (int or period string; the first four characters are the year).
+        cpi: table ``cpi`` (jaar, cpi_index) or a mapping year → index.
+        price_year: target price year per amount (or one year).
+
+    Returns:
+        Float array; NaN where the CPI of either year is unknown.
+    """
+    idx = _cpi_series(cpi)
+    v = np.asarray(pd.to_numeric(pd.Series(np.atleast_1d(np.asarray(values, dtype=object))), errors="coerce"),
+                   dtype=float)
+
+    def _years(x: object) -> np.ndarray:
+        arr = pd.Series(np.broadcast_to(np.asarray(x, dtype=object), v.shape)).astype("string").str.slice(0, 4)
+        return pd.to_numeric(arr, errors="coerce").to_numpy(float)
+
+    y0, y1 = _years(years), _years(price_year)
+    c0 = idx.reindex(y0).to_numpy(float) if len(idx) else np.full(v.shape, np.nan)
+    c1 = idx.reindex(y1).to_numpy(float) if len(idx) else np.full(v.shape, np.nan)
+    return v * c1 / c0
+
+
+def benchmark_comparison(
+    frame: pd.DataFrame,
+    value: str = "latest_value",
+    reference: str = "ref_latest_value",
+    low95: str = "latest_ci_low",
+    high95: str = "latest_ci_high",
+    low998: str = "latest_ci998_low",
+    high998: str = "latest_ci998_high",
+    polarity: str = "polarity",
+    label: str = "reference_label",
+) -> pd.DataFrame:
+    """Fingertips benchmark comparison: the gemeente's interval against the reference value (taken as fixed).
+
+    Wholly above the reference → ``hoger``, wholly below → ``lager``, else ``vergelijkbaar``; no interval or
+    no reference → ``niet te beoordelen``. With polarity ``hoger_beter``/``lager_beter`` the verdict reads
+    ``beter``/``slechter``/``vergelijkbaar``. The plain Dutch label has no test names: "hoger dan
+    Nederland, buiten de marge van toeval (ongunstig)", "… ruim buiten de marge van toeval" when also
+    outside the 99.8% interval, "vergelijkbaar met de rest van jeugdzorgregio Zuid-Holland Zuid".
+
+    Args:
+        frame: rows with the named columns (defaults: the output of :func:`compare_indicators`); missing
+            99.8% columns count as unknown, a missing label column reads "de referentie".
+        value, reference, low95, high95, low998, high998, polarity, label: column names.
+
+    Returns:
+        Frame aligned with ``frame``: benchmark_95, benchmark_998 (hoger/lager/vergelijkbaar/niet te
+        beoordelen), benchmark_verdict (beter/slechter/vergelijkbaar/hoger/lager/niet te beoordelen, 95%),
+        benchmark_label (Dutch).
+    """
+    def col(name: str) -> np.ndarray:
+        return (pd.to_numeric(frame[name], errors="coerce").to_numpy(float) if name in frame.columns
+                else np.full(len(frame), np.nan))
+
+    ref = col(reference)
+    v = col(value)
+
+    def position(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        ok = np.isfinite(lo) & np.isfinite(hi) & np.isfinite(ref) & np.isfinite(v)
+        return np.select([~ok, lo > ref, hi < ref], ["niet te beoordelen", "hoger", "lager"], "vergelijkbaar")
+
+    b95 = position(col(low95), col(high95))
+    b998 = position(col(low998), col(high998))
+    pol = (frame[polarity].astype("string").fillna("").to_numpy() if polarity in frame.columns
+           else np.full(len(frame), ""))
+    good = ((b95 == "hoger") & (pol == "hoger_beter")) | ((b95 == "lager") & (pol == "lager_beter"))
+    bad = ((b95 == "hoger") & (pol == "lager_beter")) | ((b95 == "lager") & (pol == "hoger_beter"))
+    verdict = np.where(good, "beter", np.where(bad, "slechter", b95))
+    names = (frame[label].astype("string").fillna("de referentie").to_numpy() if label in frame.columns
+             else np.full(len(frame), "de referentie"))
+    labels = []
+    for b, b2, g, w, name in zip(b95, b998, good, bad, names):
+        if b == "niet te beoordelen":
+            labels.append(f"niet te vergelijken met {name}")
+        elif b == "vergelijkbaar":
+            labels.append(f"vergelijkbaar met {name}")
+        else:
+            ruim = "ruim " if b2 == b else ""
+            tail = " (gunstig)" if g else " (ongunstig)" if w else ""
+            labels.append(f"{b} dan {name}, {ruim}buiten de marge van toeval{tail}")
+    return pd.DataFrame({"benchmark_95": b95, "benchmark_998": b998, "benchmark_verdict": verdict,
+                         "benchmark_label": labels}, index=frame.index)
+
+
+def _verdict_labels(out: pd.DataFrame) -> list[str]:
+    labels = []
+    for verdict, basis, ref, year in zip(out["verdict"], out["basis"], out["reference_label"], out["price_year"]):
+        if verdict == "niet te beoordelen":
+            labels.append("niet te beoordelen")
+        elif basis == "referentie":
+            prijs = f" (in prijzen van {int(year)})" if pd.notna(year) else ""
+            labels.append({"beter": f"gunstiger ontwikkeld dan {ref}{prijs}",
+                           "slechter": f"ongunstiger ontwikkeld dan {ref}{prijs}"}.get(
+                verdict, f"ontwikkeld zoals {ref}{prijs}"))
+        elif basis == "drempel":
+            labels.append({"beter": "verbeterd, meer dan de minimaal relevante verandering (indicatief)",
+                           "slechter": "verslechterd, meer dan de minimaal relevante verandering (indicatief)"}.get(
+                verdict, "geen relevante verandering (indicatief)"))
+        else:
+            labels.append({"beter": "verbeterd, buiten de marge van toeval",
+                           "slechter": "verslechterd, buiten de marge van toeval"}.get(
+                verdict, "geen verandering buiten de marge van toeval"))
+    return labels
+
+
+def _eur_verdicts(out: pd.DataFrame, min_relevant: Mapping[str, float]) -> pd.DataFrame:
+    """Euro amounts: judged only against the reference (real change minus the reference's real change)."""
+    eur = out["unit"].isin(EUR_UNITS).to_numpy() & out["verdict"].ne("niet te beoordelen").to_numpy()
+    eur |= out["unit"].isin(EUR_UNITS).to_numpy() & out["polarity"].isin(["hoger_beter", "lager_beter"]).to_numpy() \
+        & out["base_value"].notna().to_numpy() & out["latest_value"].notna().to_numpy() \
+        & (out["base_period"] != out["latest_period"]).to_numpy() & (out["n_points"] >= 2).to_numpy()
+    if not eur.any():
+        return out
+    out = out.copy()
+    rb, rl = out["ref_base_value"].to_numpy(float), out["ref_latest_value"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ref_rel = (rl - rb) / np.where(rb != 0, rb, np.nan) * 100
+    diff = out["rel_change_pct"].to_numpy(float) - ref_rel
+    out["ref_rel_change_pct"] = np.where(eur, ref_rel, out.get("ref_rel_change_pct", np.nan))
+    known = eur & np.isfinite(diff)
+    judged = out["polarity"].isin(["hoger_beter", "lager_beter"]).to_numpy()
+    real = known & (np.abs(diff) >= min_relevant["rel_pct"])
+    good = ((diff > 0) & (out["polarity"] == "hoger_beter").to_numpy()) | (
+        (diff < 0) & (out["polarity"] == "lager_beter").to_numpy())
+    verdict = np.select([~known | ~judged, ~real, good], ["niet te beoordelen", "gelijk gebleven", "beter"],
+                        "slechter")
+    out.loc[eur, "verdict"] = verdict[eur]
+    out.loc[eur, "basis"] = "referentie"
+    out.loc[eur, "test"] = "verschil met referentie"
+    out.loc[eur, "p_value"] = np.nan
+    out.loc[eur, "real_change"] = real[eur]
+    out.loc[eur, "indicative"] = verdict[eur] != "niet te beoordelen"
+    reasons = out["verdict_reason"].to_numpy(dtype=object).copy()
+    for i in np.flatnonzero(eur):
+        r = out.iloc[i]
+        prijs = (f"in prijzen van {int(r['price_year'])}" if pd.notna(r["price_year"]) else "in lopende prijzen")
+        head = (f"Van {fmt_value(r['base_value'], r['unit'])} ({period_label(r['base_period'])}) naar "
+                f"{fmt_value(r['latest_value'], r['unit'])} ({period_label(r['latest_period'])}), {prijs}, "
+                f"{fmt_signed(r['rel_change_pct'], 1, '%')}")
+        if not known[i]:
+            reasons[i] = (f"{head}; niet te beoordelen: een bedrag in euro's wordt alleen beoordeeld tegen de "
+                          f"referentie, en voor {r['reference_label']} ontbreekt een waarde.")
+        else:
+            rel = f"{r['reference_label']} {fmt_signed(ref_rel[i], 1, '%')}"
+            oordeel = {"beter": "gunstiger dan", "slechter": "ongunstiger dan"}.get(verdict[i], "vergelijkbaar met")
+            reasons[i] = (f"{head}; {oordeel} {rel} (verschil {fmt_signed(diff[i], 1, ' procentpunt')}, "
+                          f"minimaal relevant {_short(min_relevant['rel_pct'])} procentpunt; indicatief).")
+    out["verdict_reason"] = reasons
+    return out
+
+
 def _compare_core(ind: pd.DataFrame, cat: pd.DataFrame, refs: pd.DataFrame, base_period, latest_period,
                   alpha: float, min_relevant: Mapping[str, float], focal_codes: Sequence[str],
-                  base_year: int | None = None) -> pd.DataFrame:
+                  base_year: int | None = None, phi: pd.Series | None = None, cpi: pd.Series | None = None,
+                  exposure_id: str | None = EXPOSURE_ID) -> pd.DataFrame:
     focal = ind[ind["gemeentecode"].isin(focal_codes)]
+    wide = add_intervals(focal, cat.reset_index(), alpha=0.002)
     focal = add_intervals(focal, cat.reset_index())
+    focal = focal.assign(ci998_low=wide["ci_low"].where(focal["ci_method"] != "gepubliceerd"),
+                         ci998_high=wide["ci_high"].where(focal["ci_method"] != "gepubliceerd"))
     ids = sorted(focal["indicator_id"].unique())
     c = _choose_periods(focal, _as_mapping(base_period, ids), _as_mapping(latest_period, ids), base_year)
     c = _values_at(focal, c, "base_period", "base_")
-    c = _values_at(focal, c, "latest_period", "latest_")
+    c = _values_at(focal, c, "latest_period", "latest_", cols=[*_VALUE_COLS, "ci998_low", "ci998_high"])
     c = c.merge(cat[["kind", "per", "polarity", "naam", "unit", "domein"]], left_on="indicator_id",
                 right_index=True, how="left")
     if "unit" in focal.columns:
         unit_data = focal.drop_duplicates("indicator_id").set_index("indicator_id")["unit"]
         c["unit"] = c["unit"].fillna(c["indicator_id"].map(unit_data))
     c["polarity"] = c["polarity"].astype("string").fillna("onbekend")
+    c["phi"] = c["indicator_id"].map(phi).astype(float) if phi is not None and len(phi) else np.nan
+    is_count = (c["kind"] == "count").to_numpy()
+    if is_count.any() and exposure_id is not None:
+        expo = _exposure_lookup(ind[ind["gemeentecode"].isin(focal_codes)], exposure_id)
+        for end in ("base", "latest"):
+            idx = pd.MultiIndex.from_arrays([c["gemeentecode"].astype(str),
+                                             c[f"{end}_period"].astype("string").str.slice(0, 4).fillna("")])
+            pop = expo.reindex(idx).to_numpy(float) if len(expo) else np.full(len(c), np.nan)
+            c[f"{end}_exposure"] = np.where(is_count, pop, np.nan)
+    # euro amounts in constant prices of the latest year
+    is_eur = c["unit"].isin(EUR_UNITS).to_numpy()
+    c["price_year"] = pd.array([pd.NA] * len(c), dtype="Int64")
+    c["base_value_nominal"] = c["base_value"]
+    c["_deflator"] = 1.0
+    if is_eur.any() and cpi is not None and len(cpi):
+        year = c["latest_period"].astype("string").str.slice(0, 4)
+        factor = deflate(np.ones(len(c)), c["base_period"], cpi, year)
+        ok = is_eur & np.isfinite(factor)
+        c["_deflator"] = np.where(ok, factor, 1.0)
+        for col in ("base_value", "base_ci_low", "base_ci_high"):
+            c[col] = c[col].astype(float) * c["_deflator"]
+        c.loc[ok, "price_year"] = pd.to_numeric(year[ok], errors="coerce").astype("Int64")
     bv, lv = c["base_value"].astype(float), c["latest_value"].astype(float)
     c["abs_change"] = lv - bv
     c["rel_change_pct"] = (c["abs_change"] / bv.where(bv != 0)) * 100
@@ -331,20 +679,31 @@ def _compare_core(ind: pd.DataFrame, cat: pd.DataFrame, refs: pd.DataFrame, base
     records = c[["period_type", "base_period", "latest_period", "base_value", "latest_value", "n_points", "polarity", "unit",
                  "base_after_start",
                  "abs_change", "rel_change_pct", "pp_change", "is_pct", "basis", "test", "p_value",
-                 "real_change", "verdict", "small_numbers", "rounded_small"]].to_dict("records")
+                 "real_change", "verdict", "small_numbers", "rounded_small", "phi_used",
+                 "count_exposure"]].to_dict("records")
     c["verdict_reason"] = [_reason(r, alpha, min_relevant) for r in records]
 
     # references
     if refs.empty:
-        out = c.assign(reference_role=pd.NA, reference_code=pd.NA)
+        out = c.assign(reference_role=pd.NA, reference_code=pd.NA, reference_label=pd.NA)
     else:
         on = ["gemeentecode"] + (["indicator_id"] if "indicator_id" in refs.columns else [])
-        out = c.merge(refs, on=on, how="left")
+        keep = [col for col in ("reference_role", "reference_code", "reference_label", "reference_note")
+                if col in refs.columns]
+        out = c.merge(refs[on + keep].rename(columns={"reference_note": "_ref_note"}), on=on, how="left")
     out["reference_code"] = out["reference_code"].astype("string")
     out["reference_role"] = out["reference_role"].astype("string")
+    if "reference_label" not in out.columns:
+        out["reference_label"] = pd.NA
+    default_label = np.where(out["reference_role"].fillna("") == "nederland", "Nederland",
+                             np.where(out["reference_role"].fillna("") == "regio", "de regio",
+                                      out["reference_code"].fillna("de referentie")))
+    out["reference_label"] = out["reference_label"].astype("string").fillna(
+        pd.Series(default_label, index=out.index, dtype="string"))
     refvals = ind[["indicator_id", "gemeentecode", "period", "value"]]
     out = _values_at(refvals, out, "base_period", "ref_base_", "reference_code", ["value"])
     out = _values_at(refvals, out, "latest_period", "ref_latest_", "reference_code", ["value"])
+    out["ref_base_value"] = out["ref_base_value"].astype(float) * out["_deflator"]
     out["base_gap"] = out["base_value"] - out["ref_base_value"]
     out["latest_gap"] = out["latest_value"] - out["ref_latest_value"]
     known = out["base_gap"].notna() & out["latest_gap"].notna()
@@ -356,7 +715,18 @@ def _compare_core(ind: pd.DataFrame, cat: pd.DataFrame, refs: pd.DataFrame, base
     against = np.sign(out["abs_change"]) * np.sign(ref_change) < 0
     out["against_reference_direction"] = pd.array(against.to_numpy(), dtype="boolean")
     out.loc[~ref_known, "against_reference_direction"] = pd.NA
-    out["reference_note"] = _reference_notes(out)
+    out["ref_rel_change_pct"] = np.nan
+    out = _eur_verdicts(out, min_relevant)
+    out["price_basis"] = np.where(out["price_year"].notna(),
+                                  "constante prijzen van " + out["price_year"].astype("string").fillna(""),
+                                  np.where(out["unit"].isin(EUR_UNITS), "lopende prijzen (CPI ontbreekt)", ""))
+    out = out.join(benchmark_comparison(out))
+    out["verdict_label"] = _verdict_labels(out)
+    notes = pd.Series(_reference_notes(out), index=out.index, dtype="string")
+    if "_ref_note" in out.columns:
+        pre = out["_ref_note"].astype("string").fillna("")
+        notes = (pre + " " + notes).str.strip()
+    out["reference_note"] = notes.astype(str)
     return out
 
 
@@ -377,12 +747,15 @@ def _reference_notes(out: pd.DataFrame) -> list[str]:
 
 
 OUTPUT_COLUMNS = [
-    "indicator_id", "naam", "gemeentecode", "reference_code", "reference_role", "period_type", "base_period",
+    "indicator_id", "naam", "gemeentecode", "reference_code", "reference_role", "reference_label", "period_type", "base_period",
     "latest_period", "base_value", "latest_value", "base_ci_low", "base_ci_high", "latest_ci_low",
     "latest_ci_high", "abs_change", "rel_change_pct", "pp_change", "ref_base_value", "ref_latest_value",
     "base_gap", "latest_gap", "gap_narrowed", "against_reference_direction", "small_numbers", "rounded_small",
     "n_points", "verdict", "verdict_reason", "indicative", "basis", "test", "p_value", "reference_note",
     "kind", "polarity", "unit", "base_suppressed", "latest_suppressed", "base_after_start",
+    "latest_ci998_low", "latest_ci998_high", "phi_used", "count_exposure", "price_year", "price_basis",
+    "base_value_nominal", "ref_rel_change_pct", "verdict_label", "benchmark_95", "benchmark_998",
+    "benchmark_verdict", "benchmark_label",
 ]
 
 
@@ -401,6 +774,9 @@ def compare_indicators(
     alpha: float = 0.05,
     min_relevant: Mapping[str, float] | None = None,
     base_year: int | None = None,
+    dispersion: pd.DataFrame | Mapping[str, float] | None = None,
+    cpi: pd.DataFrame | Mapping[int, float] | None = None,
+    exposure_id: str | None = EXPOSURE_ID,
 ) -> pd.DataFrame:
     """Compare one gemeente's indicators baseline → latest, and against references.
 
@@ -411,7 +787,10 @@ def compare_indicators(
             ``ci_high``), with rows for the gemeente and the reference codes.
         catalogue: catalogue frame or entries (``kind``, ``per``, ``polarity``, ``naam``, ``unit``).
         gemeentecode: the focal gemeente (e.g. ``GM0531``).
-        references: role → code, e.g. ``{"regio": "JZ22", "nederland": "NL01"}``.
+        references: role → code, e.g. ``{"regio": "JZ22", "nederland": "NL01"}``; or a frame with
+            reference_role, reference_code and optionally indicator_id, reference_label, reference_note
+            (:func:`analyse.references.compare_references` of a rest-of-regio frame), whose codes have rows
+            in ``indicators`` (:func:`analyse.references.as_indicator_rows`).
         base_period: baseline period for all indicators, or a mapping indicator_id → period.
         latest_period: latest period, same forms.
         alpha: significance level of the tests.
@@ -419,6 +798,10 @@ def compare_indicators(
         base_year: start year of the policy: the baseline of each indicator is its last value in or before
             this year (the nulmeting); without one, the first later value, flagged in ``base_after_start``
             and in the reason. Explicit ``base_period`` entries win.
+        dispersion: φ per indicator (:func:`estimate_dispersion` frame or mapping id → φ); without it the
+            tests assume pure binomial/Poisson noise (φ = 1).
+        cpi: table ``cpi`` (jaar, cpi_index) for euro amounts in constant prices of the latest year.
+        exposure_id: indicator with the population used as exposure of ``kind: count`` indicators.
 
     Returns:
         One row per (indicator_id, reference) with the columns of ``docs/contracts.md`` plus ``naam``,
@@ -431,15 +814,24 @@ def compare_indicators(
         DataNotAvailableError: the gemeente has no rows in ``indicators``.
     """
     cat = catalogue_frame(catalogue)
-    references = dict(references or {})
-    codes = [gemeentecode, *references.values()]
+    if isinstance(references, pd.DataFrame):
+        missing = sorted({"reference_role", "reference_code"} - set(references.columns))
+        if missing:
+            raise AnalyseError(f"compare_indicators: referentietabel mist kolommen {missing}.")
+        refs = references.drop(columns=[c for c in ("gemeentecode",) if c in references.columns]).assign(
+            gemeentecode=gemeentecode)
+        codes = [gemeentecode, *refs["reference_code"].dropna().astype(str).unique()]
+    else:
+        references = dict(references or {})
+        codes = [gemeentecode, *references.values()]
+        refs = pd.DataFrame({"gemeentecode": gemeentecode, "reference_role": list(references),
+                             "reference_code": list(references.values())})
     ind = _prepare(indicators, cat, codes)
     if not (ind["gemeentecode"] == gemeentecode).any():
         raise DataNotAvailableError(f"Geen indicatoren voor gemeente {gemeentecode} in de indicatorentabel.")
-    refs = pd.DataFrame({"gemeentecode": gemeentecode, "reference_role": list(references),
-                         "reference_code": list(references.values())})
     out = _compare_core(ind, cat, refs, base_period, latest_period, alpha,
-                        {**DEFAULT_MIN_RELEVANT, **(min_relevant or {})}, [gemeentecode], base_year)
+                        {**DEFAULT_MIN_RELEVANT, **(min_relevant or {})}, [gemeentecode], base_year,
+                        _phi_series(dispersion), _cpi_series(cpi), exposure_id)
     return _finish(out)
 
 
@@ -452,6 +844,10 @@ def compare_all(
     nederland: str = "NL01",
     base_period: str | Mapping[str, str] | None = None,
     latest_period: str | Mapping[str, str] | None = None,
+    dispersion: pd.DataFrame | Mapping[str, float] | str | None = "schatten",
+    cpi: pd.DataFrame | Mapping[int, float] | None = None,
+    reference_rows: pd.DataFrame | None = None,
+    base_year: int | None = None,
 ) -> pd.DataFrame:
     """Compare all gemeenten of an indelingsjaar with their own regio and Nederland in one vectorised pass.
 
@@ -467,6 +863,13 @@ def compare_all(
         nederland: code of the national reference.
         base_period: as in :func:`compare_indicators`.
         latest_period: as in :func:`compare_indicators`.
+        dispersion: φ per indicator; ``"schatten"`` (default) estimates it here with
+            :func:`estimate_dispersion`; ``None`` assumes pure binomial/Poisson noise.
+        cpi: table ``cpi`` for euro amounts in constant prices.
+        reference_rows: output of :func:`analyse.references.rest_of_region` for all gemeenten (roles
+            ``regio`` and ``nederland``): compare with the rest of the regio / Nederland without the
+            gemeente instead of the registry's region codes.
+        base_year: as in :func:`compare_indicators`.
 
     Returns:
         The frame of :func:`compare_indicators` for every gemeente with data (roles ``regio`` and
@@ -495,9 +898,19 @@ def compare_all(
     nl = pd.DataFrame({"gemeentecode": gm}).merge(pd.DataFrame({"indicator_id": ids}), how="cross").assign(
         reference_code=nederland, reference_role="nederland")
     refs = pd.concat([regio, nl], ignore_index=True)
+    data = indicators
+    if reference_rows is not None:
+        from analyse.references import as_indicator_rows, compare_references  # noqa: PLC0415
+        refs = compare_references(reference_rows)
+        data = pd.concat([indicators, as_indicator_rows(reference_rows)], ignore_index=True)
     ref_codes = refs["reference_code"].dropna().unique().tolist()
-    ind = _prepare(indicators, cat, [*gm, *ref_codes])
-    out = _compare_core(ind, cat, refs, base_period, latest_period, 0.05, DEFAULT_MIN_RELEVANT, gm)
+    ind = _prepare(data, cat, [*gm, *ref_codes])
+    if isinstance(dispersion, str):
+        if dispersion != "schatten":
+            raise AnalyseError(f"compare_all: dispersion {dispersion!r} onbekend (gebruik 'schatten' of een tabel).")
+        dispersion = estimate_dispersion(ind, cat.reset_index())
+    out = _compare_core(ind, cat, refs, base_period, latest_period, 0.05, DEFAULT_MIN_RELEVANT, gm, base_year,
+                        _phi_series(dispersion), _cpi_series(cpi))
     return _finish(out)
 
 

@@ -33,7 +33,7 @@ import pandas as pd
 
 from analyse.errors import AnalyseError
 
-__all__ = ["rest_of_region", "reference_without", "candidate_frame", "MIN_OTHERS", "MIN_REST_DENOMINATOR",
+__all__ = ["rest_of_region", "reference_without", "candidate_frame", "as_indicator_rows", "compare_references", "MIN_OTHERS", "MIN_REST_DENOMINATOR",
            "REST_CODE_SEP"]
 
 MIN_OTHERS = 2
@@ -287,3 +287,28 @@ def reference_without(
     return rest_of_region(indicators, membership, {gemeentecode: list(candidates)}, per,
                           {gemeentecode: gemeente_naam or gemeentecode}, min_others, min_denominator
                           ).assign(reference_role=role)
+
+
+def as_indicator_rows(rest: pd.DataFrame) -> pd.DataFrame:
+    """Rows of :func:`rest_of_region` in the indicator schema, keyed by their ``reference_code``.
+
+    Concatenate them to the indicator frame before :func:`analyse.compare.compare_indicators` (the codes
+    ``JZ31-zonder-GM0531`` never collide with CBS codes). Rows of the ``inclusief gemeente``/``regio``
+    basis keep the region code and are left out when the frame already has that region's rows.
+    """
+    rows = rest[rest["reference_code"].astype(str).str.contains(REST_CODE_SEP, regex=False)]
+    out = rows[["indicator_id", "reference_code", "period", "period_type", "value", "numerator", "denominator"]]
+    return out.rename(columns={"reference_code": "gemeentecode"}).drop_duplicates(
+        ["indicator_id", "gemeentecode", "period"]).reset_index(drop=True)
+
+
+def compare_references(rest: pd.DataFrame) -> pd.DataFrame:
+    """One row per (gemeentecode, reference_role, indicator_id): the reference used, for ``compare``.
+
+    Returns:
+        gemeentecode, reference_role, indicator_id, reference_code, reference_label and reference_note (of the
+        latest period: the label can change with the basis per period, the code does not).
+    """
+    key = ["gemeentecode", "reference_role", "indicator_id"]
+    last = rest.sort_values("period").drop_duplicates(key, keep="last")
+    return last[key + ["reference_code", "reference_label", "reference_note"]].reset_index(drop=True)
