@@ -126,7 +126,8 @@ def estimate_dispersion(
 ) -> pd.DataFrame:
     """Overdispersion φ per indicator from the year-on-year changes of all gemeenten, in one pass.
 
-    For every gemeente and every pair of consecutive periods of one ``period_type`` with counts, the change
+    For every gemeente and every pair of periods one year apart in the same slot (2019 → 2020, 2019H1 →
+    2020H1; consecutive half-years overlap in clients and would understate the noise) with counts, the change
     is tested against the *common* change of all gemeenten in that pair (so a national trend is not
     counted as noise): shares z = ((p2 − p1) − (P2 − P1)) / sqrt(p̄(1 − p̄)(1/n1 + 1/n2)) with P the pooled
     shares and p̄ the gemeente's pooled share; rates and counts the conditional Poisson statistic with
@@ -172,11 +173,13 @@ def estimate_dispersion(
         pop = expo.reindex(idx).to_numpy(float) if len(expo) else np.full(len(ind), np.nan)
         n = np.where(is_count, np.where(np.isfinite(pop), pop, 1.0), n)
     ok = np.isfinite(k) & np.isfinite(n) & (n > 0) & (k >= 0) & np.isfinite(v)
-    d = ind.assign(_k=k, _n=n, _kind=kind, _t=period_time(ind["period"]).to_numpy())[ok]
-    d = d.sort_values(["indicator_id", "period_type", "gemeentecode", "_t"])
-    grp = d.groupby(["indicator_id", "period_type", "gemeentecode"], sort=False)
-    d = d.assign(_k1=grp["_k"].shift(), _n1=grp["_n"].shift(), _p1=grp["period"].shift())
-    d = d[d["_k1"].notna()]
+    d = ind.assign(_k=k, _n=n, _kind=kind, _t=period_time(ind["period"]).to_numpy(),
+                   _slot=ind["period"].astype(str).str.slice(4).to_numpy())[ok]
+    d = d.sort_values(["indicator_id", "period_type", "_slot", "gemeentecode", "_t"])
+    grp = d.groupby(["indicator_id", "period_type", "_slot", "gemeentecode"], sort=False)
+    d = d.assign(_k1=grp["_k"].shift(), _n1=grp["_n"].shift(), _p1=grp["period"].shift(), _t1=grp["_t"].shift())
+    # one year apart, same slot (2019H1 → 2020H1): consecutive half-years share most of their clients
+    d = d[d["_k1"].notna() & (np.abs(d["_t"] - d["_t1"] - 1.0) < 0.01)]
     if d.empty:
         return pd.DataFrame(columns=["indicator_id", "kind", "phi", "phi_raw", "n_pairs", "n_gemeenten"])
     pair = ["indicator_id", "period_type", "_p1", "period"]

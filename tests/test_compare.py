@@ -265,3 +265,134 @@ def test_base_year_takes_the_last_value_at_or_before_the_policy_start():
     late = compare.compare_indicators(ind, catalogue, "GM0001", base_year=2010).iloc[0]
     assert late["base_period"] == "2015" and late["base_after_start"]
     assert "geen meting in of vóór het startjaar" in late["verdict_reason"]
+
+
+# ------------------------------------------------------------------ issue 11: overdispersion, exposure, euro
+def _sim_shares(extra_sd: float, shift: float = 0.0, n_gm: int = 300, seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for g in range(n_gm):
+        den = 2000
+        for y, p in (("2021", 0.10), ("2022", 0.10 + shift)):
+            true = np.clip(p + rng.normal(0, extra_sd), 0.01, 0.99)
+            k = rng.binomial(den, true)
+            rows.append(_row("jeugdhulp_zv_pct", f"GM{g:04d}", y, k / den * 100, k, den))
+    return pd.DataFrame(rows)
+
+
+def test_estimate_dispersion_pure_noise_and_extra_variation():
+    pure = compare.estimate_dispersion(_sim_shares(0.0, shift=0.03), CATALOGUE)
+    r = pure.set_index("indicator_id").loc["jeugdhulp_zv_pct"]
+    # pure binomial noise (and a common national shift of +3 pp that must not count as noise): φ ≈ 1
+    assert r["phi_raw"] == pytest.approx(1.0, abs=0.2) and r["phi"] >= 1.0
+    assert (r["n_pairs"], r["n_gemeenten"]) == (300, 300)
+    # extra year-to-year variation sd 0,02 on p = 0,1 with n = 2000: φ ≈ 1 + 0,02²·2000/0,09 = 9,9
+    extra = compare.estimate_dispersion(_sim_shares(0.02), CATALOGUE)
+    assert extra["phi"].iloc[0] == pytest.approx(9.9, rel=0.2)
+
+
+def test_dispersion_widens_the_change_test():
+    ind = _counts("jeugdhulp_zv_pct", [("2019", 10.0, 100, 1000), ("2023", 15.0, 150, 1000)])
+    plain = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
+    assert plain["verdict"] == "slechter"
+    # φ = 16: z = 3,3806 / 4 = 0,845, p = 0,398 → within ordinary variation
+    wide = compare.compare_indicators(ind, CATALOGUE, "GM0001", dispersion={"jeugdhulp_zv_pct": 16.0}).iloc[0]
+    assert wide["verdict"] == "gelijk gebleven" and wide["phi_used"] == 16.0
+    assert wide["p_value"] == pytest.approx(2 * (1 - __import__("scipy").stats.norm.cdf(3.3806 / 4)), abs=1e-3)
+    assert "×16" in wide["verdict_reason"]
+    assert wide["verdict_label"] == "geen verandering buiten de marge van toeval"
+    assert plain["verdict_label"] == "verslechterd, buiten de marge van toeval"
+    # φ below 1 never narrows the test
+    low = compare.compare_indicators(ind, CATALOGUE, "GM0001", dispersion={"jeugdhulp_zv_pct": 0.2}).iloc[0]
+    assert low["p_value"] == pytest.approx(plain["p_value"])
+
+
+COUNT_CAT = pd.concat([CATALOGUE, pd.DataFrame([
+    {"id": "cl", "naam": "Cliënten", "kind": "count", "polarity": "lager_beter", "unit": "aantal", "domein": "wmo"},
+    {"id": "inwoners", "naam": "Inwoners", "kind": "count", "polarity": "neutraal", "unit": "aantal",
+     "domein": "bevolking"},
+    {"id": "inkomen", "naam": "Gemiddeld inkomen per inwoner", "kind": "level", "polarity": "hoger_beter",
+     "unit": "eur", "domein": "armoede"}])], ignore_index=True)
+
+
+def test_count_indicators_use_population_exposure():
+    rows = [_row("cl", "GM0001", "2019", 100.0, unit="aantal"), _row("cl", "GM0001", "2023", 150.0, unit="aantal")]
+    alone = compare.compare_indicators(pd.DataFrame(rows), COUNT_CAT, "GM0001").iloc[0]
+    assert alone["verdict"] == "slechter" and alone["count_exposure"] == "gelijk"
+    # the population grew by the same 50%: the rate per inwoner is unchanged → gelijk gebleven (z = 0)
+    rows += [_row("inwoners", "GM0001", "2019", 10000.0, unit="aantal"),
+             _row("inwoners", "GM0001", "2023", 15000.0, unit="aantal")]
+    exp = compare.compare_indicators(pd.DataFrame(rows), COUNT_CAT, "GM0001").set_index("indicator_id").loc["cl"]
+    assert exp["verdict"] == "gelijk gebleven" and exp["count_exposure"] == "inwoners"
+    assert exp["p_value"] == pytest.approx(1.0) and "per inwoner" in exp["verdict_reason"]
+
+
+CPI = pd.DataFrame({"jaar": [2019, 2023], "cpi_index": [100.0, 110.0], "cpi_mutatie": [0.0, 0.0], "bron": "x"})
+
+
+def test_euro_amounts_in_constant_prices_against_the_reference():
+    rows = [_row("inkomen", "GM0001", "2019", 30000.0, unit="eur"), _row("inkomen", "GM0001", "2023", 33000.0,
+                                                                          unit="eur"),
+            _row("inkomen", "NL01", "2019", 30000.0, unit="eur"), _row("inkomen", "NL01", "2023", 36000.0, unit="eur")]
+    c = compare.compare_indicators(pd.DataFrame(rows), COUNT_CAT, "GM0001", {"nederland": "NL01", "regio": "JZ99"},
+                                   cpi=CPI)
+    nl = _get(c, "inkomen", "nederland")
+    # 30.000 in 2019 = 33.000 in prices of 2023: no real change; NL 33.000 → 36.000 = +9,09% real
+    assert nl["base_value"] == pytest.approx(33000.0) and nl["base_value_nominal"] == 30000.0
+    assert nl["abs_change"] == pytest.approx(0.0) and nl["price_year"] == 2023
+    assert nl["price_basis"] == "constante prijzen van 2023"
+    assert nl["ref_base_value"] == pytest.approx(33000.0)
+    assert nl["ref_rel_change_pct"] == pytest.approx(100 / 11, abs=1e-6)
+    assert nl["verdict"] == "slechter" and nl["basis"] == "referentie" and nl["indicative"]
+    assert nl["verdict_label"] == "ongunstiger ontwikkeld dan Nederland (in prijzen van 2023)"
+    assert "prijzen van 2023" in nl["verdict_reason"]
+    # no regio values: never judged in isolation
+    reg = _get(c, "inkomen", "regio")
+    assert reg["verdict"] == "niet te beoordelen" and "alleen beoordeeld tegen de referentie" in reg["verdict_reason"]
+    assert compare.verdicts(c).set_index("indicator_id").loc["inkomen", "verdict"] == "slechter"  # nederland row
+    np.testing.assert_allclose(compare.deflate([100.0, 100.0], ["2019", "2023H1"], CPI, 2023), [110.0, 100.0])
+    assert np.isnan(compare.deflate([100.0], ["2015"], CPI, 2023)[0])
+
+
+def test_benchmark_comparison_fingertips_rule():
+    f = pd.DataFrame({"latest_value": [12.0, 12.0, 12.0, 9.0, 5.0],
+                      "latest_ci_low": [11.0, 10.5, 9.0, 8.0, np.nan], "latest_ci_high": [13.0, 13.5, 15.0, 9.5, np.nan],
+                      "latest_ci998_low": [10.5, 9.5, 8.0, 7.5, np.nan],
+                      "latest_ci998_high": [13.5, 14.5, 16.0, 9.9, np.nan],
+                      "ref_latest_value": [10.0, 10.0, 10.0, 10.0, 6.0],
+                      "polarity": ["lager_beter", "hoger_beter", "lager_beter", "neutraal", "lager_beter"],
+                      "reference_label": ["Nederland", "Nederland", "de rest van jeugdzorgregio X",
+                                          "Nederland zonder Aadorp", "Nederland"]})
+    b = compare.benchmark_comparison(f)
+    assert b["benchmark_95"].tolist() == ["hoger", "hoger", "vergelijkbaar", "lager", "niet te beoordelen"]
+    assert b["benchmark_998"].tolist() == ["hoger", "vergelijkbaar", "vergelijkbaar", "lager", "niet te beoordelen"]
+    assert b["benchmark_verdict"].tolist() == ["slechter", "beter", "vergelijkbaar", "lager", "niet te beoordelen"]
+    assert b["benchmark_label"].tolist() == [
+        "hoger dan Nederland, ruim buiten de marge van toeval (ongunstig)",
+        "hoger dan Nederland, buiten de marge van toeval (gunstig)",
+        "vergelijkbaar met de rest van jeugdzorgregio X",
+        "lager dan Nederland zonder Aadorp, ruim buiten de marge van toeval",
+        "niet te vergelijken met Nederland"]
+
+
+def test_compare_with_rest_of_regio_references():
+    from analyse import references
+
+    rows = [_row("jeugdhulp_zv_pct", code, y, k / n * 100, k, n)
+            for code, (k, n) in {"GM0001": (100, 1000), "GM0002": (300, 2000), "GM0003": (150, 1500)}.items()
+            for y in ("2019", "2023")]
+    rows += [_row("jeugdhulp_zv_pct", "JZ01", y, 550 / 4500 * 100, 550, 4500) for y in ("2019", "2023")]
+    ind = pd.DataFrame(rows)
+    rest = references.rest_of_region(ind, {"JZ01": ["GM0001", "GM0002", "GM0003"]},
+                                     {"GM0001": [("JZ01", "jeugdzorgregio Een")]}, {"jeugdhulp_zv_pct": 100.0},
+                                     {"GM0001": "Aadorp"})
+    c = compare.compare_indicators(pd.concat([ind, references.as_indicator_rows(rest)]), CATALOGUE, "GM0001",
+                                   references.compare_references(rest))
+    r = c.iloc[0]
+    assert r["reference_code"] == "JZ01-zonder-GM0001" and r["reference_label"] == "rest van jeugdzorgregio Een"
+    assert r["ref_latest_value"] == pytest.approx(450 / 3500 * 100)
+    assert r["latest_gap"] == pytest.approx(10 - 450 / 3500 * 100)
+    # 10% (9,2–11,1) against 12,86%: lower, outside the margin; lager is beter → gunstig
+    assert r["benchmark_verdict"] == "beter"
+    # the 99,8% interval (7,2–13,5) contains 12,86: not "ruim"
+    assert r["benchmark_label"] == "lager dan rest van jeugdzorgregio Een, buiten de marge van toeval (gunstig)"
