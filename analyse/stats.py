@@ -44,6 +44,8 @@ __all__ = [
     "period_time",
     "period_type_of",
     "funnel_limits",
+    "funnel_limit_values",
+    "byar_interval",
     "Funnel",
 ]
 
@@ -125,6 +127,28 @@ def poisson_rate_interval(
         high[ok] = hi / ee * per
     index = count.index if isinstance(count, pd.Series) else None
     return pd.DataFrame({"rate": rate, "ci_low": low, "ci_high": high}, index=index)
+
+
+def byar_interval(count: object, alpha: float = 0.05) -> pd.DataFrame:
+    """Byar's approximation to the Poisson interval of a count (as Fingertips/PHEindicatormethods use it).
+
+    lower = x(1 − 1/(9x) − z/(3√x))³, upper = (x + 1)(1 − 1/(9(x + 1)) + z/(3√(x + 1)))³. The package
+    leaves the lower bound empty when the cubed term is negative (tiny counts at 99.8%); so does this (NaN).
+    We use the exact interval (:func:`poisson_rate_interval`) in reports; this exists to check conformance.
+
+    Returns:
+        Frame with ``ci_low`` and ``ci_high`` for the count.
+    """
+    x = _as_float(count)
+    z = sps.norm.ppf(1 - alpha / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        base_lo = 1 - 1 / (9 * x) - z / (3 * np.sqrt(x))
+        lo = np.where((x > 0) & (base_lo >= 0), x * base_lo ** 3, np.where(x == 0, 0.0, np.nan))
+        x1 = x + 1
+        hi = x1 * (1 - 1 / (9 * x1) + z / (3 * np.sqrt(x1))) ** 3
+    hi = np.where(np.isfinite(x) & (x >= 0), hi, np.nan)
+    index = count.index if isinstance(count, pd.Series) else None
+    return pd.DataFrame({"ci_low": lo, "ci_high": hi}, index=index)
 
 
 def catalogue_frame(catalogue: pd.DataFrame | Sequence[Mapping]) -> pd.DataFrame:
@@ -350,39 +374,112 @@ def _level_label(level: float) -> str:
     return f"{level * 100:.1f}".rstrip("0").rstrip(".").replace(".", "")
 
 
+def _bisect_count(target: np.ndarray, fn, hi: np.ndarray, iters: int = 64) -> np.ndarray:
+    """Solve fn(k) = target for k ≥ 0 (fn increasing), vectorised bisection."""
+    lo = np.zeros_like(target)
+    hi = hi.copy()
+    for _ in range(iters):
+        mid = (lo + hi) / 2
+        below = fn(mid) < target
+        lo = np.where(below, mid, lo)
+        hi = np.where(below, hi, mid)
+    return (lo + hi) / 2
+
+
+def funnel_limit_values(
+    theta: float,
+    denominators: object,
+    level: float,
+    kind: str = "share",
+    phi: float = 1.0,
+    tau2: float = 0.0,
+    method: Literal["exact", "normal"] = "exact",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper funnel limits (on the numerator/denominator scale) at given denominators.
+
+    * shares: θ ± z·sqrt(φ·θ(1 − θ)/n + τ²), clipped to [0, 1]. Without adjustment this is exactly the
+      inverted Wilson interval Fingertips uses (the Wilson interval is the inverted score test).
+    * rates, counts per exposure and ratios (observed/expected), ``method="exact"``: the observed rate k/n
+      at which the exact (Garwood) interval of k just touches θ·n (Fingertips' exact Poisson limits);
+      with φ > 1 (multiplicative) the distance to θ is stretched by sqrt(φ), with τ² (additive) by
+      sqrt(1 + τ²·n/θ). ``method="normal"``: θ ± z·sqrt(φ·θ/n + τ²).
+
+    Args:
+        theta: target on the numerator/denominator scale (e.g. 0.12, not 12%).
+        denominators: exposures (population, expected counts for ratios).
+        level: two-sided coverage (0.95, 0.998).
+        kind: ``share``, ``rate``, ``count`` or ``ratio``.
+        phi: multiplicative overdispersion (≥ 1 used).
+        tau2: additive between-unit variance (scale of θ², i.e. not × per).
+        method: ``exact`` or ``normal`` (only matters for rates, counts and ratios).
+
+    Returns:
+        (lower, upper) arrays.
+    """
+    n = np.asarray(denominators, dtype=float)
+    a = 1 - level
+    zc = sps.norm.ppf(1 - a / 2)
+    phi = max(float(phi), 1.0)
+    if kind == "share":
+        spread = zc * np.sqrt(phi * theta * (1 - theta) / n + tau2)
+        return np.clip(theta - spread, 0.0, 1.0), np.clip(theta + spread, 0.0, 1.0)
+    if method == "normal":
+        spread = zc * np.sqrt(phi * theta / n + tau2)
+        return np.clip(theta - spread, 0.0, np.inf), theta + spread
+    mu = theta * n
+    big = mu + 12 * np.sqrt(mu) + 30
+
+    def upper_of(k: np.ndarray) -> np.ndarray:  # exact upper bound of the expected count given k
+        return sps.chi2.ppf(1 - a / 2, 2 * (k + 1)) / 2
+
+    def lower_of(k: np.ndarray) -> np.ndarray:
+        return np.where(k > 0, sps.chi2.ppf(a / 2, 2 * np.maximum(k, 1e-300)) / 2, 0.0)
+
+    k_lo = np.where(upper_of(np.zeros_like(mu)) >= mu, 0.0, _bisect_count(mu, upper_of, big))
+    k_hi = _bisect_count(mu, lower_of, big)
+    lo, hi = k_lo / n, k_hi / n
+    stretch = np.sqrt(phi) * np.sqrt(1 + tau2 * n / theta) if theta > 0 else np.ones_like(n)
+    return np.clip(theta - (theta - lo) * stretch, 0.0, np.inf), theta + (hi - theta) * stretch
+
+
 def funnel_limits(
     df: pd.DataFrame,
     target: float | None = None,
     levels: Sequence[float] = (0.95, 0.998),
     overdispersion: Literal["multiplicative", "additive"] | None = "multiplicative",
-    kind: Literal["share", "rate"] = "share",
+    kind: Literal["share", "rate", "count", "ratio"] = "share",
     per: float = 100,
+    method: Literal["exact", "normal"] = "exact",
 ) -> Funnel:
     """Funnel-plot data for one indicator and one period across all gemeenten.
 
-    Method (Spiegelhalter 2005, *Funnel plots for comparing institutional performance*):
+    Method (Spiegelhalter 2005, *Funnel plots for comparing institutional performance*; limits as in
+    Fingertips / PHEindicatormethods when no adjustment applies):
 
     * unit i has y_i = numerator/denominator; target θ0 = Σ numerator / Σ denominator over the usable rows
-      unless ``target`` is given (in the unit of ``value``, i.e. already × ``per``);
-    * standard error under the target: s_i = sqrt(θ0(1 − θ0)/n_i) for shares, sqrt(θ0/n_i) for rates
-      (normal approximation on the share/rate scale; not exact binomial/Poisson limits; for denominators
-      below ~100 the normal limits are too narrow, such rows carry ``small_numbers``);
+      unless ``target`` is given (in the unit of ``value``, i.e. already × ``per``); for ``kind="ratio"``
+      (numerator observed, denominator expected counts) the default target is 1 (× ``per``);
+    * standard error under the target: s_i = sqrt(θ0(1 − θ0)/n_i) for shares, sqrt(θ0/n_i) otherwise;
     * z_i = (y_i − θ0)/s_i; φ = mean of the z² after winsorising z at its 10% and 90% percentiles;
-    * ``multiplicative``: when φ > 1, limits θ0 ± z_α sqrt(φ) s(n) and z_i / sqrt(φ);
+    * ``multiplicative``: when φ > 1, z_i / sqrt(φ) and limits stretched by sqrt(φ);
     * ``additive`` (random effects, DerSimonian–Laird style): τ² = max(0, (nφ − (n − 1)) /
-      (Σw − Σw²/Σw)) with w_i = 1/s_i²; limits θ0 ± z_α sqrt(s(n)² + τ²), z_i = (y_i − θ0)/sqrt(s_i² + τ²);
-    * ``None`` or φ ≤ 1: no adjustment.
+      (Σw − Σw²/Σw)) with w_i = 1/s_i²; z_i = (y_i − θ0)/sqrt(s_i² + τ²), limits widened accordingly;
+    * ``None`` or φ ≤ 1: no adjustment (Fingertips).
+    * limits: :func:`funnel_limit_values` (inverted Wilson for shares, exact Poisson for the other kinds with
+      ``method="exact"``); a point's ``positie_<level>`` is ``boven``/``onder`` when its y lies outside the
+      limits *at its own denominator*, so the classification always agrees with the drawn funnel.
 
     Rows with a suppressed value, missing numerator/denominator or a non-positive denominator are kept
     with position ``niet te beoordelen``.
 
     Args:
         df: rows of one indicator and one period (columns gemeentecode, value, numerator, denominator).
-        target: target value in value units; default the pooled value.
+        target: target value in value units; default the pooled value (1 × per for ratios).
         levels: two-sided coverage levels of the limits.
         overdispersion: ``"multiplicative"``, ``"additive"`` or ``None``.
-        kind: ``"share"`` or ``"rate"``.
+        kind: ``"share"``, ``"rate"``, ``"count"`` (count with its exposure as denominator) or ``"ratio"``.
         per: multiplier from numerator/denominator to value.
+        method: ``"exact"`` (default) or ``"normal"`` limits for rates, counts and ratios.
 
     Returns:
         :class:`Funnel` with ``points`` (gemeentecode, numerator, denominator, value, y (value units),
@@ -395,8 +492,11 @@ def funnel_limits(
     """
     if overdispersion not in ("multiplicative", "additive", None):
         raise AnalyseError(f"funnel_limits: onbekende overdispersion {overdispersion!r}.")
-    if kind not in ("share", "rate"):
-        raise AnalyseError(f"funnel_limits: kind moet 'share' of 'rate' zijn, niet {kind!r}.")
+    if kind not in ("share", "rate", "count", "ratio"):
+        raise AnalyseError(f"funnel_limits: kind moet 'share', 'rate', 'count' of 'ratio' zijn, niet {kind!r}; "
+                           "een niveau zonder teller en noemer heeft geen funnel.")
+    if method not in ("exact", "normal"):
+        raise AnalyseError(f"funnel_limits: onbekende methode {method!r} (exact of normal).")
     for col in ("indicator_id", "period"):
         if col in df.columns and df[col].nunique(dropna=False) > 1:
             raise AnalyseError(f"funnel_limits: verwacht één {col}, kreeg {sorted(df[col].astype(str).unique())}.")
@@ -409,7 +509,12 @@ def funnel_limits(
         ok &= num <= den
     if not ok.any():
         raise AnalyseError("funnel_limits: geen enkele gemeente met teller, noemer en waarde.")
-    theta = (target / per) if target is not None else num[ok].sum() / den[ok].sum()
+    if target is not None:
+        theta = target / per
+    elif kind == "ratio":
+        theta = 1.0
+    else:
+        theta = num[ok].sum() / den[ok].sum()
     y = np.where(ok, num / np.where(ok, den, 1.0), np.nan)
     var1 = theta * (1 - theta) if kind == "share" else theta  # variance × n
     if var1 <= 0:
@@ -422,9 +527,11 @@ def funnel_limits(
     n_units = int(ok.sum())
     tau2 = 0.0
     adjusted = False
+    phi_used = 1.0
     if overdispersion == "multiplicative" and phi > 1:
         z_adj = z / np.sqrt(phi)
         adjusted = True
+        phi_used = phi
     elif overdispersion == "additive" and phi > 1:
         w = 1.0 / s[ok] ** 2
         tau2 = max(0.0, (n_units * phi - (n_units - 1)) / (w.sum() - (w ** 2).sum() / w.sum()))
@@ -438,33 +545,25 @@ def funnel_limits(
         "numerator": num, "denominator": den, "value": value,
         "y": y * per, "z": z, "z_adjusted": z_adj,
     }, index=df.index)
+    safe_den = np.where(ok, den, 1.0)
     for level in levels:
-        crit = sps.norm.ppf(1 - (1 - level) / 2)
-        pos = np.select([~ok, z_adj > crit, z_adj < -crit], ["niet te beoordelen", "boven", "onder"], "binnen")
+        lo_i, hi_i = funnel_limit_values(theta, safe_den, level, kind, phi_used, tau2, method)
+        tol = 1e-12 * max(theta, 1e-12)
+        pos = np.select([~ok, y > hi_i + tol, y < lo_i - tol], ["niet te beoordelen", "boven", "onder"], "binnen")
         points[f"positie_{_level_label(level)}"] = pos
     points["small_numbers"] = small_number_flags(points["numerator"], points["denominator"])["small_numbers"]
 
-    grid = np.unique(np.geomspace(max(den[ok].min() * 0.8, 1.0), den[ok].max() * 1.2, 200))
-    s_grid = np.sqrt(var1 / grid)
-    if overdispersion == "multiplicative" and adjusted:
-        spread = np.sqrt(phi) * s_grid
-    elif overdispersion == "additive":
-        spread = np.sqrt(s_grid ** 2 + tau2)
-    else:
-        spread = s_grid
-    upper_cap = 1.0 if kind == "share" else np.inf
+    grid = np.unique(np.geomspace(max(den[ok].min() * 0.8, 1e-9 if kind == "ratio" else 1.0),
+                                  den[ok].max() * 1.2, 200))
     frames = []
     for level in levels:
-        crit = sps.norm.ppf(1 - (1 - level) / 2)
+        lo_g, hi_g = funnel_limit_values(theta, grid, level, kind, phi_used, tau2, method)
         frames.append(pd.DataFrame({
-            "denominator": grid, "level": level,
-            "lower": np.clip(theta - crit * spread, 0.0, upper_cap) * per,
-            "upper": np.clip(theta + crit * spread, 0.0, upper_cap) * per,
-            "target": theta * per,
+            "denominator": grid, "level": level, "lower": lo_g * per, "upper": hi_g * per, "target": theta * per,
         }))
     limits = pd.concat(frames, ignore_index=True)
     summary = pd.DataFrame([{
         "target": theta * per, "phi": phi, "tau2": tau2 * per ** 2, "overdispersion": overdispersion,
-        "adjusted": adjusted, "n_units": n_units,
+        "adjusted": adjusted, "n_units": n_units, "method": method if kind != "share" else "wilson",
     }])
     return Funnel(points=points, limits=limits, summary=summary)

@@ -48,7 +48,8 @@ from statsmodels.stats.stattools import durbin_watson
 from analyse.errors import AnalyseError
 from analyse.stats import catalogue_frame, period_time, period_type_of
 
-__all__ = ["trend", "trends_all", "did", "its", "OVERDISPERSION_THRESHOLD"]
+__all__ = ["trend", "trends_all", "did", "its", "recent_trend", "recent_trends_all", "chi2_trend_share",
+           "wls_trend", "OVERDISPERSION_THRESHOLD", "RECENT_TREND_CRITICAL"]
 
 OVERDISPERSION_THRESHOLD = 1.5
 """Pearson χ²/df above which a Poisson trend is refitted as negative binomial."""
@@ -384,3 +385,234 @@ def its(series: pd.DataFrame, start_year: int, alpha: float = 0.05,
     return out
 
 
+
+
+# --------------------------------------------------------------------------------------------------------
+# Recent trend (Fingertips / PHEindicatormethods ``assign_trend_markers``)
+# --------------------------------------------------------------------------------------------------------
+RECENT_TREND_CRITICAL = float(sps.chi2.ppf(0.998, 1))
+"""χ² (1 df) threshold of the recent trend: 9.5495 (99.8%)."""
+RECENT_POINTS = 5
+_Z95 = float(sps.norm.ppf(0.975))
+
+
+def chi2_trend_share(count: np.ndarray, denominator: np.ndarray, t: np.ndarray) -> tuple[float, float]:
+    """χ² test for trend in proportions and the gradient (OLS slope of logit(p) on t).
+
+    X² = D·(D·Σct − Σc·Σdt)² / (Σc·(D − Σc)·(D·Σdt² − (Σdt)²)), D = Σd.
+
+    Returns:
+        (X², gradient); NaN when undefined (all or no events, one time point).
+    """
+    c, d, t = (np.asarray(a, dtype=float) for a in (count, denominator, t))
+    D, C = d.sum(), c.sum()
+    den = C * (D - C) * (D * (d * t * t).sum() - (d * t).sum() ** 2)
+    x2 = D * (D * (c * t).sum() - C * (d * t).sum()) ** 2 / den if den > 0 else np.nan
+    p = c / d
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lg = np.log(p / (1 - p))
+    grad = float(np.polyfit(t, lg, 1)[0]) if np.all(np.isfinite(lg)) and np.ptp(t) > 0 else np.nan
+    return float(x2), grad
+
+
+def wls_trend(value: np.ndarray, low: np.ndarray, high: np.ndarray, t: np.ndarray) -> tuple[float, float]:
+    """Weighted least squares of value on t, weights 1/σ² with σ = (high − low)/(2·1.959964) (95% interval).
+
+    Returns:
+        (X² = β²/Var(β) with the variance known from the intervals, gradient β); NaN when undefined.
+    """
+    y, lo, hi, t = (np.asarray(a, dtype=float) for a in (value, low, high, t))
+    sigma = (hi - lo) / (2 * _Z95)
+    if np.any(~(sigma > 0)):
+        return np.nan, np.nan
+    w = 1 / sigma ** 2
+    tw = (w * t).sum() / w.sum()
+    yw = (w * y).sum() / w.sum()
+    sxx = (w * (t - tw) ** 2).sum()
+    if not sxx > 0:
+        return np.nan, np.nan
+    b = float((w * (t - tw) * (y - yw)).sum() / sxx)
+    return b * b * sxx, b
+
+
+_TREND_WORDS = {1: "stijgend", -1: "dalend"}
+
+
+def recent_trend(series_df: pd.DataFrame, kind: str, polarity: str | None = None, phi: float = 1.0,
+                 n_latest: int = RECENT_POINTS, critical: float = RECENT_TREND_CRITICAL,
+                 per: float | None = None) -> pd.DataFrame:
+    """Recent trend marker of one yearly series (Fingertips method, Dutch labels).
+
+    * Uses the ``n_latest`` (5) most recent yearly periods (``period_type`` ``jaar``; gaps allowed and, as in
+      PHEindicatormethods, time is the rank 1…5 of the year, so a gap counts as one step);
+      fewer → ``niet te berekenen`` (te weinig meetpunten); a missing value, count or interval among them →
+      ``niet te berekenen``; two rows for one year → ``niet te berekenen``.
+    * Shares with counts: χ² test for trend (:func:`chi2_trend_share`); other kinds: weighted least squares
+      (:func:`wls_trend`) with σ from the 95% interval (``ci_low``/``ci_high`` when present, else exact
+      Poisson for rates and counts with a denominator, Wilson for shares without … counts: no trend).
+    * Significant when X² / φ > ``critical`` (9.5495 = 99.8%, 1 df). φ = 1 reproduces Fingertips; with the
+      indicator's φ from :func:`analyse.compare.estimate_dispersion` ordinary year-to-year variation is
+      not called a trend (our addition).
+    * When significant but dropping any single point flips the sign of the gradient: ``geen significante
+      verandering`` with reason ``uitschieter``.
+
+    Args:
+        series_df: rows of one indicator and one region (period, value; numerator, denominator,
+            ci_low, ci_high, period_type optional).
+        kind: catalogue kind.
+        polarity: ``hoger_beter`` / ``lager_beter`` give ``verbetert`` / ``verslechtert``.
+        phi: overdispersion factor (≥ 1 is used; default 1 = Fingertips).
+        n_latest: number of latest points used.
+        critical: χ² threshold.
+        per: multiplier of the value (for intervals computed here).
+
+    Returns:
+        One row: indicator_id, gemeentecode, recent_trend (stijgend | dalend | geen significante
+        verandering | niet te berekenen), recent_trend_reason (Dutch), recent_trend_oordeel (verbetert |
+        verslechtert | ""), recent_trend_label (plain Dutch sentence fragment, e.g. "dalend en
+        verbeterend (2019–2023)"), statistic (X²/φ), gradient, method, first_period, last_period, n_points.
+    """
+    row: dict = {"indicator_id": _first(series_df, "indicator_id"), "gemeentecode": _first(series_df, "gemeentecode"),
+                 "recent_trend": "niet te berekenen", "recent_trend_reason": "", "recent_trend_oordeel": "",
+                 "recent_trend_label": "", "statistic": np.nan, "gradient": np.nan, "method": "",
+                 "first_period": pd.NA, "last_period": pd.NA, "n_points": 0}
+
+    def done(reason: str) -> pd.DataFrame:
+        row["recent_trend_reason"] = reason
+        row["recent_trend_label"] = _recent_label(row)
+        return pd.DataFrame([row])
+
+    df = series_df
+    ptype = df["period_type"] if "period_type" in df.columns else period_type_of(df["period"])
+    df = df[np.asarray(ptype == "jaar", dtype=bool)]
+    if df.empty:
+        return done("geen jaarcijfers")
+    years = pd.to_numeric(df["period"].astype(str), errors="coerce")
+    df = df.assign(_t=years.to_numpy(float)).sort_values("_t")
+    latest = np.sort(df["_t"].unique())[-n_latest:]
+    df = df[df["_t"].isin(latest)]
+    row["n_points"] = int(len(latest))
+    row["first_period"], row["last_period"] = str(int(latest[0])), str(int(latest[-1]))
+    if df["_t"].duplicated().any():
+        return done("dubbele jaren in de reeks")
+    if len(latest) < n_latest:
+        return done(f"te weinig meetpunten ({len(latest)}, minimaal {n_latest})")
+    t = np.arange(1.0, len(df) + 1.0)  # like Fingertips: the rank of the year, a gap counts as one step
+    y = pd.to_numeric(df["value"], errors="coerce").to_numpy(float)
+    num = (pd.to_numeric(df["numerator"], errors="coerce").to_numpy(float) if "numerator" in df.columns
+           else np.full(len(df), np.nan))
+    den = (pd.to_numeric(df["denominator"], errors="coerce").to_numpy(float) if "denominator" in df.columns
+           else np.full(len(df), np.nan))
+    if np.any(~np.isfinite(y)):
+        return done("ontbrekende waarden")
+    if kind == "share" and np.all(np.isfinite(num)) and np.all(np.isfinite(den)) and np.all(den > 0):
+        row["method"] = "chi-kwadraattoets voor trend (aandelen)"
+
+        def fit(mask: np.ndarray) -> tuple[float, float]:
+            return chi2_trend_share(num[mask], den[mask], t[mask])
+    else:
+        lo = (pd.to_numeric(df["ci_low"], errors="coerce").to_numpy(float) if "ci_low" in df.columns
+              else np.full(len(df), np.nan))
+        hi = (pd.to_numeric(df["ci_high"], errors="coerce").to_numpy(float) if "ci_high" in df.columns
+              else np.full(len(df), np.nan))
+        if np.any(~np.isfinite(lo) | ~np.isfinite(hi)):
+            from analyse.stats import poisson_rate_interval, wilson_interval  # noqa: PLC0415
+
+            have = np.all(np.isfinite(num)) and np.all(np.isfinite(den)) and np.all(den > 0)
+            if kind in ("rate", "count") and have:
+                mult = per if per is not None else float(np.nanmedian(y / (num / den)))
+                ci = poisson_rate_interval(num, den, mult)
+                lo, hi = ci["ci_low"].to_numpy(), ci["ci_high"].to_numpy()
+            elif kind == "count" and np.all(y >= 0):
+                ci = poisson_rate_interval(y, np.ones(len(y)), 1.0)
+                lo, hi = ci["ci_low"].to_numpy(), ci["ci_high"].to_numpy()
+            elif kind == "share" and have:
+                mult = per if per is not None else 100.0
+                ci = wilson_interval(num, den)
+                lo, hi = ci["ci_low"].to_numpy() * mult, ci["ci_high"].to_numpy() * mult
+            else:
+                return done("geen onzekerheidsmarge bekend" if kind != "share" else "ontbrekende tellers of noemers")
+        if np.any(~np.isfinite(lo) | ~np.isfinite(hi)):
+            return done("ontbrekende betrouwbaarheidsintervallen")
+        row["method"] = "gewogen kleinste kwadraten"
+
+        def fit(mask: np.ndarray) -> tuple[float, float]:
+            return wls_trend(y[mask], lo[mask], hi[mask], t[mask])
+
+    full = np.ones(len(t), dtype=bool)
+    x2, grad = fit(full)
+    if not np.isfinite(x2) or not np.isfinite(grad):
+        row["statistic"], row["gradient"] = x2, grad
+        return done("niet te schatten (geen spreiding of alle waarden gelijk)")
+    x2 = x2 / max(float(phi) if np.isfinite(phi) else 1.0, 1.0)
+    row["statistic"], row["gradient"] = x2, grad
+    if x2 <= critical:
+        row["recent_trend"] = "geen significante verandering"
+        return done("geen significante trend")
+    flips = False
+    for i in range(len(t)):
+        mask = full.copy()
+        mask[i] = False
+        _, g = fit(mask)
+        if np.isfinite(g) and np.sign(g) != np.sign(grad):
+            flips = True
+            break
+    if flips:
+        row["recent_trend"] = "geen significante verandering"
+        return done("uitschieter: zonder één meetpunt keert de richting om")
+    direction = int(np.sign(grad))
+    row["recent_trend"] = _TREND_WORDS.get(direction, "geen significante verandering")
+    if polarity in ("hoger_beter", "lager_beter") and direction != 0:
+        better = (direction > 0) == (polarity == "hoger_beter")
+        row["recent_trend_oordeel"] = "verbetert" if better else "verslechtert"
+    return done("significante trend zonder uitschieters")
+
+
+def _recent_label(row: dict) -> str:
+    span = (f" ({row['first_period']}–{row['last_period']})" if pd.notna(row["first_period"])
+            and row["recent_trend"] != "niet te berekenen" else "")
+    if row["recent_trend"] == "niet te berekenen":
+        return f"trend niet te berekenen: {row['recent_trend_reason']}" if row["recent_trend_reason"] else \
+            "trend niet te berekenen"
+    if row["recent_trend"] == "geen significante verandering":
+        extra = " (uitschieter)" if row["recent_trend_reason"].startswith("uitschieter") else ""
+        return f"geen duidelijke verandering{extra}{span}"
+    oordeel = {"verbetert": " en verbeterend", "verslechtert": " en verslechterend"}.get(row["recent_trend_oordeel"], "")
+    return f"{row['recent_trend']}{oordeel}{span}"
+
+
+def recent_trends_all(indicators: pd.DataFrame, catalogue: pd.DataFrame | Sequence[Mapping],
+                      codes: Sequence[str] | None = None, indicator_ids: Sequence[str] | None = None,
+                      dispersion: pd.DataFrame | Mapping[str, float] | None = None) -> pd.DataFrame:
+    """:func:`recent_trend` for many regions and indicators (one preferred row per period expected).
+
+    Args:
+        indicators: indicator frame (optionally with published ``ci_low``/``ci_high``).
+        catalogue: catalogue (kind, per, polarity).
+        codes: region codes (default all).
+        indicator_ids: indicators (default all).
+        dispersion: φ per indicator (frame of ``compare.estimate_dispersion`` or mapping); default 1.
+
+    Returns:
+        One row per (indicator_id, gemeentecode) with the columns of :func:`recent_trend`.
+    """
+    cat = catalogue_frame(catalogue)
+    if isinstance(dispersion, pd.DataFrame):
+        phis = dispersion.set_index("indicator_id")["phi"].astype(float).to_dict()
+    else:
+        phis = dict(dispersion or {})
+    ind = indicators
+    if codes is not None:
+        ind = ind[ind["gemeentecode"].isin(codes)]
+    if indicator_ids is not None:
+        ind = ind[ind["indicator_id"].isin(indicator_ids)]
+    frames = []
+    for (iid, code), grp in ind.groupby(["indicator_id", "gemeentecode"], sort=True, observed=True):
+        kind = cat["kind"].get(iid, "level")
+        per = cat["per"].get(iid, np.nan)
+        res = recent_trend(grp, "level" if pd.isna(kind) else str(kind), str(cat["polarity"].get(iid, "neutraal")),
+                           phis.get(iid, 1.0), per=None if pd.isna(per) else float(per))
+        frames.append(res.assign(indicator_id=iid, gemeentecode=code))
+    if not frames:
+        return pd.DataFrame(columns=["indicator_id", "gemeentecode", "recent_trend"])
+    return pd.concat(frames, ignore_index=True)
