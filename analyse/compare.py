@@ -62,7 +62,8 @@ from scipy import stats as sps
 
 from analyse.errors import AnalyseError, DataNotAvailableError, UnknownGemeenteError
 from analyse.formatting import period_label, fmt_number, fmt_pp, fmt_signed, fmt_value
-from analyse.stats import add_intervals, catalogue_frame, period_time, period_type_of
+from analyse.stats import (add_intervals, catalogue_frame, period_time, period_type_of, poisson_rate_interval,
+                            wilson_interval)
 
 __all__ = [
     "estimate_dispersion",
@@ -239,6 +240,9 @@ def _prepare(indicators: pd.DataFrame, cat: pd.DataFrame, codes: Sequence[str]) 
     cols = [c for c in ["indicator_id", "gemeentecode", "period", "period_type", "value", "numerator",
                         "denominator", "ci_low", "ci_high", "unit"] if c in ind.columns]
     ind = _dedupe(ind[cols])
+    # plain object strings: merges and row iteration on arrow strings are several times slower here
+    ind = ind.astype({c: object for c in ("indicator_id", "gemeentecode", "period", "period_type", "unit")
+                      if c in ind.columns})
     if "period_type" not in ind.columns:
         ind = ind.assign(period_type=period_type_of(ind["period"]).to_numpy())
     for c in ("numerator", "denominator"):
@@ -536,39 +540,34 @@ def benchmark_comparison(
     verdict = np.where(good, "beter", np.where(bad, "slechter", b95))
     names = (frame[label].astype("string").fillna("de referentie").to_numpy() if label in frame.columns
              else np.full(len(frame), "de referentie"))
-    labels = []
-    for b, b2, g, w, name in zip(b95, b998, good, bad, names):
-        if b == "niet te beoordelen":
-            labels.append(f"niet te vergelijken met {name}")
-        elif b == "vergelijkbaar":
-            labels.append(f"vergelijkbaar met {name}")
-        else:
-            ruim = "ruim " if b2 == b else ""
-            tail = " (gunstig)" if g else " (ongunstig)" if w else ""
-            labels.append(f"{b} dan {name}, {ruim}buiten de marge van toeval{tail}")
+    names = names.astype(object)
+    ruim = np.where(b998 == b95, "ruim ", "")
+    tail = np.where(good, " (gunstig)", np.where(bad, " (ongunstig)", ""))
+    outside = b95.astype(object) + " dan " + names + ", " + ruim + "buiten de marge van toeval" + tail
+    labels = np.where(b95 == "niet te beoordelen", "niet te vergelijken met " + names,
+                      np.where(b95 == "vergelijkbaar", "vergelijkbaar met " + names, outside))
     return pd.DataFrame({"benchmark_95": b95, "benchmark_998": b998, "benchmark_verdict": verdict,
                          "benchmark_label": labels}, index=frame.index)
 
 
-def _verdict_labels(out: pd.DataFrame) -> list[str]:
-    labels = []
-    for verdict, basis, ref, year in zip(out["verdict"], out["basis"], out["reference_label"], out["price_year"]):
-        if verdict == "niet te beoordelen":
-            labels.append("niet te beoordelen")
-        elif basis == "referentie":
-            prijs = f" (in prijzen van {int(year)})" if pd.notna(year) else ""
-            labels.append({"beter": f"gunstiger ontwikkeld dan {ref}{prijs}",
-                           "slechter": f"ongunstiger ontwikkeld dan {ref}{prijs}"}.get(
-                verdict, f"ontwikkeld zoals {ref}{prijs}"))
-        elif basis == "drempel":
-            labels.append({"beter": "verbeterd, meer dan de minimaal relevante verandering (indicatief)",
-                           "slechter": "verslechterd, meer dan de minimaal relevante verandering (indicatief)"}.get(
-                verdict, "geen relevante verandering (indicatief)"))
-        else:
-            labels.append({"beter": "verbeterd, buiten de marge van toeval",
-                           "slechter": "verslechterd, buiten de marge van toeval"}.get(
-                verdict, "geen verandering buiten de marge van toeval"))
-    return labels
+def _verdict_labels(out: pd.DataFrame) -> np.ndarray:
+    verdict = out["verdict"].to_numpy(dtype=object)
+    basis = out["basis"].to_numpy(dtype=object)
+    ref = out["reference_label"].astype(object).fillna("de referentie").to_numpy()
+    prijs = np.where(out["price_year"].notna(), " (in prijzen van " + out["price_year"].astype("string").fillna("")
+                     .to_numpy(dtype=object) + ")", "")
+    ref_text = np.select([verdict == "beter", verdict == "slechter"],
+                         ["gunstiger ontwikkeld dan " + ref + prijs, "ongunstiger ontwikkeld dan " + ref + prijs],
+                         "ontwikkeld zoals " + ref + prijs)
+    drempel = np.select([verdict == "beter", verdict == "slechter"],
+                        ["verbeterd, meer dan de minimaal relevante verandering (indicatief)",
+                         "verslechterd, meer dan de minimaal relevante verandering (indicatief)"],
+                        "geen relevante verandering (indicatief)")
+    toets = np.select([verdict == "beter", verdict == "slechter"],
+                      ["verbeterd, buiten de marge van toeval", "verslechterd, buiten de marge van toeval"],
+                      "geen verandering buiten de marge van toeval")
+    return np.select([verdict == "niet te beoordelen", basis == "referentie", basis == "drempel"],
+                     ["niet te beoordelen", ref_text, drempel], toets)
 
 
 def _eur_verdicts(out: pd.DataFrame, min_relevant: Mapping[str, float]) -> pd.DataFrame:
@@ -617,21 +616,40 @@ def _eur_verdicts(out: pd.DataFrame, min_relevant: Mapping[str, float]) -> pd.Da
     return out
 
 
+def _intervals_998(c: pd.DataFrame) -> pd.DataFrame:
+    """99.8% intervals of the latest values (Wilson / exact Poisson like ``add_intervals``; none when published)."""
+    low = np.full(len(c), np.nan)
+    high = np.full(len(c), np.nan)
+    method = c["latest_ci_method"].astype("string").fillna("geen").to_numpy()
+    num = c["latest_numerator"].to_numpy(float)
+    den = c["latest_denominator"].to_numpy(float)
+    per = c["per"].to_numpy(float)
+    for name, fn in (("wilson", "share"), ("poisson_exact", "rate")):
+        m = method == name
+        if not m.any():
+            continue
+        if fn == "share":
+            w = wilson_interval(num[m], den[m], 0.002)
+            low[m], high[m] = w["ci_low"].to_numpy() * per[m], w["ci_high"].to_numpy() * per[m]
+        else:
+            p = poisson_rate_interval(num[m], den[m], per[m], 0.002)
+            low[m], high[m] = p["ci_low"].to_numpy(), p["ci_high"].to_numpy()
+    return pd.DataFrame({"latest_ci998_low": low, "latest_ci998_high": high}, index=c.index)
+
+
 def _compare_core(ind: pd.DataFrame, cat: pd.DataFrame, refs: pd.DataFrame, base_period, latest_period,
                   alpha: float, min_relevant: Mapping[str, float], focal_codes: Sequence[str],
                   base_year: int | None = None, phi: pd.Series | None = None, cpi: pd.Series | None = None,
                   exposure_id: str | None = EXPOSURE_ID) -> pd.DataFrame:
     focal = ind[ind["gemeentecode"].isin(focal_codes)]
-    wide = add_intervals(focal, cat.reset_index(), alpha=0.002)
     focal = add_intervals(focal, cat.reset_index())
-    focal = focal.assign(ci998_low=wide["ci_low"].where(focal["ci_method"] != "gepubliceerd"),
-                         ci998_high=wide["ci_high"].where(focal["ci_method"] != "gepubliceerd"))
     ids = sorted(focal["indicator_id"].unique())
     c = _choose_periods(focal, _as_mapping(base_period, ids), _as_mapping(latest_period, ids), base_year)
     c = _values_at(focal, c, "base_period", "base_")
-    c = _values_at(focal, c, "latest_period", "latest_", cols=[*_VALUE_COLS, "ci998_low", "ci998_high"])
+    c = _values_at(focal, c, "latest_period", "latest_", cols=[*_VALUE_COLS, "ci_method"])
     c = c.merge(cat[["kind", "per", "polarity", "naam", "unit", "domein"]], left_on="indicator_id",
                 right_index=True, how="left")
+    c = c.join(_intervals_998(c))
     if "unit" in focal.columns:
         unit_data = focal.drop_duplicates("indicator_id").set_index("indicator_id")["unit"]
         c["unit"] = c["unit"].fillna(c["indicator_id"].map(unit_data))

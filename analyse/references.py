@@ -33,7 +33,8 @@ import pandas as pd
 
 from analyse.errors import AnalyseError
 
-__all__ = ["rest_of_region", "reference_without", "candidate_frame", "as_indicator_rows", "compare_references", "MIN_OTHERS", "MIN_REST_DENOMINATOR",
+__all__ = ["rest_of_region", "reference_without", "candidate_frame", "as_indicator_rows", "compare_references",
+           "registry_membership", "registry_candidates", "MIN_OTHERS", "MIN_REST_DENOMINATOR",
            "REST_CODE_SEP"]
 
 MIN_OTHERS = 2
@@ -144,6 +145,8 @@ def rest_of_region(
     cols = [c for c in ("indicator_id", "gemeentecode", "period", "period_type", "value", "numerator",
                         "denominator") if c in indicators.columns]
     ind = indicators[cols].copy()
+    for c in ("indicator_id", "gemeentecode", "period"):  # plain objects: arrow-string merges are slow here
+        ind[c] = ind[c].astype(str).astype(object)
     for c in ("numerator", "denominator"):
         if c not in ind.columns:
             ind[c] = np.nan
@@ -248,7 +251,7 @@ def rest_of_region(
     chosen = grid.merge(first_ok, on=ckey)
     chosen = chosen.merge(notes, on=ckey[:3], how="left")
 
-    gname = chosen["gemeentecode"].map(lambda g: names.get(g, g))
+    gname = chosen["gemeentecode"].astype(object).map(names).fillna(chosen["gemeentecode"].astype(object)).astype(object)
     rname = chosen["region_naam"].astype(str)
     is_nl = chosen["region_code"].eq("NL01").to_numpy() | rname.str.lower().eq("nederland").to_numpy()
     basis = chosen["reference_basis"].to_numpy()
@@ -312,3 +315,76 @@ def compare_references(rest: pd.DataFrame) -> pd.DataFrame:
     key = ["gemeentecode", "reference_role", "indicator_id"]
     last = rest.sort_values("period").drop_duplicates(key, keep="last")
     return last[key + ["reference_code", "reference_label", "reference_note"]].reset_index(drop=True)
+
+
+_REGION_WORD = {"jeugdzorgregio_code": "jeugdzorgregio", "provincie_code": "provincie",
+                "arbeidsmarktregio_code": "arbeidsmarktregio", "ggd_regio_code": "GGD-regio", "corop_code": "COROP-gebied"}
+
+
+def registry_membership(registry_frame: pd.DataFrame, indelingsjaar: int, nederland: str = "NL01") -> pd.DataFrame:
+    """``region_code, gemeentecode`` for every region column of the registry in one indelingsjaar, plus Nederland."""
+    reg = registry_frame[registry_frame["indelingsjaar"] == indelingsjaar]
+    parts = [pd.DataFrame({"region_code": nederland, "gemeentecode": reg["gemeentecode"].astype(str)})]
+    for col in _REGION_WORD:
+        if col in reg.columns:
+            sub = reg[reg[col].notna()]
+            parts.append(pd.DataFrame({"region_code": sub[col].astype(str), "gemeentecode": sub["gemeentecode"].astype(str)}))
+    return pd.concat(parts, ignore_index=True).drop_duplicates()
+
+
+def registry_candidates(
+    registry_frame: pd.DataFrame,
+    indelingsjaar: int,
+    catalogue: pd.DataFrame,
+    indicator_ids: Sequence[str],
+    region_columns: Mapping[str, str] | None = None,
+    fallback: Sequence[str] = ("provincie_code",),
+    nederland: str = "NL01",
+    codes: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Candidate references for every gemeente: roles ``regio`` (own region by domein → ``fallback`` columns →
+    Nederland) and ``nederland`` (Nederland without the gemeente), with Dutch region names.
+
+    Args:
+        registry_frame: ``gemeenten.parquet``-shaped frame.
+        indelingsjaar: indeling.
+        catalogue: catalogue frame (``domein`` per indicator; :func:`analyse.stats.catalogue_frame` shape or raw).
+        indicator_ids: indicators to cover.
+        region_columns: domein → registry column (default ``analyse.compare.DEFAULT_REGION_COLUMNS``).
+        fallback: registry columns tried after the own region, before Nederland.
+        nederland: code of Nederland.
+        codes: restrict to these gemeenten (default all of the indelingsjaar).
+
+    Returns:
+        Frame gemeentecode, reference_role, indicator_id, rank, region_code, region_naam for :func:`rest_of_region`.
+    """
+    from analyse.compare import DEFAULT_REGION_COLUMNS  # noqa: PLC0415
+    from analyse.stats import catalogue_frame  # noqa: PLC0415
+
+    mapping = dict(region_columns or DEFAULT_REGION_COLUMNS)
+    cat = catalogue_frame(catalogue)
+    reg = registry_frame[registry_frame["indelingsjaar"] == indelingsjaar]
+    if codes is not None:
+        reg = reg[reg["gemeentecode"].isin(list(codes))]
+    domein = cat["domein"].reindex(list(indicator_ids)).astype("string").fillna("*")
+    rows = []
+    gm = reg["gemeentecode"].astype(str).to_numpy()
+    for iid, d in domein.items():
+        cols = [mapping.get(d, mapping.get("*"))] + [c for c in fallback if c != mapping.get(d, mapping.get("*"))]
+        rank = 0
+        for col in cols:
+            if col not in reg.columns:
+                continue
+            name_col = col.replace("_code", "_naam")
+            names = reg[name_col].astype(str) if name_col in reg.columns else reg[col].astype(str)
+            rows.append(pd.DataFrame({"gemeentecode": gm, "reference_role": "regio", "indicator_id": iid,
+                                      "rank": rank, "region_code": reg[col].astype("string").to_numpy(),
+                                      "region_naam": (_REGION_WORD.get(col, "regio") + " " + names).to_numpy()}))
+            rank += 1
+        for role in ("regio", "nederland"):
+            rows.append(pd.DataFrame({"gemeentecode": gm, "reference_role": role, "indicator_id": iid,
+                                      "rank": rank if role == "regio" else 0, "region_code": nederland,
+                                      "region_naam": "Nederland"}))
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
+        columns=["gemeentecode", "reference_role", "indicator_id", "rank", "region_code", "region_naam"])
+    return out[out["region_code"].notna()].reset_index(drop=True)

@@ -374,7 +374,7 @@ def _level_label(level: float) -> str:
     return f"{level * 100:.1f}".rstrip("0").rstrip(".").replace(".", "")
 
 
-def _bisect_count(target: np.ndarray, fn, hi: np.ndarray, iters: int = 64) -> np.ndarray:
+def _bisect_count(target: np.ndarray, fn, hi: np.ndarray, iters: int = 48) -> np.ndarray:
     """Solve fn(k) = target for k ≥ 0 (fn increasing), vectorised bisection."""
     lo = np.zeros_like(target)
     hi = hi.copy()

@@ -1,10 +1,13 @@
-"""Benchmark of the statistical core (issue 4): compare_all, funnel limits, trends and peer selection.
+"""Benchmark of the statistical core (issues 4 and 11): compare_all, funnels, trends, references, verdict shares.
 
 Run: ``.venv/bin/python benchmarks/bench_analysis.py [--repeat 3]``
 
-Uses ``data/processed/indicators.parquet`` (+ ``gemeenten.parquet``) when present; otherwise it synthesises
-a realistic frame (342 gemeenten × 20 indicators × 18 periods, fixed seed) and says so. Prints a table and
-writes ``benchmarks/results/analysis.json`` (git-ignored).
+Uses the harmonised ``data/processed/indicators_<jaar>.parquet`` (+ ``referenties_<jaar>.parquet``,
+``gemeenten.parquet``, ``cpi.parquet``) when present, else ``indicators.parquet``; otherwise it synthesises
+a realistic frame (342 gemeenten × 20 indicators × 18 periods, fixed seed) and says so. Prints a table,
+the share of gemeenten judged ``beter``/``slechter`` per indicator before (pure binomial/Poisson noise)
+and after the overdispersion-aware rule (issue 11), and writes ``benchmarks/results/analysis.json``
+(git-ignored).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analyse import compare, peers, stats, trends  # noqa: E402
+from analyse import compare, peers, references, stats, trends  # noqa: E402
 from analyse.paths import BENCHMARKS_DIR, PROCESSED_DIR  # noqa: E402
 
 SEED = 20240531
@@ -99,16 +102,46 @@ def synthesise(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
     return ind, registry, catalogue
 
 
-def load() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, str]:
-    path = PROCESSED_DIR / "indicators.parquet"
-    if path.exists() and (PROCESSED_DIR / "gemeenten.parquet").exists():
-        from analyse.indicators import load_catalogue  # type: ignore[import-not-found]
+def load() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, str, pd.DataFrame | None]:
+    reg_path = PROCESSED_DIR / "gemeenten.parquet"
+    if reg_path.exists():
+        from analyse.indicators import load_catalogue, select_preferred  # type: ignore[import-not-found]
 
-        return (pd.read_parquet(path), pd.read_parquet(PROCESSED_DIR / "gemeenten.parquet"), load_catalogue(),
-                f"echte data: {path}")
+        reg = pd.read_parquet(reg_path)
+        year = int(reg["indelingsjaar"].max())
+        harm = PROCESSED_DIR / f"indicators_{year}.parquet"
+        if not harm.exists():
+            year = max((int(p.stem.split("_")[1]) for p in PROCESSED_DIR.glob("indicators_*.parquet")
+                        if p.stem.split("_")[1].isdigit()), default=year)
+            harm = PROCESSED_DIR / f"indicators_{year}.parquet"
+        cpi_path = PROCESSED_DIR / "cpi.parquet"
+        cpi = pd.read_parquet(cpi_path) if cpi_path.exists() else None
+        if harm.exists():
+            parts = [pd.read_parquet(harm)]
+            refs = PROCESSED_DIR / f"referenties_{year}.parquet"
+            if refs.exists():
+                parts.append(pd.read_parquet(refs))
+            ind = select_preferred(pd.concat(parts, ignore_index=True))
+            return ind, reg[reg["indelingsjaar"] == year], load_catalogue(), f"echte data (geharmoniseerd {year}): {harm}", cpi
+        path = PROCESSED_DIR / "indicators.parquet"
+        if path.exists():
+            return pd.read_parquet(path), reg, load_catalogue(), f"echte data: {path}", cpi
     ind, reg, cat = synthesise()
     return ind, reg, cat, (f"synthetisch (seed {SEED}): {N_GEMEENTEN} gemeenten × 20 indicatoren × 18 perioden, "
-                           f"{len(ind):,} rijen; data/processed/indicators.parquet bestaat niet")
+                           f"{len(ind):,} rijen; data/processed/indicators.parquet bestaat niet"), None
+
+
+def verdict_shares(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator: gemeenten with a verdict, % beter and % slechter before and after (one row per gemeente)."""
+    rows = []
+    for label, comp in (("voor", before), ("na", after)):
+        v = compare.verdicts(comp)
+        v = v[v["verdict"] != "niet te beoordelen"]
+        g = v.groupby("indicator_id")["verdict"]
+        rows.append(pd.DataFrame({f"n_{label}": g.size(),
+                                  f"beter_pct_{label}": g.apply(lambda s: (s == "beter").mean() * 100),
+                                  f"slechter_pct_{label}": g.apply(lambda s: (s == "slechter").mean() * 100)}))
+    return pd.concat(rows, axis=1).fillna(0).round(1)
 
 
 def timed(fn, repeat: int) -> tuple[float, object]:
@@ -124,7 +157,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs")
     args = parser.parse_args(argv)
-    ind, reg, cat, source = load()
+    ind, reg, cat, source, cpi = load()
     print(f"Bron: {source}")
     year = int(reg["indelingsjaar"].max())
     gm = reg.loc[reg["indelingsjaar"] == year, "gemeentecode"].astype(str)
@@ -132,21 +165,44 @@ def main(argv: list[str] | None = None) -> dict:
     catf = stats.catalogue_frame(cat)
     results = {}
 
-    t, comp = timed(lambda: compare.compare_all(ind, cat, reg, year), args.repeat)
+    t, disp = timed(lambda: compare.estimate_dispersion(ind, cat), args.repeat)
+    results["estimate_dispersion_all_indicators"] = {"seconds": t, "indicators": len(disp)}
+    t, comp_before = timed(lambda: compare.compare_all(ind, cat, reg, year, dispersion=None, cpi=cpi), 1)
+    results["compare_all_zonder_phi"] = {"seconds": t, "rows": len(comp_before)}
+    t, comp = timed(lambda: compare.compare_all(ind, cat, reg, year, dispersion=disp, cpi=cpi), args.repeat)
     results["compare_all"] = {"seconds": t, "rows": len(comp), "gemeenten": int(comp["gemeentecode"].nunique())}
 
-    shares = [i for i in catf.index[catf["kind"].isin(["share", "rate"])] if i in set(ind["indicator_id"])]
+    ids = [i for i in ind["indicator_id"].unique() if i in catf.index]
+    names = reg.set_index("gemeentecode")["gemeentenaam"].to_dict() if "gemeentenaam" in reg.columns else {}
+    mem = references.registry_membership(reg, year)
+    cand = references.registry_candidates(reg, year, cat, ids)
+    t, rest = timed(lambda: references.rest_of_region(ind, mem, cand, catf["per"].dropna(), names), 1)
+    results["rest_of_region_alle_gemeenten"] = {"seconds": t, "rows": len(rest),
+                                                "basis": rest["reference_basis"].value_counts().to_dict()}
+    one = references.registry_candidates(reg, year, cat, ids, codes=[focal])
+    t, _ = timed(lambda: references.rest_of_region(ind, mem, one, catf["per"].dropna(), names), args.repeat)
+    results["rest_of_region_een_gemeente"] = {"seconds": t}
+    t, comp_rest = timed(lambda: compare.compare_all(ind, cat, reg, year, dispersion=disp, cpi=cpi,
+                                                     reference_rows=rest), 1)
+    results["compare_all_rest_van_regio"] = {"seconds": t, "rows": len(comp_rest),
+                                             "benchmark_95": comp_rest["benchmark_95"].value_counts().to_dict()}
+    shares = verdict_shares(comp_before, comp)
+    t, rt = timed(lambda: trends.recent_trends_all(ind, cat, codes=[focal], dispersion=disp), args.repeat)
+    results["recent_trends_een_gemeente"] = {"seconds": t, "series": len(rt),
+                                             "labels": rt["recent_trend"].value_counts().to_dict()}
+
+    funnel_ids = [i for i in catf.index[catf["kind"].isin(["share", "rate"])] if i in set(ind["indicator_id"])]
     gm_rows = ind[ind["gemeentecode"].isin(gm)]
 
     def one_funnel():
-        sub = gm_rows[gm_rows["indicator_id"] == shares[0]]
-        last = sub.loc[sub["value"].notna(), "period"].max()
-        kind = catf.at[shares[0], "kind"]
-        return stats.funnel_limits(sub[sub["period"] == last], kind=kind, per=catf.at[shares[0], "per"])
+        sub = gm_rows[gm_rows["indicator_id"] == funnel_ids[0]]
+        last = sub.loc[sub["value"].notna() & sub["numerator"].notna(), "period"].max()
+        kind = catf.at[funnel_ids[0], "kind"]
+        return stats.funnel_limits(sub[sub["period"] == last], kind=kind, per=catf.at[funnel_ids[0], "per"])
 
     def all_funnels():
         out = []
-        for iid in shares:
+        for iid in funnel_ids:
             sub = gm_rows[gm_rows["indicator_id"] == iid]
             last = sub.loc[sub["value"].notna() & sub["numerator"].notna(), "period"].max()
             if pd.isna(last):
@@ -185,9 +241,16 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"{name:<40} {r['seconds']:>9.3f}  {details}")
     goal = results["compare_all"]["seconds"] + results["funnel_all_share_rate_indicators"]["seconds"]
     print(f"\ncompare_all + alle funnels: {goal:.3f} s (doel < 2 s): {'gehaald' if goal < 2 else 'NIET gehaald'}")
+    print("\nOverdispersie φ per indicator (jaar-op-jaarveranderingen van alle gemeenten):")
+    print(disp[disp["n_pairs"] >= 50].to_string(index=False))
+    print("\nAandeel gemeenten met 'beter'/'slechter' per indicator (basis → laatste), voor = zuivere "
+          "binomiale/Poisson-ruis, na = φ-correctie, bevolking als blootstelling, euro's tegen de referentie:")
+    print(shares.to_string())
     payload = {"source": source, "repeat": args.repeat, "python": platform.python_version(),
                "pandas": pd.__version__, "machine": platform.machine(), "results": results,
-               "compare_all_plus_funnels_seconds": goal}
+               "compare_all_plus_funnels_seconds": goal,
+               "phi": disp.to_dict("records"),
+               "verdict_shares_before_after": shares.reset_index().to_dict("records")}
     out = BENCHMARKS_DIR / "results" / "analysis.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
