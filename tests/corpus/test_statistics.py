@@ -149,3 +149,44 @@ def test_did_reference_without_data():
 def test_its_constant_series_no_level_change():
     out = trends.its(series([10.0] * 8)[["period", "period_type", "value"]], 2019).set_index("term")
     assert out.loc["niveauverandering", "p_value"] == 1.0 and out.loc["trendverandering", "p_value"] == 1.0
+
+
+# ------------------------------------------------------------------------- issue 11 checks on the real data
+def _real():
+    from analyse import paths
+
+    harm, refs, reg = (paths.processed(n) for n in ("indicators_2024", "referenties_2024", "gemeenten"))
+    if not (harm.exists() and reg.exists()):
+        pytest.skip("data/processed (python -m analyse.data build) not available")
+    from analyse import indicators as im
+
+    parts = [pd.read_parquet(harm)] + ([pd.read_parquet(refs)] if refs.exists() else [])
+    return im.select_preferred(pd.concat(parts, ignore_index=True)), pd.read_parquet(reg), im.load_catalogue()
+
+
+def test_real_utrecht_never_compared_with_itself():
+    from analyse import references
+
+    ind, reg, cat = _real()
+    cf = stats.catalogue_frame(cat)
+    cand = references.registry_candidates(reg, 2024, cat, ["jeugdzorg_pct"], codes=["GM0344", "GM0531"])
+    rest = references.rest_of_region(ind[ind["indicator_id"] == "jeugdzorg_pct"],
+                                     references.registry_membership(reg, 2024), cand, cf["per"].dropna(),
+                                     {"GM0344": "Utrecht", "GM0531": "Hendrik-Ido-Ambacht"})
+    regio = rest[rest["reference_role"] == "regio"]
+    utrecht = regio[regio["gemeentecode"] == "GM0344"]
+    assert not utrecht.empty and (utrecht["region_code"] != "JZ22").all()
+    assert utrecht["reference_note"].str.contains("bestaat alleen uit de gemeente zelf").all()
+    hia = regio[(regio["gemeentecode"] == "GM0531") & regio["value"].notna()]
+    assert (hia["region_code"] == "JZ31").all() and len(hia) > 0
+    # the rest excludes the gemeente: Σ(JZ31) − GM0531 for every period with counts
+    own = ind[(ind["indicator_id"] == "jeugdzorg_pct") & (ind["gemeentecode"] == "GM0531")].set_index("period")
+    jz = ind[(ind["indicator_id"] == "jeugdzorg_pct") & (ind["gemeentecode"] == "JZ31")].set_index("period")
+    for _, r in hia[hia["reference_basis"] == "regio min gemeente"].iterrows():
+        assert r["denominator"] == pytest.approx(jz.at[r["period"], "denominator"] - own.at[r["period"], "denominator"])
+
+
+def test_real_dispersion_above_one_for_jeugdzorg():
+    ind, reg, cat = _real()
+    d = compare.estimate_dispersion(ind[ind["indicator_id"].isin(["jeugdzorg_pct", "wmo_clienten_per_1000"])], cat)
+    assert (d.set_index("indicator_id")["phi"] > 1.2).all()
