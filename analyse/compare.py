@@ -944,17 +944,23 @@ def verdicts(comparison: pd.DataFrame) -> pd.DataFrame:
     Returns:
         Columns indicator_id, naam, base_period, latest_period, base_value, latest_value, verdict,
         verdict_reason, small_numbers, n_points (plus gemeentecode, indicative, unit, base_suppressed,
-        latest_suppressed).
+        latest_suppressed, verdict_label, price_basis). Per indicator the first reference row that has a
+        verdict is used (the change verdict is the same for every reference except for euro amounts).
     """
     cols = ["gemeentecode", "indicator_id", "naam", "base_period", "latest_period", "base_value",
             "latest_value", "verdict", "verdict_reason", "small_numbers", "n_points", "indicative", "unit",
-            "base_suppressed", "latest_suppressed"]
+            "base_suppressed", "latest_suppressed", "verdict_label", "price_basis"]
     optional = {"naam": None, "indicative": False, "unit": pd.NA, "base_suppressed": False,
-                "latest_suppressed": False}
+                "latest_suppressed": False, "verdict_label": pd.NA, "price_basis": ""}
     missing = [c for c in cols if c not in comparison.columns and c not in optional]
     if missing:
         raise AnalyseError(f"verdicts: vergelijkingstabel mist kolommen {missing}.")
-    out = comparison.drop_duplicates(["gemeentecode", "indicator_id"])
+    # one row per indicator: the first reference row with a verdict (a euro amount is judged per reference,
+    # e.g. against the regio when Nederland has no value), else the first row
+    ranked = comparison.assign(_open=(comparison["verdict"] == "niet te beoordelen").to_numpy(),
+                               _order=np.arange(len(comparison)))
+    out = (ranked.sort_values(["_open", "_order"], kind="stable").drop_duplicates(["gemeentecode", "indicator_id"])
+           .sort_values("_order").drop(columns=["_open", "_order"]))
     for col, default in optional.items():
         if col not in out.columns:
             out = out.assign(**{col: out["indicator_id"] if col == "naam" else default})

@@ -256,3 +256,15 @@ def test_benchmark_comparison_uses_both_levels():
 
 
 RECENT = trends.RECENT_TREND_CRITICAL
+
+
+def test_recent_trends_all_uses_catalogue_and_dispersion():
+    den = [468.3357879234167, 472.8915662650602, 500.78740157480314, 480.1980198019802, 499.14529914529913]
+    rows = series(range(2019, 2024), [67.9, 66.4, 63.5, 60.6, 58.5], [318, 314, 318, 291, 292], den)
+    frame = pd.concat([rows.assign(gemeentecode="GM0001"), rows.assign(gemeentecode="GM0002")]).assign(indicator_id="s")
+    cat = [{"id": "s", "kind": "share", "per": 100, "polarity": "lager_beter"}]
+    out = trends.recent_trends_all(frame, cat)
+    assert out["recent_trend"].tolist() == ["dalend", "dalend"]
+    assert out["recent_trend_oordeel"].tolist() == ["verbetert", "verbetert"]
+    damped = trends.recent_trends_all(frame, cat, codes=["GM0001"], dispersion={"s": 2.0})
+    assert damped["recent_trend"].tolist() == ["geen significante verandering"]

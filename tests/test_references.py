@@ -123,3 +123,19 @@ def test_vectorised_over_gemeenten_and_duplicates_rejected():
     assert got.loc["GM0001", "value"] == pytest.approx(450 / 3500 * 100)
     with pytest.raises(AnalyseError, match="meer dan één rij"):
         references.rest_of_region(pd.concat([frame(), frame()]), MEMBERS, cand, PER)
+
+
+def test_registry_candidates_and_membership():
+    reg = pd.DataFrame({"gemeentecode": ["GM0001", "GM0002", "GM0009"], "indelingsjaar": 2024,
+                        "jeugdzorgregio_code": ["JZ01", "JZ01", "JZ02"],
+                        "jeugdzorgregio_naam": ["Een", "Een", "Utrecht Stad"],
+                        "provincie_code": ["PV01", "PV01", "PV01"], "provincie_naam": ["Een", "Een", "Een"]})
+    cat = pd.DataFrame([{"id": "s", "kind": "share", "per": 100, "domein": "jeugd"}])
+    mem = references.registry_membership(reg, 2024)
+    assert set(mem.loc[mem["region_code"] == "JZ01", "gemeentecode"]) == {"GM0001", "GM0002"}
+    assert (mem["region_code"] == "NL01").sum() == 3
+    cand = references.registry_candidates(reg, 2024, cat, ["s"], codes=["GM0009"])
+    regio = cand[cand["reference_role"] == "regio"].sort_values("rank")
+    assert regio["region_code"].tolist() == ["JZ02", "PV01", "NL01"]
+    assert regio["region_naam"].tolist() == ["jeugdzorgregio Utrecht Stad", "provincie Een", "Nederland"]
+    assert cand.loc[cand["reference_role"] == "nederland", "region_code"].tolist() == ["NL01"]

@@ -179,3 +179,24 @@ def test_funnel_rates():
     f = stats.funnel_limits(df, kind="rate", per=1000, target=5.0, overdispersion=None)
     assert f.points["z"].iloc[2] == pytest.approx((0.02 - 0.005) / math.sqrt(0.005 / 1000))
     assert f.points["positie_998"].tolist() == ["binnen", "binnen", "boven"]
+
+
+def test_funnel_all_kinds_and_positions_match_limits():
+    df = pd.DataFrame({"gemeentecode": ["A", "B", "C", "D"], "numerator": [10.0, 50.0, 30.0, 200.0],
+                       "denominator": [1000.0, 2000.0, 3000.0, 4000.0]})
+    rate = stats.funnel_limits(df, kind="rate", per=1000, overdispersion=None)
+    count = stats.funnel_limits(df, kind="count", per=1000, overdispersion=None)
+    pd.testing.assert_frame_equal(rate.points, count.points)
+    # exact Poisson limits at each point's own exposure decide the position
+    theta = 290 / 10000
+    for _, p in rate.points.iterrows():
+        lo, hi = stats.funnel_limit_values(theta, [p["denominator"]], 0.95, "rate")
+        inside = lo[0] <= p["numerator"] / p["denominator"] <= hi[0]
+        assert (p["positie_95"] == "binnen") == inside
+    ratio = stats.funnel_limits(df.assign(denominator=[12.0, 40.0, 35.0, 190.0]), kind="ratio", per=100,
+                                overdispersion=None)
+    assert ratio.summary["target"].iloc[0] == 100 and ratio.points["positie_95"].tolist()[0] == "binnen"
+    with pytest.raises(AnalyseError, match="niveau zonder teller en noemer"):
+        stats.funnel_limits(df, kind="level")
+    with pytest.raises(AnalyseError, match="onbekende methode"):
+        stats.funnel_limits(df, kind="rate", method="byar")
