@@ -240,9 +240,6 @@ def _prepare(indicators: pd.DataFrame, cat: pd.DataFrame, codes: Sequence[str]) 
     cols = [c for c in ["indicator_id", "gemeentecode", "period", "period_type", "value", "numerator",
                         "denominator", "ci_low", "ci_high", "unit"] if c in ind.columns]
     ind = _dedupe(ind[cols])
-    # plain object strings: merges and row iteration on arrow strings are several times slower here
-    ind = ind.astype({c: object for c in ("indicator_id", "gemeentecode", "period", "period_type", "unit")
-                      if c in ind.columns})
     if "period_type" not in ind.columns:
         ind = ind.assign(period_type=period_type_of(ind["period"]).to_numpy())
     for c in ("numerator", "denominator"):
@@ -922,7 +919,10 @@ def compare_all(
     data = indicators
     if reference_rows is not None:
         from analyse.references import as_indicator_rows, compare_references  # noqa: PLC0415
-        refs = compare_references(reference_rows)
+        grid = pd.DataFrame({"gemeentecode": gm}).merge(pd.DataFrame({"indicator_id": ids}), how="cross").merge(
+            pd.DataFrame({"reference_role": ["regio", "nederland"]}), how="cross")
+        refs = grid.merge(compare_references(reference_rows), on=["gemeentecode", "reference_role", "indicator_id"],
+                          how="left")
         data = pd.concat([indicators, as_indicator_rows(reference_rows)], ignore_index=True)
     ref_codes = refs["reference_code"].dropna().unique().tolist()
     ind = _prepare(data, cat, [*gm, *ref_codes])

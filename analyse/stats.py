@@ -374,18 +374,6 @@ def _level_label(level: float) -> str:
     return f"{level * 100:.1f}".rstrip("0").rstrip(".").replace(".", "")
 
 
-def _bisect_count(target: np.ndarray, fn, hi: np.ndarray, iters: int = 48) -> np.ndarray:
-    """Solve fn(k) = target for k ≥ 0 (fn increasing), vectorised bisection."""
-    lo = np.zeros_like(target)
-    hi = hi.copy()
-    for _ in range(iters):
-        mid = (lo + hi) / 2
-        below = fn(mid) < target
-        lo = np.where(below, mid, lo)
-        hi = np.where(below, hi, mid)
-    return (lo + hi) / 2
-
-
 def funnel_limit_values(
     theta: float,
     denominators: object,
@@ -428,15 +416,21 @@ def funnel_limit_values(
         return np.clip(theta - spread, 0.0, np.inf), theta + spread
     mu = theta * n
     big = mu + 12 * np.sqrt(mu) + 30
+    # U(k) = μ ⇔ P(Gamma(k + 1) ≤ μ) = 1 − a/2 and L(k) = μ ⇔ P(Gamma(k) ≤ μ) = a/2; both decrease in k.
+    # scipy.special.gammainc is much faster than chi2.ppf inside the bisection.
+    from scipy.special import gammainc  # noqa: PLC0415
 
-    def upper_of(k: np.ndarray) -> np.ndarray:  # exact upper bound of the expected count given k
-        return sps.chi2.ppf(1 - a / 2, 2 * (k + 1)) / 2
+    def solve(shift: float, q: float) -> np.ndarray:
+        lo_k, hi_k = np.zeros_like(mu), big.copy()
+        for _ in range(48):
+            mid = (lo_k + hi_k) / 2
+            above = gammainc(np.maximum(mid + shift, 1e-300), mu) > q  # k still too small
+            lo_k = np.where(above, mid, lo_k)
+            hi_k = np.where(above, hi_k, mid)
+        return (lo_k + hi_k) / 2
 
-    def lower_of(k: np.ndarray) -> np.ndarray:
-        return np.where(k > 0, sps.chi2.ppf(a / 2, 2 * np.maximum(k, 1e-300)) / 2, 0.0)
-
-    k_lo = np.where(upper_of(np.zeros_like(mu)) >= mu, 0.0, _bisect_count(mu, upper_of, big))
-    k_hi = _bisect_count(mu, lower_of, big)
+    k_lo = np.where(1 - np.exp(-mu) <= 1 - a / 2, 0.0, solve(1.0, 1 - a / 2))
+    k_hi = solve(0.0, a / 2)
     lo, hi = k_lo / n, k_hi / n
     stretch = np.sqrt(phi) * np.sqrt(1 + tau2 * n / theta) if theta > 0 else np.ones_like(n)
     return np.clip(theta - (theta - lo) * stretch, 0.0, np.inf), theta + (hi - theta) * stretch

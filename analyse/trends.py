@@ -229,14 +229,14 @@ def trend(series_df: pd.DataFrame, kind: str, min_points: int = 4, period_type: 
         res = _ols_hac(np.log(y), sm.add_constant(t - t.mean()), alpha)
         lo, hi, p = _ci(res, 1, alpha)
         b = float(res.params[1])
-        row.update(method="OLS op log(waarde), HAC", trend_per_year=(np.exp(b) - 1) * 100,
+        row.update(method="OLS op log(waarde), se max(Newey-West, OLS), t", trend_per_year=(np.exp(b) - 1) * 100,
                    trend_ci_low=(np.exp(lo) - 1) * 100, trend_ci_high=(np.exp(hi) - 1) * 100,
                    trend_unit="% per jaar", p_value=p)
     else:
         res = _ols_hac(y, sm.add_constant(t - t.mean()), alpha)
         lo, hi, p = _ci(res, 1, alpha)
         unit = "procentpunt per jaar" if (kind == "share" and (per in (None, 100))) else "eenheden per jaar"
-        row.update(method="OLS, HAC (Newey-West)", trend_per_year=float(res.params[1]), trend_ci_low=lo,
+        row.update(method="OLS, se max(Newey-West, OLS), t", trend_per_year=float(res.params[1]), trend_ci_low=lo,
                    trend_ci_high=hi, trend_unit=unit, p_value=p)
         if kind == "rate":
             row["note"] = "Waarde 0 in de reeks: lineaire trend in plaats van % per jaar."
@@ -323,7 +323,7 @@ def did(gemeente_series: pd.DataFrame, reference_series: pd.DataFrame, start_yea
            "gap_before": float(gap[~post].mean()) if nb else np.nan,
            "gap_after": float(gap[post].mean()) if na else np.nan, "n_before": nb, "n_after": na,
            "period_type": ptype,
-           "method": "verschil-in-verschillen: OLS van (gemeente − referentie) op na-dummy, HAC (Newey-West)",
+           "method": "verschil-in-verschillen: OLS van (gemeente − referentie) op na-dummy, se max(Newey-West, OLS), t",
            "label": LABEL, "message": ""}
     if nb == 0 or na == 0:
         missing = "vóór" if nb == 0 else "vanaf"
@@ -363,7 +363,7 @@ def its(series: pd.DataFrame, start_year: int, alpha: float = 0.05,
     terms = ["niveau_bij_start", "trend_voor", "niveauverandering", "trendverandering"]
     out = pd.DataFrame({"term": terms, "estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan,
                         "p_value": np.nan, "n_before": nb, "n_after": na, "durbin_watson": np.nan,
-                        "period_type": ptype, "method": "gesegmenteerde OLS, HAC (Newey-West)",
+                        "period_type": ptype, "method": "gesegmenteerde OLS, se max(Newey-West, OLS), t",
                         "label": LABEL, "message": ""})
     if nb < 2 or na < 2:
         out["message"] = (f"Geen onderbroken tijdreeks mogelijk: {nb} meetpunt(en) vóór en {na} vanaf "
