@@ -847,6 +847,12 @@ def compare_indicators(
     ind = _prepare(indicators, cat, codes)
     if not (ind["gemeentecode"] == gemeentecode).any():
         raise DataNotAvailableError(f"Geen indicatoren voor gemeente {gemeentecode} in de indicatorentabel.")
+    if "indicator_id" in refs.columns:  # every role for every indicator, also where no reference was found
+        own_ids = ind.loc[ind["gemeentecode"] == gemeentecode, "indicator_id"].unique()
+        grid = pd.DataFrame({"indicator_id": own_ids}).merge(
+            pd.DataFrame({"reference_role": refs["reference_role"].dropna().unique()}), how="cross")
+        refs = grid.assign(gemeentecode=gemeentecode).merge(refs, on=["gemeentecode", "indicator_id",
+                                                                       "reference_role"], how="left")
     out = _compare_core(ind, cat, refs, base_period, latest_period, alpha,
                         {**DEFAULT_MIN_RELEVANT, **(min_relevant or {})}, [gemeentecode], base_year,
                         _phi_series(dispersion), _cpi_series(cpi), exposure_id)

@@ -396,3 +396,23 @@ def test_compare_with_rest_of_regio_references():
     assert r["benchmark_verdict"] == "beter"
     # the 99,8% interval (7,2–13,5) contains 12,86: not "ruim"
     assert r["benchmark_label"] == "lager dan rest van jeugdzorgregio Een, buiten de marge van toeval (gunstig)"
+
+
+def test_reference_frame_missing_indicator_keeps_every_role():
+    ind = pd.concat([_counts("jeugdhulp_zv_pct", [("2019", 10.0, 100, 1000), ("2023", 15.0, 150, 1000)]),
+                     _counts("niet_eenzaam_pct", [("2016", 65.0, np.nan, np.nan), ("2022", 54.0, np.nan, np.nan)]),
+                     pd.DataFrame([_row("jeugdhulp_zv_pct", "NL01", "2023", 12.0)])])
+    refs = pd.DataFrame({"reference_role": ["nederland", "regio"], "indicator_id": "jeugdhulp_zv_pct",
+                         "reference_code": ["NL01", "JZ01-zonder-GM0001"],
+                         "reference_label": ["Nederland zonder Aadorp", "rest van jeugdzorgregio Een"],
+                         "reference_note": ["", "Vergeleken met rest van jeugdzorgregio Een, want x."]})
+    c = compare.compare_indicators(ind, CATALOGUE, "GM0001", refs)
+    assert len(c) == 4
+    ne = c[c["indicator_id"] == "niet_eenzaam_pct"]
+    assert sorted(ne["reference_role"]) == ["nederland", "regio"]
+    assert ne["reference_note"].str.startswith("Geen").all()
+    reg = _get(c, "jeugdhulp_zv_pct", "regio")
+    assert reg["reference_note"].startswith("Vergeleken met rest van jeugdzorgregio Een, want x.")
+    # 15% (Wilson 95% 12,9–17,3; 99,8% 11,9–18,7) against 12%: higher at 95% only; lager is beter
+    assert _get(c, "jeugdhulp_zv_pct", "nederland")["benchmark_label"] == \
+        "hoger dan Nederland zonder Aadorp, buiten de marge van toeval (ongunstig)"
