@@ -42,6 +42,8 @@ MIN_OTHERS = 2
 MIN_REST_DENOMINATOR = 1000.0
 """A rest whose median denominator (e.g. jongeren, inwoners) is below this is *tiny*: next candidate."""
 REST_CODE_SEP = "-zonder-"
+REST_SOURCE = "berekend: referentie zonder de gemeente"
+"""``source_table`` of the rows of :func:`as_indicator_rows`."""
 """``reference_code`` of a rest reference: ``<region>-zonder-<gemeente>`` (e.g. ``JZ22-zonder-GM0531``)."""
 
 _OUT = ["gemeentecode", "indicator_id", "period", "period_type", "reference_role", "reference_code",
@@ -292,17 +294,29 @@ def reference_without(
                           ).assign(reference_role=role)
 
 
-def as_indicator_rows(rest: pd.DataFrame) -> pd.DataFrame:
+def as_indicator_rows(rest: pd.DataFrame, unit: pd.Series | None = None) -> pd.DataFrame:
     """Rows of :func:`rest_of_region` in the indicator schema, keyed by their ``reference_code``.
 
     Concatenate them to the indicator frame before :func:`analyse.compare.compare_indicators` (the codes
     ``JZ31-zonder-GM0531`` never collide with CBS codes). Rows of the ``inclusief gemeente``/``regio``
-    basis keep the region code and are left out when the frame already has that region's rows.
+    basis keep the region code and are left out (the frame already has that region's rows).
+
+    Args:
+        rest: output of :func:`rest_of_region`.
+        unit: optional indicator_id → unit (catalogue) for the ``unit`` column.
+
+    Returns:
+        Rows with the columns of ``indicators.parquet`` (status ``onbekend``, source_table
+        :data:`REST_SOURCE`).
     """
     rows = rest[rest["reference_code"].astype(str).str.contains(REST_CODE_SEP, regex=False)]
     out = rows[["indicator_id", "reference_code", "period", "period_type", "value", "numerator", "denominator"]]
-    return out.rename(columns={"reference_code": "gemeentecode"}).drop_duplicates(
-        ["indicator_id", "gemeentecode", "period"]).reset_index(drop=True)
+    out = out.rename(columns={"reference_code": "gemeentecode"}).drop_duplicates(
+        ["indicator_id", "gemeentecode", "period"])
+    # the full indicator schema, so that analyse.indicators.series/select_preferred accept the rows
+    out = out.assign(unit=unit.reindex(out["indicator_id"]).to_numpy() if unit is not None else pd.NA,
+                     status="onbekend", source_table=REST_SOURCE)
+    return out.reset_index(drop=True)
 
 
 def compare_references(rest: pd.DataFrame) -> pd.DataFrame:

@@ -139,3 +139,23 @@ def test_registry_candidates_and_membership():
     assert regio["region_code"].tolist() == ["JZ02", "PV01", "NL01"]
     assert regio["region_naam"].tolist() == ["jeugdzorgregio Utrecht Stad", "provincie Een", "Nederland"]
     assert cand.loc[cand["reference_role"] == "nederland", "region_code"].tolist() == ["NL01"]
+
+
+def test_as_indicator_rows_feed_series_and_did():
+    from analyse import indicators as im
+    from analyse import trends
+
+    out = references.reference_without(frame(), "GM0001", cands("GM0001", "JZ01", "jeugdzorgregio Een"), MEMBERS,
+                                       PER, "Aadorp")
+    rows = references.as_indicator_rows(out, pd.Series({"s": "procent"}))
+    assert rows["gemeentecode"].unique().tolist() == ["JZ01-zonder-GM0001"]
+    assert set(rows.columns) >= {"unit", "status", "source_table"} and rows["unit"].tolist() == ["procent"] * 2
+    data = pd.concat([frame().assign(unit="procent", status="definitief", source_table="T"), rows])
+    s = im.series(data, "s", ["GM0001", "JZ01-zonder-GM0001"])
+    own, ref = s[s["gemeentecode"] == "GM0001"], s[s["gemeentecode"] == "JZ01-zonder-GM0001"]
+    res = trends.did(own, ref, 2023).iloc[0]
+    # gap 10 − 12,857 in both periods: no change of the gap
+    assert res["gap_before"] == pytest.approx(10 - 450 / 3500 * 100) and res["estimate"] == pytest.approx(0.0)
+    refs = references.compare_references(out)
+    assert refs[["reference_role", "indicator_id", "reference_code"]].values.tolist() == [
+        ["regio", "s", "JZ01-zonder-GM0001"]]
