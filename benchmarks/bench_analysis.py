@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from analyse import compare, peers, references, stats, trends  # noqa: E402
 from analyse.paths import BENCHMARKS_DIR, PROCESSED_DIR  # noqa: E402
+from analyse.settings import DEFAULT_STARTJAAR_BELEID  # noqa: E402
 
 SEED = 20240531
 N_GEMEENTEN = 342
@@ -176,9 +177,12 @@ def main(argv: list[str] | None = None) -> dict:
 
     t, disp = timed(lambda: compare.estimate_dispersion(ind, cat), args.repeat)
     results["estimate_dispersion_all_indicators"] = {"seconds": t, "cpu_seconds": timed.last_cpu, "indicators": len(disp)}
-    t, comp_before = timed(lambda: compare.compare_all(ind, cat, reg, year, dispersion=None, cpi=cpi), 1)
+    start = DEFAULT_STARTJAAR_BELEID  # the report's nulmeting when no plan names a policy start
+    t, comp_before = timed(lambda: compare.compare_all(ind, cat, reg, year, dispersion=None, cpi=cpi,
+                                                       base_year=start), 1)
     results["compare_all_zonder_phi"] = {"seconds": t, "cpu_seconds": timed.last_cpu, "rows": len(comp_before)}
-    t, comp = timed(lambda: compare.compare_all(ind, cat, reg, year, dispersion=disp, cpi=cpi), args.repeat)
+    t, comp = timed(lambda: compare.compare_all(ind, cat, reg, year, dispersion=disp, cpi=cpi, base_year=start),
+                    args.repeat)
     results["compare_all"] = {"seconds": t, "cpu_seconds": timed.last_cpu, "rows": len(comp), "gemeenten": int(comp["gemeentecode"].nunique())}
 
     ids = [i for i in ind["indicator_id"].unique() if i in catf.index]
@@ -192,7 +196,7 @@ def main(argv: list[str] | None = None) -> dict:
     t, _ = timed(lambda: references.rest_of_region(ind, mem, one, catf["per"].dropna(), names), args.repeat)
     results["rest_of_region_een_gemeente"] = {"seconds": t, "cpu_seconds": timed.last_cpu}
     t, comp_rest = timed(lambda: compare.compare_all(ind, cat, reg, year, dispersion=disp, cpi=cpi,
-                                                     reference_rows=rest), 1)
+                                                     reference_rows=rest, base_year=start), 1)
     results["compare_all_rest_van_regio"] = {"seconds": t, "cpu_seconds": timed.last_cpu, "rows": len(comp_rest),
                                              "benchmark_95": comp_rest["benchmark_95"].value_counts().to_dict()}
     shares = verdict_shares(comp_before, comp)
@@ -255,9 +259,10 @@ def main(argv: list[str] | None = None) -> dict:
           "(op een gedeelde machine telt de cpu-tijd)")
     print("\nOverdispersie φ per indicator (jaar-op-jaarveranderingen van alle gemeenten):")
     print(disp[disp["n_pairs"] >= 50].to_string(index=False))
-    print("\nAandeel gemeenten met 'beter'/'slechter' per indicator (basis → laatste), voor = zuivere "
-          "binomiale/Poisson-ruis, na = φ-correctie, bevolking als blootstelling, euro's tegen de referentie:")
-    print(shares.to_string())
+    print(f"\nAandeel gemeenten met 'beter'/'slechter' per indicator (nulmeting {start} → laatste; indicatoren met "
+          "≥ 50 beoordeelde gemeenten); voor = toets met zuivere binomiale/Poisson-ruis (φ = 1), na = met φ; "
+          "beide met de bevolking als blootstelling van aantallen en euro's alleen tegen de referentie:")
+    print(shares[shares[["n_voor", "n_na"]].max(axis=1) >= 50].to_string())
     payload = {"source": source, "repeat": args.repeat, "python": platform.python_version(),
                "pandas": pd.__version__, "machine": platform.machine(), "results": results,
                "compare_all_plus_funnels_seconds": goal, "compare_all_plus_funnels_cpu_seconds": goal_cpu,
