@@ -34,7 +34,7 @@ import pandas as pd
 from analyse.errors import AnalyseError
 
 __all__ = ["rest_of_region", "reference_without", "candidate_frame", "as_indicator_rows", "compare_references",
-           "registry_membership", "registry_candidates", "MIN_OTHERS", "MIN_REST_DENOMINATOR",
+           "registry_membership", "registry_candidates", "gemeente_references", "MIN_OTHERS", "MIN_REST_DENOMINATOR",
            "REST_CODE_SEP"]
 
 MIN_OTHERS = 2
@@ -402,3 +402,41 @@ def registry_candidates(
     out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
         columns=["gemeentecode", "reference_role", "indicator_id", "rank", "region_code", "region_naam"])
     return out[out["region_code"].notna()].reset_index(drop=True)
+
+
+def gemeente_references(
+    indicators: pd.DataFrame,
+    registry_frame: pd.DataFrame,
+    indelingsjaar: int,
+    catalogue: pd.DataFrame,
+    gemeentecode: str,
+    gemeente_naam: str | None = None,
+    membership: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Everything one report needs for references without the gemeente, in one call.
+
+    Args:
+        indicators: harmonised rows incl. region rows and computed reference rows, one preferred row per
+            (indicator, code, period) (``indicators.select_preferred``; cache it per batch).
+        registry_frame: ``gemeenten.parquet``-shaped frame.
+        indelingsjaar: indeling of ``indicators``.
+        catalogue: catalogue (domein, per, unit).
+        gemeentecode: the gemeente.
+        gemeente_naam: its name for the labels.
+        membership: :func:`registry_membership` (computed when not given; cache it per batch).
+
+    Returns:
+        ``(rest, rows, refs)``: the :func:`rest_of_region` frame (roles ``regio`` and ``nederland``), the rows to
+        concatenate to the indicator subset (:func:`as_indicator_rows`; ``JZ31-zonder-GM0531`` …) and the
+        reference frame for ``compare.compare_indicators(..., references=refs)``.
+    """
+    from analyse.stats import catalogue_frame  # noqa: PLC0415
+
+    cat = catalogue_frame(catalogue)
+    mem = membership if membership is not None else registry_membership(registry_frame, indelingsjaar)
+    own = indicators.loc[indicators["gemeentecode"] == gemeentecode, "indicator_id"].unique()
+    ids = [i for i in own if i in cat.index]
+    cand = registry_candidates(registry_frame, indelingsjaar, catalogue, ids, codes=[gemeentecode])
+    rest = rest_of_region(indicators[indicators["indicator_id"].isin(ids)], mem, cand, cat["per"].dropna(),
+                          {gemeentecode: gemeente_naam or gemeentecode})
+    return rest, as_indicator_rows(rest, cat["unit"]), compare_references(rest)

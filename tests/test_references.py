@@ -159,3 +159,17 @@ def test_as_indicator_rows_feed_series_and_did():
     refs = references.compare_references(out)
     assert refs[["reference_role", "indicator_id", "reference_code"]].values.tolist() == [
         ["regio", "s", "JZ01-zonder-GM0001"]]
+
+
+def test_gemeente_references_one_call():
+    reg = pd.DataFrame({"gemeentecode": ["GM0001", "GM0002", "GM0003", "GM0009", "GM0010"], "indelingsjaar": 2024,
+                        "jeugdzorgregio_code": ["JZ01", "JZ01", "JZ01", "JZ02", "JZ02"],
+                        "jeugdzorgregio_naam": ["Een", "Een", "Een", "Twee", "Twee"],
+                        "provincie_code": "PV01", "provincie_naam": "Een"})
+    cat = pd.DataFrame([{"id": "s", "kind": "share", "per": 100, "domein": "jeugd", "unit": "procent"}])
+    rest, rows, refs = references.gemeente_references(frame(), reg, 2024, cat, "GM0001", "Aadorp")
+    assert sorted(refs["reference_code"]) == ["JZ01-zonder-GM0001", "NL01-zonder-GM0001"]
+    assert set(rows["gemeentecode"]) == {"JZ01-zonder-GM0001", "NL01-zonder-GM0001"}
+    assert rows["unit"].unique().tolist() == ["procent"]
+    nl = rest[(rest["reference_role"] == "nederland") & (rest["period"] == "2023")].iloc[0]
+    assert nl["value"] == pytest.approx(1000 / 8500 * 100) and nl["reference_label"] == "Nederland zonder Aadorp"
