@@ -173,3 +173,16 @@ def test_gemeente_references_one_call():
     assert rows["unit"].unique().tolist() == ["procent"]
     nl = rest[(rest["reference_role"] == "nederland") & (rest["period"] == "2023")].iloc[0]
     assert nl["value"] == pytest.approx(1000 / 8500 * 100) and nl["reference_label"] == "Nederland zonder Aadorp"
+
+
+def test_precomputed_member_totals_give_the_same_rows():
+    cand = {"GM0001": cands("GM0001", "JZ01", "jeugdzorgregio Een"),
+            "GM0009": cands("GM0009", "JZ02", "jeugdzorgregio Utrecht Stad")}
+    ind = frame()
+    ind = ind[ind["gemeentecode"] != "JZ01"]  # force the Σ-of-members route
+    plain = references.rest_of_region(ind, MEMBERS, cand, PER, NAMES)
+    tot = references.member_totals(ind, MEMBERS)
+    assert set(tot.columns) == {"region_code", "indicator_id", "period", "m_num", "m_den", "m_n"}
+    assert tot.set_index(["region_code", "period"]).loc[("JZ01", "2023"), "m_den"] == 4500
+    fast = references.rest_of_region(ind, MEMBERS, cand, PER, NAMES, totals=tot)
+    pd.testing.assert_frame_equal(plain, fast)
