@@ -639,9 +639,13 @@ def _compare_core(ind: pd.DataFrame, cat: pd.DataFrame, refs: pd.DataFrame, base
                   base_year: int | None = None, phi: pd.Series | None = None, cpi: pd.Series | None = None,
                   exposure_id: str | None = EXPOSURE_ID) -> pd.DataFrame:
     focal = ind[ind["gemeentecode"].isin(focal_codes)]
-    focal = add_intervals(focal, cat.reset_index())
     ids = sorted(focal["indicator_id"].unique())
     c = _choose_periods(focal, _as_mapping(base_period, ids), _as_mapping(latest_period, ids), base_year)
+    # intervals only for the rows that are compared (the baseline and latest period of each series)
+    ends = pd.concat([c[_KEY + [end]].rename(columns={end: "period"}) for end in ("base_period", "latest_period")],
+                     ignore_index=True).dropna().drop_duplicates()
+    ends["period"] = ends["period"].astype(focal["period"].dtype)
+    focal = add_intervals(focal.merge(ends, on=[*_KEY, "period"]), cat.reset_index())
     c = _values_at(focal, c, "base_period", "base_")
     c = _values_at(focal, c, "latest_period", "latest_", cols=[*_VALUE_COLS, "ci_method"])
     c = c.merge(cat[["kind", "per", "polarity", "naam", "unit", "domein"]], left_on="indicator_id",
