@@ -217,8 +217,8 @@ def main(argv: list[str] | None = None) -> dict:
 
     def all_funnels():
         out = []
-        for iid in funnel_ids:
-            sub = gm_rows[gm_rows["indicator_id"] == iid]
+        rows = gm_rows[gm_rows["indicator_id"].isin(funnel_ids)]
+        for iid, sub in rows.groupby("indicator_id", sort=True, observed=True):
             last = sub.loc[sub["value"].notna() & sub["numerator"].notna(), "period"].max()
             if pd.isna(last):
                 continue
