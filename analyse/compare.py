@@ -595,8 +595,10 @@ def _eur_verdicts(out: pd.DataFrame, min_relevant: Mapping[str, float]) -> pd.Da
     out.loc[eur, "real_change"] = real[eur]
     out.loc[eur, "indicative"] = verdict[eur] != "niet te beoordelen"
     reasons = out["verdict_reason"].to_numpy(dtype=object).copy()
-    for i in np.flatnonzero(eur):
-        r = out.iloc[i]
+    idx = np.flatnonzero(eur)
+    cols = ["price_year", "base_value", "latest_value", "unit", "base_period", "latest_period", "rel_change_pct",
+            "reference_label"]
+    for i, r in zip(idx, out.iloc[idx][cols].to_dict("records")):
         prijs = (f"in prijzen van {int(r['price_year'])}" if pd.notna(r["price_year"]) else "in lopende prijzen")
         head = (f"Van {fmt_value(r['base_value'], r['unit'])} ({period_label(r['base_period'])}) naar "
                 f"{fmt_value(r['latest_value'], r['unit'])} ({period_label(r['latest_period'])}), {prijs}, "
