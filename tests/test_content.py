@@ -36,11 +36,19 @@ def _rows(code: str, base: float, slope: float, den: float) -> list[dict]:
     return out
 
 
+REGISTRY = pd.DataFrame({
+    "gemeentecode": ["GM0001", "GM0002", "GM0003"], "indelingsjaar": [2024] * 3,
+    "gemeentenaam": ["Testdorp", "Buurdorp", "Verweg"], "provincie_code": ["PV01"] * 3,
+    "provincie_naam": ["Noord"] * 3, "jeugdzorgregio_code": ["JZ01"] * 3, "jeugdzorgregio_naam": ["Regio Noord"] * 3,
+    "grootteklasse": ["10.000 tot 20.000 inwoners"] * 3, "inwoners": [15000.0, 14000.0, np.nan]})
+
+
 def _inputs(**overrides) -> ReportInputs:
     rows = _rows("GM0001", 10.0, 0.8, 3000) + _rows("JZ01", 10.0, 0.0, 60000) + _rows("NL01", 10.0, 0.0, 4e6)
     rows += _rows("GM0002", 9.0, 0.1, 2500) + _rows("GM0003", 11.0, -0.1, 2800)
     harmonised = pd.DataFrame(rows)
-    kwargs = dict(indelingsjaar=2024, catalogue=CATALOGUE, harmonised=harmonised, checksums=[("x.parquet", "ab")])
+    kwargs = dict(indelingsjaar=2024, catalogue=CATALOGUE, harmonised=harmonised, registry=REGISTRY,
+                  checksums=[("x.parquet", "ab")])
     kwargs.update(overrides)
     return ReportInputs(**kwargs)
 
@@ -48,12 +56,13 @@ def _inputs(**overrides) -> ReportInputs:
 def test_build_report_compares_with_references_and_marks_a_rising_share_worse():
     rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=_inputs(), plan_list=[], commit="abc")
     comp = rc.indicators.comparison
-    assert set(comp["reference_code"]) == {"JZ01", "NL01"}
+    assert set(comp["reference_code"]) == {"JZ01-zonder-GM0001", "NL01-zonder-GM0001"}  # never the gemeente itself
+    assert set(comp["reference_label"]) == {"rest van jeugdzorgregio Regio Noord", "Nederland zonder Testdorp"}
     verdict = rc.indicators.verdicts.set_index("indicator_id").loc["jeugdzorg_pct", "verdict"]
     assert verdict == "slechter"  # 10% → 14,8% in 3.000 jongeren while the references stay at 10%
     assert rc.indicators.signals["slechter"] == 1
     assert [t.indicator_id for t in rc.indicators.trends] == ["jeugdzorg_pct"]
-    assert rc.indicators.labels["JZ01"] == "jeugdzorgregio Regio Noord"
+    assert rc.indicators.labels["JZ01-zonder-GM0001"] == "rest van jeugdzorgregio Regio Noord"
     assert rc.policy.startjaar == 2020 and rc.policy.bron == "parameter"
     assert rc.sources.commit == "abc" and rc.sources.checksums == [("x.parquet", "ab")]
 
@@ -145,10 +154,7 @@ def test_source_tables_join_sidecar_titles_and_dates():
 
 
 def test_peers_by_size_class_exclude_the_gemeente():
-    registry = pd.DataFrame({"gemeentecode": ["GM0001", "GM0002", "GM0003"], "indelingsjaar": [2024] * 3,
-                             "grootteklasse": ["10.000 tot 20.000 inwoners"] * 3,
-                             "inwoners": [15000.0, 14000.0, np.nan]})
-    peers, _ = content.indicator_chapter.peer_codes(_inputs(registry=registry), GEM, 3, "grootteklasse", ())
+    peers, _ = content.indicator_chapter.peer_codes(_inputs(), GEM, 3, "grootteklasse", ())
     assert "GM0001" not in peers and "GM0002" in peers
 
 
@@ -219,8 +225,7 @@ def test_display_sources_hides_file_codes_and_keeps_cbs_ids():
 
 
 def test_peer_table_names_peers_with_values_of_the_gemeentes_latest_year():
-    registry = pd.DataFrame({"gemeentecode": ["GM0001", "GM0002", "GM0003"], "indelingsjaar": [2024] * 3,
-                             "gemeentenaam": ["Testdorp", "Buurdorp", "Verweg"]})
+    registry = REGISTRY
     clusters = pd.DataFrame({
         "gemeentecode": ["GM0001", "GM0001", "GM0002", "GM0002"], "jaar": [2022, 2023, 2022, 2023],
         "soort": ["jaarrekening"] * 4, "cluster": ["sociaal_domein_totaal"] * 4,
@@ -255,3 +260,15 @@ def test_map_content_without_boundaries_is_a_marked_gap():
     assert set(m.values.index) == {"GM0001", "GM0002", "GM0003"}  # gemeenten only, no regions or NL01
     rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=inputs, plan_list=[], commit="")
     assert "Geen kaart: geen grenzenbestand." in sections.render_key_figures(rc).html
+
+
+def test_a_regio_of_only_the_gemeente_falls_back_and_says_so():
+    registry = REGISTRY.assign(jeugdzorgregio_code=["JZ09", "JZ01", "JZ01"],
+                               jeugdzorgregio_naam=["Alleen Testdorp", "Regio Noord", "Regio Noord"])
+    harmonised = _inputs().harmonised
+    pv = harmonised[harmonised["gemeentecode"] == "JZ01"].assign(gemeentecode="PV01")
+    inputs = _inputs(registry=registry, harmonised=pd.concat([harmonised, pv], ignore_index=True))
+    rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=inputs, plan_list=[], commit="")
+    labels = set(rc.indicators.comparison["reference_label"])
+    assert "rest van provincie Noord" in labels and not any("Alleen Testdorp" in lab for lab in labels)
+    assert any("bestaat alleen uit de gemeente zelf" in n for n in rc.indicators.reference_notes)

@@ -32,7 +32,8 @@ from analyse.content.inputs import ReportInputs, load_inputs, preload
 from analyse.errors import AnalyseError, ParameterError
 from analyse.settings import DEFAULT_STARTJAAR_BELEID
 
-REFERENCE_ROLES = ("provincie", "ggd_regio", "jeugdzorgregio", "arbeidsmarktregio", "corop", "nederland")
+REFERENCE_ROLES = ("regio", "provincie", "ggd_regio", "jeugdzorgregio", "arbeidsmarktregio", "corop", "nederland")
+"""``regio``: the regio that fits each indicator's domein (see indicator_chapter.references_of)."""
 PEER_METHODS = ("kenmerken", "grootteklasse", "regio")
 
 __all__ = ["ChapterError", "ReportContent", "ReportInputs", "ReportParameters", "build_report", "load_inputs",
@@ -70,7 +71,7 @@ class ReportParameters:
     startjaar_beleid: int = 0
     peer_k: int = 10
     peer_method: str = "kenmerken"
-    regio_rollen: tuple[str, ...] = ("jeugdzorgregio", "nederland")
+    regio_rollen: tuple[str, ...] = ("regio", "nederland")
 
     def checked(self, indelingsjaar: int) -> "ReportParameters":
         """Return a copy with normalised values; raise :class:`ParameterError` naming the parameter."""
@@ -90,7 +91,7 @@ class ReportParameters:
             raise ParameterError(f"regio_rollen moet een lijst zijn, niet de tekst {self.regio_rollen!r}")
         roles = tuple(self.regio_rollen)
         if not roles:
-            raise ParameterError("regio_rollen is leeg: kies ten minste één referentie, bijvoorbeeld jeugdzorgregio "
+            raise ParameterError("regio_rollen is leeg: kies ten minste één referentie, bijvoorbeeld regio "
                                  f"en nederland (uit {', '.join(REFERENCE_ROLES)}) (empty reference list)")
         unknown = [r for r in roles if r not in REFERENCE_ROLES]
         if unknown:

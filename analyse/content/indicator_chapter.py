@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from analyse import compare, indicators, peers, stats, trends
+from analyse import compare, indicators, peers, references, stats, trends
 from analyse.content.inputs import ReportInputs
 from analyse.errors import AnalyseError
 
@@ -84,42 +84,101 @@ class IndicatorContent:
     catalogue: pd.DataFrame | None = None
     """The indicator catalogue (names, units, definitions) for labels in tables."""
     map: MapContent | None = None
+    recent: pd.DataFrame | None = None
+    """Recent trend per indicator (``trends.recent_trends_all``)."""
+    reference_notes: list[str] = field(default_factory=list)
+    """Why a reference other than the own regio was used (e.g. the regio is the gemeente itself)."""
 
 
-def references(gemeente: Any, roles: tuple[str, ...]) -> dict[str, str]:
-    """Reference role → region code for the roles asked for that the gemeente has."""
-    refs: dict[str, str] = {}
-    regions = getattr(gemeente, "regions", {}) or {}
-    for role in roles:
-        if role == "nederland":
-            refs[role] = NEDERLAND
-        elif role in regions and regions[role] and regions[role][0]:
-            refs[role] = regions[role][0]
-    return refs
+@dataclass
+class BatchStatistics:
+    """Results that depend only on the processed data, computed once per process and shared by all reports."""
+
+    preferred: pd.DataFrame
+    """Harmonised rows plus computed region rows, one preferred source table per (indicator, code, period)."""
+    dispersion: pd.DataFrame
+    """φ per indicator (``compare.estimate_dispersion``): real variation beyond binomial/Poisson noise."""
+    membership: pd.DataFrame
+    totals: pd.DataFrame
 
 
-def labels(gemeente: Any, refs: dict[str, str]) -> dict[str, str]:
-    """Display names of the gemeente and its references (code → label)."""
-    out = {gemeente.code: gemeente.naam, NEDERLAND: "Nederland"}
-    regions = getattr(gemeente, "regions", {}) or {}
-    for role, code in refs.items():
-        if role in regions:
-            out[code] = f"{ROLE_LABEL.get(role, role)} {regions[role][1]}"
-    return out
+def batch_statistics(inputs: ReportInputs) -> BatchStatistics:
+    """:class:`BatchStatistics` of ``inputs`` (cached on the inputs object)."""
+    if "statistics" not in inputs.cache:
+        frames = [inputs.harmonised] + ([inputs.reference_rows] if len(inputs.reference_rows) else [])
+        pref = indicators.select_preferred(pd.concat(frames, ignore_index=True))
+        membership = references.registry_membership(inputs.registry, inputs.indelingsjaar)
+        inputs.cache["statistics"] = BatchStatistics(
+            preferred=pref, dispersion=compare.estimate_dispersion(pref, inputs.catalogue), membership=membership,
+            totals=references.member_totals(pref, membership))
+    return inputs.cache["statistics"]
 
 
-def comparison(inputs: ReportInputs, code: str, refs: dict[str, str], base_year: int) -> pd.DataFrame | None:
-    """``compare.compare_indicators`` of the gemeente against its references (``None`` without data)."""
-    frame = inputs.harmonised
-    subset = frame[frame["gemeentecode"].isin([code, *refs.values()])]
+@dataclass
+class References:
+    """The references of one gemeente: per indicator and role the rest of a region or Nederland without it."""
+
+    rest: pd.DataFrame
+    rows: pd.DataFrame
+    """Reference rows in the shape of the indicator table (codes such as ``JZ31-zonder-GM0531``)."""
+    frame: pd.DataFrame
+    """gemeentecode, reference_role, indicator_id, reference_code, reference_label, reference_note."""
+
+    def for_indicator(self, indicator_id: str) -> dict[str, str]:
+        """role → reference code of one indicator (``regio`` first, then ``nederland``)."""
+        sel = self.frame[self.frame["indicator_id"] == indicator_id].sort_values("reference_role", ascending=False)
+        return dict(zip(sel["reference_role"], sel["reference_code"]))
+
+    def labels(self) -> dict[str, str]:
+        """reference code → Dutch label ("rest van jeugdzorgregio Zuid-Holland Zuid")."""
+        return dict(zip(self.frame["reference_code"], self.frame["reference_label"]))
+
+
+def references_of(inputs: ReportInputs, gemeente: Any, roles: tuple[str, ...]) -> References:
+    """References without the gemeente for every indicator it has (see :mod:`analyse.references`).
+
+    ``roles``: ``regio`` picks the regio that fits each indicator's domein (jeugdzorgregio for jeugd, GGD-regio
+    for preventie, arbeidsmarktregio for participatie and armoede, else provincie); a named role (e.g.
+    ``provincie``) uses that region for every indicator. Only the first regional role is used. ``nederland``
+    adds Nederland without the gemeente. A regio that is the gemeente itself, or too small without it, falls back
+    to the provincie and then Nederland.
+    """
+    st = batch_statistics(inputs)
+    cat = stats.catalogue_frame(inputs.catalogue)
+    regional = [r for r in roles if r != "nederland"]
+    columns = None if not regional or regional[0] == "regio" else {"*": f"{regional[0]}_code"}
+    own = st.preferred.loc[st.preferred["gemeentecode"] == gemeente.code, "indicator_id"].unique()
+    ids = [i for i in own if i in cat.index]
+    cand = references.registry_candidates(inputs.registry, inputs.indelingsjaar, inputs.catalogue, ids,
+                                          region_columns=columns, codes=[gemeente.code])
+    if not regional:
+        cand = cand[cand["reference_role"] != "regio"]
+    if "nederland" not in roles:
+        cand = cand[cand["reference_role"] != "nederland"]
+    rest = references.rest_of_region(st.preferred, st.membership, cand, cat["per"].dropna(),
+                                     {gemeente.code: gemeente.naam}, totals=st.totals)
+    return References(rest, references.as_indicator_rows(rest, cat["unit"]), references.compare_references(rest))
+
+
+def comparison(inputs: ReportInputs, code: str, refs: References, base_year: int) -> pd.DataFrame | None:
+    """Nulmeting → latest of the gemeente against its references, with φ and constant prices (``None``
+    without data); Fingertips benchmark columns (95% and 99,8%) added."""
+    st = batch_statistics(inputs)
+    pref = st.preferred
+    subset = pd.concat([pref[pref["gemeentecode"] == code], refs.rows,
+                        pref[pref["gemeentecode"].isin(set(refs.frame["reference_code"]))]], ignore_index=True)
     if not (subset["gemeentecode"] == code).any():
         return None
-    extra = inputs.reference_rows
-    if len(extra):
-        present = set(subset["gemeentecode"])
-        extra = extra[extra["gemeentecode"].isin([c for c in refs.values() if c not in present])]
-        subset = pd.concat([subset, extra], ignore_index=True)
-    return compare.compare_indicators(subset, inputs.catalogue, code, refs, base_year=base_year)
+    comp = compare.compare_indicators(subset, inputs.catalogue, code, refs.frame, base_year=base_year,
+                                      dispersion=st.dispersion, cpi=inputs.cpi if len(inputs.cpi) else None)
+    return comp
+
+
+def recent_trends(inputs: ReportInputs, code: str) -> pd.DataFrame:
+    """Fingertips recent trend (5 latest yearly points) of every indicator of the gemeente."""
+    st = batch_statistics(inputs)
+    own = st.preferred[(st.preferred["gemeentecode"] == code) & (st.preferred["period_type"] == "jaar")]
+    return trends.recent_trends_all(own, inputs.catalogue, codes=[code], dispersion=st.dispersion)
 
 
 def signals(verdict_frame: pd.DataFrame | None) -> dict[str, int]:
@@ -171,15 +230,17 @@ def trend_ids(verdict_frame: pd.DataFrame | None, limit: int = MAX_TRENDS) -> li
     return judged["indicator_id"].head(limit).tolist()
 
 
-def trend_series(inputs: ReportInputs, ids: list[str], codes: list[str]) -> list[TrendSeries]:
+def trend_series(inputs: ReportInputs, ids: list[str], code: str, refs: References) -> list[TrendSeries]:
     """Yearly series of the gemeente and its references for each indicator in ``ids``, with 95% intervals.
 
     Intervals (``ci_low``/``ci_high``: Wilson for shares, exact Poisson for rates, published ones kept) are drawn
     as bands around the lines.
     """
     out = []
+    source = pd.concat([batch_statistics(inputs).preferred, refs.rows], ignore_index=True)
     for ind_id in ids:
-        frame = indicators.series(inputs.harmonised, ind_id, codes, period_type="jaar")
+        codes = [code, *refs.for_indicator(ind_id).values()]
+        frame = indicators.series(source, ind_id, codes, period_type="jaar")
         if not frame.empty:
             frame = stats.add_intervals(frame, inputs.catalogue)
             row = inputs.catalogue_row(ind_id)
@@ -187,22 +248,28 @@ def trend_series(inputs: ReportInputs, ids: list[str], codes: list[str]) -> list
     return out
 
 
-def policy_start(inputs: ReportInputs, code: str, ref: str, ids: list[str], start_year: int) -> pd.DataFrame:
-    """Indicative difference-in-differences per indicator against ``ref`` around ``start_year``.
+def policy_start(inputs: ReportInputs, code: str, refs: References, ids: list[str], start_year: int) -> pd.DataFrame:
+    """Indicative difference-in-differences per indicator against its regional reference around ``start_year``.
 
     Returns:
-        One row per indicator: indicator_id, naam, unit, gap_before, gap_after, estimate, ci_low, ci_high,
-        n_before, n_after, message (empty when no reference data).
+        One row per indicator: indicator_id, naam, unit, reference, gap_before, gap_after, estimate, ci_low,
+        ci_high, n_before, n_after, message (empty when no reference data).
     """
     rows = []
+    source = pd.concat([batch_statistics(inputs).preferred, refs.rows], ignore_index=True)
+    labels_ = refs.labels()
     for ind_id in ids:
-        series = indicators.series(inputs.harmonised, ind_id, [code, ref], period_type="jaar")
+        mine = refs.for_indicator(ind_id)
+        ref = mine.get("regio") or mine.get("nederland")
+        if ref is None:
+            continue
+        series = indicators.series(source, ind_id, [code, ref], period_type="jaar")
         own, other = series[series["gemeentecode"] == code], series[series["gemeentecode"] == ref]
         if own.empty or other.empty:
             continue
         res = trends.did(own, other, start_year, period_type="jaar").iloc[0]
         rows.append({"indicator_id": ind_id, "naam": inputs.indicator_name(ind_id),
-                     "unit": str(inputs.catalogue_row(ind_id).get("unit") or ""),
+                     "unit": str(inputs.catalogue_row(ind_id).get("unit") or ""), "reference": labels_.get(ref, ref),
                      **{k: res[k] for k in ("gap_before", "gap_after", "estimate", "ci_low", "ci_high",
                                             "n_before", "n_after", "message")}})
     return pd.DataFrame(rows)
@@ -325,16 +392,16 @@ def peer_codes(inputs: ReportInputs, gemeente: Any, k: int, method: str,
 
 def build(inputs: ReportInputs, gemeente: Any, roles: tuple[str, ...], base_year: int) -> IndicatorContent:
     """All indicator content of one report."""
-    refs = references(gemeente, roles)
-    lab = labels(gemeente, refs)
+    refs = references_of(inputs, gemeente, roles)
+    lab = {gemeente.code: gemeente.naam, NEDERLAND: "Nederland", **refs.labels()}
     comp = comparison(inputs, gemeente.code, refs, base_year)
     verdict_frame = None if comp is None else compare.verdicts(comp)
     ids = trend_ids(verdict_frame)
-    regional = [(role, c) for role, c in refs.items() if role != "nederland"]
-    role, ref = regional[0] if regional else ("nederland", NEDERLAND)
+    notes = [n for n in dict.fromkeys(refs.frame["reference_note"].dropna()) if n]
     return IndicatorContent(
-        references=refs, labels=lab, comparison=comp, verdicts=verdict_frame, signals=signals(verdict_frame),
-        key_figures=key_figures(inputs, gemeente.code), trends=trend_series(inputs, ids, [gemeente.code, *refs.values()]),
-        policy_start=policy_start(inputs, gemeente.code, ref, ids, base_year) if ids else None,
-        policy_reference=lab.get(ref, role), funnel=funnel(inputs, gemeente.code), catalogue=inputs.catalogue,
-        map=map_content(inputs, gemeente))
+        references=refs.for_indicator(ids[0]) if ids else {}, labels=lab, comparison=comp, verdicts=verdict_frame,
+        signals=signals(verdict_frame), key_figures=key_figures(inputs, gemeente.code),
+        trends=trend_series(inputs, ids, gemeente.code, refs),
+        policy_start=policy_start(inputs, gemeente.code, refs, ids, base_year) if ids else None,
+        policy_reference="de regio", funnel=funnel(inputs, gemeente.code), catalogue=inputs.catalogue,
+        map=map_content(inputs, gemeente), recent=recent_trends(inputs, gemeente.code), reference_notes=notes)

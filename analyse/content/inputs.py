@@ -26,7 +26,7 @@ class ReportInputs:
         reference_rows: Σteller/Σnoemer rows of regions CBS does not publish (may be empty).
         clusters: Iv3 lasten per cluster (``lasten_clusters``) or ``None`` when there is no Iv3 data.
         cpi: Consumer price index per year (may be empty).
-        registry: Gemeente registry frame (``gemeenten``) for peers by size class.
+        registry: Gemeente registry frame (``gemeenten``): names, regions and size classes.
         snapshots: Provenance of the raw snapshots (one row per sidecar) for the sources chapter.
         checksums: ``(file, sha256 prefix)`` of the processed tables for the colofon.
     """
@@ -34,10 +34,10 @@ class ReportInputs:
     indelingsjaar: int
     catalogue: pd.DataFrame
     harmonised: pd.DataFrame
+    registry: pd.DataFrame
     reference_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
     clusters: pd.DataFrame | None = None
     cpi: pd.DataFrame = field(default_factory=pd.DataFrame)
-    registry: pd.DataFrame | None = None
     snapshots: pd.DataFrame = field(default_factory=pd.DataFrame)
     checksums: list[tuple[str, str]] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
