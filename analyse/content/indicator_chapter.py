@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from analyse import compare, indicators, peers, references, stats, trends
+from analyse.content import overview_chapter
 from analyse.content.inputs import ReportInputs
 from analyse.errors import AnalyseError
 
@@ -88,6 +89,8 @@ class IndicatorContent:
     """Recent trend per indicator (``trends.recent_trends_all``)."""
     reference_notes: list[str] = field(default_factory=list)
     """Why a reference other than the own regio was used (e.g. the regio is the gemeente itself)."""
+    overview: Any = None
+    """:class:`analyse.content.overview_chapter.OverviewContent` (all indicators, Fingertips style)."""
 
 
 @dataclass
@@ -398,10 +401,12 @@ def build(inputs: ReportInputs, gemeente: Any, roles: tuple[str, ...], base_year
     verdict_frame = None if comp is None else compare.verdicts(comp)
     ids = trend_ids(verdict_frame)
     notes = [n for n in dict.fromkeys(refs.frame["reference_note"].dropna()) if n]
+    recent = recent_trends(inputs, gemeente.code)
+    overview = overview_chapter.build(inputs, batch_statistics(inputs).preferred, comp, recent)
     return IndicatorContent(
         references=refs.for_indicator(ids[0]) if ids else {}, labels=lab, comparison=comp, verdicts=verdict_frame,
         signals=signals(verdict_frame), key_figures=key_figures(inputs, gemeente.code),
         trends=trend_series(inputs, ids, gemeente.code, refs),
         policy_start=policy_start(inputs, gemeente.code, refs, ids, base_year) if ids else None,
         policy_reference="de regio", funnel=funnel(inputs, gemeente.code), catalogue=inputs.catalogue,
-        map=map_content(inputs, gemeente), recent=recent_trends(inputs, gemeente.code), reference_notes=notes)
+        map=map_content(inputs, gemeente), recent=recent, reference_notes=notes, overview=overview)

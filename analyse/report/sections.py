@@ -20,9 +20,10 @@ from analyse.content.cost_chapter import CostContent
 from analyse.content.sources_chapter import display_sources
 from analyse.formatting import escape, fmt_number, fmt_pp, fmt_signed, fmt_value, period_label
 from analyse.report import Block, OutputTarget, blocks, figure_block, heading, md, table_block
+from analyse.report import slug as slug_of
 from analyse.report.export import appendix_html, verdict_badge
 
-__all__ = ["note", "render_title", "render_summary", "render_key_figures", "render_indicator_table",
+__all__ = ["note", "render_title", "render_summary", "render_key_figures", "render_overview", "render_indicator_table",
            "render_trends", "render_policy_start", "render_funnel", "render_costs", "render_plan_goals",
            "render_savings", "render_prevention", "render_sources", "render_appendix", "render_colofon",
            "render_downloads", "funnel_block"]
@@ -141,6 +142,54 @@ def _map_block(content: ReportContent, out: OutputTarget | None) -> Block | None
                                  title=f"{m.naam} ({period_label(m.period)})", indicator_label=m.naam,
                                  unit=m.unit, region_label=m.region_label)
     return figure_block(fig, "kaart", out)
+
+
+def _value(v: Any, unit: str) -> str:
+    return "–" if v is None or pd.isna(v) else fmt_value(v, unit)
+
+
+def _interval(row: Any) -> str:
+    if pd.isna(row.ci_low) or pd.isna(row.ci_high):
+        return _value(row.value, row.unit)
+    return f"{_value(row.value, row.unit)} ({_value(row.ci_low, row.unit)} tot {_value(row.ci_high, row.unit)})"
+
+
+def render_overview(content: ReportContent, out: OutputTarget | None = None) -> Block:
+    """All indicators at a glance, per domein: a spine chart and a table (value, regio, Nederland, trend)."""
+    ov = content.indicators.overview
+    if ov is None or ov.rows.empty:
+        return note("Voor deze gemeente zijn geen indicatoren met gegevens gevonden.")
+    parts: list[Block | None] = [
+        heading("Overzicht van alle indicatoren", 3),
+        md("Per indicator de laatste waarde van {naam} met het 95%-interval, de regio en Nederland (beide zonder "
+           "{naam}), de vergelijking met Nederland en de trend over de laatste vijf jaren. In de figuur: de "
+           "spreiding over alle gemeenten (lijn: laagste tot hoogste, balk: middelste helft, streep: Nederland) en "
+           "{naam} als symbool, gekleurd naar de vergelijking met Nederland.", naam=content.naam)]
+    if content.indicators.reference_notes:
+        parts.append(note(" ".join(content.indicators.reference_notes[:3])))
+    for label, rows in ov.blocks():
+        spine = pd.DataFrame({
+            "indicator_naam": [f"{n} ({period_label(p)})" for n, p in zip(rows["naam"], rows["period"])],
+            "gemeente_value": rows["value"], "nl_value": rows["nl_all"].fillna(rows["nl_value"]),
+            "min": rows["min"], "q1": rows["q1"], "q3": rows["q3"], "max": rows["max"],
+            "comparison": rows["comparison"], "level": rows["level"], "polarity": rows["polarity"].fillna(""),
+            "value_label": [_value(v, u) for v, u in zip(rows["value"], rows["unit"])]})
+        fig = plots.plot_spine_chart(spine, title=label, gemeente_label=content.naam)
+        table = pd.DataFrame({
+            "Indicator": rows["naam"], "Periode": [period_label(p) for p in rows["period"]],
+            content.naam: [_interval(r) for r in rows.itertuples()],
+            "Regio": [f"{_value(v, u)} ({lab})" if isinstance(lab, str) else "–"
+                      for v, u, lab in zip(rows["regio_value"], rows["unit"], rows["regio_label"])],
+            "Nederland": [_value(v, u) for v, u in zip(rows["nl_value"], rows["unit"])],
+            "Vergelijking met Nederland": rows["comparison_label"], "Trend": rows["trend_label"]})
+        defs = "".join(f"<li><strong>{escape(n)}</strong>: {escape(d)}</li>"
+                       for n, d in zip(rows["naam"], rows["definitie"]) if isinstance(d, str) and d)
+        inner = blocks([figure_block(fig, f"overzicht-{slug_of(label)}", out),
+                        table_block(table, f"overzicht-{slug_of(label)}-tabel", out, caption=f"{label}: alle indicatoren"),
+                        Block(f"<details><summary>Definities</summary><ul>{defs}</ul></details>") if defs else None])
+        parts.append(Block(f'<details class="domein" open><summary>{escape(label)} ({len(rows)} indicatoren)'
+                           f"</summary>{inner.html}</details>", inner.text))
+    return blocks(parts)
 
 
 def render_indicator_table(content: ReportContent, out: OutputTarget | None = None) -> Block:
