@@ -3,7 +3,7 @@
 Public API (see ``plans/SCHEMA.md`` for the file format):
 
 - :func:`load_plan`, :func:`plans_for`, :func:`to_frames` (``analyse.plans.load``)
-- :func:`audit` (``analyse.plans.audit``)
+- :func:`audit` (``analyse.plans.evaluability``)
 - :func:`conclude`, :func:`conclude_opgave`, :func:`conclude_maatregelen`, :func:`recommend`
   (``analyse.plans.conclusions``)
 
@@ -17,7 +17,7 @@ import importlib
 _EXPORTS = {
     "load_plan": "analyse.plans.load", "plans_for": "analyse.plans.load", "to_frames": "analyse.plans.load",
     "PlanWarning": "analyse.plans.load", "Plan": "analyse.plans.schema",
-    "audit": "analyse.plans.audit", "PlanAudit": "analyse.plans.audit",
+    "audit": "analyse.plans.evaluability", "PlanAudit": "analyse.plans.evaluability",
     "conclude": "analyse.plans.conclusions", "conclude_opgave": "analyse.plans.conclusions",
     "conclude_maatregelen": "analyse.plans.conclusions", "recommend": "analyse.plans.conclusions",
     "Conclusie": "analyse.plans.conclusions", "PlanConclusies": "analyse.plans.conclusions",

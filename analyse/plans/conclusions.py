@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from analyse.formatting import fmt_eur, fmt_number, fmt_pct, fmt_value, period_label
-from analyse.plans.audit import PlanAudit, audit, scope
+from analyse.plans.evaluability import PlanAudit, audit, scope
 from analyse.plans.schema import UITKOMSTEN, Maatregel, Plan
 
 STATUS_SCORE: dict[str, float] = {

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import math
 import re
 import sys
 import warnings
@@ -24,15 +25,26 @@ import yaml
 
 from analyse import paths
 from analyse.errors import PlanValidationError
+from analyse.formatting import fmt_number
 from analyse.plans.schema import (
     EVALUATIE_STATUSSEN, SMART_KEYS, SPEC, STATUS_SYNONIEMEN, STATUSSEN, Field, Opgave, Plan,
 )
 
-__all__ = ["load_plan", "plans_for", "to_frames", "catalogue_ids", "PlanWarning"]
+__all__ = ["load_plan", "plans_for", "find_plan_files", "all_plan_files", "to_frames", "catalogue_ids", "PlanWarning",
+           "MAX_PLAN_BYTES"]
+
+MAX_PLAN_BYTES = 2_000_000
+"""Largest plan file accepted (2 MB; the largest seed plan is about 80 kB)."""
+MAX_AMOUNT = 1e11
+"""Largest euro amount accepted (€ 100 mld, far above any gemeente budget)."""
+MAX_NUMBER = 1e12
+YEAR_MIN, YEAR_MAX = 1900, 2100
+PLAN_SUFFIXES = (".yml", ".yaml")
 
 _PERIOD_RE = re.compile(r"^\d{4}(H[12]|Q[1-4]|-\d{2}(-\d{2})?)?$")
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _GM_RE = re.compile(r"^GM\d{4}$")
+_SCI_RE = re.compile(r"^[+-]?\d+(\.\d*)?[eE][+-]?\d+$")
 
 
 class PlanWarning(UserWarning):
@@ -40,7 +52,30 @@ class PlanWarning(UserWarning):
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe loader that also refuses duplicate keys in one mapping."""
+    """Safe loader that also refuses duplicate keys in one mapping and aliases (``*naam``).
+
+    Aliases are refused while composing, before anything is built: a few hundred bytes of nested aliases can
+    otherwise describe billions of values (an "alias bomb"). Timestamps that are not real dates (``2020-13-45``)
+    stay text so the validator reports them with their path and line instead of crashing.
+    """
+
+    def compose_node(self, parent: object, index: object) -> yaml.Node:  # noqa: D102
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"alias '*{event.anchor}' geweigerd: ankers en aliassen (&naam, *naam) zijn in "
+                "planbestanden niet toegestaan; schrijf de waarde uit", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> object:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -64,12 +99,52 @@ class _Ctx:
     file: str
     problems: list[str] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
+    lines: dict[str, int] = dataclasses.field(default_factory=dict)
+
+    def _where(self, path: str) -> str:
+        line = _line_of(path, self.lines)
+        return f"{self.file}: " + (f"regel {line}: " if line else "") + (path or "(document)")
 
     def err(self, path: str, msg: str) -> None:
-        self.problems.append(f"{self.file}: {path or '(document)'}: {msg}")
+        self.problems.append(f"{self._where(path)}: {msg}")
 
     def warn(self, path: str, msg: str) -> None:
-        self.warnings.append(f"{self.file}: {path or '(document)'}: {msg}")
+        self.warnings.append(f"{self._where(path)}: {msg}")
+
+
+def _line_of(path: str, lines: dict[str, int]) -> int | None:
+    """Line of ``path`` or of its nearest parent that is in the document."""
+    while path:
+        if path in lines:
+            return lines[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return None
+
+
+def _node_lines(node: yaml.Node, path: str = "", out: dict[str, int] | None = None) -> dict[str, int]:
+    """Map every path in the composed document (``opgaven[0].maatregelen[1].status``) to its 1-based line."""
+    out = {} if out is None else out
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+            child = _join(path, key)
+            out.setdefault(child, key_node.start_mark.line + 1)
+            _node_lines(value_node, child, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            child = _join(path, i)
+            out.setdefault(child, item.start_mark.line + 1)
+            _node_lines(item, child, out)
+    return out
+
+
+def _show(value: object, limit: int = 60) -> str:
+    """A short, safe rendering of a value for a message (never the whole of a big structure)."""
+    if isinstance(value, (dict, list, tuple)):
+        return f"{type(value).__name__} met {len(value)} elementen"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _join(path: str, key: str | int) -> str:
@@ -104,42 +179,81 @@ def _convert(value: object, f: Field, path: str, ctx: _Ctx) -> object:  # noqa: 
             ctx.err(path, f"verwacht tekst, kreeg {type(value).__name__}")
             return None
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            ctx.err(path, f"verwacht tekst, kreeg {_show(value)}")
+            return None
         if f.vocab and text not in f.vocab:
             close = difflib.get_close_matches(text, f.vocab, n=1, cutoff=0.6)
             if f.vocab is STATUSSEN and text.lower() in STATUS_SYNONIEMEN:
                 close = [STATUS_SYNONIEMEN[text.lower()]]
             hint = f" (bedoelde u {close[0]!r}?)" if close else ""
-            ctx.err(path, f"waarde {text!r} niet toegestaan{hint}; kies uit: {', '.join(f.vocab)}")
+            ctx.err(path, f"waarde {_show(text)} niet toegestaan{hint}; kies uit: {', '.join(f.vocab)}")
         return text
-    if kind == "int":
+    if kind in ("int", "year"):
         if isinstance(value, bool) or not isinstance(value, int):
-            ctx.err(path, f"verwacht een jaartal/geheel getal, kreeg {value!r}")
+            hint = f"; schrijf {value.strip()} zonder aanhalingstekens" if isinstance(value, str) and \
+                value.strip().isdigit() else ""
+            ctx.err(path, f"verwacht een jaartal/geheel getal, kreeg {_show(value)}{hint}")
+            return None
+        if kind == "year" and not YEAR_MIN <= value <= YEAR_MAX:
+            ctx.err(path, f"jaartal {value} ligt niet tussen {YEAR_MIN} en {YEAR_MAX}; schrijf het jaar met vier cijfers")
             return None
         return value
-    if kind == "number":
+    if kind in ("number", "amount"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            if isinstance(value, str):
-                ctx.err(path, f"bedrag/waarde als tekst gegeven ({value!r}){_amount_hint(value)}")
+            if isinstance(value, str) and _SCI_RE.match(value.strip()):
+                number = float(value)
+                top = MAX_AMOUNT if kind == "amount" else MAX_NUMBER
+                if not math.isfinite(number) or abs(number) > top:
+                    ctx.err(path, f"getal {_show(value)} is onwaarschijnlijk groot (grens {top:.0e}); controleer het "
+                                  "aantal nullen")
+                else:
+                    ctx.err(path, f"{_show(value)} wordt in YAML als tekst gelezen; schrijf het getal uit "
+                                  f"(bijv. {fmt_number(number, 0).replace('.', '')})")
+            elif isinstance(value, str):
+                ctx.err(path, f"bedrag/waarde als tekst gegeven ({_show(value)}){_amount_hint(value[:100])}")
             else:
                 ctx.err(path, f"verwacht een getal of null, kreeg {type(value).__name__}")
             return None
-        return float(value)
+        number = float(value)
+        if not math.isfinite(number):
+            ctx.err(path, f"{_show(value)} is geen eindig getal (.inf/.nan zijn niet toegestaan); gebruik null als "
+                          "het getal onbekend is")
+            return None
+        top = MAX_AMOUNT if kind == "amount" else MAX_NUMBER
+        if abs(number) > top:
+            ctx.err(path, f"getal {number:.3g} is onwaarschijnlijk groot (grens {top:.0e}); controleer het aantal nullen")
+            return None
+        if kind == "amount" and number < 0:
+            ctx.err(path, f"negatief bedrag ({fmt_number(number, 0)}); schrijf bedragen positief (een besparing of "
+                          "uitgave is een positief bedrag), of gebruik null als het onbekend is")
+            return None
+        return number
     if kind == "bool":
         if not isinstance(value, bool):
-            ctx.err(path, f"verwacht true of false, kreeg {value!r}")
+            ctx.err(path, f"verwacht true of false, kreeg {_show(value)}")
             return None
         return value
     if kind in ("date", "period", "deadline"):
+        if isinstance(value, dt.datetime):
+            value = value.date()
         if isinstance(value, dt.date):
             return value.isoformat()
         if isinstance(value, int) and not isinstance(value, bool):
+            if not YEAR_MIN <= value <= YEAR_MAX:
+                ctx.err(path, f"jaartal {value} ligt niet tussen {YEAR_MIN} en {YEAR_MAX}")
+                return None
             return str(value)
         regex = _DATE_RE if kind == "date" else _PERIOD_RE
-        if isinstance(value, str) and regex.match(value):
-            return value
         wanted = "een datum (2020-12-17, '2020-12' of '2020')" if kind == "date" else \
             "een periode ('2019', '2019H2', '2023Q1', '2023-12-31')"
-        ctx.err(path, f"verwacht {wanted}, kreeg {value!r}")
+        if isinstance(value, str) and regex.match(value):
+            problem = _calendar_problem(value)
+            if problem:
+                ctx.err(path, f"{problem} in {value!r}; verwacht {wanted}")
+                return None
+            return value
+        ctx.err(path, f"verwacht {wanted}, kreeg {_show(value)}")
         return None
     if kind == "smart":
         if not isinstance(value, dict):
@@ -150,7 +264,7 @@ def _convert(value: object, f: Field, path: str, ctx: _Ctx) -> object:  # noqa: 
             if k not in SMART_KEYS:
                 _unknown_key(k, SMART_KEYS, _join(path, k), ctx)
             elif v is not None and not isinstance(v, bool):
-                ctx.err(_join(path, k), f"verwacht true, false of null, kreeg {v!r}")
+                ctx.err(_join(path, k), f"verwacht true, false of null, kreeg {_show(v)}")
             else:
                 out[k] = v
         return out
@@ -180,10 +294,26 @@ def _convert(value: object, f: Field, path: str, ctx: _Ctx) -> object:  # noqa: 
     raise AssertionError(f"unknown field kind {kind}")  # pragma: no cover
 
 
+def _calendar_problem(text: str) -> str | None:
+    """Why ``text`` (YYYY, YYYY-MM, YYYY-MM-DD, YYYYH1, YYYYQ1) is not a real calendar period, or None."""
+    year = int(text[:4])
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        return f"jaartal {year} ligt niet tussen {YEAR_MIN} en {YEAR_MAX}"
+    parts = text.split("-")
+    if len(parts) >= 2 and not 1 <= int(parts[1]) <= 12:
+        return f"maand {parts[1]} bestaat niet"
+    if len(parts) == 3:
+        try:
+            dt.date(year, int(parts[1]), int(parts[2]))
+        except ValueError:
+            return f"dag {parts[2]} bestaat niet in maand {parts[1]}"
+    return None
+
+
 def _unknown_key(key: object, allowed: Iterable[str], path: str, ctx: _Ctx) -> None:
-    close = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
-    hint = f"; bedoelde u {close[0]!r}?" if close else ""
-    ctx.err(path, f"onbekende sleutel {key!r}{hint}")
+    close = difflib.get_close_matches(str(key)[:80], list(allowed), n=1, cutoff=0.6)
+    hint = f"; bedoelde u {close[0]!r}?" if close else "; toegestaan: " + ", ".join(allowed)
+    ctx.err(path, f"onbekende sleutel {_show(key)}{hint}")
 
 
 def _build(data: object, cls: type, path: str, ctx: _Ctx) -> object | None:
@@ -195,7 +325,7 @@ def _build(data: object, cls: type, path: str, ctx: _Ctx) -> object | None:
     kwargs = {}
     for key, value in data.items():
         if key not in spec:
-            _unknown_key(key, spec, _join(path, str(key)), ctx)
+            _unknown_key(key, spec, _join(path, str(key)[:80]), ctx)
             continue
         converted = _convert(value, spec[key], _join(path, key), ctx)
         if converted is not None:
@@ -375,15 +505,28 @@ def load_plan(path: str | Path, catalogue: Iterable[str] | None | object = _UNSE
     path = Path(path)
     ctx = _Ctx(file=str(path))
     try:
+        size = path.stat().st_size
+        if size > MAX_PLAN_BYTES:
+            raise PlanValidationError([
+                f"{path}: (bestand): te groot ({fmt_number(size / 1e6, 1)} MB; de grens is "
+                f"{fmt_number(MAX_PLAN_BYTES / 1e6, 0)} MB). Een plan is tekst van hooguit enkele honderden kB; "
+                "zet bijlagen en cijferreeksen niet in het planbestand"])
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanValidationError([f"{path}: (bestand): niet te lezen: {exc}"]) from exc
+    loader = _Loader(text)
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.constructor.ConstructorError as exc:
         raise PlanValidationError([_yaml_problem(path, exc, tag_error=True)]) from None
     except yaml.YAMLError as exc:
         raise PlanValidationError([_yaml_problem(path, exc)]) from None
+    except RecursionError:
+        raise PlanValidationError([f"{path}: (YAML): te diep geneste structuur"]) from None
+    finally:
+        loader.dispose()
+    ctx.lines = _node_lines(node) if node is not None else {}
     if not isinstance(data, dict):
         raise PlanValidationError([f"{path}: (document): verwacht een mapping bovenaan, kreeg {type(data).__name__}"])
     plan = _build(data, Plan, "", ctx)
@@ -399,13 +542,42 @@ def load_plan(path: str | Path, catalogue: Iterable[str] | None | object = _UNSE
 def _yaml_problem(path: Path, exc: yaml.YAMLError, tag_error: bool = False) -> str:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     where = f" (regel {mark.line + 1}, kolom {mark.column + 1})" if mark is not None else ""
-    problem = getattr(exc, "problem", None) or str(exc)
+    problem = getattr(exc, "problem", None) or str(exc)[:300]
     if tag_error and "constructor for the tag" in problem:
         tag = re.search(r"tag '([^']+)'", problem)
         shown = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else "?"
         return (f"{path}: (YAML){where}: tag {shown!r} geweigerd; plannen worden alleen met de veilige "
                 f"YAML-loader gelezen, Python-objecten en andere tags zijn niet toegestaan")
+    if "geweigerd" in problem:
+        return f"{path}: (YAML){where}: {problem}"
     return f"{path}: (YAML){where}: ongeldige YAML: {problem}"
+
+
+def _is_plan_file(p: Path) -> bool:
+    return p.is_file() and p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith(".")
+
+
+def find_plan_files(gemeentecode: str, plans_dir: Path | None = None) -> list[Path]:
+    """The plan files of one gemeente: ``<plans_dir>/<code>-*.yml`` (or ``.yaml``, or ``<code>.yml``), case-insensitive.
+
+    The one lookup used by the loader (:func:`plans_for`), the validator CLI and the report runner, so a file
+    named ``gm0531-plan.YML`` is either found by all three or by none. Sorted by file name.
+    """
+    folder = Path(plans_dir) if plans_dir is not None else paths.PLANS_DIR
+    if not folder.is_dir():
+        return []
+    code = gemeentecode.upper()
+    return sorted((p for p in folder.iterdir() if _is_plan_file(p)
+                   and (p.stem.upper() == code or p.name.upper().startswith(code + "-"))), key=lambda p: p.name)
+
+
+def all_plan_files(plans_dir: Path | None = None) -> list[Path]:
+    """Every plan file in ``plans_dir`` whose name starts with a gemeentecode (``GM…``, any case)."""
+    folder = Path(plans_dir) if plans_dir is not None else paths.PLANS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted((p for p in folder.iterdir() if _is_plan_file(p) and p.name.upper().startswith("GM")),
+                  key=lambda p: p.name)
 
 
 def plans_for(gemeentecode: str, plans_dir: Path | None = None, **kwargs: object) -> list[Plan]:
@@ -414,11 +586,10 @@ def plans_for(gemeentecode: str, plans_dir: Path | None = None, **kwargs: object
     Raises PlanValidationError for the first invalid file (so reports never silently skip a plan), and for a
     file whose ``gemeentecode`` is not ``gemeentecode`` (so a report never shows another gemeente's plan).
     """
-    folder = Path(plans_dir) if plans_dir is not None else paths.PLANS_DIR
-    files = sorted([*folder.glob(f"{gemeentecode}-*.yml"), *folder.glob(f"{gemeentecode}-*.yaml")])
+    files = find_plan_files(gemeentecode, plans_dir)
     plans = [load_plan(f, **kwargs) for f in files]  # type: ignore[arg-type]
     for f, plan in zip(files, plans):
-        if plan.gemeentecode != gemeentecode:
+        if plan.gemeentecode.upper() != gemeentecode.upper():
             raise PlanValidationError([f"{f}: gemeentecode: het bestand hoort bij {gemeentecode} (bestandsnaam), "
                                        f"maar de inhoud zegt {plan.gemeentecode}"])
     return plans
@@ -526,7 +697,7 @@ def _budget(b: object) -> dict:
 def main(argv: list[str] | None = None, echo: Callable[[str], None] = print) -> int:
     """Validate plan files; print problems and warnings; return the number of invalid files."""
     args = sys.argv[1:] if argv is None else argv
-    files = [Path(a) for a in args] or sorted(paths.PLANS_DIR.glob("GM*.y*ml"))
+    files = [Path(a) for a in args] or all_plan_files()
     bad = 0
     for f in files:
         try:

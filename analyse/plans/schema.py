@@ -43,6 +43,12 @@ BEVINDING_BRONNEN = ("interview", "document", "monitor", "cijfers", "evaluatie",
 DOEL_SOORTEN = ("effect", "output", "proces")
 SCHALEN = ("gemeente", "regio")
 UITKOMSTEN = ("op koers", "deels op koers", "niet op koers", "nog niet te beoordelen")
+BESPARING_SOORTEN = ("begroot", "gerealiseerd", "schatting", "doelstelling")
+"""Kind of a savings amount: ``begroot`` (in the begroting as taakstelling), ``gerealiseerd`` (booked),
+``schatting`` (an estimate, e.g. from a study, never shown as realised) and ``doelstelling`` (a target path)."""
+GEPLAND_SOORTEN = ("begroot", "doelstelling")
+GEREALISEERD_SOORTEN = ("gerealiseerd", "schatting")
+UITGAVE_SOORTEN = ("realisatie", "begroting")
 TEKORTKOMINGEN = (
     "doelen_niet_smart", "geen_streefwaarden", "geen_nulmeting", "geen_beleidstheorie", "indicator_continuiteit",
     "doelverschuiving", "geen_sturing", "attributie", "financien_niet_herleidbaar", "outputdata_ontbreken",
@@ -54,7 +60,8 @@ TEKORTKOMINGEN = (
 class Field:
     """How one YAML key is validated.
 
-    kind: ``str``, ``int`` (year), ``number`` (amount/value, null allowed), ``bool``, ``date``, ``period``
+    kind: ``str``, ``int`` (whole number), ``year`` (1900-2100), ``number`` (finite value, |x| ≤ 1e12, null
+    allowed), ``amount`` (euro: finite, ≥ 0, ≤ 1e11, null allowed), ``bool``, ``date``, ``period``
     (``"2019"``, ``"2019H2"`` …), ``deadline`` (year or period), ``obj`` (child ``cls``), ``list`` (of ``cls``;
     with ``text_ok`` a plain string is read as ``{tekst: ...}``), ``strlist`` (list of str), ``str_or_list``
     (str or list of str, normalised to a tuple).
@@ -77,6 +84,30 @@ class Bron:
     bureau: str | None = None
     datum: str | None = None
     url: str | None = None
+    bron_pagina: str | None = None
+
+
+@dataclass(frozen=True)
+class Beleidsperiode:
+    """When the policy started and which year is its nulmeting (base year), as the document says."""
+
+    startjaar: int | None = None
+    nulmeting_jaar: int | None = None
+    toelichting: str | None = None
+    bron_pagina: str | None = None
+
+
+@dataclass(frozen=True)
+class Uitgave:
+    """A spending total the document itself gives (e.g. 'totale uitgaven sociaal domein' per year)."""
+
+    jaar: int = 0
+    bedrag: float | None = None
+    soort: str = "realisatie"
+    post: str = ""
+    scope: str | None = None
+    bron: str | None = None
+    toelichting: str | None = None
     bron_pagina: str | None = None
 
 
@@ -169,6 +200,12 @@ class Budgetregel:
     jaar: int = 0
     begroot: float | None = None
     gerealiseerd: float | None = None
+    post: str | None = None
+    """Label of the line as the document names it (shown in the budget table)."""
+    deel_van: str | None = None
+    """``post`` of the line this one is part of ('waarvan'); excluded from totals."""
+    in_totaal: bool = True
+    """False for context amounts (e.g. the whole gemeentebegroting) that are not part of the plan's money."""
     bron: str | None = None
     toelichting: str | None = None
     bron_pagina: str | None = None
@@ -242,6 +279,10 @@ class Besparing:
     gerealiseerd: float | None = None
     maatregel: str | None = None
     id: str | None = None
+    soort_gepland: str = "begroot"
+    soort_gerealiseerd: str = "gerealiseerd"
+    reeks: str | None = None
+    """Ledger series the amount belongs to (amounts of one reeks are yearly levels that may be added)."""
     bron: str | None = None
     toelichting: str | None = None
     bron_pagina: str | None = None
@@ -256,6 +297,13 @@ class Taakstelling:
     structureel: bool | None = None
     schaal: str | None = None
     status: str | None = None
+    soort: str = "begroot"
+    reeks: str | None = None
+    """Ledger series: the taakstelling is the begroot (or doelstelling) level of that reeks in ``jaar``."""
+    gerealiseerd: float | None = None
+    """Realised level as the document prints it for the reeks in ``jaar`` (checked against the besparingen)."""
+    openstaand: float | None = None
+    """Open amount as printed."""
     toelichting: str | None = None
     bron_pagina: str | None = None
 
@@ -338,6 +386,7 @@ class Plan:
     titel: str = ""
     soort: str = ""
     periode: Periode = field(default_factory=Periode)
+    beleidsperiode: Beleidsperiode | None = None
     vastgesteld: str | None = None
     evalueert: str | None = None
     bron: Bron = field(default_factory=Bron)
@@ -353,6 +402,7 @@ class Plan:
     interventies: tuple[Interventie, ...] = ()
     preventiematrix: Preventiematrix | None = None
     evaluatie: Evaluatie | None = None
+    uitgaven: tuple[Uitgave, ...] = ()
     toelichting: str | None = None
     path: Path | None = None
     """File the plan was read from (not a YAML key)."""
@@ -392,7 +442,12 @@ _STATUS = Field("str", vocab=STATUSSEN)
 
 SPEC: dict[type, dict[str, Field]] = {
     Bron: {"document": _SR, "titel": _SR, "auteur": _S, "bureau": _S, "datum": Field("date"), "url": _S, **_PAG},
-    Periode: {"start": Field("int", required=True, nullable=False), "eind": Field("int", required=True, nullable=False)},
+    Beleidsperiode: {"startjaar": Field("year"), "nulmeting_jaar": Field("year"), **_TOEL},
+    Uitgave: {
+        "jaar": Field("year", required=True, nullable=False), "bedrag": Field("amount"),
+        "soort": Field("str", vocab=UITGAVE_SOORTEN), "post": _SR, "scope": _S, "bron": _S, **_TOEL,
+    },
+    Periode: {"start": Field("year", required=True, nullable=False), "eind": Field("year", required=True, nullable=False)},
     Tekst: {"tekst": _SR, "bron": Field("str", vocab=BEVINDING_BRONNEN), **_PAG},
     IndicatorDef: {
         "indicator_id": _SR, "naam": _SR, "eenheid": Field("str", vocab=EENHEDEN),
@@ -414,15 +469,15 @@ SPEC: dict[type, dict[str, Field]] = {
         "eenheid": _S, "periode": Field("period"), **_TOEL,
     },
     Budgetregel: {
-        "jaar": Field("int", required=True, nullable=False), "begroot": Field("number"), "gerealiseerd": Field("number"),
-        "bron": _S, **_TOEL,
+        "jaar": Field("year", required=True, nullable=False), "begroot": Field("amount"), "gerealiseerd": Field("amount"),
+        "post": _S, "deel_van": _S, "in_totaal": Field("bool", nullable=False), "bron": _S, **_TOEL,
     },
     Actie: {"id": _SR, "omschrijving": _SR, "status": _STATUS, "realisatie": _S, "budget": Field("list", cls=Budgetregel), **_TOEL},
     Maatregel: {
         "id": _SR, "titel": _SR, "omschrijving": _S, "doel": _S, "status": _STATUS, "status_toelichting": _S,
         "opgegaan_in": _S, "doelverschuiving": _S, "bewijs_niveau": Field("str", vocab=BEWIJS_NIVEAUS),
         "preventie_niveau": Field("str_or_list", vocab=PREVENTIE_NIVEAUS), "domein": Field("str_or_list", vocab=DOMEINEN),
-        "eigenaar": _S, "uitvoerder": Field("str_or_list"), "doelgroep": _S, "start": Field("int"), "eind": Field("int"),
+        "eigenaar": _S, "uitvoerder": Field("str_or_list"), "doelgroep": _S, "start": Field("year"), "eind": Field("year"),
         "outputs": Field("list", cls=Output), "budget": Field("list", cls=Budgetregel), "indicatoren": Field("strlist"),
         "interventies": Field("strlist"), "acties": Field("list", cls=Actie),
         "bevindingen": Field("list", cls=Tekst, text_ok=True), "aanbevelingen": Field("list", cls=Tekst, text_ok=True),
@@ -436,16 +491,19 @@ SPEC: dict[type, dict[str, Field]] = {
         **_TOEL,
     },
     Besparing: {
-        "post": _SR, "jaar": Field("int", required=True, nullable=False), "gepland": Field("number"),
-        "gerealiseerd": Field("number"), "maatregel": _S, "id": _S, "bron": _S, **_TOEL,
+        "post": _SR, "jaar": Field("year", required=True, nullable=False), "gepland": Field("amount"),
+        "gerealiseerd": Field("amount"), "maatregel": _S, "id": _S,
+        "soort_gepland": Field("str", vocab=GEPLAND_SOORTEN, nullable=False),
+        "soort_gerealiseerd": Field("str", vocab=GEREALISEERD_SOORTEN, nullable=False), "reeks": _S, "bron": _S, **_TOEL,
     },
     Taakstelling: {
-        "id": _SR, "omschrijving": _SR, "bedrag": Field("number"), "jaar": Field("int"), "structureel": Field("bool"),
-        "schaal": Field("str", vocab=SCHALEN), "status": _S, **_TOEL,
+        "id": _SR, "omschrijving": _SR, "bedrag": Field("amount"), "jaar": Field("year"), "structureel": Field("bool"),
+        "schaal": Field("str", vocab=SCHALEN), "status": _S, "soort": Field("str", vocab=GEPLAND_SOORTEN, nullable=False),
+        "reeks": _S, "gerealiseerd": Field("amount"), "openstaand": Field("amount"), **_TOEL,
     },
     Interventie: {
-        "id": _SR, "naam": _SR, "doel": _S, "status": _STATUS, "status_tekst": _S, "kosten": Field("number"),
-        "bezuiniging": Field("number"), "resultaat_gerapporteerd": Field("bool", required=True, nullable=False),
+        "id": _SR, "naam": _SR, "doel": _S, "status": _STATUS, "status_tekst": _S, "kosten": Field("amount"),
+        "bezuiniging": Field("amount"), "resultaat_gerapporteerd": Field("bool", required=True, nullable=False),
         "resultaat": _S, "opgave": _S, "maatregel": _S, "preventie_niveau": Field("str_or_list", vocab=PREVENTIE_NIVEAUS),
         "domein": Field("str_or_list"), **_TOEL,
     },
@@ -469,6 +527,7 @@ SPEC: dict[type, dict[str, Field]] = {
     Plan: {
         "schema_version": Field("int", required=True, nullable=False), "gemeentecode": _SR, "gemeente": _SR, "titel": _SR,
         "soort": Field("str", required=True, vocab=SOORTEN), "periode": Field("obj", required=True, cls=Periode),
+        "beleidsperiode": Field("obj", cls=Beleidsperiode), "uitgaven": Field("list", cls=Uitgave),
         "vastgesteld": Field("date"), "evalueert": _S, "bron": Field("obj", required=True, cls=Bron), "context": _S,
         "beleidstheorie": _S, "leidende_principes": Field("strlist"), "indicatoren": Field("list", cls=IndicatorDef),
         "opgaven": Field("list", required=True, cls=Opgave), "bevindingen": Field("list", cls=Tekst, text_ok=True),
