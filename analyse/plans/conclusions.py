@@ -39,8 +39,10 @@ Texts are plain Dutch (no HTML); numbers go through :mod:`analyse.formatting`.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,7 +50,9 @@ import pandas as pd
 
 from analyse.formatting import fmt_eur, fmt_number, fmt_pct, fmt_value, period_label
 from analyse.plans.evaluability import PlanAudit, audit, scope
-from analyse.plans.schema import UITKOMSTEN, Maatregel, Plan
+from analyse.plans.schema import UITKOMSTEN, Maatregel, Plan, Tekst
+
+EVALUATIE_SOORTEN = ("evaluatie", "tussenevaluatie", "voortgangsrapportage")
 
 STATUS_SCORE: dict[str, float] = {
     "gerealiseerd": 1.0, "buiten plan gerealiseerd": 0.75, "gestart": 0.5, "ten dele": 0.5,
@@ -104,6 +108,10 @@ class Conclusie:
     score: float | None = None
     componenten: dict = field(default_factory=dict)
     indicatoren: tuple[IndicatorBewijs, ...] = ()
+    aanbevelingen_evaluatoren: tuple[str, ...] = ()
+    """The evaluators' own recommendations for this opgave (its maatregelen and sub-opgaven included)."""
+    oordeel_evaluatoren: str | None = None
+    """The evaluators' own verdict with its page, when the evaluation gives one."""
 
 
 @dataclass(frozen=True)
@@ -364,8 +372,13 @@ def _conclude_scope(plan: Plan, niveau: str, ident: str, titel: str, maatregelen
     if both:
         beg, ger = sum(b.begroot for b in both), sum(b.gerealiseerd for b in both)
         rate = ger / beg if beg else None
-        bewijs.append(f"Budget: {fmt_eur(ger)} gerealiseerd van {fmt_eur(beg)} begroot"
-                      + (f" ({fmt_pct(100 * rate, 0)})" if rate is not None else "") + " in de jaren met beide bedragen.")
+        if beg == 0 and ger == 0:
+            bewijs.append("Budget: voor deze maatregelen is niets begroot en niets uitgegeven (posten op '€ -').")
+        elif beg == 0:
+            bewijs.append(f"Budget: {fmt_eur(ger)} uitgegeven zonder begroot bedrag.")
+        else:
+            bewijs.append(f"Budget: {fmt_eur(ger)} uitgegeven van {fmt_eur(beg)} begroot ({fmt_pct(100 * rate, 0)}) "
+                          "in de jaren met beide bedragen.")
         if rate is not None and rate < 0.5:
             kant.append("Minder dan de helft van het budget is besteed; dat wijst op achterblijvende uitvoering.")
     elif maatregelen:
@@ -387,7 +400,12 @@ def _conclude_scope(plan: Plan, niveau: str, ident: str, titel: str, maatregelen
 # -------------------------------------------------------------------------------------------------- public
 def conclude_opgave(plan: Plan, opgave_id: str, verdicts: pd.DataFrame | None = None,
                     catalogue: pd.DataFrame | None = None, plan_audit: PlanAudit | None = None) -> Conclusie:
-    """Conclusion for one opgave (its sub-opgaven included).
+    """Conclusion for one opgave (its sub-opgaven included), weighed against the evidence.
+
+    The rule-based outcome of R1-R8 is then weighed (:func:`weigh_evidence`): capped at "deels op koers" when the
+    evaluability is very low (R9), when only inputs were measured (R9b) or when the evaluators name at least as many
+    knelpunten as successen (R10); the evaluators' own verdict for the opgave, where the evaluation gives one, is
+    the outcome (R0) and a differing rule outcome is named.
 
     Args:
         plan: a loaded plan.
@@ -399,8 +417,139 @@ def conclude_opgave(plan: Plan, opgave_id: str, verdicts: pd.DataFrame | None = 
     o = plan.opgave(opgave_id)
     doelen, maatregelen = scope(plan, o)
     pa = plan_audit or audit(plan)
-    return _conclude_scope(plan, "opgave", o.id, f"Opgave {o.id} '{o.titel}'", maatregelen, doelen, verdicts,
-                           catalogue, pa.item(o.id))
+    raw = _conclude_scope(plan, "opgave", o.id, f"Opgave {o.id} '{o.titel}'", maatregelen, doelen, verdicts,
+                          catalogue, pa.item(o.id))
+    return weigh_evidence(plan, raw, pa.item(o.id))
+
+
+EVALUEERBAARHEID_ZEER_LAAG = 2
+"""An opgave that meets at most this many of the 7 evaluability criteria is at most 'deels op koers'."""
+ORDE = {"niet op koers": 0, "deels op koers": 1, "op koers": 2}
+
+
+def classify_bevinding(t: Tekst) -> str:
+    """``succes``, ``knelpunt`` or ``neutraal``: the bevinding's ``soort``, else read from its wording."""
+    if t.soort:
+        return t.soort
+    low = t.tekst.lower()
+    if "knelpunt" in low or low.startswith(("verbeterpunt", "probleem")):
+        return "knelpunt"
+    if low.startswith(("succes", "het belangrijkste succes")) or "succesfactor" in low or "heeft zich bewezen" in low:
+        return "succes"
+    return "neutraal"
+
+
+def bevindingen_scope(plan: Plan, opgave_id: str) -> tuple[list[Tekst], str]:
+    """The evaluators' bevindingen about an opgave (its maatregelen and sub-opgaven included) and where they come
+    from: ``opgave``; or, for an evaluation that reports findings for the plan as a whole only, ``plan``."""
+    o = plan.opgave(opgave_id)
+    sub = [x for x in plan.opgaven if x.id == o.id or x.onderdeel_van == o.id]
+    own = [t for x in sub for t in x.bevindingen] + [t for _, m in ((x, m) for x in sub for m in x.maatregelen)
+                                                       for t in m.bevindingen]
+    if own:
+        return own, "opgave"
+    if plan.soort in EVALUATIE_SOORTEN:
+        return list(plan.bevindingen), "plan"
+    return [], "opgave"
+
+
+def _evaluator_verdict(plan: Plan, opgave_id: str) -> tuple[str, str] | None:
+    if plan.evaluatie is None:
+        return None
+    own = {m.id for m in plan.opgave(opgave_id).maatregelen}
+    hits = [c for c in plan.evaluatie.conclusies if c.opgave == opgave_id and c.uitkomst
+            and (not c.maatregelen or (own and own <= set(c.maatregelen)))]
+    if not hits:
+        return None
+    judged = [c for c in hits if c.uitkomst in ORDE]
+    best = min(judged, key=lambda c: ORDE[c.uitkomst]) if judged else hits[0]
+    text = (best.oordeel or best.tekst).strip()
+    return best.uitkomst, f"{text} ({best.bron_pagina})" if best.bron_pagina else text
+
+
+def evaluator_recommendations(plan: Plan) -> pd.DataFrame:
+    """The evaluators' recommendations (aanbevelingen) as written in the evaluation, per opgave.
+
+    Returns:
+        Columns niveau (``plan`` | ``opgave`` | ``maatregel``), opgave_id (None for the plan), maatregel_id, tekst,
+        bron, bron_pagina; plan-level first, then in document order.
+    """
+    rows = [{"niveau": "plan", "opgave_id": None, "maatregel_id": None, "tekst": t.tekst, "bron": t.bron,
+             "bron_pagina": t.bron_pagina} for t in plan.aanbevelingen]
+    for o in plan.opgaven:
+        rows += [{"niveau": "opgave", "opgave_id": o.id, "maatregel_id": None, "tekst": t.tekst, "bron": t.bron,
+                  "bron_pagina": t.bron_pagina} for t in o.aanbevelingen]
+        for m in o.maatregelen:
+            rows += [{"niveau": "maatregel", "opgave_id": o.id, "maatregel_id": m.id, "tekst": t.tekst,
+                      "bron": t.bron, "bron_pagina": t.bron_pagina} for t in m.aanbevelingen]
+    return pd.DataFrame(rows, columns=["niveau", "opgave_id", "maatregel_id", "tekst", "bron", "bron_pagina"])
+
+
+def _recommendations_for(plan: Plan, opgave_id: str) -> tuple[str, ...]:
+    o = plan.opgave(opgave_id)
+    ids = {x.id for x in plan.opgaven if x.id == o.id or x.onderdeel_van == o.id}
+    recs = evaluator_recommendations(plan)
+    recs = recs[recs["opgave_id"].isin(ids)]
+    return tuple(f"{r.tekst} ({r.bron_pagina})" if isinstance(r.bron_pagina, str) else r.tekst
+                 for r in recs.itertuples())
+
+
+def weigh_evidence(plan: Plan, c: Conclusie, audit_item: object | None = None) -> Conclusie:
+    """Weigh a rule-based opgave conclusion against the strength of its evidence and the evaluators' findings.
+
+    Rules (ids added to ``regels_toegepast``):
+
+    - R9_evalueerbaarheid_zeer_laag: audit score ≤ :data:`EVALUEERBAARHEID_ZEER_LAAG` of 7 → at most deels op koers;
+    - R9b_alleen_input: no output, indicator or target evidence, only the implementation of maatregelen → at most
+      deels op koers;
+    - R10_knelpunten: the evaluators name at least as many knelpunten as successen (and at least one) → at most
+      deels op koers;
+    - R0_oordeel_evaluatoren: the evaluation gives its own verdict for this opgave → that verdict is the outcome;
+      the rule outcome is kept in ``componenten['eigen_toets']`` and named when it differs.
+    """
+    uit = c.uitkomst
+    rules = list(c.regels_toegepast)
+    kant = list(c.kanttekeningen)
+    bewijs = list(c.bewijs)
+    comp = dict(c.componenten)
+    cap_reasons = []
+    if audit_item is not None and audit_item.score <= EVALUEERBAARHEID_ZEER_LAAG:
+        cap_reasons.append(("R9_evalueerbaarheid_zeer_laag",
+                            f"de evalueerbaarheid is zeer laag ({audit_item.score} van {audit_item.max_score})"))
+    if comp.get("u") is not None and all(comp.get(k) is None for k in ("o", "i", "t")):
+        cap_reasons.append(("R9b_alleen_input", "alleen de uitvoering van maatregelen (input) is vastgesteld, "
+                                                "geen output of effect"))
+    found, herkomst = bevindingen_scope(plan, c.id) if c.niveau == "opgave" else ([], "opgave")
+    kinds = [classify_bevinding(t) for t in found]
+    n_k, n_s = kinds.count("knelpunt"), kinds.count("succes")
+    comp["knelpunten"], comp["successen"] = n_k, n_s
+    if n_k and n_k >= n_s:
+        waar = "voor het plan als geheel" if herkomst == "plan" else "bij deze opgave"
+        cap_reasons.append(("R10_knelpunten", f"de evaluatie noemt {waar} {n_k} knelpunt{'en' if n_k != 1 else ''} "
+                                              f"tegenover {n_s} succes{'sen' if n_s != 1 else ''}"))
+    if uit == "op koers" and cap_reasons:
+        uit = "deels op koers"
+        rules += [r for r, _ in cap_reasons]
+        kant.append("Hooguit deels op koers, omdat " + " en ".join(t for _, t in cap_reasons) + ".")
+    comp["eigen_toets"] = uit
+    ev = _evaluator_verdict(plan, c.id) if c.niveau == "opgave" else None
+    oordeel = None
+    if ev is not None:
+        ev_uit, ev_text = ev
+        oordeel = f"{ev_uit}: {ev_text}"
+        bewijs.insert(0, f"Oordeel van de evaluatoren: {ev_uit} ({ev_text}).".replace(")).", ")."))
+        if ev_uit != uit:
+            kant.append(f"De rekenregels van dit rapport komen uit op '{uit}'; het oordeel van de evaluatoren gaat "
+                        "voor, omdat zij meer informatie hadden dan in het plan staat.")
+        uit = ev_uit
+        rules.insert(0, "R0_oordeel_evaluatoren")
+    tekst = f"{c.titel}: {uit}. " + " ".join(bewijs)
+    if kant:
+        tekst += " Wat niet te concluderen is: " + " ".join(kant)
+    return dataclasses.replace(c, uitkomst=uit, tekst=tekst.strip(), bewijs=tuple(bewijs), kanttekeningen=tuple(kant),
+                               regels_toegepast=tuple(rules), componenten=comp,
+                               aanbevelingen_evaluatoren=_recommendations_for(plan, c.id) if c.niveau == "opgave"
+                               else (), oordeel_evaluatoren=oordeel)
 
 
 def conclude_maatregelen(plan: Plan, maatregel_ids: list[str], titel: str | None = None,
@@ -419,8 +568,15 @@ def conclude_maatregelen(plan: Plan, maatregel_ids: list[str], titel: str | None
     return _conclude_scope(plan, "groep", "+".join(maatregel_ids), label, ms, doelen, verdicts, catalogue)
 
 
+def _counts_text(cs: list[Conclusie]) -> str:
+    counts = {u: sum(c.uitkomst == u for c in cs) for u in UITKOMSTEN}
+    return (f"{counts['op koers']} op koers, {counts['deels op koers']} deels op koers, "
+            f"{counts['niet op koers']} niet op koers en {counts['nog niet te beoordelen']} nog niet te beoordelen")
+
+
 def _plan_conclusion(plan: Plan, opg: list[Conclusie], pa: PlanAudit) -> Conclusie:
     top = [c for c in opg if plan.opgave(c.id).onderdeel_van is None] or opg
+    subs = [c for c in opg if c not in top]
     counts = {u: sum(c.uitkomst == u for c in top) for u in UITKOMSTEN}
     judged = [c for c in top if c.uitkomst != "nog niet te beoordelen"]
     if not top or not judged:
@@ -431,7 +587,21 @@ def _plan_conclusion(plan: Plan, opg: list[Conclusie], pa: PlanAudit) -> Conclus
         uit, rule = "niet op koers", "RP_meerderheid_niet"
     else:
         uit, rule = "deels op koers", "RP_gemengd"
+    rules = [rule]
+    kinds = [classify_bevinding(t) for t in plan.bevindingen]
+    if uit == "op koers" and kinds.count("knelpunt") and kinds.count("knelpunt") >= kinds.count("succes"):
+        uit = "deels op koers"
+        rules.append("RP10_knelpunten")
     bewijs = [f"{c.titel}: {c.uitkomst}." for c in top]
+    ev = None
+    if plan.evaluatie is not None:
+        ev = next((c for c in plan.evaluatie.conclusies if c.opgave is None and not c.maatregelen and c.uitkomst), None)
+    oordeel = None
+    if ev is not None:
+        oordeel = f"{ev.uitkomst}: {(ev.oordeel or ev.tekst).strip()}" + (f" ({ev.bron_pagina})" if ev.bron_pagina else "")
+        bewijs.insert(0, f"Oordeel van de evaluatoren over het plan als geheel: {oordeel}.")
+        uit = ev.uitkomst
+        rules.insert(0, "RP0_oordeel_evaluatoren")
     scored = [c for c in top if c.score is not None]
     if len(scored) > 1:
         best = max(scored, key=lambda c: c.score)
@@ -441,14 +611,79 @@ def _plan_conclusion(plan: Plan, opg: list[Conclusie], pa: PlanAudit) -> Conclus
         if pa.opgaven else []
     kant += [g.tekst for g in pa.gaten if g.soort in ("geen_beleidstheorie", "doelen_niet_smart")]
     n = len(top)
-    tekst = (f"Het plan als geheel: {uit}. Van de {n} opgaven zijn er {counts['op koers']} op koers, "
-             f"{counts['deels op koers']} deels op koers, {counts['niet op koers']} niet op koers en "
-             f"{counts['nog niet te beoordelen']} nog niet te beoordelen. " + " ".join(bewijs[n:]))
+    tekst = f"Het plan als geheel: {uit}. Van de {n} opgave{'n' if n != 1 else ''} "
+    tekst += ("is die " if n == 1 else "zijn er ") + _counts_text(top) + "."
+    if subs:
+        tekst += f" Van de {len(subs)} deelopgaven zijn er {_counts_text(subs)}."
+    tekst += " " + " ".join(b for b in bewijs if b.startswith("Oordeel") or b.startswith("Het verst"))
     if kant:
         tekst += " Wat niet te concluderen is: " + " ".join(kant)
     score = _mean([c.score for c in scored])
-    return Conclusie("plan", plan.gemeentecode, plan.titel, uit, tekst.strip(), tuple(bewijs), tuple(kant), (rule,),
-                     None if score is None else round(score, 1))
+    return Conclusie("plan", plan.gemeentecode, plan.titel, uit, tekst.strip(), tuple(bewijs), tuple(kant),
+                     tuple(rules), None if score is None else round(score, 1), {"aantallen": counts,
+                     "aantallen_deelopgaven": {u: sum(c.uitkomst == u for c in subs) for u in UITKOMSTEN}},
+                     oordeel_evaluatoren=oordeel)
+
+
+def _norm_theme(text: str | None) -> str:
+    text = (text or "").lower().strip()
+    text = re.sub(r"^(wmo|jeugd|mantelzorg)\s*:\s*", "", text)
+    return re.sub(r"[^a-z0-9 ]", "", text).strip()
+
+
+def shared_themes(results: list[tuple[Plan, PlanConclusies]]) -> pd.DataFrame:
+    """One consistent statement per theme that several plans of a gemeente share.
+
+    Opgaven of different plans belong to one theme when their titles are the same (ignoring a 'Wmo:' or
+    'Jeugd:' prefix) or their ``thema`` fields are. The statement's ``uitkomst`` is the most cautious judged
+    outcome among them ('nog niet te beoordelen' only when none is judged); ``tekst`` names each plan's verdict.
+
+    Returns:
+        Columns thema, uitkomst, tekst, onderdelen (``plan-titel/opgave-id`` joined by '; '), n_plannen. Only
+        themes that occur in at least two plans.
+    """
+    nodes = [(i, p, c) for i, (p, pc) in enumerate(results) for c in pc.opgaven]
+    parent = list(range(len(nodes)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    keys: dict[str, int] = {}
+    for k, (_, p, c) in enumerate(nodes):
+        o = p.opgave(c.id)
+        for key in {f"t:{_norm_theme(o.titel)}", f"h:{_norm_theme(o.thema)}" if o.thema else ""} - {""}:
+            if key in keys:
+                parent[find(k)] = find(keys[key])
+            else:
+                keys[key] = k
+    groups: dict[int, list[int]] = {}
+    for k in range(len(nodes)):
+        groups.setdefault(find(k), []).append(k)
+    rows = []
+    for members in groups.values():
+        plans_in = {nodes[k][0] for k in members}
+        if len(plans_in) < 2:
+            continue
+        cs = [(nodes[k][1], nodes[k][2]) for k in members]
+        judged = [c.uitkomst for _, c in cs if c.uitkomst in ORDE]
+        uit = min(judged, key=ORDE.get) if judged else "nog niet te beoordelen"
+        first = cs[0][1].titel
+        parts = [f"{c.uitkomst} in '{p.titel.split(' - ')[-1]}' ({c.id})" for p, c in cs]
+        same = len({c.uitkomst for _, c in cs}) == 1
+        tekst = (f"{first}: {uit} in alle {len(plans_in)} plannen." if same else
+                 f"{first}: samen {uit} (het voorzichtigste oordeel); per plan: " + "; ".join(parts) + ".")
+        titles = [_norm_theme(p.opgave(c.id).titel) for p, c in cs]
+        label = max(titles, key=titles.count)
+        first = next(c.titel for (p, c), t in zip(cs, titles) if t == label)
+        tekst = (f"{first}: {uit} in alle {len(plans_in)} plannen." if same else
+                 f"{first}: samen {uit} (het voorzichtigste oordeel); per plan: " + "; ".join(parts) + ".")
+        rows.append({"thema": label, "uitkomst": uit, "tekst": tekst,
+                     "onderdelen": "; ".join(f"{p.titel.split(' - ')[-1]}/{c.id}" for p, c in cs),
+                     "n_plannen": len(plans_in)})
+    return pd.DataFrame(rows, columns=["thema", "uitkomst", "tekst", "onderdelen", "n_plannen"])
 
 
 def recommend(plan: Plan, plan_audit: PlanAudit | None = None, opgaven: list[Conclusie] | None = None) -> list[Aanbeveling]:

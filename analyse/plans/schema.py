@@ -43,6 +43,7 @@ BEVINDING_BRONNEN = ("interview", "document", "monitor", "cijfers", "evaluatie",
 DOEL_SOORTEN = ("effect", "output", "proces")
 SCHALEN = ("gemeente", "regio")
 UITKOMSTEN = ("op koers", "deels op koers", "niet op koers", "nog niet te beoordelen")
+BEVINDING_SOORTEN = ("succes", "knelpunt", "neutraal")
 BESPARING_SOORTEN = ("begroot", "gerealiseerd", "schatting", "doelstelling")
 """Kind of a savings amount: ``begroot`` (in the begroting as taakstelling), ``gerealiseerd`` (booked),
 ``schatting`` (an estimate, e.g. from a study, never shown as realised) and ``doelstelling`` (a target path)."""
@@ -123,6 +124,8 @@ class Tekst:
 
     tekst: str = ""
     bron: str | None = None
+    soort: str | None = None
+    """For a bevinding: ``succes``, ``knelpunt`` or ``neutraal`` (when absent, read from the text)."""
     bron_pagina: str | None = None
 
 
@@ -448,7 +451,8 @@ SPEC: dict[type, dict[str, Field]] = {
         "soort": Field("str", vocab=UITGAVE_SOORTEN), "post": _SR, "scope": _S, "bron": _S, **_TOEL,
     },
     Periode: {"start": Field("year", required=True, nullable=False), "eind": Field("year", required=True, nullable=False)},
-    Tekst: {"tekst": _SR, "bron": Field("str", vocab=BEVINDING_BRONNEN), **_PAG},
+    Tekst: {"tekst": _SR, "bron": Field("str", vocab=BEVINDING_BRONNEN), "soort": Field("str", vocab=BEVINDING_SOORTEN),
+            **_PAG},
     IndicatorDef: {
         "indicator_id": _SR, "naam": _SR, "eenheid": Field("str", vocab=EENHEDEN),
         "polariteit": Field("str", vocab=POLARITEITEN), "bron": _S, "continuiteit": Field("str", vocab=CONTINUITEIT),
