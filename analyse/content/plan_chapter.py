@@ -7,9 +7,10 @@ from typing import Any
 
 import pandas as pd
 
-from analyse.plans.audit import audit as audit_plan
+from analyse.plans import audit as audit_plan
 from analyse.plans.conclusions import conclude
 from analyse.plans.load import to_frames
+from analyse.plans.money import LEDGER_COLUMNS, savings_ledger
 
 
 @dataclass
@@ -25,6 +26,8 @@ class PlanContent:
     """opgave id → caveats that concern only that opgave (general ones are in :attr:`general_caveats`)."""
     general_caveats: list[str] = field(default_factory=list)
     """Caveats shared by several opgaven or about indicators: shown once per report."""
+    ledger: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LEDGER_COLUMNS))
+    """Savings ledger (:func:`analyse.plans.money.savings_ledger`): one frame for the savings table and chart."""
 
     @property
     def title(self) -> str:
@@ -59,5 +62,5 @@ def build(plan_list: list[Any], verdicts: pd.DataFrame | None, catalogue: pd.Dat
         per, general = split_caveats(concl.opgaven)
         out.append(PlanContent(plan=plan, conclusions=concl, frames=to_frames(plan),
                                missing={item.id: tuple(item.ontbreekt) for item in audit.opgaven},
-                               caveats=per, general_caveats=general))
+                               caveats=per, general_caveats=general, ledger=savings_ledger(plan)))
     return out

@@ -336,17 +336,11 @@ def render_savings(content: ReportContent, out: OutputTarget | None = None) -> B
     """Planned vs realised savings and taakstellingen from the plan."""
     if not content.plans:
         return None
-    from analyse import kosten
-
     parts: list[Block | None] = [heading("Besparingen en taakstellingen", 2)]
     for pc in content.plans:
-        bes, taak = pc.frames["besparingen"], pc.frames["taakstellingen"]
-        if len(bes):
-            long = (bes.rename(columns={"gepland": "besparing_gepland", "gerealiseerd": "besparing_gerealiseerd"})
-                    .melt(id_vars=["post", "jaar"], value_vars=["besparing_gepland", "besparing_gerealiseerd"],
-                          var_name="soort", value_name="bedrag_eur")
-                    .assign(gemeentecode=content.code))
-            parts.append(figure_block(plots.plot_savings_waterfall(kosten.savings_ledger(long)), "besparingen", out))
+        ledger, taak = pc.ledger, pc.frames["taakstellingen"]
+        for i, reeks in enumerate(dict.fromkeys(ledger["reeks"])):
+            parts.append(figure_block(plots.plot_savings_ledger(ledger, reeks), f"besparingen-{i}", out))
         if len(taak):
             shown = taak[["omschrijving", "bedrag", "jaar", "status"]].set_axis(
                 ["Taakstelling", "Bedrag (euro)", "Jaar", "Status"], axis=1)
