@@ -204,3 +204,14 @@ def test_hia_budget_bijlage2_totals():
     row = table[(table["actie_id"] == "15.1") & (table["jaar"] == 2022)].iloc[0]
     assert (row.begroot_eur, row.gerealiseerd_eur) == (45_000, 32_788)
     assert round(row.realisatiegraad_pct, 1) == 72.9
+
+
+def test_almelo_plan_spending_tabel1():
+    """Almelo Tabel 1 (§6.2.1, p. 48-51): totale uitgaven 86,1 (2013) → 135,1 mln (2017); begroot 2016 125,5 mln."""
+    from analyse.plans.money import plan_spending
+
+    sp = plan_spending(_seed("GM0141-evaluatie-transformatie-sociaal-domein.yml"))
+    real = sp[sp["soort"] == "realisatie"].set_index("jaar")["bedrag_eur"]
+    assert real.loc[2013] == 86_100_000 and real.loc[2017] == 135_100_000
+    assert sp.loc[(sp["soort"] == "begroting") & (sp["jaar"] == 2016), "bedrag_eur"].iloc[0] == 125_500_000
+    assert sp["bron_pagina"].str.contains("p. 48-51").all() and sp["scope"].notna().any()

@@ -25,8 +25,8 @@ import pandas as pd
 from analyse.formatting import fmt_eur, fmt_pct
 from analyse.plans.schema import Budgetregel, Plan
 
-__all__ = ["LEDGER_COLUMNS", "BUDGET_COLUMNS", "BUDGET_SUMMARY_COLUMNS", "savings_amounts", "savings_ledger",
-           "budget_table", "budget_summary"]
+__all__ = ["LEDGER_COLUMNS", "BUDGET_COLUMNS", "BUDGET_SUMMARY_COLUMNS", "SPENDING_COLUMNS", "savings_amounts",
+           "savings_ledger", "budget_table", "budget_summary", "plan_spending"]
 
 AMOUNT_COLUMNS = ["reeks", "herkomst_id", "post", "jaar", "soort", "bedrag_eur", "maatregel_id", "toelichting",
                   "bron_pagina"]
@@ -251,3 +251,21 @@ def budget_summary(table: pd.DataFrame) -> pd.DataFrame:
         rows.append(row)
     out = pd.DataFrame(rows, columns=BUDGET_SUMMARY_COLUMNS)
     return out.astype({"begroot_eur": "float64", "gerealiseerd_eur": "float64", "realisatiegraad_pct": "float64"})
+
+
+# -------------------------------------------------------------------------------------------------- spending
+SPENDING_COLUMNS = ["gemeentecode", "jaar", "soort", "post", "bedrag_eur", "scope", "toelichting", "bron_pagina"]
+
+
+def plan_spending(plan: Plan) -> pd.DataFrame:
+    """The spending totals the document itself gives (``uitgaven``), e.g. Almelo's 86,1 → 135,1 mln (Tabel 1).
+
+    Returns:
+        Columns :data:`SPENDING_COLUMNS` (soort ``realisatie`` | ``begroting``; bedrag_eur NaN = not given); feeds
+        :func:`analyse.kosten.reconcile_plan_iv3` and :func:`analyse.kosten.cost_breaks`
+        (``value_col="bedrag_eur"``).
+    """
+    rows = [{"gemeentecode": plan.gemeentecode, "jaar": u.jaar, "soort": u.soort, "post": u.post,
+             "bedrag_eur": _num(u.bedrag), "scope": u.scope, "toelichting": u.toelichting,
+             "bron_pagina": u.bron_pagina} for u in plan.uitgaven]
+    return pd.DataFrame(rows, columns=SPENDING_COLUMNS).astype({"bedrag_eur": "float64"})
