@@ -215,3 +215,43 @@ def test_almelo_plan_spending_tabel1():
     assert real.loc[2013] == 86_100_000 and real.loc[2017] == 135_100_000
     assert sp.loc[(sp["soort"] == "begroting") & (sp["jaar"] == 2016), "bedrag_eur"].iloc[0] == 125_500_000
     assert sp["bron_pagina"].str.contains("p. 48-51").all() and sp["scope"].notna().any()
+
+
+# ------------------------------------------------------------------------------------------ monitoring view
+def test_monitoring_view_alblasserdam():
+    """Alblasserdam's IPP is a plan without statuses: a monitoring view, not 8 × 'nog niet te beoordelen'."""
+    from analyse.plans.monitoring import monitoring_summary, monitoring_view, needs_monitoring_view
+
+    plan = _seed("GM0482-integraal-preventieplan.yml")
+    assert needs_monitoring_view(plan)
+    assert not needs_monitoring_view(_seed("GM0531-kracht-van-ambacht.yml"))
+    view = monitoring_view(plan, {"bijstand_personen_per_1000", "zeer_ernstig_eenzaam_65plus_pct"})
+    bij = view[view["indicator_id"] == "plan_uitkeringen_bijstand"].iloc[0]
+    assert not bij["meetbaar_met_cbs"] and bij["cbs_alternatief"] == "bijstand_personen_per_1000"
+    assert "nulmeting" in bij["vastleggen"] and "CBS-alternatief" in bij["status"]
+    mz = view[view["indicator_id"] == "plan_mantelzorgers_overbelast_pct"].iloc[0]
+    assert mz["heeft_nulmeting"] and mz["status"] == "alleen met eigen registratie te volgen"
+    summ = monitoring_summary(view).set_index("opgave_id")
+    assert len(summ) == 8 and summ.loc["O2", "n_doelen"] == 0 and "Geen doelen" in summ.loc["O2", "tekst"]
+    assert summ.loc["O1", "n_met_indicator"] == 4 and summ.loc["O1", "n_met_nulmeting"] == 3
+
+
+def test_monitoring_view_cbs_indicator(tmp_path):
+    from analyse.plans.monitoring import monitoring_view
+
+    body = """opgaven:
+  - id: A
+    titel: A
+    doelen:
+      - id: D1
+        tekst: minder jeugdzorg
+        indicatoren:
+          - indicator_id: jeugdzorg_pct
+            baseline: {waarde: 12.5, periode: '2019'}
+            streefwaarde: {richting: lager, deadline: '2024'}
+"""
+    (row,) = monitoring_view(_plan(tmp_path, body), {"jeugdzorg_pct"}).itertuples()
+    assert row.meetbaar_met_cbs and row.status == "te volgen met CBS-cijfers" and row.vastleggen is None
+    assert row.nulmeting == "12,5 (2019)" and "lager" in row.streefwaarde
+    (row,) = monitoring_view(_plan(tmp_path, body, "GM9999-b.yml"), set()).itertuples()
+    assert not row.meetbaar_met_cbs and "registreer" in row.vastleggen
