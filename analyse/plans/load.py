@@ -433,6 +433,9 @@ def _cross_check(plan: Plan, ctx: _Ctx, catalogue: set[str] | None) -> None:  # 
                     _year_warn(b.jaar, f"{p}.acties[{k}].budget[{kk}].jaar", plan, ctx)
         for k, b in enumerate(o.budget):
             _year_warn(b.jaar, f"opgaven[{i}].budget[{k}].jaar", plan, ctx)
+        _check_deel_van(o.budget, f"opgaven[{i}].budget", ctx)
+        for j, m in enumerate(o.maatregelen):
+            _check_deel_van(m.budget, f"opgaven[{i}].maatregelen[{j}].budget", ctx)
     for i, b in enumerate(plan.besparingen):
         _check_refs([(b.maatregel or "", f"besparingen[{i}].maatregel")], maatregel_ids, "maatregel", ctx)
         _year_warn(b.jaar, f"besparingen[{i}].jaar", plan, ctx)
@@ -460,6 +463,15 @@ def _cross_check(plan: Plan, ctx: _Ctx, catalogue: set[str] | None) -> None:  # 
         _check_refs([(r, f"evaluatie.rangorde[{k}]") for k, r in enumerate(ev.rangorde)], opgave_ids, "opgave", ctx)
         _check_refs([(t.opgave or "", f"evaluatie.tekortkomingen[{k}].opgave") for k, t in enumerate(ev.tekortkomingen)],
                     opgave_ids, "opgave", ctx)
+
+
+def _check_deel_van(budget: tuple, path: str, ctx: _Ctx) -> None:
+    posts = {b.post for b in budget if b.post}
+    for k, b in enumerate(budget):
+        if b.deel_van and b.deel_van not in posts:
+            close = difflib.get_close_matches(b.deel_van, sorted(posts), n=1, cutoff=0.6)
+            hint = f"; bedoelde u {close[0]!r}?" if close else "; deel_van moet de 'post' van een regel in dezelfde lijst zijn"
+            ctx.err(f"{path}[{k}].deel_van", f"verwijst naar onbekende post {_show(b.deel_van)}{hint}")
 
 
 def _year_warn(year: int | None, path: str, plan: Plan, ctx: _Ctx) -> None:

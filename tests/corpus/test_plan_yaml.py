@@ -266,3 +266,10 @@ def test_plan_file_of_another_gemeente_refused(tmp_path):
         plans_for("GM0531", plans_dir=tmp_path, catalogue=CATALOGUE)
     (msg,) = exc.value.problems
     assert "GM0531-wrong-gemeente.yml" in msg and "hoort bij GM0531" in msg and "GM9999" in msg
+
+
+def test_budget_deel_van_must_name_a_post(tmp_path):
+    body = HEAD + OPGAVE + ("        budget:\n          - {jaar: 2022, gerealiseerd: 10, post: Subsidies}\n"
+                            "          - {jaar: 2022, gerealiseerd: 4, post: waarvan SDD, deel_van: Subsidie}\n")
+    (msg,) = _problems_of(_write(tmp_path, body))
+    assert "budget[1].deel_van" in msg and "bedoelde u 'Subsidies'?" in msg
