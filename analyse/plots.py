@@ -587,6 +587,7 @@ def plot_cost_development(
     prijspeil: int | None = None,
     base_year: int | None = None,
     ax: Axes | None = None,
+    breaks: pd.DataFrame | None = None,
 ) -> Figure:
     """Lasten per inwoner (or their index) of the gemeente vs peers (median + IQR band) vs Nederland.
 
@@ -601,6 +602,8 @@ def plot_cost_development(
         prijspeil: base year of real euros if the amounts are deflated; None = nominal euros.
         base_year: index base year (mode ``index``).
         ax: optional axes.
+        breaks: :func:`analyse.kosten.cost_breaks` output; its years for this cluster are marked with a dotted
+            vertical line and named in the alt text (a series across a break is no trend).
 
     Returns:
         Figure; ``fig.data`` is the long frame drawn: jaar, reeks, waarde (+ band columns).
@@ -662,6 +665,18 @@ def plot_cost_development(
         ax.plot(full_years, vals, **_line_kwargs(styles[key]), label=names[key], markersize=6,
                 zorder=3 if key == "gemeente" else 2)
         records += [{"jaar": y, "reeks": key, "waarde": v} for y, v in zip(full_years, vals)]
+    marked: list[str] = []
+    if breaks is not None and len(breaks) and {"cluster", "jaar", "soort_breuk"} <= set(breaks.columns):
+        own = breaks[breaks["cluster"] == cluster] if cluster else breaks
+        if soort and "soort" in own.columns:
+            own = own[own["soort"] == soort]
+        for jaar, g in own.groupby("jaar"):
+            if full_years.min() < jaar <= full_years.max():
+                kinds = ", ".join(dict.fromkeys(g["soort_breuk"]))
+                ax.axvline(jaar - 0.5, color="#4D4D4D", linestyle=":", linewidth=1.4)
+                ax.text(jaar - 0.45, 0.98, f"breuk: {kinds}", transform=ax.get_xaxis_transform(), fontsize=7,
+                        va="top", ha="left", color="#4D4D4D")
+                marked.append(f"{int(jaar)} ({kinds})")
     if mode == "index":
         ax.axhline(100, color="#4D4D4D", linewidth=0.8)
         ylabel = f"Index ({base} = 100; {euro})"
@@ -682,6 +697,8 @@ def plot_cost_development(
            f"{'als index ' if mode == 'index' else ''}van {names['gemeente']} van {int(first['jaar'])} tot "
            f"{int(last['jaar'])}: van {fmt(first['waarde'])} naar {fmt(last['waarde'])}, vergeleken met "
            f"vergelijkingsgemeenten en Nederland.").replace("  ", " ")
+    if marked:
+        alt += f" Trendbreuk gemarkeerd in {', '.join(marked)}: de reeks is daar niet als trend te lezen."
     return finish(fig, alt, drawn)
 
 

@@ -226,6 +226,17 @@ def test_plot_cost_development_per_inwoner(costs):
     assert "1.000" in _texts(fig.axes[0].get_yticklabels())
 
 
+def test_plot_cost_development_marks_breaks(costs):
+    breaks = pd.DataFrame({"cluster": ["jeugd", "wmo", "jeugd"], "soort": "jaarrekening", "jaar": [2020, 2020, 2018],
+                           "soort_breuk": ["sprong", "sprong", "scope"]})
+    fig = plots.plot_cost_development(costs, "per_inwoner", breaks=breaks, prijspeil=2023)
+    ax = fig.axes[0]
+    vlines = [ln.get_xdata()[0] for ln in ax.get_lines() if len(set(np.ravel(ln.get_xdata()))) == 1]
+    assert vlines == [2019.5]
+    assert "Trendbreuk gemarkeerd in 2020 (sprong)" in fig.alt_text
+    assert "prijspeil 2023" in ax.get_ylabel()
+
+
 def test_plot_cost_development_index_deflated(costs):
     fig = plots.plot_cost_development(costs, "index", prijspeil=2018)
     ax = fig.axes[0]
