@@ -18,6 +18,8 @@ Main entry points:
 - :func:`cost_breaks` – automatic break flags: scope change (2015), a cluster that jumps more than a set share in
   one year, a taakveld scheme change (2023, 2025).
 - :func:`reconcile_plan_iv3` – the plan's own spending totals beside Iv3 with a reconciliation note.
+- :func:`reconcile_growth` – a growth figure of the plan ('+4% 2020-2024') beside the Iv3 growth, with the
+  cluster that drives the Iv3 change.
 - :func:`begroting_jaarrekening` – deviation of jaarrekening from begroting per cluster per year.
 
 The plan's own budget lines and savings are in :mod:`analyse.plans.money` (from the plan YAML).
@@ -28,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from analyse.formatting import fmt_eur, fmt_pct
+from analyse.formatting import fmt_eur, fmt_number, fmt_pct
 
 import numpy as np
 import pandas as pd
@@ -756,3 +758,79 @@ def reconcile_plan_iv3(plan_totals: pd.DataFrame, clusters: pd.DataFrame, gemeen
         parts.append(f"Voor {', '.join(map(str, sorted(set(before['jaar']))))} is er geen Iv3-cijfer.")
     out.attrs["toelichting"] = " ".join(parts)
     return out
+
+
+GROWTH_COLUMNS = ["van", "tot", "post", "plan_groei_pct", "iv3_soort", "iv3_van_eur", "iv3_tot_eur", "iv3_groei_pct",
+                  "iv3_per_inwoner_van", "iv3_per_inwoner_tot", "iv3_groei_per_inwoner_pct", "grootste_cluster",
+                  "grootste_cluster_aandeel_pct", "bron_pagina", "toelichting"]
+PART_CLUSTERS = ("jeugd", "wmo", "participatie", "basisvoorzieningen")
+
+
+def reconcile_growth(plan_growth: pd.DataFrame, clusters: pd.DataFrame, gemeentecode: str,
+                     cluster: str = "sociaal_domein_totaal") -> pd.DataFrame:
+    """A growth figure of the plan beside the Iv3 growth of the same years, with what drives the Iv3 change.
+
+    When the plan's end year is not in Iv3 yet, the latest Iv3 year is used and the sentence says so.
+
+    Args:
+        plan_growth: :func:`analyse.plans.money.plan_growth` output (van, tot, soort, post, groei_pct, bron_pagina).
+        clusters: :func:`cluster_lasten` output (with inwoners).
+        gemeentecode: the gemeente.
+        cluster: the Iv3 cluster to compare with.
+
+    Returns:
+        Columns :data:`GROWTH_COLUMNS`; ``toelichting`` a Dutch sentence naming both growth figures, the years and
+        the cluster with the largest share of the Iv3 change.
+    """
+    require_columns(plan_growth, ["van", "tot", "soort", "post", "groei_pct"], "reconcile_growth(plan_growth)")
+    require_columns(clusters, ["gemeentecode", "jaar", "soort", "cluster", "lasten_eur", "inwoners"],
+                    "reconcile_growth(clusters)")
+    own = clusters[clusters["gemeentecode"] == gemeentecode]
+    rows = []
+    for r in plan_growth.itertuples(index=False):
+        soort = IV3_SOORT.get(r.soort, r.soort)
+        sub = own[own["soort"] == soort]
+        tot_sub = sub[sub["cluster"] == cluster].set_index("jaar")
+        years = sorted(int(j) for j in tot_sub.index)
+        van = int(r.van) if int(r.van) in years else None
+        tot = int(r.tot) if int(r.tot) in years else (years[-1] if years and years[-1] > int(r.van) else None)
+        row = {"van": int(r.van), "tot": int(r.tot), "post": r.post, "plan_groei_pct": r.groei_pct,
+               "iv3_soort": soort, "bron_pagina": getattr(r, "bron_pagina", None)}
+        if van is None or tot is None:
+            row["toelichting"] = (f"Het plan noemt {fmt_pct(r.groei_pct, 1)} groei ({r.van}-{r.tot}); Iv3 ({soort}) "
+                                  "heeft geen cijfers voor die jaren.")
+            rows.append(row)
+            continue
+        a, b = tot_sub.loc[van], tot_sub.loc[tot]
+        g = (b["lasten_eur"] / a["lasten_eur"] - 1) * 100 if a["lasten_eur"] else np.nan
+        pa = a["lasten_eur"] / a["inwoners"] if a["inwoners"] else np.nan
+        pb = b["lasten_eur"] / b["inwoners"] if b["inwoners"] else np.nan
+        parts = sub[sub["cluster"].isin(PART_CLUSTERS)].pivot_table(index="cluster", columns="jaar",
+                                                                     values="lasten_eur", aggfunc="sum")
+        top, share = None, np.nan
+        if van in parts.columns and tot in parts.columns and b["lasten_eur"] != a["lasten_eur"]:
+            delta = (parts[tot] - parts[van]).dropna()
+            if len(delta):
+                top = str(delta.idxmax())
+                share = delta.max() / (b["lasten_eur"] - a["lasten_eur"]) * 100
+        row.update({"iv3_van_eur": a["lasten_eur"], "iv3_tot_eur": b["lasten_eur"], "iv3_groei_pct": g,
+                    "iv3_per_inwoner_van": pa, "iv3_per_inwoner_tot": pb,
+                    "iv3_groei_per_inwoner_pct": (pb / pa - 1) * 100 if pa else np.nan,
+                    "grootste_cluster": top, "grootste_cluster_aandeel_pct": share})
+        later = f" (Iv3 {tot}: het plan kijkt tot {r.tot})" if tot != int(r.tot) else ""
+        text = (f"Het plan noemt {'+' if r.groei_pct > 0 else ''}{fmt_pct(r.groei_pct, 0)} voor '{r.post}' "
+                f"({r.van}-{r.tot}); Iv3 ({soort}, {CLUSTER_LABELS.get(cluster, cluster)}, {van}-{tot}) geeft "
+                f"{fmt_eur(a['lasten_eur'])} → {fmt_eur(b['lasten_eur'])}, {'+' if g > 0 else ''}{fmt_pct(g, 0)}"
+                f"{later}; per inwoner € {fmt_number(pa, 0)} → € {fmt_number(pb, 0)}.")
+        if top is not None and pd.notna(share) and share >= 40:
+            text += (f" Het grootste deel van de Iv3-stijging ({fmt_pct(share, 0)}) zit in "
+                     f"{CLUSTER_LABELS.get(top, top)}; zie de trendbreuken: een andere boeking verklaart het verschil "
+                     "met het plan mogelijk.")
+        if pd.notna(g) and abs(g - r.groei_pct) > 5:
+            text += (" De twee groeicijfers verschillen sterk; ze meten niet hetzelfde (andere afbakening, begroting "
+                     "of jaarrekening, nominaal).")
+        row["toelichting"] = text
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=GROWTH_COLUMNS)
+    floats = [c for c in GROWTH_COLUMNS if c.endswith(("_pct", "_eur", "_van", "_tot")) and c not in ("van", "tot")]
+    return out.astype({c: "float64" for c in floats})

@@ -381,3 +381,19 @@ def test_begroting_jaarrekening_accepts_plan_totals():
                          "cluster": "plan", "bedrag_eur": [125.5e6, 134.2e6]})
     out = kosten.begroting_jaarrekening(plan, value_col="bedrag_eur").iloc[0]
     assert out["afwijking_eur"] == pytest.approx(8.7e6) and out["afwijking_pct"] == pytest.approx(8.7 / 125.5 * 100)
+
+
+def test_reconcile_growth_names_both_figures_and_the_driver():
+    """HIA §4.4: the begroting shows +4% 2020-2024; Iv3 rises far more, mostly in basisvoorzieningen."""
+    plan = pd.DataFrame({"van": [2020], "tot": [2024], "soort": ["realisatie"], "post": ["Uitgaven sociaal domein"],
+                         "groei_pct": [4.0], "bron_pagina": ["§4.4"]})
+    cl = _clusters({"sociaal_domein_totaal": [24.0e6, 34.9e6], "basisvoorzieningen": [5.4e6, 12.6e6],
+                    "jeugd": [6.7e6, 8.5e6]}, [2020, 2023]).assign(inwoners=30_000.0)
+    (row,) = kosten.reconcile_growth(plan, cl, "GM0531").itertuples()
+    assert row.iv3_groei_pct == pytest.approx((34.9 / 24.0 - 1) * 100)
+    assert row.iv3_per_inwoner_van == pytest.approx(800.0) and row.grootste_cluster == "basisvoorzieningen"
+    assert row.grootste_cluster_aandeel_pct == pytest.approx(7.2 / 10.9 * 100)
+    assert "2020-2023" in row.toelichting and "het plan kijkt tot 2024" in row.toelichting
+    assert "Sociale basisvoorzieningen" in row.toelichting and "verschillen sterk" in row.toelichting
+    (none,) = kosten.reconcile_growth(plan.assign(van=2010, tot=2012), cl, "GM0531").itertuples()
+    assert "geen cijfers" in none.toelichting and np.isnan(none.iv3_groei_pct)

@@ -255,3 +255,12 @@ def test_monitoring_view_cbs_indicator(tmp_path):
     assert row.nulmeting == "12,5 (2019)" and "lager" in row.streefwaarde
     (row,) = monitoring_view(_plan(tmp_path, body, "GM9999-b.yml"), set()).itertuples()
     assert not row.meetbaar_met_cbs and "registreer" in row.vastleggen
+
+
+def test_hia_growth_figure_from_the_document():
+    """HIA §4.4: 'een toename ... van 4% van de uitgaven voor het sociaal domein tussen 2020 en 2024'."""
+    from analyse.plans.money import plan_growth
+
+    (row,) = plan_growth(_seed("GM0531-kracht-van-ambacht.yml")).itertuples()
+    assert (row.van, row.tot, row.groei_pct, row.soort) == (2020, 2024, 4.0, "begroting")
+    assert "11,2%" in row.vergelijking and "§4.4" in row.bron_pagina

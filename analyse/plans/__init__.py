@@ -10,7 +10,7 @@ Public API (see ``plans/SCHEMA.md`` for the file format):
   :func:`weigh_evidence`, :func:`shared_themes`, :func:`evaluator_recommendations` (``analyse.plans.conclusions``)
 - :func:`beleidsperiode`, :func:`beleidsperiodes`, :func:`report_startjaar` (``analyse.plans.period``)
 - :func:`savings_ledger`, :func:`savings_amounts`, :func:`budget_table`, :func:`budget_summary`,
-  :func:`plan_spending` (``analyse.plans.money``)
+  :func:`plan_spending`, :func:`plan_growth` (``analyse.plans.money``)
 - :func:`monitoring_view` (``analyse.plans.monitoring``)
 
 Names are imported lazily so that ``python -m analyse.plans.load`` runs without a double import.
@@ -33,7 +33,7 @@ _EXPORTS = {
     "report_startjaar": "analyse.plans.period",
     "savings_ledger": "analyse.plans.money", "savings_amounts": "analyse.plans.money",
     "budget_table": "analyse.plans.money", "budget_summary": "analyse.plans.money",
-    "plan_spending": "analyse.plans.money",
+    "plan_spending": "analyse.plans.money", "plan_growth": "analyse.plans.money",
     "monitoring_view": "analyse.plans.monitoring",
     "Conclusie": "analyse.plans.conclusions", "PlanConclusies": "analyse.plans.conclusions",
 }

@@ -27,7 +27,7 @@ from analyse import paths
 from analyse.errors import PlanValidationError
 from analyse.formatting import fmt_number
 from analyse.plans.schema import (
-    EVALUATIE_STATUSSEN, SMART_KEYS, SPEC, STATUS_SYNONIEMEN, STATUSSEN, Field, Opgave, Plan,
+    EVALUATIE_STATUSSEN, SMART_KEYS, SPEC, STATUS_SYNONIEMEN, STATUSSEN, Field, Plan,
 )
 
 __all__ = ["load_plan", "plans_for", "find_plan_files", "all_plan_files", "to_frames", "catalogue_ids", "PlanWarning",
@@ -608,17 +608,6 @@ def plans_for(gemeentecode: str, plans_dir: Path | None = None, **kwargs: object
 
 
 # --------------------------------------------------------------------------------------------------- frames
-def _descendants(plan: Plan, opgave_id: str) -> list[Opgave]:
-    out, todo = [], [opgave_id]
-    while todo:
-        cur = todo.pop()
-        for o in plan.opgaven:
-            if o.onderdeel_van == cur and o not in out:
-                out.append(o)
-                todo.append(o.id)
-    return out
-
-
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
@@ -681,11 +670,13 @@ def to_frames(plan: Plan) -> dict[str, pd.DataFrame]:
         "outputs": _frame(out, ["opgave_id", "maatregel_id", "omschrijving", "realisatie", "doel", "doel_max", "eenheid",
                                 "periode", "realisatie_pct", "bron_pagina"]),
         "budget": _frame(bud, ["niveau", "opgave_id", "maatregel_id", "actie_id", "jaar", "begroot", "gerealiseerd",
-                               "bron", "toelichting", "bron_pagina"]),
+                               "post", "deel_van", "in_totaal", "bron", "toelichting", "bron_pagina"]),
         "besparingen": _frame([dataclasses.asdict(b) for b in plan.besparingen],
-                              ["id", "post", "jaar", "gepland", "gerealiseerd", "maatregel", "bron", "toelichting", "bron_pagina"]),
+                              ["id", "post", "jaar", "gepland", "soort_gepland", "gerealiseerd", "soort_gerealiseerd",
+                               "reeks", "maatregel", "bron", "toelichting", "bron_pagina"]),
         "taakstellingen": _frame([dataclasses.asdict(t) for t in plan.taakstellingen],
-                                 ["id", "omschrijving", "bedrag", "jaar", "structureel", "schaal", "status", "toelichting", "bron_pagina"]),
+                                 ["id", "omschrijving", "bedrag", "soort", "jaar", "structureel", "schaal", "status",
+                                  "reeks", "gerealiseerd", "openstaand", "toelichting", "bron_pagina"]),
         "interventies": _frame([{**dataclasses.asdict(x), "preventie_niveau": ", ".join(x.preventie_niveau),
                                  "domein": ", ".join(x.domein)} for x in plan.interventies],
                                ["id", "naam", "status", "status_tekst", "kosten", "bezuiniging", "resultaat_gerapporteerd",
@@ -693,7 +684,7 @@ def to_frames(plan: Plan) -> dict[str, pd.DataFrame]:
     }
     for name in ("budget", "besparingen", "taakstellingen", "interventies", "outputs", "indicatoren"):
         df = frames[name]
-        for col in ("begroot", "gerealiseerd", "gepland", "bedrag", "kosten", "bezuiniging", "realisatie", "doel",
+        for col in ("begroot", "gerealiseerd", "gepland", "bedrag", "kosten", "openstaand", "bezuiniging", "realisatie", "doel",
                     "doel_max", "realisatie_pct", "baseline_waarde", "streefwaarde", "realisatie_waarde"):
             if col in df.columns:
                 df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
@@ -701,8 +692,9 @@ def to_frames(plan: Plan) -> dict[str, pd.DataFrame]:
 
 
 def _budget(b: object) -> dict:
-    return {"jaar": b.jaar, "begroot": b.begroot, "gerealiseerd": b.gerealiseerd, "bron": b.bron,
-            "toelichting": b.toelichting, "bron_pagina": b.bron_pagina}
+    return {"jaar": b.jaar, "begroot": b.begroot, "gerealiseerd": b.gerealiseerd, "post": b.post,
+            "deel_van": b.deel_van, "in_totaal": b.in_totaal, "bron": b.bron, "toelichting": b.toelichting,
+            "bron_pagina": b.bron_pagina}
 
 
 # ------------------------------------------------------------------------------------------------------ CLI

@@ -26,7 +26,7 @@ from analyse.formatting import fmt_eur, fmt_pct
 from analyse.plans.schema import Budgetregel, Plan
 
 __all__ = ["LEDGER_COLUMNS", "BUDGET_COLUMNS", "BUDGET_SUMMARY_COLUMNS", "SPENDING_COLUMNS", "savings_amounts",
-           "savings_ledger", "budget_table", "budget_summary", "plan_spending"]
+           "savings_ledger", "budget_table", "budget_summary", "plan_spending", "plan_growth"]
 
 AMOUNT_COLUMNS = ["reeks", "herkomst_id", "post", "jaar", "soort", "bedrag_eur", "maatregel_id", "toelichting",
                   "bron_pagina"]
@@ -269,3 +269,19 @@ def plan_spending(plan: Plan) -> pd.DataFrame:
              "bedrag_eur": _num(u.bedrag), "scope": u.scope, "toelichting": u.toelichting,
              "bron_pagina": u.bron_pagina} for u in plan.uitgaven]
     return pd.DataFrame(rows, columns=SPENDING_COLUMNS).astype({"bedrag_eur": "float64"})
+
+
+GROWTH_COLUMNS = ["gemeentecode", "van", "tot", "soort", "post", "groei_pct", "vergelijking", "toelichting",
+                  "bron_pagina"]
+
+
+def plan_growth(plan: Plan) -> pd.DataFrame:
+    """Growth figures for spending that the document gives without amounts (``kostenontwikkeling``).
+
+    Returns:
+        Columns :data:`GROWTH_COLUMNS`; feeds :func:`analyse.kosten.reconcile_growth`.
+    """
+    rows = [{"gemeentecode": plan.gemeentecode, "van": g.van, "tot": g.tot, "soort": g.soort, "post": g.post,
+             "groei_pct": _num(g.groei_pct), "vergelijking": g.vergelijking, "toelichting": g.toelichting,
+             "bron_pagina": g.bron_pagina} for g in plan.kostenontwikkeling]
+    return pd.DataFrame(rows, columns=GROWTH_COLUMNS).astype({"groei_pct": "float64"})

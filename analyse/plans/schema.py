@@ -113,6 +113,20 @@ class Uitgave:
 
 
 @dataclass(frozen=True)
+class Groeicijfer:
+    """A growth figure the document gives for spending ('+4% tussen 2020 en 2024'), without amounts."""
+
+    van: int = 0
+    tot: int = 0
+    groei_pct: float | None = None
+    post: str = ""
+    soort: str = "begroting"
+    vergelijking: str | None = None
+    toelichting: str | None = None
+    bron_pagina: str | None = None
+
+
+@dataclass(frozen=True)
 class Periode:
     start: int = 0
     eind: int = 0
@@ -406,6 +420,7 @@ class Plan:
     preventiematrix: Preventiematrix | None = None
     evaluatie: Evaluatie | None = None
     uitgaven: tuple[Uitgave, ...] = ()
+    kostenontwikkeling: tuple[Groeicijfer, ...] = ()
     toelichting: str | None = None
     path: Path | None = None
     """File the plan was read from (not a YAML key)."""
@@ -449,6 +464,11 @@ SPEC: dict[type, dict[str, Field]] = {
     Uitgave: {
         "jaar": Field("year", required=True, nullable=False), "bedrag": Field("amount"),
         "soort": Field("str", vocab=UITGAVE_SOORTEN), "post": _SR, "scope": _S, "bron": _S, **_TOEL,
+    },
+    Groeicijfer: {
+        "van": Field("year", required=True, nullable=False), "tot": Field("year", required=True, nullable=False),
+        "groei_pct": Field("number", required=True), "post": _SR, "soort": Field("str", vocab=UITGAVE_SOORTEN),
+        "vergelijking": _S, **_TOEL,
     },
     Periode: {"start": Field("year", required=True, nullable=False), "eind": Field("year", required=True, nullable=False)},
     Tekst: {"tekst": _SR, "bron": Field("str", vocab=BEVINDING_BRONNEN), "soort": Field("str", vocab=BEVINDING_SOORTEN),
@@ -532,6 +552,7 @@ SPEC: dict[type, dict[str, Field]] = {
         "schema_version": Field("int", required=True, nullable=False), "gemeentecode": _SR, "gemeente": _SR, "titel": _SR,
         "soort": Field("str", required=True, vocab=SOORTEN), "periode": Field("obj", required=True, cls=Periode),
         "beleidsperiode": Field("obj", cls=Beleidsperiode), "uitgaven": Field("list", cls=Uitgave),
+        "kostenontwikkeling": Field("list", cls=Groeicijfer),
         "vastgesteld": Field("date"), "evalueert": _S, "bron": Field("obj", required=True, cls=Bron), "context": _S,
         "beleidstheorie": _S, "leidende_principes": Field("strlist"), "indicatoren": Field("list", cls=IndicatorDef),
         "opgaven": Field("list", required=True, cls=Opgave), "bevindingen": Field("list", cls=Tekst, text_ok=True),
