@@ -174,6 +174,21 @@ def test_seed_verdicts_match_the_evaluators(name, expected):
     assert all(result.opgave(i).regels_toegepast[0] == "R0_oordeel_evaluatoren" for i in expected)
 
 
+@pytest.mark.parametrize("name, opgave, page", [
+    ("GM0141-evaluatie-transformatie-sociaal-domein.yml", "O2", "hoofdstuk 7 (p. 57)"),
+    ("GM0141-evaluatie-transformatie-sociaal-domein.yml", "O5", "§6.4 (p. 56)"),
+    ("GM0531-kracht-van-ambacht.yml", "O1", "p. 19; p. 5"),
+    ("GM0531-kracht-van-ambacht.yml", "O2", "p. 5; p. 26"),
+    ("GM0505-mantelzorg.yml", "O1", "p. 7-8; p. 27"),
+    ("GM0505-vrijwillige-inzet.yml", "O1", "p. 23-24"),
+    ("GM0505-wmo.yml", "O5.4", "p. 25; p. 28-29"),
+])
+def test_evaluator_verdict_names_its_page(name, opgave, page):
+    c = _conclude_seed(name).opgave(opgave)
+    assert page in c.oordeel_evaluatoren and c.oordeel_evaluatoren.startswith(c.uitkomst)
+    assert c.bewijs[0].startswith("Oordeel van de evaluatoren")
+
+
 def test_almelo_zelfredzaamheid_capped_by_weak_evidence():
     """Almelo O3: the rule outcome rests on one input measure with evaluability 0 van 7 → at most deels."""
     c = _conclude_seed("GM0141-evaluatie-transformatie-sociaal-domein.yml").opgave("O3")

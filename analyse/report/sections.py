@@ -296,15 +296,17 @@ def _opgave_blocks(pc: Any, opg: Any, out: OutputTarget | None) -> list[Block | 
                               "Wat": outputs["omschrijving"], "Gerealiseerd": outputs["realisatie"],
                               "Doel": outputs["doel"], "Eenheid": outputs["eenheid"], "Periode": outputs["periode"]})
         parts.append(table_block(shown, f"output-{opg.id}", out, caption="Output: realisatie tegenover doel"))
-    bud = frames["budget"]
-    bud = bud[bud["opgave_id"] == opg.id]
+    bud = pc.budget[pc.budget["opgave_id"] == opg.id]
     if len(bud):
-        post = bud["maatregel_id"].map(titles).fillna(bud["maatregel_id"]).fillna("opgave als geheel")
-        if "actie_id" in bud:
-            post = post.where(bud["actie_id"].isna(), post.astype(str) + ", actie " + bud["actie_id"].astype(str))
-        shown = pd.DataFrame({"Post": post, "Jaar": bud["jaar"], "Begroot (euro)": bud["begroot"],
-                              "Gerealiseerd (euro)": bud["gerealiseerd"]})
+        where = bud["maatregel_id"].map(titles).fillna(bud["maatregel_id"]).fillna("opgave als geheel")
+        where = where.where(bud["actie_id"].isna(), "actie " + bud["actie_id"].astype(str))
+        shown = pd.DataFrame({"Maatregel/actie": where, "Post": bud["post"], "Jaar": bud["jaar"],
+                              "Begroot (euro)": bud["begroot_eur"], "Uitgegeven (euro)": bud["gerealiseerd_eur"],
+                              "Stand": bud["status"]})
         parts.append(table_block(shown, f"budget-{opg.id}", out, caption="Budget tegenover realisatie (euro)"))
+        total = pc.budget_summary[pc.budget_summary["opgave_id"] == opg.id]
+        if len(total):
+            parts.append(md("**Budget:** {t}", t=" ".join(f"{int(r.jaar)}: {r.tekst}" for r in total.itertuples())))
     if pc.missing.get(opg.id):
         parts.append(md("**Wat ontbreekt om deze opgave te kunnen evalueren:** {m}.",
                         m=", ".join(str(x) for x in pc.missing[opg.id])))
