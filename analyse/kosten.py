@@ -30,13 +30,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from analyse.formatting import fmt_eur, fmt_number, fmt_pct
-
 import numpy as np
 import pandas as pd
 
-from analyse.errors import AnalyseError, DataIntegrityError, DataNotAvailableError
 from analyse.data import cpi as cpi_mod
+from analyse.errors import AnalyseError, DataNotAvailableError
+from analyse.formatting import fmt_eur, fmt_number, fmt_pct
 
 CLUSTERS: tuple[str, ...] = (
     "jeugd",
@@ -140,9 +139,7 @@ def _matches(taakveld: pd.Series, codes: Sequence[str]) -> pd.Series:
 
 
 # ----------------------------------------------------------------------------------------- clusters
-def cluster_lasten(
-    lasten: pd.DataFrame, mapping: Mapping[str, Sequence[str]] | None = None
-) -> pd.DataFrame:
+def cluster_lasten(lasten: pd.DataFrame, mapping: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """Sum Iv3 lasten per gemeente, jaar, soort and cluster.
 
     Args:
@@ -377,10 +374,8 @@ def index_to_base(
             index=out.index,
             dtype="float64",
         )
-        prev_key = tmp[gkeys].copy()
     else:
         base_val = pd.Series(base_rows["_v"].iloc[0] if len(base_rows) else np.nan, index=out.index)
-        prev_key = pd.DataFrame(index=out.index)
     out["index"] = (_safe_ratio(value, base_val) * 100).astype("float64")
     # growth on the previous calendar year (exactly year - 1)
     prev = tmp.assign(_y=tmp["_y"] + 1).rename(columns={"_v": "_prev"})
@@ -511,8 +506,10 @@ def decentralisation_break(
     before = out["_y"] < break_year
     out["periode"] = np.where(before, f"voor {break_year}", f"vanaf {break_year}")
     gkeys = list(group_cols)
-    first_after = out.loc[~before].groupby(gkeys, dropna=False)["_y"].transform("min") if gkeys else (
-        pd.Series(out.loc[~before, "_y"].min(), index=out.loc[~before].index)
+    first_after = (
+        out.loc[~before].groupby(gkeys, dropna=False)["_y"].transform("min")
+        if gkeys
+        else (pd.Series(out.loc[~before, "_y"].min(), index=out.loc[~before].index))
     )
     out["breuk"] = False
     out.loc[first_after.index, "breuk"] = (out.loc[first_after.index, "_y"] == first_after).to_numpy()
@@ -559,8 +556,12 @@ def begroting_jaarrekening(
     df = frame if gemeentecode is None else frame[frame["gemeentecode"] == gemeentecode]
     df = df.assign(soort=df["soort"].replace({"realisatie": "jaarrekening"}))  # plan totals say 'realisatie'
     df = df[df["soort"].isin(["begroting", "jaarrekening"])]
-    wide = (df.groupby(["gemeentecode", "jaar", key, "soort"], observed=True)[value_col]
-            .sum(min_count=1).unstack("soort").reindex(columns=["begroting", "jaarrekening"]))
+    wide = (
+        df.groupby(["gemeentecode", "jaar", key, "soort"], observed=True)[value_col]
+        .sum(min_count=1)
+        .unstack("soort")
+        .reindex(columns=["begroting", "jaarrekening"])
+    )
     wide.columns.name = None
     out = wide.reset_index().rename(columns={"begroting": "begroting_eur", "jaarrekening": "jaarrekening_eur"})
     out = out.astype({"begroting_eur": "float64", "jaarrekening_eur": "float64"})
@@ -570,8 +571,13 @@ def begroting_jaarrekening(
 
 
 # -------------------------------------------------------------------------------------------- constant prices
-def constant_prices(df: pd.DataFrame, cpi: pd.DataFrame, base_year: int | None = None,
-                    value_cols: Sequence[str] = ("lasten_eur",), year_col: str = "jaar") -> pd.DataFrame:
+def constant_prices(
+    df: pd.DataFrame,
+    cpi: pd.DataFrame,
+    base_year: int | None = None,
+    value_cols: Sequence[str] = ("lasten_eur",),
+    year_col: str = "jaar",
+) -> pd.DataFrame:
     """Amounts in constant prices of ``base_year`` (default: the latest CPI year), the price year named.
 
     A wrapper around :func:`deflate` that adds ``prijspeil_tekst`` ("prijzen van 2023 (CPI, CBS)") for axis labels
@@ -593,28 +599,50 @@ JUMP_SHARE = 0.25
 """A cluster whose lasten change by more than this share in one year is flagged (default 25%)."""
 
 SCOPE_CHANGES: dict[int, str] = {
-    2015: ("decentralisatie van jeugdzorg, Wmo-begeleiding en Participatiewet naar gemeenten: de uitgaven vanaf 2015 "
-           "omvatten nieuwe taken en zijn niet vergelijkbaar met die van daarvoor"),
+    2015: (
+        "decentralisatie van jeugdzorg, Wmo-begeleiding en Participatiewet naar gemeenten: de uitgaven vanaf 2015 "
+        "omvatten nieuwe taken en zijn niet vergelijkbaar met die van daarvoor"
+    ),
 }
 """Years in which the scope of the sociaal domein changed for every gemeente."""
 
 SCHEME_CHANGES: dict[int, tuple[frozenset[str], str]] = {
-    2023: (frozenset({"jeugd", "wmo_jeugd", "sociaal_domein_totaal"}),
-           "taakveld 6.72 (maatwerkdienstverlening 18-) is gesplitst in 6.72, 6.73 en 6.74; de reeks is "
-           "samengevoegd, maar kleine verschuivingen tussen clusters zijn mogelijk"),
-    2025: (frozenset({"jeugd", "wmo", "wmo_jeugd", "basisvoorzieningen", "pgb_wmo_jeugd"}),
-           "nieuwe taakveldindeling sociaal domein (toegang naar 6.21-6.23, pgb's naar 6.79, beleid naar "
-           "6.91/6.92): jeugd, Wmo en basisvoorzieningen zijn voor en na 2025 niet vergelijkbaar"),
+    2023: (
+        frozenset({"jeugd", "wmo_jeugd", "sociaal_domein_totaal"}),
+        "taakveld 6.72 (maatwerkdienstverlening 18-) is gesplitst in 6.72, 6.73 en 6.74; de reeks is "
+        "samengevoegd, maar kleine verschuivingen tussen clusters zijn mogelijk",
+    ),
+    2025: (
+        frozenset({"jeugd", "wmo", "wmo_jeugd", "basisvoorzieningen", "pgb_wmo_jeugd"}),
+        "nieuwe taakveldindeling sociaal domein (toegang naar 6.21-6.23, pgb's naar 6.79, beleid naar "
+        "6.91/6.92): jeugd, Wmo en basisvoorzieningen zijn voor en na 2025 niet vergelijkbaar",
+    ),
 }
 """Iv3 taakveld scheme changes (``analyse/data/taakvelden.yml``) and the clusters they affect."""
 
-BREAK_COLUMNS = ["gemeentecode", "cluster", "cluster_label", "soort", "jaar", "vorig_eur", "lasten_eur", "groei_pct",
-                 "aandeel_in_stijging_pct", "soort_breuk", "tekst"]
+BREAK_COLUMNS = [
+    "gemeentecode",
+    "cluster",
+    "cluster_label",
+    "soort",
+    "jaar",
+    "vorig_eur",
+    "lasten_eur",
+    "groei_pct",
+    "aandeel_in_stijging_pct",
+    "soort_breuk",
+    "tekst",
+]
 
 
-def cost_breaks(frame: pd.DataFrame, gemeentecode: str, soort: str | None = "jaarrekening",
-                jump_share: float = JUMP_SHARE, clusters: Sequence[str] | None = None,
-                value_col: str = "lasten_eur") -> pd.DataFrame:
+def cost_breaks(
+    frame: pd.DataFrame,
+    gemeentecode: str,
+    soort: str | None = "jaarrekening",
+    jump_share: float = JUMP_SHARE,
+    clusters: Sequence[str] | None = None,
+    value_col: str = "lasten_eur",
+) -> pd.DataFrame:
     """Flag the years in which a cost series is not a like-for-like trend.
 
     Three kinds (``soort_breuk``):
@@ -651,11 +679,17 @@ def cost_breaks(frame: pd.DataFrame, gemeentecode: str, soort: str | None = "jaa
         return pd.DataFrame(columns=BREAK_COLUMNS)
     df = df.rename(columns={value_col: "lasten_eur"}) if value_col != "lasten_eur" else df
     base = int(pd.to_numeric(df["jaar"]).min())
-    idx = index_to_base(df[["gemeentecode", "soort", "cluster", "jaar", "lasten_eur"]], base,
-                        group_cols=["gemeentecode", "soort", "cluster"])
+    idx = index_to_base(
+        df[["gemeentecode", "soort", "cluster", "jaar", "lasten_eur"]],
+        base,
+        group_cols=["gemeentecode", "soort", "cluster"],
+    )
     idx = idx.sort_values(["cluster", "soort", "jaar"]).reset_index(drop=True)
-    idx["vorig_eur"] = idx.groupby(["cluster", "soort"])["lasten_eur"].shift(1).where(
-        idx.groupby(["cluster", "soort"])["jaar"].diff() == 1)
+    idx["vorig_eur"] = (
+        idx.groupby(["cluster", "soort"])["lasten_eur"]
+        .shift(1)
+        .where(idx.groupby(["cluster", "soort"])["jaar"].diff() == 1)
+    )
     total = idx[idx["cluster"] == "sociaal_domein_totaal"].set_index(["soort", "jaar"])
     rows = []
     for r in idx.itertuples(index=False):
@@ -663,43 +697,83 @@ def cost_breaks(frame: pd.DataFrame, gemeentecode: str, soort: str | None = "jaa
         years = idx.loc[(idx["cluster"] == r.cluster) & (idx["soort"] == r.soort), "jaar"]
         first = int(years.min())
         change = None
-        if (r.soort, r.jaar) in total.index and r.cluster not in ("sociaal_domein_totaal", "totaal") \
-                and pd.notna(r.vorig_eur):
+        if (
+            (r.soort, r.jaar) in total.index
+            and r.cluster not in ("sociaal_domein_totaal", "totaal")
+            and pd.notna(r.vorig_eur)
+        ):
             t = total.loc[(r.soort, r.jaar)]
             d_tot = t["lasten_eur"] - t["vorig_eur"] if pd.notna(t["vorig_eur"]) else np.nan
             if pd.notna(d_tot) and d_tot > 0:
                 change = (r.lasten_eur - r.vorig_eur) / d_tot * 100
-        base_row = {"gemeentecode": gemeentecode, "cluster": r.cluster, "cluster_label": label, "soort": r.soort,
-                    "jaar": int(r.jaar), "vorig_eur": r.vorig_eur, "lasten_eur": r.lasten_eur,
-                    "groei_pct": r.groei_pct, "aandeel_in_stijging_pct": change}
+        base_row = {
+            "gemeentecode": gemeentecode,
+            "cluster": r.cluster,
+            "cluster_label": label,
+            "soort": r.soort,
+            "jaar": int(r.jaar),
+            "vorig_eur": r.vorig_eur,
+            "lasten_eur": r.lasten_eur,
+            "groei_pct": r.groei_pct,
+            "aandeel_in_stijging_pct": change,
+        }
         jaar = int(r.jaar)
         if jaar in SCOPE_CHANGES and jaar > first:
-            rows.append({**base_row, "soort_breuk": "scope",
-                         "tekst": f"{label} {jaar}: trendbreuk door de {SCOPE_CHANGES[jaar]}."})
+            rows.append(
+                {
+                    **base_row,
+                    "soort_breuk": "scope",
+                    "tekst": f"{label} {jaar}: trendbreuk door de {SCOPE_CHANGES[jaar]}.",
+                }
+            )
         if jaar in SCHEME_CHANGES and jaar > first and r.cluster in SCHEME_CHANGES[jaar][0]:
-            rows.append({**base_row, "soort_breuk": "taakveldindeling",
-                         "tekst": f"{label} {jaar}: {SCHEME_CHANGES[jaar][1]}."})
+            rows.append(
+                {**base_row, "soort_breuk": "taakveldindeling", "tekst": f"{label} {jaar}: {SCHEME_CHANGES[jaar][1]}."}
+            )
         if pd.notna(r.groei_pct) and abs(r.groei_pct) > jump_share * 100 and jaar not in SCOPE_CHANGES:
-            share = (f"; dit cluster is {fmt_pct(change, 0)} van de stijging van het sociaal domein dat jaar"
-                     if change is not None and change >= 50 else "")
-            rows.append({**base_row, "soort_breuk": "sprong",
-                         "tekst": (f"{label}: van {fmt_eur(r.vorig_eur)} ({jaar - 1}) naar {fmt_eur(r.lasten_eur)} "
-                                   f"({jaar}), {'+' if r.groei_pct > 0 else ''}{fmt_pct(r.groei_pct, 0)} in één jaar"
-                                   f"{share}. Zo'n sprong wijst eerder op een andere boeking (taakveld), een nieuwe "
-                                   "taak of een eenmalige post dan op een trend; controleer de jaarrekening.")})
+            share = (
+                f"; dit cluster is {fmt_pct(change, 0)} van de stijging van het sociaal domein dat jaar"
+                if change is not None and change >= 50
+                else ""
+            )
+            rows.append(
+                {
+                    **base_row,
+                    "soort_breuk": "sprong",
+                    "tekst": (
+                        f"{label}: van {fmt_eur(r.vorig_eur)} ({jaar - 1}) naar {fmt_eur(r.lasten_eur)} "
+                        f"({jaar}), {'+' if r.groei_pct > 0 else ''}{fmt_pct(r.groei_pct, 0)} in één jaar"
+                        f"{share}. Zo'n sprong wijst eerder op een andere boeking (taakveld), een nieuwe "
+                        "taak of een eenmalige post dan op een trend; controleer de jaarrekening."
+                    ),
+                }
+            )
     out = pd.DataFrame(rows, columns=BREAK_COLUMNS)
-    return out.astype({"vorig_eur": "float64", "lasten_eur": "float64", "groei_pct": "float64",
-                       "aandeel_in_stijging_pct": "float64"}).reset_index(drop=True)
+    return out.astype(
+        {"vorig_eur": "float64", "lasten_eur": "float64", "groei_pct": "float64", "aandeel_in_stijging_pct": "float64"}
+    ).reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------------------- plan vs Iv3
-RECONCILE_COLUMNS = ["jaar", "soort", "post", "plan_eur", "iv3_eur", "verschil_eur", "verschil_pct", "iv3_cluster",
-                     "iv3_taakvelden", "bron_pagina", "toelichting"]
+RECONCILE_COLUMNS = [
+    "jaar",
+    "soort",
+    "post",
+    "plan_eur",
+    "iv3_eur",
+    "verschil_eur",
+    "verschil_pct",
+    "iv3_cluster",
+    "iv3_taakvelden",
+    "bron_pagina",
+    "toelichting",
+]
 IV3_SOORT = {"realisatie": "jaarrekening", "begroting": "begroting"}
 
 
-def reconcile_plan_iv3(plan_totals: pd.DataFrame, clusters: pd.DataFrame, gemeentecode: str,
-                       cluster: str = "sociaal_domein_totaal") -> pd.DataFrame:
+def reconcile_plan_iv3(
+    plan_totals: pd.DataFrame, clusters: pd.DataFrame, gemeentecode: str, cluster: str = "sociaal_domein_totaal"
+) -> pd.DataFrame:
     """The plan's own spending totals beside the Iv3 lasten of the same year and kind, with what explains a gap.
 
     Args:
@@ -715,8 +789,11 @@ def reconcile_plan_iv3(plan_totals: pd.DataFrame, clusters: pd.DataFrame, gemeen
         ``attrs["toelichting"]`` holds the reconciliation note for the whole comparison.
     """
     require_columns(plan_totals, ["jaar", "soort", "post", "bedrag_eur"], "reconcile_plan_iv3(plan_totals)")
-    require_columns(clusters, ["gemeentecode", "jaar", "soort", "cluster", "lasten_eur", "n_taakvelden"],
-                    "reconcile_plan_iv3(clusters)")
+    require_columns(
+        clusters,
+        ["gemeentecode", "jaar", "soort", "cluster", "lasten_eur", "n_taakvelden"],
+        "reconcile_plan_iv3(clusters)",
+    )
     iv3 = clusters[(clusters["gemeentecode"] == gemeentecode) & (clusters["cluster"] == cluster)]
     iv3 = iv3.set_index(["soort", "jaar"])
     iv3_years = sorted(set(int(j) for j in iv3.index.get_level_values("jaar"))) if len(iv3) else []
@@ -729,30 +806,52 @@ def reconcile_plan_iv3(plan_totals: pd.DataFrame, clusters: pd.DataFrame, gemeen
         diff = value - r.bedrag_eur if has else np.nan
         pct = diff / r.bedrag_eur * 100 if has and r.bedrag_eur else np.nan
         if has:
-            text = (f"{int(r.jaar)}: plan {fmt_eur(r.bedrag_eur)}, Iv3 ({key[0]}, {CLUSTER_LABELS.get(cluster, cluster)}, "
-                    f"{ntv} taakvelden) {fmt_eur(value)}; Iv3 is {fmt_eur(abs(diff))} "
-                    f"{'hoger' if diff > 0 else 'lager'} ({fmt_pct(abs(pct), 0)}).")
+            text = (
+                f"{int(r.jaar)}: plan {fmt_eur(r.bedrag_eur)}, Iv3 ({key[0]}, {CLUSTER_LABELS.get(cluster, cluster)}, "
+                f"{ntv} taakvelden) {fmt_eur(value)}; Iv3 is {fmt_eur(abs(diff))} "
+                f"{'hoger' if diff > 0 else 'lager'} ({fmt_pct(abs(pct), 0)})."
+            )
         else:
             span = f"{iv3_years[0]}-{iv3_years[-1]}" if iv3_years else "geen jaren"
             text = f"{int(r.jaar)}: plan {fmt_eur(r.bedrag_eur)}; geen Iv3-cijfer voor dit jaar (Iv3: {span})."
-        rows.append({"jaar": int(r.jaar), "soort": r.soort, "post": r.post, "plan_eur": float(r.bedrag_eur),
-                     "iv3_eur": value, "verschil_eur": diff, "verschil_pct": pct, "iv3_cluster": cluster,
-                     "iv3_taakvelden": ntv, "bron_pagina": getattr(r, "bron_pagina", None), "toelichting": text})
+        rows.append(
+            {
+                "jaar": int(r.jaar),
+                "soort": r.soort,
+                "post": r.post,
+                "plan_eur": float(r.bedrag_eur),
+                "iv3_eur": value,
+                "verschil_eur": diff,
+                "verschil_pct": pct,
+                "iv3_cluster": cluster,
+                "iv3_taakvelden": ntv,
+                "bron_pagina": getattr(r, "bron_pagina", None),
+                "toelichting": text,
+            }
+        )
     out = pd.DataFrame(rows, columns=RECONCILE_COLUMNS)
-    out = out.astype({"plan_eur": "float64", "iv3_eur": "float64", "verschil_eur": "float64",
-                      "verschil_pct": "float64"})
+    out = out.astype(
+        {"plan_eur": "float64", "iv3_eur": "float64", "verschil_eur": "float64", "verschil_pct": "float64"}
+    )
     scope = next((s for s in plan_totals.get("scope", pd.Series(dtype=object)).dropna()), None)
     overlap = out.dropna(subset=["iv3_eur"])
     parts = []
     if overlap.empty:
-        parts.append("De cijfers van het plan en Iv3 overlappen in geen enkel jaar" +
-                     (f" (Iv3 begint in {iv3_years[0]})" if iv3_years else "") + "; ze zijn niet naast elkaar te leggen.")
+        parts.append(
+            "De cijfers van het plan en Iv3 overlappen in geen enkel jaar"
+            + (f" (Iv3 begint in {iv3_years[0]})" if iv3_years else "")
+            + "; ze zijn niet naast elkaar te leggen."
+        )
     else:
         parts += list(overlap["toelichting"])
-        parts.append("Verschillen komen door de afbakening: Iv3 '" + CLUSTER_LABELS.get(cluster, cluster) +
-                     "' telt alle taakvelden van hoofdtaakveld 6 (sociaal domein), inclusief toegerekende overhead en "
-                     "kapitaallasten en regionale taken als centrumgemeente; het plan telt zijn eigen posten" +
-                     (f" ({scope})" if scope else "") + ". Beide zijn nominale bedragen (prijzen van dat jaar).")
+        parts.append(
+            "Verschillen komen door de afbakening: Iv3 '"
+            + CLUSTER_LABELS.get(cluster, cluster)
+            + "' telt alle taakvelden van hoofdtaakveld 6 (sociaal domein), inclusief toegerekende overhead en "
+            "kapitaallasten en regionale taken als centrumgemeente; het plan telt zijn eigen posten"
+            + (f" ({scope})" if scope else "")
+            + ". Beide zijn nominale bedragen (prijzen van dat jaar)."
+        )
     before = out[out["iv3_eur"].isna()]
     if len(before) and not overlap.empty:
         parts.append(f"Voor {', '.join(map(str, sorted(set(before['jaar']))))} is er geen Iv3-cijfer.")
@@ -760,14 +859,29 @@ def reconcile_plan_iv3(plan_totals: pd.DataFrame, clusters: pd.DataFrame, gemeen
     return out
 
 
-GROWTH_COLUMNS = ["van", "tot", "post", "plan_groei_pct", "iv3_soort", "iv3_van_eur", "iv3_tot_eur", "iv3_groei_pct",
-                  "iv3_per_inwoner_van", "iv3_per_inwoner_tot", "iv3_groei_per_inwoner_pct", "grootste_cluster",
-                  "grootste_cluster_aandeel_pct", "bron_pagina", "toelichting"]
+GROWTH_COLUMNS = [
+    "van",
+    "tot",
+    "post",
+    "plan_groei_pct",
+    "iv3_soort",
+    "iv3_van_eur",
+    "iv3_tot_eur",
+    "iv3_groei_pct",
+    "iv3_per_inwoner_van",
+    "iv3_per_inwoner_tot",
+    "iv3_groei_per_inwoner_pct",
+    "grootste_cluster",
+    "grootste_cluster_aandeel_pct",
+    "bron_pagina",
+    "toelichting",
+]
 PART_CLUSTERS = ("jeugd", "wmo", "participatie", "basisvoorzieningen")
 
 
-def reconcile_growth(plan_growth: pd.DataFrame, clusters: pd.DataFrame, gemeentecode: str,
-                     cluster: str = "sociaal_domein_totaal") -> pd.DataFrame:
+def reconcile_growth(
+    plan_growth: pd.DataFrame, clusters: pd.DataFrame, gemeentecode: str, cluster: str = "sociaal_domein_totaal"
+) -> pd.DataFrame:
     """A growth figure of the plan beside the Iv3 growth of the same years, with what drives the Iv3 change.
 
     When the plan's end year is not in Iv3 yet, the latest Iv3 year is used and the sentence says so.
@@ -783,8 +897,9 @@ def reconcile_growth(plan_growth: pd.DataFrame, clusters: pd.DataFrame, gemeente
         the cluster with the largest share of the Iv3 change.
     """
     require_columns(plan_growth, ["van", "tot", "soort", "post", "groei_pct"], "reconcile_growth(plan_growth)")
-    require_columns(clusters, ["gemeentecode", "jaar", "soort", "cluster", "lasten_eur", "inwoners"],
-                    "reconcile_growth(clusters)")
+    require_columns(
+        clusters, ["gemeentecode", "jaar", "soort", "cluster", "lasten_eur", "inwoners"], "reconcile_growth(clusters)"
+    )
     own = clusters[clusters["gemeentecode"] == gemeentecode]
     rows = []
     for r in plan_growth.itertuples(index=False):
@@ -794,41 +909,64 @@ def reconcile_growth(plan_growth: pd.DataFrame, clusters: pd.DataFrame, gemeente
         years = sorted(int(j) for j in tot_sub.index)
         van = int(r.van) if int(r.van) in years else None
         tot = int(r.tot) if int(r.tot) in years else (years[-1] if years and years[-1] > int(r.van) else None)
-        row = {"van": int(r.van), "tot": int(r.tot), "post": r.post, "plan_groei_pct": r.groei_pct,
-               "iv3_soort": soort, "bron_pagina": getattr(r, "bron_pagina", None)}
+        row = {
+            "van": int(r.van),
+            "tot": int(r.tot),
+            "post": r.post,
+            "plan_groei_pct": r.groei_pct,
+            "iv3_soort": soort,
+            "bron_pagina": getattr(r, "bron_pagina", None),
+        }
         if van is None or tot is None:
-            row["toelichting"] = (f"Het plan noemt {fmt_pct(r.groei_pct, 1)} groei ({r.van}-{r.tot}); Iv3 ({soort}) "
-                                  "heeft geen cijfers voor die jaren.")
+            row["toelichting"] = (
+                f"Het plan noemt {fmt_pct(r.groei_pct, 1)} groei ({r.van}-{r.tot}); Iv3 ({soort}) "
+                "heeft geen cijfers voor die jaren."
+            )
             rows.append(row)
             continue
         a, b = tot_sub.loc[van], tot_sub.loc[tot]
         g = (b["lasten_eur"] / a["lasten_eur"] - 1) * 100 if a["lasten_eur"] else np.nan
         pa = a["lasten_eur"] / a["inwoners"] if a["inwoners"] else np.nan
         pb = b["lasten_eur"] / b["inwoners"] if b["inwoners"] else np.nan
-        parts = sub[sub["cluster"].isin(PART_CLUSTERS)].pivot_table(index="cluster", columns="jaar",
-                                                                     values="lasten_eur", aggfunc="sum")
+        parts = sub[sub["cluster"].isin(PART_CLUSTERS)].pivot_table(
+            index="cluster", columns="jaar", values="lasten_eur", aggfunc="sum"
+        )
         top, share = None, np.nan
         if van in parts.columns and tot in parts.columns and b["lasten_eur"] != a["lasten_eur"]:
             delta = (parts[tot] - parts[van]).dropna()
             if len(delta):
                 top = str(delta.idxmax())
                 share = delta.max() / (b["lasten_eur"] - a["lasten_eur"]) * 100
-        row.update({"iv3_van_eur": a["lasten_eur"], "iv3_tot_eur": b["lasten_eur"], "iv3_groei_pct": g,
-                    "iv3_per_inwoner_van": pa, "iv3_per_inwoner_tot": pb,
-                    "iv3_groei_per_inwoner_pct": (pb / pa - 1) * 100 if pa else np.nan,
-                    "grootste_cluster": top, "grootste_cluster_aandeel_pct": share})
+        row.update(
+            {
+                "iv3_van_eur": a["lasten_eur"],
+                "iv3_tot_eur": b["lasten_eur"],
+                "iv3_groei_pct": g,
+                "iv3_per_inwoner_van": pa,
+                "iv3_per_inwoner_tot": pb,
+                "iv3_groei_per_inwoner_pct": (pb / pa - 1) * 100 if pa else np.nan,
+                "grootste_cluster": top,
+                "grootste_cluster_aandeel_pct": share,
+            }
+        )
         later = f" (Iv3 {tot}: het plan kijkt tot {r.tot})" if tot != int(r.tot) else ""
-        text = (f"Het plan noemt {'+' if r.groei_pct > 0 else ''}{fmt_pct(r.groei_pct, 0)} voor '{r.post}' "
-                f"({r.van}-{r.tot}); Iv3 ({soort}, {CLUSTER_LABELS.get(cluster, cluster)}, {van}-{tot}) geeft "
-                f"{fmt_eur(a['lasten_eur'])} → {fmt_eur(b['lasten_eur'])}, {'+' if g > 0 else ''}{fmt_pct(g, 0)}"
-                f"{later}; per inwoner € {fmt_number(pa, 0)} → € {fmt_number(pb, 0)}.")
+        text = (
+            f"Het plan noemt {'+' if r.groei_pct > 0 else ''}{fmt_pct(r.groei_pct, 0)} voor '{r.post}' "
+            f"({r.van}-{r.tot}); Iv3 ({soort}, {CLUSTER_LABELS.get(cluster, cluster)}, {van}-{tot}) geeft "
+            f"{fmt_eur(a['lasten_eur'])} → {fmt_eur(b['lasten_eur'])}, {'+' if g > 0 else ''}{fmt_pct(g, 0)}"
+            f"{later}; per inwoner € {fmt_number(pa, 0)} → € {fmt_number(pb, 0)}."
+        )
         if top is not None and pd.notna(share) and share >= 40:
-            text += (f" Het grootste deel van de Iv3-stijging ({fmt_pct(share, 0)}) zit in "
-                     f"{CLUSTER_LABELS.get(top, top)}; zie de trendbreuken: een andere boeking verklaart het verschil "
-                     "met het plan mogelijk.")
+            text += (
+                f" Het grootste deel van de Iv3-stijging ({fmt_pct(share, 0)}) zit in "
+                f"{CLUSTER_LABELS.get(top, top)}; zie de trendbreuken: een andere boeking verklaart het verschil "
+                "met het plan mogelijk."
+            )
         if pd.notna(g) and abs(g - r.groei_pct) > 5:
-            text += (" De twee groeicijfers verschillen sterk; ze meten niet hetzelfde (andere afbakening, begroting "
-                     "of jaarrekening, nominaal).")
+            text += (
+                " De twee groeicijfers verschillen sterk; ze meten niet hetzelfde (andere afbakening, begroting "
+                "of jaarrekening, nominaal)."
+            )
         row["toelichting"] = text
         rows.append(row)
     out = pd.DataFrame(rows, columns=GROWTH_COLUMNS)

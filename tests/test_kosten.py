@@ -20,15 +20,17 @@ MAPPING = {
 
 @pytest.fixture
 def lasten() -> pd.DataFrame:
-    return pd.DataFrame({
-        "gemeentecode": ["GM0001"] * 5 + ["GM0002"] * 3,
-        "jaar": [2020] * 8,
-        "soort": ["jaarrekening"] * 8,
-        "taakveld": ["6.72", "6.82", "6.6", "0.1", "7.1", "6.72", "6.3", "0.1"],
-        "taakveld_bron": ["6.72", "6.82", "6.6", "0.1", "7.1", "6.72", "6.3", "0.1"],
-        "lasten_eur": [1_000.0, 500.0, 300.0, 2_000.0, 200.0, 4_000.0, 1_000.0, 5_000.0],
-        "inwoners": [10.0] * 5 + [100.0] * 3,
-    })
+    return pd.DataFrame(
+        {
+            "gemeentecode": ["GM0001"] * 5 + ["GM0002"] * 3,
+            "jaar": [2020] * 8,
+            "soort": ["jaarrekening"] * 8,
+            "taakveld": ["6.72", "6.82", "6.6", "0.1", "7.1", "6.72", "6.3", "0.1"],
+            "taakveld_bron": ["6.72", "6.82", "6.6", "0.1", "7.1", "6.72", "6.3", "0.1"],
+            "lasten_eur": [1_000.0, 500.0, 300.0, 2_000.0, 200.0, 4_000.0, 1_000.0, 5_000.0],
+            "inwoners": [10.0] * 5 + [100.0] * 3,
+        }
+    )
 
 
 def _get(df: pd.DataFrame, **where) -> pd.Series:
@@ -86,8 +88,14 @@ def test_load_cluster_mapping_from_the_crosswalk(tmp_path):
 
 # --------------------------------------------------------------------------------------- per inwoner
 def test_per_inwoner_and_missing_population():
-    df = pd.DataFrame({"gemeentecode": ["A", "B", "C"], "jaar": [2020] * 3, "lasten_eur": [1000.0, 500.0, 300.0],
-                       "inwoners": [4.0, np.nan, 0.0]})
+    df = pd.DataFrame(
+        {
+            "gemeentecode": ["A", "B", "C"],
+            "jaar": [2020] * 3,
+            "lasten_eur": [1000.0, 500.0, 300.0],
+            "inwoners": [4.0, np.nan, 0.0],
+        }
+    )
     before = df.copy()
     out = kosten.per_inwoner(df)
     pd.testing.assert_frame_equal(df, before)
@@ -104,11 +112,22 @@ def test_per_inwoner_with_population_frame():
 
 
 def test_per_doelgroep_from_indicators_frame():
-    clusters = pd.DataFrame({"gemeentecode": ["A", "A", "B"], "jaar": [2020, 2020, 2020],
-                             "cluster": ["jeugd", "wmo", "jeugd"], "lasten_eur": [600_000.0, 1.0, 50.0]})
-    ind = pd.DataFrame({"indicator_id": ["inwoners_0_17", "inwoners_0_17", "inwoners_0_17"],
-                        "gemeentecode": ["A", "A", "B"], "period": ["2020", "2020H1", "2019"],
-                        "value": [2_000.0, 1.0, 10.0]})
+    clusters = pd.DataFrame(
+        {
+            "gemeentecode": ["A", "A", "B"],
+            "jaar": [2020, 2020, 2020],
+            "cluster": ["jeugd", "wmo", "jeugd"],
+            "lasten_eur": [600_000.0, 1.0, 50.0],
+        }
+    )
+    ind = pd.DataFrame(
+        {
+            "indicator_id": ["inwoners_0_17", "inwoners_0_17", "inwoners_0_17"],
+            "gemeentecode": ["A", "A", "B"],
+            "period": ["2020", "2020H1", "2019"],
+            "value": [2_000.0, 1.0, 10.0],
+        }
+    )
     out = kosten.per_doelgroep(clusters, ind, indicator_id="inwoners_0_17", cluster="jeugd")
     a = _get(out, gemeentecode="A")
     assert a["lasten_per_doelgroep"] == 300.0  # 600.000 / 2.000 jongeren 0-17
@@ -154,10 +173,15 @@ def test_index_growth_cagr_and_gap():
 
 
 def test_index_missing_base_and_share_of_total():
-    df = pd.DataFrame({"gemeentecode": ["A"] * 4 + ["B"] * 2, "soort": "jaarrekening",
-                       "jaar": [2020, 2020, 2021, 2021, 2021, 2021],
-                       "cluster": ["jeugd", "totaal", "jeugd", "totaal", "jeugd", "totaal"],
-                       "lasten_eur": [25.0, 100.0, 30.0, 150.0, 10.0, 40.0]})
+    df = pd.DataFrame(
+        {
+            "gemeentecode": ["A"] * 4 + ["B"] * 2,
+            "soort": "jaarrekening",
+            "jaar": [2020, 2020, 2021, 2021, 2021, 2021],
+            "cluster": ["jeugd", "totaal", "jeugd", "totaal", "jeugd", "totaal"],
+            "lasten_eur": [25.0, 100.0, 30.0, 150.0, 10.0, 40.0],
+        }
+    )
     out = kosten.index_to_base(df, 2020)
     assert _get(out, gemeentecode="A", jaar=2021, cluster="jeugd")["index"] == pytest.approx(120.0)
     assert _get(out, gemeentecode="A", jaar=2020, cluster="jeugd")["aandeel_pct"] == pytest.approx(25.0)
@@ -169,12 +193,16 @@ def test_index_missing_base_and_share_of_total():
 
 # ------------------------------------------------------------------------------------------ compare
 def test_compare_costs_nl_is_sum_over_sum_not_mean_of_ratios():
-    df = pd.DataFrame({
-        "gemeentecode": ["GM0001", "GM0002", "GM0003", "GM0004", "GM0005", "JZ22"],
-        "jaar": 2020, "soort": "jaarrekening", "cluster": "jeugd",
-        "lasten_eur": [1_000.0, 2_000.0, 9_000.0, 600.0, 700.0, 12_000.0],
-        "inwoners": [10.0, 10.0, 30.0, np.nan, 7.0, 50.0],
-    })
+    df = pd.DataFrame(
+        {
+            "gemeentecode": ["GM0001", "GM0002", "GM0003", "GM0004", "GM0005", "JZ22"],
+            "jaar": 2020,
+            "soort": "jaarrekening",
+            "cluster": "jeugd",
+            "lasten_eur": [1_000.0, 2_000.0, 9_000.0, 600.0, 700.0, 12_000.0],
+            "inwoners": [10.0, 10.0, 30.0, np.nan, 7.0, 50.0],
+        }
+    )
     before = df.copy()
     out = kosten.compare_costs(df, "GM0001", ["GM0002", "GM0003", "GM0004", "GM0001"])
     pd.testing.assert_frame_equal(df, before)
@@ -192,8 +220,16 @@ def test_compare_costs_nl_is_sum_over_sum_not_mean_of_ratios():
 
 
 def test_compare_costs_gemeente_missing_year_is_noted():
-    df = pd.DataFrame({"gemeentecode": ["GM0002"], "jaar": [2020], "soort": "jaarrekening", "cluster": "wmo",
-                       "lasten_eur": [50.0], "inwoners": [5.0]})
+    df = pd.DataFrame(
+        {
+            "gemeentecode": ["GM0002"],
+            "jaar": [2020],
+            "soort": "jaarrekening",
+            "cluster": "wmo",
+            "lasten_eur": [50.0],
+            "inwoners": [5.0],
+        }
+    )
     out = kosten.compare_costs(df, "GM0001", ["GM0002"], nederland=False)
     assert np.isnan(out["gemeente_per_inwoner"].iloc[0]) and out["peers_mediaan"].iloc[0] == 10.0
     assert "geen Iv3" in out["opmerking"].iloc[0]
@@ -205,8 +241,13 @@ def test_compare_costs_gemeente_missing_year_is_noted():
 # -------------------------------------------------------------------------------- decentralisatie
 def test_decentralisation_break_almelo():
     # Seed 003 Tabel 1 (× 1 mln): 86,1; 88,5; 131,4; 134,2; 135,1
-    df = pd.DataFrame({"gemeentecode": "GM0141", "jaar": [2017, 2013, 2014, 2015, 2016],
-                       "lasten_eur": [135.1, 86.1, 88.5, 131.4, 134.2]})
+    df = pd.DataFrame(
+        {
+            "gemeentecode": "GM0141",
+            "jaar": [2017, 2013, 2014, 2015, 2016],
+            "lasten_eur": [135.1, 86.1, 88.5, 131.4, 134.2],
+        }
+    )
     before = df.copy()
     out = kosten.decentralisation_break(df)
     pd.testing.assert_frame_equal(df, before)
@@ -226,9 +267,16 @@ def test_decentralisation_break_almelo():
 
 # ----------------------------------------------------------------------------- begroting/jaarrekening
 def test_begroting_jaarrekening_deviation():
-    df = pd.DataFrame({"gemeentecode": "GM1", "jaar": [2020] * 4 + [2021], "cluster": ["jeugd", "wmo"] * 2 + ["jeugd"],
-                       "soort": ["begroting", "begroting", "jaarrekening", "jaarrekening", "begroting"],
-                       "lasten_eur": [100.0, 200.0, 120.0, 190.0, 130.0], "inwoners": 1.0})
+    df = pd.DataFrame(
+        {
+            "gemeentecode": "GM1",
+            "jaar": [2020] * 4 + [2021],
+            "cluster": ["jeugd", "wmo"] * 2 + ["jeugd"],
+            "soort": ["begroting", "begroting", "jaarrekening", "jaarrekening", "begroting"],
+            "lasten_eur": [100.0, 200.0, 120.0, 190.0, 130.0],
+            "inwoners": 1.0,
+        }
+    )
     out = kosten.begroting_jaarrekening(df)
     j = _get(out, jaar=2020, cluster="jeugd")
     assert j["afwijking_eur"] == 20.0 and j["afwijking_pct"] == 20.0
@@ -262,15 +310,18 @@ def test_cluster_lasten_with_package_mapping(lasten):
     assert g1["sociaal_domein_totaal"] == 1800.0  # 6.x only: 1000 + 500 + 300 (7.1 is not 6.*)
     assert g1["totaal"] == 4000.0
 
+
 def test_begroting_vs_jaarrekening():
-    lasten = pd.DataFrame({
-        "gemeentecode": ["GM0001"] * 5,
-        "jaar": [2023] * 5,
-        "soort": ["begroting", "jaarrekening", "begroting", "begroting", "jaarrekening"],
-        "taakveld": ["6.1", "6.1", "6.2", "6.71", "6.71"],
-        "lasten_eur": [1_000_000.0, 1_100_000.0, 500_000.0, 0.0, 20_000.0],
-        "inwoners": [10_000.0] * 5,
-    })
+    lasten = pd.DataFrame(
+        {
+            "gemeentecode": ["GM0001"] * 5,
+            "jaar": [2023] * 5,
+            "soort": ["begroting", "jaarrekening", "begroting", "begroting", "jaarrekening"],
+            "taakveld": ["6.1", "6.1", "6.2", "6.71", "6.71"],
+            "lasten_eur": [1_000_000.0, 1_100_000.0, 500_000.0, 0.0, 20_000.0],
+            "inwoners": [10_000.0] * 5,
+        }
+    )
     before = lasten.copy()
     out = kosten.begroting_jaarrekening(lasten, key="taakveld").set_index("taakveld")
     pd.testing.assert_frame_equal(lasten, before)
@@ -298,15 +349,32 @@ def test_constant_prices_names_the_price_year():
 
 # ------------------------------------------------------------------------------------- break flags
 def _clusters(values: dict[str, list[float]], years: list[int], code: str = "GM0531") -> pd.DataFrame:
-    rows = [{"gemeentecode": code, "jaar": y, "soort": "jaarrekening", "cluster": c, "lasten_eur": v,
-             "inwoners": 1.0, "n_taakvelden": 3} for c, vs in values.items() for y, v in zip(years, vs)]
+    rows = [
+        {
+            "gemeentecode": code,
+            "jaar": y,
+            "soort": "jaarrekening",
+            "cluster": c,
+            "lasten_eur": v,
+            "inwoners": 1.0,
+            "n_taakvelden": 3,
+        }
+        for c, vs in values.items()
+        for y, v in zip(years, vs)
+    ]
     return pd.DataFrame(rows)
 
 
 def test_cost_breaks_jump_and_share_of_increase():
     # HIA-like: basisvoorzieningen 5,9 → 12,6 mln in 2022 while the sociaal domein rises 25,5 → 34,9 mln
-    cl = _clusters({"basisvoorzieningen": [5.4e6, 5.9e6, 12.6e6], "jeugd": [6.7e6, 8.0e6, 8.5e6],
-                    "sociaal_domein_totaal": [24.0e6, 25.5e6, 34.9e6]}, [2020, 2021, 2022])
+    cl = _clusters(
+        {
+            "basisvoorzieningen": [5.4e6, 5.9e6, 12.6e6],
+            "jeugd": [6.7e6, 8.0e6, 8.5e6],
+            "sociaal_domein_totaal": [24.0e6, 25.5e6, 34.9e6],
+        },
+        [2020, 2021, 2022],
+    )
     before = cl.copy()
     out = kosten.cost_breaks(cl, "GM0531")
     pd.testing.assert_frame_equal(cl, before)
@@ -321,11 +389,12 @@ def test_cost_breaks_jump_and_share_of_increase():
 
 
 def test_cost_breaks_scheme_change_and_gap_years():
-    cl = _clusters({"jeugd": [10.0, 10.2, 10.4, 10.5], "participatie": [5.0, 5.0, 5.0, 5.0]},
-                   [2022, 2023, 2024, 2025])
+    cl = _clusters({"jeugd": [10.0, 10.2, 10.4, 10.5], "participatie": [5.0, 5.0, 5.0, 5.0]}, [2022, 2023, 2024, 2025])
     out = kosten.cost_breaks(cl, "GM0531")
     assert out[["cluster", "jaar", "soort_breuk"]].values.tolist() == [
-        ["jeugd", 2023, "taakveldindeling"], ["jeugd", 2025, "taakveldindeling"]]
+        ["jeugd", 2023, "taakveldindeling"],
+        ["jeugd", 2025, "taakveldindeling"],
+    ]
     assert "niet vergelijkbaar" in out["tekst"].iloc[1]
     gap = _clusters({"wmo": [10.0, 20.0]}, [2019, 2021])  # a missing year is not a one-year jump
     assert kosten.cost_breaks(gap, "GM0531").empty
@@ -333,8 +402,14 @@ def test_cost_breaks_scheme_change_and_gap_years():
 
 def test_cost_breaks_scope_change_on_plan_series():
     """Almelo Tabel 1 (p. 48-51): 88,5 → 131,4 mln in 2015 is the decentralisatie, flagged as scope not as a jump."""
-    plan = pd.DataFrame({"gemeentecode": "GM0141", "jaar": range(2013, 2018), "soort": "realisatie",
-                         "bedrag_eur": [86.1e6, 88.5e6, 131.4e6, 134.2e6, 135.1e6]})
+    plan = pd.DataFrame(
+        {
+            "gemeentecode": "GM0141",
+            "jaar": range(2013, 2018),
+            "soort": "realisatie",
+            "bedrag_eur": [86.1e6, 88.5e6, 131.4e6, 134.2e6, 135.1e6],
+        }
+    )
     out = kosten.cost_breaks(plan, "GM0141", soort=None, value_col="bedrag_eur")
     assert out[["jaar", "soort_breuk"]].values.tolist() == [[2015, "scope"]]
     assert "decentralisatie" in out["tekst"].iloc[0]
@@ -357,13 +432,26 @@ def test_hia_basisvoorzieningen_break_in_iv3():
 # ------------------------------------------------------------------------------------ plan vs Iv3
 def test_reconcile_plan_iv3_almelo_shape():
     """Almelo Tabel 1 (p. 48-51) 2013-2017 beside Iv3 (2017 only)."""
-    plan = pd.DataFrame({"jaar": [2013, 2017, 2017], "soort": ["realisatie", "realisatie", "begroting"],
-                         "post": ["Totale uitgaven", "Totale uitgaven", "Begrote uitgaven"],
-                         "bedrag_eur": [86.1e6, 135.1e6, 138.1e6], "scope": ["Tabel 1", None, None],
-                         "bron_pagina": "Tabel 1, §6.2.1 (p. 48-51)"})
-    cl = pd.DataFrame({"gemeentecode": "GM0141", "jaar": [2017, 2017], "soort": ["jaarrekening", "begroting"],
-                       "cluster": "sociaal_domein_totaal", "lasten_eur": [156.732e6, 143.588e6],
-                       "n_taakvelden": 10})
+    plan = pd.DataFrame(
+        {
+            "jaar": [2013, 2017, 2017],
+            "soort": ["realisatie", "realisatie", "begroting"],
+            "post": ["Totale uitgaven", "Totale uitgaven", "Begrote uitgaven"],
+            "bedrag_eur": [86.1e6, 135.1e6, 138.1e6],
+            "scope": ["Tabel 1", None, None],
+            "bron_pagina": "Tabel 1, §6.2.1 (p. 48-51)",
+        }
+    )
+    cl = pd.DataFrame(
+        {
+            "gemeentecode": "GM0141",
+            "jaar": [2017, 2017],
+            "soort": ["jaarrekening", "begroting"],
+            "cluster": "sociaal_domein_totaal",
+            "lasten_eur": [156.732e6, 143.588e6],
+            "n_taakvelden": 10,
+        }
+    )
     out = kosten.reconcile_plan_iv3(plan, cl, "GM0141")
     assert np.isnan(out["iv3_eur"].iloc[0]) and "geen Iv3-cijfer" in out["toelichting"].iloc[0]
     r = out.iloc[1]
@@ -377,18 +465,35 @@ def test_reconcile_plan_iv3_almelo_shape():
 
 def test_begroting_jaarrekening_accepts_plan_totals():
     """Almelo Tabel 1: 2016 begroot 125,5, gerealiseerd 134,2 mln (+6,9%)."""
-    plan = pd.DataFrame({"gemeentecode": "GM0141", "jaar": [2016, 2016], "soort": ["begroting", "realisatie"],
-                         "cluster": "plan", "bedrag_eur": [125.5e6, 134.2e6]})
+    plan = pd.DataFrame(
+        {
+            "gemeentecode": "GM0141",
+            "jaar": [2016, 2016],
+            "soort": ["begroting", "realisatie"],
+            "cluster": "plan",
+            "bedrag_eur": [125.5e6, 134.2e6],
+        }
+    )
     out = kosten.begroting_jaarrekening(plan, value_col="bedrag_eur").iloc[0]
     assert out["afwijking_eur"] == pytest.approx(8.7e6) and out["afwijking_pct"] == pytest.approx(8.7 / 125.5 * 100)
 
 
 def test_reconcile_growth_names_both_figures_and_the_driver():
     """HIA §4.4: the begroting shows +4% 2020-2024; Iv3 rises far more, mostly in basisvoorzieningen."""
-    plan = pd.DataFrame({"van": [2020], "tot": [2024], "soort": ["realisatie"], "post": ["Uitgaven sociaal domein"],
-                         "groei_pct": [4.0], "bron_pagina": ["§4.4"]})
-    cl = _clusters({"sociaal_domein_totaal": [24.0e6, 34.9e6], "basisvoorzieningen": [5.4e6, 12.6e6],
-                    "jeugd": [6.7e6, 8.5e6]}, [2020, 2023]).assign(inwoners=30_000.0)
+    plan = pd.DataFrame(
+        {
+            "van": [2020],
+            "tot": [2024],
+            "soort": ["realisatie"],
+            "post": ["Uitgaven sociaal domein"],
+            "groei_pct": [4.0],
+            "bron_pagina": ["§4.4"],
+        }
+    )
+    cl = _clusters(
+        {"sociaal_domein_totaal": [24.0e6, 34.9e6], "basisvoorzieningen": [5.4e6, 12.6e6], "jeugd": [6.7e6, 8.5e6]},
+        [2020, 2023],
+    ).assign(inwoners=30_000.0)
     (row,) = kosten.reconcile_growth(plan, cl, "GM0531").itertuples()
     assert row.iv3_groei_pct == pytest.approx((34.9 / 24.0 - 1) * 100)
     assert row.iv3_per_inwoner_van == pytest.approx(800.0) and row.grootste_cluster == "basisvoorzieningen"

@@ -11,8 +11,18 @@ from analyse.plans import conclude, conclude_maatregelen, conclude_opgave, load_
 from analyse.plans.conclusions import decide
 
 DATA = Path(__file__).parent / "data" / "plans"
-VERDICT_COLS = ["indicator_id", "naam", "base_period", "latest_period", "base_value", "latest_value", "verdict",
-                "verdict_reason", "small_numbers", "n_points"]
+VERDICT_COLS = [
+    "indicator_id",
+    "naam",
+    "base_period",
+    "latest_period",
+    "base_value",
+    "latest_value",
+    "verdict",
+    "verdict_reason",
+    "small_numbers",
+    "n_points",
+]
 
 
 @pytest.fixture(scope="module")
@@ -25,18 +35,21 @@ def result(plan):
     return conclude(plan, verdicts=pd.DataFrame(columns=VERDICT_COLS))
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    ((None, None, None, None, 0.0), ("nog niet te beoordelen", "R1_geen_gegevens")),
-    ((0.5, None, None, None, 0.5), ("nog niet te beoordelen", "R2_te_vroeg")),
-    ((0.2, None, 1.0, None, 0.0), ("niet op koers", "R3_uitvoering_laag")),
-    ((0.4, None, -1.0, None, 0.0), ("niet op koers", "R4_laag_en_slechter")),
-    ((0.5, None, None, 1.0, 0.0), ("op koers", "R5_doelen_gehaald")),
-    ((0.8, 0.9, 0.0, None, 0.0), ("op koers", "R6_op_koers")),
-    ((None, None, 1.0, None, 0.0), ("nog niet te beoordelen", "R7_alleen_indicatoren")),
-    ((None, None, -1.0, 0.0, 0.0), ("niet op koers", "R7_alleen_indicatoren")),
-    ((0.6, None, None, None, 0.0), ("deels op koers", "R8_gemengd")),
-    ((0.8, 0.5, None, None, 0.0), ("deels op koers", "R8_gemengd")),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((None, None, None, None, 0.0), ("nog niet te beoordelen", "R1_geen_gegevens")),
+        ((0.5, None, None, None, 0.5), ("nog niet te beoordelen", "R2_te_vroeg")),
+        ((0.2, None, 1.0, None, 0.0), ("niet op koers", "R3_uitvoering_laag")),
+        ((0.4, None, -1.0, None, 0.0), ("niet op koers", "R4_laag_en_slechter")),
+        ((0.5, None, None, 1.0, 0.0), ("op koers", "R5_doelen_gehaald")),
+        ((0.8, 0.9, 0.0, None, 0.0), ("op koers", "R6_op_koers")),
+        ((None, None, 1.0, None, 0.0), ("nog niet te beoordelen", "R7_alleen_indicatoren")),
+        ((None, None, -1.0, 0.0, 0.0), ("niet op koers", "R7_alleen_indicatoren")),
+        ((0.6, None, None, None, 0.0), ("deels op koers", "R8_gemengd")),
+        ((0.8, 0.5, None, None, 0.0), ("deels op koers", "R8_gemengd")),
+    ],
+)
 def test_decide_table(args, expected):
     assert decide(*args) == expected
 
@@ -81,8 +94,10 @@ def test_opgave_e_nothing(result):
 
 
 def test_monitor_verdict_overrides_document(plan):
-    v = pd.DataFrame([["plan_eenzaam", "Is niet eenzaam", "2016", "2024", 65.0, 70.0, "beter",
-                       "Significant hoger.", True, 2]], columns=VERDICT_COLS)
+    v = pd.DataFrame(
+        [["plan_eenzaam", "Is niet eenzaam", "2016", "2024", 65.0, 70.0, "beter", "Significant hoger.", True, 2]],
+        columns=VERDICT_COLS,
+    )
     b = conclude_opgave(plan, "B", verdicts=v)
     ev = b.indicatoren[0]
     assert ev.herkomst == "monitor" and ev.verdict == "beter"
@@ -92,8 +107,10 @@ def test_monitor_verdict_overrides_document(plan):
 
 
 def test_verdicts_for_other_gemeente_ignored(plan):
-    v = pd.DataFrame([["GM0001", "plan_eenzaam", "x", "2016", "2024", 65.0, 70.0, "beter", "", False, 5]],
-                     columns=["gemeentecode", *VERDICT_COLS])
+    v = pd.DataFrame(
+        [["GM0001", "plan_eenzaam", "x", "2016", "2024", 65.0, 70.0, "beter", "", False, 5]],
+        columns=["gemeentecode", *VERDICT_COLS],
+    )
     assert conclude_opgave(plan, "B", verdicts=v).indicatoren[0].herkomst == "document"
 
 
@@ -137,7 +154,10 @@ import warnings  # noqa: E402
 
 from analyse import paths  # noqa: E402
 from analyse.plans.conclusions import (  # noqa: E402
-    classify_bevinding, evaluator_recommendations, shared_themes, weigh_evidence,
+    classify_bevinding,
+    evaluator_recommendations,
+    shared_themes,
+    weigh_evidence,
 )
 from analyse.plans.schema import Tekst  # noqa: E402
 
@@ -154,19 +174,37 @@ def _conclude_seed(name):
         return conclude(_seed(name))
 
 
-@pytest.mark.parametrize("name, expected", [
-    # Almelo: raadsbrief conclusies 1-5; hoofdstuk 7 (p. 57-58), §6.4 (p. 56)
-    ("GM0141-evaluatie-transformatie-sociaal-domein.yml",
-     {"O1": "deels op koers", "O2": "niet op koers", "O3": "deels op koers", "O4": "deels op koers",
-      "O5": "nog niet te beoordelen"}),
-    # Hendrik-Ido-Ambacht: conclusies per opgave p. 5, p. 19, p. 26 (O3c p. 5)
-    ("GM0531-kracht-van-ambacht.yml", {"O1": "niet op koers", "O2": "deels op koers", "O3": "deels op koers",
-                                       "O3c": "niet op koers", "O4": "deels op koers"}),
-    # Dordrecht: mantelzorg p. 7-8 / p. 27; vrijwillige inzet p. 23-24; Wmo p. 22-23 and p. 25, p. 28-29
-    ("GM0505-mantelzorg.yml", {"O1": "deels op koers"}),
-    ("GM0505-vrijwillige-inzet.yml", {"O1": "deels op koers"}),
-    ("GM0505-wmo.yml", {"O5.1": "deels op koers", "O5.4": "deels op koers"}),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        # Almelo: raadsbrief conclusies 1-5; hoofdstuk 7 (p. 57-58), §6.4 (p. 56)
+        (
+            "GM0141-evaluatie-transformatie-sociaal-domein.yml",
+            {
+                "O1": "deels op koers",
+                "O2": "niet op koers",
+                "O3": "deels op koers",
+                "O4": "deels op koers",
+                "O5": "nog niet te beoordelen",
+            },
+        ),
+        # Hendrik-Ido-Ambacht: conclusies per opgave p. 5, p. 19, p. 26 (O3c p. 5)
+        (
+            "GM0531-kracht-van-ambacht.yml",
+            {
+                "O1": "niet op koers",
+                "O2": "deels op koers",
+                "O3": "deels op koers",
+                "O3c": "niet op koers",
+                "O4": "deels op koers",
+            },
+        ),
+        # Dordrecht: mantelzorg p. 7-8 / p. 27; vrijwillige inzet p. 23-24; Wmo p. 22-23 and p. 25, p. 28-29
+        ("GM0505-mantelzorg.yml", {"O1": "deels op koers"}),
+        ("GM0505-vrijwillige-inzet.yml", {"O1": "deels op koers"}),
+        ("GM0505-wmo.yml", {"O5.1": "deels op koers", "O5.4": "deels op koers"}),
+    ],
+)
 def test_seed_verdicts_match_the_evaluators(name, expected):
     result = _conclude_seed(name)
     got = {c.id: c.uitkomst for c in result.opgaven if c.id in expected}
@@ -174,15 +212,18 @@ def test_seed_verdicts_match_the_evaluators(name, expected):
     assert all(result.opgave(i).regels_toegepast[0] == "R0_oordeel_evaluatoren" for i in expected)
 
 
-@pytest.mark.parametrize("name, opgave, page", [
-    ("GM0141-evaluatie-transformatie-sociaal-domein.yml", "O2", "hoofdstuk 7 (p. 57)"),
-    ("GM0141-evaluatie-transformatie-sociaal-domein.yml", "O5", "§6.4 (p. 56)"),
-    ("GM0531-kracht-van-ambacht.yml", "O1", "p. 19; p. 5"),
-    ("GM0531-kracht-van-ambacht.yml", "O2", "p. 5; p. 26"),
-    ("GM0505-mantelzorg.yml", "O1", "p. 7-8; p. 27"),
-    ("GM0505-vrijwillige-inzet.yml", "O1", "p. 23-24"),
-    ("GM0505-wmo.yml", "O5.4", "p. 25; p. 28-29"),
-])
+@pytest.mark.parametrize(
+    "name, opgave, page",
+    [
+        ("GM0141-evaluatie-transformatie-sociaal-domein.yml", "O2", "hoofdstuk 7 (p. 57)"),
+        ("GM0141-evaluatie-transformatie-sociaal-domein.yml", "O5", "§6.4 (p. 56)"),
+        ("GM0531-kracht-van-ambacht.yml", "O1", "p. 19; p. 5"),
+        ("GM0531-kracht-van-ambacht.yml", "O2", "p. 5; p. 26"),
+        ("GM0505-mantelzorg.yml", "O1", "p. 7-8; p. 27"),
+        ("GM0505-vrijwillige-inzet.yml", "O1", "p. 23-24"),
+        ("GM0505-wmo.yml", "O5.4", "p. 25; p. 28-29"),
+    ],
+)
 def test_evaluator_verdict_names_its_page(name, opgave, page):
     c = _conclude_seed(name).opgave(opgave)
     assert page in c.oordeel_evaluatoren and c.oordeel_evaluatoren.startswith(c.uitkomst)
@@ -240,8 +281,9 @@ def test_weigh_evidence_caps_only_inputs(plan, result):
     import dataclasses
 
     a = result.opgave("A")
-    only_input = dataclasses.replace(a, uitkomst="op koers",
-                                     componenten={**a.componenten, "u": 1.0, "o": None, "i": None, "t": None})
+    only_input = dataclasses.replace(
+        a, uitkomst="op koers", componenten={**a.componenten, "u": 1.0, "o": None, "i": None, "t": None}
+    )
     capped = weigh_evidence(plan, only_input)
     assert capped.uitkomst == "deels op koers" and "R9b_alleen_input" in capped.regels_toegepast
     assert weigh_evidence(plan, dataclasses.replace(a, uitkomst="op koers")).uitkomst == "op koers"

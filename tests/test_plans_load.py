@@ -91,8 +91,15 @@ def test_opgegaan_in_unknown():
 def test_all_problems_at_once():
     probs = _problems("many_problems.yml")
     text = "\n".join(probs)
-    for needle in ("gemeente: verplichte sleutel", "titel: verplichte sleutel", "bron.titel: verplichte sleutel",
-                   "gemeentecode", "stauts", "dubbele maatregel-id", "'pm'"):
+    for needle in (
+        "gemeente: verplichte sleutel",
+        "titel: verplichte sleutel",
+        "bron.titel: verplichte sleutel",
+        "gemeentecode",
+        "stauts",
+        "dubbele maatregel-id",
+        "'pm'",
+    ):
         assert needle in text, needle
     assert len(probs) >= 7
 
@@ -108,8 +115,10 @@ def test_to_frames_shapes():
     assert set(frames) >= {"opgaven", "maatregelen", "outputs", "budget", "besparingen", "interventies", "indicatoren"}
     assert len(frames["maatregelen"]) == 11
     assert frames["budget"]["begroot"].dtype == "float64"
-    assert frames["interventies"].set_index("id").loc["P1", "resultaat_gerapporteerd"] is False or \
-        not frames["interventies"].set_index("id").loc["P1", "resultaat_gerapporteerd"]
+    assert (
+        frames["interventies"].set_index("id").loc["P1", "resultaat_gerapporteerd"] is False
+        or not frames["interventies"].set_index("id").loc["P1", "resultaat_gerapporteerd"]
+    )
 
 
 def test_plans_for(tmp_path):
@@ -124,7 +133,9 @@ def test_cli_reports_bad_files():
     lines: list[str] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        n_bad = main([str(BAD / "bad_status.yml"), str(paths.ROOT / "plans" / "EXAMPLE.yml.example")], echo=lines.append)
+        n_bad = main(
+            [str(BAD / "bad_status.yml"), str(paths.ROOT / "plans" / "EXAMPLE.yml.example")], echo=lines.append
+        )
     assert n_bad == 1
     assert any(line.startswith("ONGELDIG") for line in lines) and any(line.startswith("OK") for line in lines)
 

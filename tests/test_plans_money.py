@@ -68,12 +68,15 @@ def test_report_startjaar_order(tmp_path):
     assert report_startjaar([])[:2] == (DEFAULT_STARTJAAR_BELEID, "standaard")
 
 
-@pytest.mark.parametrize("name, start, nul, page", [
-    ("GM0141-evaluatie-transformatie-sociaal-domein.yml", 2015, None, "hoofdstuk 1 (p. 10)"),  # 'sinds 2015'
-    ("GM0531-kracht-van-ambacht.yml", 2020, 2019, "p. 6"),  # 'foto' van het sociaal domein in 2019
-    ("GM0482-integraal-preventieplan.yml", 2020, None, "§5.4"),
-    ("GM0164-preventie-sociaal-domein.yml", None, None, None),  # the notitie names no period
-])
+@pytest.mark.parametrize(
+    "name, start, nul, page",
+    [
+        ("GM0141-evaluatie-transformatie-sociaal-domein.yml", 2015, None, "hoofdstuk 1 (p. 10)"),  # 'sinds 2015'
+        ("GM0531-kracht-van-ambacht.yml", 2020, 2019, "p. 6"),  # 'foto' van het sociaal domein in 2019
+        ("GM0482-integraal-preventieplan.yml", 2020, None, "§5.4"),
+        ("GM0164-preventie-sociaal-domein.yml", None, None, None),  # the notitie names no period
+    ],
+)
 def test_seed_policy_periods(name, start, nul, page):
     bp = beleidsperiode(_seed(name))
     assert bp.startjaar_beleid == start and bp.nulmeting_jaar == nul
@@ -128,7 +131,9 @@ def test_hengelo_begroot_and_realised():
 
 
 def test_ledger_levels_not_summed_and_printed_total_checked(tmp_path):
-    body = OPGAVE + """besparingen:
+    body = (
+        OPGAVE
+        + """besparingen:
   - {post: a, jaar: 2020, gerealiseerd: 100, reeks: R}
   - {post: a, jaar: 2021, gerealiseerd: 100, reeks: R}
   - {post: b, jaar: 2021, gerealiseerd: 50, reeks: R}
@@ -137,6 +142,7 @@ taakstellingen:
   - {id: T1, omschrijving: x, bedrag: 100, jaar: 2020, reeks: R}
   - {id: T2, omschrijving: x, bedrag: 200, jaar: 2021, reeks: R, gerealiseerd: 160}
 """
+    )
     led = savings_ledger(_plan(tmp_path, body)).set_index("jaar")
     assert led.loc[2021, "gerealiseerd_eur"] == 160 and led.loc[2021, "som_posten_eur"] == 150
     assert "wijkt af" in led.loc[2021, "opmerking"] and "c" in led.loc[2021, "opmerking"]
@@ -144,9 +150,12 @@ taakstellingen:
 
 
 def test_savings_amounts_kinds(tmp_path):
-    body = OPGAVE + """besparingen:
+    body = (
+        OPGAVE
+        + """besparingen:
   - {post: a, jaar: 2020, gepland: 10, soort_gepland: doelstelling, gerealiseerd: 5, soort_gerealiseerd: schatting}
 """
+    )
     amounts = savings_amounts(_plan(tmp_path, body))
     assert sorted(amounts["soort"]) == ["doelstelling", "schatting"]
 

@@ -11,7 +11,12 @@ from analyse.plans import audit as audit_plan
 from analyse.plans.conclusions import conclude
 from analyse.plans.load import to_frames
 from analyse.plans.money import (
-    BUDGET_COLUMNS, BUDGET_SUMMARY_COLUMNS, LEDGER_COLUMNS, budget_summary, budget_table, savings_ledger,
+    BUDGET_COLUMNS,
+    BUDGET_SUMMARY_COLUMNS,
+    LEDGER_COLUMNS,
+    budget_summary,
+    budget_table,
+    savings_ledger,
 )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from analyse import paths
 
-SKELETON = '''# Plan van {code} voor het rapport sociaal domein. Uitleg per sleutel: plans/SCHEMA.md.
+SKELETON = """# Plan van {code} voor het rapport sociaal domein. Uitleg per sleutel: plans/SCHEMA.md.
 # Vul in wat het document zegt; onbekend = null (niet 0). Zet bij elk onderdeel bron_pagina (bladzijde of paragraaf).
 # Controleer met:  python -m analyse.plans check {path}
 schema_version: 1
@@ -70,7 +70,7 @@ besparingen: []
 #  - {{post: "Herindicatie hulp bij het huishouden", jaar: 2022, gepland: 100000, gerealiseerd: 80000}}
 taakstellingen: []
 #  - {{id: T1, omschrijving: "Structurele bezuiniging oplopend tot", bedrag: 1400000, jaar: 2023, soort: doelstelling}}
-'''
+"""
 
 
 def write_skeleton(code: str, slug: str = "plan", output: Path | None = None) -> Path:

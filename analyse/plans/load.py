@@ -27,11 +27,25 @@ from analyse import paths
 from analyse.errors import PlanValidationError
 from analyse.formatting import fmt_number
 from analyse.plans.schema import (
-    EVALUATIE_STATUSSEN, SMART_KEYS, SPEC, STATUS_SYNONIEMEN, STATUSSEN, Field, Plan,
+    EVALUATIE_STATUSSEN,
+    SMART_KEYS,
+    SPEC,
+    STATUS_SYNONIEMEN,
+    STATUSSEN,
+    Field,
+    Plan,
 )
 
-__all__ = ["load_plan", "plans_for", "find_plan_files", "all_plan_files", "to_frames", "catalogue_ids", "PlanWarning",
-           "MAX_PLAN_BYTES"]
+__all__ = [
+    "load_plan",
+    "plans_for",
+    "find_plan_files",
+    "all_plan_files",
+    "to_frames",
+    "catalogue_ids",
+    "PlanWarning",
+    "MAX_PLAN_BYTES",
+]
 
 MAX_PLAN_BYTES = 2_000_000
 """Largest plan file accepted (2 MB; the largest seed plan is about 80 kB)."""
@@ -63,8 +77,12 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.events.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
-                None, None, f"alias '*{event.anchor}' geweigerd: ankers en aliassen (&naam, *naam) zijn in "
-                "planbestanden niet toegestaan; schrijf de waarde uit", event.start_mark)
+                None,
+                None,
+                f"alias '*{event.anchor}' geweigerd: ankers en aliassen (&naam, *naam) zijn in "
+                "planbestanden niet toegestaan; schrijf de waarde uit",
+                event.start_mark,
+            )
         return super().compose_node(parent, index)
 
 
@@ -85,7 +103,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
         if key in seen:
             mark = key_node.start_mark
             raise yaml.constructor.ConstructorError(
-                None, None, f"dubbele sleutel {key!r} in één mapping (eerder op regel {seen[key]})", mark)
+                None, None, f"dubbele sleutel {key!r} in één mapping (eerder op regel {seen[key]})", mark
+            )
         seen[key] = key_node.start_mark.line + 1
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
@@ -158,7 +177,11 @@ def _amount_hint(text: str) -> str:
     cleaned = cleaned.rstrip(",-").rstrip(",").rstrip("-")
     if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?|-?\d+(,\d+)?", cleaned):
         number = float(cleaned.replace(".", "").replace(",", "."))
-        return f"; schrijf een getal in euro, bijv. {number:g}" if number != int(number) else f"; schrijf een getal in euro, bijv. {int(number)}"
+        return (
+            f"; schrijf een getal in euro, bijv. {number:g}"
+            if number != int(number)
+            else f"; schrijf een getal in euro, bijv. {int(number)}"
+        )
     if cleaned.lower() in {"pm", "p.m.", "-", "?", "onbekend", "nvt", "n.v.t."}:
         return "; gebruik null (onbekend) met toelichting: pm"
     return "; schrijf een getal in euro of null (onbekend)"
@@ -191,12 +214,17 @@ def _convert(value: object, f: Field, path: str, ctx: _Ctx) -> object:  # noqa: 
         return text
     if kind in ("int", "year"):
         if isinstance(value, bool) or not isinstance(value, int):
-            hint = f"; schrijf {value.strip()} zonder aanhalingstekens" if isinstance(value, str) and \
-                value.strip().isdigit() else ""
+            hint = (
+                f"; schrijf {value.strip()} zonder aanhalingstekens"
+                if isinstance(value, str) and value.strip().isdigit()
+                else ""
+            )
             ctx.err(path, f"verwacht een jaartal/geheel getal, kreeg {_show(value)}{hint}")
             return None
         if kind == "year" and not YEAR_MIN <= value <= YEAR_MAX:
-            ctx.err(path, f"jaartal {value} ligt niet tussen {YEAR_MIN} en {YEAR_MAX}; schrijf het jaar met vier cijfers")
+            ctx.err(
+                path, f"jaartal {value} ligt niet tussen {YEAR_MIN} en {YEAR_MAX}; schrijf het jaar met vier cijfers"
+            )
             return None
         return value
     if kind in ("number", "amount"):
@@ -205,11 +233,17 @@ def _convert(value: object, f: Field, path: str, ctx: _Ctx) -> object:  # noqa: 
                 number = float(value)
                 top = MAX_AMOUNT if kind == "amount" else MAX_NUMBER
                 if not math.isfinite(number) or abs(number) > top:
-                    ctx.err(path, f"getal {_show(value)} is onwaarschijnlijk groot (grens {top:.0e}); controleer het "
-                                  "aantal nullen")
+                    ctx.err(
+                        path,
+                        f"getal {_show(value)} is onwaarschijnlijk groot (grens {top:.0e}); controleer het "
+                        "aantal nullen",
+                    )
                 else:
-                    ctx.err(path, f"{_show(value)} wordt in YAML als tekst gelezen; schrijf het getal uit "
-                                  f"(bijv. {fmt_number(number, 0).replace('.', '')})")
+                    ctx.err(
+                        path,
+                        f"{_show(value)} wordt in YAML als tekst gelezen; schrijf het getal uit "
+                        f"(bijv. {fmt_number(number, 0).replace('.', '')})",
+                    )
             elif isinstance(value, str):
                 ctx.err(path, f"bedrag/waarde als tekst gegeven ({_show(value)}){_amount_hint(value[:100])}")
             else:
@@ -217,16 +251,24 @@ def _convert(value: object, f: Field, path: str, ctx: _Ctx) -> object:  # noqa: 
             return None
         number = float(value)
         if not math.isfinite(number):
-            ctx.err(path, f"{_show(value)} is geen eindig getal (.inf/.nan zijn niet toegestaan); gebruik null als "
-                          "het getal onbekend is")
+            ctx.err(
+                path,
+                f"{_show(value)} is geen eindig getal (.inf/.nan zijn niet toegestaan); gebruik null als "
+                "het getal onbekend is",
+            )
             return None
         top = MAX_AMOUNT if kind == "amount" else MAX_NUMBER
         if abs(number) > top:
-            ctx.err(path, f"getal {number:.3g} is onwaarschijnlijk groot (grens {top:.0e}); controleer het aantal nullen")
+            ctx.err(
+                path, f"getal {number:.3g} is onwaarschijnlijk groot (grens {top:.0e}); controleer het aantal nullen"
+            )
             return None
         if kind == "amount" and number < 0:
-            ctx.err(path, f"negatief bedrag ({fmt_number(number, 0)}); schrijf bedragen positief (een besparing of "
-                          "uitgave is een positief bedrag), of gebruik null als het onbekend is")
+            ctx.err(
+                path,
+                f"negatief bedrag ({fmt_number(number, 0)}); schrijf bedragen positief (een besparing of "
+                "uitgave is een positief bedrag), of gebruik null als het onbekend is",
+            )
             return None
         return number
     if kind == "bool":
@@ -245,8 +287,11 @@ def _convert(value: object, f: Field, path: str, ctx: _Ctx) -> object:  # noqa: 
                 return None
             return str(value)
         regex = _DATE_RE if kind == "date" else _PERIOD_RE
-        wanted = "een datum (2020-12-17, '2020-12' of '2020')" if kind == "date" else \
-            "een periode ('2019', '2019H2', '2023Q1', '2023-12-31')"
+        wanted = (
+            "een datum (2020-12-17, '2020-12' of '2020')"
+            if kind == "date"
+            else "een periode ('2019', '2019H2', '2023Q1', '2023-12-31')"
+        )
         if isinstance(value, str) and regex.match(value):
             problem = _calendar_problem(value)
             if problem:
@@ -320,7 +365,9 @@ def _build(data: object, cls: type, path: str, ctx: _Ctx) -> object | None:
     """Validate a mapping against ``SPEC[cls]`` and build the dataclass (None if it is not a mapping)."""
     spec = SPEC[cls]
     if not isinstance(data, dict):
-        ctx.err(path, f"verwacht een mapping (sleutel: waarde) voor {cls.__name__.lower()}, kreeg {type(data).__name__}")
+        ctx.err(
+            path, f"verwacht een mapping (sleutel: waarde) voor {cls.__name__.lower()}, kreeg {type(data).__name__}"
+        )
         return None
     kwargs = {}
     for key, value in data.items():
@@ -370,14 +417,22 @@ def _cross_check(plan: Plan, ctx: _Ctx, catalogue: set[str] | None) -> None:  # 
 
     op = [(o.id, f"opgaven[{i}].id") for i, o in enumerate(plan.opgaven)]
     opgave_ids = _dupes(op, "opgave", ctx)
-    ms = [(m.id, f"opgaven[{i}].maatregelen[{j}].id") for i, o in enumerate(plan.opgaven) for j, m in enumerate(o.maatregelen)]
+    ms = [
+        (m.id, f"opgaven[{i}].maatregelen[{j}].id")
+        for i, o in enumerate(plan.opgaven)
+        for j, m in enumerate(o.maatregelen)
+    ]
     maatregel_ids = _dupes(ms, "maatregel", ctx)
     ds = [(d.id, f"opgaven[{i}].doelen[{j}].id") for i, o in enumerate(plan.opgaven) for j, d in enumerate(o.doelen)]
     _dupes(ds, "doel", ctx)
-    interventie_ids = _dupes([(x.id, f"interventies[{i}].id") for i, x in enumerate(plan.interventies)], "interventie", ctx)
+    interventie_ids = _dupes(
+        [(x.id, f"interventies[{i}].id") for i, x in enumerate(plan.interventies)], "interventie", ctx
+    )
     _dupes([(x.id, f"taakstellingen[{i}].id") for i, x in enumerate(plan.taakstellingen)], "taakstelling", ctx)
     _dupes([(x.id or "", f"besparingen[{i}].id") for i, x in enumerate(plan.besparingen)], "besparing", ctx)
-    register = _dupes([(x.indicator_id, f"indicatoren[{i}].indicator_id") for i, x in enumerate(plan.indicatoren)], "indicator", ctx)
+    register = _dupes(
+        [(x.indicator_id, f"indicatoren[{i}].indicator_id") for i, x in enumerate(plan.indicatoren)], "indicator", ctx
+    )
 
     # indicator ids: catalogue ∪ register
     known_ind = register | (catalogue or set())
@@ -392,8 +447,11 @@ def _cross_check(plan: Plan, ctx: _Ctx, catalogue: set[str] | None) -> None:  # 
                 p = f"opgaven[{i}].doelen[{j}].indicatoren[{k}]"
                 ind_refs.append((di.indicator_id, f"{p}.indicator_id"))
                 if di.streefwaarde is not None and di.baseline is None:
-                    ctx.err(p, "streefwaarde zonder baseline; leg de nulmeting vast, of schrijf expliciet "
-                               "baseline: {waarde: null, periode: null, toelichting: 'geen nulmeting'}")
+                    ctx.err(
+                        p,
+                        "streefwaarde zonder baseline; leg de nulmeting vast, of schrijf expliciet "
+                        "baseline: {waarde: null, periode: null, toelichting: 'geen nulmeting'}",
+                    )
                 if di.streefwaarde is not None and di.streefwaarde.waarde is None and di.streefwaarde.richting is None:
                     ctx.err(f"{p}.streefwaarde", "geef waarde of richting (hoger/lager/gelijk)")
         for j, m in enumerate(o.maatregelen):
@@ -420,7 +478,12 @@ def _cross_check(plan: Plan, ctx: _Ctx, catalogue: set[str] | None) -> None:  # 
                     _check_refs([(m.opgegaan_in, f"{p}.opgegaan_in")], maatregel_ids - {m.id}, "maatregel", ctx)
             elif m.opgegaan_in:
                 ctx.err(f"{p}.opgegaan_in", f"alleen toegestaan bij status 'opgegaan in' (status is {m.status!r})")
-            _check_refs([(r, f"{p}.interventies[{k}]") for k, r in enumerate(m.interventies)], interventie_ids, "interventie", ctx)
+            _check_refs(
+                [(r, f"{p}.interventies[{k}]") for k, r in enumerate(m.interventies)],
+                interventie_ids,
+                "interventie",
+                ctx,
+            )
             _dupes([(a.id, f"{p}.acties[{k}].id") for k, a in enumerate(m.acties)], "actie", ctx)
             if plan.soort == "plan" and m.status in EVALUATIE_STATUSSEN:
                 ctx.warn(f"{p}.status", f"status {m.status!r} in een plan-document (soort: plan); klopt dat?")
@@ -451,18 +514,35 @@ def _cross_check(plan: Plan, ctx: _Ctx, catalogue: set[str] | None) -> None:  # 
             if pm.niveaus and c.niveau not in pm.niveaus:
                 ctx.err(f"{p}.niveau", f"{c.niveau!r} staat niet in preventiematrix.niveaus ({', '.join(pm.niveaus)})")
             if pm.domeinen and c.domein not in pm.domeinen:
-                ctx.err(f"{p}.domein", f"{c.domein!r} staat niet in preventiematrix.domeinen ({', '.join(pm.domeinen)})")
-            _check_refs([(r, f"{p}.maatregelen[{k}]") for k, r in enumerate(c.maatregelen)], maatregel_ids, "maatregel", ctx)
-            _check_refs([(r, f"{p}.interventies[{k}]") for k, r in enumerate(c.interventies)], interventie_ids, "interventie", ctx)
+                ctx.err(
+                    f"{p}.domein", f"{c.domein!r} staat niet in preventiematrix.domeinen ({', '.join(pm.domeinen)})"
+                )
+            _check_refs(
+                [(r, f"{p}.maatregelen[{k}]") for k, r in enumerate(c.maatregelen)], maatregel_ids, "maatregel", ctx
+            )
+            _check_refs(
+                [(r, f"{p}.interventies[{k}]") for k, r in enumerate(c.interventies)],
+                interventie_ids,
+                "interventie",
+                ctx,
+            )
     if plan.evaluatie is not None:
         ev = plan.evaluatie
         for i, c in enumerate(ev.conclusies):
             _check_refs([(c.opgave or "", f"evaluatie.conclusies[{i}].opgave")], opgave_ids, "opgave", ctx)
-            _check_refs([(r, f"evaluatie.conclusies[{i}].maatregelen[{k}]") for k, r in enumerate(c.maatregelen)],
-                        maatregel_ids, "maatregel", ctx)
+            _check_refs(
+                [(r, f"evaluatie.conclusies[{i}].maatregelen[{k}]") for k, r in enumerate(c.maatregelen)],
+                maatregel_ids,
+                "maatregel",
+                ctx,
+            )
         _check_refs([(r, f"evaluatie.rangorde[{k}]") for k, r in enumerate(ev.rangorde)], opgave_ids, "opgave", ctx)
-        _check_refs([(t.opgave or "", f"evaluatie.tekortkomingen[{k}].opgave") for k, t in enumerate(ev.tekortkomingen)],
-                    opgave_ids, "opgave", ctx)
+        _check_refs(
+            [(t.opgave or "", f"evaluatie.tekortkomingen[{k}].opgave") for k, t in enumerate(ev.tekortkomingen)],
+            opgave_ids,
+            "opgave",
+            ctx,
+        )
 
 
 def _check_deel_van(budget: tuple, path: str, ctx: _Ctx) -> None:
@@ -470,7 +550,11 @@ def _check_deel_van(budget: tuple, path: str, ctx: _Ctx) -> None:
     for k, b in enumerate(budget):
         if b.deel_van and b.deel_van not in posts:
             close = difflib.get_close_matches(b.deel_van, sorted(posts), n=1, cutoff=0.6)
-            hint = f"; bedoelde u {close[0]!r}?" if close else "; deel_van moet de 'post' van een regel in dezelfde lijst zijn"
+            hint = (
+                f"; bedoelde u {close[0]!r}?"
+                if close
+                else "; deel_van moet de 'post' van een regel in dezelfde lijst zijn"
+            )
             ctx.err(f"{path}[{k}].deel_van", f"verwijst naar onbekende post {_show(b.deel_van)}{hint}")
 
 
@@ -487,6 +571,7 @@ def catalogue_ids() -> set[str] | None:
     """Indicator ids from ``analyse.indicators.load_catalogue()``, or None when the catalogue is unavailable."""
     try:
         from analyse.indicators import load_catalogue  # noqa: PLC0415
+
         cat = load_catalogue()
     except Exception:  # noqa: BLE001 - the catalogue module is optional for validation
         return None
@@ -519,10 +604,13 @@ def load_plan(path: str | Path, catalogue: Iterable[str] | None | object = _UNSE
     try:
         size = path.stat().st_size
         if size > MAX_PLAN_BYTES:
-            raise PlanValidationError([
-                f"{path}: (bestand): te groot ({fmt_number(size / 1e6, 1)} MB; de grens is "
-                f"{fmt_number(MAX_PLAN_BYTES / 1e6, 0)} MB). Een plan is tekst van hooguit enkele honderden kB; "
-                "zet bijlagen en cijferreeksen niet in het planbestand"])
+            raise PlanValidationError(
+                [
+                    f"{path}: (bestand): te groot ({fmt_number(size / 1e6, 1)} MB; de grens is "
+                    f"{fmt_number(MAX_PLAN_BYTES / 1e6, 0)} MB). Een plan is tekst van hooguit enkele honderden kB; "
+                    "zet bijlagen en cijferreeksen niet in het planbestand"
+                ]
+            )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanValidationError([f"{path}: (bestand): niet te lezen: {exc}"]) from exc
@@ -558,8 +646,10 @@ def _yaml_problem(path: Path, exc: yaml.YAMLError, tag_error: bool = False) -> s
     if tag_error and "constructor for the tag" in problem:
         tag = re.search(r"tag '([^']+)'", problem)
         shown = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else "?"
-        return (f"{path}: (YAML){where}: tag {shown!r} geweigerd; plannen worden alleen met de veilige "
-                f"YAML-loader gelezen, Python-objecten en andere tags zijn niet toegestaan")
+        return (
+            f"{path}: (YAML){where}: tag {shown!r} geweigerd; plannen worden alleen met de veilige "
+            f"YAML-loader gelezen, Python-objecten en andere tags zijn niet toegestaan"
+        )
     if "geweigerd" in problem:
         return f"{path}: (YAML){where}: {problem}"
     return f"{path}: (YAML){where}: ongeldige YAML: {problem}"
@@ -579,8 +669,14 @@ def find_plan_files(gemeentecode: str, plans_dir: Path | None = None) -> list[Pa
     if not folder.is_dir():
         return []
     code = gemeentecode.upper()
-    return sorted((p for p in folder.iterdir() if _is_plan_file(p)
-                   and (p.stem.upper() == code or p.name.upper().startswith(code + "-"))), key=lambda p: p.name)
+    return sorted(
+        (
+            p
+            for p in folder.iterdir()
+            if _is_plan_file(p) and (p.stem.upper() == code or p.name.upper().startswith(code + "-"))
+        ),
+        key=lambda p: p.name,
+    )
 
 
 def all_plan_files(plans_dir: Path | None = None) -> list[Path]:
@@ -588,8 +684,9 @@ def all_plan_files(plans_dir: Path | None = None) -> list[Path]:
     folder = Path(plans_dir) if plans_dir is not None else paths.PLANS_DIR
     if not folder.is_dir():
         return []
-    return sorted((p for p in folder.iterdir() if _is_plan_file(p) and p.name.upper().startswith("GM")),
-                  key=lambda p: p.name)
+    return sorted(
+        (p for p in folder.iterdir() if _is_plan_file(p) and p.name.upper().startswith("GM")), key=lambda p: p.name
+    )
 
 
 def plans_for(gemeentecode: str, plans_dir: Path | None = None, **kwargs: object) -> list[Plan]:
@@ -602,8 +699,12 @@ def plans_for(gemeentecode: str, plans_dir: Path | None = None, **kwargs: object
     plans = [load_plan(f, **kwargs) for f in files]  # type: ignore[arg-type]
     for f, plan in zip(files, plans):
         if plan.gemeentecode.upper() != gemeentecode.upper():
-            raise PlanValidationError([f"{f}: gemeentecode: het bestand hoort bij {gemeentecode} (bestandsnaam), "
-                                       f"maar de inhoud zegt {plan.gemeentecode}"])
+            raise PlanValidationError(
+                [
+                    f"{f}: gemeentecode: het bestand hoort bij {gemeentecode} (bestandsnaam), "
+                    f"maar de inhoud zegt {plan.gemeentecode}"
+                ]
+            )
     return plans
 
 
@@ -622,79 +723,283 @@ def to_frames(plan: Plan) -> dict[str, pd.DataFrame]:
     """
     opg, doel, ind, mr, act, out, bud = [], [], [], [], [], [], []
     for o in plan.opgaven:
-        opg.append({"opgave_id": o.id, "titel": o.titel, "onderdeel_van": o.onderdeel_van, "thema": o.thema,
-                    "domein": ", ".join(o.domein), "n_doelen": len(o.doelen), "n_maatregelen": len(o.maatregelen),
-                    "eigenaar": o.eigenaar, "bron_pagina": o.bron_pagina})
+        opg.append(
+            {
+                "opgave_id": o.id,
+                "titel": o.titel,
+                "onderdeel_van": o.onderdeel_van,
+                "thema": o.thema,
+                "domein": ", ".join(o.domein),
+                "n_doelen": len(o.doelen),
+                "n_maatregelen": len(o.maatregelen),
+                "eigenaar": o.eigenaar,
+                "bron_pagina": o.bron_pagina,
+            }
+        )
         for b in o.budget:
             bud.append({"niveau": "opgave", "opgave_id": o.id, "maatregel_id": None, "actie_id": None, **_budget(b)})
         for d in o.doelen:
-            doel.append({"opgave_id": o.id, "doel_id": d.id, "tekst": d.tekst, "soort": d.soort,
-                         "deadline": d.deadline, "n_indicatoren": len(d.indicatoren), "bron_pagina": d.bron_pagina})
+            doel.append(
+                {
+                    "opgave_id": o.id,
+                    "doel_id": d.id,
+                    "tekst": d.tekst,
+                    "soort": d.soort,
+                    "deadline": d.deadline,
+                    "n_indicatoren": len(d.indicatoren),
+                    "bron_pagina": d.bron_pagina,
+                }
+            )
             for di in d.indicatoren:
                 b, s, r = di.baseline, di.streefwaarde, di.realisatie
-                ind.append({"opgave_id": o.id, "doel_id": d.id, "maatregel_id": None, "indicator_id": di.indicator_id,
-                            "baseline_waarde": b.waarde if b else None, "baseline_periode": b.periode if b else None,
-                            "streefwaarde": s.waarde if s else None, "richting": s.richting if s else None,
-                            "deadline": s.deadline if s else None,
-                            "realisatie_waarde": r.waarde if r else None, "realisatie_periode": r.periode if r else None})
+                ind.append(
+                    {
+                        "opgave_id": o.id,
+                        "doel_id": d.id,
+                        "maatregel_id": None,
+                        "indicator_id": di.indicator_id,
+                        "baseline_waarde": b.waarde if b else None,
+                        "baseline_periode": b.periode if b else None,
+                        "streefwaarde": s.waarde if s else None,
+                        "richting": s.richting if s else None,
+                        "deadline": s.deadline if s else None,
+                        "realisatie_waarde": r.waarde if r else None,
+                        "realisatie_periode": r.periode if r else None,
+                    }
+                )
         for m in o.maatregelen:
-            mr.append({"opgave_id": o.id, "maatregel_id": m.id, "titel": m.titel, "status": m.status,
-                       "opgegaan_in": m.opgegaan_in, "bewijs_niveau": m.bewijs_niveau,
-                       "preventie_niveau": ", ".join(m.preventie_niveau), "domein": ", ".join(m.domein),
-                       "eigenaar": m.eigenaar, "uitvoerder": ", ".join(m.uitvoerder), "n_acties": len(m.acties),
-                       "bron_pagina": m.bron_pagina})
+            mr.append(
+                {
+                    "opgave_id": o.id,
+                    "maatregel_id": m.id,
+                    "titel": m.titel,
+                    "status": m.status,
+                    "opgegaan_in": m.opgegaan_in,
+                    "bewijs_niveau": m.bewijs_niveau,
+                    "preventie_niveau": ", ".join(m.preventie_niveau),
+                    "domein": ", ".join(m.domein),
+                    "eigenaar": m.eigenaar,
+                    "uitvoerder": ", ".join(m.uitvoerder),
+                    "n_acties": len(m.acties),
+                    "bron_pagina": m.bron_pagina,
+                }
+            )
             for i_id in m.indicatoren:
                 ind.append({"opgave_id": o.id, "doel_id": None, "maatregel_id": m.id, "indicator_id": i_id})
             for a in m.acties:
-                act.append({"opgave_id": o.id, "maatregel_id": m.id, "actie_id": a.id, "omschrijving": a.omschrijving,
-                            "status": a.status, "realisatie": a.realisatie})
+                act.append(
+                    {
+                        "opgave_id": o.id,
+                        "maatregel_id": m.id,
+                        "actie_id": a.id,
+                        "omschrijving": a.omschrijving,
+                        "status": a.status,
+                        "realisatie": a.realisatie,
+                    }
+                )
                 for b in a.budget:
-                    bud.append({"niveau": "actie", "opgave_id": o.id, "maatregel_id": m.id, "actie_id": a.id, **_budget(b)})
+                    bud.append(
+                        {"niveau": "actie", "opgave_id": o.id, "maatregel_id": m.id, "actie_id": a.id, **_budget(b)}
+                    )
             for x in m.outputs:
                 pct = x.realisatie / x.doel * 100 if x.realisatie is not None and x.doel else None
-                out.append({"opgave_id": o.id, "maatregel_id": m.id, "omschrijving": x.omschrijving,
-                            "realisatie": x.realisatie, "doel": x.doel, "doel_max": x.doel_max, "eenheid": x.eenheid,
-                            "periode": x.periode, "realisatie_pct": pct, "bron_pagina": x.bron_pagina})
+                out.append(
+                    {
+                        "opgave_id": o.id,
+                        "maatregel_id": m.id,
+                        "omschrijving": x.omschrijving,
+                        "realisatie": x.realisatie,
+                        "doel": x.doel,
+                        "doel_max": x.doel_max,
+                        "eenheid": x.eenheid,
+                        "periode": x.periode,
+                        "realisatie_pct": pct,
+                        "bron_pagina": x.bron_pagina,
+                    }
+                )
             for b in m.budget:
-                bud.append({"niveau": "maatregel", "opgave_id": o.id, "maatregel_id": m.id, "actie_id": None, **_budget(b)})
+                bud.append(
+                    {"niveau": "maatregel", "opgave_id": o.id, "maatregel_id": m.id, "actie_id": None, **_budget(b)}
+                )
     frames = {
-        "opgaven": _frame(opg, ["opgave_id", "titel", "onderdeel_van", "thema", "domein", "n_doelen", "n_maatregelen",
-                                "eigenaar", "bron_pagina"]),
+        "opgaven": _frame(
+            opg,
+            [
+                "opgave_id",
+                "titel",
+                "onderdeel_van",
+                "thema",
+                "domein",
+                "n_doelen",
+                "n_maatregelen",
+                "eigenaar",
+                "bron_pagina",
+            ],
+        ),
         "doelen": _frame(doel, ["opgave_id", "doel_id", "tekst", "soort", "deadline", "n_indicatoren", "bron_pagina"]),
-        "indicatoren": _frame(ind, ["opgave_id", "doel_id", "maatregel_id", "indicator_id", "baseline_waarde",
-                                    "baseline_periode", "streefwaarde", "richting", "deadline", "realisatie_waarde",
-                                    "realisatie_periode"]),
-        "maatregelen": _frame(mr, ["opgave_id", "maatregel_id", "titel", "status", "opgegaan_in", "bewijs_niveau",
-                                   "preventie_niveau", "domein", "eigenaar", "uitvoerder", "n_acties", "bron_pagina"]),
+        "indicatoren": _frame(
+            ind,
+            [
+                "opgave_id",
+                "doel_id",
+                "maatregel_id",
+                "indicator_id",
+                "baseline_waarde",
+                "baseline_periode",
+                "streefwaarde",
+                "richting",
+                "deadline",
+                "realisatie_waarde",
+                "realisatie_periode",
+            ],
+        ),
+        "maatregelen": _frame(
+            mr,
+            [
+                "opgave_id",
+                "maatregel_id",
+                "titel",
+                "status",
+                "opgegaan_in",
+                "bewijs_niveau",
+                "preventie_niveau",
+                "domein",
+                "eigenaar",
+                "uitvoerder",
+                "n_acties",
+                "bron_pagina",
+            ],
+        ),
         "acties": _frame(act, ["opgave_id", "maatregel_id", "actie_id", "omschrijving", "status", "realisatie"]),
-        "outputs": _frame(out, ["opgave_id", "maatregel_id", "omschrijving", "realisatie", "doel", "doel_max", "eenheid",
-                                "periode", "realisatie_pct", "bron_pagina"]),
-        "budget": _frame(bud, ["niveau", "opgave_id", "maatregel_id", "actie_id", "jaar", "begroot", "gerealiseerd",
-                               "post", "deel_van", "in_totaal", "bron", "toelichting", "bron_pagina"]),
-        "besparingen": _frame([dataclasses.asdict(b) for b in plan.besparingen],
-                              ["id", "post", "jaar", "gepland", "soort_gepland", "gerealiseerd", "soort_gerealiseerd",
-                               "reeks", "maatregel", "bron", "toelichting", "bron_pagina"]),
-        "taakstellingen": _frame([dataclasses.asdict(t) for t in plan.taakstellingen],
-                                 ["id", "omschrijving", "bedrag", "soort", "jaar", "structureel", "schaal", "status",
-                                  "reeks", "gerealiseerd", "openstaand", "toelichting", "bron_pagina"]),
-        "interventies": _frame([{**dataclasses.asdict(x), "preventie_niveau": ", ".join(x.preventie_niveau),
-                                 "domein": ", ".join(x.domein)} for x in plan.interventies],
-                               ["id", "naam", "status", "status_tekst", "kosten", "bezuiniging", "resultaat_gerapporteerd",
-                                "resultaat", "opgave", "maatregel", "preventie_niveau", "domein", "bron_pagina"]),
+        "outputs": _frame(
+            out,
+            [
+                "opgave_id",
+                "maatregel_id",
+                "omschrijving",
+                "realisatie",
+                "doel",
+                "doel_max",
+                "eenheid",
+                "periode",
+                "realisatie_pct",
+                "bron_pagina",
+            ],
+        ),
+        "budget": _frame(
+            bud,
+            [
+                "niveau",
+                "opgave_id",
+                "maatregel_id",
+                "actie_id",
+                "jaar",
+                "begroot",
+                "gerealiseerd",
+                "post",
+                "deel_van",
+                "in_totaal",
+                "bron",
+                "toelichting",
+                "bron_pagina",
+            ],
+        ),
+        "besparingen": _frame(
+            [dataclasses.asdict(b) for b in plan.besparingen],
+            [
+                "id",
+                "post",
+                "jaar",
+                "gepland",
+                "soort_gepland",
+                "gerealiseerd",
+                "soort_gerealiseerd",
+                "reeks",
+                "maatregel",
+                "bron",
+                "toelichting",
+                "bron_pagina",
+            ],
+        ),
+        "taakstellingen": _frame(
+            [dataclasses.asdict(t) for t in plan.taakstellingen],
+            [
+                "id",
+                "omschrijving",
+                "bedrag",
+                "soort",
+                "jaar",
+                "structureel",
+                "schaal",
+                "status",
+                "reeks",
+                "gerealiseerd",
+                "openstaand",
+                "toelichting",
+                "bron_pagina",
+            ],
+        ),
+        "interventies": _frame(
+            [
+                {
+                    **dataclasses.asdict(x),
+                    "preventie_niveau": ", ".join(x.preventie_niveau),
+                    "domein": ", ".join(x.domein),
+                }
+                for x in plan.interventies
+            ],
+            [
+                "id",
+                "naam",
+                "status",
+                "status_tekst",
+                "kosten",
+                "bezuiniging",
+                "resultaat_gerapporteerd",
+                "resultaat",
+                "opgave",
+                "maatregel",
+                "preventie_niveau",
+                "domein",
+                "bron_pagina",
+            ],
+        ),
     }
     for name in ("budget", "besparingen", "taakstellingen", "interventies", "outputs", "indicatoren"):
         df = frames[name]
-        for col in ("begroot", "gerealiseerd", "gepland", "bedrag", "kosten", "openstaand", "bezuiniging", "realisatie", "doel",
-                    "doel_max", "realisatie_pct", "baseline_waarde", "streefwaarde", "realisatie_waarde"):
+        for col in (
+            "begroot",
+            "gerealiseerd",
+            "gepland",
+            "bedrag",
+            "kosten",
+            "openstaand",
+            "bezuiniging",
+            "realisatie",
+            "doel",
+            "doel_max",
+            "realisatie_pct",
+            "baseline_waarde",
+            "streefwaarde",
+            "realisatie_waarde",
+        ):
             if col in df.columns:
                 df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
     return frames
 
 
 def _budget(b: object) -> dict:
-    return {"jaar": b.jaar, "begroot": b.begroot, "gerealiseerd": b.gerealiseerd, "post": b.post,
-            "deel_van": b.deel_van, "in_totaal": b.in_totaal, "bron": b.bron, "toelichting": b.toelichting,
-            "bron_pagina": b.bron_pagina}
+    return {
+        "jaar": b.jaar,
+        "begroot": b.begroot,
+        "gerealiseerd": b.gerealiseerd,
+        "post": b.post,
+        "deel_van": b.deel_van,
+        "in_totaal": b.in_totaal,
+        "bron": b.bron,
+        "toelichting": b.toelichting,
+        "bron_pagina": b.bron_pagina,
+    }
 
 
 # ------------------------------------------------------------------------------------------------------ CLI

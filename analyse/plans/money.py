@@ -25,29 +25,81 @@ import pandas as pd
 from analyse.formatting import fmt_eur, fmt_pct
 from analyse.plans.schema import Budgetregel, Plan
 
-__all__ = ["LABELS", "BUDGET_LABELS", "LEDGER_COLUMNS", "BUDGET_COLUMNS", "BUDGET_SUMMARY_COLUMNS", "SPENDING_COLUMNS", "savings_amounts",
-           "savings_ledger", "budget_table", "budget_summary", "plan_spending", "plan_growth"]
+__all__ = [
+    "LABELS",
+    "BUDGET_LABELS",
+    "LEDGER_COLUMNS",
+    "BUDGET_COLUMNS",
+    "BUDGET_SUMMARY_COLUMNS",
+    "SPENDING_COLUMNS",
+    "savings_amounts",
+    "savings_ledger",
+    "budget_table",
+    "budget_summary",
+    "plan_spending",
+    "plan_growth",
+]
 
-AMOUNT_COLUMNS = ["reeks", "herkomst_id", "post", "jaar", "soort", "bedrag_eur", "maatregel_id", "toelichting",
-                  "bron_pagina"]
-LEDGER_COLUMNS = ["reeks", "jaar", "begroot_eur", "doelstelling_eur", "gerealiseerd_eur", "schatting_eur",
-                  "openstaand_eur", "realisatiegraad_pct", "som_posten_eur", "n_posten_onbekend", "opmerking",
-                  "bron_pagina"]
+AMOUNT_COLUMNS = [
+    "reeks",
+    "herkomst_id",
+    "post",
+    "jaar",
+    "soort",
+    "bedrag_eur",
+    "maatregel_id",
+    "toelichting",
+    "bron_pagina",
+]
+LEDGER_COLUMNS = [
+    "reeks",
+    "jaar",
+    "begroot_eur",
+    "doelstelling_eur",
+    "gerealiseerd_eur",
+    "schatting_eur",
+    "openstaand_eur",
+    "realisatiegraad_pct",
+    "som_posten_eur",
+    "n_posten_onbekend",
+    "opmerking",
+    "bron_pagina",
+]
 
 
 LABELS: dict[str, str] = {
-    "reeks": "Reeks", "jaar": "Jaar", "begroot_eur": "Begroot (niveau in dat jaar)",
-    "doelstelling_eur": "Doelstelling", "gerealiseerd_eur": "Gerealiseerd", "schatting_eur": "Schatting (geen realisatie)",
-    "openstaand_eur": "Openstaand", "realisatiegraad_pct": "Realisatiegraad (%)", "som_posten_eur": "Som van de posten",
-    "opmerking": "Opmerking", "bron_pagina": "Bron (pagina)", "opgave": "Opgave", "maatregel": "Maatregel",
-    "actie": "Actie", "post": "Post", "begroot": "Begroot", "status": "Stand", "toelichting": "Toelichting",
-    "n_posten": "Aantal posten", "tekst": "Samenvatting", "opgave_id": "Opgave", "maatregel_id": "Maatregel",
+    "reeks": "Reeks",
+    "jaar": "Jaar",
+    "begroot_eur": "Begroot (niveau in dat jaar)",
+    "doelstelling_eur": "Doelstelling",
+    "gerealiseerd_eur": "Gerealiseerd",
+    "schatting_eur": "Schatting (geen realisatie)",
+    "openstaand_eur": "Openstaand",
+    "realisatiegraad_pct": "Realisatiegraad (%)",
+    "som_posten_eur": "Som van de posten",
+    "opmerking": "Opmerking",
+    "bron_pagina": "Bron (pagina)",
+    "opgave": "Opgave",
+    "maatregel": "Maatregel",
+    "actie": "Actie",
+    "post": "Post",
+    "begroot": "Begroot",
+    "status": "Stand",
+    "toelichting": "Toelichting",
+    "n_posten": "Aantal posten",
+    "tekst": "Samenvatting",
+    "opgave_id": "Opgave",
+    "maatregel_id": "Maatregel",
     "actie_id": "Actie",
 }
 """Dutch column headers for the frames of this module (``frame.rename(columns=LABELS)``); for the budget table
 ``gerealiseerd_eur`` reads better as 'Uitgegeven' (:data:`BUDGET_LABELS`)."""
-BUDGET_LABELS: dict[str, str] = {**LABELS, "begroot_eur": "Begroot", "gerealiseerd_eur": "Uitgegeven",
-                                 "realisatiegraad_pct": "Besteed (%)"}
+BUDGET_LABELS: dict[str, str] = {
+    **LABELS,
+    "begroot_eur": "Begroot",
+    "gerealiseerd_eur": "Uitgegeven",
+    "realisatiegraad_pct": "Besteed (%)",
+}
 
 
 def _num(x: object) -> float:
@@ -67,16 +119,30 @@ def savings_amounts(plan: Plan) -> pd.DataFrame:
     rows = []
     for b in plan.besparingen:
         reeks = b.reeks or b.post
-        base = {"reeks": reeks, "herkomst_id": b.id, "post": b.post, "jaar": b.jaar, "maatregel_id": b.maatregel,
-                "toelichting": b.toelichting, "bron_pagina": b.bron_pagina}
+        base = {
+            "reeks": reeks,
+            "herkomst_id": b.id,
+            "post": b.post,
+            "jaar": b.jaar,
+            "maatregel_id": b.maatregel,
+            "toelichting": b.toelichting,
+            "bron_pagina": b.bron_pagina,
+        }
         if b.gepland is not None:
             rows.append({**base, "soort": b.soort_gepland, "bedrag_eur": _num(b.gepland)})
         rows.append({**base, "soort": b.soort_gerealiseerd, "bedrag_eur": _num(b.gerealiseerd)})
     for t in plan.taakstellingen:
         if not t.reeks or t.jaar is None:
             continue
-        base = {"reeks": t.reeks, "herkomst_id": t.id, "post": t.omschrijving, "jaar": t.jaar, "maatregel_id": None,
-                "toelichting": t.toelichting, "bron_pagina": t.bron_pagina}
+        base = {
+            "reeks": t.reeks,
+            "herkomst_id": t.id,
+            "post": t.omschrijving,
+            "jaar": t.jaar,
+            "maatregel_id": None,
+            "toelichting": t.toelichting,
+            "bron_pagina": t.bron_pagina,
+        }
         rows.append({**base, "soort": t.soort, "bedrag_eur": _num(t.bedrag)})
         if t.gerealiseerd is not None:
             rows.append({**base, "soort": "gerealiseerd_totaal", "bedrag_eur": _num(t.gerealiseerd)})
@@ -132,10 +198,22 @@ def savings_ledger(plan: Plan) -> pd.DataFrame:
         elif np.isnan(gerealiseerd) and np.isnan(schatting) and not np.isnan(begroot):
             notes.append("realisatie onbekend")
         bron = "; ".join(dict.fromkeys(str(x) for x in g["bron_pagina"].dropna()))
-        rows.append({"reeks": reeks, "jaar": int(jaar), "begroot_eur": begroot, "doelstelling_eur": doel,
-                     "gerealiseerd_eur": gerealiseerd, "schatting_eur": schatting, "openstaand_eur": openstaand,
-                     "realisatiegraad_pct": graad, "som_posten_eur": som, "n_posten_onbekend": len(unknown_posts),
-                     "opmerking": "; ".join(notes) or None, "bron_pagina": bron or None})
+        rows.append(
+            {
+                "reeks": reeks,
+                "jaar": int(jaar),
+                "begroot_eur": begroot,
+                "doelstelling_eur": doel,
+                "gerealiseerd_eur": gerealiseerd,
+                "schatting_eur": schatting,
+                "openstaand_eur": openstaand,
+                "realisatiegraad_pct": graad,
+                "som_posten_eur": som,
+                "n_posten_onbekend": len(unknown_posts),
+                "opmerking": "; ".join(notes) or None,
+                "bron_pagina": bron or None,
+            }
+        )
     out = pd.DataFrame(rows, columns=LEDGER_COLUMNS)
     floats = [c for c in LEDGER_COLUMNS if c.endswith(("_eur", "_pct"))]
     out = out.astype({c: "float64" for c in floats} | {"n_posten_onbekend": "int64"})
@@ -143,11 +221,38 @@ def savings_ledger(plan: Plan) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------------- budget
-BUDGET_COLUMNS = ["opgave_id", "opgave", "maatregel_id", "maatregel", "actie_id", "actie", "niveau", "post", "jaar",
-                  "begroot_eur", "gerealiseerd_eur", "realisatiegraad_pct", "deel_van", "in_totaal", "status",
-                  "toelichting", "bron_pagina"]
-BUDGET_SUMMARY_COLUMNS = ["opgave_id", "opgave", "jaar", "begroot_eur", "gerealiseerd_eur", "realisatiegraad_pct",
-                          "n_posten", "n_begroot_onbekend", "n_gerealiseerd_onbekend", "n_nul", "tekst"]
+BUDGET_COLUMNS = [
+    "opgave_id",
+    "opgave",
+    "maatregel_id",
+    "maatregel",
+    "actie_id",
+    "actie",
+    "niveau",
+    "post",
+    "jaar",
+    "begroot_eur",
+    "gerealiseerd_eur",
+    "realisatiegraad_pct",
+    "deel_van",
+    "in_totaal",
+    "status",
+    "toelichting",
+    "bron_pagina",
+]
+BUDGET_SUMMARY_COLUMNS = [
+    "opgave_id",
+    "opgave",
+    "jaar",
+    "begroot_eur",
+    "gerealiseerd_eur",
+    "realisatiegraad_pct",
+    "n_posten",
+    "n_begroot_onbekend",
+    "n_gerealiseerd_onbekend",
+    "n_nul",
+    "tekst",
+]
 
 
 def _status(b: Budgetregel) -> str:
@@ -157,7 +262,8 @@ def _status(b: Budgetregel) -> str:
         return "bedragen onbekend" + (" (pm)" if pm else "")
     if beg is None:
         return ("begroting onbekend (pm)" if pm else "begroting onbekend") + (
-            ", niets uitgegeven" if ger == 0 else f", {fmt_eur(ger)} uitgegeven")
+            ", niets uitgegeven" if ger == 0 else f", {fmt_eur(ger)} uitgegeven"
+        )
     if ger is None:
         return "geen budget" if beg == 0 else "realisatie onbekend"
     if beg == 0 and ger == 0:
@@ -181,16 +287,34 @@ def budget_table(plan: Plan) -> pd.DataFrame:
     """
     rows = []
     for o in plan.opgaven:
+
         def add(b: Budgetregel, niveau: str, m=None, a=None, o=o) -> None:  # noqa: ANN001
             label = b.post or (a.omschrijving if a is not None else m.titel if m is not None else o.titel)
             beg, ger = _num(b.begroot), _num(b.gerealiseerd)
-            rows.append({"opgave_id": o.id, "opgave": o.titel, "maatregel_id": m.id if m else None,
-                         "maatregel": m.titel if m else None, "actie_id": a.id if a else None,
-                         "actie": a.omschrijving if a else None, "niveau": niveau, "post": label, "jaar": b.jaar,
-                         "begroot_eur": beg, "gerealiseerd_eur": ger,
-                         "realisatiegraad_pct": ger / beg * 100 if beg and not np.isnan(beg) and not np.isnan(ger)
-                         else np.nan, "deel_van": b.deel_van, "in_totaal": bool(b.in_totaal and not b.deel_van),
-                         "status": _status(b), "toelichting": b.toelichting, "bron_pagina": b.bron_pagina})
+            rows.append(
+                {
+                    "opgave_id": o.id,
+                    "opgave": o.titel,
+                    "maatregel_id": m.id if m else None,
+                    "maatregel": m.titel if m else None,
+                    "actie_id": a.id if a else None,
+                    "actie": a.omschrijving if a else None,
+                    "niveau": niveau,
+                    "post": label,
+                    "jaar": b.jaar,
+                    "begroot_eur": beg,
+                    "gerealiseerd_eur": ger,
+                    "realisatiegraad_pct": ger / beg * 100
+                    if beg and not np.isnan(beg) and not np.isnan(ger)
+                    else np.nan,
+                    "deel_van": b.deel_van,
+                    "in_totaal": bool(b.in_totaal and not b.deel_van),
+                    "status": _status(b),
+                    "toelichting": b.toelichting,
+                    "bron_pagina": b.bron_pagina,
+                }
+            )
+
         for b in o.budget:
             add(b, "opgave")
         for m in o.maatregelen:
@@ -213,18 +337,20 @@ def _amount_words(value: float, what: str, none_text: str) -> str:
     return f"{what} {fmt_eur(value)}"
 
 
-def _summary_text(n: int, beg: float, ger: float, n_beg_unknown: int, n_ger_unknown: int, n_nul: int,
-                  both_beg: float, both_ger: float) -> str:
+def _summary_text(
+    n: int, beg: float, ger: float, n_beg_unknown: int, n_ger_unknown: int, n_nul: int, both_beg: float, both_ger: float
+) -> str:
     if n == 0:
         return "Geen budgetregels."
     if n_nul == n:
         return f"Geen budget en geen uitgaven: alle {n} posten staan op € 0 ('€ -' in het document)."
-    text = (_amount_words(beg, "begroot", "niets begroot") + ", "
-            + _amount_words(ger, "uitgegeven", "niets uitgegeven"))
+    text = _amount_words(beg, "begroot", "niets begroot") + ", " + _amount_words(ger, "uitgegeven", "niets uitgegeven")
     text = text[0].upper() + text[1:]
     if both_beg and not np.isnan(both_beg):
-        text += (f"; van de posten met beide bedragen is {fmt_pct(both_ger / both_beg * 100, 0)} besteed "
-                 f"({fmt_eur(both_ger)} van {fmt_eur(both_beg)})")
+        text += (
+            f"; van de posten met beide bedragen is {fmt_pct(both_ger / both_beg * 100, 0)} besteed "
+            f"({fmt_eur(both_ger)} van {fmt_eur(both_beg)})"
+        )
     unknown = []
     if n_beg_unknown:
         unknown.append(f"bij {n_beg_unknown} van de {n} posten is de begroting onbekend (pm of niet vermeld)")
@@ -256,13 +382,28 @@ def budget_summary(table: pd.DataFrame) -> pd.DataFrame:
         both = g[beg.notna() & ger.notna()]
         bb, bg = _sum_known(both["begroot_eur"]), _sum_known(both["gerealiseerd_eur"])
         n_nul = int(((beg == 0) & (ger.isna() | (ger == 0))).sum())
-        row = {"opgave_id": oid, "opgave": g["opgave"].iloc[0] if oid != "totaal" else "Totaal", "jaar": int(jaar),
-               "begroot_eur": _sum_known(beg), "gerealiseerd_eur": _sum_known(ger),
-               "realisatiegraad_pct": bg / bb * 100 if bb and not np.isnan(bb) else np.nan,
-               "n_posten": len(g), "n_begroot_onbekend": int(beg.isna().sum()),
-               "n_gerealiseerd_onbekend": int(ger.isna().sum()), "n_nul": n_nul}
-        row["tekst"] = _summary_text(len(g), row["begroot_eur"], row["gerealiseerd_eur"], row["n_begroot_onbekend"],
-                                     row["n_gerealiseerd_onbekend"], n_nul, bb, bg)
+        row = {
+            "opgave_id": oid,
+            "opgave": g["opgave"].iloc[0] if oid != "totaal" else "Totaal",
+            "jaar": int(jaar),
+            "begroot_eur": _sum_known(beg),
+            "gerealiseerd_eur": _sum_known(ger),
+            "realisatiegraad_pct": bg / bb * 100 if bb and not np.isnan(bb) else np.nan,
+            "n_posten": len(g),
+            "n_begroot_onbekend": int(beg.isna().sum()),
+            "n_gerealiseerd_onbekend": int(ger.isna().sum()),
+            "n_nul": n_nul,
+        }
+        row["tekst"] = _summary_text(
+            len(g),
+            row["begroot_eur"],
+            row["gerealiseerd_eur"],
+            row["n_begroot_onbekend"],
+            row["n_gerealiseerd_onbekend"],
+            n_nul,
+            bb,
+            bg,
+        )
         rows.append(row)
     out = pd.DataFrame(rows, columns=BUDGET_SUMMARY_COLUMNS)
     return out.astype({"begroot_eur": "float64", "gerealiseerd_eur": "float64", "realisatiegraad_pct": "float64"})
@@ -280,14 +421,33 @@ def plan_spending(plan: Plan) -> pd.DataFrame:
         :func:`analyse.kosten.reconcile_plan_iv3` and :func:`analyse.kosten.cost_breaks`
         (``value_col="bedrag_eur"``).
     """
-    rows = [{"gemeentecode": plan.gemeentecode, "jaar": u.jaar, "soort": u.soort, "post": u.post,
-             "bedrag_eur": _num(u.bedrag), "scope": u.scope, "toelichting": u.toelichting,
-             "bron_pagina": u.bron_pagina} for u in plan.uitgaven]
+    rows = [
+        {
+            "gemeentecode": plan.gemeentecode,
+            "jaar": u.jaar,
+            "soort": u.soort,
+            "post": u.post,
+            "bedrag_eur": _num(u.bedrag),
+            "scope": u.scope,
+            "toelichting": u.toelichting,
+            "bron_pagina": u.bron_pagina,
+        }
+        for u in plan.uitgaven
+    ]
     return pd.DataFrame(rows, columns=SPENDING_COLUMNS).astype({"bedrag_eur": "float64"})
 
 
-GROWTH_COLUMNS = ["gemeentecode", "van", "tot", "soort", "post", "groei_pct", "vergelijking", "toelichting",
-                  "bron_pagina"]
+GROWTH_COLUMNS = [
+    "gemeentecode",
+    "van",
+    "tot",
+    "soort",
+    "post",
+    "groei_pct",
+    "vergelijking",
+    "toelichting",
+    "bron_pagina",
+]
 
 
 def plan_growth(plan: Plan) -> pd.DataFrame:
@@ -296,7 +456,18 @@ def plan_growth(plan: Plan) -> pd.DataFrame:
     Returns:
         Columns :data:`GROWTH_COLUMNS`; feeds :func:`analyse.kosten.reconcile_growth`.
     """
-    rows = [{"gemeentecode": plan.gemeentecode, "van": g.van, "tot": g.tot, "soort": g.soort, "post": g.post,
-             "groei_pct": _num(g.groei_pct), "vergelijking": g.vergelijking, "toelichting": g.toelichting,
-             "bron_pagina": g.bron_pagina} for g in plan.kostenontwikkeling]
+    rows = [
+        {
+            "gemeentecode": plan.gemeentecode,
+            "van": g.van,
+            "tot": g.tot,
+            "soort": g.soort,
+            "post": g.post,
+            "groei_pct": _num(g.groei_pct),
+            "vergelijking": g.vergelijking,
+            "toelichting": g.toelichting,
+            "bron_pagina": g.bron_pagina,
+        }
+        for g in plan.kostenontwikkeling
+    ]
     return pd.DataFrame(rows, columns=GROWTH_COLUMNS).astype({"groei_pct": "float64"})

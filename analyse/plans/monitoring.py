@@ -16,9 +16,24 @@ from analyse.plans.schema import DoelIndicator, Plan
 
 __all__ = ["VIEW_COLUMNS", "SUMMARY_COLUMNS", "monitoring_view", "monitoring_summary", "needs_monitoring_view"]
 
-VIEW_COLUMNS = ["opgave_id", "opgave", "doel_id", "doel", "indicator_id", "indicator", "heeft_indicator",
-                "heeft_nulmeting", "nulmeting", "heeft_streefwaarde", "streefwaarde", "meetbaar_met_cbs",
-                "cbs_alternatief", "status", "vastleggen", "bron_pagina"]
+VIEW_COLUMNS = [
+    "opgave_id",
+    "opgave",
+    "doel_id",
+    "doel",
+    "indicator_id",
+    "indicator",
+    "heeft_indicator",
+    "heeft_nulmeting",
+    "nulmeting",
+    "heeft_streefwaarde",
+    "streefwaarde",
+    "meetbaar_met_cbs",
+    "cbs_alternatief",
+    "status",
+    "vastleggen",
+    "bron_pagina",
+]
 
 CBS_ALTERNATIEVEN: dict[str, tuple[str, ...]] = {
     "bijstand": ("bijstand_personen_per_1000", "bijstandsuitkeringen_aantal"),
@@ -35,8 +50,16 @@ CBS_ALTERNATIEVEN: dict[str, tuple[str, ...]] = {
 }
 """Keyword in an indicator's name → CBS catalogue ids that measure something close (suggestions only; the plan's
 own ``vervangen_door`` wins)."""
-SUMMARY_COLUMNS = ["opgave_id", "opgave", "n_doelen", "n_met_indicator", "n_met_nulmeting", "n_met_streefwaarde",
-                   "n_meetbaar_met_cbs", "tekst"]
+SUMMARY_COLUMNS = [
+    "opgave_id",
+    "opgave",
+    "n_doelen",
+    "n_met_indicator",
+    "n_met_nulmeting",
+    "n_met_streefwaarde",
+    "n_meetbaar_met_cbs",
+    "tekst",
+]
 
 
 def needs_monitoring_view(plan: Plan) -> bool:
@@ -62,8 +85,11 @@ def _row(plan: Plan, o, d, di: DoelIndicator | None, available: set[str]) -> dic
     alternatief = None
     if di is not None and not cbs:
         naam = (reg.naam if reg else di.indicator_id).lower()
-        candidates = list(reg.vervangen_door) if reg and reg.vervangen_door else [
-            c for key, ids in CBS_ALTERNATIEVEN.items() if key in naam for c in ids]
+        candidates = (
+            list(reg.vervangen_door)
+            if reg and reg.vervangen_door
+            else [c for key, ids in CBS_ALTERNATIEVEN.items() if key in naam for c in ids]
+        )
         alternatief = next((c for c in dict.fromkeys(candidates) if c in available), None)
     todo = []
     if di is None:
@@ -75,8 +101,10 @@ def _row(plan: Plan, o, d, di: DoelIndicator | None, available: set[str]) -> dic
             todo.append("leg een streefwaarde en een termijn vast")
         if not cbs:
             naam = reg.naam if reg else di.indicator_id
-            todo.append(f"registreer '{naam}' zelf (niet in de CBS-gegevens van dit rapport) en lever de cijfers "
-                        "jaarlijks aan" + (f", of volg het CBS-alternatief '{alternatief}'" if alternatief else ""))
+            todo.append(
+                f"registreer '{naam}' zelf (niet in de CBS-gegevens van dit rapport) en lever de cijfers "
+                "jaarlijks aan" + (f", of volg het CBS-alternatief '{alternatief}'" if alternatief else "")
+            )
     if di is None:
         status = "geen indicator"
     elif cbs and has_base:
@@ -89,17 +117,33 @@ def _row(plan: Plan, o, d, di: DoelIndicator | None, available: set[str]) -> dic
         status = "alleen met eigen registratie te volgen"
     streef = None
     if target is not None:
-        streef = _fmt(target.waarde, target.deadline) if target.waarde is not None else (
-            f"richting {target.richting}" + (f" ({target.deadline})" if target.deadline else "") if target.richting
-            else None)
-    return {"opgave_id": o.id, "opgave": o.titel, "doel_id": d.id if d else None, "doel": d.tekst if d else None,
-            "indicator_id": di.indicator_id if di else None,
-            "indicator": (reg.naam if reg else di.indicator_id) if di else None, "heeft_indicator": di is not None,
-            "heeft_nulmeting": has_base, "nulmeting": _fmt(base.waarde, base.periode) if has_base else None,
-            "heeft_streefwaarde": has_target, "streefwaarde": streef, "meetbaar_met_cbs": bool(cbs),
-            "cbs_alternatief": alternatief,
-            "status": status, "vastleggen": "; ".join(todo) or None,
-            "bron_pagina": (d.bron_pagina if d else None) or o.bron_pagina}
+        streef = (
+            _fmt(target.waarde, target.deadline)
+            if target.waarde is not None
+            else (
+                f"richting {target.richting}" + (f" ({target.deadline})" if target.deadline else "")
+                if target.richting
+                else None
+            )
+        )
+    return {
+        "opgave_id": o.id,
+        "opgave": o.titel,
+        "doel_id": d.id if d else None,
+        "doel": d.tekst if d else None,
+        "indicator_id": di.indicator_id if di else None,
+        "indicator": (reg.naam if reg else di.indicator_id) if di else None,
+        "heeft_indicator": di is not None,
+        "heeft_nulmeting": has_base,
+        "nulmeting": _fmt(base.waarde, base.periode) if has_base else None,
+        "heeft_streefwaarde": has_target,
+        "streefwaarde": streef,
+        "meetbaar_met_cbs": bool(cbs),
+        "cbs_alternatief": alternatief,
+        "status": status,
+        "vastleggen": "; ".join(todo) or None,
+        "bron_pagina": (d.bron_pagina if d else None) or o.bron_pagina,
+    }
 
 
 def monitoring_view(plan: Plan, available_indicators: Iterable[str] = ()) -> pd.DataFrame:
@@ -141,19 +185,33 @@ def monitoring_summary(view: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for oid, g in view.groupby("opgave_id", sort=False):
         per_doel = g.groupby(g["doel_id"].fillna("(geen doel)"), sort=False).agg(
-            ind=("heeft_indicator", "any"), base=("heeft_nulmeting", "any"), target=("heeft_streefwaarde", "any"),
-            cbs=("meetbaar_met_cbs", "any"))
+            ind=("heeft_indicator", "any"),
+            base=("heeft_nulmeting", "any"),
+            target=("heeft_streefwaarde", "any"),
+            cbs=("meetbaar_met_cbs", "any"),
+        )
         n = len(per_doel) if g["doel_id"].notna().any() else 0
         counts = {k: int(per_doel[k].sum()) if n else 0 for k in ("ind", "base", "target", "cbs")}
         if n == 0:
             tekst = "Geen doelen geformuleerd; deze opgave is zo niet te volgen."
         else:
-            tekst = (f"Van de {n} doel{'en' if n != 1 else ''} {'hebben er' if n != 1 else 'heeft'} {counts['ind']} "
-                     f"een indicator, {counts['base']} een nulmeting en {counts['target']} een streefwaarde; "
-                     f"{counts['cbs']} {'is' if counts['cbs'] == 1 else 'zijn'} nu met CBS-cijfers te volgen.")
+            tekst = (
+                f"Van de {n} doel{'en' if n != 1 else ''} {'hebben er' if n != 1 else 'heeft'} {counts['ind']} "
+                f"een indicator, {counts['base']} een nulmeting en {counts['target']} een streefwaarde; "
+                f"{counts['cbs']} {'is' if counts['cbs'] == 1 else 'zijn'} nu met CBS-cijfers te volgen."
+            )
             if counts["cbs"] < n:
                 tekst += " Voor de rest moet de gemeente zelf gegevens vastleggen."
-        rows.append({"opgave_id": oid, "opgave": g["opgave"].iloc[0], "n_doelen": n,
-                     "n_met_indicator": counts["ind"], "n_met_nulmeting": counts["base"],
-                     "n_met_streefwaarde": counts["target"], "n_meetbaar_met_cbs": counts["cbs"], "tekst": tekst})
+        rows.append(
+            {
+                "opgave_id": oid,
+                "opgave": g["opgave"].iloc[0],
+                "n_doelen": n,
+                "n_met_indicator": counts["ind"],
+                "n_met_nulmeting": counts["base"],
+                "n_met_streefwaarde": counts["target"],
+                "n_meetbaar_met_cbs": counts["cbs"],
+                "tekst": tekst,
+            }
+        )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)

@@ -41,9 +41,15 @@ def beleidsperiode(plan: Plan) -> PlanPeriode:
         :class:`PlanPeriode`; e.g. Almelo (GM0141) 2015 / None, Hendrik-Ido-Ambacht (GM0531) 2020 / 2019.
     """
     bp = plan.beleidsperiode
-    return PlanPeriode(plan.gemeentecode, plan.titel, plan.path.name if plan.path else None,
-                       bp.startjaar if bp else None, bp.nulmeting_jaar if bp else None,
-                       bp.toelichting if bp else None, bp.bron_pagina if bp else None)
+    return PlanPeriode(
+        plan.gemeentecode,
+        plan.titel,
+        plan.path.name if plan.path else None,
+        bp.startjaar if bp else None,
+        bp.nulmeting_jaar if bp else None,
+        bp.toelichting if bp else None,
+        bp.bron_pagina if bp else None,
+    )
 
 
 def beleidsperiodes(plans: Sequence[Plan]) -> pd.DataFrame:
@@ -57,8 +63,9 @@ def beleidsperiodes(plans: Sequence[Plan]) -> pd.DataFrame:
     return out.astype({"startjaar_beleid": "Int64", "nulmeting_jaar": "Int64"})
 
 
-def report_startjaar(plans: Sequence[Plan], override: int | None = None,
-                     default: int = DEFAULT_STARTJAAR_BELEID) -> tuple[int, str, str]:
+def report_startjaar(
+    plans: Sequence[Plan], override: int | None = None, default: int = DEFAULT_STARTJAAR_BELEID
+) -> tuple[int, str, str]:
     """The one policy start year of a report and a Dutch sentence saying where it comes from.
 
     Order: ``override`` (report parameter) → the plans' ``startjaar`` (the earliest when several plans differ;
@@ -68,7 +75,11 @@ def report_startjaar(plans: Sequence[Plan], override: int | None = None,
         ``(jaar, herkomst, tekst)`` with herkomst ``parameter`` | ``plan`` | ``standaard``.
     """
     if override is not None:
-        return int(override), "parameter", f"Beleid vergeleken vanaf {override} (ingesteld bij het maken van dit rapport)."
+        return (
+            int(override),
+            "parameter",
+            f"Beleid vergeleken vanaf {override} (ingesteld bij het maken van dit rapport).",
+        )
     known = [(p, beleidsperiode(p)) for p in plans]
     known = [(p, bp) for p, bp in known if bp.startjaar_beleid is not None]
     if not known:

@@ -25,35 +25,65 @@ def problems(name: str) -> list[str]:
     return exc.value.problems
 
 
-@pytest.mark.parametrize("name, fragments", [
-    pytest.param("invalid_yaml_tab.yml", ["(regel 10, kolom 1)", "ongeldige YAML", "'\\t'"], id="invalid-yaml"),
-    pytest.param("unknown_key_top.yml", ["titl: onbekende sleutel 'titl'; bedoelde u 'titel'?"], id="unknown-key"),
-    pytest.param("status_outside_vocab.yml", ["opgaven[0].maatregelen[0].status: waarde 'afgerond' niet toegestaan",
-                                              "bedoelde u 'gerealiseerd'?"], id="status-outside-vocabulary"),
-    pytest.param("budget_text.yml", ["opgaven[0].maatregelen[0].budget[0].begroot", "als tekst gegeven",
-                                     "'€ 20.000,-'", "bijv. 20000"], id="budget-as-text"),
-    pytest.param("budget_pm.yml", ["budget[0].begroot", "('pm')", "gebruik null"], id="budget-pm"),
-    pytest.param("duplicate_id.yml", ["opgaven[1].maatregelen[0].id: dubbele maatregel-id 'M1'",
-                                      "ook in opgaven[0].maatregelen[0].id"], id="duplicate-id"),
-    pytest.param("unknown_indicator.yml", ["opgaven[0].maatregelen[0].indicatoren[0]", "'jeugdzorg_procent'",
-                                           "bedoelde u 'jeugdzorg_pct'?"], id="indicator-not-in-catalogue"),
-    pytest.param("target_without_baseline.yml", ["opgaven[0].doelen[0].indicatoren[0]: streefwaarde zonder baseline"],
-                 id="target-without-baseline"),
-    pytest.param("python_object_tag.yml", ["(regel 4, kolom 8)", "'!!python/object:os.system' geweigerd",
-                                           "veilige YAML-loader"], id="python-object-tag"),
-    pytest.param("python_name_tag.yml", ["'!!python/name:os.system' geweigerd"], id="python-name-tag"),
-    pytest.param("duplicate_key.yml", ["(regel 6, kolom 1)", "dubbele sleutel 'soort'", "eerder op regel 5"],
-                 id="duplicate-key"),
-    pytest.param("empty.yml", ["(document): verwacht een mapping bovenaan, kreeg NoneType"], id="empty-file"),
-    pytest.param("top_level_list.yml", ["verwacht een mapping bovenaan, kreeg list"], id="top-level-list"),
-    pytest.param("latin1.yml", ["(bestand): niet te lezen", "utf-8"], id="encoding-latin1"),
-    pytest.param("periode_reversed.yml", ["periode: start 2024 ligt na eind 2020"], id="period-reversed"),
-    pytest.param("year_as_text.yml", ["budget[0].jaar: verwacht een jaartal/geheel getal, kreeg '2022'"],
-                 id="year-as-text"),
-    pytest.param("gemeentecode_malformed.yml", ["gemeentecode: '531' is geen gemeentecode"], id="plan-code-malformed"),
-    pytest.param("missing_required.yml", ["gemeente: verplichte sleutel ontbreekt", "bron: verplichte sleutel ontbreekt"],
-                 id="missing-required-keys"),
-])
+@pytest.mark.parametrize(
+    "name, fragments",
+    [
+        pytest.param("invalid_yaml_tab.yml", ["(regel 10, kolom 1)", "ongeldige YAML", "'\\t'"], id="invalid-yaml"),
+        pytest.param("unknown_key_top.yml", ["titl: onbekende sleutel 'titl'; bedoelde u 'titel'?"], id="unknown-key"),
+        pytest.param(
+            "status_outside_vocab.yml",
+            ["opgaven[0].maatregelen[0].status: waarde 'afgerond' niet toegestaan", "bedoelde u 'gerealiseerd'?"],
+            id="status-outside-vocabulary",
+        ),
+        pytest.param(
+            "budget_text.yml",
+            ["opgaven[0].maatregelen[0].budget[0].begroot", "als tekst gegeven", "'€ 20.000,-'", "bijv. 20000"],
+            id="budget-as-text",
+        ),
+        pytest.param("budget_pm.yml", ["budget[0].begroot", "('pm')", "gebruik null"], id="budget-pm"),
+        pytest.param(
+            "duplicate_id.yml",
+            ["opgaven[1].maatregelen[0].id: dubbele maatregel-id 'M1'", "ook in opgaven[0].maatregelen[0].id"],
+            id="duplicate-id",
+        ),
+        pytest.param(
+            "unknown_indicator.yml",
+            ["opgaven[0].maatregelen[0].indicatoren[0]", "'jeugdzorg_procent'", "bedoelde u 'jeugdzorg_pct'?"],
+            id="indicator-not-in-catalogue",
+        ),
+        pytest.param(
+            "target_without_baseline.yml",
+            ["opgaven[0].doelen[0].indicatoren[0]: streefwaarde zonder baseline"],
+            id="target-without-baseline",
+        ),
+        pytest.param(
+            "python_object_tag.yml",
+            ["(regel 4, kolom 8)", "'!!python/object:os.system' geweigerd", "veilige YAML-loader"],
+            id="python-object-tag",
+        ),
+        pytest.param("python_name_tag.yml", ["'!!python/name:os.system' geweigerd"], id="python-name-tag"),
+        pytest.param(
+            "duplicate_key.yml",
+            ["(regel 6, kolom 1)", "dubbele sleutel 'soort'", "eerder op regel 5"],
+            id="duplicate-key",
+        ),
+        pytest.param("empty.yml", ["(document): verwacht een mapping bovenaan, kreeg NoneType"], id="empty-file"),
+        pytest.param("top_level_list.yml", ["verwacht een mapping bovenaan, kreeg list"], id="top-level-list"),
+        pytest.param("latin1.yml", ["(bestand): niet te lezen", "utf-8"], id="encoding-latin1"),
+        pytest.param("periode_reversed.yml", ["periode: start 2024 ligt na eind 2020"], id="period-reversed"),
+        pytest.param(
+            "year_as_text.yml", ["budget[0].jaar: verwacht een jaartal/geheel getal, kreeg '2022'"], id="year-as-text"
+        ),
+        pytest.param(
+            "gemeentecode_malformed.yml", ["gemeentecode: '531' is geen gemeentecode"], id="plan-code-malformed"
+        ),
+        pytest.param(
+            "missing_required.yml",
+            ["gemeente: verplichte sleutel ontbreekt", "bron: verplichte sleutel ontbreekt"],
+            id="missing-required-keys",
+        ),
+    ],
+)
 def test_bad_plan_refused(name, fragments):
     text = "\n".join(problems(name))
     for fragment in fragments:
@@ -113,16 +143,19 @@ def _problems_of(path) -> list[str]:
     return exc.value.problems
 
 
-@pytest.mark.parametrize("value, fragment", [
-    pytest.param(".inf", "geen eindig getal", id="amount-inf"),
-    pytest.param("-.inf", "geen eindig getal", id="amount-minus-inf"),
-    pytest.param(".nan", "geen eindig getal", id="amount-nan"),
-    pytest.param(".NaN", "geen eindig getal", id="amount-nan-caps"),
-    pytest.param("1e300", "onwaarschijnlijk groot", id="amount-1e300"),
-    pytest.param("123456789012345", "onwaarschijnlijk groot", id="amount-huge-int"),
-    pytest.param("-20000", "negatief bedrag", id="amount-negative"),
-    pytest.param("-0.5", "negatief bedrag", id="amount-negative-small"),
-])
+@pytest.mark.parametrize(
+    "value, fragment",
+    [
+        pytest.param(".inf", "geen eindig getal", id="amount-inf"),
+        pytest.param("-.inf", "geen eindig getal", id="amount-minus-inf"),
+        pytest.param(".nan", "geen eindig getal", id="amount-nan"),
+        pytest.param(".NaN", "geen eindig getal", id="amount-nan-caps"),
+        pytest.param("1e300", "onwaarschijnlijk groot", id="amount-1e300"),
+        pytest.param("123456789012345", "onwaarschijnlijk groot", id="amount-huge-int"),
+        pytest.param("-20000", "negatief bedrag", id="amount-negative"),
+        pytest.param("-0.5", "negatief bedrag", id="amount-negative-small"),
+    ],
+)
 def test_amount_must_be_finite_in_range_and_positive(tmp_path, value, fragment):
     body = HEAD + OPGAVE + f"        budget: [{{jaar: 2022, begroot: {value}}}]\n"
     (msg,) = _problems_of(_write(tmp_path, body))
@@ -130,19 +163,32 @@ def test_amount_must_be_finite_in_range_and_positive(tmp_path, value, fragment):
     assert len(msg) < 400
 
 
-@pytest.mark.parametrize("field, value, fragment", [
-    pytest.param("besparingen", "[{post: x, jaar: 2022, gerealiseerd: .inf}]", "geen eindig getal", id="saving-inf"),
-    pytest.param("taakstellingen", "[{id: T1, omschrijving: x, bedrag: -5}]", "negatief bedrag", id="taakstelling-neg"),
-    pytest.param("interventies", "[{id: I1, naam: x, resultaat_gerapporteerd: false, kosten: 1e300}]",
-                 "onwaarschijnlijk groot", id="interventie-1e300"),
-])
+@pytest.mark.parametrize(
+    "field, value, fragment",
+    [
+        pytest.param(
+            "besparingen", "[{post: x, jaar: 2022, gerealiseerd: .inf}]", "geen eindig getal", id="saving-inf"
+        ),
+        pytest.param(
+            "taakstellingen", "[{id: T1, omschrijving: x, bedrag: -5}]", "negatief bedrag", id="taakstelling-neg"
+        ),
+        pytest.param(
+            "interventies",
+            "[{id: I1, naam: x, resultaat_gerapporteerd: false, kosten: 1e300}]",
+            "onwaarschijnlijk groot",
+            id="interventie-1e300",
+        ),
+    ],
+)
 def test_money_fields_everywhere_checked(tmp_path, field, value, fragment):
     (msg,) = _problems_of(_write(tmp_path, HEAD + OPGAVE + f"{field}: {value}\n"))
     assert f"{field}[0]" in msg and fragment in msg
 
 
 def test_indicator_value_must_be_finite(tmp_path):
-    body = HEAD + """opgaven:
+    body = (
+        HEAD
+        + """opgaven:
   - id: A
     titel: Opgave A
     doelen:
@@ -152,19 +198,23 @@ def test_indicator_value_must_be_finite(tmp_path):
           - indicator_id: jeugdzorg_pct
             baseline: {waarde: .nan, periode: '2019'}
 """
+    )
     (msg,) = _problems_of(_write(tmp_path, body))
     assert "baseline.waarde" in msg and "geen eindig getal" in msg
 
 
-@pytest.mark.parametrize("text, fragment", [
-    pytest.param("2020-13-45", "maand 13 bestaat niet", id="date-unquoted-month-13"),
-    pytest.param("'2020-13-45'", "maand 13 bestaat niet", id="date-quoted-month-13"),
-    pytest.param("2021-02-30", "dag 30 bestaat niet", id="date-unquoted-feb-30"),
-    pytest.param("'2021-02-30'", "dag 30 bestaat niet", id="date-quoted-feb-30"),
-    pytest.param("'2020-00'", "maand 00 bestaat niet", id="date-month-zero"),
-    pytest.param("'0020-01-01'", "ligt niet tussen", id="date-year-20"),
-    pytest.param("99999", "ligt niet tussen", id="date-int-year-out-of-range"),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        pytest.param("2020-13-45", "maand 13 bestaat niet", id="date-unquoted-month-13"),
+        pytest.param("'2020-13-45'", "maand 13 bestaat niet", id="date-quoted-month-13"),
+        pytest.param("2021-02-30", "dag 30 bestaat niet", id="date-unquoted-feb-30"),
+        pytest.param("'2021-02-30'", "dag 30 bestaat niet", id="date-quoted-feb-30"),
+        pytest.param("'2020-00'", "maand 00 bestaat niet", id="date-month-zero"),
+        pytest.param("'0020-01-01'", "ligt niet tussen", id="date-year-20"),
+        pytest.param("99999", "ligt niet tussen", id="date-int-year-out-of-range"),
+    ],
+)
 def test_dates_validated_quoted_and_unquoted_with_line(tmp_path, text, fragment):
     body = HEAD.replace("periode:", f"vastgesteld: {text}\nperiode:") + OPGAVE
     (msg,) = _problems_of(_write(tmp_path, body))
@@ -172,7 +222,9 @@ def test_dates_validated_quoted_and_unquoted_with_line(tmp_path, text, fragment)
 
 
 def test_period_in_indicator_validated(tmp_path):
-    body = HEAD + """opgaven:
+    body = (
+        HEAD
+        + """opgaven:
   - id: A
     titel: Opgave A
     doelen:
@@ -182,6 +234,7 @@ def test_period_in_indicator_validated(tmp_path):
           - indicator_id: jeugdzorg_pct
             baseline: {waarde: 3, periode: 2019-14-01}
 """
+    )
     (msg,) = _problems_of(_write(tmp_path, body))
     assert "baseline.periode" in msg and "maand 14 bestaat niet" in msg and "regel 16" in msg
 
@@ -201,11 +254,14 @@ def test_size_limit_clear_message(tmp_path):
     assert "te groot" in msg and "MB" in msg and "grens" in msg
 
 
-@pytest.mark.parametrize("body", [
-    pytest.param("x: &a [1, 2]\ny: *a\n", id="alias-to-list"),
-    pytest.param("x: &a 5\ny: *a\n", id="alias-to-scalar"),
-    pytest.param("a: &a {b: 1}\nc:\n  <<: *a\n", id="merge-key-alias"),
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("x: &a [1, 2]\ny: *a\n", id="alias-to-list"),
+        pytest.param("x: &a 5\ny: *a\n", id="alias-to-scalar"),
+        pytest.param("a: &a {b: 1}\nc:\n  <<: *a\n", id="merge-key-alias"),
+    ],
+)
 def test_aliases_refused_with_line(tmp_path, body):
     (msg,) = _problems_of(_write(tmp_path, HEAD + OPGAVE + body))
     assert "alias '*a' geweigerd" in msg and "regel" in msg
@@ -246,8 +302,11 @@ def test_runner_uses_the_same_lookup(tmp_path, monkeypatch):
 def test_validator_cli_lists_every_problem_with_line(tmp_path):
     from analyse.plans.load import main
 
-    body = HEAD.replace("periode:", "vastgesteld: 2020-13-45\nperiode:") + OPGAVE + \
-        "        budget: [{jaar: 2022, begroot: .inf}, {jaar: 2022, begroot: -3}]\n"
+    body = (
+        HEAD.replace("periode:", "vastgesteld: 2020-13-45\nperiode:")
+        + OPGAVE
+        + "        budget: [{jaar: 2022, begroot: .inf}, {jaar: 2022, begroot: -3}]\n"
+    )
     lines: list[str] = []
     assert main([str(_write(tmp_path, body))], echo=lines.append) == 1
     text = "\n".join(lines)
@@ -269,7 +328,13 @@ def test_plan_file_of_another_gemeente_refused(tmp_path):
 
 
 def test_budget_deel_van_must_name_a_post(tmp_path):
-    body = HEAD + OPGAVE + ("        budget:\n          - {jaar: 2022, gerealiseerd: 10, post: Subsidies}\n"
-                            "          - {jaar: 2022, gerealiseerd: 4, post: waarvan SDD, deel_van: Subsidie}\n")
+    body = (
+        HEAD
+        + OPGAVE
+        + (
+            "        budget:\n          - {jaar: 2022, gerealiseerd: 10, post: Subsidies}\n"
+            "          - {jaar: 2022, gerealiseerd: 4, post: waarvan SDD, deel_van: Subsidie}\n"
+        )
+    )
     (msg,) = _problems_of(_write(tmp_path, body))
     assert "budget[1].deel_van" in msg and "bedoelde u 'Subsidies'?" in msg
