@@ -273,3 +273,12 @@ def test_hia_growth_figure_from_the_document():
     (row,) = plan_growth(_seed("GM0531-kracht-van-ambacht.yml")).itertuples()
     assert (row.van, row.tot, row.groei_pct, row.soort) == (2020, 2024, 4.0, "begroting")
     assert "11,2%" in row.vergelijking and "§4.4" in row.bron_pagina
+
+
+def test_plan_without_money_gives_empty_frames(tmp_path):
+    from analyse.plans.money import BUDGET_SUMMARY_COLUMNS, LEDGER_COLUMNS, plan_spending
+
+    plan = _plan(tmp_path, OPGAVE)
+    assert budget_table(plan).empty and list(budget_summary(budget_table(plan)).columns) == BUDGET_SUMMARY_COLUMNS
+    assert list(savings_ledger(plan).columns) == LEDGER_COLUMNS and savings_ledger(plan).empty
+    assert plan_spending(plan).empty

@@ -297,6 +297,7 @@ def test_plot_savings_ledger_almelo_levels_not_stacked():
     assert "66%" in [t.get_text() for t in ax.texts]
     assert "mln euro" in ax.get_ylabel()
     assert "gerealiseerd € 5,4 mln" in fig.alt_text and "realisatiegraad 66%" in fig.alt_text
+    pd.testing.assert_frame_equal(fig.data, ledger)  # the chart draws exactly the table's frame
     assert "Geen gegevens" in plots.plot_savings_ledger(pd.DataFrame()).alt_text
 
 

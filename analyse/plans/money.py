@@ -374,7 +374,11 @@ def budget_summary(table: pd.DataFrame) -> pd.DataFrame:
         Columns :data:`BUDGET_SUMMARY_COLUMNS`.
     """
     rows = []
-    counted = table[table["in_totaal"]]
+    if table.empty:
+        return pd.DataFrame(columns=BUDGET_SUMMARY_COLUMNS).astype(
+            {"begroot_eur": "float64", "gerealiseerd_eur": "float64", "realisatiegraad_pct": "float64"}
+        )
+    counted = table[table["in_totaal"].astype(bool)]
     groups = [((oid, jaar), g) for (oid, jaar), g in counted.groupby(["opgave_id", "jaar"], sort=False)]
     groups += [(("totaal", jaar), g) for jaar, g in counted.groupby("jaar")]
     for (oid, jaar), g in groups:
