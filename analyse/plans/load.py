@@ -584,6 +584,18 @@ def catalogue_ids() -> set[str] | None:
 _UNSET = object()
 
 
+def display_path(path: Path) -> str:
+    """How a plan file is named in messages: relative to the project (``plans/GM0531-x.yml``) when it lies inside
+    it, else as given; never an absolute local path of the project (error pages must not show it)."""
+    full = path.resolve()
+    for base, prefix in ((paths.ROOT, ""), (paths.PLANS_DIR.resolve(), "plans/")):
+        try:
+            return prefix + full.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(path)
+
+
 def load_plan(path: str | Path, catalogue: Iterable[str] | None | object = _UNSET) -> Plan:
     """Read, validate and build one plan file.
 
@@ -600,35 +612,37 @@ def load_plan(path: str | Path, catalogue: Iterable[str] | None | object = _UNSE
         PlanValidationError: with ``problems`` listing every error found.
     """
     path = Path(path)
-    ctx = _Ctx(file=str(path))
+    ctx = _Ctx(file=display_path(path))
     try:
         size = path.stat().st_size
         if size > MAX_PLAN_BYTES:
             raise PlanValidationError(
                 [
-                    f"{path}: (bestand): te groot ({fmt_number(size / 1e6, 1)} MB; de grens is "
+                    f"{ctx.file}: (bestand): te groot ({fmt_number(size / 1e6, 1)} MB; de grens is "
                     f"{fmt_number(MAX_PLAN_BYTES / 1e6, 0)} MB). Een plan is tekst van hooguit enkele honderden kB; "
                     "zet bijlagen en cijferreeksen niet in het planbestand"
                 ]
             )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise PlanValidationError([f"{path}: (bestand): niet te lezen: {exc}"]) from exc
+        raise PlanValidationError([f"{ctx.file}: (bestand): niet te lezen: {exc}"]) from exc
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.constructor.ConstructorError as exc:
-        raise PlanValidationError([_yaml_problem(path, exc, tag_error=True)]) from None
+        raise PlanValidationError([_yaml_problem(ctx.file, exc, tag_error=True)]) from None
     except yaml.YAMLError as exc:
-        raise PlanValidationError([_yaml_problem(path, exc)]) from None
+        raise PlanValidationError([_yaml_problem(ctx.file, exc)]) from None
     except RecursionError:
-        raise PlanValidationError([f"{path}: (YAML): te diep geneste structuur"]) from None
+        raise PlanValidationError([f"{ctx.file}: (YAML): te diep geneste structuur"]) from None
     finally:
         loader.dispose()
     ctx.lines = _node_lines(node) if node is not None else {}
     if not isinstance(data, dict):
-        raise PlanValidationError([f"{path}: (document): verwacht een mapping bovenaan, kreeg {type(data).__name__}"])
+        raise PlanValidationError(
+            [f"{ctx.file}: (document): verwacht een mapping bovenaan, kreeg {type(data).__name__}"]
+        )
     plan = _build(data, Plan, "", ctx)
     cat = catalogue_ids() if catalogue is _UNSET else (set(catalogue) if catalogue is not None else None)
     _cross_check(plan, ctx, cat)
@@ -639,7 +653,7 @@ def load_plan(path: str | Path, catalogue: Iterable[str] | None | object = _UNSE
     return dataclasses.replace(plan, path=path, warnings=tuple(ctx.warnings))
 
 
-def _yaml_problem(path: Path, exc: yaml.YAMLError, tag_error: bool = False) -> str:
+def _yaml_problem(path: str, exc: yaml.YAMLError, tag_error: bool = False) -> str:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     where = f" (regel {mark.line + 1}, kolom {mark.column + 1})" if mark is not None else ""
     problem = getattr(exc, "problem", None) or str(exc)[:300]
@@ -701,7 +715,7 @@ def plans_for(gemeentecode: str, plans_dir: Path | None = None, **kwargs: object
         if plan.gemeentecode.upper() != gemeentecode.upper():
             raise PlanValidationError(
                 [
-                    f"{f}: gemeentecode: het bestand hoort bij {gemeentecode} (bestandsnaam), "
+                    f"{display_path(f)}: gemeentecode: het bestand hoort bij {gemeentecode} (bestandsnaam), "
                     f"maar de inhoud zegt {plan.gemeentecode}"
                 ]
             )
@@ -1015,12 +1029,14 @@ def main(argv: list[str] | None = None, echo: Callable[[str], None] = print) -> 
                 plan = load_plan(f)
         except PlanValidationError as exc:
             bad += 1
-            echo(f"ONGELDIG {f} ({len(exc.problems)} problemen)")
+            echo(f"ONGELDIG {display_path(f)} ({len(exc.problems)} problemen)")
             for p in exc.problems:
                 echo(f"  - {p}")
             continue
         n_m = sum(len(o.maatregelen) for o in plan.opgaven)
-        echo(f"OK {f}: {len(plan.opgaven)} opgaven, {n_m} maatregelen, {len(plan.warnings)} waarschuwingen")
+        echo(
+            f"OK {display_path(f)}: {len(plan.opgaven)} opgaven, {n_m} maatregelen, {len(plan.warnings)} waarschuwingen"
+        )
         for w in plan.warnings:
             echo(f"  ! {w}")
     return bad

@@ -21,7 +21,8 @@ CATALOGUE = {"jeugdzorg_pct"}
 def problems(name: str) -> list[str]:
     with pytest.raises(PlanValidationError) as exc:
         load_plan(PLANS / name, catalogue=CATALOGUE)
-    assert all(p.startswith(str(PLANS / name)) for p in exc.value.problems), exc.value.problems
+    shown = (PLANS / name).relative_to(paths.ROOT).as_posix()  # no absolute local path in a message
+    assert all(p.startswith(shown) for p in exc.value.problems), exc.value.problems
     return exc.value.problems
 
 
@@ -338,3 +339,16 @@ def test_budget_deel_van_must_name_a_post(tmp_path):
     )
     (msg,) = _problems_of(_write(tmp_path, body))
     assert "budget[1].deel_van" in msg and "bedoelde u 'Subsidies'?" in msg
+
+
+def test_messages_name_the_file_without_the_local_project_path(tmp_path):
+    """Issue 14 class 7: a plan error reaches the error page; it names plans/… not /home/…/plans/…."""
+    (msg,) = problems("budget_pm.yml")
+    assert str(paths.ROOT) not in msg and msg.startswith("tests/corpus/data/plans/budget_pm.yml:")
+
+
+def test_plans_dir_outside_the_project_is_shown_as_plans(tmp_path, monkeypatch):
+    from analyse.plans.load import display_path
+
+    monkeypatch.setattr(paths, "PLANS_DIR", tmp_path)
+    assert display_path(tmp_path / "GM0531-x.yml") == "plans/GM0531-x.yml"
