@@ -550,7 +550,10 @@ def begroting_jaarrekening(
 
     Returns:
         New frame gemeentecode, jaar, ``key``, begroting_eur, jaarrekening_eur, afwijking_eur
-        (jaarrekening − begroting), afwijking_pct (of begroting; NaN when the begroting is 0 or missing).
+        (jaarrekening − begroting), afwijking_pct (of begroting; NaN when the begroting is 0 or missing) and tekst
+        (a Dutch sentence, e.g. "… 2016: € 8,7 mln (6,9%) meer uitgegeven dan begroot …"). Plan totals
+        (:func:`analyse.plans.money.plan_spending` with a ``cluster`` column) may say ``realisatie`` for
+        jaarrekening.
     """
     require_columns(frame, ["gemeentecode", "jaar", "soort", key, value_col], "begroting_jaarrekening")
     df = frame if gemeentecode is None else frame[frame["gemeentecode"] == gemeentecode]
@@ -567,7 +570,23 @@ def begroting_jaarrekening(
     out = out.astype({"begroting_eur": "float64", "jaarrekening_eur": "float64"})
     out["afwijking_eur"] = out["jaarrekening_eur"] - out["begroting_eur"]
     out["afwijking_pct"] = _safe_ratio(out["afwijking_eur"], out["begroting_eur"]) * 100
+    out["tekst"] = [_deviation_text(r, key) for r in out.itertuples(index=False)]
     return out
+
+
+def _deviation_text(r: object, key: str) -> str:
+    label = CLUSTER_LABELS.get(getattr(r, key), getattr(r, key))
+    if pd.isna(r.begroting_eur) or pd.isna(r.jaarrekening_eur):
+        missing = "jaarrekening" if pd.isna(r.jaarrekening_eur) else "begroting"
+        return f"{label} {int(r.jaar)}: geen {missing}; afwijking niet te berekenen."
+    if r.afwijking_eur == 0:
+        return f"{label} {int(r.jaar)}: precies zoveel uitgegeven als begroot ({fmt_eur(r.begroting_eur)})."
+    more = r.afwijking_eur > 0
+    pct = f" ({fmt_pct(abs(r.afwijking_pct), 1)})" if pd.notna(r.afwijking_pct) else ""
+    return (
+        f"{label} {int(r.jaar)}: {fmt_eur(abs(r.afwijking_eur))}{pct} {'meer' if more else 'minder'} uitgegeven "
+        f"dan begroot ({fmt_eur(r.jaarrekening_eur)} tegenover {fmt_eur(r.begroting_eur)})."
+    )
 
 
 # -------------------------------------------------------------------------------------------- constant prices

@@ -476,6 +476,9 @@ def test_begroting_jaarrekening_accepts_plan_totals():
     )
     out = kosten.begroting_jaarrekening(plan, value_col="bedrag_eur").iloc[0]
     assert out["afwijking_eur"] == pytest.approx(8.7e6) and out["afwijking_pct"] == pytest.approx(8.7 / 125.5 * 100)
+    assert out["tekst"] == (
+        "plan 2016: € 8,7 mln (6,9%) meer uitgegeven dan begroot (€ 134,2 mln tegenover € 125,5 mln)."
+    )
 
 
 def test_reconcile_growth_names_both_figures_and_the_driver():
