@@ -454,6 +454,16 @@ def _cross_check(plan: Plan, ctx: _Ctx, catalogue: set[str] | None) -> None:  # 
                     )
                 if di.streefwaarde is not None and di.streefwaarde.waarde is None and di.streefwaarde.richting is None:
                     ctx.err(f"{p}.streefwaarde", "geef waarde of richting (hoger/lager/gelijk)")
+                reg = plan.indicator_def(di.indicator_id)
+                if reg is not None and reg.eenheid == "procent":
+                    for name in ("baseline", "streefwaarde", "realisatie"):
+                        value = getattr(getattr(di, name), "waarde", None)
+                        if value is not None and not 0 <= value <= 100:
+                            ctx.err(
+                                f"{p}.{name}.waarde",
+                                f"{fmt_number(value, 1)} ligt niet tussen 0 en 100, terwijl de indicator "
+                                f"'{reg.naam}' een percentage is; schrijf 12,5% als 12.5",
+                            )
         for j, m in enumerate(o.maatregelen):
             ind_refs += [(r, f"opgaven[{i}].maatregelen[{j}].indicatoren[{k}]") for k, r in enumerate(m.indicatoren)]
     if catalogue is None:

@@ -352,3 +352,23 @@ def test_plans_dir_outside_the_project_is_shown_as_plans(tmp_path, monkeypatch):
 
     monkeypatch.setattr(paths, "PLANS_DIR", tmp_path)
     assert display_path(tmp_path / "GM0531-x.yml") == "plans/GM0531-x.yml"
+
+
+def test_percentage_outside_0_100_refused(tmp_path):
+    body = (
+        HEAD
+        + """indicatoren:
+  - {indicator_id: eigen_pct, naam: Eigen percentage, eenheid: procent}
+opgaven:
+  - id: A
+    titel: A
+    doelen:
+      - id: D1
+        tekst: doel
+        indicatoren:
+          - indicator_id: eigen_pct
+            baseline: {waarde: 125, periode: '2019'}
+"""
+    )
+    (msg,) = _problems_of(_write(tmp_path, body))
+    assert "baseline.waarde" in msg and "125,0 ligt niet tussen 0 en 100" in msg and "regel 18" in msg
