@@ -282,3 +282,24 @@ def test_plan_without_money_gives_empty_frames(tmp_path):
     assert budget_table(plan).empty and list(budget_summary(budget_table(plan)).columns) == BUDGET_SUMMARY_COLUMNS
     assert list(savings_ledger(plan).columns) == LEDGER_COLUMNS and savings_ledger(plan).empty
     assert plan_spending(plan).empty
+
+
+def test_every_money_column_has_a_dutch_label():
+    """Tables and downloads show Dutch headers (analyse.formatting.COLUMN_LABELS) for every frame of this work."""
+    from analyse import kosten
+    from analyse.formatting import COLUMN_LABELS
+    from analyse.plans import money, monitoring
+
+    cols = (
+        money.LEDGER_COLUMNS
+        + money.BUDGET_COLUMNS
+        + money.BUDGET_SUMMARY_COLUMNS
+        + money.SPENDING_COLUMNS
+        + money.GROWTH_COLUMNS
+        + monitoring.VIEW_COLUMNS
+        + monitoring.SUMMARY_COLUMNS
+        + kosten.BREAK_COLUMNS
+        + kosten.RECONCILE_COLUMNS
+        + kosten.GROWTH_COLUMNS
+    )
+    assert [c for c in dict.fromkeys(cols) if "_" in c and c not in COLUMN_LABELS] == []

@@ -26,8 +26,6 @@ from analyse.formatting import fmt_eur, fmt_pct
 from analyse.plans.schema import Budgetregel, Plan
 
 __all__ = [
-    "LABELS",
-    "BUDGET_LABELS",
     "LEDGER_COLUMNS",
     "BUDGET_COLUMNS",
     "BUDGET_SUMMARY_COLUMNS",
@@ -65,41 +63,6 @@ LEDGER_COLUMNS = [
     "opmerking",
     "bron_pagina",
 ]
-
-
-LABELS: dict[str, str] = {
-    "reeks": "Reeks",
-    "jaar": "Jaar",
-    "begroot_eur": "Begroot (niveau in dat jaar)",
-    "doelstelling_eur": "Doelstelling",
-    "gerealiseerd_eur": "Gerealiseerd",
-    "schatting_eur": "Schatting (geen realisatie)",
-    "openstaand_eur": "Openstaand",
-    "realisatiegraad_pct": "Realisatiegraad (%)",
-    "som_posten_eur": "Som van de posten",
-    "opmerking": "Opmerking",
-    "bron_pagina": "Bron (pagina)",
-    "opgave": "Opgave",
-    "maatregel": "Maatregel",
-    "actie": "Actie",
-    "post": "Post",
-    "begroot": "Begroot",
-    "status": "Stand",
-    "toelichting": "Toelichting",
-    "n_posten": "Aantal posten",
-    "tekst": "Samenvatting",
-    "opgave_id": "Opgave",
-    "maatregel_id": "Maatregel",
-    "actie_id": "Actie",
-}
-"""Dutch column headers for the frames of this module (``frame.rename(columns=LABELS)``); for the budget table
-``gerealiseerd_eur`` reads better as 'Uitgegeven' (:data:`BUDGET_LABELS`)."""
-BUDGET_LABELS: dict[str, str] = {
-    **LABELS,
-    "begroot_eur": "Begroot",
-    "gerealiseerd_eur": "Uitgegeven",
-    "realisatiegraad_pct": "Besteed (%)",
-}
 
 
 def _num(x: object) -> float:
