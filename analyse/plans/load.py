@@ -408,7 +408,7 @@ def _build(data: object, cls: type, path: str, ctx: _Ctx) -> object | None:
             kwargs[key] = converted
     for key, f in spec.items():
         if f.required and key not in data:
-            ctx.err(_join(path, key), "verplichte sleutel ontbreekt")
+            ctx.err(_join(path, key), f"verplichte sleutel ontbreekt; voeg '{key}: ...' toe (zie plans/SCHEMA.md)")
     return cls(**kwargs)
 
 
