@@ -782,7 +782,7 @@ SAVINGS_STYLE: dict[str, dict[str, object]] = {
 
 
 def plot_savings_ledger(ledger: pd.DataFrame, reeks: str | None = None, title: str | None = None,
-                        ax: Axes | None = None) -> Figure:
+                        ax: Axes | None = None, start_jaar: int | None = None) -> Figure:
     """Savings of one reeks per year: begroot and gerealiseerd level side by side, realisatiegraad above the bars,
     estimates as dotted outline bars (never as realised) and a target path (doelstelling) as a dashed line.
 
@@ -794,6 +794,9 @@ def plot_savings_ledger(ledger: pd.DataFrame, reeks: str | None = None, title: s
         reeks: which reeks (default: the one with the most years).
         title: title (default names the reeks).
         ax: optional axes.
+        start_jaar: first year of the path (e.g. the plan's ``beleidsperiode.startjaar``); a doelstelling that is
+            only printed as its end level ("oplopend tot € 1,4 mln in 2023") is then drawn as a dashed path from
+            0 in this year, with a note that the steps in between are not in the plan.
 
     Returns:
         Figure; ``fig.data`` is the ledger rows drawn.
@@ -813,7 +816,7 @@ def plot_savings_ledger(ledger: pd.DataFrame, reeks: str | None = None, title: s
         return empty_figure(title, what, ax, sub)
     scale, unit = _euro_scale(sub[["begroot_eur", "doelstelling_eur", "gerealiseerd_eur", "schatting_eur"]])
     fig, ax = _new_ax(ax)
-    x = np.arange(len(sub))
+    x = sub["jaar"].to_numpy(dtype=float)
     width = 0.8 / max(len(cols), 1)
     for i, col in enumerate(cols):
         st = SAVINGS_STYLE[col]
@@ -830,17 +833,28 @@ def plot_savings_ledger(ledger: pd.DataFrame, reeks: str | None = None, title: s
             for xi, v, pct in zip(xs, vals, sub["realisatiegraad_pct"]):
                 if not np.isnan(v) and pd.notna(pct):
                     ax.text(xi, v, fmt_pct(pct, 0), ha="center", va="bottom", fontsize=8)
+    lo, hi = int(x.min()), int(x.max())
+    path_from = None
     if has_target:
-        t = sub["doelstelling_eur"].to_numpy(dtype=float) / scale
-        ax.plot(x, t, linestyle="--", marker="D", color=OKABE_ITO["vermiljoen"], linewidth=1.8, markersize=7,
+        known = sub.dropna(subset=["doelstelling_eur"])
+        tx = known["jaar"].to_numpy(dtype=float)
+        t = known["doelstelling_eur"].to_numpy(dtype=float) / scale
+        if start_jaar is not None and start_jaar < tx.min():
+            path_from = int(start_jaar)
+            tx, t = np.concatenate([[path_from], tx]), np.concatenate([[0.0], t])
+            lo = min(lo, path_from)
+            ax.text(path_from, t.max() * 0.05, "tussenstappen niet in het plan", fontsize=7, style="italic",
+                    color=OKABE_ITO["vermiljoen"], va="bottom")
+        ax.plot(tx, t, linestyle="--", marker="D", color=OKABE_ITO["vermiljoen"], linewidth=1.8, markersize=7,
                 label="doelstelling (streefpad)")
-        for xi, v in zip(x, t):
-            if not np.isnan(v):
+        for xi, v in zip(tx, t):
+            if v > 0:
                 ax.annotate(f"doel {fmt_eur(v * scale)}", (xi, v), textcoords="offset points", xytext=(0, 8),
                             ha="center", fontsize=8, color=OKABE_ITO["vermiljoen"])
-    ax.set_xticks(x)
-    ax.set_xticklabels([str(int(j)) for j in sub["jaar"]])
-    ax.set_xlim(-0.7, len(sub) - 0.3)
+    ticks = np.arange(lo, hi + 1)
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(int(j)) for j in ticks])
+    ax.set_xlim(lo - 0.7, hi + 0.7)
     ax.yaxis.set_major_formatter(DUTCH_FORMATTER)
     ymax = np.nanmax(sub[["begroot_eur", "doelstelling_eur", "gerealiseerd_eur", "schatting_eur"]].to_numpy(
         dtype=float)) / scale
@@ -860,6 +874,9 @@ def plot_savings_ledger(ledger: pd.DataFrame, reeks: str | None = None, title: s
         parts.append(f"openstaand {fmt_eur(last['openstaand_eur'])}")
     span = f"{int(sub['jaar'].min())}-{int(sub['jaar'].max())}" if len(sub) > 1 else f"{int(sub['jaar'].iloc[0])}"
     kind = "Staafdiagram" + (" met streefpad" if has_target else "")
+    if path_from is not None:
+        span = f"{path_from}-{int(sub['jaar'].max())}"
+        parts.append("tussenstappen niet in het plan")
     alt = f"{kind} van de besparingen '{reeks}' {span}; in {int(last['jaar'])} " + ", ".join(parts) + "."
     return finish(fig, alt, sub)
 

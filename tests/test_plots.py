@@ -317,6 +317,12 @@ def test_plot_savings_ledger_target_path():
     assert any(ln.get_linestyle() == "--" for ln in ax.get_lines())
     assert "doelstelling (streefpad)" in _texts(ax.get_legend().get_texts())
     assert "doelstelling € 1,4 mln" in fig.alt_text and "streefpad" in fig.alt_text
+    path = plots.plot_savings_ledger(_ledger([{"reeks": "B", "jaar": 2023, "doelstelling_eur": 1_400_000}]),
+                                     start_jaar=2020)
+    (line,) = [ln for ln in path.axes[0].get_lines() if ln.get_linestyle() == "--"]
+    assert list(line.get_xdata()) == [2020, 2023] and list(line.get_ydata()) == [0.0, 1.4]
+    assert _texts(path.axes[0].get_xticklabels()) == ["2020", "2021", "2022", "2023"]
+    assert "2020-2023" in path.alt_text and "tussenstappen niet in het plan" in path.alt_text
 
 
 def test_plot_spending_break_almelo():

@@ -341,8 +341,10 @@ def render_savings(content: ReportContent, out: OutputTarget | None = None) -> B
     parts: list[Block | None] = [heading("Besparingen en taakstellingen", 2)]
     for pc in content.plans:
         ledger, taak = pc.ledger, pc.frames["taakstellingen"]
+        start = getattr(getattr(pc.plan, "beleidsperiode", None), "startjaar", None)
         for i, reeks in enumerate(dict.fromkeys(ledger["reeks"])):
-            parts.append(figure_block(plots.plot_savings_ledger(ledger, reeks), f"besparingen-{i}", out))
+            fig = plots.plot_savings_ledger(ledger, reeks, start_jaar=start)
+            parts.append(figure_block(fig, f"besparingen-{i}", out))
         if len(taak):
             shown = taak[["omschrijving", "bedrag", "jaar", "status"]].set_axis(
                 ["Taakstelling", "Bedrag (euro)", "Jaar", "Status"], axis=1)
