@@ -61,6 +61,7 @@ def test_report_startjaar_order(tmp_path):
     q = _plan(tmp_path, "beleidsperiode: {startjaar: 2019}\n" + OPGAVE, "GM9999-u.yml")
     none = _plan(tmp_path, OPGAVE, "GM9999-v.yml")
     assert report_startjaar([p], override=2017)[:2] == (2017, "parameter")
+    assert report_startjaar([p], override=0)[:2] == (2021, "plan")  # 0 = not set (ReportParameters default)
     assert report_startjaar([p])[:2] == (2021, "plan")
     jaar, herkomst, tekst = report_startjaar([p, q])
     assert (jaar, herkomst) == (2019, "plan") and "2021" in tekst and "2019" in tekst

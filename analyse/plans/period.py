@@ -68,13 +68,13 @@ def report_startjaar(
 ) -> tuple[int, str, str]:
     """The one policy start year of a report and a Dutch sentence saying where it comes from.
 
-    Order: ``override`` (report parameter) → the plans' ``startjaar`` (the earliest when several plans differ;
-    the sentence names each) → ``default``.
+    Order: ``override`` (report parameter; ``None`` or ``0`` = not set) → the plans' ``startjaar`` (the earliest
+    when several plans differ; the sentence names each) → ``default``.
 
     Returns:
         ``(jaar, herkomst, tekst)`` with herkomst ``parameter`` | ``plan`` | ``standaard``.
     """
-    if override is not None:
+    if override:
         return (
             int(override),
             "parameter",
