@@ -677,7 +677,7 @@ def weigh_evidence(plan: Plan, c: Conclusie, audit_item: object | None = None) -
         cap_reasons.append(
             (
                 "R9_evalueerbaarheid_zeer_laag",
-                f"de evalueerbaarheid is zeer laag ({audit_item.score} van {audit_item.max_score})",
+                f"de evalueerbaarheid zeer laag is ({audit_item.score} van {audit_item.max_score})",
             )
         )
     if comp.get("u") is not None and all(comp.get(k) is None for k in ("o", "i", "t")):
@@ -693,21 +693,23 @@ def weigh_evidence(plan: Plan, c: Conclusie, audit_item: object | None = None) -
         cap_reasons.append(
             (
                 "R10_knelpunten",
-                f"de evaluatie noemt {waar} {n_k} knelpunt{'en' if n_k != 1 else ''} "
+                f"de evaluatie {waar} {n_k} knelpunt{'en' if n_k != 1 else ''} noemt "
                 f"tegenover {n_s} succes{'sen' if n_s != 1 else ''}",
             )
         )
     if uit == "op koers" and cap_reasons:
         uit = "deels op koers"
         rules += [r for r, _ in cap_reasons]
-        kant.append("Hooguit deels op koers, omdat " + " en ".join(t for _, t in cap_reasons) + ".")
+        reasons = [t for _, t in cap_reasons]
+        joined = reasons[0] if len(reasons) == 1 else "; ".join(reasons[:-1]) + "; en " + reasons[-1]
+        kant.append(f"Hooguit deels op koers, omdat {joined}.")
     comp["eigen_toets"] = uit
     ev = _evaluator_verdict(plan, c.id) if c.niveau == "opgave" else None
     oordeel = None
     if ev is not None:
         ev_uit, ev_text = ev
         oordeel = f"{ev_uit}: {ev_text}"
-        bewijs.insert(0, f"Oordeel van de evaluatoren: {ev_uit} ({ev_text}).".replace(")).", ")."))
+        bewijs.insert(0, f"Oordeel van de evaluatoren: {ev_uit} – {ev_text}.")
         if ev_uit != uit:
             kant.append(
                 f"De rekenregels van dit rapport komen uit op '{uit}'; het oordeel van de evaluatoren gaat "
