@@ -304,3 +304,17 @@ def test_every_money_column_has_a_dutch_label():
         + kosten.GROWTH_COLUMNS
     )
     assert [c for c in dict.fromkeys(cols) if "_" in c and c not in COLUMN_LABELS] == []
+
+
+def test_taakstelling_level_wins_over_planned_layers(tmp_path):
+    body = (
+        OPGAVE
+        + """besparingen:
+  - {post: a, reeks: R, jaar: 2021, gepland: 80, gerealiseerd: 70}
+  - {post: b, reeks: R, jaar: 2021, gepland: 50, gerealiseerd: 40}
+taakstellingen:
+  - {id: T1, omschrijving: totaal, reeks: R, jaar: 2021, bedrag: 120}
+"""
+    )
+    (row,) = savings_ledger(_plan(tmp_path, body)).itertuples()
+    assert row.begroot_eur == 120 and row.gerealiseerd_eur == 110  # not 120 + 80 + 50

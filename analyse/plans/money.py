@@ -40,6 +40,7 @@ __all__ = [
 
 AMOUNT_COLUMNS = [
     "reeks",
+    "herkomst",
     "herkomst_id",
     "post",
     "jaar",
@@ -74,8 +75,8 @@ def savings_amounts(plan: Plan) -> pd.DataFrame:
     """Every savings amount of the plan with its kind, one row each (long format).
 
     Returns:
-        Columns reeks, herkomst_id (besparing/taakstelling id), post, jaar, soort (begroot | doelstelling |
-        gerealiseerd | schatting), bedrag_eur (NaN = 'pm', unknown), maatregel_id, toelichting, bron_pagina.
+        Columns reeks, herkomst (``besparing`` | ``taakstelling``), herkomst_id (its id), post, jaar, soort
+        (begroot | doelstelling | gerealiseerd | schatting), bedrag_eur (NaN = 'pm', unknown), maatregel_id, toelichting, bron_pagina.
         Taakstellingen without ``reeks`` are not part of a ledger and are left out (they stay in the
         taakstellingen table).
     """
@@ -84,6 +85,7 @@ def savings_amounts(plan: Plan) -> pd.DataFrame:
         reeks = b.reeks or b.post
         base = {
             "reeks": reeks,
+            "herkomst": "besparing",
             "herkomst_id": b.id,
             "post": b.post,
             "jaar": b.jaar,
@@ -99,6 +101,7 @@ def savings_amounts(plan: Plan) -> pd.DataFrame:
             continue
         base = {
             "reeks": t.reeks,
+            "herkomst": "taakstelling",
             "herkomst_id": t.id,
             "post": t.omschrijving,
             "jaar": t.jaar,
@@ -142,8 +145,11 @@ def savings_ledger(plan: Plan) -> pd.DataFrame:
         som = _sum_known(posts)
         printed = _sum_known(by.get("gerealiseerd_totaal", empty))
         gerealiseerd = printed if not np.isnan(printed) else som
-        begroot = _sum_known(by.get("begroot", empty))
-        doel = _sum_known(by.get("doelstelling", empty))
+        # a taakstelling of the reeks gives the level of that year; planned amounts of its layers are then not added
+        from_task = g[g["herkomst"] == "taakstelling"]
+        levels = {k: v["bedrag_eur"] for k, v in (from_task if len(from_task) else g).groupby("soort")}
+        begroot = _sum_known(levels.get("begroot", by.get("begroot", empty)))
+        doel = _sum_known(levels.get("doelstelling", by.get("doelstelling", empty)))
         schatting = _sum_known(by.get("schatting", empty))
         open_printed = _sum_known(by.get("openstaand_totaal", empty))
         openstaand = open_printed if not np.isnan(open_printed) else begroot - gerealiseerd
