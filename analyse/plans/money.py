@@ -76,7 +76,8 @@ def savings_amounts(plan: Plan) -> pd.DataFrame:
 
     Returns:
         Columns reeks, herkomst (``besparing`` | ``taakstelling``), herkomst_id (its id), post, jaar, soort
-        (begroot | doelstelling | gerealiseerd | schatting), bedrag_eur (NaN = 'pm', unknown), maatregel_id, toelichting, bron_pagina.
+        (begroot | doelstelling | gerealiseerd | schatting), bedrag_eur (NaN = 'pm', unknown), maatregel_id,
+        toelichting, bron_pagina.
         Taakstellingen without ``reeks`` are not part of a ledger and are left out (they stay in the
         taakstellingen table).
     """
