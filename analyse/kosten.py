@@ -13,10 +13,16 @@ Main entry points:
 - :func:`deflate` – nominal → real euros of a base year with ``cpi.parquet``.
 - :func:`index_to_base` – index (base = 100), growth per year, CAGR and share of total lasten.
 - :func:`compare_costs` – gemeente vs peer median/IQR vs Nederland (Σlasten / Σinwoners).
-- :func:`begroting_vs_realisatie` – seed budget tables: realisation ratio and flags.
-- :func:`savings_ledger` – planned vs realised savings (taakstellingen, bezuinigingen).
+- :func:`constant_prices` – :func:`deflate` to the latest CPI year, with the price year named.
 - :func:`decentralisation_break` – marks the 2015 decentralisation in a spending series.
+- :func:`cost_breaks` – automatic break flags: scope change (2015), a cluster that jumps more than a set share in
+  one year, a taakveld scheme change (2023, 2025).
+- :func:`reconcile_plan_iv3` – the plan's own spending totals beside Iv3 with a reconciliation note.
+- :func:`reconcile_growth` – a growth figure of the plan ('+4% 2020-2024') beside the Iv3 growth, with the
+  cluster that drives the Iv3 change.
 - :func:`begroting_jaarrekening` – deviation of jaarrekening from begroting per cluster per year.
+
+The plan's own budget lines and savings are in :mod:`analyse.plans.money` (from the plan YAML).
 """
 
 from __future__ import annotations
@@ -27,8 +33,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analyse.errors import AnalyseError, DataIntegrityError, DataNotAvailableError
 from analyse.data import cpi as cpi_mod
+from analyse.errors import AnalyseError, DataNotAvailableError
+from analyse.formatting import fmt_eur, fmt_number, fmt_pct
 
 CLUSTERS: tuple[str, ...] = (
     "jeugd",
@@ -65,7 +72,6 @@ BREAK_NOTE = (
 )
 
 LASTEN_COLUMNS = ("gemeentecode", "jaar", "soort", "taakveld", "lasten_eur")
-SEED_COST_COLUMNS = ("gemeentecode", "jaar", "post", "soort", "bedrag_eur")
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -101,67 +107,23 @@ def _safe_ratio(num: pd.Series, den: pd.Series) -> pd.Series:
 
 # --------------------------------------------------------------------------------------- cluster map
 def load_cluster_mapping(path: str | Path | None = None) -> dict[str, list[str]]:
-    """Return the taakveld → cluster mapping as ``{cluster: [taakveld, ...]}``.
+    """Return the report clusters as ``{cluster: [taakveld, ...]}`` from the Iv3 crosswalk.
 
-    Uses a loader in :mod:`analyse.data.iv3` when one exists, else reads ``analyse/data/taakvelden.yml``.
-    Accepted YAML shapes: ``{clusters: {naam: [taakvelden]}}``, ``{naam: [taakvelden]}``, a cluster entry
-    as a mapping with a ``taakvelden`` list, or a list of taakveld entries each with ``code`` and
-    ``cluster``/``clusters``.
+    One source: ``analyse/data/taakvelden.yml`` through :func:`analyse.data.iv3.cluster_mapping` (prefixes such as
+    ``6.*`` expanded to the harmonised codes).
 
     Args:
-        path: explicit YAML file; default the data engineer's ``taakvelden.yml``.
-
-    Returns:
-        A new dict; taakveld codes as strings. A code ending in ``*`` is a prefix (``6.*``).
+        path: another crosswalk YAML of the same format (tests); default the package file.
 
     Raises:
-        DataNotAvailableError: the mapping file does not exist.
-        DataIntegrityError: the file has none of the accepted shapes.
+        DataNotAvailableError: the file does not exist.
     """
-    if path is None:
-        try:  # prefer the data engineer's loader
-            from analyse.data import iv3  # type: ignore[attr-defined]
+    from analyse.data import iv3  # noqa: PLC0415
 
-            for name in ("cluster_mapping", "load_cluster_mapping", "load_clusters", "clusters"):
-                loader = getattr(iv3, name, None)
-                if callable(loader):
-                    return _normalise_mapping(loader(), f"analyse.data.iv3.{name}()")
-        except ImportError:
-            pass
-        from analyse.paths import PACKAGE_DIR
-
-        path = PACKAGE_DIR / "data" / "taakvelden.yml"
-    path = Path(path)
-    if not path.is_file():
+    if path is not None and not Path(path).is_file():
         raise DataNotAvailableError(f"cluster-indeling niet gevonden: {path}")
-    import yaml
-
-    with path.open(encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
-    return _normalise_mapping(raw, str(path))
-
-
-def _normalise_mapping(raw: object, source: str) -> dict[str, list[str]]:
-    if isinstance(raw, Mapping) and "clusters" in raw:
-        raw = raw["clusters"]
-    out: dict[str, list[str]] = {}
-    if isinstance(raw, Mapping):
-        for cluster, value in raw.items():
-            if isinstance(value, Mapping):
-                value = value.get("taakvelden", value.get("codes"))
-            if not isinstance(value, (list, tuple)):
-                raise DataIntegrityError(f"{source}: cluster {cluster!r} heeft geen lijst taakvelden")
-            out[str(cluster)] = [str(v) for v in value]
-    elif isinstance(raw, list):
-        for entry in raw:
-            if not isinstance(entry, Mapping) or "code" not in entry:
-                raise DataIntegrityError(f"{source}: taakveld-regel zonder 'code': {entry!r}")
-            clusters = entry.get("clusters", entry.get("cluster", []))
-            for cluster in [clusters] if isinstance(clusters, str) else clusters or []:
-                out.setdefault(str(cluster), []).append(str(entry["code"]))
-    else:
-        raise DataIntegrityError(f"{source}: onbekende vorm van de cluster-indeling")
-    return out
+    crosswalk = iv3.load_crosswalk(Path(path)) if path is not None else None
+    return {k: list(v) for k, v in iv3.cluster_mapping(crosswalk).items()}
 
 
 def _matches(taakveld: pd.Series, codes: Sequence[str]) -> pd.Series:
@@ -177,14 +139,13 @@ def _matches(taakveld: pd.Series, codes: Sequence[str]) -> pd.Series:
 
 
 # ----------------------------------------------------------------------------------------- clusters
-def cluster_lasten(
-    lasten: pd.DataFrame, mapping: Mapping[str, Sequence[str]] | None = None
-) -> pd.DataFrame:
+def cluster_lasten(lasten: pd.DataFrame, mapping: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """Sum Iv3 lasten per gemeente, jaar, soort and cluster.
 
     Args:
         lasten: ``lasten.parquet`` shape: gemeentecode, jaar, soort, taakveld, lasten_eur (+ inwoners).
-        mapping: ``{cluster: [taakveld, ...]}``; default :func:`load_cluster_mapping`. A cluster
+        mapping: ``{cluster: [taakveld, ...]}`` (a code ending in ``*`` is a prefix); default
+            :func:`load_cluster_mapping`. A cluster
             ``totaal`` absent from the mapping means all taakvelden. Taakvelden may sit in several
             clusters (jeugd ⊂ sociaal_domein_totaal ⊂ totaal).
 
@@ -413,10 +374,8 @@ def index_to_base(
             index=out.index,
             dtype="float64",
         )
-        prev_key = tmp[gkeys].copy()
     else:
         base_val = pd.Series(base_rows["_v"].iloc[0] if len(base_rows) else np.nan, index=out.index)
-        prev_key = pd.DataFrame(index=out.index)
     out["index"] = (_safe_ratio(value, base_val) * 100).astype("float64")
     # growth on the previous calendar year (exactly year - 1)
     prev = tmp.assign(_y=tmp["_y"] + 1).rename(columns={"_v": "_prev"})
@@ -510,177 +469,6 @@ def compare_costs(
     return out.sort_values(["cluster", "soort", "jaar"], kind="stable").reset_index(drop=True)
 
 
-# ------------------------------------------------------------------------------- begroting/realisatie
-def begroting_vs_realisatie(
-    df: pd.DataFrame,
-    group_col: str | None = None,
-    begroting: str = "begroting",
-    realisatie: str = "realisatie",
-) -> pd.DataFrame:
-    """Compare budget and realisation per post and year (seed cost tables).
-
-    A post that is absent from the realisatie rows, or whose ``bedrag_eur`` is empty (e.g. "pm"), is
-    *missing* (``realisatie_ontbreekt``), which is different from a realisation of € 0. A year for which
-    the source has no realisatie (or no begroting) at all is marked ``niet in bron`` and not flagged.
-
-    Args:
-        df: seed cost table: gemeentecode, jaar, post, soort, bedrag_eur (+ ``group_col``).
-        group_col: optional grouping (opgave, maatregel); adds total rows per group and overall.
-        begroting: soort value of the budget rows.
-        realisatie: soort value of the realisation rows.
-
-    Returns:
-        New frame: gemeentecode, [group_col], post, jaar, niveau (``post``|``groep``|``totaal``),
-        begroting_eur, realisatie_eur, verschil_eur (realisatie − begroting), realisatiegraad_pct,
-        begroting_ontbreekt, realisatie_ontbreekt, budget_zonder_besteding, besteding_zonder_budget,
-        status (Dutch text).
-    """
-    cols = [*SEED_COST_COLUMNS] + ([group_col] if group_col else [])
-    require_columns(df, cols, "begroting_vs_realisatie")
-    src = df[df["soort"].isin([begroting, realisatie])].copy()
-    src["bedrag_eur"] = pd.to_numeric(src["bedrag_eur"], errors="coerce").astype("float64")
-    keys = ["gemeentecode"] + ([group_col] if group_col else []) + ["post", "jaar"]
-    piv = src.groupby(keys + ["soort"], dropna=False)["bedrag_eur"].agg(
-        lambda s: s.sum() if s.notna().all() else np.nan
-    )
-    piv = piv.unstack("soort").reindex(columns=[begroting, realisatie]).reset_index()
-    piv = piv.rename(columns={begroting: "begroting_eur", realisatie: "realisatie_eur"})
-    piv.columns.name = None
-    years_b = set(zip(src.loc[src["soort"] == begroting, "gemeentecode"], src.loc[src["soort"] == begroting, "jaar"]))
-    years_r = set(
-        zip(src.loc[src["soort"] == realisatie, "gemeentecode"], src.loc[src["soort"] == realisatie, "jaar"])
-    )
-    in_src_b = pd.Series([(g, j) in years_b for g, j in zip(piv["gemeentecode"], piv["jaar"])])
-    in_src_r = pd.Series([(g, j) in years_r for g, j in zip(piv["gemeentecode"], piv["jaar"])])
-    b, r = piv["begroting_eur"], piv["realisatie_eur"]
-    piv["begroting_ontbreekt"] = (b.isna() & in_src_b).to_numpy()
-    piv["realisatie_ontbreekt"] = (r.isna() & in_src_r).to_numpy()
-    piv["budget_zonder_besteding"] = ((b > 0) & ((r == 0) | piv["realisatie_ontbreekt"])).to_numpy()
-    piv["besteding_zonder_budget"] = ((r > 0) & ((b == 0) | piv["begroting_ontbreekt"])).to_numpy()
-    piv["niveau"] = "post"
-    piv["bron_b"], piv["bron_r"] = in_src_b.to_numpy(), in_src_r.to_numpy()
-    if group_col:
-        piv = pd.concat([piv, _budget_totals(piv, ["gemeentecode", group_col, "jaar"], "groep", group_col)])
-    piv = pd.concat([piv, _budget_totals(piv[piv["niveau"] == "post"], ["gemeentecode", "jaar"], "totaal", None)])
-    piv["verschil_eur"] = piv["realisatie_eur"] - piv["begroting_eur"]
-    piv["realisatiegraad_pct"] = _safe_ratio(piv["realisatie_eur"], piv["begroting_eur"]) * 100
-    piv["status"] = [_budget_status(row) for row in piv.itertuples(index=False)]
-    out_cols = keys[:-2] + ["post", "jaar", "niveau", "begroting_eur", "realisatie_eur", "verschil_eur",
-                            "realisatiegraad_pct", "begroting_ontbreekt", "realisatie_ontbreekt",
-                            "budget_zonder_besteding", "besteding_zonder_budget", "status"]
-    return piv[out_cols].reset_index(drop=True)
-
-
-def _budget_totals(piv: pd.DataFrame, by: list[str], niveau: str, group_col: str | None) -> pd.DataFrame:
-    agg = piv.groupby(by, dropna=False).agg(
-        begroting_eur=("begroting_eur", lambda s: s.sum(min_count=1)),
-        realisatie_eur=("realisatie_eur", lambda s: s.sum(min_count=1)),
-        n_b_missing=("begroting_ontbreekt", "sum"),
-        n_r_missing=("realisatie_ontbreekt", "sum"),
-        bron_b=("bron_b", "any"),
-        bron_r=("bron_r", "any"),
-    ).reset_index()
-    agg["post"] = [f"Totaal {g}" for g in agg[group_col]] if group_col else "Totaal"
-    agg["niveau"] = niveau
-    agg["begroting_ontbreekt"] = agg.pop("n_b_missing") > 0
-    agg["realisatie_ontbreekt"] = agg.pop("n_r_missing") > 0
-    agg["budget_zonder_besteding"] = False
-    agg["besteding_zonder_budget"] = False
-    return agg
-
-
-def _budget_status(row) -> str:  # noqa: ANN001 - itertuples row
-    b, r = row.begroting_eur, row.realisatie_eur
-    if row.niveau != "post":
-        text = "totaal"
-        if row.realisatie_ontbreekt:
-            text += " (let op: realisatie ontbreekt voor een of meer posten)"
-        return text
-    if not row.bron_r:
-        return "realisatie niet in bron voor dit jaar"
-    if not row.bron_b:
-        return "begroting niet in bron voor dit jaar"
-    if row.budget_zonder_besteding:
-        return "budget zonder besteding (realisatie ontbreekt)" if row.realisatie_ontbreekt else (
-            "budget zonder besteding (realisatie € 0)"
-        )
-    if row.besteding_zonder_budget:
-        return "besteding zonder budget (begroting ontbreekt)" if row.begroting_ontbreekt else (
-            "besteding zonder budget (begroting € 0)"
-        )
-    if row.realisatie_ontbreekt:
-        return "realisatie ontbreekt"
-    if row.begroting_ontbreekt:
-        return "begroting ontbreekt"
-    if pd.isna(b) and pd.isna(r):
-        return "geen gegevens"
-    if b == 0 and r == 0:
-        return "geen budget en geen besteding"
-    if r > b:
-        return "overschrijding"
-    return "binnen budget"
-
-
-# ---------------------------------------------------------------------------------------- savings
-def savings_ledger(
-    df: pd.DataFrame,
-    gepland: str = "besparing_gepland",
-    gerealiseerd: str = "besparing_gerealiseerd",
-    group_col: str | None = None,
-) -> pd.DataFrame:
-    """Planned vs realised savings per year, with cumulative totals, gap and realisation ratio.
-
-    The amounts of all posts with the same soort are summed per gemeente and year (and per ``group_col``
-    when given, e.g. ``post`` for seed 004's cuts per interventie). Pass only detail rows, not printed
-    subtotals, or the savings are counted twice. An empty ``bedrag_eur`` (PM, not known) makes that year
-    unknown (NaN, note) and the cumulative total unknown from that year on; it is never read as 0.
-
-    Args:
-        df: seed cost table: gemeentecode, jaar, post, soort, bedrag_eur.
-        gepland: soort value of planned savings.
-        gerealiseerd: soort value of realised savings.
-        group_col: optional extra key (``post``, ``opgave``).
-
-    Returns:
-        New frame gemeentecode, [group_col], jaar, gepland_eur, gerealiseerd_eur, openstaand_eur
-        (gepland − gerealiseerd), realisatiegraad_pct, cum_gepland_eur, cum_gerealiseerd_eur,
-        cum_openstaand_eur, cum_realisatiegraad_pct, opmerking.
-    """
-    require_columns(df, [*SEED_COST_COLUMNS] + ([group_col] if group_col else []), "savings_ledger")
-    src = df[df["soort"].isin([gepland, gerealiseerd])].copy()
-    src["bedrag_eur"] = pd.to_numeric(src["bedrag_eur"], errors="coerce").astype("float64")
-    keys = ["gemeentecode"] + ([group_col] if group_col else [])
-    grp = src.groupby([*keys, "jaar", "soort"], dropna=False)["bedrag_eur"]
-    amounts = grp.agg(lambda s: s.sum() if s.notna().all() else np.nan).unstack("soort")
-    present = grp.size().unstack("soort").reindex(columns=[gepland, gerealiseerd]).notna()
-    out = amounts.reindex(columns=[gepland, gerealiseerd])
-    out.columns = ["gepland_eur", "gerealiseerd_eur"]
-    out["heeft_planning"] = present[gepland].to_numpy()
-    out["heeft_realisatie"] = present[gerealiseerd].to_numpy()
-    out = out.reset_index().sort_values([*keys, "jaar"], kind="stable").reset_index(drop=True)
-    out["openstaand_eur"] = out["gepland_eur"] - out["gerealiseerd_eur"]
-    out["realisatiegraad_pct"] = _safe_ratio(out["gerealiseerd_eur"], out["gepland_eur"]) * 100
-    grouped = out.groupby(keys, dropna=False, sort=False) if keys else None
-    for col in ("gepland_eur", "gerealiseerd_eur"):
-        out[f"cum_{col}"] = grouped[col].transform(lambda s: s.cumsum(skipna=False)).astype("float64")
-    out["cum_openstaand_eur"] = out["cum_gepland_eur"] - out["cum_gerealiseerd_eur"]
-    out["cum_realisatiegraad_pct"] = _safe_ratio(out["cum_gerealiseerd_eur"], out["cum_gepland_eur"]) * 100
-    notes = []
-    for row in out.itertuples(index=False):
-        n = []
-        if not row.heeft_realisatie:
-            n.append("geen realisatie opgegeven")
-        elif pd.isna(row.gerealiseerd_eur):
-            n.append("realisatie onbekend (pm)")
-        if not row.heeft_planning:
-            n.append("geen geplande besparing opgegeven")
-        elif pd.isna(row.gepland_eur):
-            n.append("geplande besparing onbekend (pm)")
-        notes.append(_join_notes(*n))
-    out["opmerking"] = notes
-    return out.drop(columns=["heeft_planning", "heeft_realisatie"])
-
-
 # ------------------------------------------------------------------------------------ decentralisatie
 def decentralisation_break(
     series: pd.DataFrame,
@@ -718,8 +506,10 @@ def decentralisation_break(
     before = out["_y"] < break_year
     out["periode"] = np.where(before, f"voor {break_year}", f"vanaf {break_year}")
     gkeys = list(group_cols)
-    first_after = out.loc[~before].groupby(gkeys, dropna=False)["_y"].transform("min") if gkeys else (
-        pd.Series(out.loc[~before, "_y"].min(), index=out.loc[~before].index)
+    first_after = (
+        out.loc[~before].groupby(gkeys, dropna=False)["_y"].transform("min")
+        if gkeys
+        else (pd.Series(out.loc[~before, "_y"].min(), index=out.loc[~before].index))
     )
     out["breuk"] = False
     out.loc[first_after.index, "breuk"] = (out.loc[first_after.index, "_y"] == first_after).to_numpy()
@@ -760,16 +550,444 @@ def begroting_jaarrekening(
 
     Returns:
         New frame gemeentecode, jaar, ``key``, begroting_eur, jaarrekening_eur, afwijking_eur
-        (jaarrekening − begroting), afwijking_pct (of begroting; NaN when the begroting is 0 or missing).
+        (jaarrekening − begroting), afwijking_pct (of begroting; NaN when the begroting is 0 or missing) and tekst
+        (a Dutch sentence, e.g. "… 2016: € 8,7 mln (6,9%) meer uitgegeven dan begroot …"). Plan totals
+        (:func:`analyse.plans.money.plan_spending` with a ``cluster`` column) may say ``realisatie`` for
+        jaarrekening.
     """
     require_columns(frame, ["gemeentecode", "jaar", "soort", key, value_col], "begroting_jaarrekening")
     df = frame if gemeentecode is None else frame[frame["gemeentecode"] == gemeentecode]
+    df = df.assign(soort=df["soort"].replace({"realisatie": "jaarrekening"}))  # plan totals say 'realisatie'
     df = df[df["soort"].isin(["begroting", "jaarrekening"])]
-    wide = (df.groupby(["gemeentecode", "jaar", key, "soort"], observed=True)[value_col]
-            .sum(min_count=1).unstack("soort").reindex(columns=["begroting", "jaarrekening"]))
+    wide = (
+        df.groupby(["gemeentecode", "jaar", key, "soort"], observed=True)[value_col]
+        .sum(min_count=1)
+        .unstack("soort")
+        .reindex(columns=["begroting", "jaarrekening"])
+    )
     wide.columns.name = None
     out = wide.reset_index().rename(columns={"begroting": "begroting_eur", "jaarrekening": "jaarrekening_eur"})
     out = out.astype({"begroting_eur": "float64", "jaarrekening_eur": "float64"})
     out["afwijking_eur"] = out["jaarrekening_eur"] - out["begroting_eur"]
     out["afwijking_pct"] = _safe_ratio(out["afwijking_eur"], out["begroting_eur"]) * 100
+    out["tekst"] = [_deviation_text(r, key) for r in out.itertuples(index=False)]
     return out
+
+
+def _deviation_text(r: object, key: str) -> str:
+    label = CLUSTER_LABELS.get(getattr(r, key), getattr(r, key))
+    if pd.isna(r.begroting_eur) or pd.isna(r.jaarrekening_eur):
+        missing = "jaarrekening" if pd.isna(r.jaarrekening_eur) else "begroting"
+        return f"{label} {int(r.jaar)}: geen {missing}; afwijking niet te berekenen."
+    if r.afwijking_eur == 0:
+        return f"{label} {int(r.jaar)}: precies zoveel uitgegeven als begroot ({fmt_eur(r.begroting_eur)})."
+    more = r.afwijking_eur > 0
+    pct = f" ({fmt_pct(abs(r.afwijking_pct), 1)})" if pd.notna(r.afwijking_pct) else ""
+    return (
+        f"{label} {int(r.jaar)}: {fmt_eur(abs(r.afwijking_eur))}{pct} {'meer' if more else 'minder'} uitgegeven "
+        f"dan begroot ({fmt_eur(r.jaarrekening_eur)} tegenover {fmt_eur(r.begroting_eur)})."
+    )
+
+
+# -------------------------------------------------------------------------------------------- constant prices
+def constant_prices(
+    df: pd.DataFrame,
+    cpi: pd.DataFrame,
+    base_year: int | None = None,
+    value_cols: Sequence[str] = ("lasten_eur",),
+    year_col: str = "jaar",
+) -> pd.DataFrame:
+    """Amounts in constant prices of ``base_year`` (default: the latest CPI year), the price year named.
+
+    A wrapper around :func:`deflate` that adds ``prijspeil_tekst`` ("prijzen van 2023 (CPI, CBS)") for axis labels
+    and table captions. Years outside the CPI series stay NaN with a note (never extrapolated).
+
+    Returns:
+        New frame with ``<col>_reeel``, ``prijspeil``, ``prijspeil_tekst`` and ``deflatie_opmerking``.
+    """
+    require_columns(cpi, ["jaar", "cpi_index"], "constant_prices(cpi)")
+    if base_year is None:
+        base_year = int(pd.to_numeric(cpi.dropna(subset=["cpi_index"])["jaar"]).max())
+    out = deflate(df, cpi, base_year, value_cols=value_cols, year_col=year_col)
+    out["prijspeil_tekst"] = f"prijzen van {base_year} (CPI, CBS)"
+    return out
+
+
+# ----------------------------------------------------------------------------------------------- break flags
+JUMP_SHARE = 0.25
+"""A cluster whose lasten change by more than this share in one year is flagged (default 25%)."""
+
+SCOPE_CHANGES: dict[int, str] = {
+    2015: (
+        "decentralisatie van jeugdzorg, Wmo-begeleiding en Participatiewet naar gemeenten: de uitgaven vanaf 2015 "
+        "omvatten nieuwe taken en zijn niet vergelijkbaar met die van daarvoor"
+    ),
+}
+"""Years in which the scope of the sociaal domein changed for every gemeente."""
+
+SCHEME_CHANGES: dict[int, tuple[frozenset[str], str]] = {
+    2023: (
+        frozenset({"jeugd", "wmo_jeugd", "sociaal_domein_totaal"}),
+        "taakveld 6.72 (maatwerkdienstverlening 18-) is gesplitst in 6.72, 6.73 en 6.74; de reeks is "
+        "samengevoegd, maar kleine verschuivingen tussen clusters zijn mogelijk",
+    ),
+    2025: (
+        frozenset({"jeugd", "wmo", "wmo_jeugd", "basisvoorzieningen", "pgb_wmo_jeugd"}),
+        "nieuwe taakveldindeling sociaal domein (toegang naar 6.21-6.23, pgb's naar 6.79, beleid naar "
+        "6.91/6.92): jeugd, Wmo en basisvoorzieningen zijn voor en na 2025 niet vergelijkbaar",
+    ),
+}
+"""Iv3 taakveld scheme changes (``analyse/data/taakvelden.yml``) and the clusters they affect."""
+
+BREAK_COLUMNS = [
+    "gemeentecode",
+    "cluster",
+    "cluster_label",
+    "soort",
+    "jaar",
+    "vorig_eur",
+    "lasten_eur",
+    "groei_pct",
+    "aandeel_in_stijging_pct",
+    "soort_breuk",
+    "tekst",
+]
+
+
+def cost_breaks(
+    frame: pd.DataFrame,
+    gemeentecode: str,
+    soort: str | None = "jaarrekening",
+    jump_share: float = JUMP_SHARE,
+    clusters: Sequence[str] | None = None,
+    value_col: str = "lasten_eur",
+) -> pd.DataFrame:
+    """Flag the years in which a cost series is not a like-for-like trend.
+
+    Three kinds (``soort_breuk``):
+
+    - ``scope``: a year of :data:`SCOPE_CHANGES` inside the series (the 2015 decentralisatie);
+    - ``taakveldindeling``: a year of :data:`SCHEME_CHANGES` inside the series for an affected cluster;
+    - ``sprong``: the cluster changes by more than ``jump_share`` on the previous year (growth from
+      :func:`index_to_base`); ``aandeel_in_stijging_pct`` says how much of the change of ``sociaal_domein_totaal``
+      that year this cluster accounts for (e.g. Hendrik-Ido-Ambacht 2022: basisvoorzieningen 5,9 → 12,6 mln).
+
+    Args:
+        frame: :func:`cluster_lasten` output (gemeentecode, jaar, soort, cluster, ``value_col``) or any series with
+            gemeentecode, jaar and ``value_col`` (a ``cluster`` column is then added as ``totaal``).
+        gemeentecode: the gemeente.
+        soort: keep only this soort (``jaarrekening``/``begroting``) when the frame has one; None = all.
+        jump_share: threshold for a jump (0,25 = 25%).
+        clusters: clusters to check (default all present).
+        value_col: amount column.
+
+    Returns:
+        Columns :data:`BREAK_COLUMNS`, one row per flag, sorted by cluster and year; ``tekst`` is a Dutch sentence.
+    """
+    require_columns(frame, ["gemeentecode", "jaar", value_col], "cost_breaks")
+    df = frame[frame["gemeentecode"] == gemeentecode].copy()
+    if "cluster" not in df.columns:
+        df["cluster"] = "totaal"
+    if "soort" not in df.columns:
+        df["soort"] = soort or "realisatie"
+    elif soort is not None:
+        df = df[df["soort"] == soort]
+    if clusters is not None:
+        df = df[df["cluster"].isin(list(clusters))]
+    if df.empty:
+        return pd.DataFrame(columns=BREAK_COLUMNS)
+    df = df.rename(columns={value_col: "lasten_eur"}) if value_col != "lasten_eur" else df
+    base = int(pd.to_numeric(df["jaar"]).min())
+    idx = index_to_base(
+        df[["gemeentecode", "soort", "cluster", "jaar", "lasten_eur"]],
+        base,
+        group_cols=["gemeentecode", "soort", "cluster"],
+    )
+    idx = idx.sort_values(["cluster", "soort", "jaar"]).reset_index(drop=True)
+    idx["vorig_eur"] = (
+        idx.groupby(["cluster", "soort"])["lasten_eur"]
+        .shift(1)
+        .where(idx.groupby(["cluster", "soort"])["jaar"].diff() == 1)
+    )
+    total = idx[idx["cluster"] == "sociaal_domein_totaal"].set_index(["soort", "jaar"])
+    rows = []
+    for r in idx.itertuples(index=False):
+        label = CLUSTER_LABELS.get(r.cluster, r.cluster)
+        years = idx.loc[(idx["cluster"] == r.cluster) & (idx["soort"] == r.soort), "jaar"]
+        first = int(years.min())
+        change = None
+        if (
+            (r.soort, r.jaar) in total.index
+            and r.cluster not in ("sociaal_domein_totaal", "totaal")
+            and pd.notna(r.vorig_eur)
+        ):
+            t = total.loc[(r.soort, r.jaar)]
+            d_tot = t["lasten_eur"] - t["vorig_eur"] if pd.notna(t["vorig_eur"]) else np.nan
+            if pd.notna(d_tot) and d_tot > 0:
+                change = (r.lasten_eur - r.vorig_eur) / d_tot * 100
+        base_row = {
+            "gemeentecode": gemeentecode,
+            "cluster": r.cluster,
+            "cluster_label": label,
+            "soort": r.soort,
+            "jaar": int(r.jaar),
+            "vorig_eur": r.vorig_eur,
+            "lasten_eur": r.lasten_eur,
+            "groei_pct": r.groei_pct,
+            "aandeel_in_stijging_pct": change,
+        }
+        jaar = int(r.jaar)
+        if jaar in SCOPE_CHANGES and jaar > first:
+            rows.append(
+                {
+                    **base_row,
+                    "soort_breuk": "scope",
+                    "tekst": f"{label} {jaar}: trendbreuk door de {SCOPE_CHANGES[jaar]}.",
+                }
+            )
+        if jaar in SCHEME_CHANGES and jaar > first and r.cluster in SCHEME_CHANGES[jaar][0]:
+            rows.append(
+                {**base_row, "soort_breuk": "taakveldindeling", "tekst": f"{label} {jaar}: {SCHEME_CHANGES[jaar][1]}."}
+            )
+        if pd.notna(r.groei_pct) and abs(r.groei_pct) > jump_share * 100 and jaar not in SCOPE_CHANGES:
+            share = (
+                f"; dit cluster is {fmt_pct(change, 0)} van de stijging van het sociaal domein dat jaar"
+                if change is not None and change >= 50
+                else ""
+            )
+            rows.append(
+                {
+                    **base_row,
+                    "soort_breuk": "sprong",
+                    "tekst": (
+                        f"{label}: van {fmt_eur(r.vorig_eur)} ({jaar - 1}) naar {fmt_eur(r.lasten_eur)} "
+                        f"({jaar}), {'+' if r.groei_pct > 0 else ''}{fmt_pct(r.groei_pct, 0)} in één jaar"
+                        f"{share}. Zo'n sprong wijst eerder op een andere boeking (taakveld), een nieuwe "
+                        "taak of een eenmalige post dan op een trend; controleer de jaarrekening."
+                    ),
+                }
+            )
+    out = pd.DataFrame(rows, columns=BREAK_COLUMNS)
+    return out.astype(
+        {"vorig_eur": "float64", "lasten_eur": "float64", "groei_pct": "float64", "aandeel_in_stijging_pct": "float64"}
+    ).reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------- plan vs Iv3
+RECONCILE_COLUMNS = [
+    "jaar",
+    "soort",
+    "post",
+    "plan_eur",
+    "iv3_eur",
+    "verschil_eur",
+    "verschil_pct",
+    "iv3_cluster",
+    "iv3_taakvelden",
+    "bron_pagina",
+    "toelichting",
+]
+IV3_SOORT = {"realisatie": "jaarrekening", "begroting": "begroting"}
+
+
+def reconcile_plan_iv3(
+    plan_totals: pd.DataFrame, clusters: pd.DataFrame, gemeentecode: str, cluster: str = "sociaal_domein_totaal"
+) -> pd.DataFrame:
+    """The plan's own spending totals beside the Iv3 lasten of the same year and kind, with what explains a gap.
+
+    Args:
+        plan_totals: :func:`analyse.plans.money.plan_spending` output (jaar, soort ``realisatie``/``begroting``,
+            post, bedrag_eur, scope, bron_pagina).
+        clusters: :func:`cluster_lasten` output.
+        gemeentecode: the gemeente.
+        cluster: the Iv3 cluster to compare with.
+
+    Returns:
+        One row per plan total: columns :data:`RECONCILE_COLUMNS`; ``iv3_eur`` NaN where Iv3 has no figure (Iv3
+        starts in 2017), ``verschil_eur`` = Iv3 − plan, ``toelichting`` a Dutch sentence per row.
+        ``attrs["toelichting"]`` holds the reconciliation note for the whole comparison.
+    """
+    require_columns(plan_totals, ["jaar", "soort", "post", "bedrag_eur"], "reconcile_plan_iv3(plan_totals)")
+    require_columns(
+        clusters,
+        ["gemeentecode", "jaar", "soort", "cluster", "lasten_eur", "n_taakvelden"],
+        "reconcile_plan_iv3(clusters)",
+    )
+    iv3 = clusters[(clusters["gemeentecode"] == gemeentecode) & (clusters["cluster"] == cluster)]
+    iv3 = iv3.set_index(["soort", "jaar"])
+    iv3_years = sorted(set(int(j) for j in iv3.index.get_level_values("jaar"))) if len(iv3) else []
+    rows = []
+    for r in plan_totals.itertuples(index=False):
+        key = (IV3_SOORT.get(r.soort, r.soort), int(r.jaar))
+        has = key in iv3.index
+        value = float(iv3.loc[key, "lasten_eur"]) if has else np.nan
+        ntv = int(iv3.loc[key, "n_taakvelden"]) if has else None
+        diff = value - r.bedrag_eur if has else np.nan
+        pct = diff / r.bedrag_eur * 100 if has and r.bedrag_eur else np.nan
+        if has:
+            text = (
+                f"{int(r.jaar)}: plan {fmt_eur(r.bedrag_eur)}, Iv3 ({key[0]}, {CLUSTER_LABELS.get(cluster, cluster)}, "
+                f"{ntv} taakvelden) {fmt_eur(value)}; Iv3 is {fmt_eur(abs(diff))} "
+                f"{'hoger' if diff > 0 else 'lager'} ({fmt_pct(abs(pct), 0)})."
+            )
+        else:
+            span = f"{iv3_years[0]}-{iv3_years[-1]}" if iv3_years else "geen jaren"
+            text = f"{int(r.jaar)}: plan {fmt_eur(r.bedrag_eur)}; geen Iv3-cijfer voor dit jaar (Iv3: {span})."
+        rows.append(
+            {
+                "jaar": int(r.jaar),
+                "soort": r.soort,
+                "post": r.post,
+                "plan_eur": float(r.bedrag_eur),
+                "iv3_eur": value,
+                "verschil_eur": diff,
+                "verschil_pct": pct,
+                "iv3_cluster": cluster,
+                "iv3_taakvelden": ntv,
+                "bron_pagina": getattr(r, "bron_pagina", None),
+                "toelichting": text,
+            }
+        )
+    out = pd.DataFrame(rows, columns=RECONCILE_COLUMNS)
+    out = out.astype(
+        {"plan_eur": "float64", "iv3_eur": "float64", "verschil_eur": "float64", "verschil_pct": "float64"}
+    )
+    scope = next((s for s in plan_totals.get("scope", pd.Series(dtype=object)).dropna()), None)
+    overlap = out.dropna(subset=["iv3_eur"])
+    parts = []
+    if overlap.empty:
+        parts.append(
+            "De cijfers van het plan en Iv3 overlappen in geen enkel jaar"
+            + (f" (Iv3 begint in {iv3_years[0]})" if iv3_years else "")
+            + "; ze zijn niet naast elkaar te leggen."
+        )
+    else:
+        parts += list(overlap["toelichting"])
+        parts.append(
+            "Verschillen komen door de afbakening: Iv3 '"
+            + CLUSTER_LABELS.get(cluster, cluster)
+            + "' telt alle taakvelden van hoofdtaakveld 6 (sociaal domein), inclusief toegerekende overhead en "
+            "kapitaallasten en regionale taken als centrumgemeente; het plan telt zijn eigen posten"
+            + (f" ({scope})" if scope else "")
+            + ". Beide zijn nominale bedragen (prijzen van dat jaar)."
+        )
+    before = out[out["iv3_eur"].isna()]
+    if len(before) and not overlap.empty:
+        parts.append(f"Voor {', '.join(map(str, sorted(set(before['jaar']))))} is er geen Iv3-cijfer.")
+    out.attrs["toelichting"] = " ".join(parts)
+    return out
+
+
+GROWTH_COLUMNS = [
+    "van",
+    "tot",
+    "post",
+    "plan_groei_pct",
+    "iv3_soort",
+    "iv3_van_eur",
+    "iv3_tot_eur",
+    "iv3_groei_pct",
+    "iv3_per_inwoner_van",
+    "iv3_per_inwoner_tot",
+    "iv3_groei_per_inwoner_pct",
+    "grootste_cluster",
+    "grootste_cluster_aandeel_pct",
+    "bron_pagina",
+    "toelichting",
+]
+PART_CLUSTERS = ("jeugd", "wmo", "participatie", "basisvoorzieningen")
+
+
+def reconcile_growth(
+    plan_growth: pd.DataFrame, clusters: pd.DataFrame, gemeentecode: str, cluster: str = "sociaal_domein_totaal"
+) -> pd.DataFrame:
+    """A growth figure of the plan beside the Iv3 growth of the same years, with what drives the Iv3 change.
+
+    When the plan's end year is not in Iv3 yet, the latest Iv3 year is used and the sentence says so.
+
+    Args:
+        plan_growth: :func:`analyse.plans.money.plan_growth` output (van, tot, soort, post, groei_pct, bron_pagina).
+        clusters: :func:`cluster_lasten` output (with inwoners).
+        gemeentecode: the gemeente.
+        cluster: the Iv3 cluster to compare with.
+
+    Returns:
+        Columns :data:`GROWTH_COLUMNS`; ``toelichting`` a Dutch sentence naming both growth figures, the years and
+        the cluster with the largest share of the Iv3 change.
+    """
+    require_columns(plan_growth, ["van", "tot", "soort", "post", "groei_pct"], "reconcile_growth(plan_growth)")
+    require_columns(
+        clusters, ["gemeentecode", "jaar", "soort", "cluster", "lasten_eur", "inwoners"], "reconcile_growth(clusters)"
+    )
+    own = clusters[clusters["gemeentecode"] == gemeentecode]
+    rows = []
+    for r in plan_growth.itertuples(index=False):
+        soort = IV3_SOORT.get(r.soort, r.soort)
+        sub = own[own["soort"] == soort]
+        tot_sub = sub[sub["cluster"] == cluster].set_index("jaar")
+        years = sorted(int(j) for j in tot_sub.index)
+        van = int(r.van) if int(r.van) in years else None
+        tot = int(r.tot) if int(r.tot) in years else (years[-1] if years and years[-1] > int(r.van) else None)
+        row = {
+            "van": int(r.van),
+            "tot": int(r.tot),
+            "post": r.post,
+            "plan_groei_pct": r.groei_pct,
+            "iv3_soort": soort,
+            "bron_pagina": getattr(r, "bron_pagina", None),
+        }
+        if van is None or tot is None:
+            row["toelichting"] = (
+                f"Het plan noemt {fmt_pct(r.groei_pct, 1)} groei ({r.van}-{r.tot}); Iv3 ({soort}) "
+                "heeft geen cijfers voor die jaren."
+            )
+            rows.append(row)
+            continue
+        a, b = tot_sub.loc[van], tot_sub.loc[tot]
+        g = (b["lasten_eur"] / a["lasten_eur"] - 1) * 100 if a["lasten_eur"] else np.nan
+        pa = a["lasten_eur"] / a["inwoners"] if a["inwoners"] else np.nan
+        pb = b["lasten_eur"] / b["inwoners"] if b["inwoners"] else np.nan
+        parts = sub[sub["cluster"].isin(PART_CLUSTERS)].pivot_table(
+            index="cluster", columns="jaar", values="lasten_eur", aggfunc="sum"
+        )
+        top, share = None, np.nan
+        if van in parts.columns and tot in parts.columns and b["lasten_eur"] != a["lasten_eur"]:
+            delta = (parts[tot] - parts[van]).dropna()
+            if len(delta):
+                top = str(delta.idxmax())
+                share = delta.max() / (b["lasten_eur"] - a["lasten_eur"]) * 100
+        row.update(
+            {
+                "iv3_van_eur": a["lasten_eur"],
+                "iv3_tot_eur": b["lasten_eur"],
+                "iv3_groei_pct": g,
+                "iv3_per_inwoner_van": pa,
+                "iv3_per_inwoner_tot": pb,
+                "iv3_groei_per_inwoner_pct": (pb / pa - 1) * 100 if pa else np.nan,
+                "grootste_cluster": top,
+                "grootste_cluster_aandeel_pct": share,
+            }
+        )
+        later = f" (Iv3 {tot}: het plan kijkt tot {r.tot})" if tot != int(r.tot) else ""
+        text = (
+            f"Het plan noemt {'+' if r.groei_pct > 0 else ''}{fmt_pct(r.groei_pct, 0)} voor '{r.post}' "
+            f"({r.van}-{r.tot}); Iv3 ({soort}, {CLUSTER_LABELS.get(cluster, cluster)}, {van}-{tot}) geeft "
+            f"{fmt_eur(a['lasten_eur'])} → {fmt_eur(b['lasten_eur'])}, {'+' if g > 0 else ''}{fmt_pct(g, 0)}"
+            f"{later}; per inwoner € {fmt_number(pa, 0)} → € {fmt_number(pb, 0)}."
+        )
+        if top is not None and pd.notna(share) and share >= 40:
+            text += (
+                f" Het grootste deel van de Iv3-stijging ({fmt_pct(share, 0)}) zit in "
+                f"{CLUSTER_LABELS.get(top, top)}; zie de trendbreuken: een andere boeking verklaart het verschil "
+                "met het plan mogelijk."
+            )
+        if pd.notna(g) and abs(g - r.groei_pct) > 5:
+            text += (
+                " De twee groeicijfers verschillen sterk; ze meten niet hetzelfde (andere afbakening, begroting "
+                "of jaarrekening, nominaal)."
+            )
+        row["toelichting"] = text
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=GROWTH_COLUMNS)
+    floats = [c for c in GROWTH_COLUMNS if c.endswith(("_pct", "_eur", "_van", "_tot")) and c not in ("van", "tot")]
+    return out.astype({c: "float64" for c in floats})

@@ -587,6 +587,7 @@ def plot_cost_development(
     prijspeil: int | None = None,
     base_year: int | None = None,
     ax: Axes | None = None,
+    breaks: pd.DataFrame | None = None,
 ) -> Figure:
     """Lasten per inwoner (or their index) of the gemeente vs peers (median + IQR band) vs Nederland.
 
@@ -601,6 +602,8 @@ def plot_cost_development(
         prijspeil: base year of real euros if the amounts are deflated; None = nominal euros.
         base_year: index base year (mode ``index``).
         ax: optional axes.
+        breaks: :func:`analyse.kosten.cost_breaks` output; its years for this cluster are marked with a dotted
+            vertical line and named in the alt text (a series across a break is no trend).
 
     Returns:
         Figure; ``fig.data`` is the long frame drawn: jaar, reeks, waarde (+ band columns).
@@ -662,6 +665,18 @@ def plot_cost_development(
         ax.plot(full_years, vals, **_line_kwargs(styles[key]), label=names[key], markersize=6,
                 zorder=3 if key == "gemeente" else 2)
         records += [{"jaar": y, "reeks": key, "waarde": v} for y, v in zip(full_years, vals)]
+    marked: list[str] = []
+    if breaks is not None and len(breaks) and {"cluster", "jaar", "soort_breuk"} <= set(breaks.columns):
+        own = breaks[breaks["cluster"] == cluster] if cluster else breaks
+        if soort and "soort" in own.columns:
+            own = own[own["soort"] == soort]
+        for jaar, g in own.groupby("jaar"):
+            if full_years.min() < jaar <= full_years.max():
+                kinds = ", ".join(dict.fromkeys(g["soort_breuk"]))
+                ax.axvline(jaar - 0.5, color="#4D4D4D", linestyle=":", linewidth=1.4)
+                ax.text(jaar - 0.45, 0.98, f"breuk: {kinds}", transform=ax.get_xaxis_transform(), fontsize=7,
+                        va="top", ha="left", color="#4D4D4D")
+                marked.append(f"{int(jaar)} ({kinds})")
     if mode == "index":
         ax.axhline(100, color="#4D4D4D", linewidth=0.8)
         ylabel = f"Index ({base} = 100; {euro})"
@@ -682,132 +697,187 @@ def plot_cost_development(
            f"{'als index ' if mode == 'index' else ''}van {names['gemeente']} van {int(first['jaar'])} tot "
            f"{int(last['jaar'])}: van {fmt(first['waarde'])} naar {fmt(last['waarde'])}, vergeleken met "
            f"vergelijkingsgemeenten en Nederland.").replace("  ", " ")
+    if marked:
+        alt += f" Trendbreuk gemarkeerd in {', '.join(marked)}: de reeks is daar niet als trend te lezen."
     return finish(fig, alt, drawn)
 
 
 # --------------------------------------------------------------------------------- begroting/realisatie
 def plot_budget_vs_realisatie(df: pd.DataFrame, jaar: int | None = None, title: str | None = None,
                               ax: Axes | None = None) -> Figure:
-    """Grouped horizontal bars of begroting and realisatie per post; missing realisation is marked.
+    """Horizontal bars of begroot and uitgegeven per labelled budget line; unknown amounts said in words.
 
     Args:
-        df: output of :func:`analyse.kosten.begroting_vs_realisatie` (post, jaar, begroting_eur,
-            realisatie_eur, realisatie_ontbreekt; optional niveau – only ``post`` rows are drawn).
+        df: output of :func:`analyse.plans.money.budget_table` (post, jaar, begroot_eur, gerealiseerd_eur; optional
+            in_totaal – lines outside the totals, such as 'waarvan' parts, are left out; optional actie_id/maatregel_id
+            to prefix the label).
         jaar: year to draw; default all years (labels get the year when there are several).
         title: title.
         ax: optional axes.
+
+    Returns:
+        Figure; ``fig.data`` is the frame drawn (label, jaar, begroot_eur, gerealiseerd_eur).
     """
-    title = title or "Begroting en realisatie per post"
+    title = title or "Begroot en uitgegeven per post"
     if _is_empty(df) or df.empty:
         return empty_figure(title, "de vergelijking van begroting en realisatie", ax)
-    _require(df, ["post", "jaar", "begroting_eur", "realisatie_eur"], "plot_budget_vs_realisatie")
-    sub = df[df["niveau"] == "post"] if "niveau" in df.columns else df
+    _require(df, ["post", "jaar", "begroot_eur", "gerealiseerd_eur"], "plot_budget_vs_realisatie")
+    sub = df[df["in_totaal"].astype(bool)] if "in_totaal" in df.columns else df
     if jaar is not None:
         sub = sub[sub["jaar"] == jaar]
-    sub = sub[sub["begroting_eur"].notna() | sub["realisatie_eur"].notna()
-              | sub.get("realisatie_ontbreekt", pd.Series(False, index=sub.index)).astype(bool)]
+    sub = sub[sub["begroot_eur"].notna() | sub["gerealiseerd_eur"].notna()].reset_index(drop=True)
     if sub.empty:
         return empty_figure(title, "de vergelijking van begroting en realisatie", ax, sub)
-    sub = sub.reset_index(drop=True)
     multi = sub["jaar"].nunique() > 1
-    ylabels = [f"{p} ({j})" if multi else str(p) for p, j in zip(sub["post"], sub["jaar"])]
-    missing = (sub["realisatie_ontbreekt"].astype(bool) if "realisatie_ontbreekt" in sub
-               else sub["realisatie_eur"].isna()).to_numpy()
-    scale, unit = _euro_scale(pd.concat([sub["begroting_eur"], sub["realisatie_eur"]]))
+    ids = sub["actie_id"] if "actie_id" in sub.columns else pd.Series([None] * len(sub))
+    mids = sub["maatregel_id"] if "maatregel_id" in sub.columns else pd.Series([None] * len(sub))
+    labels = []
+    for post, j, a, m in zip(sub["post"], sub["jaar"], ids, mids):
+        prefix = str(a) if isinstance(a, str) and a else (str(m) if isinstance(m, str) and m else "")
+        text = str(post) if len(str(post)) <= 45 else str(post)[:44] + "…"
+        labels.append((f"{prefix} " if prefix else "") + text + (f" ({int(j)})" if multi else ""))
+    sub = sub.assign(label=labels)
+    scale, unit = _euro_scale(pd.concat([sub["begroot_eur"], sub["gerealiseerd_eur"]]))
     fig, ax = _new_ax(ax)
     if len(sub) > 8 and ax.figure is fig:
         fig.set_size_inches(FIGSIZE[0], min(2 + 0.45 * len(sub), 11))
     y = np.arange(len(sub))
     h = 0.38
-    b = sub["begroting_eur"].to_numpy(dtype=float) / scale
-    r = sub["realisatie_eur"].to_numpy(dtype=float) / scale
+    b = sub["begroot_eur"].to_numpy(dtype=float) / scale
+    r = sub["gerealiseerd_eur"].to_numpy(dtype=float) / scale
     ax.barh(y - h / 2, np.nan_to_num(b), height=h, color=OKABE_ITO["oranje"], edgecolor="black", linewidth=0.5,
-            hatch="//", label="begroting")
+            hatch="//", label="begroot")
     ax.barh(y + h / 2, np.nan_to_num(r), height=h, color=OKABE_ITO["blauw"], edgecolor="black", linewidth=0.5,
-            label="realisatie")
-    top = np.nanmax(np.concatenate([b, r, [0]]))
-    for yi, miss, bv, rv in zip(y, missing, b, r):
-        if miss:
-            ax.text(top * 0.01, yi + h / 2, "realisatie ontbreekt", va="center", fontsize=8, color="#B00000",
-                    style="italic")
-        elif rv == 0:
-            ax.text(top * 0.01, yi + h / 2, "€ 0", va="center", fontsize=8)
-        if np.isnan(bv):
-            ax.text(top * 0.01, yi - h / 2, "begroting ontbreekt", va="center", fontsize=8, style="italic")
+            label="uitgegeven")
+    top = float(np.nanmax(np.concatenate([b, r, [0]]))) or 1.0
+    for yi, bv, rv in zip(y, b, r):
+        for val, off, what in ((bv, -h / 2, "begroting"), (rv, h / 2, "uitgaven")):
+            word = f"{what} onbekend" if np.isnan(val) else ("€ 0" if val == 0 else None)
+            if word:
+                ax.text(top * 0.01, yi + off, word, va="center", fontsize=8, style="italic", color="#4D4D4D")
     ax.set_yticks(y)
-    ax.set_yticklabels(ylabels, fontsize=8)
+    ax.set_yticklabels(sub["label"], fontsize=8)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(DUTCH_FORMATTER)
     ax.set(xlabel=f"Bedrag ({unit})", ylabel="", title=title)
-    handles, labs = ax.get_legend_handles_labels()
-    if missing.any():
-        handles.append(Patch(facecolor="white", edgecolor="#B00000", label="realisatie ontbreekt (≠ € 0)"))
-    ax.legend(handles=handles, fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
-    n_over = int(np.nansum(r > b))
-    alt = (f"Staafdiagram van begroting en realisatie voor {len(sub)} posten; "
-           f"bij {int(missing.sum())} posten ontbreekt de realisatie en bij {n_over} is meer uitgegeven dan begroot.")
-    return finish(fig, alt, sub)
+    both = sub[sub["begroot_eur"].notna() & sub["gerealiseerd_eur"].notna()]
+    beg, ger = both["begroot_eur"].sum(), both["gerealiseerd_eur"].sum()
+    rate = f"; van de posten met beide bedragen is {fmt_pct(ger / beg * 100, 0)} besteed" if beg else ""
+    unknown = [f"bij {n} {'post' if n == 1 else 'posten'} is {what} onbekend"
+               for n, what in ((int(sub["begroot_eur"].isna().sum()), "de begroting"),
+                               (int(sub["gerealiseerd_eur"].isna().sum()), "de besteding")) if n]
+    alt = (f"Staafdiagram van begroot en uitgegeven voor {len(sub)} posten{rate}"
+           + ("; " + " en ".join(unknown) if unknown else "") + ".")
+    return finish(fig, alt, sub[["label", "jaar", "begroot_eur", "gerealiseerd_eur"]])
 
 
 # ------------------------------------------------------------------------------------------- savings
-def plot_savings_waterfall(df: pd.DataFrame, title: str | None = None, ax: Axes | None = None) -> Figure:
-    """Waterfall of realised savings per year, with the planned cumulative path as a step line.
+SAVINGS_STYLE: dict[str, dict[str, object]] = {
+    "begroot_eur": {"color": OKABE_ITO["oranje"], "hatch": "//", "label": "begroot (taakstelling)"},
+    "gerealiseerd_eur": {"color": OKABE_ITO["blauw"], "hatch": "", "label": "gerealiseerd"},
+    "schatting_eur": {"color": "white", "hatch": "..", "label": "schatting (geen realisatie)"},
+}
+
+
+def plot_savings_ledger(ledger: pd.DataFrame, reeks: str | None = None, title: str | None = None,
+                        ax: Axes | None = None, start_jaar: int | None = None) -> Figure:
+    """Savings of one reeks per year: begroot and gerealiseerd level side by side, realisatiegraad above the bars,
+    estimates as dotted outline bars (never as realised) and a target path (doelstelling) as a dashed line.
+
+    Every amount is the level in that year (cumulative), so bars are never stacked on earlier years. One year is
+    drawn as plain bars, not as a waterfall.
 
     Args:
-        df: output of :func:`analyse.kosten.savings_ledger` for one gemeente (jaar, gepland_eur,
-            gerealiseerd_eur, cum_gepland_eur, cum_gerealiseerd_eur).
-        title: title.
+        ledger: output of :func:`analyse.plans.money.savings_ledger`.
+        reeks: which reeks (default: the one with the most years).
+        title: title (default names the reeks).
         ax: optional axes.
+        start_jaar: first year of the path (e.g. the plan's ``beleidsperiode.startjaar``); a doelstelling that is
+            only printed as its end level ("oplopend tot € 1,4 mln in 2023") is then drawn as a dashed path from
+            0 in this year, with a note that the steps in between are not in the plan.
+
+    Returns:
+        Figure; ``fig.data`` is the ledger rows drawn.
     """
-    title = title or "Geplande en gerealiseerde besparingen (cumulatief)"
-    if _is_empty(df) or df.empty:
-        return empty_figure(title, "de besparingen", ax)
-    _require(df, ["jaar", "gepland_eur", "gerealiseerd_eur", "cum_gepland_eur", "cum_gerealiseerd_eur"],
-             "plot_savings_waterfall")
-    sub = df.groupby("jaar", as_index=False)[["gepland_eur", "gerealiseerd_eur"]].agg(
-        lambda s: s.sum() if s.notna().all() else np.nan) if df["jaar"].duplicated().any() else df.copy()
-    sub = sub.sort_values("jaar").reset_index(drop=True)
-    sub["cum_gepland_eur"] = sub["gepland_eur"].cumsum(skipna=False)
-    sub["cum_gerealiseerd_eur"] = sub["gerealiseerd_eur"].cumsum(skipna=False)
-    if sub[["gepland_eur", "gerealiseerd_eur"]].notna().sum().sum() == 0:
-        return empty_figure(title, "de besparingen", ax, sub)
-    scale, unit = _euro_scale(pd.concat([sub["cum_gepland_eur"], sub["cum_gerealiseerd_eur"], sub["gepland_eur"]]))
+    what = "de besparingen"
+    if _is_empty(ledger) or ledger.empty:
+        return empty_figure(title or "Besparingen", what, ax)
+    _require(ledger, ["reeks", "jaar", "begroot_eur", "doelstelling_eur", "gerealiseerd_eur", "schatting_eur",
+                      "realisatiegraad_pct"], "plot_savings_ledger")
+    if reeks is None:
+        reeks = str(ledger["reeks"].value_counts(sort=True).index[0])
+    sub = ledger[ledger["reeks"] == reeks].sort_values("jaar").reset_index(drop=True)
+    title = title or f"Besparingen: {reeks}"
+    cols = [c for c in ("begroot_eur", "gerealiseerd_eur", "schatting_eur") if sub[c].notna().any()]
+    has_target = sub["doelstelling_eur"].notna().any()
+    if sub.empty or (not cols and not has_target):
+        return empty_figure(title, what, ax, sub)
+    scale, unit = _euro_scale(sub[["begroot_eur", "doelstelling_eur", "gerealiseerd_eur", "schatting_eur"]])
     fig, ax = _new_ax(ax)
-    x = np.arange(len(sub))
-    prev = 0.0
-    known = True
-    for i, row in sub.iterrows():
-        val = row["gerealiseerd_eur"]
-        if known and pd.notna(val):
-            ax.bar(x[i], val / scale, bottom=prev / scale, color=OKABE_ITO["blauw"], edgecolor="black",
-                   linewidth=0.5, width=0.6, label="gerealiseerd (per jaar)" if i == 0 else None)
-            prev += val
-        else:
-            known = False
-            ax.bar(x[i], 0, bottom=prev / scale, width=0.6)
-            ax.text(x[i], prev / scale, "realisatie\nonbekend", ha="center", va="bottom", fontsize=8,
-                    style="italic", color="#B00000")
-    if known:
-        ax.bar(len(sub), prev / scale, color="white", edgecolor=OKABE_ITO["blauw"], hatch="//", width=0.6,
-               linewidth=1.2, label="totaal gerealiseerd")
-    cum_plan = sub["cum_gepland_eur"].to_numpy(dtype=float) / scale
-    ax.step(np.append(x, len(sub)) if known else x, np.append(cum_plan, cum_plan[-1]) if known else cum_plan,
-            where="post", color=OKABE_ITO["oranje"], linestyle="--", linewidth=2, label="gepland (cumulatief)")
-    ax.plot(x, cum_plan, linestyle="none", marker="s", color=OKABE_ITO["oranje"])
-    ticks = [str(int(j)) for j in sub["jaar"]] + (["Totaal"] if known else [])
-    ax.set_xticks(range(len(ticks)))
-    ax.set_xticklabels(ticks)
+    x = sub["jaar"].to_numpy(dtype=float)
+    width = 0.8 / max(len(cols), 1)
+    for i, col in enumerate(cols):
+        st = SAVINGS_STYLE[col]
+        xs = x - 0.4 + width * (i + 0.5)
+        vals = sub[col].to_numpy(dtype=float) / scale
+        ax.bar(xs, np.nan_to_num(vals), width=width * 0.95, color=st["color"], hatch=st["hatch"],
+               edgecolor=OKABE_ITO["blauw"] if col == "schatting_eur" else "black", linewidth=0.8,
+               label=st["label"])
+        for xi, v in zip(xs, vals):
+            if np.isnan(v):
+                ax.text(xi, 0, "onbekend", rotation=90, ha="center", va="bottom", fontsize=7, style="italic",
+                        color="#4D4D4D")
+        if col == "gerealiseerd_eur":
+            for xi, v, pct in zip(xs, vals, sub["realisatiegraad_pct"]):
+                if not np.isnan(v) and pd.notna(pct):
+                    ax.text(xi, v, fmt_pct(pct, 0), ha="center", va="bottom", fontsize=8)
+    lo, hi = int(x.min()), int(x.max())
+    path_from = None
+    if has_target:
+        known = sub.dropna(subset=["doelstelling_eur"])
+        tx = known["jaar"].to_numpy(dtype=float)
+        t = known["doelstelling_eur"].to_numpy(dtype=float) / scale
+        if start_jaar is not None and start_jaar < tx.min():
+            path_from = int(start_jaar)
+            tx, t = np.concatenate([[path_from], tx]), np.concatenate([[0.0], t])
+            lo = min(lo, path_from)
+            ax.text(path_from, t.max() * 0.05, "tussenstappen niet in het plan", fontsize=7, style="italic",
+                    color=OKABE_ITO["vermiljoen"], va="bottom")
+        ax.plot(tx, t, linestyle="--", marker="D", color=OKABE_ITO["vermiljoen"], linewidth=1.8, markersize=7,
+                label="doelstelling (streefpad)")
+        for xi, v in zip(tx, t):
+            if v > 0:
+                ax.annotate(f"doel {fmt_eur(v * scale)}", (xi, v), textcoords="offset points", xytext=(0, 8),
+                            ha="center", fontsize=8, color=OKABE_ITO["vermiljoen"])
+    ticks = np.arange(lo, hi + 1)
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(int(j)) for j in ticks])
+    ax.set_xlim(lo - 0.7, hi + 0.7)
     ax.yaxis.set_major_formatter(DUTCH_FORMATTER)
-    ax.set(xlabel="Jaar", ylabel=f"Besparing cumulatief ({unit})", title=title)
+    ymax = np.nanmax(sub[["begroot_eur", "doelstelling_eur", "gerealiseerd_eur", "schatting_eur"]].to_numpy(
+        dtype=float)) / scale
+    ax.set_ylim(0, ymax * 1.2 if np.isfinite(ymax) and ymax > 0 else 1)
+    ax.set(xlabel="Jaar", ylabel=f"Besparing, niveau in dat jaar ({unit})", title=title)
     ax.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
-    tot_plan = sub["cum_gepland_eur"].iloc[-1]
-    tot_real = sub["cum_gerealiseerd_eur"].iloc[-1]
-    graad = fmt_pct(tot_real / tot_plan * 100, 0) if pd.notna(tot_real) and tot_plan else "onbekend"
-    alt = (f"Watervaldiagram van besparingen {int(sub['jaar'].min())}-{int(sub['jaar'].max())}: gepland "
-           f"cumulatief {fmt_eur(tot_plan)}, gerealiseerd {fmt_eur(tot_real, missing='onbekend')} "
-           f"(realisatiegraad {graad}).")
+    last = sub.iloc[-1]
+    parts = []
+    for col, word in (("begroot_eur", "begroot"), ("gerealiseerd_eur", "gerealiseerd"),
+                      ("schatting_eur", "geschat (geen realisatie)"), ("doelstelling_eur", "doelstelling")):
+        if pd.notna(last[col]):
+            parts.append(f"{word} {fmt_eur(last[col])}")
+    if pd.notna(last["realisatiegraad_pct"]):
+        parts.append(f"realisatiegraad {fmt_pct(last['realisatiegraad_pct'], 0)}")
+    if "openstaand_eur" in sub.columns and pd.notna(last["openstaand_eur"]) and pd.notna(last["begroot_eur"]):
+        parts.append(f"openstaand {fmt_eur(last['openstaand_eur'])}")
+    span = f"{int(sub['jaar'].min())}-{int(sub['jaar'].max())}" if len(sub) > 1 else f"{int(sub['jaar'].iloc[0])}"
+    kind = "Staafdiagram" + (" met streefpad" if has_target else "")
+    if path_from is not None:
+        span = f"{path_from}-{int(sub['jaar'].max())}"
+        parts.append("tussenstappen niet in het plan")
+    alt = f"{kind} van de besparingen '{reeks}' {span}; in {int(last['jaar'])} " + ", ".join(parts) + "."
     return finish(fig, alt, sub)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from analyse.plans import load_plan
-from analyse.plans.audit import CRITERIA_MAATREGEL, CRITERIA_OPGAVE, audit
+from analyse.plans.evaluability import CRITERIA_MAATREGEL, CRITERIA_OPGAVE, audit
 
 DATA = Path(__file__).parent / "data" / "plans"
 

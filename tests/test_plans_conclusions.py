@@ -11,8 +11,18 @@ from analyse.plans import conclude, conclude_maatregelen, conclude_opgave, load_
 from analyse.plans.conclusions import decide
 
 DATA = Path(__file__).parent / "data" / "plans"
-VERDICT_COLS = ["indicator_id", "naam", "base_period", "latest_period", "base_value", "latest_value", "verdict",
-                "verdict_reason", "small_numbers", "n_points"]
+VERDICT_COLS = [
+    "indicator_id",
+    "naam",
+    "base_period",
+    "latest_period",
+    "base_value",
+    "latest_value",
+    "verdict",
+    "verdict_reason",
+    "small_numbers",
+    "n_points",
+]
 
 
 @pytest.fixture(scope="module")
@@ -25,18 +35,21 @@ def result(plan):
     return conclude(plan, verdicts=pd.DataFrame(columns=VERDICT_COLS))
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    ((None, None, None, None, 0.0), ("nog niet te beoordelen", "R1_geen_gegevens")),
-    ((0.5, None, None, None, 0.5), ("nog niet te beoordelen", "R2_te_vroeg")),
-    ((0.2, None, 1.0, None, 0.0), ("niet op koers", "R3_uitvoering_laag")),
-    ((0.4, None, -1.0, None, 0.0), ("niet op koers", "R4_laag_en_slechter")),
-    ((0.5, None, None, 1.0, 0.0), ("op koers", "R5_doelen_gehaald")),
-    ((0.8, 0.9, 0.0, None, 0.0), ("op koers", "R6_op_koers")),
-    ((None, None, 1.0, None, 0.0), ("nog niet te beoordelen", "R7_alleen_indicatoren")),
-    ((None, None, -1.0, 0.0, 0.0), ("niet op koers", "R7_alleen_indicatoren")),
-    ((0.6, None, None, None, 0.0), ("deels op koers", "R8_gemengd")),
-    ((0.8, 0.5, None, None, 0.0), ("deels op koers", "R8_gemengd")),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((None, None, None, None, 0.0), ("nog niet te beoordelen", "R1_geen_gegevens")),
+        ((0.5, None, None, None, 0.5), ("nog niet te beoordelen", "R2_te_vroeg")),
+        ((0.2, None, 1.0, None, 0.0), ("niet op koers", "R3_uitvoering_laag")),
+        ((0.4, None, -1.0, None, 0.0), ("niet op koers", "R4_laag_en_slechter")),
+        ((0.5, None, None, 1.0, 0.0), ("op koers", "R5_doelen_gehaald")),
+        ((0.8, 0.9, 0.0, None, 0.0), ("op koers", "R6_op_koers")),
+        ((None, None, 1.0, None, 0.0), ("nog niet te beoordelen", "R7_alleen_indicatoren")),
+        ((None, None, -1.0, 0.0, 0.0), ("niet op koers", "R7_alleen_indicatoren")),
+        ((0.6, None, None, None, 0.0), ("deels op koers", "R8_gemengd")),
+        ((0.8, 0.5, None, None, 0.0), ("deels op koers", "R8_gemengd")),
+    ],
+)
 def test_decide_table(args, expected):
     assert decide(*args) == expected
 
@@ -52,7 +65,7 @@ def test_opgave_a_op_koers_with_evidence(result):
     a = result.opgave("A")
     assert a.uitkomst == "op koers" and a.regels_toegepast == ("R5_doelen_gehaald",)
     assert "Bereik: van 20 (2020) naar 120 (2023), beter; streefwaarde 100 gehaald" in a.tekst
-    assert "€ 14.000 gerealiseerd van € 15.000 begroot (93%)" in a.tekst
+    assert "€ 14.000 uitgegeven van € 15.000 begroot (93%)" in a.tekst
     assert any("zonder betrouwbaarheidsinterval" in k for k in a.kanttekeningen)
 
 
@@ -81,8 +94,10 @@ def test_opgave_e_nothing(result):
 
 
 def test_monitor_verdict_overrides_document(plan):
-    v = pd.DataFrame([["plan_eenzaam", "Is niet eenzaam", "2016", "2024", 65.0, 70.0, "beter",
-                       "Significant hoger.", True, 2]], columns=VERDICT_COLS)
+    v = pd.DataFrame(
+        [["plan_eenzaam", "Is niet eenzaam", "2016", "2024", 65.0, 70.0, "beter", "Significant hoger.", True, 2]],
+        columns=VERDICT_COLS,
+    )
     b = conclude_opgave(plan, "B", verdicts=v)
     ev = b.indicatoren[0]
     assert ev.herkomst == "monitor" and ev.verdict == "beter"
@@ -92,8 +107,10 @@ def test_monitor_verdict_overrides_document(plan):
 
 
 def test_verdicts_for_other_gemeente_ignored(plan):
-    v = pd.DataFrame([["GM0001", "plan_eenzaam", "x", "2016", "2024", 65.0, 70.0, "beter", "", False, 5]],
-                     columns=["gemeentecode", *VERDICT_COLS])
+    v = pd.DataFrame(
+        [["GM0001", "plan_eenzaam", "x", "2016", "2024", 65.0, 70.0, "beter", "", False, 5]],
+        columns=["gemeentecode", *VERDICT_COLS],
+    )
     assert conclude_opgave(plan, "B", verdicts=v).indicatoren[0].herkomst == "document"
 
 
@@ -130,3 +147,143 @@ def test_texts_are_plain(result):
 
 def test_no_verdicts_argument(plan):
     assert conclude(plan).opgave("B").uitkomst == "niet op koers"
+
+
+# --------------------------------------------------------------------------- evidence weighing (issue 12)
+import warnings  # noqa: E402
+
+from analyse import paths  # noqa: E402
+from analyse.plans.conclusions import (  # noqa: E402
+    classify_bevinding,
+    evaluator_recommendations,
+    shared_themes,
+    weigh_evidence,
+)
+from analyse.plans.schema import Tekst  # noqa: E402
+
+
+def _seed(name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_plan(paths.PLANS_DIR / name, catalogue=None)
+
+
+def _conclude_seed(name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return conclude(_seed(name))
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        # Almelo: raadsbrief conclusies 1-5; hoofdstuk 7 (p. 57-58), §6.4 (p. 56)
+        (
+            "GM0141-evaluatie-transformatie-sociaal-domein.yml",
+            {
+                "O1": "deels op koers",
+                "O2": "niet op koers",
+                "O3": "deels op koers",
+                "O4": "deels op koers",
+                "O5": "nog niet te beoordelen",
+            },
+        ),
+        # Hendrik-Ido-Ambacht: conclusies per opgave p. 5, p. 19, p. 26 (O3c p. 5)
+        (
+            "GM0531-kracht-van-ambacht.yml",
+            {
+                "O1": "niet op koers",
+                "O2": "deels op koers",
+                "O3": "deels op koers",
+                "O3c": "niet op koers",
+                "O4": "deels op koers",
+            },
+        ),
+        # Dordrecht: mantelzorg p. 7-8 / p. 27; vrijwillige inzet p. 23-24; Wmo p. 22-23 and p. 25, p. 28-29
+        ("GM0505-mantelzorg.yml", {"O1": "deels op koers"}),
+        ("GM0505-vrijwillige-inzet.yml", {"O1": "deels op koers"}),
+        ("GM0505-wmo.yml", {"O5.1": "deels op koers", "O5.4": "deels op koers"}),
+    ],
+)
+def test_seed_verdicts_match_the_evaluators(name, expected):
+    result = _conclude_seed(name)
+    got = {c.id: c.uitkomst for c in result.opgaven if c.id in expected}
+    assert got == expected
+    assert all(result.opgave(i).regels_toegepast[0] == "R0_oordeel_evaluatoren" for i in expected)
+
+
+@pytest.mark.parametrize(
+    "name, opgave, page",
+    [
+        ("GM0141-evaluatie-transformatie-sociaal-domein.yml", "O2", "hoofdstuk 7 (p. 57)"),
+        ("GM0141-evaluatie-transformatie-sociaal-domein.yml", "O5", "§6.4 (p. 56)"),
+        ("GM0531-kracht-van-ambacht.yml", "O1", "p. 19; p. 5"),
+        ("GM0531-kracht-van-ambacht.yml", "O2", "p. 5; p. 26"),
+        ("GM0505-mantelzorg.yml", "O1", "p. 7-8; p. 27"),
+        ("GM0505-vrijwillige-inzet.yml", "O1", "p. 23-24"),
+        ("GM0505-wmo.yml", "O5.4", "p. 25; p. 28-29"),
+    ],
+)
+def test_evaluator_verdict_names_its_page(name, opgave, page):
+    c = _conclude_seed(name).opgave(opgave)
+    assert page in c.oordeel_evaluatoren and c.oordeel_evaluatoren.startswith(c.uitkomst)
+    assert c.bewijs[0].startswith("Oordeel van de evaluatoren")
+
+
+def test_almelo_zelfredzaamheid_capped_by_weak_evidence():
+    """Almelo O3: the rule outcome rests on one input measure with evaluability 0 van 7 → at most deels."""
+    c = _conclude_seed("GM0141-evaluatie-transformatie-sociaal-domein.yml").opgave("O3")
+    assert "R9_evalueerbaarheid_zeer_laag" in c.regels_toegepast and "R9b_alleen_input" in c.regels_toegepast
+    assert c.componenten["eigen_toets"] == "deels op koers"
+
+
+def test_dordrecht_knelpunten_keep_it_from_mostly_op_koers():
+    """Dordrecht jeugd (§7, p. 26-29) names mostly knelpunten: no opgave may stay 'op koers'."""
+    for name in ("GM0505-jeugd.yml", "GM0505-wmo.yml"):
+        result = _conclude_seed(name)
+        n_op = sum(c.uitkomst == "op koers" for c in result.opgaven)
+        assert n_op <= len(result.opgaven) / 2
+        assert result.plan.uitkomst != "op koers"
+    jeugd = _conclude_seed("GM0505-jeugd.yml")
+    assert all("R10_knelpunten" in c.regels_toegepast for c in jeugd.opgaven)
+
+
+def test_hia_summary_counts_agree_with_sub_opgaven():
+    """HIA: O3a is 'op koers' as a deelopgave; the summary must say so instead of '0 op koers' only."""
+    plan = _conclude_seed("GM0531-kracht-van-ambacht.yml").plan
+    assert "Van de 3 deelopgaven zijn er 1 op koers" in plan.tekst
+    assert plan.uitkomst == "nog niet te beoordelen" and "(p. 4)" in plan.oordeel_evaluatoren
+
+
+def test_shared_theme_one_statement():
+    """Dordrecht: 'Bevordering vrijwillige inzet' is in the Wmo plan (O5.3) and in its own plan (O1)."""
+    results = [(p, conclude(p)) for p in (_seed("GM0505-wmo.yml"), _seed("GM0505-vrijwillige-inzet.yml"))]
+    themes = shared_themes(results)
+    row = themes[themes["thema"] == "bevordering vrijwillige inzet"].iloc[0]
+    assert row.uitkomst == "deels op koers" and row.n_plannen == 2 and "O5.3" in row.onderdelen
+
+
+def test_evaluator_recommendations_per_opgave():
+    recs = evaluator_recommendations(_seed("GM0531-kracht-van-ambacht.yml"))
+    assert {"plan", "opgave", "maatregel"} <= set(recs["niveau"])
+    c = _conclude_seed("GM0531-kracht-van-ambacht.yml").opgave("O1")
+    assert c.aanbevelingen_evaluatoren and all("(p." in r for r in c.aanbevelingen_evaluatoren)
+
+
+def test_classify_bevinding():
+    assert classify_bevinding(Tekst("Knelpunt: geen kinderwerk")) == "knelpunt"
+    assert classify_bevinding(Tekst("Succesfactoren: samenwerking")) == "succes"
+    assert classify_bevinding(Tekst("Neutrale zin", soort="succes")) == "succes"
+    assert classify_bevinding(Tekst("Er is gesproken met partners")) == "neutraal"
+
+
+def test_weigh_evidence_caps_only_inputs(plan, result):
+    import dataclasses
+
+    a = result.opgave("A")
+    only_input = dataclasses.replace(
+        a, uitkomst="op koers", componenten={**a.componenten, "u": 1.0, "o": None, "i": None, "t": None}
+    )
+    capped = weigh_evidence(plan, only_input)
+    assert capped.uitkomst == "deels op koers" and "R9b_alleen_input" in capped.regels_toegepast
+    assert weigh_evidence(plan, dataclasses.replace(a, uitkomst="op koers")).uitkomst == "op koers"

@@ -91,8 +91,15 @@ def test_opgegaan_in_unknown():
 def test_all_problems_at_once():
     probs = _problems("many_problems.yml")
     text = "\n".join(probs)
-    for needle in ("gemeente: verplichte sleutel", "titel: verplichte sleutel", "bron.titel: verplichte sleutel",
-                   "gemeentecode", "stauts", "dubbele maatregel-id", "'pm'"):
+    for needle in (
+        "gemeente: verplichte sleutel",
+        "titel: verplichte sleutel",
+        "bron.titel: verplichte sleutel",
+        "gemeentecode",
+        "stauts",
+        "dubbele maatregel-id",
+        "'pm'",
+    ):
         assert needle in text, needle
     assert len(probs) >= 7
 
@@ -108,8 +115,10 @@ def test_to_frames_shapes():
     assert set(frames) >= {"opgaven", "maatregelen", "outputs", "budget", "besparingen", "interventies", "indicatoren"}
     assert len(frames["maatregelen"]) == 11
     assert frames["budget"]["begroot"].dtype == "float64"
-    assert frames["interventies"].set_index("id").loc["P1", "resultaat_gerapporteerd"] is False or \
-        not frames["interventies"].set_index("id").loc["P1", "resultaat_gerapporteerd"]
+    assert (
+        frames["interventies"].set_index("id").loc["P1", "resultaat_gerapporteerd"] is False
+        or not frames["interventies"].set_index("id").loc["P1", "resultaat_gerapporteerd"]
+    )
 
 
 def test_plans_for(tmp_path):
@@ -124,6 +133,26 @@ def test_cli_reports_bad_files():
     lines: list[str] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        n_bad = main([str(BAD / "bad_status.yml"), str(paths.ROOT / "plans" / "EXAMPLE.yml.example")], echo=lines.append)
+        n_bad = main(
+            [str(BAD / "bad_status.yml"), str(paths.ROOT / "plans" / "EXAMPLE.yml.example")], echo=lines.append
+        )
     assert n_bad == 1
     assert any(line.startswith("ONGELDIG") for line in lines) and any(line.startswith("OK") for line in lines)
+
+
+def test_new_skeleton_validates_and_is_never_overwritten(tmp_path):
+    from analyse.plans.__main__ import main as plans_main
+
+    lines: list[str] = []
+    assert plans_main(["new", "gm0123", "--output", str(tmp_path)], echo=lines.append) == 0
+    path = tmp_path / "GM0123-plan.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "# " in text and "VUL IN" in text and "beleidsperiode" in text
+    plan = load_plan(path, catalogue=None)
+    assert plan.gemeentecode == "GM0123" and plan.beleidsperiode.startjaar is not None
+    assert plans_main(["new", "GM0123", "--output", str(tmp_path)], echo=lines.append) == 2
+    assert "bestaat al" in lines[-1]
+    assert plans_main(["new", "GM12", "--output", str(tmp_path)], echo=lines.append) == 0  # → GM0012
+    assert plans_main(["new", "XX1", "--output", str(tmp_path)], echo=lines.append) == 2
+    out: list[str] = []
+    assert plans_main(["check", str(path)], echo=out.append) == 0 and out[0].startswith("OK")

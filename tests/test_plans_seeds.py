@@ -14,7 +14,7 @@ import pytest
 from analyse import paths
 from analyse.errors import PlanValidationError
 from analyse.plans import conclude, conclude_maatregelen, load_plan
-from analyse.plans.audit import audit, scope
+from analyse.plans.evaluability import audit, scope
 
 SEED_PLANS = sorted(paths.ROOT.joinpath("plans").glob("GM*.y*ml"))
 DETECTABLE = {"doelen_niet_smart", "geen_streefwaarden", "geen_nulmeting", "geen_beleidstheorie",

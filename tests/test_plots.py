@@ -226,6 +226,17 @@ def test_plot_cost_development_per_inwoner(costs):
     assert "1.000" in _texts(fig.axes[0].get_yticklabels())
 
 
+def test_plot_cost_development_marks_breaks(costs):
+    breaks = pd.DataFrame({"cluster": ["jeugd", "wmo", "jeugd"], "soort": "jaarrekening", "jaar": [2020, 2020, 2018],
+                           "soort_breuk": ["sprong", "sprong", "scope"]})
+    fig = plots.plot_cost_development(costs, "per_inwoner", breaks=breaks, prijspeil=2023)
+    ax = fig.axes[0]
+    vlines = [ln.get_xdata()[0] for ln in ax.get_lines() if len(set(np.ravel(ln.get_xdata()))) == 1]
+    assert vlines == [2019.5]
+    assert "Trendbreuk gemarkeerd in 2020 (sprong)" in fig.alt_text
+    assert "prijspeil 2023" in ax.get_ylabel()
+
+
 def test_plot_cost_development_index_deflated(costs):
     fig = plots.plot_cost_development(costs, "index", prijspeil=2018)
     ax = fig.axes[0]
@@ -245,39 +256,73 @@ def test_plot_cost_development_errors_and_empty(costs):
         plots.plot_cost_development(costs, mode="absoluut")
 
 
-def test_plot_budget_vs_realisatie_marks_missing():
-    seed = pd.DataFrame({
-        "gemeentecode": "GM0531", "jaar": 2022,
-        "post": ["15.1 Ontwikkelplekken", "16.1 Leergeld", "17.1 Schoolgebouwen"] * 2,
-        "soort": ["begroting"] * 3 + ["realisatie"] * 3,
-        "bedrag_eur": [45000.0, 10000.0, 2500.0, 32788.0, np.nan, 0.0],
-    })
-    result = kosten.begroting_vs_realisatie(seed)
-    fig = plots.plot_budget_vs_realisatie(result)
-    assert len(fig.data) == 3  # only post rows, not the total
+def _ledger(rows: list[dict]) -> pd.DataFrame:
+    from analyse.plans.money import LEDGER_COLUMNS
+
+    base = {c: np.nan for c in LEDGER_COLUMNS if c.endswith(("_eur", "_pct"))}
+    return pd.DataFrame([{**base, "n_posten_onbekend": 0, "opmerking": None, "bron_pagina": None, **r} for r in rows],
+                        columns=LEDGER_COLUMNS)
+
+
+def test_plot_budget_vs_realisatie_labels_and_unknown_in_words():
+    table = pd.DataFrame({
+        "maatregel_id": ["M15", "M16", "M17", "M8"], "actie_id": ["15.1", "16.1", "17.1", None],
+        "post": ["Ontwikkelplekken", "Kinderen in armoede", "Schoolgebouwen", "waarvan SDD"], "jaar": 2022,
+        "begroot_eur": [45000.0, 10000.0, 2500.0, 5.0], "gerealiseerd_eur": [32788.0, np.nan, 0.0, 5.0],
+        "in_totaal": [True, True, True, False]})
+    fig = plots.plot_budget_vs_realisatie(table)
+    assert fig.data["label"].tolist() == ["15.1 Ontwikkelplekken", "16.1 Kinderen in armoede", "17.1 Schoolgebouwen"]
     texts = [t.get_text() for t in fig.axes[0].texts]
-    assert "realisatie ontbreekt" in texts and "€ 0" in texts
-    assert "bij 1 posten ontbreekt de realisatie" in fig.alt_text
-    fig.canvas.draw()
-    assert "10.000" in _texts(fig.axes[0].get_xticklabels())
-    assert "Geen gegevens" in plots.plot_budget_vs_realisatie(result.iloc[0:0]).alt_text
-    with pytest.raises(AnalyseError, match="begroting_eur"):
-        plots.plot_budget_vs_realisatie(result.drop(columns=["begroting_eur"]))
+    assert "uitgaven onbekend" in texts and "€ 0" in texts
+    assert "bij 1 post is de besteding onbekend" in fig.alt_text and "69% besteed" in fig.alt_text
+    assert "begroting onbekend" not in fig.alt_text
+    assert _texts(fig.axes[0].get_yticklabels())[0] == "15.1 Ontwikkelplekken"
+    assert "Geen gegevens" in plots.plot_budget_vs_realisatie(table.iloc[0:0]).alt_text
+    with pytest.raises(AnalyseError, match="begroot_eur"):
+        plots.plot_budget_vs_realisatie(table.drop(columns=["begroot_eur"]))
 
 
-def test_plot_savings_waterfall_almelo():
+def test_plot_savings_ledger_almelo_levels_not_stacked():
+    """Almelo Tabel 2 (p. 48-51): levels side by side; 2016 gerealiseerd is 4,916 mln, not 3,58 + 4,916."""
     years = [2015, 2016, 2017, 2018, 2019]
-    seed = pd.DataFrame({
-        "gemeentecode": "GM0141", "jaar": years * 2, "post": "totaal",
-        "soort": ["besparing_gepland"] * 5 + ["besparing_gerealiseerd"] * 5,
-        "bedrag_eur": [3_580_000, 5_016_000, 6_176_000, 7_376_000, 8_276_000,
-                       3_580_000, 4_916_000, 5_126_000, 5_426_000, 5_426_000],
-    })
-    fig = plots.plot_savings_waterfall(kosten.savings_ledger(seed))
-    assert fig.data["cum_gerealiseerd_eur"].iloc[-1] == 24_474_000
-    assert "mln euro" in fig.axes[0].get_ylabel()
-    assert "€ 30,4 mln" in fig.alt_text and "€ 24,5 mln" in fig.alt_text
-    assert "Geen gegevens" in plots.plot_savings_waterfall(pd.DataFrame()).alt_text
+    beg = [3_580_000, 5_016_000, 6_176_000, 7_376_000, 8_276_000]
+    ger = [3_580_000, 4_916_000, 5_126_000, 5_426_000, 5_426_000]
+    ledger = _ledger([{"reeks": "Tabel 2", "jaar": j, "begroot_eur": b, "gerealiseerd_eur": g,
+                       "realisatiegraad_pct": g / b * 100} for j, b, g in zip(years, beg, ger)])
+    fig = plots.plot_savings_ledger(ledger)
+    ax = fig.axes[0]
+    heights = sorted({round(p.get_height(), 3) for p in ax.patches})
+    assert 4.916 in heights and 8.496 not in heights and max(heights) == 8.276
+    assert all(p.get_y() == 0 for p in ax.patches)  # nothing stacked on an earlier year
+    assert "66%" in [t.get_text() for t in ax.texts]
+    assert "mln euro" in ax.get_ylabel()
+    assert "gerealiseerd € 5,4 mln" in fig.alt_text and "realisatiegraad 66%" in fig.alt_text
+    pd.testing.assert_frame_equal(fig.data, ledger)  # the chart draws exactly the table's frame
+    assert "Geen gegevens" in plots.plot_savings_ledger(pd.DataFrame()).alt_text
+
+
+def test_plot_savings_ledger_estimate_never_realised_and_single_year():
+    """HIA POH Jeugd € 420.000 (p. 41): a schatting, drawn as a dotted outline bar, not as gerealiseerd."""
+    fig = plots.plot_savings_ledger(_ledger([{"reeks": "POH", "jaar": 2022, "schatting_eur": 420_000}]))
+    labels = _texts(fig.axes[0].get_legend().get_texts())
+    assert labels == ["schatting (geen realisatie)"]
+    assert "Watervaldiagram" not in fig.alt_text and "geschat (geen realisatie) € 420.000" in fig.alt_text
+    assert "gerealiseerd €" not in fig.alt_text
+
+
+def test_plot_savings_ledger_target_path():
+    """Alblasserdam §2.4: € 1,4 mln in 2023 is a doelstelling, drawn as a dashed target line."""
+    fig = plots.plot_savings_ledger(_ledger([{"reeks": "B", "jaar": 2023, "doelstelling_eur": 1_400_000}]))
+    ax = fig.axes[0]
+    assert any(ln.get_linestyle() == "--" for ln in ax.get_lines())
+    assert "doelstelling (streefpad)" in _texts(ax.get_legend().get_texts())
+    assert "doelstelling € 1,4 mln" in fig.alt_text and "streefpad" in fig.alt_text
+    path = plots.plot_savings_ledger(_ledger([{"reeks": "B", "jaar": 2023, "doelstelling_eur": 1_400_000}]),
+                                     start_jaar=2020)
+    (line,) = [ln for ln in path.axes[0].get_lines() if ln.get_linestyle() == "--"]
+    assert list(line.get_xdata()) == [2020, 2023] and list(line.get_ydata()) == [0.0, 1.4]
+    assert _texts(path.axes[0].get_xticklabels()) == ["2020", "2021", "2022", "2023"]
+    assert "2020-2023" in path.alt_text and "tussenstappen niet in het plan" in path.alt_text
 
 
 def test_plot_spending_break_almelo():

@@ -7,9 +7,17 @@ from typing import Any
 
 import pandas as pd
 
-from analyse.plans.audit import audit as audit_plan
+from analyse.plans import audit as audit_plan
 from analyse.plans.conclusions import conclude
 from analyse.plans.load import to_frames
+from analyse.plans.money import (
+    BUDGET_COLUMNS,
+    BUDGET_SUMMARY_COLUMNS,
+    LEDGER_COLUMNS,
+    budget_summary,
+    budget_table,
+    savings_ledger,
+)
 
 
 @dataclass
@@ -25,6 +33,12 @@ class PlanContent:
     """opgave id → caveats that concern only that opgave (general ones are in :attr:`general_caveats`)."""
     general_caveats: list[str] = field(default_factory=list)
     """Caveats shared by several opgaven or about indicators: shown once per report."""
+    ledger: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LEDGER_COLUMNS))
+    """Savings ledger (:func:`analyse.plans.money.savings_ledger`): one frame for the savings table and chart."""
+    budget: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BUDGET_COLUMNS))
+    """Labelled budget lines per opgave → maatregel → actie (:func:`analyse.plans.money.budget_table`)."""
+    budget_summary: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BUDGET_SUMMARY_COLUMNS))
+    """Budget totals per opgave and year with a Dutch sentence (:func:`analyse.plans.money.budget_summary`)."""
 
     @property
     def title(self) -> str:
@@ -59,5 +73,6 @@ def build(plan_list: list[Any], verdicts: pd.DataFrame | None, catalogue: pd.Dat
         per, general = split_caveats(concl.opgaven)
         out.append(PlanContent(plan=plan, conclusions=concl, frames=to_frames(plan),
                                missing={item.id: tuple(item.ontbreekt) for item in audit.opgaven},
-                               caveats=per, general_caveats=general))
+                               caveats=per, general_caveats=general, ledger=savings_ledger(plan),
+                               budget=(budget := budget_table(plan)), budget_summary=budget_summary(budget)))
     return out

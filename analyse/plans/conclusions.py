@@ -39,25 +39,39 @@ Texts are plain Dutch (no HTML); numbers go through :mod:`analyse.formatting`.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from analyse.formatting import fmt_eur, fmt_number, fmt_pct, fmt_value, period_label
-from analyse.plans.audit import PlanAudit, audit, scope
-from analyse.plans.schema import UITKOMSTEN, Maatregel, Plan
+from analyse.plans.evaluability import PlanAudit, audit, scope
+from analyse.plans.schema import UITKOMSTEN, Maatregel, Plan, Tekst
+
+EVALUATIE_SOORTEN = ("evaluatie", "tussenevaluatie", "voortgangsrapportage")
 
 STATUS_SCORE: dict[str, float] = {
-    "gerealiseerd": 1.0, "buiten plan gerealiseerd": 0.75, "gestart": 0.5, "ten dele": 0.5,
-    "gestrand": 0.0, "niet uitgevoerd": 0.0,
+    "gerealiseerd": 1.0,
+    "buiten plan gerealiseerd": 0.75,
+    "gestart": 0.5,
+    "ten dele": 0.5,
+    "gestrand": 0.0,
+    "niet uitgevoerd": 0.0,
 }
 STATUS_LABEL = {
-    "gerealiseerd": "gerealiseerd", "buiten plan gerealiseerd": "buiten het plan gerealiseerd", "gestart": "gestart",
-    "ten dele": "ten dele uitgevoerd", "gestrand": "gestrand", "niet uitgevoerd": "niet uitgevoerd",
-    "te vroeg": "nog te vroeg om te beoordelen", "gepland": "gepland", "onbekend": "zonder bekende status",
+    "gerealiseerd": "gerealiseerd",
+    "buiten plan gerealiseerd": "buiten het plan gerealiseerd",
+    "gestart": "gestart",
+    "ten dele": "ten dele uitgevoerd",
+    "gestrand": "gestrand",
+    "niet uitgevoerd": "niet uitgevoerd",
+    "te vroeg": "nog te vroeg om te beoordelen",
+    "gepland": "gepland",
+    "onbekend": "zonder bekende status",
 }
 VERDICT_SCORE = {"beter": 1.0, "gelijk gebleven": 0.0, "slechter": -1.0}
 WEIGHTS = {"u": 0.5, "o": 0.2, "i": 0.2, "t": 0.1}
@@ -66,7 +80,8 @@ GELIJK_REL = 0.03  # plan-derived verdicts: |relative change| below 3% (or < 1 p
 
 KANTTEKENING_ATTRIBUTIE = (
     "Indicatoren bewegen door veel oorzaken (economie, corona, landelijke en regionale ontwikkelingen); een "
-    "verandering is niet zonder meer aan het plan toe te schrijven.")
+    "verandering is niet zonder meer aan het plan toe te schrijven."
+)
 
 
 @dataclass(frozen=True)
@@ -104,6 +119,10 @@ class Conclusie:
     score: float | None = None
     componenten: dict = field(default_factory=dict)
     indicatoren: tuple[IndicatorBewijs, ...] = ()
+    aanbevelingen_evaluatoren: tuple[str, ...] = ()
+    """The evaluators' own recommendations for this opgave (its maatregelen and sub-opgaven included)."""
+    oordeel_evaluatoren: str | None = None
+    """The evaluators' own verdict with its page, when the evaluation gives one."""
 
 
 @dataclass(frozen=True)
@@ -130,9 +149,19 @@ class PlanConclusies:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per conclusion (opgaven, then plan): niveau, id, titel, uitkomst, score, tekst."""
-        rows = [{"niveau": c.niveau, "id": c.id, "titel": c.titel, "uitkomst": c.uitkomst, "score": c.score,
-                 "tekst": c.tekst, "kanttekeningen": " ".join(c.kanttekeningen),
-                 "regels_toegepast": ", ".join(c.regels_toegepast)} for c in (*self.opgaven, self.plan)]
+        rows = [
+            {
+                "niveau": c.niveau,
+                "id": c.id,
+                "titel": c.titel,
+                "uitkomst": c.uitkomst,
+                "score": c.score,
+                "tekst": c.tekst,
+                "kanttekeningen": " ".join(c.kanttekeningen),
+                "regels_toegepast": ", ".join(c.regels_toegepast),
+            }
+            for c in (*self.opgaven, self.plan)
+        ]
         return pd.DataFrame(rows)
 
 
@@ -161,7 +190,9 @@ def _own_verdict(base: float, latest: float, unit: str | None, pol: str | None) 
     if small:
         return "gelijk gebleven", "Het verschil is klein (indicatief; cijfers uit het document zonder interval)."
     better = (diff > 0) == (pol == "hoger_beter")
-    return ("beter" if better else "slechter"), "Indicatief oordeel op cijfers uit het document, zonder betrouwbaarheidsinterval."
+    return (
+        "beter" if better else "slechter"
+    ), "Indicatief oordeel op cijfers uit het document, zonder betrouwbaarheidsinterval."
 
 
 def _meets(latest: float | None, target: float | None, pol: str | None, richting: str | None) -> bool | None:
@@ -176,14 +207,18 @@ def _meets(latest: float | None, target: float | None, pol: str | None, richting
     return None
 
 
-def indicator_evidence(plan: Plan, indicator_ids: list[str], doelindicatoren: list, verdicts: pd.DataFrame | None,
-                       catalogue: pd.DataFrame | None = None) -> list[IndicatorBewijs]:
+def indicator_evidence(
+    plan: Plan,
+    indicator_ids: list[str],
+    doelindicatoren: list,
+    verdicts: pd.DataFrame | None,
+    catalogue: pd.DataFrame | None = None,
+) -> list[IndicatorBewijs]:
     """Evidence per indicator: a monitor verdict when ``verdicts`` has the id, else the plan's own figures."""
     v = verdicts if verdicts is not None else pd.DataFrame()
     if len(v) and "gemeentecode" in v.columns:
         v = v[v["gemeentecode"] == plan.gemeentecode]
-    own = {di.indicator_id: di for di in doelindicatoren
-           if di.gemeentecode in (None, plan.gemeentecode)}
+    own = {di.indicator_id: di for di in doelindicatoren if di.gemeentecode in (None, plan.gemeentecode)}
     out: list[IndicatorBewijs] = []
     for ind in dict.fromkeys(indicator_ids):
         reg = plan.indicator_def(ind)
@@ -196,22 +231,65 @@ def indicator_evidence(plan: Plan, indicator_ids: list[str], doelindicatoren: li
         if len(rows):
             r = rows.iloc[0]
             latest = r.get("latest_value")
-            out.append(IndicatorBewijs(
-                ind, str(r.get("naam") or (reg.naam if reg else ind)), unit, _s(r.get("base_period")),
-                _s(r.get("latest_period")), _f(r.get("base_value")), _f(latest), str(r.get("verdict")),
-                str(r.get("verdict_reason") or ""), "monitor", _truthy(r.get("small_numbers")),
-                int(r["n_points"]) if _isnum(r.get("n_points")) else None, target, _meets(_f(latest), target, pol, richting)))
-        elif di is not None and di.baseline is not None and di.realisatie is not None \
-                and _isnum(di.baseline.waarde) and _isnum(di.realisatie.waarde):
+            out.append(
+                IndicatorBewijs(
+                    ind,
+                    str(r.get("naam") or (reg.naam if reg else ind)),
+                    unit,
+                    _s(r.get("base_period")),
+                    _s(r.get("latest_period")),
+                    _f(r.get("base_value")),
+                    _f(latest),
+                    str(r.get("verdict")),
+                    str(r.get("verdict_reason") or ""),
+                    "monitor",
+                    _truthy(r.get("small_numbers")),
+                    int(r["n_points"]) if _isnum(r.get("n_points")) else None,
+                    target,
+                    _meets(_f(latest), target, pol, richting),
+                )
+            )
+        elif (
+            di is not None
+            and di.baseline is not None
+            and di.realisatie is not None
+            and _isnum(di.baseline.waarde)
+            and _isnum(di.realisatie.waarde)
+        ):
             verdict, reason = _own_verdict(di.baseline.waarde, di.realisatie.waarde, unit, pol)
-            out.append(IndicatorBewijs(
-                ind, reg.naam if reg else ind, unit, di.baseline.periode, di.realisatie.periode, di.baseline.waarde,
-                di.realisatie.waarde, verdict, reason, "document", False, 2, target,
-                _meets(di.realisatie.waarde, target, pol, richting)))
+            out.append(
+                IndicatorBewijs(
+                    ind,
+                    reg.naam if reg else ind,
+                    unit,
+                    di.baseline.periode,
+                    di.realisatie.periode,
+                    di.baseline.waarde,
+                    di.realisatie.waarde,
+                    verdict,
+                    reason,
+                    "document",
+                    False,
+                    2,
+                    target,
+                    _meets(di.realisatie.waarde, target, pol, richting),
+                )
+            )
         else:
-            out.append(IndicatorBewijs(ind, reg.naam if reg else ind, unit, None, None, None, None, "niet te beoordelen",
-                                       "Geen meting beschikbaar (geen monitorcijfer en geen realisatie in het document).",
-                                       "geen"))
+            out.append(
+                IndicatorBewijs(
+                    ind,
+                    reg.naam if reg else ind,
+                    unit,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "niet te beoordelen",
+                    "Geen meting beschikbaar (geen monitorcijfer en geen realisatie in het document).",
+                    "geen",
+                )
+            )
     return out
 
 
@@ -231,8 +309,9 @@ def _f(x: object) -> float | None:
 
 
 # ---------------------------------------------------------------------------------------------- core rules
-def decide(u: float | None, o: float | None, i: float | None, t: float | None, share_early: float,
-           share_unknown: float = 0.0) -> tuple[str, str]:
+def decide(
+    u: float | None, o: float | None, i: float | None, t: float | None, share_early: float, share_unknown: float = 0.0
+) -> tuple[str, str]:
     """Apply rules R1-R8 (see module docstring) and return (uitkomst, rule id).
 
     ``u`` is computed over the maatregelen with a known status only; ``share_unknown`` (the share whose status
@@ -258,8 +337,13 @@ def _decide_known(u: float | None, o: float | None, i: float | None, t: float | 
         return "niet op koers", "R4_laag_en_slechter"
     if t is not None and t == 1 and (u is None or u >= U_LAAG):
         return "op koers", "R5_doelen_gehaald"
-    if u is not None and u >= U_OP_KOERS and (i is None or i >= 0) and (o is None or o >= O_OP_KOERS) \
-            and (t is None or t >= 0.5):
+    if (
+        u is not None
+        and u >= U_OP_KOERS
+        and (i is None or i >= 0)
+        and (o is None or o >= O_OP_KOERS)
+        and (t is None or t >= 0.5)
+    ):
         return "op koers", "R6_op_koers"
     if u is None and o is None:
         if t is None:
@@ -282,9 +366,17 @@ def _ids(ms: list[Maatregel]) -> str:
     return ", ".join(m.id for m in ms)
 
 
-def _conclude_scope(plan: Plan, niveau: str, ident: str, titel: str, maatregelen: list[Maatregel], doelen: list,
-                    verdicts: pd.DataFrame | None, catalogue: pd.DataFrame | None,
-                    audit_item: object | None = None) -> Conclusie:
+def _conclude_scope(
+    plan: Plan,
+    niveau: str,
+    ident: str,
+    titel: str,
+    maatregelen: list[Maatregel],
+    doelen: list,
+    verdicts: pd.DataFrame | None,
+    catalogue: pd.DataFrame | None,
+    audit_item: object | None = None,
+) -> Conclusie:
     bewijs: list[str] = []
     kant: list[str] = []
     # uitvoering
@@ -299,15 +391,18 @@ def _conclude_scope(plan: Plan, niveau: str, ident: str, titel: str, maatregelen
         parts = [f"{len(ms)} {STATUS_LABEL.get(s, s)} ({_ids(ms)})" for s, ms in groups.items() if s != "opgegaan in"]
         merged = [f"{m.id} is opgegaan in {m.opgegaan_in}" for m in groups.get("opgegaan in", [])]
         head = "van de 1 maatregel is" if len(relevant) == 1 else f"van de {len(relevant)} maatregelen zijn er"
-        bewijs.append(f"Uitvoering: {head} " + "; ".join(parts) + "."
-                      + (" " + "; ".join(merged) + "." if merged else ""))
+        bewijs.append(
+            f"Uitvoering: {head} " + "; ".join(parts) + "." + (" " + "; ".join(merged) + "." if merged else "")
+        )
         unknown = groups.get("onbekend", [])
         if unknown:
             kant.append(f"Van {len(unknown)} maatregelen ({_ids(unknown)}) is de uitvoering onbekend.")
         outside = groups.get("buiten plan gerealiseerd", [])
         if outside:
-            kant.append(f"{_ids(outside)} is buiten het plan gefinancierd of uitgevoerd; het resultaat is niet aan "
-                        "het plan toe te schrijven.")
+            kant.append(
+                f"{_ids(outside)} is buiten het plan gefinancierd of uitgevoerd; het resultaat is niet aan "
+                "het plan toe te schrijven."
+            )
     # outputs
     ratios, out_txt = [], []
     for m in maatregelen:
@@ -315,8 +410,10 @@ def _conclude_scope(plan: Plan, niveau: str, ident: str, titel: str, maatregelen
             if _isnum(x.realisatie) and _isnum(x.doel) and x.doel:
                 ratios.append(min(x.realisatie / x.doel, 1.0))
                 target = fmt_number(x.doel) + (f"-{fmt_number(x.doel_max)}" if _isnum(x.doel_max) else "")
-                out_txt.append(f"{x.omschrijving} ({m.id}): {fmt_number(x.realisatie)} van {target}"
-                               f"{' ' + x.eenheid if x.eenheid else ''} ({fmt_pct(100 * x.realisatie / x.doel, 0)})")
+                out_txt.append(
+                    f"{x.omschrijving} ({m.id}): {fmt_number(x.realisatie)} van {target}"
+                    f"{' ' + x.eenheid if x.eenheid else ''} ({fmt_pct(100 * x.realisatie / x.doel, 0)})"
+                )
     o = _mean(ratios)
     if out_txt:
         bewijs.append("Outputs: " + "; ".join(out_txt) + ".")
@@ -332,26 +429,36 @@ def _conclude_scope(plan: Plan, niveau: str, ident: str, titel: str, maatregelen
         if e.base_value is None or e.latest_value is None:
             continue
         if e.base_period == e.latest_period:
-            bewijs.append(f"{e.naam}: alleen een meting ({period_label(e.base_period)}: "
-                          f"{fmt_value(e.base_value, e.eenheid or '')}).")
+            bewijs.append(
+                f"{e.naam}: alleen een meting ({period_label(e.base_period)}: "
+                f"{fmt_value(e.base_value, e.eenheid or '')})."
+            )
             continue
-        line = (f"{e.naam}: van {fmt_value(e.base_value, e.eenheid or '')} ({period_label(e.base_period)}) naar "
-                f"{fmt_value(e.latest_value, e.eenheid or '')} ({period_label(e.latest_period)}), {e.verdict}")
+        line = (
+            f"{e.naam}: van {fmt_value(e.base_value, e.eenheid or '')} ({period_label(e.base_period)}) naar "
+            f"{fmt_value(e.latest_value, e.eenheid or '')} ({period_label(e.latest_period)}), {e.verdict}"
+        )
         if e.streefwaarde is not None:
-            line += f"; streefwaarde {fmt_value(e.streefwaarde, e.eenheid or '')} " + ("gehaald" if e.doel_gehaald else "niet gehaald")
+            line += f"; streefwaarde {fmt_value(e.streefwaarde, e.eenheid or '')} " + (
+                "gehaald" if e.doel_gehaald else "niet gehaald"
+            )
         bewijs.append(line + ".")
     if scored:
         kant.append(KANTTEKENING_ATTRIBUTIE)
     elif maatregelen:
-        kant.append("Er is geen indicator met een bruikbare meting aan dit onderdeel gekoppeld; het oordeel rust op de "
-                    "uitvoering van maatregelen (input en output), niet op maatschappelijk effect.")
+        kant.append(
+            "Er is geen indicator met een bruikbare meting aan dit onderdeel gekoppeld; het oordeel rust op de "
+            "uitvoering van maatregelen (input en output), niet op maatschappelijk effect."
+        )
     for e in ev:
         reg = plan.indicator_def(e.indicator_id)
         if e.verdict == "niet te beoordelen":
             kant.append(f"{e.naam}: niet te beoordelen. {e.verdict_reason}")
         if e.herkomst == "document":
-            kant.append(f"{e.naam}: cijfers uit het document zonder betrouwbaarheidsinterval (twee meetpunten); "
-                        "het oordeel is indicatief.")
+            kant.append(
+                f"{e.naam}: cijfers uit het document zonder betrouwbaarheidsinterval (twee meetpunten); "
+                "het oordeel is indicatief."
+            )
         elif e.n_points is not None and e.n_points < 3 and e.herkomst == "monitor":
             kant.append(f"{e.naam}: te weinig meetpunten ({e.n_points}) om een trend vast te stellen.")
         if e.small_numbers:
@@ -364,30 +471,68 @@ def _conclude_scope(plan: Plan, niveau: str, ident: str, titel: str, maatregelen
     if both:
         beg, ger = sum(b.begroot for b in both), sum(b.gerealiseerd for b in both)
         rate = ger / beg if beg else None
-        bewijs.append(f"Budget: {fmt_eur(ger)} gerealiseerd van {fmt_eur(beg)} begroot"
-                      + (f" ({fmt_pct(100 * rate, 0)})" if rate is not None else "") + " in de jaren met beide bedragen.")
+        if beg == 0 and ger == 0:
+            bewijs.append("Budget: voor deze maatregelen is niets begroot en niets uitgegeven (posten op '€ -').")
+        elif beg == 0:
+            bewijs.append(f"Budget: {fmt_eur(ger)} uitgegeven zonder begroot bedrag.")
+        else:
+            bewijs.append(
+                f"Budget: {fmt_eur(ger)} uitgegeven van {fmt_eur(beg)} begroot ({fmt_pct(100 * rate, 0)}) "
+                "in de jaren met beide bedragen."
+            )
         if rate is not None and rate < 0.5:
             kant.append("Minder dan de helft van het budget is besteed; dat wijst op achterblijvende uitvoering.")
     elif maatregelen:
         kant.append("Begroting en realisatie zijn niet per maatregel bekend; over doelmatigheid valt niets te zeggen.")
     if audit_item is not None and audit_item.score <= 3:
-        kant.append(f"Evalueerbaarheid laag ({audit_item.score} van {audit_item.max_score}): "
-                    + ", ".join(audit_item.ontbreekt) + ".")
-    comp = {"u": u, "o": o, "i": i, "t": t, "n_maatregelen": len(maatregelen), "n_beoordeeld": len(judged),
-            "n_indicatoren": len(scored)}
+        kant.append(
+            f"Evalueerbaarheid laag ({audit_item.score} van {audit_item.max_score}): "
+            + ", ".join(audit_item.ontbreekt)
+            + "."
+        )
+    comp = {
+        "u": u,
+        "o": o,
+        "i": i,
+        "t": t,
+        "n_maatregelen": len(maatregelen),
+        "n_beoordeeld": len(judged),
+        "n_indicatoren": len(scored),
+    }
     unknown_share = (sum(m.status == "onbekend" for m in relevant) / len(relevant)) if relevant else 0.0
     uitkomst, rule = decide(u, o, i, t, len(early) / len(relevant) if relevant else 0.0, unknown_share)
     tekst = f"{titel}: {uitkomst}. " + " ".join(bewijs)
     if kant:
         tekst += " Wat niet te concluderen is: " + " ".join(kant)
-    return Conclusie(niveau, ident, titel, uitkomst, tekst.strip(), tuple(bewijs), tuple(kant), (rule,),
-                     _score(comp), comp, tuple(ev))
+    return Conclusie(
+        niveau,
+        ident,
+        titel,
+        uitkomst,
+        tekst.strip(),
+        tuple(bewijs),
+        tuple(kant),
+        (rule,),
+        _score(comp),
+        comp,
+        tuple(ev),
+    )
 
 
 # -------------------------------------------------------------------------------------------------- public
-def conclude_opgave(plan: Plan, opgave_id: str, verdicts: pd.DataFrame | None = None,
-                    catalogue: pd.DataFrame | None = None, plan_audit: PlanAudit | None = None) -> Conclusie:
-    """Conclusion for one opgave (its sub-opgaven included).
+def conclude_opgave(
+    plan: Plan,
+    opgave_id: str,
+    verdicts: pd.DataFrame | None = None,
+    catalogue: pd.DataFrame | None = None,
+    plan_audit: PlanAudit | None = None,
+) -> Conclusie:
+    """Conclusion for one opgave (its sub-opgaven included), weighed against the evidence.
+
+    The rule-based outcome of R1-R8 is then weighed (:func:`weigh_evidence`): capped at "deels op koers" when the
+    evaluability is very low (R9), when only inputs were measured (R9b) or when the evaluators name at least as many
+    knelpunten as successen (R10); the evaluators' own verdict for the opgave, where the evaluation gives one, is
+    the outcome (R0) and a differing rule outcome is named.
 
     Args:
         plan: a loaded plan.
@@ -399,12 +544,202 @@ def conclude_opgave(plan: Plan, opgave_id: str, verdicts: pd.DataFrame | None = 
     o = plan.opgave(opgave_id)
     doelen, maatregelen = scope(plan, o)
     pa = plan_audit or audit(plan)
-    return _conclude_scope(plan, "opgave", o.id, f"Opgave {o.id} '{o.titel}'", maatregelen, doelen, verdicts,
-                           catalogue, pa.item(o.id))
+    raw = _conclude_scope(
+        plan, "opgave", o.id, f"Opgave {o.id} '{o.titel}'", maatregelen, doelen, verdicts, catalogue, pa.item(o.id)
+    )
+    return weigh_evidence(plan, raw, pa.item(o.id))
 
 
-def conclude_maatregelen(plan: Plan, maatregel_ids: list[str], titel: str | None = None,
-                         verdicts: pd.DataFrame | None = None, catalogue: pd.DataFrame | None = None) -> Conclusie:
+EVALUEERBAARHEID_ZEER_LAAG = 2
+"""An opgave that meets at most this many of the 7 evaluability criteria is at most 'deels op koers'."""
+ORDE = {"niet op koers": 0, "deels op koers": 1, "op koers": 2}
+
+
+def classify_bevinding(t: Tekst) -> str:
+    """``succes``, ``knelpunt`` or ``neutraal``: the bevinding's ``soort``, else read from its wording."""
+    if t.soort:
+        return t.soort
+    low = t.tekst.lower()
+    if "knelpunt" in low or low.startswith(("verbeterpunt", "probleem")):
+        return "knelpunt"
+    if low.startswith(("succes", "het belangrijkste succes")) or "succesfactor" in low or "heeft zich bewezen" in low:
+        return "succes"
+    return "neutraal"
+
+
+def bevindingen_scope(plan: Plan, opgave_id: str) -> tuple[list[Tekst], str]:
+    """The evaluators' bevindingen about an opgave (its maatregelen and sub-opgaven included) and where they come
+    from: ``opgave``; or, for an evaluation that reports findings for the plan as a whole only, ``plan``."""
+    o = plan.opgave(opgave_id)
+    sub = [x for x in plan.opgaven if x.id == o.id or x.onderdeel_van == o.id]
+    own = [t for x in sub for t in x.bevindingen] + [
+        t for _, m in ((x, m) for x in sub for m in x.maatregelen) for t in m.bevindingen
+    ]
+    if own:
+        return own, "opgave"
+    if plan.soort in EVALUATIE_SOORTEN:
+        return list(plan.bevindingen), "plan"
+    return [], "opgave"
+
+
+def _evaluator_verdict(plan: Plan, opgave_id: str) -> tuple[str, str] | None:
+    if plan.evaluatie is None:
+        return None
+    own = {m.id for m in plan.opgave(opgave_id).maatregelen}
+    hits = [
+        c
+        for c in plan.evaluatie.conclusies
+        if c.opgave == opgave_id and c.uitkomst and (not c.maatregelen or (own and own <= set(c.maatregelen)))
+    ]
+    if not hits:
+        return None
+    judged = [c for c in hits if c.uitkomst in ORDE]
+    best = min(judged, key=lambda c: ORDE[c.uitkomst]) if judged else hits[0]
+    text = (best.oordeel or best.tekst).strip()
+    return best.uitkomst, f"{text} ({best.bron_pagina})" if best.bron_pagina else text
+
+
+def evaluator_recommendations(plan: Plan) -> pd.DataFrame:
+    """The evaluators' recommendations (aanbevelingen) as written in the evaluation, per opgave.
+
+    Returns:
+        Columns niveau (``plan`` | ``opgave`` | ``maatregel``), opgave_id (None for the plan), maatregel_id, tekst,
+        bron, bron_pagina; plan-level first, then in document order.
+    """
+    rows = [
+        {
+            "niveau": "plan",
+            "opgave_id": None,
+            "maatregel_id": None,
+            "tekst": t.tekst,
+            "bron": t.bron,
+            "bron_pagina": t.bron_pagina,
+        }
+        for t in plan.aanbevelingen
+    ]
+    for o in plan.opgaven:
+        rows += [
+            {
+                "niveau": "opgave",
+                "opgave_id": o.id,
+                "maatregel_id": None,
+                "tekst": t.tekst,
+                "bron": t.bron,
+                "bron_pagina": t.bron_pagina,
+            }
+            for t in o.aanbevelingen
+        ]
+        for m in o.maatregelen:
+            rows += [
+                {
+                    "niveau": "maatregel",
+                    "opgave_id": o.id,
+                    "maatregel_id": m.id,
+                    "tekst": t.tekst,
+                    "bron": t.bron,
+                    "bron_pagina": t.bron_pagina,
+                }
+                for t in m.aanbevelingen
+            ]
+    return pd.DataFrame(rows, columns=["niveau", "opgave_id", "maatregel_id", "tekst", "bron", "bron_pagina"])
+
+
+def _recommendations_for(plan: Plan, opgave_id: str) -> tuple[str, ...]:
+    o = plan.opgave(opgave_id)
+    ids = {x.id for x in plan.opgaven if x.id == o.id or x.onderdeel_van == o.id}
+    recs = evaluator_recommendations(plan)
+    recs = recs[recs["opgave_id"].isin(ids)]
+    return tuple(
+        f"{r.tekst} ({r.bron_pagina})" if isinstance(r.bron_pagina, str) else r.tekst for r in recs.itertuples()
+    )
+
+
+def weigh_evidence(plan: Plan, c: Conclusie, audit_item: object | None = None) -> Conclusie:
+    """Weigh a rule-based opgave conclusion against the strength of its evidence and the evaluators' findings.
+
+    Rules (ids added to ``regels_toegepast``):
+
+    - R9_evalueerbaarheid_zeer_laag: audit score ≤ :data:`EVALUEERBAARHEID_ZEER_LAAG` of 7 → at most deels op koers;
+    - R9b_alleen_input: no output, indicator or target evidence, only the implementation of maatregelen → at most
+      deels op koers;
+    - R10_knelpunten: the evaluators name at least as many knelpunten as successen (and at least one) → at most
+      deels op koers;
+    - R0_oordeel_evaluatoren: the evaluation gives its own verdict for this opgave → that verdict is the outcome;
+      the rule outcome is kept in ``componenten['eigen_toets']`` and named when it differs.
+    """
+    uit = c.uitkomst
+    rules = list(c.regels_toegepast)
+    kant = list(c.kanttekeningen)
+    bewijs = list(c.bewijs)
+    comp = dict(c.componenten)
+    cap_reasons = []
+    if audit_item is not None and audit_item.score <= EVALUEERBAARHEID_ZEER_LAAG:
+        cap_reasons.append(
+            (
+                "R9_evalueerbaarheid_zeer_laag",
+                f"de evalueerbaarheid zeer laag is ({audit_item.score} van {audit_item.max_score})",
+            )
+        )
+    if comp.get("u") is not None and all(comp.get(k) is None for k in ("o", "i", "t")):
+        cap_reasons.append(
+            ("R9b_alleen_input", "alleen de uitvoering van maatregelen (input) is vastgesteld, geen output of effect")
+        )
+    found, herkomst = bevindingen_scope(plan, c.id) if c.niveau == "opgave" else ([], "opgave")
+    kinds = [classify_bevinding(t) for t in found]
+    n_k, n_s = kinds.count("knelpunt"), kinds.count("succes")
+    comp["knelpunten"], comp["successen"] = n_k, n_s
+    if n_k and n_k >= n_s:
+        waar = "voor het plan als geheel" if herkomst == "plan" else "bij deze opgave"
+        cap_reasons.append(
+            (
+                "R10_knelpunten",
+                f"de evaluatie {waar} {n_k} knelpunt{'en' if n_k != 1 else ''} noemt "
+                f"tegenover {n_s} succes{'sen' if n_s != 1 else ''}",
+            )
+        )
+    if uit == "op koers" and cap_reasons:
+        uit = "deels op koers"
+        rules += [r for r, _ in cap_reasons]
+        reasons = [t for _, t in cap_reasons]
+        joined = reasons[0] if len(reasons) == 1 else "; ".join(reasons[:-1]) + "; en " + reasons[-1]
+        kant.append(f"Hooguit deels op koers, omdat {joined}.")
+    comp["eigen_toets"] = uit
+    ev = _evaluator_verdict(plan, c.id) if c.niveau == "opgave" else None
+    oordeel = None
+    if ev is not None:
+        ev_uit, ev_text = ev
+        oordeel = f"{ev_uit}: {ev_text}"
+        bewijs.insert(0, f"Oordeel van de evaluatoren: {ev_uit} – {ev_text}.")
+        if ev_uit != uit:
+            kant.append(
+                f"De rekenregels van dit rapport komen uit op '{uit}'; het oordeel van de evaluatoren gaat "
+                "voor, omdat zij meer informatie hadden dan in het plan staat."
+            )
+        uit = ev_uit
+        rules.insert(0, "R0_oordeel_evaluatoren")
+    tekst = f"{c.titel}: {uit}. " + " ".join(bewijs)
+    if kant:
+        tekst += " Wat niet te concluderen is: " + " ".join(kant)
+    return dataclasses.replace(
+        c,
+        uitkomst=uit,
+        tekst=tekst.strip(),
+        bewijs=tuple(bewijs),
+        kanttekeningen=tuple(kant),
+        regels_toegepast=tuple(rules),
+        componenten=comp,
+        aanbevelingen_evaluatoren=_recommendations_for(plan, c.id) if c.niveau == "opgave" else (),
+        oordeel_evaluatoren=oordeel,
+    )
+
+
+def conclude_maatregelen(
+    plan: Plan,
+    maatregel_ids: list[str],
+    titel: str | None = None,
+    verdicts: pd.DataFrame | None = None,
+    catalogue: pd.DataFrame | None = None,
+) -> Conclusie:
     """Conclusion for a group of maatregelen (e.g. M17-M20 'betekenisvolle contacten') with the doelen of their opgaven
     restricted to the indicators these maatregelen name (all doel-indicators when they name none)."""
     ms = [plan.maatregel(x) for x in maatregel_ids]
@@ -419,8 +754,17 @@ def conclude_maatregelen(plan: Plan, maatregel_ids: list[str], titel: str | None
     return _conclude_scope(plan, "groep", "+".join(maatregel_ids), label, ms, doelen, verdicts, catalogue)
 
 
+def _counts_text(cs: list[Conclusie]) -> str:
+    counts = {u: sum(c.uitkomst == u for c in cs) for u in UITKOMSTEN}
+    return (
+        f"{counts['op koers']} op koers, {counts['deels op koers']} deels op koers, "
+        f"{counts['niet op koers']} niet op koers en {counts['nog niet te beoordelen']} nog niet te beoordelen"
+    )
+
+
 def _plan_conclusion(plan: Plan, opg: list[Conclusie], pa: PlanAudit) -> Conclusie:
     top = [c for c in opg if plan.opgave(c.id).onderdeel_van is None] or opg
+    subs = [c for c in opg if c not in top]
     counts = {u: sum(c.uitkomst == u for c in top) for u in UITKOMSTEN}
     judged = [c for c in top if c.uitkomst != "nog niet te beoordelen"]
     if not top or not judged:
@@ -431,68 +775,224 @@ def _plan_conclusion(plan: Plan, opg: list[Conclusie], pa: PlanAudit) -> Conclus
         uit, rule = "niet op koers", "RP_meerderheid_niet"
     else:
         uit, rule = "deels op koers", "RP_gemengd"
+    rules = [rule]
+    kinds = [classify_bevinding(t) for t in plan.bevindingen]
+    if uit == "op koers" and kinds.count("knelpunt") and kinds.count("knelpunt") >= kinds.count("succes"):
+        uit = "deels op koers"
+        rules.append("RP10_knelpunten")
     bewijs = [f"{c.titel}: {c.uitkomst}." for c in top]
+    ev = None
+    if plan.evaluatie is not None:
+        ev = next((c for c in plan.evaluatie.conclusies if c.opgave is None and not c.maatregelen and c.uitkomst), None)
+    oordeel = None
+    if ev is not None:
+        oordeel = f"{ev.uitkomst}: {(ev.oordeel or ev.tekst).strip()}" + (
+            f" ({ev.bron_pagina})" if ev.bron_pagina else ""
+        )
+        bewijs.insert(0, f"Oordeel van de evaluatoren over het plan als geheel: {oordeel}.")
+        uit = ev.uitkomst
+        rules.insert(0, "RP0_oordeel_evaluatoren")
     scored = [c for c in top if c.score is not None]
     if len(scored) > 1:
         best = max(scored, key=lambda c: c.score)
         worst = min(scored, key=lambda c: c.score)
         bewijs.append(f"Het verst gevorderd is {best.titel}; het minst {worst.titel}.")
-    kant = [KANTTEKENING_ATTRIBUTIE, f"Evalueerbaarheid van het plan: gemiddeld {round(pa.score)} van 100."] \
-        if pa.opgaven else []
+    kant = (
+        [KANTTEKENING_ATTRIBUTIE, f"Evalueerbaarheid van het plan: gemiddeld {round(pa.score)} van 100."]
+        if pa.opgaven
+        else []
+    )
     kant += [g.tekst for g in pa.gaten if g.soort in ("geen_beleidstheorie", "doelen_niet_smart")]
     n = len(top)
-    tekst = (f"Het plan als geheel: {uit}. Van de {n} opgaven zijn er {counts['op koers']} op koers, "
-             f"{counts['deels op koers']} deels op koers, {counts['niet op koers']} niet op koers en "
-             f"{counts['nog niet te beoordelen']} nog niet te beoordelen. " + " ".join(bewijs[n:]))
+    tekst = f"Het plan als geheel: {uit}. Van de {n} opgave{'n' if n != 1 else ''} "
+    tekst += ("is die " if n == 1 else "zijn er ") + _counts_text(top) + "."
+    if subs:
+        tekst += f" Van de {len(subs)} deelopgaven zijn er {_counts_text(subs)}."
+    tekst += " " + " ".join(b for b in bewijs if b.startswith("Oordeel") or b.startswith("Het verst"))
     if kant:
         tekst += " Wat niet te concluderen is: " + " ".join(kant)
     score = _mean([c.score for c in scored])
-    return Conclusie("plan", plan.gemeentecode, plan.titel, uit, tekst.strip(), tuple(bewijs), tuple(kant), (rule,),
-                     None if score is None else round(score, 1))
+    return Conclusie(
+        "plan",
+        plan.gemeentecode,
+        plan.titel,
+        uit,
+        tekst.strip(),
+        tuple(bewijs),
+        tuple(kant),
+        tuple(rules),
+        None if score is None else round(score, 1),
+        {"aantallen": counts, "aantallen_deelopgaven": {u: sum(c.uitkomst == u for c in subs) for u in UITKOMSTEN}},
+        oordeel_evaluatoren=oordeel,
+    )
 
 
-def recommend(plan: Plan, plan_audit: PlanAudit | None = None, opgaven: list[Conclusie] | None = None) -> list[Aanbeveling]:
+def _norm_theme(text: str | None) -> str:
+    text = (text or "").lower().strip()
+    text = re.sub(r"^(wmo|jeugd|mantelzorg)\s*:\s*", "", text)
+    return re.sub(r"[^a-z0-9 ]", "", text).strip()
+
+
+def shared_themes(results: list[tuple[Plan, PlanConclusies]]) -> pd.DataFrame:
+    """One consistent statement per theme that several plans of a gemeente share.
+
+    Opgaven of different plans belong to one theme when their titles are the same (ignoring a 'Wmo:' or
+    'Jeugd:' prefix) or their ``thema`` fields are. The statement's ``uitkomst`` is the most cautious judged
+    outcome among them ('nog niet te beoordelen' only when none is judged); ``tekst`` names each plan's verdict.
+
+    Returns:
+        Columns thema, uitkomst, tekst, onderdelen (``plan-titel/opgave-id`` joined by '; '), n_plannen. Only
+        themes that occur in at least two plans.
+    """
+    nodes = [(i, p, c) for i, (p, pc) in enumerate(results) for c in pc.opgaven]
+    parent = list(range(len(nodes)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    keys: dict[str, int] = {}
+    for k, (_, p, c) in enumerate(nodes):
+        o = p.opgave(c.id)
+        for key in {f"t:{_norm_theme(o.titel)}", f"h:{_norm_theme(o.thema)}" if o.thema else ""} - {""}:
+            if key in keys:
+                parent[find(k)] = find(keys[key])
+            else:
+                keys[key] = k
+    groups: dict[int, list[int]] = {}
+    for k in range(len(nodes)):
+        groups.setdefault(find(k), []).append(k)
+    rows = []
+    for members in groups.values():
+        plans_in = {nodes[k][0] for k in members}
+        if len(plans_in) < 2:
+            continue
+        cs = [(nodes[k][1], nodes[k][2]) for k in members]
+        judged = [c.uitkomst for _, c in cs if c.uitkomst in ORDE]
+        uit = min(judged, key=ORDE.get) if judged else "nog niet te beoordelen"
+        first = cs[0][1].titel
+        parts = [f"{c.uitkomst} in '{p.titel.split(' - ')[-1]}' ({c.id})" for p, c in cs]
+        same = len({c.uitkomst for _, c in cs}) == 1
+        tekst = (
+            f"{first}: {uit} in alle {len(plans_in)} plannen."
+            if same
+            else f"{first}: samen {uit} (het voorzichtigste oordeel); per plan: " + "; ".join(parts) + "."
+        )
+        titles = [_norm_theme(p.opgave(c.id).titel) for p, c in cs]
+        label = max(titles, key=titles.count)
+        first = next(c.titel for (p, c), t in zip(cs, titles) if t == label)
+        tekst = (
+            f"{first}: {uit} in alle {len(plans_in)} plannen."
+            if same
+            else f"{first}: samen {uit} (het voorzichtigste oordeel); per plan: " + "; ".join(parts) + "."
+        )
+        rows.append(
+            {
+                "thema": label,
+                "uitkomst": uit,
+                "tekst": tekst,
+                "onderdelen": "; ".join(f"{p.titel.split(' - ')[-1]}/{c.id}" for p, c in cs),
+                "n_plannen": len(plans_in),
+            }
+        )
+    return pd.DataFrame(rows, columns=["thema", "uitkomst", "tekst", "onderdelen", "n_plannen"])
+
+
+def recommend(
+    plan: Plan, plan_audit: PlanAudit | None = None, opgaven: list[Conclusie] | None = None
+) -> list[Aanbeveling]:
     """Recommendations derived from gaps in the plan, the audit and the conclusions (plain Dutch)."""
     pa = plan_audit or audit(plan)
     out: list[Aanbeveling] = []
     for item in pa.opgaven:
         o = plan.opgave(item.id)
         if not item.criteria["specifiek_doel"] or not item.criteria["streefwaarde"]:
-            out.append(Aanbeveling(f"Stel kwantitatieve doelen op voor opgave {o.id} '{o.titel}' (indicator, "
-                                   "streefwaarde en termijn).", "A1_kwantitatieve_doelen", o.id))
+            out.append(
+                Aanbeveling(
+                    f"Stel kwantitatieve doelen op voor opgave {o.id} '{o.titel}' (indicator, "
+                    "streefwaarde en termijn).",
+                    "A1_kwantitatieve_doelen",
+                    o.id,
+                )
+            )
         doelen, maatregelen = scope(plan, o)
-        no_base = [di.indicator_id for d in doelen for di in d.indicatoren if di.baseline is None or di.baseline.waarde is None]
+        no_base = [
+            di.indicator_id for d in doelen for di in d.indicatoren if di.baseline is None or di.baseline.waarde is None
+        ]
         for ind in dict.fromkeys(no_base):
             reg = plan.indicator_def(ind)
-            out.append(Aanbeveling(f"Leg een nulmeting vast voor '{reg.naam if reg else ind}' (opgave {o.id}).",
-                                   "A2_nulmeting", o.id, (ind,)))
+            out.append(
+                Aanbeveling(
+                    f"Leg een nulmeting vast voor '{reg.naam if reg else ind}' (opgave {o.id}).",
+                    "A2_nulmeting",
+                    o.id,
+                    (ind,),
+                )
+            )
         if o.onderdeel_van is None and not item.criteria["eigenaar"]:
             missing = [m.id for m in maatregelen if not (m.eigenaar or m.uitvoerder)]
             if missing:
-                out.append(Aanbeveling(f"Wijs een eigenaar aan voor de maatregelen {', '.join(missing)} (opgave {o.id}).",
-                                       "A3_eigenaar", o.id, tuple(missing)))
+                out.append(
+                    Aanbeveling(
+                        f"Wijs een eigenaar aan voor de maatregelen {', '.join(missing)} (opgave {o.id}).",
+                        "A3_eigenaar",
+                        o.id,
+                        tuple(missing),
+                    )
+                )
     if "geen_beleidstheorie" in pa.soorten():
-        out.append(Aanbeveling("Beschrijf per opgave een beleidstheorie: hoe de maatregelen bijdragen aan het doel en "
-                               "welke tussenresultaten dat laten zien.", "A4_beleidstheorie"))
+        out.append(
+            Aanbeveling(
+                "Beschrijf per opgave een beleidstheorie: hoe de maatregelen bijdragen aan het doel en "
+                "welke tussenresultaten dat laten zien.",
+                "A4_beleidstheorie",
+            )
+        )
     for g in pa.gaten:
         if g.soort == "indicator_continuiteit":
-            out.append(Aanbeveling("Zoek vervangende, openbaar herleidbare reeksen voor onderbroken indicatoren en leg "
-                                   "de definitie en bron vast.", "A5_continuiteit", None, g.ids))
+            out.append(
+                Aanbeveling(
+                    "Zoek vervangende, openbaar herleidbare reeksen voor onderbroken indicatoren en leg "
+                    "de definitie en bron vast.",
+                    "A5_continuiteit",
+                    None,
+                    g.ids,
+                )
+            )
     pilots = [x for x in plan.interventies if not x.resultaat_gerapporteerd]
     if pilots:
-        out.append(Aanbeveling("Rapporteer resultaten van pilots: " + ", ".join(f"{x.naam} ({x.id})" for x in pilots) + ".",
-                               "A6_pilots_rapporteren", None, tuple(x.id for x in pilots)))
+        out.append(
+            Aanbeveling(
+                "Rapporteer resultaten van pilots: " + ", ".join(f"{x.naam} ({x.id})" for x in pilots) + ".",
+                "A6_pilots_rapporteren",
+                None,
+                tuple(x.id for x in pilots),
+            )
+        )
     if "financien_niet_herleidbaar" in pa.soorten():
-        out.append(Aanbeveling("Begroot en verantwoord per maatregel (begroot en gerealiseerd per jaar), zodat "
-                               "besteding en resultaat te verbinden zijn.", "A7_financien"))
+        out.append(
+            Aanbeveling(
+                "Begroot en verantwoord per maatregel (begroot en gerealiseerd per jaar), zodat "
+                "besteding en resultaat te verbinden zijn.",
+                "A7_financien",
+            )
+        )
     for c in opgaven or []:
         if c.uitkomst == "niet op koers":
             o = plan.opgave(c.id)
             stalled = [m.id for m in scope(plan, o)[1] if m.status in ("niet uitgevoerd", "gestrand")]
             if stalled:
-                out.append(Aanbeveling(f"Maak de maatregelen {', '.join(stalled)} concreet met een eigenaar en planning, "
-                                       "of schrap ze bewust en zoek een alternatief.", "A8_stilgevallen_maatregelen",
-                                       o.id, tuple(stalled)))
+                out.append(
+                    Aanbeveling(
+                        f"Maak de maatregelen {', '.join(stalled)} concreet met een eigenaar en planning, "
+                        "of schrap ze bewust en zoek een alternatief.",
+                        "A8_stilgevallen_maatregelen",
+                        o.id,
+                        tuple(stalled),
+                    )
+                )
     unique: dict[str, Aanbeveling] = {}
     for a in out:
         unique.setdefault(a.tekst, a)

@@ -16,37 +16,92 @@ SCHEMA_VERSION = 1
 
 SOORTEN = ("plan", "evaluatie", "tussenevaluatie", "notitie", "voortgangsrapportage", "raadsbrief", "beleidskader")
 STATUSSEN = (
-    "gerealiseerd", "gestart", "ten dele", "gestrand", "niet uitgevoerd", "opgegaan in",
-    "buiten plan gerealiseerd", "te vroeg", "gepland", "onbekend",
+    "gerealiseerd",
+    "gestart",
+    "ten dele",
+    "gestrand",
+    "niet uitgevoerd",
+    "opgegaan in",
+    "buiten plan gerealiseerd",
+    "te vroeg",
+    "gepland",
+    "onbekend",
 )
 """Maatregel/actie/interventie status. The first eight are evaluation outcomes; ``gepland`` and ``onbekend``
 are for plan documents and for maatregelen the document says nothing about."""
 EVALUATIE_STATUSSEN = STATUSSEN[:8]
 STATUS_SYNONIEMEN = {
-    "afgerond": "gerealiseerd", "uitgevoerd": "gerealiseerd", "voltooid": "gerealiseerd", "in uitvoering": "gestart",
-    "loopt": "gestart", "deels": "ten dele", "beperkt": "ten dele", "gedeeltelijk": "ten dele", "gestopt": "gestrand",
-    "vroegtijdig beëindigd": "gestrand", "stilgelegd": "gestrand", "geen vervolg": "niet uitgevoerd",
-    "niet gestart": "niet uitgevoerd", "samengevoegd": "opgegaan in", "buiten plan": "buiten plan gerealiseerd",
+    "afgerond": "gerealiseerd",
+    "uitgevoerd": "gerealiseerd",
+    "voltooid": "gerealiseerd",
+    "in uitvoering": "gestart",
+    "loopt": "gestart",
+    "deels": "ten dele",
+    "beperkt": "ten dele",
+    "gedeeltelijk": "ten dele",
+    "gestopt": "gestrand",
+    "vroegtijdig beëindigd": "gestrand",
+    "stilgelegd": "gestrand",
+    "geen vervolg": "niet uitgevoerd",
+    "niet gestart": "niet uitgevoerd",
+    "samengevoegd": "opgegaan in",
+    "buiten plan": "buiten plan gerealiseerd",
 }
 """Common wordings in the documents and the status they usually map to (used for suggestions only)."""
 BEWIJS_NIVEAUS = ("effect", "output", "input", "geen")
 PREVENTIE_NIVEAUS = ("basis", "universeel", "selectief", "geindiceerd", "zorg")
 DOMEINEN = (
-    "jeugd", "wmo", "participatie", "armoede", "schulden", "preventie", "gezondheid", "veiligheid", "wonen",
-    "onderwijs", "zorg", "algemeen",
+    "jeugd",
+    "wmo",
+    "participatie",
+    "armoede",
+    "schulden",
+    "preventie",
+    "gezondheid",
+    "veiligheid",
+    "wonen",
+    "onderwijs",
+    "zorg",
+    "algemeen",
 )
 RICHTINGEN = ("hoger", "lager", "gelijk")
 POLARITEITEN = ("hoger_beter", "lager_beter", "neutraal")
 EENHEDEN = ("aantal", "procent", "per_1000", "eur", "eur_per_inwoner", "index", "jaar", "score")
 CONTINUITEIT = ("bijgewerkt", "geen_nieuwe_meting", "definitie_gewijzigd", "niet_herleidbaar", "vervangen")
-BEVINDING_BRONNEN = ("interview", "document", "monitor", "cijfers", "evaluatie", "literatuur", "raad", "inwoners", "anders")
+BEVINDING_BRONNEN = (
+    "interview",
+    "document",
+    "monitor",
+    "cijfers",
+    "evaluatie",
+    "literatuur",
+    "raad",
+    "inwoners",
+    "anders",
+)
 DOEL_SOORTEN = ("effect", "output", "proces")
 SCHALEN = ("gemeente", "regio")
 UITKOMSTEN = ("op koers", "deels op koers", "niet op koers", "nog niet te beoordelen")
+BEVINDING_SOORTEN = ("succes", "knelpunt", "neutraal")
+BESPARING_SOORTEN = ("begroot", "gerealiseerd", "schatting", "doelstelling")
+"""Kind of a savings amount: ``begroot`` (in the begroting as taakstelling), ``gerealiseerd`` (booked),
+``schatting`` (an estimate, e.g. from a study, never shown as realised) and ``doelstelling`` (a target path)."""
+GEPLAND_SOORTEN = ("begroot", "doelstelling")
+GEREALISEERD_SOORTEN = ("gerealiseerd", "schatting")
+UITGAVE_SOORTEN = ("realisatie", "begroting")
 TEKORTKOMINGEN = (
-    "doelen_niet_smart", "geen_streefwaarden", "geen_nulmeting", "geen_beleidstheorie", "indicator_continuiteit",
-    "doelverschuiving", "geen_sturing", "attributie", "financien_niet_herleidbaar", "outputdata_ontbreken",
-    "geen_inwonerperspectief", "anders",
+    "doelen_niet_smart",
+    "geen_streefwaarden",
+    "geen_nulmeting",
+    "geen_beleidstheorie",
+    "indicator_continuiteit",
+    "doelverschuiving",
+    "geen_sturing",
+    "attributie",
+    "financien_niet_herleidbaar",
+    "outputdata_ontbreken",
+    "geen_inwonerperspectief",
+    "anders",
 )
 
 
@@ -54,7 +109,8 @@ TEKORTKOMINGEN = (
 class Field:
     """How one YAML key is validated.
 
-    kind: ``str``, ``int`` (year), ``number`` (amount/value, null allowed), ``bool``, ``date``, ``period``
+    kind: ``str``, ``int`` (whole number), ``year`` (1900-2100), ``number`` (finite value, |x| ≤ 1e12, null
+    allowed), ``amount`` (euro: finite, ≥ 0, ≤ 1e11, null allowed), ``bool``, ``date``, ``period``
     (``"2019"``, ``"2019H2"`` …), ``deadline`` (year or period), ``obj`` (child ``cls``), ``list`` (of ``cls``;
     with ``text_ok`` a plain string is read as ``{tekst: ...}``), ``strlist`` (list of str), ``str_or_list``
     (str or list of str, normalised to a tuple).
@@ -81,6 +137,44 @@ class Bron:
 
 
 @dataclass(frozen=True)
+class Beleidsperiode:
+    """When the policy started and which year is its nulmeting (base year), as the document says."""
+
+    startjaar: int | None = None
+    nulmeting_jaar: int | None = None
+    toelichting: str | None = None
+    bron_pagina: str | None = None
+
+
+@dataclass(frozen=True)
+class Uitgave:
+    """A spending total the document itself gives (e.g. 'totale uitgaven sociaal domein' per year)."""
+
+    jaar: int = 0
+    bedrag: float | None = None
+    soort: str = "realisatie"
+    post: str = ""
+    scope: str | None = None
+    bron: str | None = None
+    toelichting: str | None = None
+    bron_pagina: str | None = None
+
+
+@dataclass(frozen=True)
+class Groeicijfer:
+    """A growth figure the document gives for spending ('+4% tussen 2020 en 2024'), without amounts."""
+
+    van: int = 0
+    tot: int = 0
+    groei_pct: float | None = None
+    post: str = ""
+    soort: str = "begroting"
+    vergelijking: str | None = None
+    toelichting: str | None = None
+    bron_pagina: str | None = None
+
+
+@dataclass(frozen=True)
 class Periode:
     start: int = 0
     eind: int = 0
@@ -92,6 +186,8 @@ class Tekst:
 
     tekst: str = ""
     bron: str | None = None
+    soort: str | None = None
+    """For a bevinding: ``succes``, ``knelpunt`` or ``neutraal`` (when absent, read from the text)."""
     bron_pagina: str | None = None
 
 
@@ -169,6 +265,12 @@ class Budgetregel:
     jaar: int = 0
     begroot: float | None = None
     gerealiseerd: float | None = None
+    post: str | None = None
+    """Label of the line as the document names it (shown in the budget table)."""
+    deel_van: str | None = None
+    """``post`` of the line this one is part of ('waarvan'); excluded from totals."""
+    in_totaal: bool = True
+    """False for context amounts (e.g. the whole gemeentebegroting) that are not part of the plan's money."""
     bron: str | None = None
     toelichting: str | None = None
     bron_pagina: str | None = None
@@ -242,6 +344,10 @@ class Besparing:
     gerealiseerd: float | None = None
     maatregel: str | None = None
     id: str | None = None
+    soort_gepland: str = "begroot"
+    soort_gerealiseerd: str = "gerealiseerd"
+    reeks: str | None = None
+    """Ledger series the amount belongs to (amounts of one reeks are yearly levels that may be added)."""
     bron: str | None = None
     toelichting: str | None = None
     bron_pagina: str | None = None
@@ -256,6 +362,13 @@ class Taakstelling:
     structureel: bool | None = None
     schaal: str | None = None
     status: str | None = None
+    soort: str = "begroot"
+    reeks: str | None = None
+    """Ledger series: the taakstelling is the begroot (or doelstelling) level of that reeks in ``jaar``."""
+    gerealiseerd: float | None = None
+    """Realised level as the document prints it for the reeks in ``jaar`` (checked against the besparingen)."""
+    openstaand: float | None = None
+    """Open amount as printed."""
     toelichting: str | None = None
     bron_pagina: str | None = None
 
@@ -338,6 +451,7 @@ class Plan:
     titel: str = ""
     soort: str = ""
     periode: Periode = field(default_factory=Periode)
+    beleidsperiode: Beleidsperiode | None = None
     vastgesteld: str | None = None
     evalueert: str | None = None
     bron: Bron = field(default_factory=Bron)
@@ -353,6 +467,8 @@ class Plan:
     interventies: tuple[Interventie, ...] = ()
     preventiematrix: Preventiematrix | None = None
     evaluatie: Evaluatie | None = None
+    uitgaven: tuple[Uitgave, ...] = ()
+    kostenontwikkeling: tuple[Groeicijfer, ...] = ()
     toelichting: str | None = None
     path: Path | None = None
     """File the plan was read from (not a YAML key)."""
@@ -392,89 +508,242 @@ _STATUS = Field("str", vocab=STATUSSEN)
 
 SPEC: dict[type, dict[str, Field]] = {
     Bron: {"document": _SR, "titel": _SR, "auteur": _S, "bureau": _S, "datum": Field("date"), "url": _S, **_PAG},
-    Periode: {"start": Field("int", required=True, nullable=False), "eind": Field("int", required=True, nullable=False)},
-    Tekst: {"tekst": _SR, "bron": Field("str", vocab=BEVINDING_BRONNEN), **_PAG},
+    Beleidsperiode: {"startjaar": Field("year"), "nulmeting_jaar": Field("year"), **_TOEL},
+    Uitgave: {
+        "jaar": Field("year", required=True, nullable=False),
+        "bedrag": Field("amount"),
+        "soort": Field("str", vocab=UITGAVE_SOORTEN),
+        "post": _SR,
+        "scope": _S,
+        "bron": _S,
+        **_TOEL,
+    },
+    Groeicijfer: {
+        "van": Field("year", required=True, nullable=False),
+        "tot": Field("year", required=True, nullable=False),
+        "groei_pct": Field("number", required=True),
+        "post": _SR,
+        "soort": Field("str", vocab=UITGAVE_SOORTEN),
+        "vergelijking": _S,
+        **_TOEL,
+    },
+    Periode: {
+        "start": Field("year", required=True, nullable=False),
+        "eind": Field("year", required=True, nullable=False),
+    },
+    Tekst: {
+        "tekst": _SR,
+        "bron": Field("str", vocab=BEVINDING_BRONNEN),
+        "soort": Field("str", vocab=BEVINDING_SOORTEN),
+        **_PAG,
+    },
     IndicatorDef: {
-        "indicator_id": _SR, "naam": _SR, "eenheid": Field("str", vocab=EENHEDEN),
-        "polariteit": Field("str", vocab=POLARITEITEN), "bron": _S, "continuiteit": Field("str", vocab=CONTINUITEIT),
-        "vervangen_door": Field("strlist"), **_TOEL,
+        "indicator_id": _SR,
+        "naam": _SR,
+        "eenheid": Field("str", vocab=EENHEDEN),
+        "polariteit": Field("str", vocab=POLARITEITEN),
+        "bron": _S,
+        "continuiteit": Field("str", vocab=CONTINUITEIT),
+        "vervangen_door": Field("strlist"),
+        **_TOEL,
     },
     Meting: {"waarde": Field("number", required=True), "periode": Field("period", required=True), "bron": _S, **_TOEL},
-    Streefwaarde: {"waarde": Field("number"), "richting": Field("str", vocab=RICHTINGEN), "deadline": Field("deadline"), **_TOEL},
+    Streefwaarde: {
+        "waarde": Field("number"),
+        "richting": Field("str", vocab=RICHTINGEN),
+        "deadline": Field("deadline"),
+        **_TOEL,
+    },
     DoelIndicator: {
-        "indicator_id": _SR, "gemeentecode": _S, "baseline": Field("obj", cls=Meting),
-        "streefwaarde": Field("obj", cls=Streefwaarde), "realisatie": Field("obj", cls=Meting), **_TOEL,
+        "indicator_id": _SR,
+        "gemeentecode": _S,
+        "baseline": Field("obj", cls=Meting),
+        "streefwaarde": Field("obj", cls=Streefwaarde),
+        "realisatie": Field("obj", cls=Meting),
+        **_TOEL,
     },
     Doel: {
-        "id": _SR, "tekst": _SR, "soort": Field("str", vocab=DOEL_SOORTEN), "doelgroep": _S, "deadline": Field("deadline"),
-        "smart": Field("smart"), "indicatoren": Field("list", cls=DoelIndicator), **_TOEL,
+        "id": _SR,
+        "tekst": _SR,
+        "soort": Field("str", vocab=DOEL_SOORTEN),
+        "doelgroep": _S,
+        "deadline": Field("deadline"),
+        "smart": Field("smart"),
+        "indicatoren": Field("list", cls=DoelIndicator),
+        **_TOEL,
     },
     Output: {
-        "omschrijving": _SR, "realisatie": Field("number"), "doel": Field("number"), "doel_max": Field("number"),
-        "eenheid": _S, "periode": Field("period"), **_TOEL,
+        "omschrijving": _SR,
+        "realisatie": Field("number"),
+        "doel": Field("number"),
+        "doel_max": Field("number"),
+        "eenheid": _S,
+        "periode": Field("period"),
+        **_TOEL,
     },
     Budgetregel: {
-        "jaar": Field("int", required=True, nullable=False), "begroot": Field("number"), "gerealiseerd": Field("number"),
-        "bron": _S, **_TOEL,
+        "jaar": Field("year", required=True, nullable=False),
+        "begroot": Field("amount"),
+        "gerealiseerd": Field("amount"),
+        "post": _S,
+        "deel_van": _S,
+        "in_totaal": Field("bool", nullable=False),
+        "bron": _S,
+        **_TOEL,
     },
-    Actie: {"id": _SR, "omschrijving": _SR, "status": _STATUS, "realisatie": _S, "budget": Field("list", cls=Budgetregel), **_TOEL},
+    Actie: {
+        "id": _SR,
+        "omschrijving": _SR,
+        "status": _STATUS,
+        "realisatie": _S,
+        "budget": Field("list", cls=Budgetregel),
+        **_TOEL,
+    },
     Maatregel: {
-        "id": _SR, "titel": _SR, "omschrijving": _S, "doel": _S, "status": _STATUS, "status_toelichting": _S,
-        "opgegaan_in": _S, "doelverschuiving": _S, "bewijs_niveau": Field("str", vocab=BEWIJS_NIVEAUS),
-        "preventie_niveau": Field("str_or_list", vocab=PREVENTIE_NIVEAUS), "domein": Field("str_or_list", vocab=DOMEINEN),
-        "eigenaar": _S, "uitvoerder": Field("str_or_list"), "doelgroep": _S, "start": Field("int"), "eind": Field("int"),
-        "outputs": Field("list", cls=Output), "budget": Field("list", cls=Budgetregel), "indicatoren": Field("strlist"),
-        "interventies": Field("strlist"), "acties": Field("list", cls=Actie),
-        "bevindingen": Field("list", cls=Tekst, text_ok=True), "aanbevelingen": Field("list", cls=Tekst, text_ok=True),
+        "id": _SR,
+        "titel": _SR,
+        "omschrijving": _S,
+        "doel": _S,
+        "status": _STATUS,
+        "status_toelichting": _S,
+        "opgegaan_in": _S,
+        "doelverschuiving": _S,
+        "bewijs_niveau": Field("str", vocab=BEWIJS_NIVEAUS),
+        "preventie_niveau": Field("str_or_list", vocab=PREVENTIE_NIVEAUS),
+        "domein": Field("str_or_list", vocab=DOMEINEN),
+        "eigenaar": _S,
+        "uitvoerder": Field("str_or_list"),
+        "doelgroep": _S,
+        "start": Field("year"),
+        "eind": Field("year"),
+        "outputs": Field("list", cls=Output),
+        "budget": Field("list", cls=Budgetregel),
+        "indicatoren": Field("strlist"),
+        "interventies": Field("strlist"),
+        "acties": Field("list", cls=Actie),
+        "bevindingen": Field("list", cls=Tekst, text_ok=True),
+        "aanbevelingen": Field("list", cls=Tekst, text_ok=True),
         **_TOEL,
     },
     Opgave: {
-        "id": _SR, "titel": _SR, "alternatieve_titels": Field("strlist"), "onderdeel_van": _S, "doel": _S, "thema": _S,
-        "domein": Field("str_or_list", vocab=DOMEINEN), "eigenaar": _S, "beleidstheorie": _S,
-        "doelen": Field("list", cls=Doel), "maatregelen": Field("list", cls=Maatregel), "budget": Field("list", cls=Budgetregel),
-        "bevindingen": Field("list", cls=Tekst, text_ok=True), "aanbevelingen": Field("list", cls=Tekst, text_ok=True),
+        "id": _SR,
+        "titel": _SR,
+        "alternatieve_titels": Field("strlist"),
+        "onderdeel_van": _S,
+        "doel": _S,
+        "thema": _S,
+        "domein": Field("str_or_list", vocab=DOMEINEN),
+        "eigenaar": _S,
+        "beleidstheorie": _S,
+        "doelen": Field("list", cls=Doel),
+        "maatregelen": Field("list", cls=Maatregel),
+        "budget": Field("list", cls=Budgetregel),
+        "bevindingen": Field("list", cls=Tekst, text_ok=True),
+        "aanbevelingen": Field("list", cls=Tekst, text_ok=True),
         **_TOEL,
     },
     Besparing: {
-        "post": _SR, "jaar": Field("int", required=True, nullable=False), "gepland": Field("number"),
-        "gerealiseerd": Field("number"), "maatregel": _S, "id": _S, "bron": _S, **_TOEL,
+        "post": _SR,
+        "jaar": Field("year", required=True, nullable=False),
+        "gepland": Field("amount"),
+        "gerealiseerd": Field("amount"),
+        "maatregel": _S,
+        "id": _S,
+        "soort_gepland": Field("str", vocab=GEPLAND_SOORTEN, nullable=False),
+        "soort_gerealiseerd": Field("str", vocab=GEREALISEERD_SOORTEN, nullable=False),
+        "reeks": _S,
+        "bron": _S,
+        **_TOEL,
     },
     Taakstelling: {
-        "id": _SR, "omschrijving": _SR, "bedrag": Field("number"), "jaar": Field("int"), "structureel": Field("bool"),
-        "schaal": Field("str", vocab=SCHALEN), "status": _S, **_TOEL,
+        "id": _SR,
+        "omschrijving": _SR,
+        "bedrag": Field("amount"),
+        "jaar": Field("year"),
+        "structureel": Field("bool"),
+        "schaal": Field("str", vocab=SCHALEN),
+        "status": _S,
+        "soort": Field("str", vocab=GEPLAND_SOORTEN, nullable=False),
+        "reeks": _S,
+        "gerealiseerd": Field("amount"),
+        "openstaand": Field("amount"),
+        **_TOEL,
     },
     Interventie: {
-        "id": _SR, "naam": _SR, "doel": _S, "status": _STATUS, "status_tekst": _S, "kosten": Field("number"),
-        "bezuiniging": Field("number"), "resultaat_gerapporteerd": Field("bool", required=True, nullable=False),
-        "resultaat": _S, "opgave": _S, "maatregel": _S, "preventie_niveau": Field("str_or_list", vocab=PREVENTIE_NIVEAUS),
-        "domein": Field("str_or_list"), **_TOEL,
+        "id": _SR,
+        "naam": _SR,
+        "doel": _S,
+        "status": _STATUS,
+        "status_tekst": _S,
+        "kosten": Field("amount"),
+        "bezuiniging": Field("amount"),
+        "resultaat_gerapporteerd": Field("bool", required=True, nullable=False),
+        "resultaat": _S,
+        "opgave": _S,
+        "maatregel": _S,
+        "preventie_niveau": Field("str_or_list", vocab=PREVENTIE_NIVEAUS),
+        "domein": Field("str_or_list"),
+        **_TOEL,
     },
     MatrixCel: {
-        "niveau": _SR, "domein": _SR, "gewenste_situatie": _S, "probleem": _S, "maatregelen": Field("strlist"),
-        "interventies": Field("strlist"), **_TOEL,
+        "niveau": _SR,
+        "domein": _SR,
+        "gewenste_situatie": _S,
+        "probleem": _S,
+        "maatregelen": Field("strlist"),
+        "interventies": Field("strlist"),
+        **_TOEL,
     },
     Preventiematrix: {
-        "niveaus": Field("strlist", vocab=PREVENTIE_NIVEAUS), "domeinen": Field("strlist"),
-        "cellen": Field("list", cls=MatrixCel), **_TOEL,
+        "niveaus": Field("strlist", vocab=PREVENTIE_NIVEAUS),
+        "domeinen": Field("strlist"),
+        "cellen": Field("list", cls=MatrixCel),
+        **_TOEL,
     },
     EvaluatieConclusie: {
-        "tekst": _SR, "opgave": _S, "maatregelen": Field("strlist"), "uitkomst": Field("str", vocab=UITKOMSTEN),
-        "oordeel": _S, **_PAG,
+        "tekst": _SR,
+        "opgave": _S,
+        "maatregelen": Field("strlist"),
+        "uitkomst": Field("str", vocab=UITKOMSTEN),
+        "oordeel": _S,
+        **_PAG,
     },
     Tekortkoming: {"soort": Field("str", required=True, vocab=TEKORTKOMINGEN), "tekst": _SR, "opgave": _S, **_PAG},
     Evaluatie: {
-        "uitvoerder": _S, "datum": Field("date"), "methode": _S, "conclusies": Field("list", cls=EvaluatieConclusie),
-        "rangorde": Field("strlist"), "tekortkomingen": Field("list", cls=Tekortkoming), **_TOEL,
+        "uitvoerder": _S,
+        "datum": Field("date"),
+        "methode": _S,
+        "conclusies": Field("list", cls=EvaluatieConclusie),
+        "rangorde": Field("strlist"),
+        "tekortkomingen": Field("list", cls=Tekortkoming),
+        **_TOEL,
     },
     Plan: {
-        "schema_version": Field("int", required=True, nullable=False), "gemeentecode": _SR, "gemeente": _SR, "titel": _SR,
-        "soort": Field("str", required=True, vocab=SOORTEN), "periode": Field("obj", required=True, cls=Periode),
-        "vastgesteld": Field("date"), "evalueert": _S, "bron": Field("obj", required=True, cls=Bron), "context": _S,
-        "beleidstheorie": _S, "leidende_principes": Field("strlist"), "indicatoren": Field("list", cls=IndicatorDef),
-        "opgaven": Field("list", required=True, cls=Opgave), "bevindingen": Field("list", cls=Tekst, text_ok=True),
-        "aanbevelingen": Field("list", cls=Tekst, text_ok=True), "besparingen": Field("list", cls=Besparing),
-        "taakstellingen": Field("list", cls=Taakstelling), "interventies": Field("list", cls=Interventie),
-        "preventiematrix": Field("obj", cls=Preventiematrix), "evaluatie": Field("obj", cls=Evaluatie), "toelichting": _S,
+        "schema_version": Field("int", required=True, nullable=False),
+        "gemeentecode": _SR,
+        "gemeente": _SR,
+        "titel": _SR,
+        "soort": Field("str", required=True, vocab=SOORTEN),
+        "periode": Field("obj", required=True, cls=Periode),
+        "beleidsperiode": Field("obj", cls=Beleidsperiode),
+        "uitgaven": Field("list", cls=Uitgave),
+        "kostenontwikkeling": Field("list", cls=Groeicijfer),
+        "vastgesteld": Field("date"),
+        "evalueert": _S,
+        "bron": Field("obj", required=True, cls=Bron),
+        "context": _S,
+        "beleidstheorie": _S,
+        "leidende_principes": Field("strlist"),
+        "indicatoren": Field("list", cls=IndicatorDef),
+        "opgaven": Field("list", required=True, cls=Opgave),
+        "bevindingen": Field("list", cls=Tekst, text_ok=True),
+        "aanbevelingen": Field("list", cls=Tekst, text_ok=True),
+        "besparingen": Field("list", cls=Besparing),
+        "taakstellingen": Field("list", cls=Taakstelling),
+        "interventies": Field("list", cls=Interventie),
+        "preventiematrix": Field("obj", cls=Preventiematrix),
+        "evaluatie": Field("obj", cls=Evaluatie),
+        "toelichting": _S,
     },
 }
 

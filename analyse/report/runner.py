@@ -212,11 +212,10 @@ def global_fingerprint(template: Path = paths.TEMPLATE_NOTEBOOK) -> dict[str, st
 
 
 def plan_files(code: str) -> list[Path]:
-    """Plan files of a gemeente (``plans/<code>-*.yml``)."""
-    if not paths.PLANS_DIR.is_dir():
-        return []
-    return sorted(p for p in paths.PLANS_DIR.iterdir()
-                  if p.name.upper().startswith(code.upper()) and p.suffix in {".yml", ".yaml"})
+    """Plan files of a gemeente: the one lookup of :func:`analyse.plans.load.find_plan_files`."""
+    from analyse.plans.load import find_plan_files  # noqa: PLC0415
+
+    return find_plan_files(code, paths.PLANS_DIR)
 
 
 def input_hash(code: str, parameters: dict[str, Any], fingerprint: dict[str, str]) -> str:

@@ -345,15 +345,17 @@ def _opgave_blocks(pc: Any, opg: Any, out: OutputTarget | None) -> list[Block | 
                               "Wat": outputs["omschrijving"], "Gerealiseerd": outputs["realisatie"],
                               "Doel": outputs["doel"], "Eenheid": outputs["eenheid"], "Periode": outputs["periode"]})
         parts.append(table_block(shown, f"output-{opg.id}", out, caption="Output: realisatie tegenover doel"))
-    bud = frames["budget"]
-    bud = bud[bud["opgave_id"] == opg.id]
+    bud = pc.budget[pc.budget["opgave_id"] == opg.id]
     if len(bud):
-        post = bud["maatregel_id"].map(titles).fillna(bud["maatregel_id"]).fillna("opgave als geheel")
-        if "actie_id" in bud:
-            post = post.where(bud["actie_id"].isna(), post.astype(str) + ", actie " + bud["actie_id"].astype(str))
-        shown = pd.DataFrame({"Post": post, "Jaar": bud["jaar"], "Begroot (euro)": bud["begroot"],
-                              "Gerealiseerd (euro)": bud["gerealiseerd"]})
+        where = bud["maatregel_id"].map(titles).fillna(bud["maatregel_id"]).fillna("opgave als geheel")
+        where = where.where(bud["actie_id"].isna(), "actie " + bud["actie_id"].astype(str))
+        shown = pd.DataFrame({"Maatregel/actie": where, "Post": bud["post"], "Jaar": bud["jaar"],
+                              "Begroot (euro)": bud["begroot_eur"], "Uitgegeven (euro)": bud["gerealiseerd_eur"],
+                              "Stand": bud["status"]})
         parts.append(table_block(shown, f"budget-{opg.id}", out, caption="Budget tegenover realisatie (euro)"))
+        total = pc.budget_summary[pc.budget_summary["opgave_id"] == opg.id]
+        if len(total):
+            parts.append(md("**Budget:** {t}", t=" ".join(f"{int(r.jaar)}: {r.tekst}" for r in total.itertuples())))
     if pc.missing.get(opg.id):
         parts.append(md("**Wat ontbreekt om deze opgave te kunnen evalueren:** {m}.",
                         m=", ".join(str(x) for x in pc.missing[opg.id])))
@@ -385,17 +387,13 @@ def render_savings(content: ReportContent, out: OutputTarget | None = None) -> B
     """Planned vs realised savings and taakstellingen from the plan."""
     if not content.plans:
         return None
-    from analyse import kosten
-
     parts: list[Block | None] = [heading("Besparingen en taakstellingen", 2)]
     for pc in content.plans:
-        bes, taak = pc.frames["besparingen"], pc.frames["taakstellingen"]
-        if len(bes):
-            long = (bes.rename(columns={"gepland": "besparing_gepland", "gerealiseerd": "besparing_gerealiseerd"})
-                    .melt(id_vars=["post", "jaar"], value_vars=["besparing_gepland", "besparing_gerealiseerd"],
-                          var_name="soort", value_name="bedrag_eur")
-                    .assign(gemeentecode=content.code))
-            parts.append(figure_block(plots.plot_savings_waterfall(kosten.savings_ledger(long)), "besparingen", out))
+        ledger, taak = pc.ledger, pc.frames["taakstellingen"]
+        start = getattr(getattr(pc.plan, "beleidsperiode", None), "startjaar", None)
+        for i, reeks in enumerate(dict.fromkeys(ledger["reeks"])):
+            fig = plots.plot_savings_ledger(ledger, reeks, start_jaar=start)
+            parts.append(figure_block(fig, f"besparingen-{i}", out))
         if len(taak):
             shown = taak[["omschrijving", "bedrag", "jaar", "status"]].set_axis(
                 ["Taakstelling", "Bedrag (euro)", "Jaar", "Status"], axis=1)

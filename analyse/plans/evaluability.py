@@ -100,9 +100,19 @@ class PlanAudit:
     def to_frame(self) -> pd.DataFrame:
         """One row per opgave/maatregel: niveau, id, titel, opgave_id, one bool column per criterion, score,
         max_score, ontbreekt (joined)."""
-        rows = [{"niveau": i.niveau, "id": i.id, "titel": i.titel, "opgave_id": i.opgave_id, **i.criteria,
-                 "score": i.score, "max_score": i.max_score, "ontbreekt": "; ".join(i.ontbreekt)}
-                for i in (*self.opgaven, *self.maatregelen)]
+        rows = [
+            {
+                "niveau": i.niveau,
+                "id": i.id,
+                "titel": i.titel,
+                "opgave_id": i.opgave_id,
+                **i.criteria,
+                "score": i.score,
+                "max_score": i.max_score,
+                "ontbreekt": "; ".join(i.ontbreekt),
+            }
+            for i in (*self.opgaven, *self.maatregelen)
+        ]
         return pd.DataFrame(rows)
 
 
@@ -153,9 +163,10 @@ def audit_opgave(plan: Plan, opgave: Opgave) -> AuditItem:
         "nulmeting": any(_has_baseline(di) for di in dis),
         "streefwaarde": any(_has_target(di) for di in dis),
         "deadline": any(d.deadline for d in doelen) or any(_has_target(di) and di.streefwaarde.deadline for di in dis),
-        "budget": _budgeted(opgave.budget) or any(_budgeted(m.budget) or any(_budgeted(a.budget) for a in m.acties)
-                                                   for m in maatregelen),
-        "eigenaar": bool(opgave.eigenaar) or (bool(maatregelen) and all(m.eigenaar or m.uitvoerder for m in maatregelen)),
+        "budget": _budgeted(opgave.budget)
+        or any(_budgeted(m.budget) or any(_budgeted(a.budget) for a in m.acties) for m in maatregelen),
+        "eigenaar": bool(opgave.eigenaar)
+        or (bool(maatregelen) and all(m.eigenaar or m.uitvoerder for m in maatregelen)),
     }
     return AuditItem("opgave", opgave.id, opgave.titel, opgave.id, crit, _ontbreekt(crit))
 
@@ -168,7 +179,8 @@ def audit_maatregel(plan: Plan, opgave: Opgave, m: Maatregel) -> AuditItem:
         "meetbaar": bool(m.indicatoren) or bool(m.outputs),
         "nulmeting": any(_has_baseline(di) for di in linked),
         "streefwaarde": any(o.doel is not None for o in m.outputs) or any(_has_target(di) for di in linked),
-        "deadline": m.eind is not None or any(o.periode for o in m.outputs if o.doel is not None)
+        "deadline": m.eind is not None
+        or any(o.periode for o in m.outputs if o.doel is not None)
         or any(_has_target(di) and di.streefwaarde.deadline for di in linked),
         "budget": _budgeted(m.budget) or any(_budgeted(a.budget) for a in m.acties),
         "eigenaar": bool(m.eigenaar or m.uitvoerder),
@@ -180,40 +192,89 @@ def _plan_gaps(plan: Plan, opg: list[AuditItem], mr: list[AuditItem]) -> list[Ga
     gaps: list[Gat] = []
     not_smart = [i.id for i in opg if not i.criteria["specifiek_doel"]]
     if not_smart:
-        gaps.append(Gat("doelen_niet_smart", f"{len(not_smart)} van {len(opg)} opgaven hebben geen specifiek, "
-                        f"toetsbaar doel (geen kwantitatieve streefwaarde): {', '.join(not_smart)}.", tuple(not_smart)))
+        gaps.append(
+            Gat(
+                "doelen_niet_smart",
+                f"{len(not_smart)} van {len(opg)} opgaven hebben geen specifiek, "
+                f"toetsbaar doel (geen kwantitatieve streefwaarde): {', '.join(not_smart)}.",
+                tuple(not_smart),
+            )
+        )
     no_target = [i.id for i in opg if not i.criteria["streefwaarde"]]
     if no_target:
-        gaps.append(Gat("geen_streefwaarden", f"Geen streefwaarde bij opgave {', '.join(no_target)}.", tuple(no_target)))
+        gaps.append(
+            Gat("geen_streefwaarden", f"Geen streefwaarde bij opgave {', '.join(no_target)}.", tuple(no_target))
+        )
     no_base = [i.id for i in opg if i.criteria["indicator"] and not i.criteria["nulmeting"]]
     if no_base:
-        gaps.append(Gat("geen_nulmeting", f"Wel indicatoren maar geen nulmeting bij opgave {', '.join(no_base)}.", tuple(no_base)))
+        gaps.append(
+            Gat(
+                "geen_nulmeting",
+                f"Wel indicatoren maar geen nulmeting bij opgave {', '.join(no_base)}.",
+                tuple(no_base),
+            )
+        )
     if not plan.beleidstheorie and not any(o.beleidstheorie for o in plan.opgaven):
-        gaps.append(Gat("geen_beleidstheorie", "Het plan beschrijft geen beleidstheorie (verandertheorie) die "
-                        "maatregelen, opgaven en beoogde effecten met elkaar verbindt."))
+        gaps.append(
+            Gat(
+                "geen_beleidstheorie",
+                "Het plan beschrijft geen beleidstheorie (verandertheorie) die "
+                "maatregelen, opgaven en beoogde effecten met elkaar verbindt.",
+            )
+        )
     broken = [i for i in plan.indicatoren if i.continuiteit not in (None, "bijgewerkt")]
     if broken:
-        gaps.append(Gat("indicator_continuiteit", "Indicatorreeksen zijn onderbroken: " + "; ".join(
-            f"{i.naam} ({i.continuiteit.replace('_', ' ')})" for i in broken) + ".", tuple(i.indicator_id for i in broken)))
+        gaps.append(
+            Gat(
+                "indicator_continuiteit",
+                "Indicatorreeksen zijn onderbroken: "
+                + "; ".join(f"{i.naam} ({i.continuiteit.replace('_', ' ')})" for i in broken)
+                + ".",
+                tuple(i.indicator_id for i in broken),
+            )
+        )
     drift = [m.id for _, m in plan.maatregelen() if m.doelverschuiving]
     if drift:
-        gaps.append(Gat("doelverschuiving", f"Doel of doelgroep verschoof tijdens de uitvoering bij {', '.join(drift)}, "
-                        "zonder dat de doelstellingen zijn bijgesteld.", tuple(drift)))
+        gaps.append(
+            Gat(
+                "doelverschuiving",
+                f"Doel of doelgroep verschoof tijdens de uitvoering bij {', '.join(drift)}, "
+                "zonder dat de doelstellingen zijn bijgesteld.",
+                tuple(drift),
+            )
+        )
     with_budget_lines = [(m, b) for _, m in plan.maatregelen() for b in m.budget]
     unknown = [m.id for m, b in with_budget_lines if b.begroot is None and b.gerealiseerd is None]
     no_budget = [i.id for i in mr if not i.criteria["budget"]]
     if mr and (len(no_budget) > len(mr) / 2 or (with_budget_lines and len(unknown) > len(with_budget_lines) / 3)):
-        gaps.append(Gat("financien_niet_herleidbaar", f"Financiën zijn niet herleidbaar tot maatregelen: {len(no_budget)} "
-                        f"van {len(mr)} maatregelen zonder begroot bedrag.", tuple(no_budget)))
+        gaps.append(
+            Gat(
+                "financien_niet_herleidbaar",
+                f"Financiën zijn niet herleidbaar tot maatregelen: {len(no_budget)} "
+                f"van {len(mr)} maatregelen zonder begroot bedrag.",
+                tuple(no_budget),
+            )
+        )
     assessable = [m for _, m in plan.maatregelen() if m.status not in ("opgegaan in", "niet uitgevoerd", "gepland")]
     no_out = [m.id for m in assessable if not m.outputs]
     if assessable and len(no_out) > len(assessable) / 2:
-        gaps.append(Gat("outputdata_ontbreken", f"Outputgegevens ontbreken voor {len(no_out)} van {len(assessable)} "
-                        "uitgevoerde of gestarte maatregelen.", tuple(no_out)))
+        gaps.append(
+            Gat(
+                "outputdata_ontbreken",
+                f"Outputgegevens ontbreken voor {len(no_out)} van {len(assessable)} "
+                "uitgevoerde of gestarte maatregelen.",
+                tuple(no_out),
+            )
+        )
     pilots = [x.id for x in plan.interventies if not x.resultaat_gerapporteerd]
     if pilots:
-        gaps.append(Gat("outputdata_ontbreken", f"Van {len(pilots)} pilots/interventies is geen resultaat gerapporteerd: "
-                        f"{', '.join(pilots)}.", tuple(pilots)))
+        gaps.append(
+            Gat(
+                "outputdata_ontbreken",
+                f"Van {len(pilots)} pilots/interventies is geen resultaat gerapporteerd: {', '.join(pilots)}.",
+                tuple(pilots),
+            )
+        )
     return gaps
 
 
