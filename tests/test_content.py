@@ -83,16 +83,14 @@ def test_gemeente_without_rows_gets_empty_indicator_content():
 
 
 def test_policy_period_prefers_parameter_then_plan_then_default():
-    class Periode:
-        start = 2015
+    from types import SimpleNamespace as NS
 
-    class Plan:
-        titel = "Evaluatie"
-        periode = Periode()
-
-    assert policy_period(ReportParameters(startjaar_beleid=2019), [Plan()]).startjaar == 2019
-    from_plan = policy_period(ReportParameters(), [Plan()])
+    plan = NS(gemeentecode="GM0001", titel="Evaluatie", path=None,
+              beleidsperiode=NS(startjaar=2015, nulmeting_jaar=2014, toelichting=None, bron_pagina="p. 10"))
+    assert policy_period(ReportParameters(startjaar_beleid=2019), [plan]).startjaar == 2019
+    from_plan = policy_period(ReportParameters(), [plan])
     assert (from_plan.startjaar, from_plan.bron, from_plan.plan_titel) == (2015, "plan", "Evaluatie")
+    assert "nulmeting 2014" in from_plan.tekst and "p. 10" in from_plan.tekst
     default = policy_period(ReportParameters(), [])
     assert default.bron == "standaard" and default.startjaar == content.DEFAULT_STARTJAAR_BELEID
 

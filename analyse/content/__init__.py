@@ -107,6 +107,8 @@ class PolicyPeriod:
     startjaar: int
     bron: str
     plan_titel: str = ""
+    tekst: str = ""
+    """Dutch sentence on where the start year comes from (shown in the colofon)."""
 
 
 @dataclass
@@ -148,23 +150,13 @@ class ReportContent:
 
 
 def policy_period(params: ReportParameters, plan_list: Sequence[Any]) -> PolicyPeriod:
-    """Policy start: the parameter when set, else the first plan's start year, else the default."""
-    if params.startjaar_beleid:
-        return PolicyPeriod(params.startjaar_beleid, "parameter")
-    for plan in plan_list:
-        start = _plan_start(plan)
-        if start:
-            return PolicyPeriod(start, "plan", str(getattr(plan, "titel", "") or ""))
-    return PolicyPeriod(DEFAULT_STARTJAAR_BELEID, "standaard")
+    """Policy start: the parameter when set, else the plans' start year (:func:`analyse.plans.report_startjaar`),
+    else :data:`analyse.settings.DEFAULT_STARTJAAR_BELEID`; ``tekst`` says which, in Dutch."""
+    from analyse.plans.period import report_startjaar
 
-
-def _plan_start(plan: Any) -> int | None:
-    periode = getattr(plan, "periode", None)
-    start = getattr(periode, "start", None) if periode is not None else None
-    try:
-        return int(start) if start else None
-    except (TypeError, ValueError):
-        return None
+    jaar, bron, tekst = report_startjaar(list(plan_list), params.startjaar_beleid or None, DEFAULT_STARTJAAR_BELEID)
+    titel = str(getattr(plan_list[0], "titel", "") or "") if bron == "plan" and plan_list else ""
+    return PolicyPeriod(int(jaar), bron, titel, tekst)
 
 
 def _chapter(title: str, fn: Any, *args: Any) -> Any:
@@ -205,8 +197,12 @@ def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs |
     ind = _chapter("Indicatoren", indicator_chapter.build, inputs, gemeente, params.regio_rollen, policy.startjaar)
     peers, peer_note = _chapter("Kostenontwikkeling", indicator_chapter.peer_codes, inputs, gemeente, params.peer_k,
                                 params.peer_method, params.regio_rollen)
-    costs = _chapter("Kostenontwikkeling", cost_chapter.build, inputs, gemeente.code, peers)
-    plan_content = _chapter("Opgaven", plan_chapter.build, list(plan_list), ind.verdicts, inputs.catalogue)
+    costs = _chapter("Kostenontwikkeling", cost_chapter.build, inputs, gemeente.code, peers, list(plan_list),
+                     gemeente.naam)
+    available = inputs.harmonised.loc[(inputs.harmonised["gemeentecode"] == gemeente.code)
+                                      & inputs.harmonised["value"].notna(), "indicator_id"].unique()
+    plan_content = _chapter("Opgaven", plan_chapter.build, list(plan_list), ind.verdicts, inputs.catalogue,
+                            available)
     if commit is None:
         commit = inputs.cache.setdefault("commit", sources_chapter.git_commit())
     sources = _chapter("Data en bronnen", sources_chapter.build, inputs, gemeente.code, commit)

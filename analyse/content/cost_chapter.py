@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, Sequence
 
 import pandas as pd
 
@@ -22,6 +23,15 @@ class CostContent:
     clusters: tuple[str, ...] = COST_CLUSTERS
     peer_table: pd.DataFrame | None = None
     """The gemeente and its peers by name: gemeentecode, naam, inwoners, jaar, per_inwoner (sociaal domein)."""
+    breaks: pd.DataFrame | None = None
+    """Scope changes, taakveld scheme changes and one-year jumps (``kosten.cost_breaks``)."""
+    budget_vs_actual: pd.DataFrame | None = None
+    """Begroting against jaarrekening of the sociaal-domein total per year (``kosten.begroting_jaarrekening``)."""
+    reconciliations: list[pd.DataFrame] = field(default_factory=list)
+    """The plan's own totals or growth beside Iv3 (``kosten.reconcile_plan_iv3`` / ``reconcile_growth``); the
+    Dutch note is in ``attrs["toelichting"]`` or the ``toelichting`` column."""
+    real_growth: str = ""
+    """One sentence on the growth per inwoner in constant prices (years with a CPI only)."""
 
     @property
     def available(self) -> bool:
@@ -62,10 +72,60 @@ def peer_table(inputs: ReportInputs, code: str, peers: list[str], cluster: str =
     return out.assign(jaar=year)[["gemeentecode", "naam", "inwoners", "jaar", "per_inwoner"]]
 
 
-def build(inputs: ReportInputs, code: str, peers: list[str]) -> CostContent:
+def real_growth(inputs: ReportInputs, comparison: pd.DataFrame, naam: str,
+                cluster: str = "sociaal_domein_totaal", soort: str = "jaarrekening") -> str:
+    """Growth of lasten per inwoner in constant prices over the years with a CPI, gemeente and Nederland.
+
+    Only years inside the CPI series are used (never extrapolated); the price year is named.
+    """
+    if inputs.cpi is None or inputs.cpi.empty:
+        return ""
+    rows = comparison[(comparison["cluster"] == cluster) & (comparison["soort"] == soort)]
+    cpi = inputs.cpi.dropna(subset=["cpi_index"]).set_index("jaar")["cpi_index"]
+    rows = rows[rows["jaar"].isin(cpi.index) & rows["gemeente_per_inwoner"].notna()].sort_values("jaar")
+    if len(rows) < 2:
+        return ""
+    base, last = rows.iloc[0], rows.iloc[-1]
+    price_year = int(cpi.index.max())
+
+    def real(value: float, year: int) -> float:
+        return value * cpi[price_year] / cpi[year]
+
+    def growth(col: str) -> float:
+        return (real(last[col], int(last["jaar"])) / real(base[col], int(base["jaar"])) - 1) * 100
+
+    from analyse.formatting import fmt_signed
+
+    text = (f"In prijzen van {price_year} (CPI, CBS) veranderden de lasten sociaal domein per inwoner van {naam} "
+            f"van {int(base['jaar'])} tot {int(last['jaar'])} met {fmt_signed(growth('gemeente_per_inwoner'), 0)}%")
+    if "nl_per_inwoner" in rows and pd.notna(base.get("nl_per_inwoner")) and pd.notna(last.get("nl_per_inwoner")):
+        text += f"; in heel Nederland met {fmt_signed(growth('nl_per_inwoner'), 0)}%"
+    return text + "."
+
+
+def reconciliations(inputs: ReportInputs, code: str, plans: Sequence[Any]) -> list[pd.DataFrame]:
+    """The plans' own cost totals and growth figures beside Iv3, each with its Dutch reconciliation note."""
+    from analyse.plans import money
+
+    out = []
+    for plan in plans:
+        spending, growth = money.plan_spending(plan), money.plan_growth(plan)
+        if len(spending):
+            out.append(kosten.reconcile_plan_iv3(spending, inputs.clusters, code))
+        if len(growth):
+            out.append(kosten.reconcile_growth(growth, inputs.clusters, code))
+    return out
+
+
+def build(inputs: ReportInputs, code: str, peers: list[str], plans: Sequence[Any] = (), naam: str = "") -> CostContent:
     """Cost content of gemeente ``code`` compared with ``peers`` (no comparison when it has no Iv3 rows)."""
     clusters = inputs.clusters
     table = peer_table(inputs, code, peers)
     if clusters is None or not (clusters["gemeentecode"] == code).any():
         return CostContent(None, peers, peer_table=table)
-    return CostContent(kosten.compare_costs(clusters, code, peers), peers, peer_table=table)
+    comparison = kosten.compare_costs(clusters, code, peers)
+    bj = kosten.begroting_jaarrekening(clusters, code)
+    return CostContent(comparison, peers, peer_table=table, breaks=kosten.cost_breaks(clusters, code),
+                       budget_vs_actual=bj[bj["cluster"] == "sociaal_domein_totaal"],
+                       reconciliations=reconciliations(inputs, code, plans),
+                       real_growth=real_growth(inputs, comparison, naam or code))

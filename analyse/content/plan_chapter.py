@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 import pandas as pd
 
 from analyse.plans import audit as audit_plan
-from analyse.plans.conclusions import conclude
+from analyse.plans.conclusions import conclude, evaluator_recommendations, shared_themes
+from analyse.plans.monitoring import monitoring_summary, monitoring_view, needs_monitoring_view
 from analyse.plans.load import to_frames
 from analyse.plans.money import (
     BUDGET_COLUMNS,
@@ -40,6 +41,12 @@ class PlanContent:
     budget_summary: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BUDGET_SUMMARY_COLUMNS))
     """Budget totals per opgave and year with a Dutch sentence (:func:`analyse.plans.money.budget_summary`)."""
 
+    monitoring: pd.DataFrame | None = None
+    """For a plan without statuses: per doel × indicator what can be measured (``plans.monitoring``)."""
+    monitoring_summary: pd.DataFrame | None = None
+    recommendations: pd.DataFrame | None = None
+    """The evaluators' own aanbevelingen per opgave (``conclusions.evaluator_recommendations``)."""
+
     @property
     def title(self) -> str:
         return str(getattr(self.plan, "titel", None) or "Plan")
@@ -64,9 +71,12 @@ def split_caveats(opgave_conclusions: Any) -> tuple[dict[str, list[str]], list[s
     return per, general
 
 
-def build(plan_list: list[Any], verdicts: pd.DataFrame | None, catalogue: pd.DataFrame) -> list[PlanContent]:
-    """Conclusions, frames and evaluability gaps of each plan."""
+def build(plan_list: list[Any], verdicts: pd.DataFrame | None, catalogue: pd.DataFrame,
+          available_indicators: Iterable[str] = ()) -> list[PlanContent]:
+    """Conclusions, frames, evaluability gaps, money, recommendations and (plans without statuses) the monitoring
+    view of each plan; ``available_indicators`` are the ids with CBS data for the gemeente."""
     out = []
+    available = list(available_indicators)
     for plan in plan_list:
         audit = audit_plan(plan)
         concl = conclude(plan, verdicts, catalogue)
@@ -74,5 +84,16 @@ def build(plan_list: list[Any], verdicts: pd.DataFrame | None, catalogue: pd.Dat
         out.append(PlanContent(plan=plan, conclusions=concl, frames=to_frames(plan),
                                missing={item.id: tuple(item.ontbreekt) for item in audit.opgaven},
                                caveats=per, general_caveats=general, ledger=savings_ledger(plan),
-                               budget=(budget := budget_table(plan)), budget_summary=budget_summary(budget)))
+                               budget=(budget := budget_table(plan)), budget_summary=budget_summary(budget),
+                               recommendations=evaluator_recommendations(plan)))
+        if needs_monitoring_view(plan):
+            view = monitoring_view(plan, available)
+            out[-1].monitoring, out[-1].monitoring_summary = view, monitoring_summary(view)
     return out
+
+
+def themes(plan_contents: list[PlanContent]) -> pd.DataFrame:
+    """One consistent statement per theme that several plans share (``conclusions.shared_themes``)."""
+    if len(plan_contents) < 2:
+        return pd.DataFrame(columns=["thema", "uitkomst", "tekst", "onderdelen", "n_plannen"])
+    return shared_themes([(pc.plan, pc.conclusions) for pc in plan_contents])

@@ -283,23 +283,61 @@ def render_funnel(content: ReportContent, out: OutputTarget | None = None) -> Bl
 
 
 def render_costs(content: ReportContent, out: OutputTarget | None = None) -> Block:
-    """Iv3 lasten per inwoner of the sociaal-domein clusters vs peers and Nederland."""
+    """Iv3 lasten per inwoner per cluster vs peers and Nederland, breaks in the series, begroting against
+    jaarrekening, and the plan's own cost figures reconciled with Iv3."""
     costs: CostContent = content.costs
     if not costs.available:
         return note("Voor deze gemeente zijn geen Iv3-lasten (begroting of jaarrekening) beschikbaar.")
     parts: list[Block | None] = [
         md("Lasten per inwoner van {naam} vergeleken met {n} vergelijkbare gemeenten (mediaan en middelste helft) "
-           "en Nederland; nominale euro's uit de Iv3-gegevens.", naam=content.naam, n=fmt_number(len(costs.peers)))]
+           "en Nederland, uit de Iv3-gegevens van het CBS, in euro's van elk jaar (nominaal).", naam=content.naam,
+           n=fmt_number(len(costs.peers)))]
+    if costs.real_growth:
+        parts.append(md("{t}", t=costs.real_growth))
     if content.peer_note:
         parts.append(note(content.peer_note))
+    breaks = costs.breaks if costs.breaks is not None else pd.DataFrame()
     for cluster in costs.clusters:
         sub = costs.cluster(cluster)
         if sub.empty:
             continue
-        fig = plots.plot_cost_development(sub, mode="per_inwoner", cluster=cluster, gemeente_label=content.naam)
+        mine = breaks[breaks["cluster"] == cluster] if len(breaks) else None
+        fig = plots.plot_cost_development(sub, mode="per_inwoner", cluster=cluster, gemeente_label=content.naam,
+                                          breaks=mine)
         parts.append(figure_block(fig, f"kosten-{cluster}", out))
+    if len(breaks):
+        items = "".join(f"<li>{escape(t)}</li>" for t in dict.fromkeys(breaks["tekst"]) if t)
+        parts.append(blocks([heading("Let op bij het vergelijken van jaren", 3),
+                             Block(f"<ul>{items}</ul>", "Breuken in de reeksen")]))
+    bj = costs.budget_vs_actual
+    if bj is not None and bj["jaarrekening_eur"].notna().any():
+        shown = bj[bj["jaarrekening_eur"].notna()]
+        table = pd.DataFrame({"Jaar": shown["jaar"], "Begroot (euro)": shown["begroting_eur"],
+                              "Jaarrekening (euro)": shown["jaarrekening_eur"],
+                              "Verschil (euro)": shown["afwijking_eur"], "Verschil (%)": shown["afwijking_pct"]})
+        parts.append(blocks([heading("Begroting tegenover jaarrekening", 3),
+                             md("{t}", t=str(shown["tekst"].iloc[-1])),
+                             table_block(table, "begroting-jaarrekening", out,
+                                         caption="Sociaal domein: begroot tegenover uitgegeven (Iv3)")]))
+    for i, rec in enumerate(costs.reconciliations):
+        parts.append(_reconciliation_block(rec, i, out))
     parts.append(_peer_block(content, out))
     return blocks(parts)
+
+
+def _reconciliation_block(rec: pd.DataFrame, i: int, out: OutputTarget | None) -> Block:
+    text = rec.attrs.get("toelichting") or " ".join(dict.fromkeys(rec.get("toelichting", pd.Series(dtype=str))))
+    if "plan_eur" in rec:
+        table = pd.DataFrame({"Jaar": rec["jaar"], "Soort": rec["soort"], "Post in het plan": rec["post"],
+                              "Plan (euro)": rec["plan_eur"], "Iv3 (euro)": rec["iv3_eur"],
+                              "Verschil (euro)": rec["verschil_eur"], "Bron": rec["bron_pagina"]})
+    else:
+        table = pd.DataFrame({"Periode": rec["van"].astype(str) + "–" + rec["tot"].astype(str), "Post": rec["post"],
+                              "Groei volgens plan (%)": rec["plan_groei_pct"], "Groei Iv3 (%)": rec["iv3_groei_pct"],
+                              "Groei Iv3 per inwoner (%)": rec["iv3_groei_per_inwoner_pct"],
+                              "Bron": rec["bron_pagina"]})
+    return blocks([heading("Kosten volgens het plan naast Iv3", 3), md("{t}", t=text),
+                   table_block(table, f"plan-en-iv3-{i + 1}", out, caption="Cijfers van het plan naast Iv3")])
 
 
 def _peer_block(content: ReportContent, out: OutputTarget | None) -> Block | None:
