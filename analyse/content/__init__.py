@@ -125,6 +125,8 @@ class ReportContent:
     plans: list[plan_chapter.PlanContent] = field(default_factory=list)
     sources: sources_chapter.SourcesContent | None = None
     first_screen: summary_chapter.FirstScreen | None = None
+    plan_themes: Any = None
+    """Themes shared by several plans with one consistent statement (``plan_chapter.themes``)."""
 
     @property
     def code(self) -> str:
@@ -157,6 +159,25 @@ def policy_period(params: ReportParameters, plan_list: Sequence[Any]) -> PolicyP
     jaar, bron, tekst = report_startjaar(list(plan_list), params.startjaar_beleid or None, DEFAULT_STARTJAAR_BELEID)
     titel = str(getattr(plan_list[0], "titel", "") or "") if bron == "plan" and plan_list else ""
     return PolicyPeriod(int(jaar), bron, titel, tekst)
+
+
+def _verdicts_per_plan(inputs: ReportInputs, gemeente: Any, params: ReportParameters, policy: PolicyPeriod,
+                       ind: indicator_chapter.IndicatorContent) -> Any:
+    """plan → indicator verdicts from that plan's own start year (computed once per distinct year)."""
+    from analyse.compare import verdicts as to_verdicts
+    from analyse.plans.period import beleidsperiode
+
+    cache: dict[int, Any] = {policy.startjaar: ind.verdicts}
+
+    def for_plan(plan: Any) -> Any:
+        own = beleidsperiode(plan).startjaar_beleid if hasattr(plan, "beleidsperiode") else None
+        year = params.startjaar_beleid or own or policy.startjaar
+        if year not in cache:
+            refs = indicator_chapter.references_of(inputs, gemeente, params.regio_rollen)
+            comp = indicator_chapter.comparison(inputs, gemeente.code, refs, int(year))
+            cache[year] = None if comp is None else to_verdicts(comp)
+        return cache[year]
+    return for_plan
 
 
 def _chapter(title: str, fn: Any, *args: Any) -> Any:
@@ -201,11 +222,13 @@ def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs |
                      gemeente.naam)
     available = inputs.harmonised.loc[(inputs.harmonised["gemeentecode"] == gemeente.code)
                                       & inputs.harmonised["value"].notna(), "indicator_id"].unique()
-    plan_content = _chapter("Opgaven", plan_chapter.build, list(plan_list), ind.verdicts, inputs.catalogue,
-                            available)
+    plan_content = _chapter("Opgaven", plan_chapter.build, list(plan_list),
+                            _verdicts_per_plan(inputs, gemeente, params, policy, ind), inputs.catalogue, available)
     if commit is None:
         commit = inputs.cache.setdefault("commit", sources_chapter.git_commit())
     sources = _chapter("Data en bronnen", sources_chapter.build, inputs, gemeente.code, commit)
     first = _chapter("Samenvatting", summary_chapter.build, gemeente, plan_content, ind.verdicts, policy.startjaar)
+    themes = _chapter("Opgaven", plan_chapter.themes, plan_content)
     return ReportContent(gemeente=gemeente, parameters=params, policy=policy, indicators=ind, costs=costs,
-                         peers=peers, peer_note=peer_note, plans=plan_content, sources=sources, first_screen=first)
+                         peers=peers, peer_note=peer_note, plans=plan_content, sources=sources, first_screen=first,
+                         plan_themes=themes)

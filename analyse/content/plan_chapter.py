@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 
@@ -71,15 +71,19 @@ def split_caveats(opgave_conclusions: Any) -> tuple[dict[str, list[str]], list[s
     return per, general
 
 
-def build(plan_list: list[Any], verdicts: pd.DataFrame | None, catalogue: pd.DataFrame,
-          available_indicators: Iterable[str] = ()) -> list[PlanContent]:
+def build(plan_list: list[Any], verdicts: pd.DataFrame | None | Callable[[Any], pd.DataFrame | None],
+          catalogue: pd.DataFrame, available_indicators: Iterable[str] = ()) -> list[PlanContent]:
     """Conclusions, frames, evaluability gaps, money, recommendations and (plans without statuses) the monitoring
-    view of each plan; ``available_indicators`` are the ids with CBS data for the gemeente."""
+    view of each plan; ``available_indicators`` are the ids with CBS data for the gemeente.
+
+    ``verdicts`` is the indicator verdict frame, or a function plan → verdicts, so that each plan is judged from
+    its own policy start (a gemeente with several plans of different periods, e.g. Dordrecht).
+    """
     out = []
     available = list(available_indicators)
     for plan in plan_list:
         audit = audit_plan(plan)
-        concl = conclude(plan, verdicts, catalogue)
+        concl = conclude(plan, verdicts(plan) if callable(verdicts) else verdicts, catalogue)
         per, general = split_caveats(concl.opgaven)
         out.append(PlanContent(plan=plan, conclusions=concl, frames=to_frames(plan),
                                missing={item.id: tuple(item.ontbreekt) for item in audit.opgaven},

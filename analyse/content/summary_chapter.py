@@ -58,12 +58,16 @@ class FirstScreen:
     messages: list[KeyMessage]
     regio: str | None
     periode: str
+    monitoring: list[str] = field(default_factory=list)
+    """For plans without statuses (no evaluation yet): one sentence per plan on what can be followed."""
 
 
 def badges(plan_contents: list[Any]) -> list[Badge]:
     """One badge per top-level opgave of every plan (sub-opgaven listed on their parent's badge)."""
     out = []
     for pc in plan_contents:
+        if getattr(pc, "monitoring", None) is not None:
+            continue  # a plan, not an evaluation: no verdicts to show (see monitoring_lines)
         by_id = {c.id: c for c in pc.conclusions.opgaven}
         for opg in pc.plan.opgaven:
             if getattr(opg, "onderdeel_van", None):
@@ -72,6 +76,22 @@ def badges(plan_contents: list[Any]) -> list[Badge]:
             subs = [(sub.titel, by_id[sub.id].uitkomst) for sub in pc.plan.opgaven
                     if getattr(sub, "onderdeel_van", None) == opg.id and sub.id in by_id]
             out.append(Badge(opg.titel, c.uitkomst if c else "nog niet te beoordelen", pc.title, subs))
+    return out
+
+
+def monitoring_lines(plan_contents: list[Any]) -> list[str]:
+    """One sentence per plan without statuses: how many doelen have an indicator, a nulmeting, CBS data."""
+    out = []
+    for pc in plan_contents:
+        view = getattr(pc, "monitoring", None)
+        if view is None or view.empty:
+            continue
+        doelen = view.drop_duplicates(["opgave_id", "doel_id"])
+        n = len(doelen)
+        out.append(f"{pc.title}: een plan zonder evaluatie. Van de {n} doelen hebben er "
+                   f"{int(doelen['heeft_indicator'].sum())} een indicator en {int(doelen['heeft_nulmeting'].sum())} "
+                   f"een nulmeting; {int(view['meetbaar_met_cbs'].sum())} indicatoren zijn nu met CBS-cijfers te "
+                   "volgen (zie Opgaven: wat er te volgen is).")
     return out
 
 
@@ -141,4 +161,4 @@ def build(gemeente: Any, plan_contents: list[Any], verdicts: pd.DataFrame | None
     b = badges(plan_contents)
     return FirstScreen(badges=b, counts=count_outcomes(b),
                        messages=key_messages(verdicts, linked_indicators(plan_contents)), regio=regio,
-                       periode=policy_label(start, plan_contents))
+                       periode=policy_label(start, plan_contents), monitoring=monitoring_lines(plan_contents))

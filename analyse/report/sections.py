@@ -82,6 +82,8 @@ def _first_screen(content: ReportContent) -> list[Block | None]:
         parts.append(Block(f'<p class="telling"><strong>{len(first.badges)} opgaven:</strong> {escape(counts)}.</p>'
                            f'<ul class="badges">{"".join(items)}</ul>',
                            f"{len(first.badges)} opgaven: {counts}"))
+    for line in first.monitoring:
+        parts.append(Block(f'<p class="telling">{escape(line)}</p>', line))
     if first.messages:
         items = "".join(f'<li class="bericht-{m.richting}"><span class="teken" aria-hidden="true">'
                         f'{"▲" if m.richting == "beter" else "▼"}</span> {escape(m.tekst)}'
@@ -397,7 +399,34 @@ def _opgave_blocks(pc: Any, opg: Any, out: OutputTarget | None) -> list[Block | 
     if pc.missing.get(opg.id):
         parts.append(md("**Wat ontbreekt om deze opgave te kunnen evalueren:** {m}.",
                         m=", ".join(str(x) for x in pc.missing[opg.id])))
+    recs = pc.recommendations
+    if recs is not None and len(recs):
+        mine = recs[recs["opgave_id"] == opg.id]
+        if len(mine):
+            items = "".join(f"<li>{escape(t)}" + (f' <span class="bron">({escape(b)})</span>' if isinstance(b, str)
+                                                  and b else "") + "</li>"
+                            for t, b in zip(mine["tekst"], mine["bron_pagina"]))
+            parts.append(Block(f"<details><summary>Aanbevelingen van de evaluatoren ({len(mine)})</summary>"
+                               f"<ul>{items}</ul></details>", "Aanbevelingen"))
     return parts
+
+
+def _monitoring_block(pc: Any, out: OutputTarget | None) -> Block | None:
+    if pc.monitoring is None:
+        return None
+    summary = pc.monitoring_summary
+    items = "".join(f"<li><strong>{escape(o)}</strong>: {escape(t)}</li>"
+                    for o, t in zip(summary["opgave"], summary["tekst"]))
+    view = pc.monitoring
+    table = pd.DataFrame({"Opgave": view["opgave"], "Doel": view["doel"], "Indicator": view["indicator"],
+                          "Nulmeting": view["nulmeting"], "Streefwaarde": view["streefwaarde"],
+                          "Met CBS-cijfers te volgen": view["meetbaar_met_cbs"].map({True: "ja", False: "nee"}),
+                          "Wat de gemeente zelf moet vastleggen": view["vastleggen"]})
+    return blocks([heading("Wat er te volgen is", 3),
+                   md("Dit plan is een plan, geen evaluatie: de maatregelen hebben (nog) geen status. In plaats van "
+                      "een oordeel per opgave staat hier wat er nu te meten is en wat de gemeente nog moet vastleggen."),
+                   Block(f"<ul>{items}</ul>", "Per opgave"),
+                   table_block(table, "monitoring", out, caption="Doelen, indicatoren en wat er te meten is")])
 
 
 def render_plan_goals(content: ReportContent, out: OutputTarget | None = None) -> Block | None:
@@ -406,10 +435,17 @@ def render_plan_goals(content: ReportContent, out: OutputTarget | None = None) -
         return None
     parts: list[Block | None] = [heading("Opgaven", 2)]
     general: list[str] = []
+    themes = content.plan_themes
+    if themes is not None and len(themes):
+        items = "".join(f"<li>{_badge(u)} <strong>{escape(t)}</strong>: {escape(x)}</li>"
+                        for t, u, x in zip(themes["thema"], themes["uitkomst"], themes["tekst"]))
+        parts.append(Block(f"<p>Thema's die in meer dan één plan voorkomen, met één oordeel:</p><ul>{items}</ul>",
+                           "Gedeelde thema's"))
     for pc in content.plans:
         concl = pc.conclusions.plan
         parts.append(Block(f"<p>{_badge(concl.uitkomst)} <strong>{escape(pc.title)}</strong>. {escape(concl.tekst)}</p>",
                            f"{pc.title}: {concl.uitkomst}"))
+        parts.append(_monitoring_block(pc, out))
         for opg in pc.plan.opgaven:
             parts += _opgave_blocks(pc, opg, out)
         general += [k for k in pc.general_caveats if k not in general]
@@ -430,12 +466,23 @@ def render_savings(content: ReportContent, out: OutputTarget | None = None) -> B
         ledger, taak = pc.ledger, pc.frames["taakstellingen"]
         start = getattr(getattr(pc.plan, "beleidsperiode", None), "startjaar", None)
         for i, reeks in enumerate(dict.fromkeys(ledger["reeks"])):
+            rows = ledger[ledger["reeks"] == reeks]
             fig = plots.plot_savings_ledger(ledger, reeks, start_jaar=start)
             parts.append(figure_block(fig, f"besparingen-{i}", out))
+            table = pd.DataFrame({"Jaar": rows["jaar"], "Begroot (euro)": rows["begroot_eur"],
+                                  "Doelstelling (euro)": rows["doelstelling_eur"],
+                                  "Gerealiseerd (euro)": rows["gerealiseerd_eur"],
+                                  "Schatting (euro)": rows["schatting_eur"], "Openstaand (euro)": rows["openstaand_eur"],
+                                  "Realisatiegraad (%)": rows["realisatiegraad_pct"],
+                                  "Opmerking": rows["opmerking"].fillna("")}).dropna(axis=1, how="all")
+            parts.append(table_block(table, f"besparingen-{i}-tabel", out,
+                                     caption=f"{reeks}: stand per jaar (cumulatief), bron {rows['bron_pagina'].iloc[0]}"))
         if len(taak):
             shown = taak[["omschrijving", "bedrag", "jaar", "status"]].set_axis(
                 ["Taakstelling", "Bedrag (euro)", "Jaar", "Status"], axis=1)
-            parts.append(table_block(shown, "taakstellingen", out, caption="Taakstellingen"))
+            inner = table_block(shown, "taakstellingen", out, caption="Taakstellingen zoals in het plan")
+            parts.append(Block(f"<details><summary>Alle {len(shown)} taakstellingen uit het plan</summary>"
+                               f"{inner.html}</details>", inner.text))
     if len(parts) == 1:
         parts.append(note("Het plan bevat geen besparingen of taakstellingen."))
     return blocks(parts)
