@@ -37,6 +37,10 @@ from analyse import atomic, paths
 from analyse.data import cbs_tables, derive, regionnames, seeds, sources
 from analyse.data.catalogue import load_catalogue
 from analyse.data.contract import PREFERRED_KEY, check_columns, empty_frame, validate
+from analyse.data.cpi import build_cpi
+from analyse.data.gemeenten_build import COLUMNS as GEMEENTEN_COLUMNS
+from analyse.data.gemeenten_build import build_gemeenten
+from analyse.data.iv3 import build_lasten, cluster_lasten
 from analyse.errors import DataIntegrityError, DataNotAvailableError
 from analyse.settings import REPORT_INDELINGSJAAR
 
@@ -168,11 +172,9 @@ def step_gemeenten(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, p
     """Gemeente list per indelingsjaar with regions, and the herindelingen (seed list without CBS data)."""
     if not ctx.cbs_available:
         seed_gem = seeds.read_seed_gemeenten(ctx.seeds_dir)
-        out = {"herindelingen": pd.DataFrame(columns=HERINDELINGEN_COLUMNS)}
-        if seed_gem is not None:
-            out["gemeenten"] = seed_gem
-        return out
-    from analyse.data.gemeenten_build import build_gemeenten
+        if seed_gem is None:
+            seed_gem = pd.DataFrame(columns=GEMEENTEN_COLUMNS)
+        return {"gemeenten": seed_gem, "herindelingen": pd.DataFrame(columns=HERINDELINGEN_COLUMNS)}
 
     gem, her = build_gemeenten(
         _raw(ctx, "iv3-gemeenten"), _raw(ctx, "83287NED", "gemeente_regios_2016.csv"),
@@ -186,8 +188,6 @@ def step_lasten(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.D
     """Iv3 lasten per gemeente, jaar, soort and taakveld."""
     if not ctx.cbs_available:
         return {"lasten": pd.DataFrame(columns=LASTEN_COLUMNS)}
-    from analyse.data.iv3 import build_lasten
-
     return {"lasten": build_lasten(_raw(ctx, "iv3-lasten"), _raw(ctx, "iv3-inwoners"))}
 
 
@@ -195,8 +195,6 @@ def step_cpi(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.Data
     """Consumer price index per year."""
     if not ctx.cbs_available:
         return {"cpi": pd.DataFrame(columns=CPI_COLUMNS)}
-    from analyse.data.cpi import build_cpi
-
     return {"cpi": build_cpi(_raw(ctx, "cpi"))}
 
 
@@ -226,8 +224,6 @@ def step_references(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, 
 
 def step_lasten_clusters(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Iv3 lasten per cluster (:func:`analyse.data.iv3.cluster_lasten`)."""
-    from analyse.data.iv3 import cluster_lasten
-
     return {"lasten_clusters": cluster_lasten(tables["lasten"])}
 
 
@@ -311,7 +307,7 @@ def run_steps(steps: tuple[Step, ...], ctx: Context, tables: dict[str, pd.DataFr
         if missing_inputs:
             raise DataIntegrityError(f"build step {step.name}: inputs {missing_inputs} were not made")
         made = step.run(ctx, tables)
-        absent = [n for n in step.outputs if n not in made and not (n == "gemeenten" and not ctx.cbs_available)]
+        absent = [n for n in step.outputs if n not in made]
         if absent:
             raise DataIntegrityError(f"build step {step.name} did not make {absent}")
         tables.update(made)
