@@ -125,3 +125,14 @@ def test_full_build_real_data(tmp_path):
     again = build.build(tmp_path / "processed2", cbs_root=empty, raw_root=tmp_path / "raw", seeds_dir=seeds_dir,
                         steps=build.STEPS[:1])
     assert not again.seed_only and again.gemeenten == res.gemeenten
+
+
+def test_data_layer_imports_nothing_above_it():
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    code = ("import sys, analyse.data.build, analyse.data.derive, analyse.data.odata, analyse.data.provenance; "
+            "allowed = ('analyse.data', 'analyse.paths', 'analyse.errors', 'analyse.atomic', 'analyse.settings'); "
+            "print(sorted(m for m in sys.modules if m.startswith('analyse.') and not m.startswith(allowed)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"

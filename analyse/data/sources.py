@@ -18,6 +18,7 @@ from pathlib import Path
 
 from analyse import paths
 from analyse.data import rawstore
+from analyse.data.provenance import Provenance
 from analyse.errors import DataIntegrityError
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,9 @@ ODATA = "https://opendata.cbs.nl/ODataApi/odata/{table}"
 
 @dataclass(frozen=True)
 class Source:
-    """One raw file in the shared data directory.
+    """One raw file in the shared data directory: where it is, plus the provenance fields of its sidecar.
+
+    The provenance schema itself is :class:`analyse.data.provenance.Provenance` (:meth:`provenance`).
 
     Attributes:
         table_id: id of the raw snapshot folder (CBS table id where there is one, e.g. ``84134NED``).
@@ -57,6 +60,12 @@ class Source:
     @property
     def relpath(self) -> str:
         return f"{self.folder}/{self.filename}"
+
+    def provenance(self) -> Provenance:
+        """The :class:`~analyse.data.provenance.Provenance` written into the snapshot's sidecar."""
+        return Provenance(producer=self.producer, table_id=self.table_id, title=self.title, url=self.url,
+                          status=self.status, indelingsjaar=self.indelingsjaar, license=self.license,
+                          notes=self.notes)
 
 
 def _cbs(table: str, title: str, status: str, indeling: int | str, notes: str = "",
@@ -178,13 +187,6 @@ def get(table_id: str, filename: str | None = None) -> Source:
     return hits[0]
 
 
-def _provenance(src: Source) -> rawstore.Provenance:
-    return rawstore.Provenance(
-        producer=src.producer, table_id=src.table_id, title=src.title, url=src.url, status=src.status,
-        indelingsjaar=src.indelingsjaar, license=src.license, notes=src.notes,
-    )
-
-
 def import_all(cbs_root: Path | None = None, raw_root: Path | None = None,
                sources: tuple[Source, ...] = SOURCES) -> dict[str, Path]:
     """Snapshot every shared source file into ``data/raw/cbs/<table_id>/`` with a sidecar.
@@ -210,7 +212,7 @@ def import_all(cbs_root: Path | None = None, raw_root: Path | None = None,
         if not source_path.is_file():
             log.warning("shared file missing, not imported: %s", source_path)
             continue
-        out[src.relpath] = rawstore.import_file(source_path, _provenance(src), raw_root=raw_root)
+        out[src.relpath] = rawstore.import_file(source_path, src.provenance(), raw_root=raw_root)
     log.info("imported %d of %d source files into %s", len(out), len(sources), raw_root or paths.RAW_CBS_DIR)
     return out
 
