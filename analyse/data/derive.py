@@ -222,15 +222,24 @@ def _reaggregate(groups: pd.DataFrame, required: Callable[[str, int], set[str]],
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Re-aggregate the member rows (all with a value) of each (indicator, successor, period before a merger)."""
     existed = _existed(gemeenten)
-    frame = groups.assign(_per=_per(groups, catalogue))
+    frame = groups.assign(_per=_per(groups, catalogue), _num_nan=groups["numerator"].isna(),
+                          _den_nan=groups["denominator"].isna(),
+                          _status=groups["status"].map(_STATUS_RANK).fillna(_STATUS_RANK["onbekend"]))
+    frame = frame.sort_values("gemeentecode", kind="stable")
     keys = ["indicator_id", "_new", "period"]
-    grp = frame.groupby(keys, sort=False).agg(
-        members=("gemeentecode", lambda s: ";".join(sorted(s))),
-        num=("numerator", lambda s: s.sum(min_count=len(s))), den=("denominator", lambda s: s.sum(min_count=len(s))),
-        val=("value", "sum"), period_type=("period_type", "first"), unit=("unit", "first"),
-        status=("status", weakest_status), per=("_per", "first"), rounded=("rounded", "any"),
-        source_table=("source_table", lambda s: ";".join(sorted(set(s)))),
-    ).reset_index()
+    by = frame.groupby(keys, sort=False)
+    grp = by.agg(
+        num=("numerator", "sum"), den=("denominator", "sum"), _num_nan=("_num_nan", "any"),
+        _den_nan=("_den_nan", "any"), val=("value", "sum"), period_type=("period_type", "first"),
+        unit=("unit", "first"), _status=("_status", "min"), per=("_per", "first"), rounded=("rounded", "any"),
+    )
+    grp["members"] = by["gemeentecode"].agg(list).map(";".join)
+    tables = frame.drop_duplicates(keys + ["source_table"]).sort_values("source_table", kind="stable")
+    grp["source_table"] = tables.groupby(keys, sort=False)["source_table"].agg(list).map(";".join)
+    grp = grp.reset_index()
+    grp["num"] = grp["num"].mask(grp.pop("_num_nan"))
+    grp["den"] = grp["den"].mask(grp.pop("_den_nan"))
+    grp["status"] = grp.pop("_status").astype(int).map(dict(enumerate(_STATUS_ORDER)))
     reason = []
     for new, period, members in zip(grp["_new"], grp["period"], grp["members"]):
         year = int(str(period)[:4])

@@ -254,10 +254,11 @@ def cluster_lasten(lasten: pd.DataFrame, mapping: dict[str, list[str]] | None = 
     frames = []
     for cluster, codes in mapping.items():
         sub = df[_matches(df["taakveld"], codes)]
+        sub = sub.assign(_nan=sub["lasten_eur"].isna())
         agg = sub.groupby(KEY, as_index=False, dropna=False).agg(
-            lasten_eur=("lasten_eur", lambda s: s.sum() if s.notna().all() else float("nan")),
-            n_taakvelden=("taakveld", "nunique"),
+            lasten_eur=("lasten_eur", "sum"), _nan=("_nan", "any"), n_taakvelden=("taakveld", "nunique"),
         )
+        agg = agg.assign(lasten_eur=agg["lasten_eur"].mask(agg.pop("_nan"))).reset_index(drop=True)
         agg = delivered.merge(agg, on=KEY, how="left")
         agg["lasten_eur"] = agg["lasten_eur"].where(agg["n_taakvelden"].notna(), 0.0).astype("float64")
         agg["n_taakvelden"] = agg["n_taakvelden"].fillna(0).astype("int64")
