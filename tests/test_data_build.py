@@ -58,7 +58,8 @@ def test_snapshots_in_the_raw_store_count_without_shared_data(tmp_path):
 
 def test_build_steps_are_declared_and_a_failing_check_names_its_step():
     names = [s.name for s in build.STEPS]
-    assert names[:1] == ["indicators"] and {"harmonise", "regions", "references", "lasten_clusters"} <= set(names)
+    assert names[:2] == ["gemeenten", "indicators"]
+    assert {"harmonise", "regions", "references", "lasten_clusters"} <= set(names)
     made = {o for s in build.STEPS for o in s.outputs}
     assert {"indicators", "gemeenten", "herindelingen", "lasten", "cpi", "lasten_clusters", build.HARMONISED,
             build.REFERENCES, build.MEMBERSHIP} <= made
@@ -98,6 +99,7 @@ def test_full_build_real_data(tmp_path):
     inw = ind[(ind.indicator_id == "inwoners") & (ind.gemeentecode == "GM0531") & (ind.period == "2019")]["value"]
     assert hia.loc["wmo_clienten_per_1000", "denominator"] == inw.iloc[0]  # real inwoners, not count / rate
     assert not hia.loc["wmo_clienten_per_1000", "rounded"] and hia.loc["jeugdzorg_pct", "rounded"]
+    assert not nl["rounded"].iloc[0] and nl["denominator"].iloc[0] == 17282163  # Σ inwoners of all gemeenten 2019
     kwb = ind[ind.source_table.str.startswith("kwb-pdok") & (ind.indicator_id == "aandeel_0_14_pct")]
     assert len(kwb) and kwb["rounded"].all()
     bij = ind[(ind.indicator_id == "bijstandsuitkeringen_per_1000") & ind.value.notna()]
@@ -123,7 +125,7 @@ def test_full_build_real_data(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     again = build.build(tmp_path / "processed2", cbs_root=empty, raw_root=tmp_path / "raw", seeds_dir=seeds_dir,
-                        steps=build.STEPS[:1])
+                        steps=build.STEPS[:2])
     assert not again.seed_only and again.gemeenten == res.gemeenten
 
 

@@ -134,3 +134,16 @@ def test_aggregate_members_names_missing_members():
 def test_contract_fills_rounded_and_keeps_column_order():
     frame = _rows([_pct("GM0001", "2019", 10.0, 100.0)])
     assert list(frame.columns) == list(COLUMNS) and frame["rounded"].tolist() == [False]
+
+
+def test_national_totals_only_for_complete_years():
+    pop = _rows([dict(indicator_id="inwoners", unit="aantal", source_table="iv3-inwoners", gemeentecode=c, period=p, value=v)
+                 for c, p, v in (("GM0001", "2019", 100.0), ("GM0002", "2019", 50.0), ("GM0001", "2020", 110.0))])
+    gem = pd.DataFrame({"gemeentecode": ["GM0001", "GM0002", "GM0001", "GM0002"], "indelingsjaar": [2019, 2019, 2020, 2020]})
+    got = derive.national_totals(pop, gem)
+    assert got.values.tolist() == [["NL01", "2019", 150.0]]  # 2020 lacks GM0002: no partial Nederland
+    wmo = _rows([dict(indicator_id="wmo_clienten_per_1000", gemeentecode="NL01", period="2019H1", value=60.0,
+                      numerator=9.0, denominator=9 / 0.06, unit="per_1000", source_table="85896NED", rounded=True)])
+    out = derive.real_denominators(pd.concat([pop, wmo], ignore_index=True), gemeenten=gem)
+    nl = out[out.indicator_id == "wmo_clienten_per_1000"].iloc[0]
+    assert nl["denominator"] == 150.0 and not nl["rounded"]

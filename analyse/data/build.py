@@ -1,19 +1,19 @@
 """Build ``data/processed/*.parquet`` as a declared list of steps (OWID ``etl`` style).
 
 ``python -m analyse.data build`` runs :func:`build`. Each :class:`Step` names its inputs and outputs and the
-checks it makes on its outputs; :data:`STEPS` is the whole pipeline, in order:
+checks it makes on its outputs; :data:`STEPS` is the whole pipeline, in order (importing ``../shared/data`` into
+the raw store, with a sha256 check of every snapshot, comes first):
 
 =================  ==========================================  ===============================================
 step               outputs                                     checks
 =================  ==========================================  ===============================================
-import             (raw snapshots in ``data/raw/cbs``)         sha256 of every snapshot against its sidecar
+gemeenten          gemeenten, herindelingen                    columns present
 indicators         indicators                                  catalogue ids and units; one preferred row per
                                                                (indicator, region, period)
-gemeenten          gemeenten, herindelingen                    columns present
 lasten             lasten                                      columns present
 cpi                cpi                                         columns present
 harmonise          indicators_<jaar>                           0 published values of current gemeenten lost
-regions            regioleden_<jaar>                           every current gemeente in every role
+regions            regioleden_<jaar>                           a gemeente at most once per role
 references         referenties_<jaar>                          unique keys
 lasten_clusters    lasten_clusters                             columns present
 =================  ==========================================  ===============================================
@@ -150,10 +150,10 @@ def check_catalogue_ids(indicators: pd.DataFrame, catalogue: pd.DataFrame) -> No
         raise DataIntegrityError(f"unit differs from the catalogue: {bad.to_dict('records')}")
 
 
-def preferred_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
+def preferred_indicators(indicators: pd.DataFrame, gemeenten: pd.DataFrame | None = None) -> pd.DataFrame:
     """The processed ``indicators`` table: real denominators, then one preferred row per key (source kept)."""
     full = validate(indicators, "indicators")
-    return derive.select_preferred(derive.real_denominators(full))
+    return derive.select_preferred(derive.real_denominators(full, gemeenten=gemeenten))
 
 
 # ------------------------------------------------------------------------------------------ step functions
@@ -165,7 +165,7 @@ def step_indicators(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, 
     """CBS tables (when snapshots exist) + seed figures -> ``indicators`` (one preferred row per key)."""
     cbs = read_cbs(ctx.raw_root, ctx.catalogue) if ctx.cbs_available else empty_frame()
     both = validate(pd.concat([cbs, seeds.read_seeds(ctx.seeds_dir)], ignore_index=True), "indicators")
-    return {"indicators": preferred_indicators(both)}
+    return {"indicators": preferred_indicators(both, tables.get("gemeenten"))}
 
 
 def step_gemeenten(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -277,9 +277,10 @@ def check_has_columns(name: str, columns: list[str]) -> CheckFn:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("indicators", ("raw CBS tables", "seeds"), ("indicators",), step_indicators, (check_indicators,)),
     Step("gemeenten", ("raw gemeentelijsten",), ("gemeenten", "herindelingen"), step_gemeenten,
          (check_has_columns("herindelingen", HERINDELINGEN_COLUMNS),)),
+    Step("indicators", ("raw CBS tables", "seeds", "gemeenten"), ("indicators",), step_indicators,
+         (check_indicators,)),
     Step("lasten", ("raw iv3",), ("lasten",), step_lasten, (check_has_columns("lasten", LASTEN_COLUMNS),)),
     Step("cpi", ("raw cpi",), ("cpi",), step_cpi, (check_has_columns("cpi", CPI_COLUMNS),)),
     Step("harmonise", ("indicators", "herindelingen", "gemeenten"), (HARMONISED,), step_harmonise,

@@ -380,14 +380,38 @@ def computed_reference_rows(indicators: pd.DataFrame, membership: pd.DataFrame,
 
 
 # ------------------------------------------------------------------------------------------ denominators
+def national_totals(population: pd.DataFrame, gemeenten: pd.DataFrame | None) -> pd.DataFrame:
+    """NL01 rows of a population indicator: Σ over the gemeenten of each year, only for complete years.
+
+    A year counts only when every gemeente of that indelingsjaar in ``gemeenten`` has a value (a partial sum
+    would understate Nederland); years that already have a published NL01 value keep it.
+
+    Returns:
+        Rows (gemeentecode NL01, period, value) to add to the population lookup; empty without ``gemeenten``.
+    """
+    if gemeenten is None or gemeenten.empty or population.empty:
+        return pd.DataFrame(columns=["gemeentecode", "period", "value"])
+    gm = population[population["gemeentecode"].astype(str).str.startswith("GM") & population["value"].notna()]
+    years = gemeenten["indelingsjaar"].astype(int).astype(str)
+    expected = {p: set(c) for p, c in gemeenten["gemeentecode"].astype(str).groupby(years)}
+    present = {p: set(c) for p, c in gm["gemeentecode"].astype(str).groupby(gm["period"].astype(str))}
+    got = gm.groupby(gm["period"].astype(str))["value"].sum().rename_axis("period").to_frame()
+    complete = [p for p in got.index if p in expected and expected[p] <= present.get(p, set())]
+    published = set(population.loc[(population["gemeentecode"] == "NL01") & population["value"].notna(), "period"])
+    rows = got.loc[[p for p in complete if p not in published], ["value"]].reset_index()
+    return rows.assign(gemeentecode="NL01")[["gemeentecode", "period", "value"]]
+
+
 def real_denominators(indicators: pd.DataFrame, registry: dict[str, Any] | None = None,
-                      inwoners_id: str = "inwoners") -> pd.DataFrame:
+                      gemeenten: pd.DataFrame | None = None) -> pd.DataFrame:
     """Replace denominators derived from rounded rates by the real population where the registry says so.
 
     A registry source with ``denominator_from: <indicator>`` (e.g. Wmo-cliënten per 1.000 inwoners: the
     published rate is a whole number, so count / rate gives 32.458 inwoners where there are 32.183) takes the
     denominator from that indicator in the same year (its preferred row); the value stays the published one.
-    Rows without that population keep the derived denominator and ``rounded=True``.
+    Rows without that population keep the derived denominator and ``rounded=True``. With ``gemeenten``
+    (gemeentecode, indelingsjaar) Nederland's population is Σ of the gemeenten in complete years
+    (:func:`national_totals`).
 
     Returns:
         A new frame; replaced rows get ``rounded=False``.
@@ -405,7 +429,9 @@ def real_denominators(indicators: pd.DataFrame, registry: dict[str, Any] | None 
             continue
         pop = select_preferred(indicators[(indicators["indicator_id"] == pop_id)
                                           & (indicators["period_type"] == "jaar") & indicators["value"].notna()])
-        lookup = dict(zip(zip(pop["gemeentecode"], pop["period"]), pop["value"]))
+        pop = pd.concat([pop[["gemeentecode", "period", "value"]], national_totals(pop, gemeenten)],
+                        ignore_index=True)
+        lookup = dict(zip(zip(pop["gemeentecode"].astype(str), pop["period"].astype(str)), pop["value"]))
         year = out.loc[mask, "period"].str.slice(0, 4)
         real = pd.Series([lookup.get(k, np.nan) for k in zip(out.loc[mask, "gemeentecode"], year)],
                          index=year.index, dtype="float64")
