@@ -103,6 +103,12 @@ def successor_map(herindelingen: pd.DataFrame, indelingsjaar: int) -> pd.Series:
     return final
 
 
+def _successor_codes(codes: pd.Series, succ: pd.Series) -> pd.Series:
+    """Each code's successor (the code itself where it has none), as strings."""
+    lookup = {str(k): str(v) for k, v in succ.items()}
+    return pd.Series([lookup.get(c, c) for c in codes.astype(str)], index=codes.index, dtype=object)
+
+
 def required_members(herindelingen: pd.DataFrame, indelingsjaar: int) -> Callable[[str, int], set[str]]:
     """``required(new_code, year)`` -> old codes that existed in ``year`` and end up in ``new_code``.
 
@@ -178,7 +184,7 @@ def harmonise(indicators: pd.DataFrame, indelingsjaar: int, herindelingen: pd.Da
     succ = successor_map(herindelingen, indelingsjaar)
     required = required_members(herindelingen, indelingsjaar)
     codes = pref["gemeentecode"].astype(str)
-    new = codes.map(succ.to_dict()).fillna(codes)
+    new = _successor_codes(codes, succ)
     group = ["indicator_id", "_new", "period"]
     frame = pref.assign(_new=new, _pred=new != codes, _val=pref["value"].notna())
     # (successor, period) pairs before a merger into the successor, where predecessors carry values
@@ -277,7 +283,7 @@ def lost_published_values(indicators: pd.DataFrame, harmonised: pd.DataFrame, he
     pref = select_preferred(indicators)
     succ = successor_map(herindelingen, indelingsjaar)
     codes = pref["gemeentecode"].astype(str)
-    new = codes.map(succ.to_dict()).fillna(codes)
+    new = _successor_codes(codes, succ)
     pred_periods = pref.loc[(new != codes) & pref["value"].notna()].assign(gemeentecode=new)[PREFERRED_KEY]
     current = pref[codes.str.startswith("GM") & (new == codes) & pref["value"].notna()]
     current = current.merge(pred_periods.drop_duplicates().assign(_pred=True), on=PREFERRED_KEY, how="left")
