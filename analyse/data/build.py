@@ -13,7 +13,7 @@ indicators         indicators                                  catalogue ids and
 lasten             lasten                                      columns present
 cpi                cpi                                         columns present
 harmonise          indicators_<jaar>                           0 published values of current gemeenten lost
-regions            regioleden_<jaar>                           a gemeente at most once per role
+regions            region_members_<jaar>                       a gemeente at most once per role
 references         referenties_<jaar>                          unique keys
 lasten_clusters    lasten_clusters                             columns present
 =================  ==========================================  ===============================================
@@ -51,7 +51,7 @@ LASTEN_COLUMNS = ["gemeentecode", "jaar", "soort", "taakveld", "taakveld_bron", 
 CPI_COLUMNS = ["jaar", "cpi_index", "cpi_mutatie", "bron"]
 HARMONISED = f"indicators_{REPORT_INDELINGSJAAR}"
 REFERENCES = f"referenties_{REPORT_INDELINGSJAAR}"
-MEMBERSHIP = f"regioleden_{REPORT_INDELINGSJAAR}"
+MEMBERSHIP = f"region_members_{REPORT_INDELINGSJAAR}"
 
 
 @dataclass
