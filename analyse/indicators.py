@@ -20,8 +20,14 @@ import pandas as pd
 from analyse import paths
 from analyse.data.catalogue import load_catalogue  # noqa: F401  (re-export)
 from analyse.data.contract import validate
-from analyse.data.derive import (COMPUTED_SOURCE, aggregate_members, computed_reference_rows,  # noqa: F401
-                                 harmonise, select_preferred, successor_map)
+from analyse.data.derive import (  # noqa: F401
+    COMPUTED_SOURCE,
+    aggregate_members,
+    computed_reference_rows,
+    harmonise,
+    select_preferred,
+    successor_map,
+)
 from analyse.errors import DataNotAvailableError
 
 

@@ -6,12 +6,12 @@ import shutil
 
 import pandas as pd
 import pytest
+from test_data_sources import SEED_ROW, _seed
 
 from analyse import paths
 from analyse.data import build, cbs_tables, derive, sources
 from analyse.errors import DataIntegrityError, DataNotAvailableError
 from analyse.settings import REPORT_INDELINGSJAAR
-from test_data_sources import SEED_ROW, _seed
 
 
 def test_seed_only_build(tmp_path):

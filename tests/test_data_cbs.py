@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -157,14 +155,16 @@ def test_registry_source_options_for_rounding_and_real_denominators():
     kwb_share = reg["indicators"]["jeugdzorg_in_natura_pct"]
     assert any(src.get("rounded") for src in kwb_share if src.get("table") == "kwb-pdok-2022")
     # bijstand 2023-2025 (85383NED) are own indicators, never an extra source of the 2014-2021 series
-    assert all("85383NED" not in cbs_tables._source_tables(src) for src in reg["indicators"]["bijstand_personen_aantal"])
+    old_series = reg["indicators"]["bijstand_personen_aantal"]
+    assert all("85383NED" not in cbs_tables._source_tables(src) for src in old_series)
     assert reg["indicators"]["bijstandsuitkeringen_per_1000"][0]["table"] == "85383NED"
 
 
 def test_value_derived_from_numerator_and_denominator_columns():
     registry = {"truncation_limit": 10_000,
                 "tables": {"T85383": {"file": "x.csv", "region": {"column": "Regiocode", "kind": "codes"},
-                                      "period": {"column": "Perioden"}, "status": {"rule": "fixed", "value": "definitief"}}},
+                                      "period": {"column": "Perioden"},
+                                      "status": {"rule": "fixed", "value": "definitief"}}},
                 "indicators": {"bijstandsuitkeringen_per_1000": [
                     {"table": "T85383", "value": "derive", "numerator": "Uitk_22", "denominator": "Inw_1"}]}}
     catalogue = pd.DataFrame({"id": ["bijstandsuitkeringen_per_1000"], "unit": ["per_1000"], "per": [1000.0]})

@@ -11,7 +11,8 @@ from analyse.data.contract import COLUMNS, validate
 
 # Groningen (GM0014) took over Haren (GM0017) and Ten Boer (GM0009) on 1 January 2019 and kept its code.
 HER = pd.DataFrame({"oude_code": ["GM0009", "GM0017"], "nieuwe_code": ["GM0014", "GM0014"], "jaar": [2019, 2019]})
-GEM = pd.DataFrame({"gemeentecode": ["GM0014", "GM0017", "GM0009", "GM0014"], "indelingsjaar": [2018, 2018, 2018, 2019]})
+GEM = pd.DataFrame({"gemeentecode": ["GM0014", "GM0017", "GM0009", "GM0014"],
+                    "indelingsjaar": [2018, 2018, 2018, 2019]})
 
 
 def _rows(rows):
@@ -72,7 +73,8 @@ def test_a_new_code_before_its_creation_needs_only_the_predecessors():
 
 
 def test_ratio_without_numerator_is_dropped_not_averaged():
-    frame = _rows([dict(gemeentecode="GM0014", period="2018", value=10.0), dict(gemeentecode="GM0017", period="2018", value=20.0),
+    frame = _rows([dict(gemeentecode="GM0014", period="2018", value=10.0),
+                   dict(gemeentecode="GM0017", period="2018", value=20.0),
                    dict(gemeentecode="GM0009", period="2018", value=30.0)])
     got, notes = derive.harmonise(frame, 2024, HER, with_notes=True, gemeenten=GEM)
     assert got.empty and notes["reason"].tolist() == ["geen teller/noemer om opnieuw te aggregeren"]
@@ -112,7 +114,8 @@ def test_real_denominators_replace_derived_ones():
 
 def test_region_membership_table():
     gem = pd.DataFrame({"gemeentecode": ["GM0531", "GM0505", "GM0531"], "indelingsjaar": [2024, 2024, 2023],
-                        "jeugdzorgregio_code": ["JZ31", "JZ31", "JZ31"], "jeugdzorgregio_naam": ["Zuid-Holland Zuid"] * 3,
+                        "jeugdzorgregio_code": ["JZ31", "JZ31", "JZ31"],
+                        "jeugdzorgregio_naam": ["Zuid-Holland Zuid"] * 3,
                         "provincie_code": ["PV28", "PV28", "PV28"], "provincie_naam": ["Zuid-Holland"] * 3})
     got = derive.region_membership_table(gem, 2024)
     assert got.columns.tolist() == ["role", "region_code", "region_naam", "gemeentecode"]
@@ -137,9 +140,11 @@ def test_contract_fills_rounded_and_keeps_column_order():
 
 
 def test_national_totals_only_for_complete_years():
-    pop = _rows([dict(indicator_id="inwoners", unit="aantal", source_table="iv3-inwoners", gemeentecode=c, period=p, value=v)
+    pop = _rows([dict(indicator_id="inwoners", unit="aantal", source_table="iv3-inwoners", gemeentecode=c,
+                      period=p, value=v)
                  for c, p, v in (("GM0001", "2019", 100.0), ("GM0002", "2019", 50.0), ("GM0001", "2020", 110.0))])
-    gem = pd.DataFrame({"gemeentecode": ["GM0001", "GM0002", "GM0001", "GM0002"], "indelingsjaar": [2019, 2019, 2020, 2020]})
+    gem = pd.DataFrame({"gemeentecode": ["GM0001", "GM0002", "GM0001", "GM0002"],
+                        "indelingsjaar": [2019, 2019, 2020, 2020]})
     got = derive.national_totals(pop, gem)
     assert got.values.tolist() == [["NL01", "2019", 150.0]]  # 2020 lacks GM0002: no partial Nederland
     wmo = _rows([dict(indicator_id="wmo_clienten_per_1000", gemeentecode="NL01", period="2019H1", value=60.0,

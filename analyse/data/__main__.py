@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     refresh.add_argument("--table", required=True, help="CBS table id, e.g. 85099NED")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
     if args.command in ("build", "import"):
         problem = cbs_dir_problem()
         if problem:

@@ -382,7 +382,8 @@ def build(processed_dir: Path | None = None, cbs_root: Path | None = None, raw_r
             raise DataNotAvailableError(
                 f"geen CBS-gegevens gevonden (ANALYSE_CBS_DIR, ../shared/data of data/raw/cbs), en "
                 f"{processed_dir} bevat al gegevens van {existing} gemeenten: die worden niet vervangen door "
-                "alleen de voorbeeldcijfers. Gebruik `python -m analyse.data build --seed-only` als dat de bedoeling is.")
+                "alleen de voorbeeldcijfers. Gebruik `python -m analyse.data build --seed-only` als dat de "
+                "bedoeling is.")
         result.notes.append("no CBS data: built from data/raw/seeds only")
     ctx = Context(raw_root=raw_root, seeds_dir=seeds_dir, catalogue=catalogue, cbs_available=cbs_available,
                   notes=result.notes)

@@ -37,7 +37,8 @@ def _read_catalogue_file(path: Path) -> list[dict[str, Any]]:
     for i, entry in enumerate(entries):
         missing = [k for k in REQUIRED_KEYS if not isinstance(entry, dict) or k not in entry]
         if missing:
-            raise DataIntegrityError(f"catalogue {path.name} entry {i} ({entry.get('id', '?') if isinstance(entry, dict) else entry!r}) misses {missing}")
+            name = entry.get("id", "?") if isinstance(entry, dict) else repr(entry)
+            raise DataIntegrityError(f"catalogue {path.name} entry {i} ({name}) misses {missing}")
         if entry["unit"] not in UNITS or entry["polarity"] not in POLARITIES or entry["kind"] not in KINDS:
             raise DataIntegrityError(
                 f"catalogue {path.name} entry {entry['id']}: unit/polarity/kind must be in {sorted(UNITS)} / "
@@ -73,5 +74,6 @@ def load_catalogue(catalogue_dir: Path | None = None) -> pd.DataFrame:
     per_default = frame["unit"].map(DEFAULT_PER).fillna(1.0)
     return frame.assign(
         per=pd.to_numeric(frame["per"], errors="coerce").fillna(per_default),
-        shipped=frame["shipped"].map(lambda v: True if v is None or (isinstance(v, float) and np.isnan(v)) else bool(v)),
+        shipped=frame["shipped"].map(
+            lambda v: True if v is None or (isinstance(v, float) and np.isnan(v)) else bool(v)),
     ).reset_index(drop=True)

@@ -27,8 +27,7 @@ import yaml
 from analyse import paths
 from analyse.data import regionnames
 from analyse.data.catalogue import load_catalogue
-from analyse.data.contract import (COLUMNS, DEFAULT_PER, KEY, check_columns, coerce_dtypes, empty_frame,  # noqa: F401
-                                   validate)
+from analyse.data.contract import COLUMNS, DEFAULT_PER, KEY, check_columns, coerce_dtypes, empty_frame, validate  # noqa: F401
 from analyse.errors import DataIntegrityError
 
 log = logging.getLogger(__name__)
@@ -307,7 +306,8 @@ def read_table(table_id: str, path: Path, lookup: regionnames.RegionLookup | Non
         table_id: key in ``registry.yml`` ``tables``.
         path: the (verified) raw file.
         lookup: region name lookup (needed for tables that name their regions).
-        catalogue: the indicator catalogue (``unit`` and ``per`` per id); default :func:`analyse.data.catalogue.load_catalogue`.
+        catalogue: the indicator catalogue (``unit`` and ``per`` per id); default
+            :func:`analyse.data.catalogue.load_catalogue`.
         registry: default :func:`load_registry`.
 
     Returns:

@@ -85,10 +85,12 @@ def validate(frame: pd.DataFrame, where: str = "indicators", key: list[str] | No
     negative = (out[["value", "numerator", "denominator"]] < 0).any(axis=1) & out["unit"].isin(
         ["aantal", "procent", "per_1000"])
     if negative.any():
-        raise DataIntegrityError(f"{where}: negative counts/shares, e.g. {out.loc[negative, key].head(3).to_dict('records')}")
+        sample = out.loc[negative, key].head(3).to_dict("records")
+        raise DataIntegrityError(f"{where}: negative counts/shares, e.g. {sample}")
     over = (out["unit"] == "procent") & (out["numerator"] > out["denominator"] * (1 + 1e-9))
     if over.any():
-        raise DataIntegrityError(f"{where}: numerator > denominator, e.g. {out.loc[over, key].head(3).to_dict('records')}")
+        sample = out.loc[over, key].head(3).to_dict("records")
+        raise DataIntegrityError(f"{where}: numerator > denominator, e.g. {sample}")
     bad_status = ~out["status"].isin(list(STATUSES))
     if bad_status.any():
         raise DataIntegrityError(f"{where}: unknown status values {list(out.loc[bad_status, 'status'].unique())}")

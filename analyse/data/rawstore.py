@@ -15,9 +15,16 @@ from typing import Any
 import yaml
 
 from analyse import atomic, paths
-from analyse.data.provenance import (REQUIRED_META, STATUSES, Provenance, read_sidecar,  # noqa: F401 (re-export)
-                                     read_sidecar_mapping, sidecar_path)
+from analyse.data.provenance import (  # noqa: F401 (re-export)
+    REQUIRED_META,
+    STATUSES,
+    Provenance,
+    read_sidecar,
+    read_sidecar_mapping,
+    sidecar_path,
+)
 from analyse.errors import DataIntegrityError
+
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     """Return the hex sha256 of a file, streamed in chunks."""

@@ -8,7 +8,6 @@ column, suppression markers) must give exactly the intended numbers, suppressed 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -17,8 +16,8 @@ import pytest
 import yaml
 
 from analyse.data import cbs_tables, rawstore, seeds
-from analyse.errors import DataIntegrityError
 from analyse.data.derive import harmonise
+from analyse.errors import DataIntegrityError
 
 from .conftest import DATA
 
@@ -235,7 +234,8 @@ def test_successor_from_part_of_its_predecessors_is_refused():
     out, notes = harmonise(ind, 2024, HER, with_notes=True)
     assert out.empty
     note = notes.iloc[0]
-    assert (note["gemeentecode"], note["members"], note["reason"]) == ("GM1978", "GM0689", "niet alle voorgangers met een waarde")
+    assert (note["gemeentecode"], note["members"], note["reason"]) == (
+        "GM1978", "GM0689", "niet alle voorgangers met een waarde")
 
 
 def test_counts_of_old_codes_summed():
@@ -247,7 +247,8 @@ def test_counts_of_old_codes_summed():
 
 def test_empty_rows_of_dissolved_codes_do_not_void_the_successor():
     """Regression (issue 11, Groningen jeugdzorg 2019-2020): an empty row of a code that no longer exists."""
-    ind = pd.DataFrame([_row("e", "GM1978", "2019", 12.0, 120, 1000), _row("e", "GM0689", "2019", np.nan, np.nan, np.nan)])
+    ind = pd.DataFrame([_row("e", "GM1978", "2019", 12.0, 120, 1000),
+                        _row("e", "GM0689", "2019", np.nan, np.nan, np.nan)])
     out = harmonise(ind, 2024, HER)
     assert out[["gemeentecode", "value"]].values.tolist() == [["GM1978", 12.0]]
 
