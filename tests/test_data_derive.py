@@ -68,8 +68,22 @@ def test_a_new_code_before_its_creation_needs_only_the_predecessors():
     her = pd.DataFrame({"oude_code": ["GM0015", "GM0022"], "nieuwe_code": ["GM1969", "GM1969"], "jaar": [2019, 2019]})
     frame = _rows([_pct("GM0015", "2018", 10.0, 100.0), _pct("GM0022", "2018", 30.0, 300.0),
                    _pct("GM1969", "2018", None, None), _pct("GM1969", "2019", 45.0, 420.0)])
-    got = derive.harmonise(frame, 2024, her).set_index("period")
+    gem = pd.DataFrame({"gemeentecode": ["GM0015", "GM0022", "GM1969"], "indelingsjaar": [2018, 2018, 2019]})
+    got = derive.harmonise(frame, 2024, her, gemeenten=gem).set_index("period")
     assert got.loc["2018", "numerator"] == 40 and got.loc["2019", "numerator"] == 45
+    # without gemeenten the empty 2018 row of GM1969 counts as "it existed": a gap, never a guess
+    assert derive.harmonise(frame, 2024, her)["period"].tolist() == ["2019"]
+    assert derive.harmonise(frame[frame["gemeentecode"] != "GM1969"], 2024, her)["numerator"].tolist() == [40.0]
+
+
+def test_without_gemeenten_a_predecessor_alone_never_stands_for_its_successor():
+    """Real case: Amsterdam's Wmo 2015 is empty, Weesp's is not; 1.065 (Weesp alone) is not Amsterdam."""
+    her = pd.DataFrame({"oude_code": ["GM0457"], "nieuwe_code": ["GM0363"], "jaar": [2023]})
+    rows = [dict(indicator_id="wmo_clienten_aantal", unit="aantal", source_table="83262NED", gemeentecode=c,
+                 period="2015", value=v) for c, v in (("GM0363", np.nan), ("GM0457", 1065.0))]
+    got, notes = derive.harmonise(_rows(rows), 2024, her, with_notes=True)
+    assert got["value"].isna().all() or got.empty
+    assert notes["reason"].tolist() == ["niet alle voorgangers met een waarde"]
 
 
 def test_ratio_without_numerator_is_dropped_not_averaged():

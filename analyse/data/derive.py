@@ -163,8 +163,9 @@ def harmonise(indicators: pd.DataFrame, indelingsjaar: int, herindelingen: pd.Da
     2. When predecessors carry values and the period lies before a merger into the successor, the members
        *with a value* are re-aggregated: Σteller/Σnoemer × per for ratios, Σ for counts (``aantal``). Every
        predecessor that existed in that year must be among them, and so must the successor's own code when it
-       existed too (from ``gemeenten`` when given, else when its row has a value); otherwise the group is
-       dropped (a part of the successor is not the successor) and noted.
+       existed too (from ``gemeenten`` when given; else when the input has a row of the successor's code in that
+       period, even an empty one: a conservative rule that prefers a gap to a partial sum); otherwise the group
+       is dropped (a part of the successor is not the successor) and noted. Pass ``gemeenten``.
     3. Ratios without numerator/denominator cannot be re-aggregated: dropped and noted, never averaged.
     4. Predecessor values in a period after every merger are ignored (noted).
 
@@ -204,7 +205,8 @@ def harmonise(indicators: pd.DataFrame, indelingsjaar: int, herindelingen: pd.Da
     parts = [own[list(COLUMNS)]]
     members = frame[regroup & frame["_val"]]
     if len(members):
-        merged, dropped = _reaggregate(members, required, catalogue, gemeenten)
+        seen = None if gemeenten is not None and not gemeenten.empty else _own_rows(frame)
+        merged, dropped = _reaggregate(members, required, catalogue, gemeenten, seen)
         parts.append(merged)
         notes.append(dropped)
     out = pd.concat(parts, ignore_index=True)
@@ -223,9 +225,21 @@ def _existed(gemeenten: pd.DataFrame | None) -> set[tuple[str, int]] | None:
     return set(zip(gemeenten["gemeentecode"].astype(str), gemeenten["indelingsjaar"].astype(int)))
 
 
+def _own_rows(frame: pd.DataFrame) -> set[tuple[str, str, str]]:
+    """(indicator_id, code, period) of every successor row in the input, with or without a value.
+
+    Without ``gemeenten`` a row of the successor's own code in a period before its merger is taken as evidence
+    that the code existed then (CBS lists every code of the period, empty where suppressed). Its value is then
+    required, so Weesp alone never stands for Amsterdam; a successor without such a row (a new code) is
+    re-aggregated from its predecessors. This errs on the side of a gap: pass ``gemeenten`` for the exact rule.
+    """
+    own = frame[~frame["_pred"]]
+    return set(zip(own["indicator_id"].astype(str), own["gemeentecode"].astype(str), own["period"].astype(str)))
+
+
 def _reaggregate(groups: pd.DataFrame, required: Callable[[str, int], set[str]],
-                 catalogue: pd.DataFrame | None, gemeenten: pd.DataFrame | None
-                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 catalogue: pd.DataFrame | None, gemeenten: pd.DataFrame | None,
+                 own_rows: set[tuple[str, str, str]] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Re-aggregate the member rows (all with a value) of each (indicator, successor, period before a merger)."""
     existed = _existed(gemeenten)
     frame = groups.assign(_per=_per(groups, catalogue), _num_nan=groups["numerator"].isna(),
@@ -247,11 +261,14 @@ def _reaggregate(groups: pd.DataFrame, required: Callable[[str, int], set[str]],
     grp["den"] = grp["den"].mask(grp.pop("_den_nan"))
     grp["status"] = grp.pop("_status").astype(int).map(dict(enumerate(_STATUS_ORDER)))
     reason = []
-    for new, period, members in zip(grp["_new"], grp["period"], grp["members"]):
+    for ind, new, period, members in zip(grp["indicator_id"], grp["_new"], grp["period"], grp["members"]):
         year = int(str(period)[:4])
         need = required(new, year)
         present = set(members.split(";"))
-        own_existed = (new in present) if existed is None else ((new, year) in existed)
+        if existed is not None:
+            own_existed = (new, year) in existed
+        else:
+            own_existed = new in present or (str(ind), str(new), str(period)) in (own_rows or set())
         if own_existed:
             need = need | {new}
         reason.append("" if need <= present else "niet alle voorgangers met een waarde")
