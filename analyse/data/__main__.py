@@ -24,12 +24,14 @@ from analyse.errors import AnalyseError
 
 
 def _summary() -> int:
-    for name in ("indicators", "gemeenten", "herindelingen", "lasten", "cpi"):
+    from analyse.data.build import STEPS
+
+    for name in [o for step in STEPS for o in step.outputs]:
         path = paths.processed(name)
         if not path.exists():
-            print(f"{name:14s} missing ({path}); run `make data`")
+            print(f"{name:16s} missing ({path.name}); run `make data`")
             continue
-        print(f"{name:14s} {len(pd.read_parquet(path)):>9,d} rows  {path}")
+        print(f"{name:16s} {len(pd.read_parquet(path)):>9,d} rows  {path.name}")
     path = paths.processed("indicators")
     if path.exists():
         ind = pd.read_parquet(path)
