@@ -165,7 +165,11 @@ def step_indicators(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, 
     """CBS tables (when snapshots exist) + seed figures -> ``indicators`` (one preferred row per key)."""
     cbs = read_cbs(ctx.raw_root, ctx.catalogue) if ctx.cbs_available else empty_frame()
     both = validate(pd.concat([cbs, seeds.read_seeds(ctx.seeds_dir)], ignore_index=True), "indicators")
-    return {"indicators": preferred_indicators(both, tables.get("gemeenten"))}
+    preferred = preferred_indicators(both, tables.get("gemeenten"))
+    if len(both) > len(preferred):
+        ctx.notes.append(f"indicators: {len(both) - len(preferred):,d} rows of a less preferred table for the same "
+                         "indicator, region and period left out (registry order)")
+    return {"indicators": preferred}
 
 
 def step_gemeenten(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
