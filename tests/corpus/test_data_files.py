@@ -8,6 +8,7 @@ column, suppression markers) must give exactly the intended numbers, suppressed 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -305,3 +306,14 @@ def test_seed_only_option_replaces_on_request(tmp_path):
     assert "indicators" in out and "harmonise" in out  # one line per step
     codes = pd.read_parquet(tmp_path / "data" / "processed" / "indicators.parquet")["gemeentecode"]
     assert codes.nunique() < 399
+
+
+def test_incomplete_cbs_dir_fails_loudly_and_writes_nothing(tmp_path):
+    """One shared file present, the rest missing: a clear error naming the missing snapshot, old set kept."""
+    before = _rich_processed(tmp_path)
+    cbs = tmp_path / "half"
+    (cbs / "cbs-sociaal-domein").mkdir(parents=True)
+    shutil.copy(TABLES / "good.csv", cbs / "cbs-sociaal-domein" / "84134NED.csv")
+    rc, out, err = _cli_build(tmp_path, cbs_dir=cbs)
+    assert rc == 1 and "Traceback" not in err and "not found" in err
+    assert (tmp_path / "data" / "processed" / "indicators.parquet").read_bytes() == before
