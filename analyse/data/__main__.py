@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             path, rows = refresh(args.table)
             print(f"{args.table}: {len(rows):,d} rows read; snapshot {path}")
     except AnalyseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"fout: {exc}", file=sys.stderr)
         return 1
     return 0
 

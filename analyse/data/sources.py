@@ -207,12 +207,16 @@ def import_all(cbs_root: Path | None = None, raw_root: Path | None = None,
         log.warning("no shared data directory (../shared/data or ANALYSE_CBS_DIR): nothing imported")
         return {}
     out: dict[str, Path] = {}
+    missing: list[str] = []
     for src in sources:
         source_path = Path(cbs_root) / src.relpath
         if not source_path.is_file():
-            log.warning("shared file missing, not imported: %s", source_path)
+            missing.append(src.relpath)
             continue
         out[src.relpath] = rawstore.import_file(source_path, src.provenance(), raw_root=raw_root)
+    if missing:
+        log.warning("%d of %d shared files missing in %s, not imported (e.g. %s)", len(missing), len(sources),
+                    cbs_root, ", ".join(missing[:3]))
     log.info("imported %d of %d source files into %s", len(out), len(sources), raw_root or paths.RAW_CBS_DIR)
     return out
 
@@ -232,8 +236,11 @@ def raw_file(table_id: str, filename: str | None = None, raw_root: Path | None =
     filename = filename or get(table_id, filename).filename
     path = raw_root / table_id / filename
     if not path.is_file():
+        declared = [src.relpath for src in SOURCES if src.table_id == table_id and src.filename == filename]
+        origin = f" (imported from {declared[0]} in ../shared/data or ANALYSE_CBS_DIR)" if declared else ""
         raise DataIntegrityError(
-            f"raw snapshot {path} not found; run `python -m analyse.data import` (or `make data`)"
+            f"raw snapshot {table_id}/{filename} not found{origin}; run `python -m analyse.data import` "
+            "(or `make data`) with the complete shared data"
         )
     rawstore.verify(path)
     return path
