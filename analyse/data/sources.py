@@ -183,7 +183,8 @@ def get(table_id: str, filename: str | None = None) -> Source:
     hits = [s for s in SOURCES if s.table_id == table_id and (filename is None or s.filename == filename)]
     if len(hits) != 1:
         known = sorted({s.table_id for s in SOURCES})
-        raise KeyError(f"source {table_id!r} {filename or ''} is unknown or ambiguous ({len(hits)} matches); known: {known}")
+        raise KeyError(f"source {table_id!r} {filename or ''} is unknown or ambiguous ({len(hits)} matches); "
+                       f"known: {known}")
     return hits[0]
 
 
