@@ -610,6 +610,7 @@ def catalogue_ids() -> set[str] | None:
     """Indicator ids from ``analyse.data.catalogue.load_catalogue()``, or None when the catalogue is unavailable."""
     try:
         from analyse.data.catalogue import load_catalogue  # noqa: PLC0415
+
         cat = load_catalogue()
     except Exception:  # noqa: BLE001 - the catalogue module is optional for validation
         return None
