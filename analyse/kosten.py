@@ -27,13 +27,14 @@ The plan's own budget lines and savings are in :mod:`analyse.plans.money` (from 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from analyse.data import cpi as cpi_mod
+from analyse.data.iv3 import cluster_lasten  # noqa: F401  (builds the processed lasten_clusters: data layer)
 from analyse.errors import AnalyseError, DataNotAvailableError
 from analyse.formatting import fmt_eur, fmt_number, fmt_pct
 
@@ -124,63 +125,6 @@ def load_cluster_mapping(path: str | Path | None = None) -> dict[str, list[str]]
         raise DataNotAvailableError(f"cluster-indeling niet gevonden: {path}")
     crosswalk = iv3.load_crosswalk(Path(path)) if path is not None else None
     return {k: list(v) for k, v in iv3.cluster_mapping(crosswalk).items()}
-
-
-def _matches(taakveld: pd.Series, codes: Sequence[str]) -> pd.Series:
-    tv = taakveld.astype("string")
-    mask = pd.Series(False, index=taakveld.index)
-    exact = [c for c in codes if not c.endswith("*")]
-    if exact:
-        mask |= tv.isin(exact).fillna(False).astype(bool)
-    for code in codes:
-        if code.endswith("*"):
-            mask |= tv.str.startswith(code[:-1]).fillna(False).astype(bool)
-    return mask
-
-
-# ----------------------------------------------------------------------------------------- clusters
-def cluster_lasten(lasten: pd.DataFrame, mapping: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
-    """Sum Iv3 lasten per gemeente, jaar, soort and cluster.
-
-    Args:
-        lasten: ``lasten.parquet`` shape: gemeentecode, jaar, soort, taakveld, lasten_eur (+ inwoners).
-        mapping: ``{cluster: [taakveld, ...]}`` (a code ending in ``*`` is a prefix); default
-            :func:`load_cluster_mapping`. A cluster
-            ``totaal`` absent from the mapping means all taakvelden. Taakvelden may sit in several
-            clusters (jeugd ⊂ sociaal_domein_totaal ⊂ totaal).
-
-    Returns:
-        New frame gemeentecode, jaar, soort, cluster, lasten_eur, inwoners, n_taakvelden. Only
-        gemeente-jaar-soort combinations that delivered appear. A delivered combination without rows for
-        a cluster gets 0 (Iv3 leaves empty cells out); a NaN lasten_eur in a cluster makes the sum NaN.
-    """
-    require_columns(lasten, LASTEN_COLUMNS, "cluster_lasten")
-    if mapping is None:
-        mapping = load_cluster_mapping()
-    mapping = {str(k): [str(c) for c in v] for k, v in mapping.items()}
-    if "totaal" not in mapping:
-        mapping["totaal"] = ["*"]
-    keys = ["gemeentecode", "jaar", "soort"]
-    df = lasten.copy()
-    df["lasten_eur"] = pd.to_numeric(df["lasten_eur"], errors="coerce").astype("float64")
-    if "inwoners" not in df.columns:
-        df["inwoners"] = np.nan
-    delivered = df.groupby(keys, as_index=False, dropna=False).agg(inwoners=("inwoners", "first"))
-    frames = []
-    for cluster, codes in mapping.items():
-        sub = df[_matches(df["taakveld"], codes)]
-        agg = sub.groupby(keys, as_index=False, dropna=False).agg(
-            lasten_eur=("lasten_eur", lambda s: s.sum() if s.notna().all() else np.nan),
-            n_taakvelden=("taakveld", "nunique"),
-        )
-        agg = delivered.merge(agg, on=keys, how="left")
-        agg["lasten_eur"] = agg["lasten_eur"].where(agg["n_taakvelden"].notna(), 0.0).astype("float64")
-        agg["n_taakvelden"] = agg["n_taakvelden"].fillna(0).astype("int64")
-        agg["cluster"] = cluster
-        frames.append(agg)
-    out = pd.concat(frames, ignore_index=True)
-    out = out[keys + ["cluster", "lasten_eur", "inwoners", "n_taakvelden"]]
-    return out.sort_values(keys + ["cluster"], kind="stable").reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------- per inwoner / doelgroep

@@ -29,7 +29,7 @@ NOTEBOOKS_DIR: Path = ROOT / "notebooks"
 TEMPLATE_NOTEBOOK: Path = NOTEBOOKS_DIR / "gemeente_rapport.ipynb"
 REPORTS_DIR: Path = _env_path("ANALYSE_REPORTS_DIR", ROOT / "reports")
 FIGURES_DIR: Path = _env_path("ANALYSE_FIGURES_DIR", ROOT / "figures")
-CATALOGUE_DIR: Path = PACKAGE_DIR / "catalogue"
+CATALOGUE_DIR: Path = PACKAGE_DIR / "data" / "catalogue"
 BENCHMARKS_DIR: Path = ROOT / "benchmarks"
 
 

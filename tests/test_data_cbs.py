@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -77,6 +75,7 @@ def test_read_table_fixture(cbs_fixtures, region_lookup):
     assert hia.loc["jeugdzorg_pct", "value"] == pytest.approx(10.4)
     assert hia.loc["jeugdzorg_pct", "numerator"] == 970
     assert hia.loc["jeugdzorg_pct", "denominator"] == pytest.approx(970 / 0.104)  # derived from rounded figures
+    assert hia.loc["jeugdzorg_pct", "rounded"] and not hia.loc["jeugdzorg_aantal", "rounded"]
     assert set(tidy["status"]) == {"definitief"}
     # suppressed ".", "x" and empty cells -> NaN, never 0; landsdeel dropped
     den_haag = tidy[tidy.gemeentecode == "GM0518"]
@@ -143,7 +142,35 @@ def test_derive_per_inwoners_uses_next_january():
 
 
 def test_every_registry_indicator_is_in_the_catalogue():
-    from analyse.indicators import load_catalogue
+    from analyse.data.catalogue import load_catalogue
 
     ids = set(load_catalogue()["id"])
     assert set(cbs_tables.load_registry()["indicators"]) <= ids
+
+
+def test_registry_source_options_for_rounding_and_real_denominators():
+    reg = cbs_tables.load_registry()
+    wmo = reg["indicators"]["wmo_clienten_per_1000"]
+    assert all(src.get("denominator_from") == "inwoners" for src in wmo if src.get("denominator") == "derive")
+    kwb_share = reg["indicators"]["jeugdzorg_in_natura_pct"]
+    assert any(src.get("rounded") for src in kwb_share if src.get("table") == "kwb-pdok-2022")
+    # bijstand 2023-2025 (85383NED) are own indicators, never an extra source of the 2014-2021 series
+    old_series = reg["indicators"]["bijstand_personen_aantal"]
+    assert all("85383NED" not in cbs_tables._source_tables(src) for src in old_series)
+    assert reg["indicators"]["bijstandsuitkeringen_per_1000"][0]["table"] == "85383NED"
+
+
+def test_value_derived_from_numerator_and_denominator_columns():
+    registry = {"truncation_limit": 10_000,
+                "tables": {"T85383": {"file": "x.csv", "region": {"column": "Regiocode", "kind": "codes"},
+                                      "period": {"column": "Perioden"},
+                                      "status": {"rule": "fixed", "value": "definitief"}}},
+                "indicators": {"bijstandsuitkeringen_per_1000": [
+                    {"table": "T85383", "value": "derive", "numerator": "Uitk_22", "denominator": "Inw_1"}]}}
+    catalogue = pd.DataFrame({"id": ["bijstandsuitkeringen_per_1000"], "unit": ["per_1000"], "per": [1000.0]})
+    frame = pd.DataFrame({"Regiocode": ["GM0014", "GM0014"], "Perioden": ["2023", "2024"], "Uitk_22": ["", "9490.0"],
+                          "Inw_1": ["238147.0", "243768.0"]})
+    got = cbs_tables.tidy_from_frame(frame, "T85383", None, catalogue, registry).set_index("period")
+    assert got.loc["2024", "value"] == pytest.approx(9490 / 243768 * 1000)
+    assert pd.isna(got.loc["2023", "value"])  # a suppressed count stays NaN, never 0
+    assert not got["rounded"].any()  # real counts, nothing derived from a rounded rate

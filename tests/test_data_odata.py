@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import FakeSession
 
 from analyse.data import odata, rawstore
-from conftest import FakeSession
 
 
 def test_fetch_table_pages_and_titles(fake_odata_session):

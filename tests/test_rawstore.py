@@ -1,9 +1,11 @@
 """Raw snapshots are immutable and carry provenance; reads verify checksums."""
 
+import datetime as dt
+
 import pytest
 import yaml
 
-from analyse.data import rawstore
+from analyse.data import provenance, rawstore
 from analyse.errors import DataIntegrityError
 
 
@@ -69,5 +71,23 @@ def test_list_snapshots(tmp_path):
     src = tmp_path / "t.csv"
     src.write_text("a\n1\n")
     rawstore.import_file(src, _prov(), raw_root=tmp_path / "raw")
-    snaps = rawstore.list_snapshots(tmp_path / "raw")
-    assert len(snaps) == 1 and snaps[0][1]["title"] == "Testtabel"
+    snaps = provenance.list_snapshots(tmp_path / "raw")
+    assert snaps.columns.tolist() == provenance.SNAPSHOT_COLUMNS
+    assert len(snaps) == 1 and snaps.loc[0, "title"] == "Testtabel" and snaps.loc[0, "file"] == "t.csv"
+    assert snaps.loc[0, "retrieved"] == dt.date.today()
+
+
+def test_read_sidecar_accepts_old_date_keys_and_keeps_extra_keys(tmp_path):
+    f = tmp_path / "s.csv"
+    f.write_text("a\n")
+    (tmp_path / "s.csv.meta.yml").write_text(
+        "producer: p\ntable_id: seed-x\ntitle: t\nurl: '-'\nsha256: abc\nstatus: Definitief\n"
+        "transcribed: '2026-11-23'\ndate_accessed: '2025-01-02'\npage: p. 3\n")
+    prov = provenance.read_sidecar(f)
+    assert prov.retrieved_date == dt.date(2025, 1, 2)  # date_accessed before transcribed
+    assert prov.status == "definitief" and prov.extra["page"] == "p. 3"
+    assert provenance.read_sidecar(tmp_path / "s.csv.meta.yml") == prov
+    (tmp_path / "s.csv.meta.yml").write_text("- not a mapping\n")
+    with pytest.raises(DataIntegrityError, match="mapping"):
+        provenance.read_sidecar(f)
+    assert provenance.list_snapshots(tmp_path).empty  # unreadable sidecars are skipped

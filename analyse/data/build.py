@@ -1,42 +1,99 @@
-"""Build ``data/processed/*.parquet``: import the shared sources, read them, write atomically.
+"""Build ``data/processed/*.parquet`` as a declared list of steps (OWID ``etl`` style).
 
-``python -m analyse.data build`` runs :func:`build`. With ``../shared/data`` present it imports every declared
-source (:mod:`analyse.data.sources`), reads the CBS tables through the registry (:mod:`analyse.data.cbs_tables`),
-derives bijstand per 1.000 inwoners, appends the seed figures and calls the gemeente / Iv3 / CPI builders of
-:mod:`analyse.data.gemeenten_build`, :mod:`analyse.data.iv3` and :mod:`analyse.data.cpi`. Without shared data
-it writes the seed figures and the seed gemeente list only.
+``python -m analyse.data build`` runs :func:`build`. Each :class:`Step` names its inputs and outputs and the
+checks it makes on its outputs; :data:`STEPS` is the whole pipeline, in order (importing ``../shared/data`` into
+the raw store, with a sha256 check of every snapshot, comes first):
+
+=================  ==========================================  ===============================================
+step               outputs                                     checks
+=================  ==========================================  ===============================================
+gemeenten          gemeenten, herindelingen                    columns present
+indicators         indicators                                  catalogue ids and units; one preferred row per
+                                                               (indicator, region, period)
+lasten             lasten                                      columns present
+cpi                cpi                                         columns present
+harmonise          indicators_<jaar>                           0 published values of current gemeenten lost
+regions            region_members_<jaar>                       a gemeente at most once per role
+references         referenties_<jaar>                          unique keys
+lasten_clusters    lasten_clusters                             columns present
+=================  ==========================================  ===============================================
+
+``<jaar>`` is :data:`analyse.settings.REPORT_INDELINGSJAAR`. Raw snapshots already imported count when the
+shared data directory is absent. Without any CBS snapshot the build is seed-only, and it refuses to replace a
+richer processed set with a seed-only one unless ``seed_only=True`` (``--seed-only``) asks for it.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from analyse import atomic, paths
-from analyse.data import cbs_tables, regionnames, seeds, sources
-from analyse.errors import DataIntegrityError
-from analyse.indicators import load_catalogue
+from analyse.data import cbs_tables, derive, regionnames, seeds, sources
+from analyse.data.catalogue import load_catalogue
+from analyse.data.contract import PREFERRED_KEY, check_columns, empty_frame, validate
+from analyse.data.cpi import build_cpi
+from analyse.data.gemeenten_build import COLUMNS as GEMEENTEN_COLUMNS
+from analyse.data.gemeenten_build import build_gemeenten
+from analyse.data.iv3 import build_lasten, cluster_lasten
+from analyse.errors import DataIntegrityError, DataNotAvailableError
+from analyse.settings import REPORT_INDELINGSJAAR
 
 log = logging.getLogger(__name__)
 
 HERINDELINGEN_COLUMNS = ["oude_code", "oude_naam", "nieuwe_code", "nieuwe_naam", "datum", "jaar", "bron"]
 LASTEN_COLUMNS = ["gemeentecode", "jaar", "soort", "taakveld", "taakveld_bron", "lasten_eur", "inwoners"]
 CPI_COLUMNS = ["jaar", "cpi_index", "cpi_mutatie", "bron"]
+HARMONISED = f"indicators_{REPORT_INDELINGSJAAR}"
+REFERENCES = f"referenties_{REPORT_INDELINGSJAAR}"
+MEMBERSHIP = f"region_members_{REPORT_INDELINGSJAAR}"
 
 
 @dataclass
 class BuildResult:
-    """What the build wrote: table name -> (path, rows), plus notes and timing."""
+    """What the build wrote: table name -> (path, rows), per-step lines, notes and timing."""
 
     tables: dict[str, tuple[Path, int]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
     seconds: float = 0.0
     gemeenten: int = 0
     periods: int = 0
+    lost_values: int = 0
+    seed_only: bool = False
+
+
+@dataclass
+class Context:
+    """Settings shared by the steps of one build."""
+
+    raw_root: Path | None
+    seeds_dir: Path | None
+    catalogue: pd.DataFrame
+    cbs_available: bool
+    notes: list[str] = field(default_factory=list)
+
+
+StepFn = Callable[[Context, dict[str, pd.DataFrame]], dict[str, pd.DataFrame]]
+CheckFn = Callable[[Context, dict[str, pd.DataFrame]], str]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One build step: ``run`` turns the ``inputs`` tables into the ``outputs`` tables; each check returns a
+    one-line summary or raises :class:`~analyse.errors.DataIntegrityError`."""
+
+    name: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    run: StepFn
+    checks: tuple[CheckFn, ...] = ()
+    needs_cbs: bool = False
 
 
 def write_parquet_atomic(frame: pd.DataFrame, target: Path) -> Path:
@@ -44,6 +101,7 @@ def write_parquet_atomic(frame: pd.DataFrame, target: Path) -> Path:
     return atomic.atomic_write(target, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
+# ------------------------------------------------------------------------------------------ readers
 def region_lookup(raw_root: Path | None = None) -> regionnames.RegionLookup:
     """Region name lookup from the verified raw snapshots."""
     raw = lambda tid, fn=None: sources.raw_file(tid, fn, raw_root)  # noqa: E731
@@ -59,7 +117,7 @@ def crosscheck_codes(lookup: regionnames.RegionLookup, raw_root: Path | None = N
     for tid in ("84421NED", "84908NED"):
         path = sources.raw_file(tid, None, raw_root)
         frame = cbs_tables.read_csv_checked(path, tid, filtered=True)
-        cbs_tables.check_columns(frame, ["Gemeentenaam_1", "Codering_3", "Perioden"], str(path))
+        check_columns(frame, ["Gemeentenaam_1", "Codering_3", "Perioden"], str(path))
         years = cbs_tables.parse_periods(frame["Perioden"])["year"]
         checked += regionnames.crosscheck(frame["Gemeentenaam_1"], frame["Codering_3"], years, lookup, tid)
     return checked
@@ -76,37 +134,8 @@ def read_cbs(raw_root: Path | None, catalogue: pd.DataFrame) -> pd.DataFrame:
         if (Path(raw_root or paths.RAW_CBS_DIR) / tid / src.filename).exists():
             files[tid] = sources.raw_file(tid, src.filename, raw_root)
     cbs = cbs_tables.read_all(files, lookup, catalogue, registry)
-    derived = cbs_tables.derive_per_inwoners(cbs, "bijstand_personen_aantal", "bijstand_tot_aow_per_1000")
-    return pd.concat([cbs, derived], ignore_index=True)
-
-
-def _other_tables(raw_root: Path | None, result: BuildResult) -> dict[str, pd.DataFrame]:
-    """Call the other engineers' builders (guarded: a missing module is reported, not fatal)."""
-    raw = lambda tid, fn=None: sources.raw_file(tid, fn, raw_root)  # noqa: E731
-    out: dict[str, pd.DataFrame] = {}
-    try:
-        from analyse.data.gemeenten_build import build_gemeenten
-    except ImportError as exc:
-        result.notes.append(f"gemeenten/herindelingen not built: {exc}")
-    else:
-        out["gemeenten"], out["herindelingen"] = build_gemeenten(
-            raw("iv3-gemeenten"), raw("83287NED", "gemeente_regios_2016.csv"), raw("herindelingen-tot-2018"),
-            raw("grenswijziging-2016-2024"), raw("ggd-2021"), raw("corop-2024"), raw("iv3-inwoners"),
-            raw("83287NED", "gemeente_regios_2016.csv").parent,
-        )
-    try:
-        from analyse.data.iv3 import build_lasten
-    except ImportError as exc:
-        result.notes.append(f"lasten not built: {exc}")
-    else:
-        out["lasten"] = build_lasten(raw("iv3-lasten"), raw("iv3-inwoners"))
-    try:
-        from analyse.data.cpi import build_cpi
-    except ImportError as exc:
-        result.notes.append(f"cpi not built: {exc}")
-    else:
-        out["cpi"] = build_cpi(raw("cpi"))
-    return out
+    derived = [cbs_tables.derive_per_inwoners(cbs, count, rate) for count, rate in cbs_tables.DERIVED_RATES]
+    return pd.concat([cbs, *derived], ignore_index=True)
 
 
 def check_catalogue_ids(indicators: pd.DataFrame, catalogue: pd.DataFrame) -> None:
@@ -114,103 +143,264 @@ def check_catalogue_ids(indicators: pd.DataFrame, catalogue: pd.DataFrame) -> No
     cat = catalogue.set_index("id")["unit"]
     unknown = sorted(set(indicators["indicator_id"]) - set(cat.index))
     if unknown:
-        raise DataIntegrityError(f"indicator ids not in analyse/catalogue/*.yml: {unknown}")
+        raise DataIntegrityError(f"indicator ids not in analyse/data/catalogue/*.yml: {unknown}")
     pairs = indicators[["indicator_id", "unit"]].drop_duplicates()
     bad = pairs[pairs["unit"] != pairs["indicator_id"].map(cat)]
     if len(bad):
         raise DataIntegrityError(f"unit differs from the catalogue: {bad.to_dict('records')}")
 
 
-REPORT_INDELINGSJAAR = 2024
-"""Indelingsjaar of the reports by default (the template's parameter); its harmonised table is prebuilt."""
+def preferred_indicators(indicators: pd.DataFrame, gemeenten: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The processed ``indicators`` table: real denominators, then one preferred row per key (source kept)."""
+    full = validate(indicators, "indicators")
+    return derive.select_preferred(derive.real_denominators(full, gemeenten=gemeenten))
 
 
-REGION_COLUMNS = ("provincie_code", "ggd_regio_code", "jeugdzorgregio_code", "arbeidsmarktregio_code", "corop_code")
+# ------------------------------------------------------------------------------------------ step functions
+def _raw(ctx: Context, tid: str, fn: str | None = None) -> Path:
+    return sources.raw_file(tid, fn, ctx.raw_root)
 
 
-def region_membership(gemeenten: pd.DataFrame, indelingsjaar: int) -> pd.DataFrame:
-    """``reference_code, gemeentecode`` pairs of every region (and NL01) in ``indelingsjaar``."""
-    year = gemeenten[gemeenten["indelingsjaar"].astype(int) == int(indelingsjaar)]
-    parts = [year[["gemeentecode", col]].rename(columns={col: "reference_code"})
-             for col in REGION_COLUMNS if col in year.columns]
-    parts.append(year[["gemeentecode"]].assign(reference_code="NL01"))
-    out = pd.concat(parts, ignore_index=True).dropna()
-    return out[["reference_code", "gemeentecode"]].astype(str).drop_duplicates().reset_index(drop=True)
+def step_indicators(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """CBS tables (when snapshots exist) + seed figures -> ``indicators`` (one preferred row per key)."""
+    cbs = read_cbs(ctx.raw_root, ctx.catalogue) if ctx.cbs_available else empty_frame()
+    both = validate(pd.concat([cbs, seeds.read_seeds(ctx.seeds_dir)], ignore_index=True), "indicators")
+    preferred = preferred_indicators(both, tables.get("gemeenten"))
+    if len(both) > len(preferred):
+        ctx.notes.append(f"indicators: {len(both) - len(preferred):,d} rows of a less preferred table for the same "
+                         "indicator, region and period left out (registry order)")
+    return {"indicators": preferred}
 
 
-def derived_tables(tables: dict[str, pd.DataFrame], catalogue: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Tables every report needs, computed once here instead of once per report worker.
+def step_gemeenten(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Gemeente list per indelingsjaar with regions, and the herindelingen (seed list without CBS data)."""
+    if not ctx.cbs_available:
+        seed_gem = seeds.read_seed_gemeenten(ctx.seeds_dir)
+        if seed_gem is None:
+            seed_gem = pd.DataFrame(columns=GEMEENTEN_COLUMNS)
+        return {"gemeenten": seed_gem, "herindelingen": pd.DataFrame(columns=HERINDELINGEN_COLUMNS)}
 
-    - ``indicators_<REPORT_INDELINGSJAAR>``: :func:`analyse.indicators.harmonise` of the indicators to the
-      report indeling (other indelingsjaren are harmonised on demand).
-    - ``referenties_<REPORT_INDELINGSJAAR>``: Σteller/Σnoemer rows for every reference region (provincie,
-      GGD-regio, jeugdzorgregio, arbeidsmarktregio, COROP, Nederland) where CBS publishes none
-      (:func:`analyse.indicators.computed_reference_rows`; only complete member sets).
-    - ``lasten_clusters``: :func:`analyse.kosten.cluster_lasten` of the Iv3 lasten.
+    gem, her = build_gemeenten(
+        _raw(ctx, "iv3-gemeenten"), _raw(ctx, "83287NED", "gemeente_regios_2016.csv"),
+        _raw(ctx, "herindelingen-tot-2018"), _raw(ctx, "grenswijziging-2016-2024"), _raw(ctx, "ggd-2021"),
+        _raw(ctx, "corop-2024"), _raw(ctx, "iv3-inwoners"), _raw(ctx, "83287NED", "gemeente_regios_2016.csv").parent,
+    )
+    return {"gemeenten": gem, "herindelingen": her}
 
-    Both are pure functions of the other processed tables; the report layer checks they are not older than
-    their inputs before using them.
+
+def step_lasten(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Iv3 lasten per gemeente, jaar, soort and taakveld."""
+    if not ctx.cbs_available:
+        return {"lasten": pd.DataFrame(columns=LASTEN_COLUMNS)}
+    return {"lasten": build_lasten(_raw(ctx, "iv3-lasten"), _raw(ctx, "iv3-inwoners"))}
+
+
+def step_cpi(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Consumer price index per year."""
+    if not ctx.cbs_available:
+        return {"cpi": pd.DataFrame(columns=CPI_COLUMNS)}
+    return {"cpi": build_cpi(_raw(ctx, "cpi"))}
+
+
+def step_harmonise(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``indicators`` in the report indeling (:func:`analyse.data.derive.harmonise`)."""
+    harmonised, notes = derive.harmonise(tables["indicators"], REPORT_INDELINGSJAAR, tables["herindelingen"],
+                                         ctx.catalogue, with_notes=True, gemeenten=tables.get("gemeenten"))
+    if len(notes):
+        ctx.notes.append(f"{HARMONISED}: {len(notes)} groups of predecessors not re-aggregated "
+                         f"({notes['reason'].value_counts().to_dict()})")
+    return {HARMONISED: harmonised}
+
+
+def step_regions(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Members of every reference region in the report indeling."""
+    gem = tables.get("gemeenten")
+    if gem is None or gem.empty:
+        return {MEMBERSHIP: pd.DataFrame(columns=derive.MEMBERSHIP_COLUMNS)}
+    return {MEMBERSHIP: derive.region_membership_table(gem, REPORT_INDELINGSJAAR)}
+
+
+def step_references(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Σteller/Σnoemer rows of every reference region where CBS publishes none (complete member sets only)."""
+    members = tables[MEMBERSHIP].rename(columns={"region_code": "reference_code"})
+    return {REFERENCES: derive.computed_reference_rows(tables[HARMONISED], members, ctx.catalogue)}
+
+
+def step_lasten_clusters(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Iv3 lasten per cluster (:func:`analyse.data.iv3.cluster_lasten`)."""
+    return {"lasten_clusters": cluster_lasten(tables["lasten"])}
+
+
+# ------------------------------------------------------------------------------------------ checks
+def check_indicators(ctx: Context, tables: dict[str, pd.DataFrame]) -> str:
+    """Catalogue ids/units and one preferred row per (indicator, region, period)."""
+    ind = tables["indicators"]
+    check_catalogue_ids(ind, ctx.catalogue)
+    validate(ind, "indicators", key=PREFERRED_KEY)
+    gm = ind["gemeentecode"].str.startswith("GM")
+    return (f"{ind['indicator_id'].nunique()} indicators, {ind.loc[gm, 'gemeentecode'].nunique()} gemeenten, "
+            f"{int(ind['rounded'].sum()):,d} rows from rounded rates")
+
+
+def check_lost(ctx: Context, tables: dict[str, pd.DataFrame]) -> str:
+    """0 published values of current gemeenten may be missing from the harmonised table."""
+    lost = derive.lost_published_values(tables["indicators"], tables[HARMONISED], tables["herindelingen"],
+                                        REPORT_INDELINGSJAAR)
+    if len(lost):
+        raise DataIntegrityError(
+            f"{HARMONISED}: {len(lost)} published values of current gemeenten did not reach the harmonised table, "
+            f"e.g. {lost.head(5).to_dict('records')}")
+    return "0 published values lost"
+
+
+def check_regions(ctx: Context, tables: dict[str, pd.DataFrame]) -> str:
+    """Every gemeente of the report indeling is in each role at most once."""
+    table = tables[MEMBERSHIP]
+    dup = table.duplicated(["role", "gemeentecode"])
+    if dup.any():
+        raise DataIntegrityError(f"{MEMBERSHIP}: gemeenten in two regions of one role: "
+                                 f"{table[dup].head(3).to_dict('records')}")
+    return f"{table['region_code'].nunique()} regions"
+
+
+def check_unique(name: str, key: list[str]) -> CheckFn:
+    """A check that ``name`` is unique on ``key``."""
+    def check(ctx: Context, tables: dict[str, pd.DataFrame]) -> str:
+        validate(tables[name], name, key=key)
+        return f"unique on {', '.join(key)}"
+    check.__doc__ = f"{name} unique on {key}"
+    return check
+
+
+def check_has_columns(name: str, columns: list[str]) -> CheckFn:
+    """A check that ``name`` has ``columns``."""
+    def check(ctx: Context, tables: dict[str, pd.DataFrame]) -> str:
+        check_columns(tables[name], columns, name)
+        return "columns ok"
+    return check
+
+
+STEPS: tuple[Step, ...] = (
+    Step("gemeenten", ("raw gemeentelijsten",), ("gemeenten", "herindelingen"), step_gemeenten,
+         (check_has_columns("herindelingen", HERINDELINGEN_COLUMNS),)),
+    Step("indicators", ("raw CBS tables", "seeds", "gemeenten"), ("indicators",), step_indicators,
+         (check_indicators,)),
+    Step("lasten", ("raw iv3",), ("lasten",), step_lasten, (check_has_columns("lasten", LASTEN_COLUMNS),)),
+    Step("cpi", ("raw cpi",), ("cpi",), step_cpi, (check_has_columns("cpi", CPI_COLUMNS),)),
+    Step("harmonise", ("indicators", "herindelingen", "gemeenten"), (HARMONISED,), step_harmonise,
+         (check_lost,)),
+    Step("regions", ("gemeenten",), (MEMBERSHIP,), step_regions, (check_regions,)),
+    Step("references", (HARMONISED, MEMBERSHIP), (REFERENCES,), step_references,
+         (check_unique(REFERENCES, PREFERRED_KEY),)),
+    Step("lasten_clusters", ("lasten",), ("lasten_clusters",), step_lasten_clusters,
+         (check_has_columns("lasten_clusters", ["gemeentecode", "jaar", "soort", "cluster", "lasten_eur"]),)),
+)
+"""The build pipeline, in order (see the module docstring)."""
+
+
+def run_steps(steps: tuple[Step, ...], ctx: Context, tables: dict[str, pd.DataFrame] | None = None,
+              lines: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Run ``steps`` in order; each step sees the tables made so far and adds its outputs.
+
+    Raises:
+        DataIntegrityError: a step's output misses a declared table or a check fails (names the step).
     """
-    from analyse import kosten
-    from analyse.indicators import computed_reference_rows, harmonise
+    tables = dict(tables or {})
+    for step in steps:
+        start = time.perf_counter()
+        missing_inputs = [n for n in step.inputs if n in {o for s in steps for o in s.outputs} and n not in tables]
+        if missing_inputs:
+            raise DataIntegrityError(f"build step {step.name}: inputs {missing_inputs} were not made")
+        made = step.run(ctx, tables)
+        absent = [n for n in step.outputs if n not in made]
+        if absent:
+            raise DataIntegrityError(f"build step {step.name} did not make {absent}")
+        tables.update(made)
+        summaries = []
+        for check in step.checks:
+            try:
+                summaries.append(check(ctx, tables))
+            except DataIntegrityError as exc:
+                raise DataIntegrityError(f"build step {step.name}: check failed: {exc}") from exc
+        rows = ", ".join(f"{n} {len(made[n]):,d} rows" for n in step.outputs if n in made)
+        line = f"{step.name:16s} {rows}; {'; '.join(summaries) or 'no checks'} ({time.perf_counter() - start:.1f} s)"
+        log.info(line)
+        if lines is not None:
+            lines.append(line)
+    return tables
 
-    out: dict[str, pd.DataFrame] = {}
-    her = tables.get("herindelingen")
-    if her is not None:
-        harmonised = harmonise(tables["indicators"], REPORT_INDELINGSJAAR, her, catalogue)
-        out[f"indicators_{REPORT_INDELINGSJAAR}"] = harmonised
-        gem = tables.get("gemeenten")
-        if gem is not None and len(gem):
-            out[f"referenties_{REPORT_INDELINGSJAAR}"] = computed_reference_rows(
-                harmonised, region_membership(gem, REPORT_INDELINGSJAAR), catalogue)
-    lasten = tables.get("lasten")
-    if lasten is not None and len(lasten):
-        out["lasten_clusters"] = kosten.cluster_lasten(lasten)
-    return out
+
+# ------------------------------------------------------------------------------------------ guards
+def _has_cbs_snapshots(raw_root: Path | None) -> bool:
+    """True when the raw store holds the snapshots the full build needs (imported earlier)."""
+    avail = sources.available(raw_root)
+    needed = {("iv3-gemeenten", sources.get("iv3-gemeenten").filename), ("84134NED", "84134NED.csv")}
+    return needed <= set(avail)
+
+
+def _existing_gemeenten(processed_dir: Path) -> int:
+    path = processed_dir / "indicators.parquet"
+    if not path.exists():
+        return 0
+    try:
+        codes = pd.read_parquet(path, columns=["gemeentecode"])["gemeentecode"].astype(str)
+    except Exception:  # noqa: BLE001 - an unreadable old table is no richer set to protect
+        return 0
+    return int(codes[codes.str.startswith("GM")].nunique())
 
 
 def build(processed_dir: Path | None = None, cbs_root: Path | None = None, raw_root: Path | None = None,
-          seeds_dir: Path | None = None, use_shared: bool = True) -> BuildResult:
+          seeds_dir: Path | None = None, use_shared: bool = True, seed_only: bool = False,
+          steps: tuple[Step, ...] = STEPS) -> BuildResult:
     """Import and build all processed tables.
 
     Args:
         processed_dir: output directory (default ``data/processed``).
-        cbs_root: shared data (default :func:`analyse.paths.cbs_dir`; absent -> seed figures only).
+        cbs_root: shared data (default :func:`analyse.paths.cbs_dir`; absent -> the raw snapshots already
+            imported into ``data/raw/cbs``, and without those the seed figures only).
         raw_root: raw store (default ``data/raw/cbs``).
         seeds_dir: seed figures (default ``data/raw/seeds``).
-        use_shared: ``False`` forces the seed-only build.
+        use_shared: ``False`` skips importing the shared directory (snapshots already imported still count).
+        seed_only: build from the seed figures only, even over a richer processed set (``--seed-only``).
+        steps: the pipeline (default :data:`STEPS`).
 
     Returns:
-        A :class:`BuildResult`.
+        A :class:`BuildResult`; ``steps`` holds one line per step.
+
+    Raises:
+        DataNotAvailableError: the build would replace a richer processed set with a seed-only one.
+        DataIntegrityError: a step or one of its checks failed; nothing is written then.
     """
     start = time.perf_counter()
     result = BuildResult()
     processed_dir = Path(processed_dir or paths.PROCESSED_DIR)
     catalogue = load_catalogue()
-    imported = sources.import_all(cbs_root, raw_root) if use_shared else {}
-    tables: dict[str, pd.DataFrame] = {}
-    if imported:
-        cbs = read_cbs(raw_root, catalogue)
-        tables.update(_other_tables(raw_root, result))
-    else:
-        result.notes.append("no shared CBS data: built from data/raw/seeds only")
-        cbs = cbs_tables.empty_frame()
-        seed_gem = seeds.read_seed_gemeenten(seeds_dir)
-        if seed_gem is not None:
-            tables["gemeenten"] = seed_gem
-        tables["herindelingen"] = pd.DataFrame(columns=HERINDELINGEN_COLUMNS)
-        tables["lasten"] = pd.DataFrame(columns=LASTEN_COLUMNS)
-        tables["cpi"] = pd.DataFrame(columns=CPI_COLUMNS)
-    indicators = cbs_tables.validate(pd.concat([cbs, seeds.read_seeds(seeds_dir)], ignore_index=True))
-    check_catalogue_ids(indicators, catalogue)
-    indicators = indicators.sort_values(cbs_tables.KEY).reset_index(drop=True)
-    tables = {"indicators": indicators, **tables}
-    tables.update(derived_tables(tables, catalogue))
+    imported = sources.import_all(cbs_root, raw_root) if (use_shared and not seed_only) else {}
+    cbs_available = not seed_only and (bool(imported) or _has_cbs_snapshots(raw_root))
+    if not imported and cbs_available:
+        result.notes.append("no shared data directory: built from the snapshots already in data/raw/cbs")
+    if not cbs_available:
+        result.seed_only = True
+        existing = _existing_gemeenten(processed_dir)
+        if existing > 1 and not seed_only:
+            raise DataNotAvailableError(
+                f"geen CBS-gegevens gevonden (ANALYSE_CBS_DIR, ../shared/data of data/raw/cbs), en "
+                f"{processed_dir} bevat al gegevens van {existing} gemeenten: die worden niet vervangen door "
+                "alleen de voorbeeldcijfers. Gebruik `python -m analyse.data build --seed-only` als dat de "
+                "bedoeling is.")
+        result.notes.append("no CBS data: built from data/raw/seeds only")
+    ctx = Context(raw_root=raw_root, seeds_dir=seeds_dir, catalogue=catalogue, cbs_available=cbs_available,
+                  notes=result.notes)
+    tables = run_steps(steps, ctx, lines=result.steps)
     for name, frame in tables.items():
         target = write_parquet_atomic(frame, processed_dir / f"{name}.parquet")
         result.tables[name] = (target, len(frame))
+    indicators = tables["indicators"]
     gm = indicators["gemeentecode"].str.startswith("GM")
     result.gemeenten = int(indicators.loc[gm, "gemeentecode"].nunique())
     result.periods = int(indicators["period"].nunique())
     result.seconds = time.perf_counter() - start
     return result
+
+
+__all__ = ["BuildResult", "STEPS", "Step", "build", "run_steps"]

@@ -26,16 +26,17 @@ import yaml
 
 from analyse import paths
 from analyse.data import regionnames
+from analyse.data.catalogue import load_catalogue
+from analyse.data.contract import COLUMNS, DEFAULT_PER, KEY, check_columns, coerce_dtypes, empty_frame, validate  # noqa: F401
 from analyse.errors import DataIntegrityError
 
 log = logging.getLogger(__name__)
 
+DERIVED_RATES: tuple[tuple[str, str], ...] = (("bijstand_personen_aantal", "bijstand_tot_aow_per_1000"),)
+"""(count indicator, rate indicator) pairs for which the build derives a rate per 1.000 inwoners."""
+
 REGISTRY_PATH: Path = paths.PACKAGE_DIR / "data" / "registry.yml"
-COLUMNS: tuple[str, ...] = ("indicator_id", "gemeentecode", "period", "period_type", "value", "numerator",
-                            "denominator", "unit", "status", "source_table")
-KEY: list[str] = ["indicator_id", "gemeentecode", "period", "source_table"]
 SUPPRESSED: frozenset[str] = frozenset({"", ".", "x", "X", "-", "?", "nan", "NaN", "None"})
-DEFAULT_PER: dict[str, float] = {"procent": 100.0, "per_1000": 1000.0}
 
 _PERIOD_PATTERNS: tuple[tuple[str, str, str], ...] = (
     (r"^(?P<y>\d{4})$", "jaar", "{y}"),
@@ -203,12 +204,6 @@ def read_csv_checked(path: Path, table_id: str, sep: str = ";", filtered: bool =
     return frame
 
 
-def check_columns(frame: pd.DataFrame, columns: list[str], where: str) -> None:
-    """Raise naming the file and the missing column(s) when ``columns`` are not all in ``frame``."""
-    missing = [c for c in dict.fromkeys(columns) if c not in frame.columns]
-    if missing:
-        raise DataIntegrityError(f"{where}: missing column(s) {missing}")
-
 
 def _resolve_column(frame: pd.DataFrame, src: dict[str, Any], where: str) -> str:
     if "value_regex" not in src:
@@ -275,7 +270,10 @@ def _build_source(sub: pd.DataFrame, base: pd.DataFrame, indicator: str, src: di
                   per: float, table_id: str, where: str) -> pd.DataFrame:
     column = _resolve_column(sub, src, where)
     spec_num, spec_den = src.get("numerator"), src.get("denominator")
-    value = to_number(sub[column], f"{where} column {column}") * float(src.get("scale", 1))
+    if column == "derive":
+        value = pd.Series(np.nan, index=sub.index)
+    else:
+        value = to_number(sub[column], f"{where} column {column}") * float(src.get("scale", 1))
     num = to_number(sub[spec_num], f"{where} column {spec_num}") if spec_num not in (None, "derive") else None
     den = to_number(sub[spec_den], f"{where} column {spec_den}") if spec_den not in (None, "derive") else None
     if spec_num == "derive" and den is not None:
@@ -285,9 +283,11 @@ def _build_source(sub: pd.DataFrame, base: pd.DataFrame, indicator: str, src: di
     if src.get("value") == "derive" and num is not None and den is not None:
         value = (num / den * per).where(den > 0)
     nan = pd.Series(np.nan, index=sub.index)
+    # a count derived from a rounded published rate is approximate (KWB whole percentages, CBS % with 1 decimal)
+    rounded = bool(src.get("rounded", False)) or "derive" in (spec_num, spec_den)
     out = base.loc[sub.index].assign(
         indicator_id=indicator, value=value, numerator=nan if num is None else num,
-        denominator=nan if den is None else den, unit=unit, source_table=table_id,
+        denominator=nan if den is None else den, unit=unit, source_table=table_id, rounded=rounded,
     )
     if src.get("period_from_column"):
         out = out.assign(period=peildatum_from_column(column, src["value_regex"]), period_type="peildatum")
@@ -306,7 +306,8 @@ def read_table(table_id: str, path: Path, lookup: regionnames.RegionLookup | Non
         table_id: key in ``registry.yml`` ``tables``.
         path: the (verified) raw file.
         lookup: region name lookup (needed for tables that name their regions).
-        catalogue: the indicator catalogue (``unit`` and ``per`` per id); default :func:`analyse.indicators.load_catalogue`.
+        catalogue: the indicator catalogue (``unit`` and ``per`` per id); default
+            :func:`analyse.data.catalogue.load_catalogue`.
         registry: default :func:`load_registry`.
 
     Returns:
@@ -382,8 +383,6 @@ def _resolve_status_duplicates(frame: pd.DataFrame, rule: dict[str, Any]) -> pd.
 
 def _units(catalogue: pd.DataFrame | None) -> dict[str, tuple[str, float]]:
     if catalogue is None:
-        from analyse.indicators import load_catalogue  # local import: indicators imports this module
-
         catalogue = load_catalogue()
     per = catalogue["per"] if "per" in catalogue else pd.Series(np.nan, index=catalogue.index)
     out = {}
@@ -392,46 +391,6 @@ def _units(catalogue: pd.DataFrame | None) -> dict[str, tuple[str, float]]:
         out[ind] = (unit, p)
     return out
 
-
-def empty_frame() -> pd.DataFrame:
-    """An empty indicators frame with the contract dtypes."""
-    return coerce_dtypes(pd.DataFrame({c: [] for c in COLUMNS}))
-
-
-def coerce_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
-    """Contract dtypes: strings for ids/periods/units/status, float64 for value/numerator/denominator."""
-    out = frame.copy()
-    for col in COLUMNS:
-        if col in ("value", "numerator", "denominator"):
-            out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
-        else:
-            out[col] = out[col].astype("string")
-    return out
-
-
-def validate(frame: pd.DataFrame, where: str = "indicators") -> pd.DataFrame:
-    """Check a tidy indicator frame; return it with contract dtypes.
-
-    Raises:
-        DataIntegrityError: missing columns, duplicate keys, negative counts or numerator > denominator.
-    """
-    check_columns(frame, list(COLUMNS), where)
-    out = coerce_dtypes(frame[list(COLUMNS)])
-    dup = out.duplicated(KEY, keep=False)
-    if dup.any():
-        sample = out.loc[dup, KEY].head(4).to_dict("records")
-        raise DataIntegrityError(f"{where}: {int(dup.sum())} rows with duplicate keys, e.g. {sample}")
-    negative = (out[["value", "numerator", "denominator"]] < 0).any(axis=1) & out["unit"].isin(
-        ["aantal", "procent", "per_1000"])
-    if negative.any():
-        raise DataIntegrityError(f"{where}: negative counts/shares, e.g. {out.loc[negative, KEY].head(3).to_dict('records')}")
-    over = (out["unit"] == "procent") & (out["numerator"] > out["denominator"] * (1 + 1e-9))
-    if over.any():
-        raise DataIntegrityError(f"{where}: numerator > denominator, e.g. {out.loc[over, KEY].head(3).to_dict('records')}")
-    bad_status = ~out["status"].isin(["definitief", "nader voorlopig", "voorlopig", "onbekend"])
-    if bad_status.any():
-        raise DataIntegrityError(f"{where}: unknown status values {list(out.loc[bad_status, 'status'].unique())}")
-    return out
 
 
 def read_all(files: dict[str, Path], lookup: regionnames.RegionLookup | None,

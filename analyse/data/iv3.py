@@ -207,3 +207,62 @@ def national_totals(lasten: pd.DataFrame, soort: str = "jaarrekening", by: str =
     """National lasten (bn €) per jaar and taakveld for sanity checks against published totals."""
     sel = lasten.loc[lasten["soort"] == soort]
     return (sel.groupby(["jaar", by])["lasten_eur"].sum() / 1e9).rename("lasten_mld").reset_index()
+
+
+CLUSTER_INPUT_COLUMNS: list[str] = ["gemeentecode", "jaar", "soort", "taakveld", "lasten_eur"]
+
+
+def _matches(taakveld: pd.Series, codes: list[str]) -> pd.Series:
+    """Rows whose taakveld is one of ``codes`` (a code ending in ``*`` is a prefix, ``*`` alone is all)."""
+    tv = taakveld.astype("string")
+    mask = pd.Series(False, index=taakveld.index)
+    exact = [c for c in codes if not c.endswith("*")]
+    if exact:
+        mask |= tv.isin(exact).fillna(False).astype(bool)
+    for code in codes:
+        if code.endswith("*"):
+            mask |= tv.str.startswith(code[:-1]).fillna(False).astype(bool)
+    return mask
+
+
+def cluster_lasten(lasten: pd.DataFrame, mapping: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    """Sum Iv3 lasten per gemeente, jaar, soort and cluster (the ``lasten_clusters`` table).
+
+    Args:
+        lasten: ``lasten.parquet`` shape: gemeentecode, jaar, soort, taakveld, lasten_eur (+ inwoners).
+        mapping: ``{cluster: [taakveld, ...]}``; default :func:`cluster_mapping`. A cluster ``totaal`` absent
+            from the mapping means all taakvelden. Taakvelden may sit in several clusters
+            (jeugd ⊂ sociaal_domein_totaal ⊂ totaal).
+
+    Returns:
+        New frame gemeentecode, jaar, soort, cluster, lasten_eur, inwoners, n_taakvelden. Only
+        gemeente-jaar-soort combinations that delivered appear. A delivered combination without rows for
+        a cluster gets 0 (Iv3 leaves empty cells out); a NaN lasten_eur in a cluster makes the sum NaN.
+
+    Raises:
+        DataIntegrityError: a required column is missing.
+    """
+    missing = [c for c in CLUSTER_INPUT_COLUMNS if c not in lasten.columns]
+    if missing:
+        raise DataIntegrityError(f"cluster_lasten: kolom(men) ontbreken: {', '.join(missing)}")
+    mapping = {str(k): [str(c) for c in v] for k, v in (mapping if mapping is not None else cluster_mapping()).items()}
+    mapping.setdefault("totaal", ["*"])
+    df = lasten.assign(lasten_eur=pd.to_numeric(lasten["lasten_eur"], errors="coerce").astype("float64"))
+    if "inwoners" not in df.columns:
+        df = df.assign(inwoners=float("nan"))
+    delivered = df.groupby(KEY, as_index=False, dropna=False).agg(inwoners=("inwoners", "first"))
+    frames = []
+    for cluster, codes in mapping.items():
+        sub = df[_matches(df["taakveld"], codes)]
+        sub = sub.assign(_nan=sub["lasten_eur"].isna())
+        agg = sub.groupby(KEY, as_index=False, dropna=False).agg(
+            lasten_eur=("lasten_eur", "sum"), _nan=("_nan", "any"), n_taakvelden=("taakveld", "nunique"),
+        )
+        agg = agg.assign(lasten_eur=agg["lasten_eur"].mask(agg.pop("_nan"))).reset_index(drop=True)
+        agg = delivered.merge(agg, on=KEY, how="left")
+        agg["lasten_eur"] = agg["lasten_eur"].where(agg["n_taakvelden"].notna(), 0.0).astype("float64")
+        agg["n_taakvelden"] = agg["n_taakvelden"].fillna(0).astype("int64")
+        agg["cluster"] = cluster
+        frames.append(agg)
+    out = pd.concat(frames, ignore_index=True)[KEY + ["cluster", "lasten_eur", "inwoners", "n_taakvelden"]]
+    return out.sort_values(KEY + ["cluster"], kind="stable").reset_index(drop=True)

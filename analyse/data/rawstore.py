@@ -8,19 +8,22 @@ sha256 against the sidecar first.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from analyse import atomic, paths
+from analyse.data.provenance import (  # noqa: F401 (re-export)
+    REQUIRED_META,
+    STATUSES,
+    Provenance,
+    read_sidecar,
+    read_sidecar_mapping,
+    sidecar_path,
+)
 from analyse.errors import DataIntegrityError
-
-STATUSES = ("voorlopig", "nader voorlopig", "definitief", "gemengd", "onbekend")
-REQUIRED_META = ("producer", "table_id", "title", "url", "retrieved", "sha256", "status")
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
@@ -34,32 +37,7 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
 
 def meta_path(path: Path) -> Path:
     """Sidecar path for a raw file: ``<file>.meta.yml``."""
-    return path.with_name(path.name + ".meta.yml")
-
-
-@dataclass
-class Provenance:
-    """Provenance of one raw snapshot; written as the ``.meta.yml`` sidecar."""
-
-    producer: str
-    table_id: str
-    title: str
-    url: str
-    status: str = "onbekend"
-    indelingsjaar: int | str | None = None
-    retrieved: str = field(default_factory=lambda: dt.date.today().isoformat())
-    license: str = "CC BY 4.0"
-    origin: str = ""
-    notes: str = ""
-    row_count: int | None = None
-    sha256: str = ""
-    size_bytes: int | None = None
-    file: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        if self.status not in STATUSES:
-            raise ValueError(f"status {self.status!r} not in {STATUSES}")
-        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+    return sidecar_path(path)
 
 
 def _count_rows(path: Path) -> int | None:
@@ -122,17 +100,8 @@ def write_meta(target: Path, meta: dict[str, Any]) -> Path:
 
 
 def read_meta(path: Path) -> dict[str, Any]:
-    """Read the ``.meta.yml`` sidecar of a raw file (safe loader)."""
-    mp = meta_path(Path(path))
-    if not mp.exists():
-        raise DataIntegrityError(f"{path} has no provenance sidecar {mp.name}")
-    try:
-        meta = yaml.safe_load(mp.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataIntegrityError(f"sidecar {mp} is not valid YAML: {exc}") from exc
-    if not isinstance(meta, dict):
-        raise DataIntegrityError(f"sidecar {mp} does not hold a mapping")
-    return meta
+    """The sidecar mapping of a raw file (see :func:`analyse.data.provenance.read_sidecar` for the typed form)."""
+    return read_sidecar_mapping(Path(path))
 
 
 def verify(path: Path) -> dict[str, Any]:
@@ -153,16 +122,3 @@ def verify(path: Path) -> dict[str, Any]:
             "The raw file was changed or is corrupt; re-import it from its source."
         )
     return meta
-
-
-def list_snapshots(raw_root: Path | None = None) -> list[tuple[Path, dict[str, Any]]]:
-    """All raw snapshots under ``raw_root`` with their sidecars (for the report's 'Data en bronnen')."""
-    raw_root = raw_root or paths.RAW_CBS_DIR
-    out = []
-    for mp in sorted(Path(raw_root).rglob("*.meta.yml")):
-        target = mp.with_name(mp.name[: -len(".meta.yml")])
-        if target.exists():
-            out.append((target, read_meta(target)))
-    return out
-
-

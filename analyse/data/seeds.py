@@ -14,7 +14,8 @@ import pandas as pd
 
 from analyse import paths
 from analyse.data import rawstore
-from analyse.data.cbs_tables import COLUMNS, check_columns, empty_frame, to_number, validate
+from analyse.data.cbs_tables import to_number
+from analyse.data.contract import REQUIRED_COLUMNS, check_columns, empty_frame, validate
 from analyse.errors import DataIntegrityError
 
 log = logging.getLogger(__name__)
@@ -38,9 +39,9 @@ def read_seed_file(path: Path) -> pd.DataFrame:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataIntegrityError(f"cannot read seed file {path}: {exc}") from exc
-    check_columns(frame, list(COLUMNS) + list(EXTRA_COLUMNS), str(path))
+    check_columns(frame, list(REQUIRED_COLUMNS) + list(EXTRA_COLUMNS), str(path))
     numbers = {c: to_number(frame[c], f"{path.name} column {c}") for c in ("value", "numerator", "denominator")}
-    out = frame.assign(**numbers)[list(COLUMNS)]
+    out = frame.assign(**numbers)[list(REQUIRED_COLUMNS)]
     out = out.assign(status=out["status"].replace("", "onbekend"))
     return validate(out, str(path))
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from analyse import paths
 from analyse.data import rawstore
+from analyse.data.provenance import Provenance
 from analyse.errors import DataIntegrityError
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,9 @@ ODATA = "https://opendata.cbs.nl/ODataApi/odata/{table}"
 
 @dataclass(frozen=True)
 class Source:
-    """One raw file in the shared data directory.
+    """One raw file in the shared data directory: where it is, plus the provenance fields of its sidecar.
+
+    The provenance schema itself is :class:`analyse.data.provenance.Provenance` (:meth:`provenance`).
 
     Attributes:
         table_id: id of the raw snapshot folder (CBS table id where there is one, e.g. ``84134NED``).
@@ -57,6 +60,12 @@ class Source:
     @property
     def relpath(self) -> str:
         return f"{self.folder}/{self.filename}"
+
+    def provenance(self) -> Provenance:
+        """The :class:`~analyse.data.provenance.Provenance` written into the snapshot's sidecar."""
+        return Provenance(producer=self.producer, table_id=self.table_id, title=self.title, url=self.url,
+                          status=self.status, indelingsjaar=self.indelingsjaar, license=self.license,
+                          notes=self.notes)
 
 
 def _cbs(table: str, title: str, status: str, indeling: int | str, notes: str = "",
@@ -174,15 +183,9 @@ def get(table_id: str, filename: str | None = None) -> Source:
     hits = [s for s in SOURCES if s.table_id == table_id and (filename is None or s.filename == filename)]
     if len(hits) != 1:
         known = sorted({s.table_id for s in SOURCES})
-        raise KeyError(f"source {table_id!r} {filename or ''} is unknown or ambiguous ({len(hits)} matches); known: {known}")
+        raise KeyError(f"source {table_id!r} {filename or ''} is unknown or ambiguous ({len(hits)} matches); "
+                       f"known: {known}")
     return hits[0]
-
-
-def _provenance(src: Source) -> rawstore.Provenance:
-    return rawstore.Provenance(
-        producer=src.producer, table_id=src.table_id, title=src.title, url=src.url, status=src.status,
-        indelingsjaar=src.indelingsjaar, license=src.license, notes=src.notes,
-    )
 
 
 def import_all(cbs_root: Path | None = None, raw_root: Path | None = None,
@@ -205,12 +208,16 @@ def import_all(cbs_root: Path | None = None, raw_root: Path | None = None,
         log.warning("no shared data directory (../shared/data or ANALYSE_CBS_DIR): nothing imported")
         return {}
     out: dict[str, Path] = {}
+    missing: list[str] = []
     for src in sources:
         source_path = Path(cbs_root) / src.relpath
         if not source_path.is_file():
-            log.warning("shared file missing, not imported: %s", source_path)
+            missing.append(src.relpath)
             continue
-        out[src.relpath] = rawstore.import_file(source_path, _provenance(src), raw_root=raw_root)
+        out[src.relpath] = rawstore.import_file(source_path, src.provenance(), raw_root=raw_root)
+    if missing:
+        log.warning("%d of %d shared files missing in %s, not imported (e.g. %s)", len(missing), len(sources),
+                    cbs_root, ", ".join(missing[:3]))
     log.info("imported %d of %d source files into %s", len(out), len(sources), raw_root or paths.RAW_CBS_DIR)
     return out
 
@@ -230,8 +237,11 @@ def raw_file(table_id: str, filename: str | None = None, raw_root: Path | None =
     filename = filename or get(table_id, filename).filename
     path = raw_root / table_id / filename
     if not path.is_file():
+        declared = [src.relpath for src in SOURCES if src.table_id == table_id and src.filename == filename]
+        origin = f" (imported from {declared[0]} in ../shared/data or ANALYSE_CBS_DIR)" if declared else ""
         raise DataIntegrityError(
-            f"raw snapshot {path} not found; run `python -m analyse.data import` (or `make data`)"
+            f"raw snapshot {table_id}/{filename} not found{origin}; run `python -m analyse.data import` "
+            "(or `make data`) with the complete shared data"
         )
     rawstore.verify(path)
     return path

@@ -607,9 +607,9 @@ def _year_warn(year: int | None, path: str, plan: Plan, ctx: _Ctx) -> None:
 
 # -------------------------------------------------------------------------------------------------- public
 def catalogue_ids() -> set[str] | None:
-    """Indicator ids from ``analyse.indicators.load_catalogue()``, or None when the catalogue is unavailable."""
+    """Indicator ids from ``analyse.data.catalogue.load_catalogue()``, or None when the catalogue is unavailable."""
     try:
-        from analyse.indicators import load_catalogue  # noqa: PLC0415
+        from analyse.data.catalogue import load_catalogue  # noqa: PLC0415
 
         cat = load_catalogue()
     except Exception:  # noqa: BLE001 - the catalogue module is optional for validation
@@ -641,7 +641,7 @@ def load_plan(path: str | Path, catalogue: Iterable[str] | None | object = _UNSE
     Args:
         path: the YAML file.
         catalogue: indicator ids that are valid besides the plan's own register. Default: the ids of
-            ``analyse.indicators.load_catalogue()``; when that is unavailable (or ``None`` is passed) ids not
+            ``analyse.data.catalogue.load_catalogue()``; when that is unavailable (or ``None`` is passed) ids not
             in the register are not checked and a warning says so.
 
     Returns:

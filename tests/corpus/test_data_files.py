@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from analyse.data import cbs_tables, rawstore, seeds
+from analyse.data.derive import harmonise
 from analyse.errors import DataIntegrityError
-from analyse.indicators import harmonise
 
 from .conftest import DATA
 
@@ -235,7 +235,8 @@ def test_successor_from_part_of_its_predecessors_is_refused():
     out, notes = harmonise(ind, 2024, HER, with_notes=True)
     assert out.empty
     note = notes.iloc[0]
-    assert (note["gemeentecode"], note["members"], note["reason"]) == ("GM1978", "GM0689", "niet alle voorgangers aanwezig")
+    assert (note["gemeentecode"], note["members"], note["reason"]) == (
+        "GM1978", "GM0689", "niet alle voorgangers met een waarde")
 
 
 def test_counts_of_old_codes_summed():
@@ -243,3 +244,76 @@ def test_counts_of_old_codes_summed():
                         _row("d", "GM1927", "2018", 7.0, np.nan, np.nan, unit="aantal")])
     out = harmonise(ind, 2024, HER)
     assert out[["gemeentecode", "value"]].values.tolist() == [["GM1978", 12.0]]
+
+
+def test_empty_rows_of_dissolved_codes_do_not_void_the_successor():
+    """Regression (issue 11, Groningen jeugdzorg 2019-2020): an empty row of a code that no longer exists."""
+    ind = pd.DataFrame([_row("e", "GM1978", "2019", 12.0, 120, 1000),
+                        _row("e", "GM0689", "2019", np.nan, np.nan, np.nan)])
+    out = harmonise(ind, 2024, HER)
+    assert out[["gemeentecode", "value"]].values.tolist() == [["GM1978", 12.0]]
+
+
+# ------------------------------------------------------------------- a build that silently makes less (issue 14/3)
+def _cli_build(tmp_path, *args, cbs_dir=None):
+    """Run ``python -m analyse.data build`` with a data dir under tmp_path; returns (rc, stdout, stderr)."""
+    import os  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    env = {**os.environ, "ANALYSE_DATA_DIR": str(tmp_path / "data")}
+    env.pop("ANALYSE_CBS_DIR", None)
+    if cbs_dir is not None:
+        env["ANALYSE_CBS_DIR"] = str(cbs_dir)
+    proc = subprocess.run([sys.executable, "-m", "analyse.data", "build", *args], env=env, capture_output=True,
+                          text=True, timeout=300)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def _rich_processed(tmp_path) -> bytes:
+    processed = tmp_path / "data" / "processed"
+    processed.mkdir(parents=True)
+    pd.DataFrame({"gemeentecode": [f"GM{i:04d}" for i in range(1, 400)], "indicator_id": "x"}).to_parquet(
+        processed / "indicators.parquet", index=False)
+    return (processed / "indicators.parquet").read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["missing", "file"])
+def test_bad_cbs_dir_gives_one_line_and_exit_2(tmp_path, kind):
+    target = tmp_path / "nergens"
+    if kind == "file":
+        target.write_text("geen map\n")
+    rc, out, err = _cli_build(tmp_path, cbs_dir=target)
+    assert rc == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "ANALYSE_CBS_DIR" in err and ("bestaat niet" if kind == "missing" else "geen map") in err
+
+
+def test_empty_cbs_dir_never_replaces_a_richer_processed_set(tmp_path):
+    before = _rich_processed(tmp_path)
+    empty = tmp_path / "leeg"
+    empty.mkdir()
+    rc, out, err = _cli_build(tmp_path, cbs_dir=empty)
+    assert rc != 0 and "Traceback" not in err and "--seed-only" in err
+    assert (tmp_path / "data" / "processed" / "indicators.parquet").read_bytes() == before
+
+
+def test_seed_only_option_replaces_on_request(tmp_path):
+    _rich_processed(tmp_path)
+    empty = tmp_path / "leeg"
+    empty.mkdir()
+    rc, out, err = _cli_build(tmp_path, "--seed-only", cbs_dir=empty)
+    assert rc == 0, err
+    assert "indicators" in out and "harmonise" in out  # one line per step
+    codes = pd.read_parquet(tmp_path / "data" / "processed" / "indicators.parquet")["gemeentecode"]
+    assert codes.nunique() < 399
+
+
+def test_incomplete_cbs_dir_fails_loudly_and_writes_nothing(tmp_path):
+    """One shared file present, the rest missing: a clear error naming the missing snapshot, old set kept."""
+    before = _rich_processed(tmp_path)
+    cbs = tmp_path / "half"
+    (cbs / "cbs-sociaal-domein").mkdir(parents=True)
+    shutil.copy(TABLES / "good.csv", cbs / "cbs-sociaal-domein" / "84134NED.csv")
+    rc, out, err = _cli_build(tmp_path, cbs_dir=cbs)
+    assert rc == 1 and "Traceback" not in err and "not found" in err
+    assert (tmp_path / "data" / "processed" / "indicators.parquet").read_bytes() == before
