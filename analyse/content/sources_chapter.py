@@ -56,7 +56,17 @@ def display_sources(tables: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Bron": title, "CBS-tabel": tables["tabel"].where(is_cbs, "–"), "Indicatoren": tables["indicatoren"],
         "Eerste periode": tables["eerste_periode"], "Laatste periode": tables["laatste_periode"],
-        "Status": tables["status"], "Opgehaald": tables["opgehaald"].fillna("–")})
+        "Status": tables["status"], "Opgehaald": tables["opgehaald"].map(_date)})
+
+
+def _date(value: object) -> str:
+    """A retrieval date as ``30-11-2026`` (``–`` when unknown)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    try:
+        return pd.Timestamp(value).strftime("%d-%m-%Y")
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def git_commit() -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import hashlib
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -94,7 +93,7 @@ def catalogue() -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=1)
 def _catalogue() -> pd.DataFrame:
-    from analyse.indicators import load_catalogue
+    from analyse.data.catalogue import load_catalogue
 
     return load_catalogue()
 
@@ -126,9 +125,9 @@ def cpi() -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=4)
 def _harmonise(indelingsjaar: int, key: tuple) -> pd.DataFrame:
-    from analyse.indicators import harmonise
+    from analyse.data.derive import harmonise
 
-    return harmonise(indicators(), indelingsjaar, herindelingen(), catalogue())
+    return harmonise(indicators(), indelingsjaar, herindelingen(), catalogue(), gemeenten=gemeenten())
 
 
 def harmonised(indelingsjaar: int = REPORT_INDELINGSJAAR) -> pd.DataFrame:
@@ -141,7 +140,7 @@ def harmonised(indelingsjaar: int = REPORT_INDELINGSJAAR) -> pd.DataFrame:
     frame = _derived(f"indicators_{jaar}", "indicators", "herindelingen")
     if frame is not None:
         return frame
-    key = tuple(_stamp(paths.processed(n)) for n in ("indicators", "herindelingen"))
+    key = tuple(_stamp(paths.processed(n)) for n in ("indicators", "herindelingen", "gemeenten"))
     return _harmonise(jaar, key)
 
 
@@ -160,7 +159,7 @@ def region_members(indelingsjaar: int = REPORT_INDELINGSJAAR) -> pd.DataFrame | 
 
 @functools.lru_cache(maxsize=2)
 def _clusters(key: tuple) -> pd.DataFrame:
-    from analyse.kosten import cluster_lasten
+    from analyse.data.iv3 import cluster_lasten
 
     return cluster_lasten(lasten())
 
