@@ -557,10 +557,12 @@ def indicator_table(verdicts_or_comparison_df: pd.DataFrame, catalogue: pd.DataF
         row["Oordeel"] = VERDICT_STYLE.get(verdict, (verdict, "#FFFFFF"))[0]
         if bool(_first_present(r.get("indicative"), False)):
             row["Oordeel"] += " (indicatief)"
-        if "verdict_reason" in df.columns:
-            row["Toelichting"] = "" if pd.isna(r.get("verdict_reason")) else str(r.get("verdict_reason"))
+        reason = "verdict_label" if "verdict_label" in df.columns else "verdict_reason"
+        if reason in df.columns:  # plain Dutch (no test names or p-values) when compare gives verdict_label
+            row["Toelichting"] = "" if pd.isna(r.get(reason)) else str(r.get(reason))
         rows.append(row)
     shown = pd.DataFrame(rows)
+    shown = shown.fillna({c: "–" for c in shown.columns if shown[c].dtype == object})  # no reference: a dash
     colours = {text: bg for text, bg in VERDICT_STYLE.values()}
     # the long explanation stays in table_data (CSV, and the report lists it under the table), not in a column
     visible = shown.drop(columns=["Toelichting"], errors="ignore")
@@ -699,7 +701,13 @@ def plot_cost_development(
            f"vergelijkingsgemeenten en Nederland.").replace("  ", " ")
     if marked:
         alt += f" Trendbreuk gemarkeerd in {', '.join(marked)}: de reeks is daar niet als trend te lezen."
-    return finish(fig, alt, drawn)
+    labels = {**names, "peers_q1": "vergelijkingsgemeenten, 25e percentiel",
+              "peers_q3": "vergelijkingsgemeenten, 75e percentiel"}
+    wide = (drawn.assign(reeks=drawn["reeks"].map(labels)).pivot_table(index="jaar", columns="reeks", values="waarde",
+                                                                      aggfunc="first", sort=False)
+            .reset_index().rename(columns={"jaar": "Jaar"}))
+    wide.columns.name = None
+    return finish(fig, alt, wide)
 
 
 # --------------------------------------------------------------------------------- begroting/realisatie
