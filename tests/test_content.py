@@ -79,7 +79,7 @@ def test_gemeente_without_rows_gets_empty_indicator_content():
     rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=inputs, plan_list=[], commit="")
     assert rc.indicators.comparison is None and rc.indicators.signals == {} and rc.indicators.trends == []
     assert not rc.costs.available
-    assert "geen indicatoren" in sections.render_indicator_table(rc).html
+    assert "geen indicatoren" in sections.render_overview(rc).html
 
 
 def test_policy_period_prefers_parameter_then_plan_then_default():
@@ -243,7 +243,7 @@ def test_downloads_write_one_workbook_with_a_sheet_per_table(tmp_path):
 
     out = OutputTarget("GM0001", tmp_path / "r" / "GM0001", tmp_path / "f" / "GM0001")
     rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=_inputs(), plan_list=[], commit="")
-    sections.render_indicator_table(rc, out)
+    sections.render_overview(rc, out)
     sections.render_sources(rc, out)
     block = sections.render_downloads(rc, out)
     book = openpyxl.load_workbook(tmp_path / "r" / "GM0001" / "GM0001-tabellen.xlsx")

@@ -169,42 +169,6 @@ def test_plot_funnel_empty():
     assert "Geen gegevens" in fig.alt_text
 
 
-def test_indicator_table_styler():
-    v = pd.DataFrame({
-        "indicator_id": ["jeugdhulp_pct", "wmo_aantal", "klein", "weg"],
-        "base_period": ["2019", "2019", "2019", "2019"],
-        "latest_period": ["2023", "2023", "2023", "2023"],
-        "base_value": [10.8, 1450.0, 3.0, np.nan],
-        "latest_value": [11.1, 1760.0, 5.0, np.nan],
-        "verdict": ["slechter", "beter", "niet te beoordelen", "niet te beoordelen"],
-        "small_numbers": [False, False, True, False],
-        "latest_suppressed": [False, False, False, True],
-    })
-    cat = pd.DataFrame({"id": ["jeugdhulp_pct", "wmo_aantal", "klein", "weg"],
-                        "naam": ["Jongeren met jeugdhulp", "Wmo-cliënten", "Klein", "Weg"],
-                        "unit": ["procent", "aantal", "aantal", "procent"]})
-    st = plots.indicator_table(v, cat)
-    assert isinstance(st, pd.io.formats.style.Styler)
-    shown = st.table_data
-    assert shown.loc[0, "Indicator"] == "Jongeren met jeugdhulp (%)"
-    assert shown.loc[0, "Gemeente"] == "10,8% → 11,1%" and shown.loc[0, "Periode"] == "2019 → 2023"
-    assert shown.loc[1, "Gemeente"] == "1.450 → 1.760"
-    assert shown.loc[2, "Gemeente"] == "3 (te kleine aantallen) → 5 (te kleine aantallen)"
-    assert shown.loc[3, "Gemeente"] == "geen gegevens → onderdrukt door CBS"
-    assert shown.loc[0, "Oordeel"] == "✘ slechter"
-    html = st.to_html()
-    assert "#FBE3C0" in html and "slechter" in html  # colour AND text
-    assert "4 indicatoren" in st.alt_text
-
-
-def test_indicator_table_empty_and_missing_column():
-    st = plots.indicator_table(pd.DataFrame(), None)
-    assert "Geen gegevens" in st.alt_text
-    with pytest.raises(AnalyseError, match="verdict"):
-        plots.indicator_table(pd.DataFrame({"indicator_id": ["a"], "base_period": ["1"], "latest_period": ["2"],
-                                            "base_value": [1.0], "latest_value": [2.0]}), None)
-
-
 @pytest.fixture
 def costs() -> pd.DataFrame:
     return pd.DataFrame({
@@ -359,39 +323,6 @@ def test_plot_begroting_jaarrekening_taakveld_shape_from_trends():
     two = pd.concat([dev, dev.assign(gemeentecode="GM2")])
     with pytest.raises(AnalyseError, match="meerdere gemeenten"):
         plots.plot_begroting_jaarrekening(two)
-
-
-def test_indicator_table_handles_na_unit_and_indicative():
-    v = pd.DataFrame({
-        "indicator_id": ["a"], "naam": [pd.NA], "base_period": ["2019"], "latest_period": ["2023"],
-        "base_value": [2.0], "latest_value": [1.5], "verdict": ["beter"], "unit": pd.array([pd.NA], dtype="string"),
-        "indicative": [True], "small_numbers": pd.array([pd.NA], dtype="boolean"),
-        "base_suppressed": [False], "latest_suppressed": [False],
-    })
-    cat = pd.DataFrame({"id": ["a"], "naam": ["Bijstand per 1.000"], "unit": ["per_1000"]})
-    st = plots.indicator_table(v, cat)
-    row = st.table_data.iloc[0]
-    assert row["Indicator"] == "Bijstand per 1.000" and row["Gemeente"] == "2,0 → 1,5"
-    assert row["Oordeel"] == "✔ beter (indicatief)"
-    assert "#CDE6F5" in st.to_html()
-
-
-def test_indicator_table_one_row_per_indicator_with_reference_columns():
-    comp = pd.DataFrame({
-        "indicator_id": ["x", "x"], "naam": ["Jeugdhulp zonder verblijf"] * 2, "unit": ["procent"] * 2,
-        "base_period": ["2019H2"] * 2, "latest_period": ["2023H1"] * 2, "base_value": [10.8] * 2,
-        "latest_value": [11.1] * 2, "latest_ci_low": [10.2] * 2, "latest_ci_high": [12.0] * 2,
-        "verdict": ["gelijk gebleven"] * 2, "verdict_reason": ["Binnen de toevalsmarge."] * 2,
-        "reference_role": ["jeugdzorgregio", "nederland"], "reference_code": ["JZ31", "NL01"],
-        "ref_base_value": [11.2, 10.3], "ref_latest_value": [11.6, 11.0],
-    })
-    st = plots.indicator_table(comp)
-    row = st.table_data.iloc[0]
-    assert len(st.table_data) == 1  # not one row per reference
-    assert row["Periode"] == "2e halfjaar 2019 → 1e halfjaar 2023"
-    assert row["Jeugdzorgregio"] == "11,2% → 11,6%" and row["Nederland"] == "10,3% → 11,0%"
-    assert row["95%-interval laatste waarde"] == "10,2% – 12,0%"
-    assert row["Toelichting"] == "Binnen de toevalsmarge." and "Toelichting" not in st.to_html()
 
 
 # ------------------------------------------------------------------------------ honest-chart rules (issue 13)

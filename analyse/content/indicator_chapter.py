@@ -402,7 +402,7 @@ def build(inputs: ReportInputs, gemeente: Any, roles: tuple[str, ...], base_year
     ids = trend_ids(verdict_frame)
     notes = [n for n in dict.fromkeys(refs.frame["reference_note"].dropna()) if n]
     recent = recent_trends(inputs, gemeente.code)
-    overview = overview_chapter.build(inputs, batch_statistics(inputs).preferred, comp, recent)
+    overview = overview_chapter.build(inputs, batch_statistics(inputs).preferred, comp, recent, verdict_frame)
     return IndicatorContent(
         references=refs.for_indicator(ids[0]) if ids else {}, labels=lab, comparison=comp, verdicts=verdict_frame,
         signals=signals(verdict_frame), key_figures=key_figures(inputs, gemeente.code),

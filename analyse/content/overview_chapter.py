@@ -21,7 +21,7 @@ DOMEIN_LABEL = {"jeugd": "Jeugd", "wmo": "Wmo en ondersteuning", "participatie":
                 "financien": "Financiën"}
 COLUMNS = ("indicator_id", "naam", "definitie", "domein", "unit", "polarity", "period", "value", "ci_low", "ci_high",
            "regio_label", "regio_value", "nl_label", "nl_value", "comparison", "level", "comparison_label",
-           "regio_comparison_label", "trend_label", "nl_all", "min", "q1", "q3", "max", "n_gemeenten")
+           "regio_comparison_label", "trend_label", "base_period", "change_label", "change", "nl_all", "min", "q1", "q3", "max", "n_gemeenten")
 
 
 @dataclass
@@ -52,7 +52,7 @@ def _spread(preferred: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
 
 
 def build(inputs: ReportInputs, preferred: pd.DataFrame, comparison: pd.DataFrame | None,
-          recent: pd.DataFrame | None) -> OverviewContent:
+          recent: pd.DataFrame | None, verdicts: pd.DataFrame | None = None) -> OverviewContent:
     """One row per indicator the gemeente has a comparison for (see the module docstring).
 
     Args:
@@ -60,6 +60,7 @@ def build(inputs: ReportInputs, preferred: pd.DataFrame, comparison: pd.DataFram
         preferred: all rows, one preferred source per key (for the spread among all gemeenten).
         comparison: ``compare.compare_indicators`` output of the gemeente (one row per indicator × reference).
         recent: ``trends.recent_trends_all`` of the gemeente.
+        verdicts: ``compare.verdicts`` (change since the nulmeting per indicator, in plain Dutch).
     """
     if comparison is None or comparison.empty:
         return OverviewContent(pd.DataFrame(columns=list(COLUMNS)))
@@ -88,6 +89,12 @@ def build(inputs: ReportInputs, preferred: pd.DataFrame, comparison: pd.DataFram
     trend = recent.drop_duplicates("indicator_id").set_index("indicator_id")["recent_trend_label"] \
         if recent is not None and len(recent) else pd.Series(dtype=object)
     rows["trend_label"] = ids.map(trend).fillna("niet te berekenen").to_numpy()
+    v = verdicts.drop_duplicates("indicator_id").set_index("indicator_id") if verdicts is not None and len(verdicts) \
+        else pd.DataFrame(columns=["base_period", "verdict", "verdict_label"])
+    rows["base_period"] = ids.map(v["base_period"]).to_numpy()
+    rows["change"] = ids.map(v["verdict"]).fillna("niet te beoordelen").to_numpy()
+    label = v["verdict_label"] if "verdict_label" in v else v["verdict"]
+    rows["change_label"] = ids.map(label).fillna("niet te beoordelen").to_numpy()
     spread = _spread(preferred, rows[["indicator_id", "period"]])
     rows = rows.merge(spread, on=["indicator_id", "period"], how="left")
     order = {d: i for i, d in enumerate(DOMEIN_ORDER)}

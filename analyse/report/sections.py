@@ -23,7 +23,7 @@ from analyse.report import Block, OutputTarget, blocks, figure_block, heading, m
 from analyse.report import slug as slug_of
 from analyse.report.export import appendix_html, verdict_badge
 
-__all__ = ["note", "render_title", "render_summary", "render_key_figures", "render_overview", "render_indicator_table",
+__all__ = ["note", "render_title", "render_summary", "render_key_figures", "render_overview",
            "render_trends", "render_policy_start", "render_funnel", "render_costs", "render_plan_goals",
            "render_savings", "render_prevention", "render_sources", "render_appendix", "render_colofon",
            "render_downloads", "funnel_block"]
@@ -169,6 +169,11 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
            "{naam} als symbool, gekleurd naar de vergelijking met Nederland.", naam=content.naam)]
     if content.indicators.reference_notes:
         parts.append(note(" ".join(content.indicators.reference_notes[:3])))
+    comp = content.indicators.comparison
+    if comp is not None and out is not None:  # every comparison row (also counts and references) for reuse
+        table_block(comp, "indicatoren-vergelijking", out)  # writes the CSV; the page shows the overview
+        parts.append(Block('<p class="download"><a href="indicatoren-vergelijking.csv" download>Alle vergelijkingen '
+                           "per indicator en referentie (CSV voor Excel)</a></p>", "CSV met alle vergelijkingen"))
     for label, rows in ov.blocks():
         spine = pd.DataFrame({
             "indicator_naam": [f"{n} ({period_label(p)})" for n, p in zip(rows["naam"], rows["period"])],
@@ -183,41 +188,20 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
             "Regio": [f"{_value(v, u)} ({lab})" if isinstance(lab, str) else "–"
                       for v, u, lab in zip(rows["regio_value"], rows["unit"], rows["regio_label"])],
             "Nederland": [_value(v, u) for v, u in zip(rows["nl_value"], rows["unit"])],
-            "Vergelijking met Nederland": rows["comparison_label"], "Trend": rows["trend_label"]})
+            "Vergelijking met Nederland": rows["comparison_label"],
+            f"Sinds de nulmeting (≤ {content.policy.startjaar})": [
+                f"{lab} (vanaf {period_label(b)})" if isinstance(b, str) and b and c != "niet te beoordelen" else lab
+                for lab, b, c in zip(rows["change_label"], rows["base_period"], rows["change"])],
+            "Trend": rows["trend_label"]})
         defs = "".join(f"<li><strong>{escape(n)}</strong>: {escape(d)}</li>"
                        for n, d in zip(rows["naam"], rows["definitie"]) if isinstance(d, str) and d)
         inner = blocks([figure_block(fig, f"overzicht-{slug_of(label)}", out),
                         table_block(table, f"overzicht-{slug_of(label)}-tabel", out, caption=f"{label}: alle indicatoren"),
-                        Block(f"<details><summary>Definities</summary><ul>{defs}</ul></details>") if defs else None])
+                        Block(f'<details class="alleen-scherm"><summary>Definities</summary><ul>{defs}</ul></details>')
+                        if defs else None])
         parts.append(Block(f'<details class="domein" open><summary>{escape(label)} ({len(rows)} indicatoren)'
                            f"</summary>{inner.html}</details>", inner.text))
     return blocks(parts)
-
-
-def render_indicator_table(content: ReportContent, out: OutputTarget | None = None) -> Block:
-    """Table gemeente vs references, baseline → latest, with verdicts and intervals."""
-    comp = content.indicators.comparison
-    if comp is None or comp.empty:
-        return note("Voor deze gemeente zijn geen indicatoren met gegevens gevonden.")
-    judged = comp[comp["verdict"] != "niet te beoordelen"]
-    shown = judged if len(judged) else comp
-    styler = plots.indicator_table(shown, content.indicators.catalogue)
-    table_data = getattr(styler, "table_data", None)
-    csv = table_block(table_data, "indicatoren", out).html if table_data is not None else ""
-    csv_link = csv[csv.find('<p class="download">'):csv.rfind("</div>")] if 'class="download"' in csv else ""
-    rest = comp["indicator_id"].nunique() - shown["indicator_id"].nunique()
-    extra = (note(f"{fmt_number(rest)} indicatoren zijn niet te beoordelen (te weinig gegevens of geen "
-                  "basisjaar) en staan niet in de tabel; zie het CSV-bestand bij de vergelijking.") if rest > 0 else None)
-    table_block(comp, "indicatoren-vergelijking", out)  # full comparison as CSV next to the report
-    caption = getattr(styler, "alt_text", "Indicatoren")
-    reasons = ""
-    if table_data is not None and "Toelichting" in table_data.columns:
-        items = "".join(f"<li><strong>{escape(i)}</strong>: {escape(t)}</li>"
-                        for i, t in zip(table_data["Indicator"], table_data["Toelichting"]) if t)
-        reasons = f"<details><summary>Toelichting per indicator</summary><ul>{items}</ul></details>" if items else ""
-    html = (f'<div class="tabel-wrap" role="region" aria-label="{escape(caption)}">{styler.to_html()}</div>'
-            f'<p class="noot">{escape(caption)}</p>{reasons}{csv_link}')
-    return blocks([Block(html, caption), extra])
 
 
 def render_trends(content: ReportContent, out: OutputTarget | None = None) -> Block:
@@ -384,7 +368,9 @@ def _opgave_blocks(pc: Any, opg: Any, out: OutputTarget | None) -> list[Block | 
         shown = pd.DataFrame({"Maatregel": outputs["maatregel_id"].map(titles).fillna(outputs["maatregel_id"]),
                               "Wat": outputs["omschrijving"], "Gerealiseerd": outputs["realisatie"],
                               "Doel": outputs["doel"], "Eenheid": outputs["eenheid"], "Periode": outputs["periode"]})
-        parts.append(table_block(shown, f"output-{opg.id}", out, caption="Output: realisatie tegenover doel"))
+        inner = table_block(shown, f"output-{opg.id}", out, caption="Output: realisatie tegenover doel")
+        parts.append(Block(f'<details class="alleen-scherm"><summary>Output ({len(shown)} regels)</summary>'
+                           f"{inner.html}</details>", inner.text))
     bud = pc.budget[pc.budget["opgave_id"] == opg.id]
     if len(bud):
         where = bud["maatregel_id"].map(titles).fillna(bud["maatregel_id"]).fillna("opgave als geheel")
@@ -452,8 +438,8 @@ def render_plan_goals(content: ReportContent, out: OutputTarget | None = None) -
     if general:
         items = "".join(f"<li>{escape(k)}</li>" for k in general)
         parts.append(blocks([heading("Wat niet te concluderen is", 3),
-                             Block(f'<details><summary>{len(general)} kanttekeningen die voor alle opgaven '
-                                   f"gelden</summary><ul>{items}</ul></details>")]))
+                             Block(f'<details class="alleen-scherm"><summary>{len(general)} kanttekeningen die '
+                                   f"voor alle opgaven gelden</summary><ul>{items}</ul></details>")]))
     return blocks(parts)
 
 
@@ -481,8 +467,8 @@ def render_savings(content: ReportContent, out: OutputTarget | None = None) -> B
             shown = taak[["omschrijving", "bedrag", "jaar", "status"]].set_axis(
                 ["Taakstelling", "Bedrag (euro)", "Jaar", "Status"], axis=1)
             inner = table_block(shown, "taakstellingen", out, caption="Taakstellingen zoals in het plan")
-            parts.append(Block(f"<details><summary>Alle {len(shown)} taakstellingen uit het plan</summary>"
-                               f"{inner.html}</details>", inner.text))
+            parts.append(Block(f'<details class="alleen-scherm"><summary>Alle {len(shown)} taakstellingen uit het '
+                               f"plan</summary>{inner.html}</details>", inner.text))
     if len(parts) == 1:
         parts.append(note("Het plan bevat geen besparingen of taakstellingen."))
     return blocks(parts)
@@ -509,10 +495,11 @@ def render_sources(content: ReportContent, out: OutputTarget | None = None) -> B
     src = content.sources
     if src is None or src.tables.empty:
         return note("Geen bronnen: er zijn geen gegevens voor deze gemeente.")
+    table = table_block(display_sources(src.tables), "bronnen", out, caption="Brontabellen, perioden en status")
     return blocks([md("Cijfers uit {n} brontabellen (CBS en de bronnen van de gemeente). Onderdrukte of niet "
-                      "geleverde cijfers staan als – en tellen nergens als 0 mee.", n=len(src.tables)),
-                   table_block(display_sources(src.tables), "bronnen", out,
-                               caption="Brontabellen, perioden en status")])
+                      "geleverde cijfers staan als – en tellen nergens als 0 mee. De lijst met brontabellen staat in "
+                      "de online versie en in het Excel-bestand van dit rapport.", n=len(src.tables)),
+                   Block(f'<div class="alleen-scherm">{table.html}</div>', table.text)])
 
 
 def render_colofon(content: ReportContent, out: OutputTarget | None = None) -> Block:
@@ -538,7 +525,11 @@ def render_colofon(content: ReportContent, out: OutputTarget | None = None) -> B
 def render_appendix(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """The "Hoe lees ik dit rapport?" appendix: verdicts, intervals, references and trends explained once."""
     html = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", appendix_html())  # no ¶ in the table of contents
-    return Block(html, "Hoe lees ik dit rapport?")
+    head, sep, body = html.partition("</h2>")  # the heading stays in print, the text is in the online version
+    if not sep:
+        return Block(html, "Hoe lees ik dit rapport?")
+    return Block(f'{head}</h2><p class="alleen-print">De uitleg van de methoden staat in de online versie van dit '
+                 f'rapport.</p><div class="alleen-scherm">{body}</div>', "Hoe lees ik dit rapport?")
 
 
 def render_downloads(content: ReportContent, out: OutputTarget | None = None) -> Block | None:
