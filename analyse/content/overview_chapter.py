@@ -21,7 +21,7 @@ DOMEIN_LABEL = {"jeugd": "Jeugd", "wmo": "Wmo en ondersteuning", "participatie":
                 "financien": "Financiën"}
 COLUMNS = ("indicator_id", "naam", "definitie", "domein", "unit", "polarity", "period", "value", "ci_low", "ci_high",
            "regio_label", "regio_value", "nl_label", "nl_value", "comparison", "level", "comparison_label",
-           "regio_comparison_label", "trend_label", "base_period", "change_label", "change", "nl_all", "min", "q1", "q3", "max", "n_gemeenten")
+           "regio_comparison_label", "trend_label", "trend", "base_period", "change_label", "change", "nl_all", "min", "q1", "q3", "max", "n_gemeenten")
 
 
 @dataclass
@@ -89,6 +89,12 @@ def build(inputs: ReportInputs, preferred: pd.DataFrame, comparison: pd.DataFram
     trend = recent.drop_duplicates("indicator_id").set_index("indicator_id")["recent_trend_label"] \
         if recent is not None and len(recent) else pd.Series(dtype=object)
     rows["trend_label"] = ids.map(trend).fillna("niet te berekenen").to_numpy()
+    short = recent.drop_duplicates("indicator_id").set_index("indicator_id") if recent is not None and len(recent) \
+        else pd.DataFrame(columns=["recent_trend", "recent_trend_oordeel"])
+    word = ids.map(short["recent_trend"]).fillna("niet te berekenen").replace(
+        {"geen significante verandering": "geen verandering", "niet te berekenen": "–"})
+    oordeel = ids.map(short["recent_trend_oordeel"]).fillna("")
+    rows["trend"] = [f"{w} ({o})" if o else w for w, o in zip(word, oordeel)]
     v = verdicts.drop_duplicates("indicator_id").set_index("indicator_id") if verdicts is not None and len(verdicts) \
         else pd.DataFrame(columns=["base_period", "verdict", "verdict_label"])
     rows["base_period"] = ids.map(v["base_period"]).to_numpy()

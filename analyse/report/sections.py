@@ -156,6 +156,22 @@ def _interval(row: Any) -> str:
     return f"{_value(row.value, row.unit)} ({_value(row.ci_low, row.unit)} tot {_value(row.ci_high, row.unit)})"
 
 
+def _comparison_word(comparison: str, level: float) -> str:
+    if comparison in ("niet te beoordelen", "", None):
+        return "–"
+    return f"{comparison}, ruim" if level and level > 0.99 and comparison != "vergelijkbaar" else comparison
+
+
+CHANGE_WORD = {"beter": "verbeterd", "slechter": "verslechterd", "gelijk gebleven": "gelijk gebleven"}
+
+
+def _change_word(change: str, base: Any) -> str:
+    word = CHANGE_WORD.get(change)
+    if word is None:
+        return "–"
+    return f"{word} (sinds {period_label(base)})" if isinstance(base, str) and base else word
+
+
 def render_overview(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """All indicators at a glance, per domein: a spine chart and a table (value, regio, Nederland, trend)."""
     ov = content.indicators.overview
@@ -185,17 +201,19 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
         table = pd.DataFrame({
             "Indicator": rows["naam"], "Periode": [period_label(p) for p in rows["period"]],
             content.naam: [_interval(r) for r in rows.itertuples()],
-            "Regio": [f"{_value(v, u)} ({lab})" if isinstance(lab, str) else "–"
-                      for v, u, lab in zip(rows["regio_value"], rows["unit"], rows["regio_label"])],
+            "Regio": [_value(v, u) for v, u in zip(rows["regio_value"], rows["unit"])],
             "Nederland": [_value(v, u) for v, u in zip(rows["nl_value"], rows["unit"])],
-            "Vergelijking met Nederland": rows["comparison_label"],
+            "Tegenover Nederland": [_comparison_word(c, lv) for c, lv in zip(rows["comparison"], rows["level"])],
             f"Sinds de nulmeting (≤ {content.policy.startjaar})": [
-                f"{lab} (vanaf {period_label(b)})" if isinstance(b, str) and b and c != "niet te beoordelen" else lab
-                for lab, b, c in zip(rows["change_label"], rows["base_period"], rows["change"])],
-            "Trend": rows["trend_label"]})
+                _change_word(c, b) for c, b in zip(rows["change"], rows["base_period"])],
+            "Trend laatste 5 jaar": rows["trend"]})
+        regios = ", ".join(dict.fromkeys(str(x) for x in rows["regio_label"].dropna()))
         defs = "".join(f"<li><strong>{escape(n)}</strong>: {escape(d)}</li>"
                        for n, d in zip(rows["naam"], rows["definitie"]) if isinstance(d, str) and d)
         inner = blocks([figure_block(fig, f"overzicht-{slug_of(label)}", out),
+                        md("Regio: {r}. Tegenover Nederland: het 95%-interval van {naam} ligt boven (hoger) of onder "
+                           "(lager) de waarde van Nederland, of omvat die (vergelijkbaar); *ruim*: ook buiten het "
+                           "99,8%-interval.", r=regios or "–", naam=content.naam),
                         table_block(table, f"overzicht-{slug_of(label)}-tabel", out, caption=f"{label}: alle indicatoren"),
                         Block(f'<details class="alleen-scherm"><summary>Definities</summary><ul>{defs}</ul></details>')
                         if defs else None])
@@ -378,10 +396,12 @@ def _opgave_blocks(pc: Any, opg: Any, out: OutputTarget | None) -> list[Block | 
         shown = pd.DataFrame({"Maatregel/actie": where, "Post": bud["post"], "Jaar": bud["jaar"],
                               "Begroot (euro)": bud["begroot_eur"], "Uitgegeven (euro)": bud["gerealiseerd_eur"],
                               "Stand": bud["status"]})
-        parts.append(table_block(shown, f"budget-{opg.id}", out, caption="Budget tegenover realisatie (euro)"))
         total = pc.budget_summary[pc.budget_summary["opgave_id"] == opg.id]
         if len(total):
             parts.append(md("**Budget:** {t}", t=" ".join(f"{int(r.jaar)}: {r.tekst}" for r in total.itertuples())))
+        inner = table_block(shown, f"budget-{opg.id}", out, caption="Budget tegenover realisatie (euro)")
+        parts.append(Block(f'<details class="alleen-scherm"><summary>Budget per maatregel en actie ({len(shown)} '
+                           f"regels)</summary>{inner.html}</details>", inner.text))
     if pc.missing.get(opg.id):
         parts.append(md("**Wat ontbreekt om deze opgave te kunnen evalueren:** {m}.",
                         m=", ".join(str(x) for x in pc.missing[opg.id])))
