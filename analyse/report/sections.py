@@ -227,12 +227,14 @@ def render_trends(content: ReportContent, out: OutputTarget | None = None) -> Bl
     ind = content.indicators
     if not ind.trends:
         return note("Er zijn geen indicatoren met een reeks van ten minste drie jaren om als trend te tonen.")
-    parts = [heading("Ontwikkeling per indicator", 3)]
+    figures = []
     for ts in ind.trends:
         fig = plots.plot_trend(ts.frame, content.code, labels=ind.labels, title=ts.naam, unit=ts.unit,
                                policy_year=content.policy.startjaar)
-        parts.append(figure_block(fig, f"trend-{ts.indicator_id}", out))
-    return blocks(parts)
+        figures.append(figure_block(fig, f"trend-{ts.indicator_id}", out))
+    grid = blocks(figures)
+    return blocks([heading("Ontwikkeling per indicator", 3),
+                   Block(f'<div class="figuren-rij">{grid.html}</div>', grid.text)])
 
 
 def render_policy_start(content: ReportContent, out: OutputTarget | None = None) -> Block:
@@ -282,8 +284,9 @@ def render_funnel(content: ReportContent, out: OutputTarget | None = None) -> Bl
     if f is None:
         return note("Voor geen van de kernindicatoren zijn teller en noemer van deze gemeente bekend; "
                     "een funnelplot is daarom niet te maken.")
-    return blocks([heading("Positie ten opzichte van alle gemeenten", 3),
-                   funnel_block(f, content.code, {content.code: content.naam}, out)])
+    inner = blocks([heading("Positie ten opzichte van alle gemeenten", 3),
+                    funnel_block(f, content.code, {content.code: content.naam}, out)])
+    return Block(f'<div class="alleen-scherm">{inner.html}</div>', inner.text)  # in print the overview says it
 
 
 def render_costs(content: ReportContent, out: OutputTarget | None = None) -> Block:
@@ -301,6 +304,7 @@ def render_costs(content: ReportContent, out: OutputTarget | None = None) -> Blo
     if content.peer_note:
         parts.append(note(content.peer_note))
     breaks = costs.breaks if costs.breaks is not None else pd.DataFrame()
+    row: list[Block] = []  # the clusters side by side after the total
     for cluster in costs.clusters:
         sub = costs.cluster(cluster)
         if sub.empty:
@@ -308,7 +312,11 @@ def render_costs(content: ReportContent, out: OutputTarget | None = None) -> Blo
         mine = breaks[breaks["cluster"] == cluster] if len(breaks) else None
         fig = plots.plot_cost_development(sub, mode="per_inwoner", cluster=cluster, gemeente_label=content.naam,
                                           breaks=mine)
-        parts.append(figure_block(fig, f"kosten-{cluster}", out))
+        block = figure_block(fig, f"kosten-{cluster}", out)
+        (parts if cluster == costs.clusters[0] else row).append(block)
+    if row:
+        joined = blocks(row)
+        parts.append(Block(f'<div class="figuren-rij">{joined.html}</div>', joined.text))
     if len(breaks):
         items = "".join(f"<li>{escape(t)}</li>" for t in dict.fromkeys(breaks["tekst"]) if t)
         parts.append(blocks([heading("Let op bij het vergelijken van jaren", 3),
