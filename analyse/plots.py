@@ -998,7 +998,7 @@ def plot_spine_chart(
         ["vergelijkbaar", "niet te beoordelen"]).to_numpy()
     n = len(data)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(FIGSIZE[0], 0.9 + 0.42 * n + 0.6), dpi=DPI)
+        fig, ax = plt.subplots(figsize=(FIGSIZE[0], max(2.6, 1.5 + 0.42 * n + 0.6)), dpi=DPI)
     else:
         fig = ax.figure
     y = np.arange(n)
@@ -1042,14 +1042,15 @@ def plot_spine_chart(
         handles.append(Line2D([], [], linestyle="none", marker=st["marker"], markersize=8,
                               markerfacecolor=st["color"], markeredgecolor="#000000",
                               label=f"{gemeente_label}: {st['label']}"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.45 if n < 4 else -0.2 - 0.8 / n),
-              ncol=2, fontsize=7, frameon=False)
+    legend_rows = (len(handles) + 1) // 2
+    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=7, frameon=False)
     ax.text(1.03, -0.62, gemeente_label if len(gemeente_label) <= 14 else "Waarde", ha="left", va="bottom",
             fontsize=8, fontweight="bold", transform=ax.get_yaxis_transform())
     if any(data["flipped"]):
         ax.set_xlabel("Bij indicatoren waar lager beter is, is de as gespiegeld: beter staat altijd rechts.",
                       fontsize=7, color="#4D4D4D")
-    fig.tight_layout()
+    height = fig.get_size_inches()[1]
+    fig.tight_layout(rect=(0, min(0.6, (0.2 + 0.17 * legend_rows) / height), 1, 1))  # legend below, never on data
     counts = data["comparison"].value_counts()
     parts = [f"{counts[k]} {k}" for k in ("beter", "vergelijkbaar", "slechter", "hoger", "lager",
                                           "niet te beoordelen") if k in counts]

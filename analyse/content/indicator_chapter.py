@@ -316,8 +316,9 @@ def boundaries(inputs: ReportInputs) -> tuple[pd.DataFrame | None, str]:
 
         try:
             inputs.cache["boundaries"] = (maps.load_boundaries(inputs.indelingsjaar), "")
-        except AnalyseError as exc:
-            inputs.cache["boundaries"] = (None, f"Geen kaart: {exc}")
+        except AnalyseError:  # the reason (a file name) is for the log, not for the page
+            inputs.cache["boundaries"] = (None, "Geen kaart: de gemeentegrenzen zijn niet beschikbaar (ze komen met de "
+                                                "gedeelde CBS-gegevens of een CBS-download).")
     return inputs.cache["boundaries"]
 
 
