@@ -473,24 +473,3 @@ def is_count_column(label: object) -> bool:
             and not is_year_column(label))
 
 
-def display_cell(value: object, column: object = "", count: bool | None = None, decimals: int = 1) -> str:
-    """One table cell as Dutch text (not escaped).
-
-    Years plain (``2023``), counts whole with thousands (``1.234``; ``count=None`` decides from the column
-    label), other numbers with ``decimals`` (whole numbers ≥ 1.000 without), lists in words, booleans ja/nee,
-    missing values as :data:`MISSING`.
-    """
-    if isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", "") == "b":
-        return "ja" if bool(value) else "nee"
-    if isinstance(value, (list, tuple, set)) or type(value).__name__ == "ndarray":
-        return fmt_list(list(value))  # type: ignore[arg-type]
-    if _is_missing(value):
-        return MISSING
-    if isinstance(value, Number):
-        as_float = float(value)  # type: ignore[arg-type]
-        if is_year_column(column) and as_float.is_integer():
-            return str(int(as_float))
-        if count if count is not None else is_count_column(column):
-            return fmt_count(as_float)
-        return fmt_number(as_float, 0 if as_float.is_integer() and abs(as_float) >= 1000 else decimals)
-    return str(value)

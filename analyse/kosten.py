@@ -28,14 +28,13 @@ The plan's own budget lines and savings are in :mod:`analyse.plans.money` (from 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from analyse.data import cpi as cpi_mod
 from analyse.data.iv3 import cluster_lasten  # noqa: F401  (builds the processed lasten_clusters: data layer)
-from analyse.errors import AnalyseError, DataNotAvailableError
+from analyse.errors import AnalyseError
 from analyse.formatting import fmt_eur, fmt_number, fmt_pct
 
 CLUSTERS: tuple[str, ...] = (
@@ -107,26 +106,6 @@ def _safe_ratio(num: pd.Series, den: pd.Series) -> pd.Series:
 
 
 # --------------------------------------------------------------------------------------- cluster map
-def load_cluster_mapping(path: str | Path | None = None) -> dict[str, list[str]]:
-    """Return the report clusters as ``{cluster: [taakveld, ...]}`` from the Iv3 crosswalk.
-
-    One source: ``analyse/data/taakvelden.yml`` through :func:`analyse.data.iv3.cluster_mapping` (prefixes such as
-    ``6.*`` expanded to the harmonised codes).
-
-    Args:
-        path: another crosswalk YAML of the same format (tests); default the package file.
-
-    Raises:
-        DataNotAvailableError: the file does not exist.
-    """
-    from analyse.data import iv3  # noqa: PLC0415
-
-    if path is not None and not Path(path).is_file():
-        raise DataNotAvailableError(f"cluster-indeling niet gevonden: {path}")
-    crosswalk = iv3.load_crosswalk(Path(path)) if path is not None else None
-    return {k: list(v) for k, v in iv3.cluster_mapping(crosswalk).items()}
-
-
 # ------------------------------------------------------------------------------- per inwoner / doelgroep
 def per_inwoner(
     df: pd.DataFrame,

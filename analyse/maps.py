@@ -12,7 +12,6 @@ Public functions:
 - :func:`neighbours` – codes of the gemeenten that share a border with a gemeente.
 - :func:`region_members` – the gemeenten of a gemeente's regio (from the ``gemeenten`` table) and its label.
 - :func:`plot_gemeente_map` – the figure, with ``fig.alt_text`` and ``fig.data`` like :mod:`analyse.plots`.
-- :func:`headline_map` – load the boundaries and draw; "Geen gegevens" instead of an error without them.
 """
 
 from __future__ import annotations
@@ -36,7 +35,7 @@ from matplotlib.path import Path as MplPath
 from analyse import paths
 from analyse.errors import AnalyseError, DataNotAvailableError
 from analyse.formatting import fmt_value
-from analyse.plots import DUTCH_FORMATTER, UNIT_LABELS, empty_figure, finish
+from analyse.plots import DUTCH_FORMATTER, UNIT_LABELS, finish
 
 GEO_DIR_NAME = "gemeente-grenzen-geojson"
 SIMPLIFY_DEGREES = 0.002
@@ -374,19 +373,3 @@ def region_members(gemeenten: pd.DataFrame, gemeentecode: str, role: str = "jeug
     codes = year.loc[year[f"{role}_code"] == code, "gemeentecode"].astype(str).tolist()
     prefix = {"ggd_regio": "GGD-regio", "corop": "COROP-gebied", "provincie": "provincie"}.get(role, role)
     return codes, f"{prefix} {naam}" if isinstance(naam, str) and naam else prefix
-
-
-def headline_map(gemeentecode: str, values: object, region_members: Iterable[str] = (),
-                 indelingsjaar: int | None = None, **kwargs: object) -> Figure:
-    """:func:`plot_gemeente_map` with the boundaries of ``indelingsjaar`` loaded from the shared data.
-
-    Without boundary data (or with a gemeente that is not in the file) the figure says "Geen gegevens"
-    instead of raising, so a report still renders.
-    """
-    try:
-        geo = load_boundaries(indelingsjaar)
-        return plot_gemeente_map(geo, gemeentecode, values, region_members, **kwargs)  # type: ignore[arg-type]
-    except (DataNotAvailableError, AnalyseError) as exc:
-        fig = empty_figure(str(kwargs.get("title") or "Kaart"), "de kaart")
-        fig.alt_text = f"Geen kaart: {exc}"
-        return fig

@@ -43,9 +43,6 @@ def test_verdict_badge_words_classes_and_escaping():
     assert "&lt;b&gt;Jeugd&lt;/b&gt;: niet op koers" in html and '<span class="aantal">3</span>' in html
     with pytest.raises(ValueError, match="Onbekend oordeel"):
         export.verdict_badge("prima")
-    lst = export.badge_list([("Jeugd", "op koers"), ("Wmo", "niet te beoordelen")])
-    assert lst.count("<li>") == 2 and 'class="badges"' in lst
-    assert export.badge_list([]) == ""
 
 
 def test_first_chapter_has_no_page_break_class():

@@ -113,24 +113,6 @@ def test_dutch_columns_rejects_duplicate_labels():
         f.dutch_columns(pd.DataFrame(columns=["ci_low", "lower"]))
 
 
-def test_display_cell_counts_lists_and_booleans():
-    assert f.display_cell(408.0, count=True) == "408"
-    assert f.display_cell(1234.0, "Inwoners") == "1.234"
-    assert f.display_cell(2023, "Jaar") == "2023" and f.display_cell(2024.0, "Prijspeil") == "2024"
-    assert f.display_cell(12.5, "Lasten per inwoner (euro)") == "12,5"
-    import numpy as np
-
-    assert f.display_cell(np.bool_(True)) == "ja" and f.display_cell(np.int64(5), "Aantal") == "5"
-    assert f.display_cell(18.84) == "18,8"
-    assert f.display_cell(["jeugdzorgregio", "nederland"]) == "jeugdzorgregio en nederland"
-    assert f.display_cell(True) == "ja"
-    assert f.display_cell(None) == f.MISSING
-    assert f.is_count_column("Inwoners") and f.is_count_column("Noemer (aantal)")
-    assert not f.is_count_column("Lasten per inwoner (euro)")
-    assert f.is_year_column("Jaar") and f.is_year_column("Startjaar") and not f.is_year_column("Trend per jaar")
-    assert not f.is_count_column("Jaar") and not f.is_year_column("Inwoners")
-
-
 def test_single_lowercase_word_gets_a_capital():
     import pandas as pd
 

@@ -78,14 +78,6 @@ def test_cluster_lasten_missing_column(lasten):
         kosten.cluster_lasten(lasten.drop(columns=["taakveld"]), MAPPING)
 
 
-def test_load_cluster_mapping_from_the_crosswalk(tmp_path):
-    mapping = kosten.load_cluster_mapping()
-    assert "6.72" in mapping["jeugd"] and "6.2" in mapping["basisvoorzieningen"]
-    assert all(not c.endswith("*") for codes in mapping.values() for c in codes)  # prefixes expanded
-    with pytest.raises(DataNotAvailableError):
-        kosten.load_cluster_mapping(tmp_path / "nope.yml")
-
-
 # --------------------------------------------------------------------------------------- per inwoner
 def test_per_inwoner_and_missing_population():
     df = pd.DataFrame(
@@ -297,10 +289,9 @@ def test_pipeline_cluster_deflate_compare(lasten):
 
 def test_cluster_lasten_with_package_mapping(lasten):
     """Wired to analyse.data.iv3.cluster_mapping / taakvelden.yml (the data engineer's file)."""
-    try:
-        mapping = kosten.load_cluster_mapping()
-    except DataNotAvailableError:
-        pytest.skip("taakvelden.yml not present")
+    from analyse.data.iv3 import cluster_mapping
+
+    mapping = cluster_mapping()
     assert {"jeugd", "wmo", "participatie", "basisvoorzieningen", "sociaal_domein_totaal", "totaal"} <= set(mapping)
     out = kosten.cluster_lasten(lasten)
     g1 = out[out["gemeentecode"] == "GM0001"].set_index("cluster")["lasten_eur"]

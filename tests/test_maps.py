@@ -114,12 +114,6 @@ def test_geometry_path_keeps_holes():
     assert img[int(h * (1 - 1.5 / 4)), int(w * 1.5 / 4)].min() > 200  # the hole at (1.5, 1.5) stays white
 
 
-def test_headline_map_without_data_says_geen_gegevens(monkeypatch, tmp_path):
-    monkeypatch.setenv("ANALYSE_CBS_DIR", str(tmp_path))
-    fig = maps.headline_map("GM0001", {"GM0001": 1.0})
-    assert "Geen kaart" in fig.alt_text
-
-
 def test_real_boundaries_small_png():
     if paths.cbs_dir() is None or not (paths.cbs_dir() / maps.GEO_DIR_NAME).is_dir():
         pytest.skip("real boundaries (../shared/data/gemeente-grenzen-geojson) not available")

@@ -440,20 +440,3 @@ def test_plot_spine_chart_accepts_english_comparisons(spine_rows):
     assert fig.data["comparison"].tolist() == ["vergelijkbaar", "beter", "slechter", "hoger", "lager"]
 
 
-def test_spine_rows_from_all_gemeenten():
-    values = pd.DataFrame({
-        "indicator_id": ["a"] * 6 + ["b"] * 2,
-        "gemeentecode": ["GM1", "GM2", "GM3", "GM4", "NL01", "JZ01", "GM1", "GM2"],
-        "value": [1.0, 2.0, 3.0, 4.0, 2.5, 99.0, np.nan, 7.0],
-    })
-    comps = pd.DataFrame({"indicator_id": ["a"], "comparison": ["beter"], "level": [0.998]})
-    out = plots.spine_rows(values, "GM1", comps, names={"a": "Indicator A"})
-    a, b = out.iloc[0], out.iloc[1]
-    assert a["indicator_naam"] == "Indicator A" and a["gemeente_value"] == 1.0 and a["nl_value"] == 2.5
-    assert (a["min"], a["q1"], a["q3"], a["max"], a["n_gemeenten"]) == (1.0, 1.75, 3.25, 4.0, 4)  # JZ01 excluded
-    assert a["comparison"] == "beter" and a["level"] == 0.998
-    assert np.isnan(b["gemeente_value"]) and b["comparison"] == "niet te beoordelen" and b["n_gemeenten"] == 1
-    fig = plots.plot_spine_chart(out)
-    assert "2 indicatoren" in fig.alt_text
-    with pytest.raises(AnalyseError, match="value"):
-        plots.spine_rows(values.drop(columns=["value"]), "GM1")

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from analyse import trends
-from analyse.errors import AnalyseError
 
 
 def _series(periods, values, num=None, den=None, **extra) -> pd.DataFrame:

@@ -26,7 +26,8 @@ class CostContent:
     breaks: pd.DataFrame | None = None
     """Scope changes, taakveld scheme changes and one-year jumps (``kosten.cost_breaks``)."""
     budget_vs_actual: pd.DataFrame | None = None
-    """Begroting against jaarrekening of the sociaal-domein total per year (``kosten.begroting_jaarrekening``)."""
+    """Begroting against jaarrekening per year of the clusters in :data:`COST_CLUSTERS`
+    (``kosten.begroting_jaarrekening``)."""
     reconciliations: list[pd.DataFrame] = field(default_factory=list)
     """The plan's own totals or growth beside Iv3 (``kosten.reconcile_plan_iv3`` / ``reconcile_growth``); the
     Dutch note is in ``attrs["toelichting"]`` or the ``toelichting`` column."""
@@ -126,6 +127,6 @@ def build(inputs: ReportInputs, code: str, peers: list[str], plans: Sequence[Any
     comparison = kosten.compare_costs(clusters, code, peers)
     bj = kosten.begroting_jaarrekening(clusters, code)
     return CostContent(comparison, peers, peer_table=table, breaks=kosten.cost_breaks(clusters, code),
-                       budget_vs_actual=bj[bj["cluster"] == "sociaal_domein_totaal"],
+                       budget_vs_actual=bj[bj["cluster"].isin(COST_CLUSTERS)],
                        reconciliations=reconciliations(inputs, code, plans),
                        real_growth=real_growth(inputs, comparison, naam or code))

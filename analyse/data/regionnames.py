@@ -185,14 +185,6 @@ def map_names(names: pd.Series, years: pd.Series, lookup: RegionLookup, table_id
     return out
 
 
-def region_type(codes: pd.Series) -> pd.Series:
-    """Region type from a code: ``gemeente``, ``nederland``, ``provincie``, ``jeugdzorgregio``, ``corop`` …"""
-    prefix = codes.astype("string").str.slice(0, 2)
-    kinds = {"GM": "gemeente", "NL": "nederland", "PV": "provincie", "JZ": "jeugdzorgregio", "CR": "corop",
-             "AM": "arbeidsmarktregio", "GG": "ggdregio", "GK": "grootteklasse", "RG": "regio", "LD": "landsdeel"}
-    return prefix.map(kinds).fillna("onbekend")
-
-
 def crosscheck(names: pd.Series, codes: pd.Series, years: pd.Series, lookup: RegionLookup,
                table_id: str) -> int:
     """Check published (name, GM code) pairs (e.g. 84421NED/84908NED gemeente rows) against the lookup.

@@ -307,12 +307,6 @@ def verdict_badge(verdict: str, label: str | None = None, count: int | None = No
     return f'<span class="badge {BADGE_CLASSES[key]}">{text}</span>'
 
 
-def badge_list(items: Iterable[tuple[str, str]]) -> str:
-    """A list of badges ``(label, verdict)`` for the first screen: ``<ul class="badges">…</ul>``."""
-    lis = "".join(f"<li>{verdict_badge(verdict, label)}</li>" for label, verdict in items)
-    return f'<ul class="badges" aria-label="Oordeel per opgave">{lis}</ul>' if lis else ""
-
-
 # ------------------------------------------------------------------------------------------ methods appendix
 APPENDIX_FILE = "hoe_lees_ik_dit_rapport.md"
 

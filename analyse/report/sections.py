@@ -18,7 +18,7 @@ from analyse import plots
 from analyse.content import ReportContent
 from analyse.content.cost_chapter import CostContent
 from analyse.content.sources_chapter import display_sources
-from analyse.formatting import escape, fmt_number, fmt_pp, fmt_signed, fmt_value, period_label
+from analyse.formatting import escape, fmt_interval, fmt_number, fmt_pp, fmt_signed, fmt_value, period_label
 from analyse.report import Block, OutputTarget, blocks, figure_block, heading, md, table_block
 from analyse.report import slug as slug_of
 from analyse.report.export import appendix_html, verdict_badge
@@ -152,8 +152,8 @@ def _value(v: Any, unit: str) -> str:
 
 def _interval(row: Any) -> str:
     if pd.isna(row.ci_low) or pd.isna(row.ci_high):
-        return _value(row.value, row.unit)
-    return f"{_value(row.value, row.unit)} ({_value(row.ci_low, row.unit)} tot {_value(row.ci_high, row.unit)})"
+        return _value(row.value, row.unit)  # units in words (per 1.000, euro) without an interval
+    return fmt_interval(row.value, row.ci_low, row.ci_high, unit=row.unit)
 
 
 def _comparison_word(comparison: str, level: float) -> str:
@@ -323,14 +323,19 @@ def render_costs(content: ReportContent, out: OutputTarget | None = None) -> Blo
                              Block(f"<ul>{items}</ul>", "Breuken in de reeksen")]))
     bj = costs.budget_vs_actual
     if bj is not None and bj["jaarrekening_eur"].notna().any():
-        shown = bj[bj["jaarrekening_eur"].notna()]
-        table = pd.DataFrame({"Jaar": shown["jaar"], "Begroot (euro)": shown["begroting_eur"],
-                              "Jaarrekening (euro)": shown["jaarrekening_eur"],
-                              "Verschil (euro)": shown["afwijking_eur"], "Verschil (%)": shown["afwijking_pct"]})
+        done = bj[bj["jaarrekening_eur"].notna()]
+        total = done[done["cluster"] == "sociaal_domein_totaal"]
+        table = pd.DataFrame({"Jaar": total["jaar"], "Begroot (euro)": total["begroting_eur"],
+                              "Jaarrekening (euro)": total["jaarrekening_eur"],
+                              "Verschil (euro)": total["afwijking_eur"], "Verschil (%)": total["afwijking_pct"]})
+        inner = table_block(table, "begroting-jaarrekening", out,
+                            caption="Sociaal domein: begroot tegenover uitgegeven (Iv3)")
+        fig = plots.plot_begroting_jaarrekening(done, title=f"{content.naam}: jaarrekening tegenover begroting")
         parts.append(blocks([heading("Begroting tegenover jaarrekening", 3),
-                             md("{t}", t=str(shown["tekst"].iloc[-1])),
-                             table_block(table, "begroting-jaarrekening", out,
-                                         caption="Sociaal domein: begroot tegenover uitgegeven (Iv3)")]))
+                             md("{t}", t=str(total["tekst"].iloc[-1])) if len(total) else None,
+                             figure_block(fig, "begroting-jaarrekening", out),
+                             Block(f'<details class="alleen-scherm"><summary>Tabel sociaal domein totaal</summary>'
+                                   f"{inner.html}</details>", inner.text)]))
     for i, rec in enumerate(costs.reconciliations):
         parts.append(_reconciliation_block(rec, i, out))
     parts.append(_peer_block(content, out))
@@ -348,7 +353,14 @@ def _reconciliation_block(rec: pd.DataFrame, i: int, out: OutputTarget | None) -
                               "Groei volgens plan (%)": rec["plan_groei_pct"], "Groei Iv3 (%)": rec["iv3_groei_pct"],
                               "Groei Iv3 per inwoner (%)": rec["iv3_groei_per_inwoner_pct"],
                               "Bron": rec["bron_pagina"]})
-    return blocks([heading("Kosten volgens het plan naast Iv3", 3), md("{t}", t=text),
+    figure = None
+    if "plan_eur" in rec:
+        own = rec[rec["soort"] == "realisatie"].dropna(subset=["plan_eur"])
+        if len(own) >= 2:
+            figure = figure_block(plots.plot_spending_break(own, value_col="plan_eur",
+                                                            title="Uitgaven sociaal domein volgens het plan"),
+                                  f"plan-uitgaven-{i + 1}", out)
+    return blocks([heading("Kosten volgens het plan naast Iv3", 3), md("{t}", t=text), figure,
                    table_block(table, f"plan-en-iv3-{i + 1}", out, caption="Cijfers van het plan naast Iv3")])
 
 
@@ -425,6 +437,17 @@ def _opgave_blocks(pc: Any, opg: Any, out: OutputTarget | None) -> list[Block | 
     return parts
 
 
+def _budget_chart(pc: Any, out: OutputTarget | None) -> Block | None:
+    """Begroot against uitgegeven per labelled post, for the latest year with budget figures."""
+    bud = pc.budget
+    known = bud[bud["begroot_eur"].notna() | bud["gerealiseerd_eur"].notna()] if len(bud) else bud
+    if known is None or known.empty:
+        return None
+    year = int(known["jaar"].max())
+    fig = plots.plot_budget_vs_realisatie(known, jaar=year, title=f"Begroot en uitgegeven per post, {year}")
+    return figure_block(fig, f"budget-{slug_of(pc.title)[:40]}-{year}", out)
+
+
 def _monitoring_block(pc: Any, out: OutputTarget | None) -> Block | None:
     if pc.monitoring is None:
         return None
@@ -460,6 +483,7 @@ def render_plan_goals(content: ReportContent, out: OutputTarget | None = None) -
         parts.append(Block(f"<p>{_badge(concl.uitkomst)} <strong>{escape(pc.title)}</strong>. {escape(concl.tekst)}</p>",
                            f"{pc.title}: {concl.uitkomst}"))
         parts.append(_monitoring_block(pc, out))
+        parts.append(_budget_chart(pc, out))
         for opg in pc.plan.opgaven:
             parts += _opgave_blocks(pc, opg, out)
         general += [k for k in pc.general_caveats if k not in general]
