@@ -162,6 +162,8 @@ def _comparison_word(comparison: str, level: float) -> str:
     return f"{comparison}, ruim" if level and level > 0.99 and comparison != "vergelijkbaar" else comparison
 
 
+MIN_SPREAD = 10
+"""An indicator is drawn in the spine chart only when at least this many gemeenten have a value that period."""
 CHANGE_WORD = {"beter": "verbeterd", "slechter": "verslechterd", "gelijk gebleven": "gelijk gebleven"}
 
 
@@ -191,13 +193,15 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
         parts.append(Block('<p class="download"><a href="indicatoren-vergelijking.csv" download>Alle vergelijkingen '
                            "per indicator en referentie (CSV voor Excel)</a></p>", "CSV met alle vergelijkingen"))
     for label, rows in ov.blocks():
+        spread = rows[rows["n_gemeenten"].fillna(0) >= MIN_SPREAD]  # a spread needs enough gemeenten
         spine = pd.DataFrame({
-            "indicator_naam": [f"{n} ({period_label(p)})" for n, p in zip(rows["naam"], rows["period"])],
-            "gemeente_value": rows["value"], "nl_value": rows["nl_all"].fillna(rows["nl_value"]),
-            "min": rows["min"], "q1": rows["q1"], "q3": rows["q3"], "max": rows["max"],
-            "comparison": rows["comparison"], "level": rows["level"], "polarity": rows["polarity"].fillna(""),
-            "value_label": [_value(v, u) for v, u in zip(rows["value"], rows["unit"])]})
-        fig = plots.plot_spine_chart(spine, title=label, gemeente_label=content.naam)
+            "indicator_naam": [f"{n} ({period_label(p)})" for n, p in zip(spread["naam"], spread["period"])],
+            "gemeente_value": spread["value"], "nl_value": spread["nl_all"].fillna(spread["nl_value"]),
+            "min": spread["min"], "q1": spread["q1"], "q3": spread["q3"], "max": spread["max"],
+            "comparison": spread["comparison"], "level": spread["level"], "polarity": spread["polarity"].fillna(""),
+            "value_label": [_value(v, u) for v, u in zip(spread["value"], spread["unit"])]})
+        figure = (figure_block(plots.plot_spine_chart(spine, title=label, gemeente_label=content.naam),
+                               f"overzicht-{slug_of(label)}", out) if len(spine) else None)
         table = pd.DataFrame({
             "Indicator": rows["naam"], "Periode": [period_label(p) for p in rows["period"]],
             content.naam: [_interval(r) for r in rows.itertuples()],
@@ -210,7 +214,7 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
         regios = ", ".join(dict.fromkeys(str(x) for x in rows["regio_label"].dropna()))
         defs = "".join(f"<li><strong>{escape(n)}</strong>: {escape(d)}</li>"
                        for n, d in zip(rows["naam"], rows["definitie"]) if isinstance(d, str) and d)
-        inner = blocks([figure_block(fig, f"overzicht-{slug_of(label)}", out),
+        inner = blocks([figure,
                         md("Regio: {r}. Tegenover Nederland: het 95%-interval van {naam} ligt boven (hoger) of onder "
                            "(lager) de waarde van Nederland, of omvat die (vergelijkbaar); *ruim*: ook buiten het "
                            "99,8%-interval.", r=regios or "–", naam=content.naam),
