@@ -270,3 +270,13 @@ def test_a_regio_of_only_the_gemeente_falls_back_and_says_so():
     labels = set(rc.indicators.comparison["reference_label"])
     assert "rest van provincie Noord" in labels and not any("Alleen Testdorp" in lab for lab in labels)
     assert any("bestaat alleen uit de gemeente zelf" in n for n in rc.indicators.reference_notes)
+
+
+def test_a_theme_in_two_plans_gets_one_badge_with_the_most_cautious_judged_outcome():
+    from analyse.content.summary_chapter import Badge, merge_shared
+
+    merged = merge_shared([Badge("Bevordering vrijwillige inzet", "deels op koers", "Vrijwillige inzet"),
+                           Badge("Wmo: bevordering vrijwillige inzet", "nog niet te beoordelen", "Wmo"),
+                           Badge("Jeugd", "op koers", "Jeugd")])
+    assert [(b.titel, b.uitkomst, b.plan) for b in merged] == [
+        ("Bevordering vrijwillige inzet", "deels op koers", "2 plannen"), ("Jeugd", "op koers", "Jeugd")]

@@ -79,6 +79,36 @@ def badges(plan_contents: list[Any]) -> list[Badge]:
     return out
 
 
+JUDGED_ORDER = ("niet op koers", "deels op koers", "op koers")
+"""Most cautious first: the outcome of a theme shared by several plans."""
+
+
+def _theme_key(title: str) -> str:
+    text = str(title).strip().lower()
+    for prefix in ("wmo:", "jeugd:", "participatie:", "preventie:"):
+        text = text.removeprefix(prefix).strip()
+    return text
+
+
+def merge_shared(badge_list: list[Badge]) -> list[Badge]:
+    """One badge per theme: opgaven of different plans with the same title (ignoring a 'Wmo:'/'Jeugd:' prefix)
+    become one badge with the most cautious judged outcome ('nog niet te beoordelen' only when none is judged),
+    the same rule as :func:`analyse.plans.conclusions.shared_themes`."""
+    groups: dict[str, list[Badge]] = {}
+    for b in badge_list:
+        groups.setdefault(_theme_key(b.titel), []).append(b)
+    out = []
+    for members in groups.values():
+        if len(members) == 1:
+            out.append(members[0])
+            continue
+        judged = [m.uitkomst for m in members if m.uitkomst in JUDGED_ORDER]
+        outcome = min(judged, key=JUDGED_ORDER.index) if judged else "nog niet te beoordelen"
+        subs = [s for m in members for s in m.onderdelen]
+        out.append(Badge(members[0].titel, outcome, f"{len(members)} plannen", subs))
+    return out
+
+
 def monitoring_lines(plan_contents: list[Any]) -> list[str]:
     """One sentence per plan without statuses: how many doelen have an indicator, a nulmeting, CBS data."""
     out = []
@@ -158,7 +188,7 @@ def build(gemeente: Any, plan_contents: list[Any], verdicts: pd.DataFrame | None
     """The first screen of one report."""
     regions = getattr(gemeente, "regions", {}) or {}
     regio = regions["jeugdzorgregio"][1] if "jeugdzorgregio" in regions else None
-    b = badges(plan_contents)
+    b = merge_shared(badges(plan_contents))
     return FirstScreen(badges=b, counts=count_outcomes(b),
                        messages=key_messages(verdicts, linked_indicators(plan_contents)), regio=regio,
                        periode=policy_label(start, plan_contents), monitoring=monitoring_lines(plan_contents))

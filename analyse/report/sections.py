@@ -80,7 +80,7 @@ def _first_screen(content: ReportContent) -> list[Block | None]:
             items.append(f'<li>{_badge(b.uitkomst)} <span class="opgave">{escape(b.titel)}</span>'
                          + (f'<ul class="onderdelen">{subs}</ul>' if subs else "") + "</li>")
         parts.append(Block(f'<p class="telling"><strong>{len(first.badges)} opgaven:</strong> {escape(counts)}.</p>'
-                           f'<ul class="badges">{"".join(items)}</ul>',
+                           f'<ul class="badges{" veel" if len(first.badges) > 6 else ""}">{"".join(items)}</ul>',
                            f"{len(first.badges)} opgaven: {counts}"))
     for line in first.monitoring:
         parts.append(Block(f'<p class="telling">{escape(line)}</p>', line))
