@@ -109,10 +109,11 @@ def set_parent_death_signal(sig: int = signal.SIGTERM) -> bool:
 def _hard_exit(code: int) -> None:
     """Kill this process's kernels, then leave immediately (no clean-up that could hang)."""
     try:
-        from analyse.report import engine, pdf
-
-        engine.kill_all()
-        pdf.kill_running()
+        for name in ("analyse.report.engine", "analyse.report.pdf"):  # only what this process has loaded
+            module = sys.modules.get(name)
+            if module is not None:
+                getattr(module, "kill_all", None) and module.kill_all()
+                getattr(module, "kill_running", None) and module.kill_running()
     finally:
         os._exit(code)
 
@@ -143,10 +144,9 @@ def guard_worker(parent_pid: int) -> threading.Thread:
 
 
 def _kernel_pids() -> list[int]:
+    engine = sys.modules.get("analyse.report.engine")
     try:
-        from analyse.report import engine
-
-        return engine.kernel_pids()
+        return engine.kernel_pids() if engine is not None else []
     except Exception:  # noqa: BLE001
         return []
 
@@ -169,9 +169,9 @@ def _worker_main(conn: Any, parent_pid: int, initializer: Callable[..., None] | 
         result = work(item)
         conn.send(("done", index, result, _kernel_pids()))
     try:
-        from analyse.report import engine
-
-        engine.shutdown_all()
+        engine = sys.modules.get("analyse.report.engine")
+        if engine is not None:
+            engine.shutdown_all()
     finally:
         conn.close()
 
