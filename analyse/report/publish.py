@@ -78,7 +78,7 @@ def check_output_dir(root: str | os.PathLike[str], min_free: int = MIN_FREE_BYTE
     except OSError as exc:
         raise OutputDirError(f"Uitvoermap {root} kan niet worden gemaakt: de map {_why(exc)}{hint}.") from None
     root = root.resolve()
-    probe = root / f"{STAGING_PREFIX}schrijftest-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    probe = root / f".schrijftest-{os.getpid()}-{uuid.uuid4().hex[:6]}"
     try:
         with open(probe, "wb") as fh:
             fh.write(b"\0" * 65536)

@@ -149,7 +149,7 @@ def _batch(out: Path, codes: list[str], env: dict[str, str]) -> subprocess.Popen
 def _wait_rendering(proc: subprocess.Popen, out: Path) -> set[int]:
     """Wait until a report is being built (a staging folder exists); return the batch's processes then."""
     deadline = time.monotonic() + 240
-    while not any(p.name.startswith(".bouw-") for p in out.glob(".*")) if out.is_dir() else True:
+    while not (out.is_dir() and any(p.name.startswith(".bouw-GM") for p in out.iterdir())):
         assert proc.poll() is None and time.monotonic() < deadline, "batch ended before rendering"
         time.sleep(0.05)
     return descendants(proc.pid)

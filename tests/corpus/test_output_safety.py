@@ -115,3 +115,64 @@ def test_error_page_plain_words_traceback_in_log(report_env, tmp_path):
     assert "Traceback" not in page and "/work/" not in page and "/tmp/" not in page
     log = (tmp_path / "GM9999" / "GM9999.log").read_text(encoding="utf-8")
     assert "Traceback" in log or "UnknownGemeenteError" in log
+
+
+# ------------------------------------------------------------------------------ every output kind (issue 14, 7)
+def _private_strings(out) -> list[str]:
+    import getpass
+    import os
+    import socket
+    from pathlib import Path
+
+    from analyse import paths
+
+    words = {str(out), str(Path(out).resolve()), str(paths.ROOT), "/tmp/", "/work/", "/home/", "/root/", "file://"}
+    home = os.path.expanduser("~")
+    if home not in ("/", ""):
+        words.add(home)
+    user = getpass.getuser()
+    if len(user) >= 3 and user not in {"root", "user"}:
+        words.add(user)
+    host = socket.gethostname()
+    if len(host) >= 4:
+        words.add(host)
+    return sorted(words)
+
+
+def _texts(folder):
+    """(path, text) of every output file: HTML, error page, log, JSON, notebook, CSV, and the workbook's XML."""
+    import zipfile
+
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.suffix == ".pdf":
+            continue
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                for name in z.namelist():
+                    yield f"{path.name}:{name}", z.read(name).decode("utf-8", "replace")
+        else:
+            yield path.name, path.read_bytes().decode("utf-8", "replace")
+
+
+def test_no_local_path_user_or_host_in_any_output_file(rendered_report, report_env):
+    out = rendered_report.parent.parent
+    # an error page, its log and status next to the rendered report; the index and workbook are then rewritten
+    res = run(["analyse.report", "-g", "GM9999", "-o", str(out), "--jobs", "1", "--no-progress"], report_env)
+    assert res.returncode == 1
+    kinds = {p.suffix for p in out.rglob("*") if p.is_file()}
+    assert {".html", ".json", ".ipynb", ".csv", ".log", ".xlsx"} <= kinds, kinds
+    private = _private_strings(out)
+    leaks = [(name, w) for name, text in _texts(out) for w in private if w in text]
+    assert leaks == [], leaks[:10]
+    nb = __import__("json").loads((out / "GM0531" / "GM0531.ipynb").read_text(encoding="utf-8"))
+    assert nb["metadata"]["papermill"]["parameters"].get("output_dir", "") == ""
+    assert nb["metadata"]["papermill"]["input_path"] == "notebooks/gemeente_rapport.ipynb"
+
+
+def test_index_title_attributes_have_no_paths(tmp_path):
+    from analyse.report import index, runner
+
+    res = runner.Result("GM0531", "fout", naam="Hendrik-Ido-Ambacht", html="GM0531/GM0531.html",
+                        message="Kan /home/anna/analyse/data/processed/lasten.parquet niet lezen")
+    page = index.build_index([res], None, registry=None)
+    assert "/home/anna" not in page and "lasten.parquet" in page
