@@ -209,7 +209,9 @@ def publish_folder(staged: str | os.PathLike[str], final: str | os.PathLike[str]
 
 
 # ---------------------------------------------------------------------------------------------- redaction
-_PATH = re.compile(r"(?<![\w.:/~+\\-])(?:file://)?/(?:[\w.@+~%-]+/)+[\w.@+~%-]*")
+_PATH = re.compile(r"(?:(?<![\w.:/~+\\-])|(?<=\x1b\[\dm)|(?<=\x1b\[\d\dm)|(?<=\x1b\[\d;\d\dm))"
+                   r"(?:file://)?/(?:[\w.@+~%-]+/)+[\w.@+~%-]*")
+"""A local path: not inside a word, URL or base64 text; may follow a terminal colour code (IPython tracebacks)."""
 
 
 @lru_cache(maxsize=1)

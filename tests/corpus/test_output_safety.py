@@ -176,3 +176,24 @@ def test_index_title_attributes_have_no_paths(tmp_path):
                         message="Kan /home/anna/analyse/data/processed/lasten.parquet niet lezen")
     page = index.build_index([res], None, registry=None)
     assert "/home/anna" not in page and "lasten.parquet" in page
+
+
+@pytest.mark.parametrize("text, kept", [
+    pytest.param("\x1b[32m/work/x/analyse/gemeenten.py:348\x1b[39m", "gemeenten.py:348", id="ansi-coloured-traceback"),
+    pytest.param("Could not open '/home/anna/data/processed/lasten.parquet'", "lasten.parquet", id="quoted"),
+    pytest.param("file:///tmp/pytest-7/out/GM0531/GM0531.html", "GM0531.html", id="file-url"),
+    pytest.param('output_dir = "/srv/rapporten/.bouw-GM0531-12-abcdef12"', "output_dir", id="parameter"),
+])
+def test_redact_removes_local_paths(text, kept):
+    from analyse.report.publish import redact
+
+    out = redact(text)
+    assert kept in out and not re.search(r"/(work|home|tmp|srv)/", out), out
+
+
+@pytest.mark.parametrize("text", ["en/of", "5/30", "https://www.cbs.nl/a/b", "data:image/png;base64,AB/cd/ef==",
+                                  "</td></tr>"])
+def test_redact_leaves_ordinary_text(text):
+    from analyse.report.publish import redact
+
+    assert redact(text) == text
