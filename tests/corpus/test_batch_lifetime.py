@@ -126,9 +126,10 @@ def test_worker_guard_exits_when_parent_is_gone():
         import os, time
         from analyse.report import pool
         pool.set_parent_death_signal = lambda *a: False   # only the watchdog thread
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:
-            pool.guard_worker(os.getppid())
+            pool.guard_worker(parent)
             time.sleep(60)
             os._exit(0)
         print(pid, flush=True)
