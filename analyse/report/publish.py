@@ -209,8 +209,8 @@ def publish_folder(staged: str | os.PathLike[str], final: str | os.PathLike[str]
 
 
 # ---------------------------------------------------------------------------------------------- redaction
-_PATH = re.compile(r"(?:(?<![\w.:/~+\\-])|(?<=\x1b\[\dm)|(?<=\x1b\[\d\dm)|(?<=\x1b\[\d;\d\dm))"
-                   r"(?:file://)?/(?:[\w.@+~%-]+/)+[\w.@+~%-]*")
+_PATH = re.compile(r"/(?:(?<![\w.:/~+\\-]/)|(?<=\x1b\[\dm/)|(?<=\x1b\[\d\dm/)|(?<=\x1b\[\d;\d\dm/))"
+                   r"(?:[\w.@+~%-]+/)+[\w.@+~%-]*")
 """A local path: not inside a word, URL or base64 text; may follow a terminal colour code (IPython tracebacks)."""
 
 
@@ -230,8 +230,7 @@ def _private_words() -> tuple[str, ...]:
 
 
 def _short_path(match: re.Match[str]) -> str:
-    text = match.group(0)
-    raw = text[len("file://"):] if text.startswith("file://") else text
+    text = raw = match.group(0)
     if raw.count("/") < 2:
         return text  # "/x": not a local path
     path = raw.rstrip("/")
@@ -250,7 +249,7 @@ def redact(text: str) -> str:
     """``text`` without local absolute paths (project files become relative, others ``…/<name>``), user or host."""
     if not text:
         return text
-    out = _PATH.sub(_short_path, str(text))
+    out = _PATH.sub(_short_path, str(text).replace("file:///", "/"))
     for word in _private_words():
         out = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", "…", out)
     return out
