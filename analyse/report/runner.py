@@ -444,6 +444,7 @@ def _execute(job: Job) -> Any:
     extra: dict[str, Any] = {}
     if job.engine == "nbclient":
         extra["kernel_manager_class"] = VenvKernelManager
+    nb = None
     try:
         # no copy needed: papermill serialises a NotebookNode input and parses it again (load_notebook_node),
         # so the cached template is never modified (tests/test_report_engine.py checks this)
@@ -455,17 +456,22 @@ def _execute(job: Job) -> Any:
         return nb
     finally:
         if tmp.exists():  # papermill writes the notebook also on a cell error
-            _write_notebook(tmp, job)
+            _write_notebook(tmp, job, nb)
 
 
-def _write_notebook(tmp: Path, job: Job) -> None:
-    """Store the executed notebook as ``<code>.ipynb`` without local paths (papermill keeps ``output_dir``)."""
+def _write_notebook(tmp: Path, job: Job, nb: Any = None) -> None:
+    """Store the executed notebook as ``<code>.ipynb`` without local paths (papermill keeps ``output_dir``).
+
+    ``nb`` is the executed notebook when papermill returned it (copied, not changed); else ``tmp`` is read.
+    """
+    import copy
+
     import nbformat
 
     from analyse.report.publish import sanitise_notebook
 
     try:
-        nb = nbformat.read(str(tmp), as_version=4)
+        nb = copy.deepcopy(nb) if nb is not None else nbformat.read(str(tmp), as_version=4)
         write_atomic(job.path(".ipynb"), nbformat.writes(sanitise_notebook(nb, job.code, job.template)))
     except Exception as exc:  # noqa: BLE001 – the notebook is a by-product; the report decides the status
         log.warning("%s: notebook not stored: %s", job.code, exc)
