@@ -17,9 +17,13 @@ import argparse
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from analyse import paths
 from analyse.errors import AnalyseError
+
+if TYPE_CHECKING:
+    from analyse.report import runner
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         declared = runner.template_parameters()
         if args.list_parameters:
             for name, spec in declared.items():
-                print(f"{name:22} {spec.get('inferred_type_name', ''):10} = {spec.get('default')}  {spec.get('help', '')}")
+                kind = spec.get("inferred_type_name", "")
+                print(f"{name:22} {kind:10} = {spec.get('default')}  {spec.get('help', '')}")
             return 0
         if not (args.all or args.gemeente):
             raise AnalyseError("kies --gemeente CODE [CODE ...] of --all")

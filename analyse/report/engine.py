@@ -159,7 +159,8 @@ class WarmKernel:
     def _start_once(self) -> None:
         kwargs_km: dict[str, Any] = {"kernel_name": self.kernel_name, "transport": self.transport}
         if self.transport == "ipc":  # unique socket path prefix per kernel: parallel workers never collide
-            kwargs_km["ip"] = os.path.join(tempfile.gettempdir(), f"analyse-kernel-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+            name = f"analyse-kernel-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+            kwargs_km["ip"] = os.path.join(tempfile.gettempdir(), name)
         km = VenvKernelManager(**kwargs_km)
         self.km = km
         kwargs: dict[str, Any] = {"env": kernel_env()}

@@ -125,8 +125,8 @@ def explain(ename: str, evalue: str = "", section: str | None = None, indelingsj
                            ["Pas de parameter aan en maak het rapport opnieuw."], "parameter")
     if errno_ == 28 or "No space left on device" in msg:
         return Explanation("De schijf is vol.",
-                           f"Een bestand van het rapport kon niet worden geschreven{waar}: er is geen vrije ruimte meer "
-                           "op de schijf. Dit is geen probleem met de gegevens van de gemeente.",
+                           f"Een bestand van het rapport kon niet worden geschreven{waar}: er is geen vrije "
+                           "ruimte meer op de schijf. Dit is geen probleem met de gegevens van de gemeente.",
                            ["Maak schijfruimte vrij (bijvoorbeeld oude rapporten of de map figures/ opruimen).",
                             "Start de batch daarna opnieuw; rapporten die al klaar zijn, worden overgeslagen."],
                            "schijf_vol")
@@ -135,11 +135,12 @@ def explain(ename: str, evalue: str = "", section: str | None = None, indelingsj
 
         raw = strip_ansi(evalue)
         name = _file_in(msg)
-        figures = str(paths.FIGURES_DIR) in raw or "/figures/" in raw or (name.endswith(".png") and "reports" not in raw)
+        figures = (str(paths.FIGURES_DIR) in raw or "/figures/" in raw
+                   or (name.endswith(".png") and "reports" not in raw))
         if figures:
             return Explanation("De map voor figuren is niet beschrijfbaar.",
-                               f"Het rapport kon figuur {name or ''} niet opslaan{waar}: de map figures/ staat op een "
-                               "alleen-lezen schijf of u hebt er geen schrijfrechten.".replace("figuur  ", "een figuur "),
+                               f"Het rapport kon {'figuur ' + name if name else 'een figuur'} niet opslaan{waar}: "
+                               "de map figures/ staat op een alleen-lezen schijf of u hebt er geen schrijfrechten.",
                                ["Maak de map figures/ beschrijfbaar, of wijs met de omgevingsvariabele "
                                 "ANALYSE_FIGURES_DIR een beschrijfbare map aan.", "Maak het rapport daarna opnieuw."],
                                "alleen_lezen")
@@ -207,8 +208,8 @@ def explain(ename: str, evalue: str = "", section: str | None = None, indelingsj
                            ["Controleer de parameters en de gegevens (make data) en maak het rapport opnieuw."], "data")
     if ename == "MemoryError":
         return Explanation(f"Er was te weinig geheugen{waar}.",
-                           "Het rapport is afgebroken omdat de computer geen werkgeheugen meer had. Dit is geen probleem "
-                           "met de gegevens van de gemeente.",
+                           "Het rapport is afgebroken omdat de computer geen werkgeheugen meer had. Dit is geen "
+                           "probleem met de gegevens van de gemeente.",
                            ["Probeer het opnieuw met minder parallelle taken (--jobs 1)."], "geheugen")
     if ename in {"DeadKernelError", "KernelStartError", "WorkerDied"}:
         return Explanation("De rekenomgeving (kernel) is onverwacht gestopt of kon niet starten.",

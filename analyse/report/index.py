@@ -58,7 +58,9 @@ SCRIPT = r"""
       th.setAttribute('aria-sort', asc ? 'descending' : 'ascending');
     }
     th.addEventListener('click', sort);
-    th.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sort(); } });
+    th.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sort(); }
+    });
   });
 })();
 """
@@ -202,7 +204,8 @@ def footer_html(rows: list[dict[str, Any]]) -> str:
     body = "".join(
         f"<tr><td>{escape(r['gemeente'] or '–')}</td><td>{escape(r['gemeentecode'])}</td>"
         f'<td class="status-{escape(r["status"])}">{escape(r["status"])}</td><td>{escape(r["gemaakt"] or "")}</td>'
-        f"<td>{'' if r['seconden'] is None else fmt_number(r['seconden'], 1)}</td><td>{escape(r['melding'] or '')}</td></tr>"
+        f"<td>{'' if r['seconden'] is None else fmt_number(r['seconden'], 1)}</td>"
+        f"<td>{escape(r['melding'] or '')}</td></tr>"
         for r in rows)
     return (f'<footer class="bouw"><p class="noot">Bouw: {", ".join(parts) or "geen rapporten"}.</p>'
             "<details><summary>Bouwgegevens per gemeente (status, tijd, melding)</summary>"
@@ -256,18 +259,19 @@ def write_index(root: Path, results: Iterable[Any], registry: Any = None) -> Pat
     return write_atomic(root / "index.html", build_index(list(results), root, registry))
 
 
-def _safe_text(value: str) -> str:
-    """A cell text that a spreadsheet never runs as a formula (``= + - @`` and control characters)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def workbook_bytes(rows: list[dict[str, Any]]) -> bytes:
-    """An .xlsx with one sheet ``Overzicht``: a row per gemeente, numbers as numbers, shares as percentages."""
+    """An .xlsx with one sheet ``Overzicht``: a row per gemeente, numbers as numbers, shares as percentages.
+
+    Text that a spreadsheet would run as a formula is neutralised as in the per-gemeente downloads
+    (:func:`analyse.report.downloads.neutralise_cell`).
+    """
     import io
 
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+
+    from analyse.report.downloads import neutralise_cell
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Overzicht")
@@ -287,8 +291,8 @@ def workbook_bytes(rows: list[dict[str, Any]]) -> bytes:
         for key in keys:
             value = row.get(key)
             if isinstance(value, str):
-                cell = WriteOnlyCell(ws, _safe_text(value))
-                cell.data_type = "s"
+                cell = WriteOnlyCell(ws, neutralise_cell(value))
+                cell.data_type = "s"  # never a formula, whatever the text
             else:
                 cell = WriteOnlyCell(ws, value)
                 if key in SHARES and value is not None:

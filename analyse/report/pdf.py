@@ -39,9 +39,10 @@ def chromium() -> str | None:
 
 
 def command(browser: str, html: Path, pdf: Path, profile: Path) -> list[str]:
-    """The Chromium command line that prints ``html`` to ``pdf`` (offline, no header/footer)."""
+    """The Chromium command line that prints ``html`` to ``pdf`` (offline: a dead proxy; no header/footer)."""
     return [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+            "--disable-extensions", "--proxy-server=127.0.0.1:9", f"--user-data-dir={profile}",
             f"--print-to-pdf={pdf}", "--no-pdf-header-footer", html.resolve().as_uri()]
 
 

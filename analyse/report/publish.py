@@ -96,8 +96,8 @@ def check_output_dir(root: str | os.PathLike[str], min_free: int = MIN_FREE_BYTE
     except OSError:
         free = None
     if free is not None and free < min_free:
-        raise OutputDirError(f"Uitvoermap {root} staat op een (bijna) volle schijf: nog {free // (1024 * 1024)} MB vrij, "
-                             f"minstens {min_free // (1024 * 1024)} MB nodig; maak ruimte vrij{hint}.")
+        raise OutputDirError(f"Uitvoermap {root} staat op een (bijna) volle schijf: nog {free // (1024 * 1024)} MB "
+                             f"vrij, minstens {min_free // (1024 * 1024)} MB nodig; maak ruimte vrij{hint}.")
     return root
 
 

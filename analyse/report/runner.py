@@ -41,8 +41,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 from analyse import __version__, paths
 from analyse.errors import ParameterError
-from analyse.settings import REPORT_INDELINGSJAAR
 from analyse.report import write_atomic
+from analyse.settings import REPORT_INDELINGSJAAR
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,8 @@ def all_gemeenten(indelingsjaar: int) -> list[str]:
 
         path = paths.processed("gemeenten")
         if not path.exists():
-            raise FileNotFoundError(f"{path} ontbreekt: voer eerst 'make data' uit (python -m analyse.data build)")
+            raise FileNotFoundError(
+                f"{path} ontbreekt: voer eerst 'make data' uit (python -m analyse.data build)") from None
         frame = pd.read_parquet(path)
     years = frame["indelingsjaar"].astype(int)
     codes = frame.loc[years == int(indelingsjaar), "gemeentecode"].astype(str)
@@ -620,7 +621,8 @@ def _write_status(job: Job, result: Result) -> None:
     except OSError as exc:
         from analyse.report.publish import redact
 
-        result.note = (result.note + " " if result.note else "") + f"Statusbestand niet geschreven ({redact(str(exc))})."
+        note = f"Statusbestand niet geschreven ({redact(str(exc))})."
+        result.note = f"{result.note} {note}" if result.note else note
 
 
 def _make_pdf(job: Job, result: Result) -> None:
