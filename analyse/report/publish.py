@@ -258,6 +258,17 @@ def redact(text: str) -> str:
 _TEXT_MIMES = ("text/plain", "text/html", "text/markdown", "application/json")
 
 
+def _redact_tree(value: Any) -> Any:
+    """``value`` (JSON-like: dicts, lists, strings) with every string redacted."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _redact_tree(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_tree(v) for v in value]
+    return value
+
+
 def sanitise_notebook(nb: Any, code: str, template: str | os.PathLike[str] | None = None) -> Any:
     """Take local paths out of an executed notebook (in place; also returns it).
 
@@ -289,6 +300,8 @@ def sanitise_notebook(nb: Any, code: str, template: str | os.PathLike[str] | Non
                 out["traceback"] = [redact(line) for line in out["traceback"]]
             if "evalue" in out:
                 out["evalue"] = redact(out["evalue"])
+            if out.get("metadata"):
+                out["metadata"] = _redact_tree(out["metadata"])
             data = out.get("data")
             if isinstance(data, dict):
                 for mime in _TEXT_MIMES:

@@ -197,3 +197,33 @@ def test_redact_leaves_ordinary_text(text):
     from analyse.report.publish import redact
 
     assert redact(text) == text
+
+
+def test_sanitise_notebook_every_place_papermill_or_a_cell_puts_a_path():
+    import nbformat
+
+    from analyse.report.publish import sanitise_notebook
+
+    nb = nbformat.v4.new_notebook()
+    injected = nbformat.v4.new_code_cell('gemeentecode = "GM0531"\noutput_dir = "/srv/uit/.bouw-GM0531-1-ab12cd34"\n',
+                                         metadata={"tags": ["injected-parameters"]})
+    cell = nbformat.v4.new_code_cell("x")
+    png = "iVBORw0KGgo/AAAA+/bb=="
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stderr", text="/home/anna/.venv/lib/site-packages/x.py:3: Warning\n"),
+        nbformat.v4.new_output("error", ename="OSError", evalue="[Errno 28] '/srv/uit/a.csv'",
+                               traceback=["\x1b[32m/home/anna/analyse/analyse/x.py:1\x1b[39m"]),
+        nbformat.v4.new_output("display_data", data={"text/html": f'<img src="data:image/png;base64,{png}">',
+                                                     "text/plain": "/srv/uit/GM0531"},
+                               metadata={"analyse": {"parameters": {"output_dir": "/srv/uit/x"}}}),
+    ]
+    nb.cells = [injected, cell]
+    nb.metadata["papermill"] = {"input_path": "/home/anna/analyse/notebooks/gemeente_rapport.ipynb",
+                                "output_path": "/srv/uit/.bouw-GM0531-1-ab12cd34/GM0531/.GM0531.1.tmp.ipynb",
+                                "parameters": {"gemeentecode": "GM0531", "output_dir": "/srv/uit"},
+                                "environment_variables": {"HOME": "/home/anna"}}
+    text = nbformat.writes(sanitise_notebook(nb, "GM0531"))
+    assert not re.search(r"/(home|srv)/", text), text
+    assert png in text and '"output_path": "GM0531.ipynb"' in text
+    assert 'output_dir = ""' in nb.cells[0].source
+    nbformat.validate(nb)
