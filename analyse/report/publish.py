@@ -189,6 +189,16 @@ def publish_folder(staged: str | os.PathLike[str], final: str | os.PathLike[str]
     the old folder is renamed aside first (a reader may then briefly find no folder, never a mixed one).
     """
     staged, final = Path(staged), Path(final)
+    for attempt in range(3):  # another batch may publish the same folder at the same moment
+        try:
+            return _publish_once(staged, final)
+        except OSError as exc:
+            if attempt == 2 or exc.errno not in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOENT):
+                raise
+    return final  # pragma: no cover
+
+
+def _publish_once(staged: Path, final: Path) -> Path:
     if final.is_dir() and not final.is_symlink():
         if _exchange(staged, final):
             shutil.rmtree(staged, ignore_errors=True)  # holds the old content now

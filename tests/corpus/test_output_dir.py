@@ -191,3 +191,22 @@ def test_two_batches_on_one_folder_never_mix(report_env, tmp_path):
     status = json.loads((folder / "GM0531.json").read_text(encoding="utf-8"))
     assert status["html_bytes"] == len(html.encode("utf-8")), "status file and HTML come from different runs"
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_publish_retries_when_another_batch_publishes_first(tmp_path, monkeypatch):
+    """The folder appears between the check and the rename (a second batch): the swap is retried."""
+    final = tmp_path / "GM0531"
+    staged = _folder(tmp_path / ".bouw-GM0531-1-abcdef12" / "GM0531", {"nieuw.csv": "2"})
+    real_once = publish._publish_once
+    calls = []
+
+    def racing(s, f):
+        if not calls:
+            calls.append(1)
+            _folder(final, {"ander.csv": "1"})  # the other batch wins the race
+            raise OSError(errno.ENOTEMPTY, "Directory not empty")
+        return real_once(s, f)
+
+    monkeypatch.setattr(publish, "_publish_once", racing)
+    publish.publish_folder(staged, final)
+    assert sorted(p.name for p in final.iterdir()) == ["nieuw.csv"]
