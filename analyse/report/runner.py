@@ -749,7 +749,10 @@ def run_jobs(jobs: Sequence[Job], n_jobs: int | None = None, force: bool = False
                         done(render(job))
                 finally:
                     from analyse.report import engine
+                    from analyse.report.pool import interrupted as was_interrupted
 
+                    if was_interrupted():  # the cell being run dies with its kernel: no asyncio noise about it
+                        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
                     engine.kill_all()
                     engine.shutdown_all()
             elif todo:

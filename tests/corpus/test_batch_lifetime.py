@@ -140,8 +140,9 @@ def test_worker_guard_exits_when_parent_is_gone():
 
 
 # ------------------------------------------------------------------------------------------ real batches
-def _batch(out: Path, codes: list[str], env: dict[str, str]) -> subprocess.Popen:
-    cmd = [PYTHON, "-m", "analyse.report", "-g", *codes, "-o", str(out), "--jobs", "2", "--no-progress", "--force"]
+def _batch(out: Path, codes: list[str], env: dict[str, str], jobs: int = 2) -> subprocess.Popen:
+    cmd = [PYTHON, "-m", "analyse.report", "-g", *codes, "-o", str(out), "--jobs", str(jobs), "--no-progress",
+           "--force"]
     return subprocess.Popen(cmd, env=env, cwd=paths.ROOT, start_new_session=True, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
@@ -179,13 +180,14 @@ def test_kill_9_batch_leaves_no_worker_or_kernel_and_rerun_is_clean(report_env, 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("sig, group, code", [
-    pytest.param(signal.SIGTERM, False, 143, id="sigterm"),
-    pytest.param(signal.SIGINT, True, 130, id="ctrl-c"),
+@pytest.mark.parametrize("sig, group, code, jobs", [
+    pytest.param(signal.SIGTERM, False, 143, 2, id="sigterm"),
+    pytest.param(signal.SIGINT, True, 130, 2, id="ctrl-c"),
+    pytest.param(signal.SIGINT, True, 130, 1, id="ctrl-c-in-process"),
 ])
-def test_interrupted_batch_says_not_started_and_stops_everything(report_env, tmp_path, sig, group, code):
+def test_interrupted_batch_says_not_started_and_stops_everything(report_env, tmp_path, sig, group, code, jobs):
     out = tmp_path / "stopped"
-    proc = _batch(out, ["GM0531", "GM0505", "GM0482"], report_env)
+    proc = _batch(out, ["GM0531", "GM0505", "GM0482"], report_env, jobs)
     try:
         family = _wait_rendering(proc, out)
         (os.killpg if group else os.kill)(proc.pid, sig)
@@ -198,6 +200,8 @@ def test_interrupted_batch_says_not_started_and_stops_everything(report_env, tmp
     assert "Traceback" not in stderr
     assert "interne fout" not in stdout and "Empty" not in stdout
     assert "NIET GESTART GM0482" in stdout  # the third gemeente never got a worker
+    if jobs == 1:
+        assert "AFGEBROKEN GM0531" in stdout and "NIET GESTART GM0505" in stdout
     assert not (out / "GM0482").exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".bouw-")]
     assert (out / "index.html").is_file()
