@@ -137,6 +137,16 @@ def explain(ename: str, evalue: str = "", section: str | None = None, indelingsj
         name = _file_in(msg)
         figures = (str(paths.FIGURES_DIR) in raw or "/figures/" in raw
                    or (name.endswith(".png") and "reports" not in raw))
+        if name.endswith(".parquet") or "/processed/" in raw or str(paths.PROCESSED_DIR) in raw:
+            return Explanation(f"Een bewerkt gegevensbestand{' ‘' + name + '’' if name else ''} kan niet worden "
+                               f"gelezen{waar}.", "U hebt geen leesrechten op het bestand in data/processed. De "
+                               "gegevens van de gemeente zelf zijn niet het probleem.",
+                               ["Geef leesrechten op data/processed of bouw de gegevens opnieuw op met ‘make data’.",
+                                "Maak het rapport daarna opnieuw."], "data")
+        if name.lower().endswith((".yml", ".yaml")) or str(paths.PLANS_DIR) in raw or "/plans/" in raw:
+            return Explanation("Het planbestand van deze gemeente kan niet worden gelezen.",
+                               f"U hebt geen leesrechten op {name or 'het planbestand'} in plans/.",
+                               ["Geef leesrechten op het planbestand en maak het rapport opnieuw."], "plan")
         if figures:
             return Explanation("De map voor figuren is niet beschrijfbaar.",
                                f"Het rapport kon {'figuur ' + name if name else 'een figuur'} niet opslaan{waar}: "
@@ -178,6 +188,11 @@ def explain(ename: str, evalue: str = "", section: str | None = None, indelingsj
                           "datums als JJJJ-MM-DD, bijvoorbeeld 2020-12-17."]
             return Explanation("Het planbestand van deze gemeente bevat een datum die niet bestaat.", uitleg,
                                advies + ["Controleer het bestand met python -m analyse.plans.load."], "plan_datum")
+    if ename in {"UnicodeDecodeError", "ReaderError"} and (plan_files or ".yml" in msg or "plan" in msg.lower()):
+        names = ", ".join(Path(f).name for f in plan_files) or "het planbestand"
+        return Explanation("Het planbestand van deze gemeente is geen leesbare tekst (UTF-8).", msg,
+                           [f"Sla {names} op als UTF-8-tekst (in de editor: ‘Opslaan als’, codering UTF-8).",
+                            "Controleer het bestand met python -m analyse.plans.load."], "plan")
     if ename == "PlanValidationError" or ename in {"ScannerError", "ParserError", "ComposerError", "ConstructorError"}:
         regel = _line_of(msg)
         waar_plan = f"regel {regel} van het planbestand" if regel else "het planbestand"

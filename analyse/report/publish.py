@@ -58,8 +58,20 @@ def _why(exc: OSError) -> str:
     return f"kan niet worden gebruikt ({exc.strerror or type(exc).__name__})"
 
 
+def _protected_dir(root: Path) -> str | None:
+    """The project folder ``root`` would write into that must never hold reports (data, plans, code), if any."""
+    target = root.resolve()
+    for folder, label in ((paths.DATA_DIR, "de datamap (data/)"), (paths.PLANS_DIR, "de map met plannen (plans/)"),
+                          (paths.PACKAGE_DIR, "de programmacode (analyse/)"),
+                          (paths.NOTEBOOKS_DIR, "de map met notebooks (notebooks/)")):
+        folder = folder.resolve()
+        if target == folder or folder in target.parents:
+            return label
+    return None
+
+
 def check_output_dir(root: str | os.PathLike[str], min_free: int = MIN_FREE_BYTES) -> Path:
-    """Make sure ``root`` is a writable folder with free space; create it when missing.
+    """Make sure ``root`` is a writable folder with free space, outside data/plans/code; create it when missing.
 
     Returns:
         The resolved folder.
@@ -69,6 +81,11 @@ def check_output_dir(root: str | os.PathLike[str], min_free: int = MIN_FREE_BYTE
     """
     root = Path(root).expanduser()
     hint = "; kies met --output een andere map"
+    if root.is_symlink() and not root.exists():
+        raise OutputDirError(f"Uitvoermap {root} verwijst naar een map die niet bestaat (symlink){hint}.")
+    protected = _protected_dir(root)
+    if protected:
+        raise OutputDirError(f"Uitvoermap {root} ligt in {protected}; daar mogen geen rapporten komen{hint}.")
     if root.exists() and not root.is_dir():
         raise OutputDirError(f"Uitvoermap {root} is een bestand, geen map{hint}.")
     try:

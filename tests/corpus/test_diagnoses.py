@@ -33,6 +33,11 @@ PARQUET = ("Could not open Parquet input source '/home/anna/analyse/data/process
                  "alleen_lezen", ["map voor figuren", "beschrijfbaar"], id="figures-read-only"),
     pytest.param("OSError", "[Errno 30] Read-only file system: '/mnt/ro/reports/.bouw-GM0531-1-ab/GM0531/a.csv'",
                  None, "alleen_lezen", ["niet beschrijfbaar", "--output"], id="reports-read-only"),
+    pytest.param("PermissionError", "[Errno 13] Permission denied: '/srv/analyse/data/processed/lasten.parquet'",
+                 "Kostenontwikkeling", "data", ["‘lasten.parquet’ kan niet worden gelezen", "leesrechten"],
+                 id="processed-table-unreadable"),
+    pytest.param("PermissionError", "[Errno 13] Permission denied: '/srv/analyse/plans/GM0531-plan.yml'",
+                 "Samenvatting", "plan", ["planbestand", "leesrechten"], id="plan-file-unreadable"),
     pytest.param("OSError", "[Errno 28] No space left on device: '/data/reports/GM0531/indicatoren.csv'", "Indicatoren",
                  "schijf_vol", ["schijf is vol", "schijfruimte vrij"], id="disk-full"),
     pytest.param("AnalyseError", "Grootteklasse van GM0689 in 2014 is onbekend (inwoners ontbreken).",
@@ -67,6 +72,14 @@ def test_invalid_plan_date_names_file_and_line(tmp_path):
     assert "GM0531-plan.yml, regel 4" in why.uitleg and "2020-13-45" in why.uitleg
     assert why.advies[0].startswith("Herstel regel 4 van GM0531-plan.yml")
     assert "regel 5" in " ".join(why.advies)
+
+
+def test_plan_file_not_utf8(tmp_path):
+    plan = tmp_path / "GM0531-plan.yml"
+    plan.write_bytes("titel: Zorg voor één\n".encode("latin-1"))
+    why = explain("UnicodeDecodeError", "'utf-8' codec can't decode byte 0xe9 in position 16: invalid continuation byte",
+                  "Samenvatting", 2024, [plan])
+    assert why.soort == "plan" and "UTF-8" in why.kop and "GM0531-plan.yml" in why.advies[0]
 
 
 def test_a_real_bug_is_still_an_internal_error():

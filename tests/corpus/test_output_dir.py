@@ -41,6 +41,21 @@ def test_output_below_a_file(tmp_path, capsys):
                      "kan niet worden gemaakt", "ligt onder een bestand")
 
 
+def test_output_is_a_broken_symlink(tmp_path, capsys):
+    (tmp_path / "weg").symlink_to(tmp_path / "bestaat-niet")
+    _one_line_exit_2(capsys, ["-g", "GM0531", "-o", str(tmp_path / "weg")], "verwijst naar een map die niet bestaat")
+
+
+@pytest.mark.parametrize("where", ["DATA_DIR", "PLANS_DIR", "PACKAGE_DIR"])
+def test_output_inside_data_plans_or_code_refused(tmp_path, capsys, monkeypatch, where):
+    from analyse import paths
+
+    monkeypatch.setattr(paths, where, tmp_path / "beschermd")
+    (tmp_path / "beschermd").mkdir()
+    _one_line_exit_2(capsys, ["-g", "GM0531", "-o", str(tmp_path / "beschermd" / "raw")], "daar mogen geen rapporten")
+    assert not (tmp_path / "beschermd" / "raw").exists()
+
+
 def _raise(err: int):
     def fail(*args, **kwargs):
         raise OSError(err, {errno.EROFS: "Read-only file system", errno.ENOSPC: "No space left on device",
