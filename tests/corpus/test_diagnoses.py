@@ -77,8 +77,8 @@ def test_invalid_plan_date_names_file_and_line(tmp_path):
 def test_plan_file_not_utf8(tmp_path):
     plan = tmp_path / "GM0531-plan.yml"
     plan.write_bytes("titel: Zorg voor één\n".encode("latin-1"))
-    why = explain("UnicodeDecodeError", "'utf-8' codec can't decode byte 0xe9 in position 16: invalid continuation byte",
-                  "Samenvatting", 2024, [plan])
+    msg = "'utf-8' codec can't decode byte 0xe9 in position 16: invalid continuation byte"
+    why = explain("UnicodeDecodeError", msg, "Samenvatting", 2024, [plan])
     assert why.soort == "plan" and "UTF-8" in why.kop and "GM0531-plan.yml" in why.advies[0]
 
 
