@@ -11,6 +11,7 @@ not ranked against one with 27 by raw counts); build details (status, time, mess
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -18,6 +19,7 @@ from analyse.formatting import escape, fmt_number
 from analyse.report import write_atomic
 
 WORKBOOK_NAME = "overzicht.xlsx"
+_CANONICAL = re.compile(r"GM\d{4}")
 COLUMNS = {  # key of overview_rows → column title in the workbook
     "gemeentecode": "Code", "gemeente": "Gemeente", "inwoners": "Inwoners", "provincie": "Provincie",
     "regio": "Jeugdzorgregio", "beoordeeld": "Indicatoren beoordeeld", "beter": "Aandeel beter",
@@ -71,8 +73,8 @@ def _stored_results(root: Path) -> dict[str, Any]:
 
     found = {}
     for path in sorted(root.glob("*/*.json")):
-        if path.stem != path.parent.name:
-            continue
+        if path.stem != path.parent.name or not _CANONICAL.fullmatch(path.stem):
+            continue  # also skips alias folders (``531/``, ``GM531/``) left by versions before canonical codes
         res = load_status(path)
         if res is not None:
             found[res.gemeentecode] = res

@@ -97,3 +97,13 @@ def test_interrupted_gemeente_keeps_its_earlier_report_in_the_index(tmp_path):
     stopped = Result("GM0505", "niet gestart", indelingsjaar=2024)
     rows = index.overview_rows(index.merged_results([stopped], tmp_path), REGISTRY)
     assert rows[0]["status"] == "ok" and rows[0]["rapport"] == "GM0505/GM0505.html"
+
+
+def test_alias_folders_of_old_runs_are_not_listed(tmp_path):
+    """Folders ``531/`` and ``GM531/`` made before codes were canonical do not add the gemeente twice."""
+    from analyse.report import write_atomic
+
+    for alias in ("531", "GM531", "GM0531"):
+        write_atomic(tmp_path / alias / f"{alias}.json", Result(alias, "ok", naam="Hendrik-Ido-Ambacht").to_json())
+    rows = index.overview_rows(index.merged_results([], tmp_path), REGISTRY)
+    assert [r["gemeentecode"] for r in rows] == ["GM0531"]
