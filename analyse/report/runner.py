@@ -295,6 +295,7 @@ class Result:
     attempts: int = 0
     pdf: str = ""
     note: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
     version: str = __version__
 
     def to_json(self) -> str:
@@ -546,7 +547,8 @@ def _render_in(job: Job) -> Result:
     except OSError:  # a read-only figures folder: the report says so when it tries to write there
         pass
     result = Result(job.code, STATUS_FAILED, indelingsjaar=job.parameters.get("indelingsjaar"),
-                    input_hash=job.input_hash)
+                    input_hash=job.input_hash,
+                    parameters={k: v for k, v in job.parameters.items() if k not in HASH_EXCLUDED})
     error: tuple[str, str, str, str | None] | None = None  # ename, evalue, traceback, section
     for attempt in (1, 2):
         result.attempts = attempt

@@ -199,11 +199,9 @@ def test_two_batches_on_one_folder_never_mix(report_env, tmp_path):
     folder = out / "GM0531"
     nb = json.loads((folder / "GM0531.ipynb").read_text(encoding="utf-8"))
     year = nb["metadata"]["papermill"]["parameters"]["startjaar_beleid"]
-    other = 2021 if year == 2019 else 2019
     html = (folder / "GM0531.html").read_text(encoding="utf-8")
-    assert re.search(rf"\b{year}–20\d\d", html) and not re.search(rf"\b{other}–20\d\d", html), \
-        "HTML and notebook come from different runs"
     status = json.loads((folder / "GM0531.json").read_text(encoding="utf-8"))
+    assert status["parameters"]["startjaar_beleid"] == year, "status file and notebook come from different runs"
     assert status["html_bytes"] == len(html.encode("utf-8")), "status file and HTML come from different runs"
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
