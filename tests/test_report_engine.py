@@ -118,3 +118,22 @@ def test_import_papermill_skips_rfc3987_syntax_but_leaves_it_importable():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "ok"
+
+
+def test_kill_all_kills_the_kernel_at_once():
+    """Used when a batch is stopped or its parent died: no message to the kernel, its process group is killed."""
+    import os
+    import time
+
+    kernel = engine.warm_kernel("python3")
+    pid = kernel.pid
+    assert engine.kernel_pids() == [pid]
+    engine.kill_all()
+    deadline = time.monotonic() + 10
+    while kernel.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not kernel.is_alive()
+    with pytest.raises(ProcessLookupError):
+        os.killpg(pid, 0)
+    engine.shutdown_all()
+    assert engine.kernel_pids() == []

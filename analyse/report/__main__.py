@@ -7,7 +7,8 @@ Examples::
     python -m analyse.report --all --force -p startjaar_beleid=2019
 
 Exit status: 0 when every report was made or was already up to date, 1 when any gemeente failed,
-2 for wrong arguments (unknown parameter names, bad codes, no data).
+2 for wrong arguments (unknown parameter names, bad codes, no data, an unusable output folder),
+128 + signal number when the batch was stopped (130 for Ctrl-C, 143 for SIGTERM).
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ import argparse
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from analyse import paths
 from analyse.errors import AnalyseError
+
+if TYPE_CHECKING:
+    from analyse.report import runner
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=None, help=f"parallelle workers (standaard {os.cpu_count()})")
     p.add_argument("--output", "-o", default=None, help=f"uitvoermap (standaard {paths.REPORTS_DIR})")
     p.add_argument("--force", action="store_true", help="ook rapporten maken die al actueel zijn")
+    p.add_argument("--pdf", action="store_true",
+                   help="ook een PDF per gemeente (headless Chromium; zonder Chromium wordt dit overgeslagen)")
     p.add_argument("-p", "--param", action="append", default=[], metavar="NAAM=WAARDE",
                    help="extra notebookparameter (herhaalbaar), bijv. -p startjaar_beleid=2019")
     p.add_argument("--engine", default="analyse-warm", choices=["analyse-warm", "nbclient"],
@@ -50,12 +57,16 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2), format="%(levelname)s %(name)s: %(message)s")
     from analyse.report import runner
+    from analyse.report.publish import check_output_dir
 
     try:
+        if not args.list_parameters:  # before any work: a file, read-only folder or full disk is one line
+            check_output_dir(args.output or paths.REPORTS_DIR)
         declared = runner.template_parameters()
         if args.list_parameters:
             for name, spec in declared.items():
-                print(f"{name:22} {spec.get('inferred_type_name', ''):10} = {spec.get('default')}  {spec.get('help', '')}")
+                kind = spec.get("inferred_type_name", "")
+                print(f"{name:22} {kind:10} = {spec.get('default')}  {spec.get('help', '')}")
             return 0
         if not (args.all or args.gemeente):
             raise AnalyseError("kies --gemeente CODE [CODE ...] of --all")
@@ -70,19 +81,53 @@ def main(argv: list[str] | None = None) -> int:
         params = runner.validate_parameters(params, declared)
         jaar = params.get("indelingsjaar", runner._default_value(declared.get("indelingsjaar", {})))
         codes = runner.all_gemeenten(int(jaar)) if args.all else args.gemeente
-        jobs = runner.plan_jobs(codes, params, args.output, args.engine, cell_timeout=args.cell_timeout)
+        pdf = False
+        if args.pdf:
+            from analyse.report.pdf import chromium
+
+            pdf = chromium() is not None
+        jobs = runner.plan_jobs(codes, params, args.output, args.engine, cell_timeout=args.cell_timeout, pdf=pdf)
+        summary = runner.run_jobs(jobs, n_jobs=args.jobs, force=args.force, progress=not args.no_progress)
     except (AnalyseError, FileNotFoundError) as exc:
         print(f"fout: {exc}", file=sys.stderr)
         return 2
+    return report(summary, jobs, pdf_requested=args.pdf, pdf_available=pdf)
 
-    summary = runner.run_jobs(jobs, n_jobs=args.jobs, force=args.force, progress=not args.no_progress)
+
+def report(summary: "runner.BatchSummary", jobs: list["runner.Job"], pdf_requested: bool = False,
+           pdf_available: bool = False) -> int:
+    """Print the batch summary (always, also after an interrupt) and return the exit status."""
+    from analyse.report import runner
+
     failed = [r for r in summary.results if r.status == runner.STATUS_FAILED]
+    stopped = [r for r in summary.results if r.status in (runner.STATUS_NOT_STARTED, runner.STATUS_INTERRUPTED)]
+    if summary.interrupted:
+        print(f"\nAfgebroken na {summary.seconds:.1f} s.")
     print(f"\nKlaar in {summary.seconds:.1f} s: {summary.count(runner.STATUS_OK)} gemaakt, "
-          f"{summary.count(runner.STATUS_SKIPPED)} overgeslagen (actueel), {len(failed)} mislukt.")
+          f"{summary.count(runner.STATUS_SKIPPED)} overgeslagen (actueel), {len(failed)} mislukt"
+          + (f", {summary.count(runner.STATUS_INTERRUPTED)} afgebroken, {summary.count(runner.STATUS_NOT_STARTED)} "
+             "niet gestart" if stopped else "") + ".")
+    root = jobs[0].output_root if jobs else ""
     for r in failed:
-        print(f"  FOUT {r.gemeentecode} {r.naam or ''}: {r.message}  → {jobs[0].output_root}/{r.html}")
+        where = f"  → {root}/{r.html}" if r.html else ""
+        print(f"  FOUT {r.gemeentecode} {r.naam or ''}: {r.message}{where}" + (f" {r.note}" if r.note else ""))
+    for r in stopped:
+        print(f"  {r.status.upper()} {r.gemeentecode}: een nieuwe run maakt dit rapport alsnog.")
+    if pdf_requested and not pdf_available:
+        print("PDF's overgeslagen: Chromium is niet geïnstalleerd (apt-get install chromium); de HTML-rapporten "
+              "zijn wel gemaakt.")
+    elif pdf_requested:
+        notes = [r for r in summary.results if r.status == runner.STATUS_OK and r.note.startswith("PDF")]
+        made = sum(bool(r.pdf) for r in summary.results if r.status == runner.STATUS_OK)
+        print(f"PDF's: {made} gemaakt" + (f", {len(notes)} mislukt" if notes else "") + ".")
+        for r in notes:
+            print(f"  {r.gemeentecode}: {r.note}")
+    for line in summary.problems:
+        print(f"LET OP: {line}")
     if summary.index:
         print(f"Overzicht: {summary.index}")
+    if summary.interrupted:
+        return 128 + int(summary.interrupted)
     return 1 if failed else 0
 
 

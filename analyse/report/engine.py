@@ -159,7 +159,8 @@ class WarmKernel:
     def _start_once(self) -> None:
         kwargs_km: dict[str, Any] = {"kernel_name": self.kernel_name, "transport": self.transport}
         if self.transport == "ipc":  # unique socket path prefix per kernel: parallel workers never collide
-            kwargs_km["ip"] = os.path.join(tempfile.gettempdir(), f"analyse-kernel-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+            name = f"analyse-kernel-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+            kwargs_km["ip"] = os.path.join(tempfile.gettempdir(), name)
         km = VenvKernelManager(**kwargs_km)
         self.km = km
         kwargs: dict[str, Any] = {"env": kernel_env()}
@@ -171,6 +172,16 @@ class WarmKernel:
         run_sync(kc.wait_for_ready)(timeout=self.startup_timeout)
         kc.allow_stdin = False
         self.kc = kc
+
+    @property
+    def pid(self) -> int | None:
+        """Process id of the kernel (``None`` when not started)."""
+        km = self.km
+        if km is None:
+            return None
+        prov = getattr(km, "provisioner", None)
+        proc = getattr(prov, "process", None)
+        return getattr(proc, "pid", None) or getattr(prov, "pid", None)
 
     def is_alive(self) -> bool:
         if self.km is None or self.kc is None:
@@ -253,6 +264,33 @@ def shutdown_all() -> None:
     for kernel in list(_KERNELS.values()):
         kernel.shutdown()
     _KERNELS.clear()
+
+
+def kernel_pids() -> list[int]:
+    """Process ids of this process's running warm kernels (each leads its own process group)."""
+    pids = []
+    for kernel in list(_KERNELS.values()):
+        pid = kernel.pid
+        if pid:
+            pids.append(pid)
+    return pids
+
+
+def kill_all() -> None:
+    """Kill every warm kernel of this process at once (SIGKILL to its process group); safe in a signal handler.
+
+    Used when the batch is stopped or its parent died: no messages to the kernel, no waiting.
+    """
+    import signal
+
+    for pid in kernel_pids():
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
 
 
 class WarmEngine(NBClientEngine):

@@ -13,9 +13,14 @@ Design (see also :mod:`analyse.report.engine`):
    file is written atomically (temporary file + ``os.replace``).
 4. A failure (bad code, merged gemeente, missing data, bug) becomes an error page in plain Dutch with
    the traceback in ``<code>.log`` next to it; a dead or hung kernel is restarted and the gemeente is
-   tried once more. The batch always goes on.
-5. The main process shows a tqdm progress bar, writes ``reports/index.html`` and returns the results;
-   the CLI exits non-zero when any gemeente failed.
+   tried once more. The batch always goes on, also when an error page cannot be written (disk full).
+5. Each report folder is built in a hidden staging folder and published as a whole
+   (:mod:`analyse.report.publish`), so two batches on one folder never mix files; no output file holds a
+   local path, user or host name.
+6. Workers and kernels never outlive the batch (:mod:`analyse.report.pool`); Ctrl-C or SIGTERM stops them,
+   and gemeenten that never started are reported as ``niet gestart`` (a re-run picks them up).
+7. The main process shows a tqdm progress bar, writes ``reports/index.html`` and ``overzicht.xlsx`` and
+   returns the results; the CLI exits non-zero when any gemeente failed.
 """
 
 from __future__ import annotations
@@ -25,19 +30,19 @@ import json
 import logging
 import os
 import re
+import shutil
 import sys
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from analyse import __version__, paths
 from analyse.errors import ParameterError
-from analyse.settings import REPORT_INDELINGSJAAR
 from analyse.report import write_atomic
+from analyse.settings import REPORT_INDELINGSJAAR
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +50,9 @@ CODE_SAFE = re.compile(r"^[A-Za-z0-9_-]{1,24}$")
 ENGINES = ("analyse-warm", "nbclient")
 DEFAULT_CELL_TIMEOUT = 600
 STATUS_OK, STATUS_FAILED, STATUS_SKIPPED = "ok", "fout", "overgeslagen"
+STATUS_NOT_STARTED, STATUS_INTERRUPTED = "niet gestart", "afgebroken"
+HASH_EXCLUDED = ("output_dir",)
+"""Parameters that do not change a report's content (left out of the input hash)."""
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -159,7 +167,8 @@ def all_gemeenten(indelingsjaar: int) -> list[str]:
 
         path = paths.processed("gemeenten")
         if not path.exists():
-            raise FileNotFoundError(f"{path} ontbreekt: voer eerst 'make data' uit (python -m analyse.data build)")
+            raise FileNotFoundError(
+                f"{path} ontbreekt: voer eerst 'make data' uit (python -m analyse.data build)") from None
         frame = pd.read_parquet(path)
     years = frame["indelingsjaar"].astype(int)
     codes = frame.loc[years == int(indelingsjaar), "gemeentecode"].astype(str)
@@ -169,10 +178,20 @@ def all_gemeenten(indelingsjaar: int) -> list[str]:
     return codes
 
 
-def normalise_code(code: str) -> str:
-    """Upper-case a code and refuse anything that is not safe as a folder name."""
-    code = str(code).strip().upper()
-    if not CODE_SAFE.match(code):
+def normalise_code(code: str | int) -> str:
+    """The canonical code (``GM`` + four digits) of any accepted form: ``531``, ``GM531``, ``gm0531`` → ``GM0531``.
+
+    Raises:
+        ParameterError: not a gemeente code (a name gets a suggestion); the batch stops before any work.
+    """
+    from analyse.errors import UnknownGemeenteError
+    from analyse.gemeenten import normalise_code as canonical
+
+    try:
+        code = canonical(code)
+    except UnknownGemeenteError as exc:
+        raise ParameterError(str(exc)) from None
+    if not CODE_SAFE.match(code):  # pragma: no cover – canonical codes are always safe
         raise ParameterError(f"Ongeldige gemeentecode {code!r}: verwacht bijv. GM0531 (invalid code)")
     return code
 
@@ -219,10 +238,15 @@ def plan_files(code: str) -> list[Path]:
 
 
 def input_hash(code: str, parameters: dict[str, Any], fingerprint: dict[str, str]) -> str:
-    """The hash that decides whether a stored report is still up to date."""
+    """The hash that decides whether a stored report is still up to date.
+
+    It covers the package, template and data (``fingerprint``), the parameters except the output folder, and the
+    content of the gemeente's plan files (found for the canonical code, so ``531`` sees ``GM0531-*.yml``).
+    """
     h = hashlib.sha256()
     h.update(json.dumps(fingerprint, sort_keys=True).encode())
-    h.update(json.dumps(parameters, sort_keys=True, default=str).encode())
+    shown = {k: v for k, v in parameters.items() if k not in HASH_EXCLUDED}
+    h.update(json.dumps(shown, sort_keys=True, default=str).encode())
     h.update(_hash_files(plan_files(code), paths.PLANS_DIR).encode())
     return h.hexdigest()
 
@@ -241,6 +265,7 @@ class Job:
     engine: str = "analyse-warm"
     template: str = str(paths.TEMPLATE_NOTEBOOK)
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
+    pdf: bool = False
 
     @property
     def folder(self) -> Path:
@@ -268,6 +293,9 @@ class Result:
     input_hash: str = ""
     rendered_at: str = ""
     attempts: int = 0
+    pdf: str = ""
+    note: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
     version: str = __version__
 
     def to_json(self) -> str:
@@ -288,6 +316,8 @@ def is_up_to_date(job: Job) -> Result | None:
     """The stored result when the report exists, succeeded and was made from the same inputs; else ``None``."""
     stored = load_status(job.path(".json"))
     if stored and stored.status == STATUS_OK and stored.input_hash == job.input_hash and job.path(".html").is_file():
+        if job.pdf and not job.path(".pdf").is_file():
+            return None
         return stored
     return None
 
@@ -412,10 +442,11 @@ def _execute(job: Job) -> Any:
 
     from analyse.report.engine import VenvKernelManager
 
-    tmp = job.folder / f".{job.code}.{os.getpid()}.tmp.ipynb"
+    tmp = job.folder / f".{job.code}.{os.getpid()}.tmp.ipynb"  # job.folder is the staging folder
     extra: dict[str, Any] = {}
     if job.engine == "nbclient":
         extra["kernel_manager_class"] = VenvKernelManager
+    nb = None
     try:
         # no copy needed: papermill serialises a NotebookNode input and parses it again (load_notebook_node),
         # so the cached template is never modified (tests/test_report_engine.py checks this)
@@ -427,22 +458,97 @@ def _execute(job: Job) -> Any:
         return nb
     finally:
         if tmp.exists():  # papermill writes the notebook also on a cell error
-            os.replace(tmp, job.path(".ipynb"))
+            _write_notebook(tmp, job, nb)
+
+
+def _write_notebook(tmp: Path, job: Job, nb: Any = None) -> None:
+    """Store the executed notebook as ``<code>.ipynb`` without local paths (papermill keeps ``output_dir``).
+
+    ``nb`` is the executed notebook when papermill returned it (copied, not changed); else ``tmp`` is read.
+    """
+    import copy
+
+    import nbformat
+
+    from analyse.report.publish import sanitise_notebook
+
+    try:
+        nb = copy.deepcopy(nb) if nb is not None else nbformat.read(str(tmp), as_version=4)
+        write_atomic(job.path(".ipynb"), nbformat.writes(sanitise_notebook(nb, job.code, job.template)))
+    except Exception as exc:  # noqa: BLE001 – the notebook is a by-product; the report decides the status
+        log.warning("%s: notebook not stored: %s", job.code, exc)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def render(job: Job) -> Result:
-    """Render one gemeente (runs in a worker process). Never raises for a per-gemeente failure."""
+    """Render one gemeente (runs in a worker process). Never raises for a per-gemeente failure.
+
+    The report folder is built in a staging folder next to ``<output>/<code>`` and published as a whole
+    (:func:`analyse.report.publish.publish_folder`). A failure to write (disk full, read-only folder) becomes a
+    failed result with its explanation; when not even the error page can be published, the result says so.
+    """
+    from analyse.report.pool import BatchInterrupted, interrupted
+    from analyse.report.publish import publish_folder, staging_root
+
+    t0 = time.perf_counter()
+    try:
+        stage_root = staging_root(job.output_root, job.code)
+    except OSError as exc:
+        return _unwritable(job, exc, t0)
+    params = dict(job.parameters)
+    if "output_dir" in params:
+        params["output_dir"] = str(stage_root)
+    staged = replace(job, output_root=str(stage_root), parameters=params)
+    try:
+        result = _render_in(staged)
+        if interrupted():
+            raise BatchInterrupted(interrupted())
+        try:
+            from analyse.report.pool import signals_deferred
+
+            with signals_deferred():
+                publish_folder(staged.folder, job.folder)
+        except OSError as exc:
+            failed = _unwritable(job, exc, t0)
+            if result.status == STATUS_OK:
+                return failed
+            result.note = failed.message
+        return result
+    finally:
+        shutil.rmtree(stage_root, ignore_errors=True)
+
+
+def _unwritable(job: Job, exc: OSError, t0: float) -> Result:
+    """Result of a gemeente whose report folder could not be written at all (nothing is published)."""
+    from analyse.report.failures import explain
+
+    why = explain(type(exc).__name__, str(exc), None, job.parameters.get("indelingsjaar"))
+    return Result(job.code, STATUS_FAILED, indelingsjaar=job.parameters.get("indelingsjaar"),
+                  seconds=round(time.perf_counter() - t0, 3), message=why.summary(), kind=why.soort,
+                  html="", input_hash="", rendered_at=datetime.now().isoformat(timespec="seconds"),
+                  note="De foutpagina kon niet worden geschreven.")
+
+
+def _render_in(job: Job) -> Result:
+    """Render one gemeente into ``job.folder`` (the staging folder); never raises for a per-gemeente failure."""
     import nbformat
     from papermill.exceptions import PapermillExecutionError
 
     from analyse.report import engine, export
     from analyse.report.failures import explain, strip_ansi
+    from analyse.report.pool import BatchInterrupted, interrupted
+    from analyse.report.publish import redact
 
     t0 = time.perf_counter()
     job.folder.mkdir(parents=True, exist_ok=True)
-    _clear_outputs(job)
+    try:
+        _clear_outputs(job)
+    except OSError:  # a read-only figures folder: the report says so when it tries to write there
+        pass
     result = Result(job.code, STATUS_FAILED, indelingsjaar=job.parameters.get("indelingsjaar"),
-                    input_hash=job.input_hash)
+                    input_hash=job.input_hash,
+                    parameters={k: v for k, v in job.parameters.items() if k not in HASH_EXCLUDED})
     error: tuple[str, str, str, str | None] | None = None  # ename, evalue, traceback, section
     for attempt in (1, 2):
         result.attempts = attempt
@@ -468,6 +574,8 @@ def render(job: Job) -> Result:
             error = (ename, evalue, tb, chapter)
             break  # a cell error is deterministic: no retry
         except Exception as exc:  # noqa: BLE001 – kernel death/timeouts/export problems
+            if interrupted():  # Ctrl-C/SIGTERM surfaced as another exception (e.g. queue.Empty in nbclient)
+                raise BatchInterrupted(interrupted()) from None
             name = type(exc).__name__
             error = (name, str(exc), traceback.format_exc(), None)
             if name in {"DeadKernelError", "CellTimeoutError", "KernelStartError", "TimeoutError", "RuntimeError"}:
@@ -491,18 +599,43 @@ def render(job: Job) -> Result:
             result.indelingsjaar = gem.get("indelingsjaar", result.indelingsjaar)
         except Exception:  # noqa: BLE001
             pass
-        why = explain(ename, evalue, section, job.parameters.get("indelingsjaar"))
+        why = explain(ename, evalue, section, job.parameters.get("indelingsjaar"), plan_files(job.code))
         result.naam, result.message, result.kind = naam, why.summary(), why.soort
-        log_text = (f"gemeente: {job.code}\nparameters: {json.dumps(job.parameters, default=str)}\n"
-                    f"onderdeel: {section}\nfout: {ename}: {strip_ansi(evalue)}\n\n{tb}\n")
-        write_atomic(job.path(".log"), log_text)
+        shown = {k: v for k, v in job.parameters.items() if k not in HASH_EXCLUDED}
+        log_text = redact(f"gemeente: {job.code}\nparameters: {json.dumps(shown, default=str)}\n"
+                          f"onderdeel: {section}\nfout: {ename}: {strip_ansi(evalue)}\n\n{tb}\n")
         html = export.error_page(job.code, naam, why.kop, why.uitleg, why.advies, log_name=job.path(".log").name)
-        write_atomic(job.path(".html"), html)
         result.html_bytes = len(html.encode("utf-8"))
-    else:
-        job.path(".log").unlink(missing_ok=True)
-    write_atomic(job.path(".json"), result.to_json())
+        try:
+            write_atomic(job.path(".log"), log_text)
+            write_atomic(job.path(".html"), html)
+        except OSError as exc:  # disk full / read-only: the batch goes on, the summary still has the reason
+            result.note = f"De foutpagina kon niet worden geschreven ({redact(str(exc))})."
+    elif job.pdf:
+        _make_pdf(job, result)
+    _write_status(job, result)
     return result
+
+
+def _write_status(job: Job, result: Result) -> None:
+    try:
+        write_atomic(job.path(".json"), result.to_json())
+    except OSError as exc:
+        from analyse.report.publish import redact
+
+        note = f"Statusbestand niet geschreven ({redact(str(exc))})."
+        result.note = f"{result.note} {note}" if result.note else note
+
+
+def _make_pdf(job: Job, result: Result) -> None:
+    """Print the report to ``<code>.pdf`` with headless Chromium; a failure is a note, not a failed report."""
+    from analyse.report import pdf
+
+    try:
+        pdf.html_to_pdf(job.path(".html"), job.path(".pdf"))
+        result.pdf = f"{job.code}/{job.code}.pdf"
+    except pdf.PdfError as exc:
+        result.note = f"PDF niet gemaakt: {exc}"
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -515,6 +648,8 @@ class BatchSummary:
     results: list[Result]
     seconds: float
     index: Path | None
+    interrupted: int | None = None
+    problems: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)
@@ -527,8 +662,11 @@ class BatchSummary:
 def plan_jobs(codes: Sequence[str], parameters: dict[str, Any] | None = None,
               output: str | os.PathLike[str] | None = None, engine: str = "analyse-warm",
               template: str | os.PathLike[str] = paths.TEMPLATE_NOTEBOOK,
-              cell_timeout: int = DEFAULT_CELL_TIMEOUT) -> list[Job]:
-    """Validate parameters against the template and build one job per gemeente (no execution)."""
+              cell_timeout: int = DEFAULT_CELL_TIMEOUT, pdf: bool = False) -> list[Job]:
+    """Validate parameters against the template and build one job per gemeente (no execution).
+
+    Every code is first made canonical (:func:`normalise_code`), so ``531 GM531 GM0531`` is one job.
+    """
     if engine not in ENGINES:
         raise ParameterError(f"Onbekende engine {engine!r}; kies uit {', '.join(ENGINES)}")
     declared = template_parameters(template)
@@ -536,12 +674,8 @@ def plan_jobs(codes: Sequence[str], parameters: dict[str, Any] | None = None,
     base = dict(parameters or {})
     fingerprint = global_fingerprint(Path(template))
     jobs = []
-    seen = set()
-    for raw in codes:
-        code = normalise_code(raw)
-        if code in seen:
-            continue
-        seen.add(code)
+    canonical = list(dict.fromkeys(normalise_code(raw) for raw in codes))
+    for code in canonical:
         params = {**base, "gemeentecode": code}
         if "indelingsjaar" in declared and "indelingsjaar" not in params:
             params["indelingsjaar"] = _default_value(declared["indelingsjaar"])
@@ -549,25 +683,39 @@ def plan_jobs(codes: Sequence[str], parameters: dict[str, Any] | None = None,
             params["output_dir"] = str(root)
         params = validate_parameters(params, declared)
         jobs.append(Job(code, params, str(root), input_hash(code, params, fingerprint), engine, str(template),
-                        cell_timeout))
+                        cell_timeout, pdf))
     return jobs
 
 
 def run_jobs(jobs: Sequence[Job], n_jobs: int | None = None, force: bool = False, progress: bool = True,
              write_index_page: bool = True, on_result: Callable[[Result], None] | None = None) -> BatchSummary:
-    """Run jobs (skipping up-to-date ones unless ``force``) and write the index page.
+    """Run jobs (skipping up-to-date ones unless ``force``) and write the index page and workbook.
 
     Args:
         jobs: From :func:`plan_jobs`.
         n_jobs: Worker processes (default: CPU cores); 1 runs in this process.
         force: Re-render reports that are up to date.
         progress: Show a tqdm progress bar (on stderr).
-        write_index_page: Write ``index.html`` in the output root afterwards.
+        write_index_page: Write ``index.html`` and ``overzicht.xlsx`` in the output root afterwards.
         on_result: Called with every result as it arrives.
+
+    Raises:
+        OutputDirError: the output folder is a file, read-only or on a full disk (nothing was rendered).
+
+    Ctrl-C, SIGTERM or SIGHUP stop the workers and their kernels; the summary then lists the gemeenten that
+    did not finish as ``afgebroken`` and those that never started as ``niet gestart`` (``summary.interrupted``
+    holds the signal number) and ``index.html`` is still written.
     """
     from tqdm import tqdm
 
+    from analyse.report.pool import BatchInterrupted, interrupt_signals
+    from analyse.report.publish import check_output_dir, remove_stale_staging
+
     t0 = time.perf_counter()
+    roots = sorted({j.output_root for j in jobs})
+    for root in roots:
+        check_output_dir(root)
+        remove_stale_staging(root)
     results: list[Result] = []
     todo: list[Job] = []
     for job in jobs:
@@ -580,52 +728,99 @@ def run_jobs(jobs: Sequence[Job], n_jobs: int | None = None, force: bool = False
     n_jobs = max(1, min(n_jobs or os.cpu_count() or 1, len(todo) or 1))
     bar = tqdm(total=len(jobs), initial=len(results), disable=not progress, unit="gemeente",
                desc="Rapporten", dynamic_ncols=True)
+    finished: set[str] = set()
+    started: set[str] = set()
+    interrupted: int | None = None
+    worker_pids: set[int] = set()
 
     def done(res: Result) -> None:
         results.append(res)
+        finished.add(res.gemeentecode)
         bar.set_postfix_str(f"{res.gemeentecode} {res.status}", refresh=False)
         bar.update(1)
         if on_result:
             on_result(res)
 
     try:
-        if todo and n_jobs == 1:
-            _worker_init(logging.getLogger().level or logging.WARNING)
-            try:
-                for job in todo:
-                    done(render(job))
-            finally:
-                from analyse.report import engine
+        with interrupt_signals():
+            if todo and n_jobs == 1:
+                _worker_init(logging.getLogger().level or logging.WARNING)
+                try:
+                    for job in todo:
+                        started.add(job.code)
+                        done(render(job))
+                finally:
+                    from analyse.report import engine
+                    from analyse.report.pool import interrupted as was_interrupted
 
-                engine.shutdown_all()
-        elif todo:
-            import multiprocessing
+                    if was_interrupted():  # the cell being run dies with its kernel: no asyncio noise about it
+                        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+                    engine.kill_all()
+                    engine.shutdown_all()
+            elif todo:
+                import multiprocessing
 
-            # fork (Linux): workers inherit the imported papermill/nbconvert instead of importing them again
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            ctx = multiprocessing.get_context(method)
-            warm = todo[0].engine == "analyse-warm"
-            year = _int_or_none(todo[0].parameters.get("indelingsjaar")) or REPORT_INDELINGSJAAR
-            init_args = (logging.getLogger().level or logging.WARNING, year if warm else None, todo[0].template)
-            with ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_worker_init,
-                                     initargs=init_args) as pool:
-                futures = {pool.submit(render, job): job for job in todo}
-                for fut in as_completed(futures):
-                    job = futures[fut]
-                    try:
-                        done(fut.result())
-                    except Exception as exc:  # noqa: BLE001 – a worker process died
-                        done(_worker_crash(job, exc))
+                from analyse.report.pool import WorkerPool
+
+                # fork (Linux): workers inherit the imported papermill/nbconvert instead of importing them again
+                method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+                ctx = multiprocessing.get_context(method)
+                warm = todo[0].engine == "analyse-warm"
+                year = _int_or_none(todo[0].parameters.get("indelingsjaar")) or REPORT_INDELINGSJAAR
+                init_args = (logging.getLogger().level or logging.WARNING, year if warm else None, todo[0].template)
+                pool = WorkerPool(n_jobs, render, initializer=_worker_init, initargs=init_args, mp_context=ctx)
+                try:
+                    pool.run(todo, on_result=lambda i, res: done(res),
+                             on_crash=lambda i, why: _worker_crash(todo[i], why))
+                finally:
+                    started.update(todo[i].code for i in pool.started)
+                    worker_pids = set(pool.pids)
+    except BatchInterrupted as exc:
+        interrupted = exc.signum
+        now = datetime.now().isoformat(timespec="seconds")
+        for job in todo:
+            if job.code in finished:
+                continue
+            status = STATUS_INTERRUPTED if job.code in started else STATUS_NOT_STARTED
+            results.append(Result(job.code, status, indelingsjaar=job.parameters.get("indelingsjaar"),
+                                  message="Afgebroken voordat het rapport klaar was." if status == STATUS_INTERRUPTED
+                                  else "Niet gestart: de batch werd afgebroken.", rendered_at=now))
     finally:
         bar.close()
-    index_path = None
-    if write_index_page and jobs:
-        from analyse.report.index import write_index
-
-        index_path = write_index(Path(jobs[0].output_root), results)
+        for root in roots:  # staging folders of this batch's workers that were stopped midway
+            try:
+                remove_stale_staging(root, pids={os.getpid(), *worker_pids})
+            except OSError:
+                pass
     order = {j.code: i for i, j in enumerate(jobs)}
     results.sort(key=lambda r: order.get(r.gemeentecode, 0))
-    return BatchSummary(results, time.perf_counter() - t0, index_path)
+    index_path = None
+    problems: list[str] = []
+    if write_index_page and jobs:
+        index_path, problems = _write_overview(Path(jobs[0].output_root), results)
+    summary = BatchSummary(results, time.perf_counter() - t0, index_path)
+    summary.interrupted = interrupted
+    summary.problems = problems
+    return summary
+
+
+def _write_overview(root: Path, results: list[Result]) -> tuple[Path | None, list[str]]:
+    """Write ``index.html`` and ``overzicht.xlsx``; each failure is a Dutch line in the returned list."""
+    from analyse.report.index import registry_info, write_index, write_workbook
+    from analyse.report.publish import redact
+
+    problems = []
+    index_path = None
+    registry = registry_info()
+    try:
+        index_path = write_index(root, results, registry)
+    except Exception as exc:  # noqa: BLE001 – the summary must still be printed
+        problems.append(f"index.html kon niet worden geschreven: {redact(str(exc))}")
+    try:
+        write_workbook(root, results, registry)
+    except Exception as exc:  # noqa: BLE001
+        problems.append(f"overzicht.xlsx kon niet worden geschreven: {redact(str(exc))}")
+    return index_path, problems
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -635,18 +830,28 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-def _worker_crash(job: Job, exc: BaseException) -> Result:
-    """Result (and error page) for a gemeente whose worker process died."""
+def _worker_crash(job: Job, why_text: str) -> Result:
+    """Result (and, when it can be written, an error page) for a gemeente whose worker process died."""
     from analyse.report import export
     from analyse.report.failures import explain
+    from analyse.report.publish import publish_folder, staging_root
 
-    why = explain("DeadKernelError", str(exc))
-    job.folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(job.path(".log"), f"gemeente: {job.code}\nworker process died: {exc!r}\n")
-    write_atomic(job.path(".html"), export.error_page(job.code, None, why.kop, why.uitleg, why.advies,
-                                                      log_name=job.path(".log").name))
+    why = explain("WorkerDied", why_text)
     res = Result(job.code, STATUS_FAILED, message=why.summary(), kind=why.soort, html=f"{job.code}/{job.code}.html",
-                 rendered_at=datetime.now().isoformat(timespec="seconds"), input_hash=job.input_hash)
-    write_atomic(job.path(".json"), res.to_json())
+                 rendered_at=datetime.now().isoformat(timespec="seconds"), input_hash="",
+                 indelingsjaar=job.parameters.get("indelingsjaar"))
+    stage = None
+    try:
+        stage = staging_root(job.output_root, job.code)
+        folder = stage / job.code
+        write_atomic(folder / f"{job.code}.log", f"gemeente: {job.code}\nworker process died: {why_text}\n")
+        write_atomic(folder / f"{job.code}.html", export.error_page(job.code, None, why.kop, why.uitleg, why.advies,
+                                                                    log_name=f"{job.code}.log"))
+        write_atomic(folder / f"{job.code}.json", res.to_json())
+        publish_folder(folder, job.folder)
+    except OSError:
+        res.html, res.note = "", "De foutpagina kon niet worden geschreven."
+    finally:
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
     return res
-

@@ -107,3 +107,41 @@ def test_bad_indelingsjaar(real_registry, year, text):
 def test_unknown_region_code(real_registry):
     with pytest.raises(UnknownGemeenteError, match=r"Regio JZ99 heeft geen gemeenten in 2024"):
         real_registry.members("JZ99", 2024)
+
+
+# ------------------------------------------------------------------------------------- batch runner (issue 14, 6)
+@pytest.mark.parametrize("codes", [
+    pytest.param(["531", "GM531", "GM0531"], id="three-forms"),
+    pytest.param([" gm0531 ", 531, "Gm531"], id="case-space-int"),
+])
+def test_runner_makes_one_canonical_job_per_gemeente(codes, tmp_path):
+    from analyse.report import runner
+
+    jobs = runner.plan_jobs(codes, output=tmp_path)
+    assert [j.code for j in jobs] == ["GM0531"]
+    assert jobs[0].folder == tmp_path / "GM0531" and jobs[0].parameters["gemeentecode"] == "GM0531"
+
+
+def test_runner_refuses_a_name_before_any_work(tmp_path):
+    from analyse.report import runner
+
+    with pytest.raises(ParameterError, match="Ongeldige gemeentecode 'Dordrecht'"):
+        runner.plan_jobs(["GM0531", "Dordrecht"], output=tmp_path)
+
+
+def test_alias_report_is_stale_when_its_plan_changes(tmp_path, monkeypatch):
+    """``531`` finds the plan GM0531-*.yml (any case), so editing that plan changes the input hash."""
+    from analyse import paths
+    from analyse.report import runner
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    plan = plans / "gm0531-evaluatie.YML"  # lower-case name, upper-case suffix
+    plan.write_text("titel: a\n", encoding="utf-8")
+    (plans / "GM05310-ander.yml").write_text("titel: b\n", encoding="utf-8")  # another code, same prefix
+    monkeypatch.setattr(paths, "PLANS_DIR", plans)
+    assert runner.plan_files("GM0531") == [plan]
+    before = runner.plan_jobs(["531"], output=tmp_path / "out")[0].input_hash
+    assert runner.plan_jobs(["GM0531"], output=tmp_path / "other")[0].input_hash == before  # output not hashed
+    plan.write_text("titel: b\n", encoding="utf-8")
+    assert runner.plan_jobs(["531"], output=tmp_path / "out")[0].input_hash != before

@@ -115,3 +115,115 @@ def test_error_page_plain_words_traceback_in_log(report_env, tmp_path):
     assert "Traceback" not in page and "/work/" not in page and "/tmp/" not in page
     log = (tmp_path / "GM9999" / "GM9999.log").read_text(encoding="utf-8")
     assert "Traceback" in log or "UnknownGemeenteError" in log
+
+
+# ------------------------------------------------------------------------------ every output kind (issue 14, 7)
+def _private_strings(out) -> list[str]:
+    import getpass
+    import os
+    import socket
+    from pathlib import Path
+
+    from analyse import paths
+
+    words = {str(out), str(Path(out).resolve()), str(paths.ROOT), "/tmp/", "/work/", "/home/", "/root/", "file://"}
+    home = os.path.expanduser("~")
+    if home not in ("/", ""):
+        words.add(home)
+    user = getpass.getuser()
+    if len(user) >= 3 and user not in {"root", "user"}:
+        words.add(user)
+    host = socket.gethostname()
+    if len(host) >= 4:
+        words.add(host)
+    return sorted(words)
+
+
+def _texts(folder):
+    """(path, text) of every output file: HTML, error page, log, JSON, notebook, CSV, and the workbook's XML."""
+    import zipfile
+
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.suffix == ".pdf":
+            continue
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                for name in z.namelist():
+                    yield f"{path.name}:{name}", z.read(name).decode("utf-8", "replace")
+        else:
+            yield path.name, path.read_bytes().decode("utf-8", "replace")
+
+
+def test_no_local_path_user_or_host_in_any_output_file(rendered_report, report_env):
+    out = rendered_report.parent.parent
+    # an error page, its log and status next to the rendered report; the index and workbook are then rewritten
+    res = run(["analyse.report", "-g", "GM9999", "-o", str(out), "--jobs", "1", "--no-progress"], report_env)
+    assert res.returncode == 1
+    kinds = {p.suffix for p in out.rglob("*") if p.is_file()}
+    assert {".html", ".json", ".ipynb", ".csv", ".log", ".xlsx"} <= kinds, kinds
+    private = _private_strings(out)
+    leaks = [(name, w) for name, text in _texts(out) for w in private if w in text]
+    assert leaks == [], leaks[:10]
+    nb = __import__("json").loads((out / "GM0531" / "GM0531.ipynb").read_text(encoding="utf-8"))
+    assert nb["metadata"]["papermill"]["parameters"].get("output_dir", "") == ""
+    assert nb["metadata"]["papermill"]["input_path"] == "notebooks/gemeente_rapport.ipynb"
+
+
+def test_index_title_attributes_have_no_paths(tmp_path):
+    from analyse.report import index, runner
+
+    res = runner.Result("GM0531", "fout", naam="Hendrik-Ido-Ambacht", html="GM0531/GM0531.html",
+                        message="Kan /home/anna/analyse/data/processed/lasten.parquet niet lezen")
+    page = index.build_index([res], None, registry=None)
+    assert "/home/anna" not in page and "lasten.parquet" in page
+
+
+@pytest.mark.parametrize("text, kept", [
+    pytest.param("\x1b[32m/work/x/analyse/gemeenten.py:348\x1b[39m", "gemeenten.py:348", id="ansi-coloured-traceback"),
+    pytest.param("Could not open '/home/anna/data/processed/lasten.parquet'", "lasten.parquet", id="quoted"),
+    pytest.param("file:///tmp/pytest-7/out/GM0531/GM0531.html", "GM0531.html", id="file-url"),
+    pytest.param('output_dir = "/srv/rapporten/.bouw-GM0531-12-abcdef12"', "output_dir", id="parameter"),
+])
+def test_redact_removes_local_paths(text, kept):
+    from analyse.report.publish import redact
+
+    out = redact(text)
+    assert kept in out and not re.search(r"/(work|home|tmp|srv)/", out), out
+
+
+@pytest.mark.parametrize("text", ["en/of", "5/30", "https://www.cbs.nl/a/b", "data:image/png;base64,AB/cd/ef==",
+                                  "</td></tr>"])
+def test_redact_leaves_ordinary_text(text):
+    from analyse.report.publish import redact
+
+    assert redact(text) == text
+
+
+def test_sanitise_notebook_every_place_papermill_or_a_cell_puts_a_path():
+    import nbformat
+
+    from analyse.report.publish import sanitise_notebook
+
+    nb = nbformat.v4.new_notebook()
+    injected = nbformat.v4.new_code_cell('gemeentecode = "GM0531"\noutput_dir = "/srv/uit/.bouw-GM0531-1-ab12cd34"\n',
+                                         metadata={"tags": ["injected-parameters"]})
+    cell = nbformat.v4.new_code_cell("x")
+    png = "iVBORw0KGgo/AAAA+/bb=="
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stderr", text="/home/anna/.venv/lib/site-packages/x.py:3: Warning\n"),
+        nbformat.v4.new_output("error", ename="OSError", evalue="[Errno 28] '/srv/uit/a.csv'",
+                               traceback=["\x1b[32m/home/anna/analyse/analyse/x.py:1\x1b[39m"]),
+        nbformat.v4.new_output("display_data", data={"text/html": f'<img src="data:image/png;base64,{png}">',
+                                                     "text/plain": "/srv/uit/GM0531"},
+                               metadata={"analyse": {"parameters": {"output_dir": "/srv/uit/x"}}}),
+    ]
+    nb.cells = [injected, cell]
+    nb.metadata["papermill"] = {"input_path": "/home/anna/analyse/notebooks/gemeente_rapport.ipynb",
+                                "output_path": "/srv/uit/.bouw-GM0531-1-ab12cd34/GM0531/.GM0531.1.tmp.ipynb",
+                                "parameters": {"gemeentecode": "GM0531", "output_dir": "/srv/uit"},
+                                "environment_variables": {"HOME": "/home/anna"}}
+    text = nbformat.writes(sanitise_notebook(nb, "GM0531"))
+    assert not re.search(r"/(home|srv)/", text), text
+    assert png in text and '"output_path": "GM0531.ipynb"' in text
+    assert 'output_dir = ""' in nb.cells[0].source
+    nbformat.validate(nb)
