@@ -25,11 +25,15 @@ data: $(STAMP) ## Import ../shared/data (or the seed figures) and build data/pro
 reports: data ## Render the HTML report for every gemeente into reports/
 	$(PY) -m analyse.report --all $(if $(JOBS),--jobs $(JOBS),)
 
-test: $(STAMP) ## Run the test suite
-	$(PY) -m pytest -q
+test: $(STAMP) ## Lint (ruff) and run the test suite in two processes
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 bench: data ## Run the benchmarks (numbers go to benchmarks/results/)
+	$(PY) benchmarks/bench_build.py
 	$(PY) benchmarks/bench_analysis.py
+	$(PY) benchmarks/bench_plans.py
+	$(PY) benchmarks/bench_chapters.py
 	$(PY) benchmarks/bench_reports.py
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab

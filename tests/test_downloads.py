@@ -96,32 +96,6 @@ def test_workbook_rejects_empty_and_non_frames(tmp_path):
         d.write_workbook({"a": "tekst"}, tmp_path / "x.xlsx")
 
 
-def test_print_pdf_without_chromium_returns_none(tmp_path, monkeypatch):
-    monkeypatch.setenv("ANALYSE_CHROMIUM", str(tmp_path / "geen-browser"))
-    page = tmp_path / "p.html"
-    page.write_text("<html lang='nl'><body><h1>Test</h1></body></html>", encoding="utf-8")
-    assert d.find_chromium() is None
-    assert d.print_pdf(page, tmp_path / "p.pdf") is None
-    assert not (tmp_path / "p.pdf").exists()
-
-
-@pytest.mark.browser
-def test_print_pdf_with_chromium(tmp_path):
-    if d.find_chromium() is None:
-        pytest.skip("no headless browser: /usr/bin/chromium is absent (apt-get install -y chromium)")
-    page = tmp_path / "p.html"
-    page.write_text("<!DOCTYPE html><html lang='nl'><head><style>h2{break-before:page}</style></head><body>"
-                    "<h1>Een</h1><h2>Twee</h2></body></html>", encoding="utf-8")
-    out = d.print_pdf(page, tmp_path / "uit" / "p.pdf")
-    pdf = out.read_bytes()
-    assert pdf.startswith(b"%PDF")
-    import re
-
-    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 2  # h2 starts a new page
-    with pytest.raises(AnalyseError, match="bestaat niet"):
-        d.print_pdf(tmp_path / "weg.html", tmp_path / "x.pdf")
-
-
 def test_numbers_in_object_column_get_decimal_comma(tmp_path):
     frame = pd.DataFrame({"Waarde": pd.Series([1.5, None, 3], dtype=object), "Tekst": ["a", None, "-b"]})
     text = d.write_csv(frame, tmp_path / "o.csv").read_text(encoding="utf-8-sig")
