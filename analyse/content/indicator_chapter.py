@@ -382,7 +382,8 @@ def peer_codes(inputs: ReportInputs, gemeente: Any, k: int, method: str,
             if col in reg:
                 members = reg.loc[reg[col] == regions[role][0], "gemeentecode"].astype(str)
                 return [c for c in members if c != code][:k], None
-        return by_size(), "De regio van deze gemeente is onbekend; daarom zijn gemeenten uit dezelfde grootteklasse gebruikt."
+        return by_size(), ("De regio van deze gemeente is onbekend; daarom zijn gemeenten uit dezelfde grootteklasse "
+                           "gebruikt.")
     cov = covariates(inputs)
     try:
         if cov is None or code not in set(cov["gemeentecode"]):

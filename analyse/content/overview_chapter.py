@@ -21,7 +21,8 @@ DOMEIN_LABEL = {"jeugd": "Jeugd", "wmo": "Wmo en ondersteuning", "participatie":
                 "financien": "Financiën"}
 COLUMNS = ("indicator_id", "naam", "definitie", "domein", "unit", "polarity", "period", "value", "ci_low", "ci_high",
            "regio_label", "regio_value", "nl_label", "nl_value", "comparison", "level", "comparison_label",
-           "regio_comparison_label", "trend_label", "trend", "base_period", "change_label", "change", "nl_all", "min", "q1", "q3", "max", "n_gemeenten")
+           "regio_comparison_label", "trend_label", "trend", "base_period", "change_label", "change", "nl_all",
+           "min", "q1", "q3", "max", "n_gemeenten")
 
 
 @dataclass

@@ -9,7 +9,6 @@ import pandas as pd
 
 from analyse.plans import audit as audit_plan
 from analyse.plans.conclusions import conclude, evaluator_recommendations, shared_themes
-from analyse.plans.monitoring import monitoring_summary, monitoring_view, needs_monitoring_view
 from analyse.plans.load import to_frames
 from analyse.plans.money import (
     BUDGET_COLUMNS,
@@ -19,6 +18,7 @@ from analyse.plans.money import (
     budget_table,
     savings_ledger,
 )
+from analyse.plans.monitoring import monitoring_summary, monitoring_view, needs_monitoring_view
 
 
 @dataclass

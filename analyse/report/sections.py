@@ -218,7 +218,8 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
                         md("Regio: {r}. Tegenover Nederland: het 95%-interval van {naam} ligt boven (hoger) of onder "
                            "(lager) de waarde van Nederland, of omvat die (vergelijkbaar); *ruim*: ook buiten het "
                            "99,8%-interval.", r=regios or "–", naam=content.naam),
-                        table_block(table, f"overzicht-{slug_of(label)}-tabel", out, caption=f"{label}: alle indicatoren"),
+                        table_block(table, f"overzicht-{slug_of(label)}-tabel", out,
+                                    caption=f"{label}: alle indicatoren"),
                         Block(f'<details class="alleen-scherm"><summary>Definities</summary><ul>{defs}</ul></details>')
                         if defs else None])
         parts.append(Block(f'<details class="domein" open><summary>{escape(label)} ({len(rows)} indicatoren)'
@@ -265,7 +266,8 @@ def render_policy_start(content: ReportContent, out: OutputTarget | None = None)
                "en veel andere oorzaken; een verandering is geen bewijs van effect van het beleid.",
                rol=ind.policy_reference, jaar=start)
     return blocks([heading("Rond de start van het beleid", 3), intro,
-                   table_block(pd.DataFrame(rows), "beleidsstart", out, caption="Verschil-in-verschillen (indicatief)")])
+                   table_block(pd.DataFrame(rows), "beleidsstart", out,
+                               caption="Verschil-in-verschillen (indicatief)")])
 
 
 def funnel_block(funnel: Any, code: str, labels: dict[str, str], out: OutputTarget | None = None) -> Block:
@@ -465,7 +467,8 @@ def _monitoring_block(pc: Any, out: OutputTarget | None) -> Block | None:
                           "Wat de gemeente zelf moet vastleggen": view["vastleggen"]})
     return blocks([heading("Wat er te volgen is", 3),
                    md("Dit plan is een plan, geen evaluatie: de maatregelen hebben (nog) geen status. In plaats van "
-                      "een oordeel per opgave staat hier wat er nu te meten is en wat de gemeente nog moet vastleggen."),
+                      "een oordeel per opgave staat hier wat er nu te meten is en wat de gemeente nog moet "
+                      "vastleggen."),
                    Block(f"<ul>{items}</ul>", "Per opgave"),
                    table_block(table, "monitoring", out, caption="Doelen, indicatoren en wat er te meten is")])
 
@@ -484,7 +487,8 @@ def render_plan_goals(content: ReportContent, out: OutputTarget | None = None) -
                            "Gedeelde thema's"))
     for pc in content.plans:
         concl = pc.conclusions.plan
-        parts.append(Block(f"<p>{_badge(concl.uitkomst)} <strong>{escape(pc.title)}</strong>. {escape(concl.tekst)}</p>",
+        parts.append(Block(f"<p>{_badge(concl.uitkomst)} <strong>{escape(pc.title)}</strong>. "
+                           f"{escape(concl.tekst)}</p>",
                            f"{pc.title}: {concl.uitkomst}"))
         parts.append(_monitoring_block(pc, out))
         parts.append(_budget_chart(pc, out))
@@ -514,11 +518,13 @@ def render_savings(content: ReportContent, out: OutputTarget | None = None) -> B
             table = pd.DataFrame({"Jaar": rows["jaar"], "Begroot (euro)": rows["begroot_eur"],
                                   "Doelstelling (euro)": rows["doelstelling_eur"],
                                   "Gerealiseerd (euro)": rows["gerealiseerd_eur"],
-                                  "Schatting (euro)": rows["schatting_eur"], "Openstaand (euro)": rows["openstaand_eur"],
+                                  "Schatting (euro)": rows["schatting_eur"],
+                                  "Openstaand (euro)": rows["openstaand_eur"],
                                   "Realisatiegraad (%)": rows["realisatiegraad_pct"],
                                   "Opmerking": rows["opmerking"].fillna("")}).dropna(axis=1, how="all")
             parts.append(table_block(table, f"besparingen-{i}-tabel", out,
-                                     caption=f"{reeks}: stand per jaar (cumulatief), bron {rows['bron_pagina'].iloc[0]}"))
+                                     caption=f"{reeks}: stand per jaar (cumulatief), "
+                                             f"bron {rows['bron_pagina'].iloc[0]}"))
         if len(taak):
             shown = taak[["omschrijving", "bedrag", "jaar", "status"]].set_axis(
                 ["Taakstelling", "Bedrag (euro)", "Jaar", "Status"], axis=1)
