@@ -16,17 +16,19 @@ import pytest  # noqa: E402
 
 from analyse import paths  # noqa: E402
 from analyse.errors import ParameterError  # noqa: E402
-from analyse.report import (  # noqa: E402
+from analyse.report import (  # noqa: E402  # noqa: E402
     Block,
+    OutputTarget,
+    export,
     figure_block,
     frame_to_html,
-    OutputTarget,
+    index,
     md,
     output_for,
+    runner,
     table_block,
     write_atomic,
 )
-from analyse.report import export, index, runner  # noqa: E402
 from analyse.report.failures import explain, strip_ansi  # noqa: E402
 
 
