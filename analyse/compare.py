@@ -61,9 +61,15 @@ import pandas as pd
 from scipy import stats as sps
 
 from analyse.errors import AnalyseError, DataNotAvailableError, UnknownGemeenteError
-from analyse.formatting import period_label, fmt_number, fmt_pp, fmt_signed, fmt_value
-from analyse.stats import (add_intervals, catalogue_frame, period_time, period_type_of, poisson_rate_interval,
-                            wilson_interval)
+from analyse.formatting import fmt_number, fmt_pp, fmt_signed, fmt_value, period_label
+from analyse.stats import (
+    add_intervals,
+    catalogue_frame,
+    period_time,
+    period_type_of,
+    poisson_rate_interval,
+    wilson_interval,
+)
 
 __all__ = [
     "estimate_dispersion",
@@ -700,8 +706,8 @@ def _compare_core(ind: pd.DataFrame, cat: pd.DataFrame, refs: pd.DataFrame, base
                              ["niet te beoordelen"] * 3 + ["gelijk gebleven", "beter"], "slechter")
     assessed = c["verdict"] != "niet te beoordelen"
     c["indicative"] = assessed & ((c["basis"] == "drempel") | c["small_numbers"] | c["rounded_small"])
-    records = c[["period_type", "base_period", "latest_period", "base_value", "latest_value", "n_points", "polarity", "unit",
-                 "base_after_start",
+    records = c[["period_type", "base_period", "latest_period", "base_value", "latest_value", "n_points", "polarity",
+                 "unit", "base_after_start",
                  "abs_change", "rel_change_pct", "pp_change", "is_pct", "basis", "test", "p_value",
                  "real_change", "verdict", "small_numbers", "rounded_small", "phi_used",
                  "count_exposure"]].to_dict("records")
@@ -771,8 +777,8 @@ def _reference_notes(out: pd.DataFrame) -> list[str]:
 
 
 OUTPUT_COLUMNS = [
-    "indicator_id", "naam", "gemeentecode", "reference_code", "reference_role", "reference_label", "period_type", "base_period",
-    "latest_period", "base_value", "latest_value", "base_ci_low", "base_ci_high", "latest_ci_low",
+    "indicator_id", "naam", "gemeentecode", "reference_code", "reference_role", "reference_label", "period_type",
+    "base_period", "latest_period", "base_value", "latest_value", "base_ci_low", "base_ci_high", "latest_ci_low",
     "latest_ci_high", "abs_change", "rel_change_pct", "pp_change", "ref_base_value", "ref_latest_value",
     "base_gap", "latest_gap", "gap_narrowed", "against_reference_direction", "small_numbers", "rounded_small",
     "n_points", "verdict", "verdict_reason", "indicative", "basis", "test", "p_value", "reference_note",

@@ -200,7 +200,8 @@ class Registry:
 
     def _raise_missing(self, gm: str, year: int) -> None:
         if gm not in self._years_of.index:
-            raise UnknownGemeenteError(f"Onbekende gemeentecode {gm} (indelingsjaar {year}).{_suggestion_text(gm, self)}")
+            raise UnknownGemeenteError(f"Onbekende gemeentecode {gm} (indelingsjaar {year})."
+                                       f"{_suggestion_text(gm, self)}")
         first, last = self._years_of.loc[gm]
         naam = self.name(gm)
         if year > last:
@@ -265,7 +266,8 @@ class Registry:
             main = her.loc[her["nieuwe_code"].isin(frontier) & (her["jaar"] <= indelingsjaar), "oude_code"]
             new = set(main)
             if include_partial:
-                partial = her["overige_opvolgers"].fillna("").str.split(";").apply(lambda s: bool(frontier & set(s)))
+                partial = her["overige_opvolgers"].fillna("").str.split(";").apply(
+                    lambda s, frontier=frontier: bool(frontier & set(s)))
                 new |= set(her.loc[partial & (her["jaar"] <= indelingsjaar), "oude_code"])
             frontier = new - found - {gm}
             found |= frontier
@@ -280,7 +282,8 @@ class Registry:
             return sorted(sel.index)
         role = _ROLE_PREFIX.get(rc[:2])
         if role is None:
-            raise UnknownGemeenteError(f"Onbekend soort regiocode {region_code!r} (verwacht GG, JZ, AM, CR, PV of NL01).")
+            raise UnknownGemeenteError(f"Onbekend soort regiocode {region_code!r} "
+                                       "(verwacht GG, JZ, AM, CR, PV of NL01).")
         out = sorted(sel.index[sel[f"{role}_code"] == rc])
         if not out:
             known = sorted(sel[f"{role}_code"].dropna().unique())
@@ -316,7 +319,8 @@ class Registry:
             hits.insert(0, alias)
         by_name = {row.gemeentenaam.casefold(): row.gemeentecode for row in names.itertuples()}
         hits += [by_name[m] for m in difflib.get_close_matches(query.casefold(), list(by_name), n=n, cutoff=0.6)]
-        contains = names.loc[names["gemeentenaam"].str.casefold().str.contains(re.escape(query.casefold())) & (len(query) >= 3),
+        contains = names.loc[names["gemeentenaam"].str.casefold().str.contains(re.escape(query.casefold()))
+                             & (len(query) >= 3),
                              "gemeentecode"]
         hits += list(contains)
         hits += difflib.get_close_matches(query.upper(), list(latest_name.index), n=n, cutoff=0.75)

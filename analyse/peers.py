@@ -178,11 +178,11 @@ def build_covariates(
     """Build a covariates frame (one row per gemeente) from an ``indicators.parquet``-shaped frame.
 
     For each covariate the value at ``period`` is used; with ``period=None`` the latest *yearly* period (a year
-    or a 31 December peildatum) with a value per indicator and gemeente (noted in ``attrs["periods"]``). Only ``GM`` codes are kept
-    (and, with a registry, only gemeenten of ``indelingsjaar``, default its latest year). Missing values stay
-    NaN: :func:`select_peers` excludes such gemeenten with a note. ``log_inwoners`` = log10(inwoners) is
-    added; inwoners fall back to the registry where the indicator is missing. ``stedelijkheid`` is copied
-    from the registry when it has such a column.
+    or a 31 December peildatum) with a value per indicator and gemeente (noted in ``attrs["periods"]``). Only
+    ``GM`` codes are kept (and, with a registry, only gemeenten of ``indelingsjaar``, default its latest
+    year). Missing values stay NaN: :func:`select_peers` excludes such gemeenten with a note.
+    ``log_inwoners`` = log10(inwoners) is added; inwoners fall back to the registry where the indicator is
+    missing. ``stedelijkheid`` is copied from the registry when it has such a column.
 
     Args:
         indicators: indicators frame.

@@ -33,9 +33,9 @@ import pandas as pd
 
 from analyse.errors import AnalyseError
 
-__all__ = ["rest_of_region", "member_totals", "reference_without", "candidate_frame", "as_indicator_rows", "compare_references",
-           "registry_membership", "registry_candidates", "gemeente_references", "MIN_OTHERS", "MIN_REST_DENOMINATOR",
-           "REST_CODE_SEP"]
+__all__ = ["rest_of_region", "member_totals", "reference_without", "candidate_frame", "as_indicator_rows",
+           "compare_references", "registry_membership", "registry_candidates", "gemeente_references", "MIN_OTHERS",
+           "MIN_REST_DENOMINATOR", "REST_CODE_SEP"]
 
 MIN_OTHERS = 2
 """A candidate reference needs at least this many other member gemeenten."""
@@ -281,7 +281,8 @@ def rest_of_region(
     chosen = grid.merge(first_ok, on=ckey)
     chosen = chosen.merge(notes, on=ckey[:3], how="left")
 
-    gname = chosen["gemeentecode"].astype(object).map(names).fillna(chosen["gemeentecode"].astype(object)).astype(object)
+    gname = (chosen["gemeentecode"].astype(object).map(names)
+             .fillna(chosen["gemeentecode"].astype(object)).astype(object))
     rname = chosen["region_naam"].astype(str)
     is_nl = chosen["region_code"].eq("NL01").to_numpy() | rname.str.lower().eq("nederland").to_numpy()
     basis = chosen["reference_basis"].to_numpy()
@@ -360,7 +361,8 @@ def compare_references(rest: pd.DataFrame) -> pd.DataFrame:
 
 
 _REGION_WORD = {"jeugdzorgregio_code": "jeugdzorgregio", "provincie_code": "provincie",
-                "arbeidsmarktregio_code": "arbeidsmarktregio", "ggd_regio_code": "GGD-regio", "corop_code": "COROP-gebied"}
+                "arbeidsmarktregio_code": "arbeidsmarktregio", "ggd_regio_code": "GGD-regio",
+                "corop_code": "COROP-gebied"}
 
 
 def registry_membership(registry_frame: pd.DataFrame, indelingsjaar: int, nederland: str = "NL01") -> pd.DataFrame:
@@ -370,7 +372,8 @@ def registry_membership(registry_frame: pd.DataFrame, indelingsjaar: int, nederl
     for col in _REGION_WORD:
         if col in reg.columns:
             sub = reg[reg[col].notna()]
-            parts.append(pd.DataFrame({"region_code": sub[col].astype(str), "gemeentecode": sub["gemeentecode"].astype(str)}))
+            parts.append(pd.DataFrame({"region_code": sub[col].astype(str),
+                                       "gemeentecode": sub["gemeentecode"].astype(str)}))
     return pd.concat(parts, ignore_index=True).drop_duplicates()
 
 

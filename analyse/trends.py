@@ -15,9 +15,9 @@ Methods (all results are tidy frames; inputs are never mutated):
   - ``share`` (and ``level``): OLS on the value: slope in procentpunt (value units) per year.
   - Every OLS here (also in :func:`did` and :func:`its`) uses the standard error max(Newey–West with 1 lag and
     small-sample correction, plain OLS) and t quantiles with n − k degrees of freedom (issue 11, defect 5:
-    Newey–West alone covered 86–90% on 4–9 points; a seeded simulation in the tests checks ≥ 93%). A binomial GLM is deliberately not
-    used: register denominators are so large that binomial standard errors ignore the year-to-year
-    extra variation; the OLS residual variance captures it.
+    Newey–West alone covered 86–90% on 4–9 points; a seeded simulation in the tests checks ≥ 93%). A binomial
+    GLM is deliberately not used: register denominators are so large that binomial standard errors ignore the
+    year-to-year extra variation; the OLS residual variance captures it.
   - Time is in years: ``2015`` → 2015.0, ``2015H1`` → 2015.25, ``2015H2`` → 2015.75. Half-year and year rows are
     never mixed: the ``period_type`` with most values is used (ties: jaar first) unless given. Gaps are
     allowed (time is real time). Below ``min_points`` values no model is fitted (``method = "geen trend
@@ -577,7 +577,8 @@ def _recent_label(row: dict) -> str:
     if row["recent_trend"] == "geen significante verandering":
         extra = " (uitschieter)" if row["recent_trend_reason"].startswith("uitschieter") else ""
         return f"geen duidelijke verandering{extra}{span}"
-    oordeel = {"verbetert": " en verbeterend", "verslechtert": " en verslechterend"}.get(row["recent_trend_oordeel"], "")
+    oordeel = {"verbetert": " en verbeterend",
+               "verslechtert": " en verslechterend"}.get(row["recent_trend_oordeel"], "")
     return f"{row['recent_trend']}{oordeel}{span}"
 
 

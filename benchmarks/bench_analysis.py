@@ -124,7 +124,8 @@ def load() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, str, pd.DataFrame 
             if refs.exists():
                 parts.append(pd.read_parquet(refs))
             ind = select_preferred(pd.concat(parts, ignore_index=True))
-            return ind, reg[reg["indelingsjaar"] == year], load_catalogue(), f"echte data (geharmoniseerd {year}): {harm}", cpi
+            return (ind, reg[reg["indelingsjaar"] == year], load_catalogue(),
+                    f"echte data (geharmoniseerd {year}): {harm}", cpi)
         path = PROCESSED_DIR / "indicators.parquet"
         if path.exists():
             return pd.read_parquet(path), reg, load_catalogue(), f"echte data: {path}", cpi
@@ -176,14 +177,16 @@ def main(argv: list[str] | None = None) -> dict:
     results = {}
 
     t, disp = timed(lambda: compare.estimate_dispersion(ind, cat), args.repeat)
-    results["estimate_dispersion_all_indicators"] = {"seconds": t, "cpu_seconds": timed.last_cpu, "indicators": len(disp)}
+    results["estimate_dispersion_all_indicators"] = {"seconds": t, "cpu_seconds": timed.last_cpu,
+                                                     "indicators": len(disp)}
     start = DEFAULT_STARTJAAR_BELEID  # the report's nulmeting when no plan names a policy start
     t, comp_before = timed(lambda: compare.compare_all(ind, cat, reg, year, dispersion=None, cpi=cpi,
                                                        base_year=start), 1)
     results["compare_all_zonder_phi"] = {"seconds": t, "cpu_seconds": timed.last_cpu, "rows": len(comp_before)}
     t, comp = timed(lambda: compare.compare_all(ind, cat, reg, year, dispersion=disp, cpi=cpi, base_year=start),
                     args.repeat)
-    results["compare_all"] = {"seconds": t, "cpu_seconds": timed.last_cpu, "rows": len(comp), "gemeenten": int(comp["gemeentecode"].nunique())}
+    results["compare_all"] = {"seconds": t, "cpu_seconds": timed.last_cpu, "rows": len(comp),
+                              "gemeenten": int(comp["gemeentecode"].nunique())}
 
     ids = [i for i in ind["indicator_id"].unique() if i in catf.index]
     names = reg.set_index("gemeentecode")["gemeentenaam"].to_dict() if "gemeentenaam" in reg.columns else {}

@@ -33,7 +33,8 @@ from analyse.content import cost_chapter, indicator_chapter, plan_chapter, sourc
 from analyse.report import sections  # noqa: E402
 from benchmarks.bench_reports import REFERENCE_SET  # noqa: E402
 
-BUILD_STEPS = {"indicatoren (inhoud)": (indicator_chapter, "build"), "vergelijkbare gemeenten": (indicator_chapter, "peer_codes"),
+BUILD_STEPS = {"indicatoren (inhoud)": (indicator_chapter, "build"),
+               "vergelijkbare gemeenten": (indicator_chapter, "peer_codes"),
                "kosten (inhoud)": (cost_chapter, "build"), "plannen (inhoud)": (plan_chapter, "build"),
                "bronnen (inhoud)": (sources_chapter, "build"), "eerste scherm (inhoud)": (summary_chapter, "build")}
 

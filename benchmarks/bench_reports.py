@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-reports-"))
     results: dict[str, object] = {
         "date": datetime.now().isoformat(timespec="seconds"), "machine": platform.platform(),
-        "cpus": os.cpu_count(), "python": platform.python_version(), "gemeenten": codes, "jobs": args.jobs or os.cpu_count(),
+        "cpus": os.cpu_count(), "python": platform.python_version(), "gemeenten": codes,
+        "jobs": args.jobs or os.cpu_count(),
     }
     try:
         if not args.skip_naive:
@@ -132,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     if "naive_seconds" in results:
         print(f"{'naive: papermill CLI + nbconvert --no-input':44} {results['naive_seconds']:>9.1f} "
               f"{results['naive_per_gemeente']:>11.2f}")
-    print(f"{'ours: python -m analyse.report':44} {results['ours_seconds']:>9.1f} {results['ours_per_gemeente']:>11.2f}")
+    print(f"{'ours: python -m analyse.report':44} {results['ours_seconds']:>9.1f} "
+          f"{results['ours_per_gemeente']:>11.2f}")
     if "speedup" in results:
         print(f"speed-up: {results['speedup']}x")
     print(f"one gemeente re-rendered (--gemeente {codes[0]} --force, wall incl. start-up): "

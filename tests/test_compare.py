@@ -356,7 +356,8 @@ def test_euro_amounts_in_constant_prices_against_the_reference():
 
 def test_benchmark_comparison_fingertips_rule():
     f = pd.DataFrame({"latest_value": [12.0, 12.0, 12.0, 9.0, 5.0],
-                      "latest_ci_low": [11.0, 10.5, 9.0, 8.0, np.nan], "latest_ci_high": [13.0, 13.5, 15.0, 9.5, np.nan],
+                      "latest_ci_low": [11.0, 10.5, 9.0, 8.0, np.nan],
+                      "latest_ci_high": [13.0, 13.5, 15.0, 9.5, np.nan],
                       "latest_ci998_low": [10.5, 9.5, 8.0, 7.5, np.nan],
                       "latest_ci998_high": [13.5, 14.5, 16.0, 9.9, np.nan],
                       "ref_latest_value": [10.0, 10.0, 10.0, 10.0, 6.0],

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from test_gemeenten_build import fixture_args
 
 from analyse import gemeenten, paths
+from analyse.data.gemeenten_build import build_gemeenten
 from analyse.errors import MergedGemeenteError, ParameterError, UnknownGemeenteError
 from analyse.gemeenten import Registry, normalise_code
-from test_gemeenten_build import fixture_args
-from analyse.data.gemeenten_build import build_gemeenten
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,8 @@ def test_normalise_malformed(raw):
 
 def test_validate_happy_path(reg):
     g = reg.validate("gm0010", 2021)
-    assert (g.code, g.naam, g.indelingsjaar, g.provincie_code, g.provincie) == ("GM0010", "Delta", 2021, "PV26", "Utrecht")
+    assert (g.code, g.naam, g.indelingsjaar, g.provincie_code, g.provincie) == (
+        "GM0010", "Delta", 2021, "PV26", "Utrecht")
     assert g.regions["jeugdzorgregio"] == ("JZ02", "Jeugd Twee")
     assert g.inwoners == 60000 and g.grootteklasse == "50.000 tot 100.000 inwoners"
 

@@ -17,7 +17,8 @@ FIX = Path(__file__).parent / "data" / "registry"
 def fixture_args(root: Path = FIX) -> dict:
     return dict(
         gemeenten_csv=root / "gemeenten_per_jaar.csv", regios_2016_csv=root / "gemeente_regios_2016.csv",
-        herindelingen_csv=root / "gm_changes_before_2018.csv", grenswijziging_csv=root / "grenswijziging_gemeente_long.csv",
+        herindelingen_csv=root / "gm_changes_before_2018.csv",
+        grenswijziging_csv=root / "grenswijziging_gemeente_long.csv",
         ggd2021_csv=root / "gemeente_ggdregio_2021.csv", corop2024_csv=root / "corop.generated.csv",
         inwoners_csv=root / "inwoners_per_gemeente_jaar.csv", names_dir=root,
     )
@@ -52,7 +53,8 @@ def row(frame: pd.DataFrame, code: str, year: int) -> pd.Series:
 def test_columns_match_contract(built):
     gemeenten, herindelingen = built
     assert list(gemeenten.columns) == gb.COLUMNS
-    assert list(herindelingen.columns)[:7] == ["oude_code", "oude_naam", "nieuwe_code", "nieuwe_naam", "datum", "jaar", "bron"]
+    assert list(herindelingen.columns)[:7] == ["oude_code", "oude_naam", "nieuwe_code", "nieuwe_naam", "datum", "jaar",
+                                               "bron"]
 
 
 def test_mojibake_name_repaired(built):

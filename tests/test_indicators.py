@@ -41,10 +41,14 @@ def _rows(rows):
 
 def test_select_preferred_newer_table_first_but_value_beats_nan():
     frame = _rows([
-        dict(indicator_id="wmo_clienten_aantal", gemeentecode="GM0531", period="2018", value=1385.0, unit="aantal", source_table="85896NED"),
-        dict(indicator_id="wmo_clienten_aantal", gemeentecode="GM0531", period="2018", value=1420.0, unit="aantal", source_table="83262NED"),
-        dict(indicator_id="wmo_clienten_aantal", gemeentecode="GM0531", period="2017", value=np.nan, unit="aantal", source_table="85896NED"),
-        dict(indicator_id="wmo_clienten_aantal", gemeentecode="GM0531", period="2017", value=1265.0, unit="aantal", source_table="83262NED"),
+        dict(indicator_id="wmo_clienten_aantal", gemeentecode="GM0531", period="2018", value=1385.0, unit="aantal",
+             source_table="85896NED"),
+        dict(indicator_id="wmo_clienten_aantal", gemeentecode="GM0531", period="2018", value=1420.0, unit="aantal",
+             source_table="83262NED"),
+        dict(indicator_id="wmo_clienten_aantal", gemeentecode="GM0531", period="2017", value=np.nan, unit="aantal",
+             source_table="85896NED"),
+        dict(indicator_id="wmo_clienten_aantal", gemeentecode="GM0531", period="2017", value=1265.0, unit="aantal",
+             source_table="83262NED"),
     ])
     got = ind.select_preferred(frame).set_index("period")
     assert got.loc["2018", "source_table"] == "85896NED"
@@ -58,13 +62,20 @@ HERINDELINGEN = pd.DataFrame({"oude_code": ["GM0585", "GM0588"], "nieuwe_code": 
 
 def test_harmonise_sums_numerators_and_drops_unaggregatable():
     frame = _rows([
-        dict(indicator_id="jeugdzorg_pct", gemeentecode="GM0585", period="2018", value=10.0, numerator=100.0, denominator=1000.0, unit="procent", source_table="84134NED"),
-        dict(indicator_id="jeugdzorg_pct", gemeentecode="GM0588", period="2018", value=20.0, numerator=60.0, denominator=300.0, unit="procent", source_table="84134NED"),
-        dict(indicator_id="jeugdhulp_in_natura_pct", gemeentecode="GM0585", period="2018", value=10.0, unit="procent", source_table="82972NED"),
-        dict(indicator_id="jeugdhulp_in_natura_pct", gemeentecode="GM0588", period="2018", value=20.0, unit="procent", source_table="82972NED"),
-        dict(indicator_id="jeugdzorg_aantal", gemeentecode="GM0585", period="2018", value=100.0, unit="aantal", source_table="84134NED"),
-        dict(indicator_id="jeugdzorg_aantal", gemeentecode="GM0588", period="2018", value=60.0, unit="aantal", source_table="84134NED"),
-        dict(indicator_id="jeugdzorg_aantal", gemeentecode="GM0531", period="2018", value=905.0, unit="aantal", source_table="84134NED"),
+        dict(indicator_id="jeugdzorg_pct", gemeentecode="GM0585", period="2018", value=10.0, numerator=100.0,
+             denominator=1000.0, unit="procent", source_table="84134NED"),
+        dict(indicator_id="jeugdzorg_pct", gemeentecode="GM0588", period="2018", value=20.0, numerator=60.0,
+             denominator=300.0, unit="procent", source_table="84134NED"),
+        dict(indicator_id="jeugdhulp_in_natura_pct", gemeentecode="GM0585", period="2018", value=10.0, unit="procent",
+             source_table="82972NED"),
+        dict(indicator_id="jeugdhulp_in_natura_pct", gemeentecode="GM0588", period="2018", value=20.0, unit="procent",
+             source_table="82972NED"),
+        dict(indicator_id="jeugdzorg_aantal", gemeentecode="GM0585", period="2018", value=100.0, unit="aantal",
+             source_table="84134NED"),
+        dict(indicator_id="jeugdzorg_aantal", gemeentecode="GM0588", period="2018", value=60.0, unit="aantal",
+             source_table="84134NED"),
+        dict(indicator_id="jeugdzorg_aantal", gemeentecode="GM0531", period="2018", value=905.0, unit="aantal",
+             source_table="84134NED"),
     ])
     got, notes = ind.harmonise(frame, 2019, HERINDELINGEN, with_notes=True)
     hw = got[got.gemeentecode == "GM1963"].set_index("indicator_id")
@@ -79,9 +90,12 @@ def test_harmonise_sums_numerators_and_drops_unaggregatable():
 
 def test_reference_value_is_ratio_of_sums_not_mean_of_percentages():
     frame = _rows([
-        dict(indicator_id="jeugdzorg_pct", gemeentecode="GM0001", period="2019", value=10.0, numerator=10.0, denominator=100.0, unit="procent", source_table="84134NED"),
-        dict(indicator_id="jeugdzorg_pct", gemeentecode="GM0002", period="2019", value=20.0, numerator=200.0, denominator=1000.0, unit="procent", source_table="84134NED"),
-        dict(indicator_id="jeugdzorg_pct", gemeentecode="GM0003", period="2019", value=30.0, unit="procent", source_table="84134NED"),
+        dict(indicator_id="jeugdzorg_pct", gemeentecode="GM0001", period="2019", value=10.0, numerator=10.0,
+             denominator=100.0, unit="procent", source_table="84134NED"),
+        dict(indicator_id="jeugdzorg_pct", gemeentecode="GM0002", period="2019", value=20.0, numerator=200.0,
+             denominator=1000.0, unit="procent", source_table="84134NED"),
+        dict(indicator_id="jeugdzorg_pct", gemeentecode="GM0003", period="2019", value=30.0, unit="procent",
+             source_table="84134NED"),
     ])
     ref = ind.reference_value(frame, "jeugdzorg_pct", ["GM0001", "GM0002", "GM0003", "GM0004"], "2019")
     assert ref["value"] == pytest.approx(210 / 1100 * 100)

@@ -40,7 +40,8 @@ def test_euro_not_thousands(built):
     assert row["lasten_eur"].item() == 20_000.0
 
 
-@pytest.mark.parametrize("jaar, jeugd_bron, total", [(2022, ["6.72"], 30_000.0), (2023, ["6.72", "6.73", "6.74"], 32_000.0),
+@pytest.mark.parametrize("jaar, jeugd_bron, total", [(2022, ["6.72"], 30_000.0),
+                                                      (2023, ["6.72", "6.73", "6.74"], 32_000.0),
                                                       (2025, ["6.75", "6.76"], 30_000.0)])
 def test_crosswalk_jeugd_over_scheme_changes(built, jaar, jeugd_bron, total):
     lasten = built[0]

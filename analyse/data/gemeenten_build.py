@@ -13,7 +13,8 @@ Final signature::
         ggd2021_csv,         # gemeente-ggdregio-2021-certegis/gemeente_ggdregio_2021.csv
         corop2024_csv,       # corop-woonplaats-gemeente-2024/corop.generated.csv
         inwoners_csv,        # iv3-lasten-taakveld-gemeenten/inwoners_per_gemeente_jaar.csv
-        names_dir,           # gebieden-in-nederland-2016-83287NED/ (ggdregio_/jeugdzorgregio_/arbeidsmarktregio_2016_namen.csv)
+        names_dir,           # gebieden-in-nederland-2016-83287NED/
+                             #   (ggdregio_/jeugdzorgregio_/arbeidsmarktregio_2016_namen.csv)
     ) -> tuple[gemeenten, herindelingen]
 
 The grenswijziging matrices are read from the long CSV (converted 1:1 from the ``.rda`` files, non-zero
@@ -254,7 +255,8 @@ def read_grenswijziging_rda(path: Path) -> pd.DataFrame:
     long = matrix.rename_axis(index="naar_code", columns="van_code").stack().rename("adressen").reset_index()
     return (
         long.loc[long["adressen"] > 0]
-        .assign(van_code=lambda d: "GM" + d["van_code"].astype(str), naar_code=lambda d: "GM" + d["naar_code"].astype(str))
+        .assign(van_code=lambda d: "GM" + d["van_code"].astype(str),
+                naar_code=lambda d: "GM" + d["naar_code"].astype(str))
         [["van_code", "naar_code", "adressen"]].reset_index(drop=True)
     )
 
@@ -338,12 +340,14 @@ def derive_herindelingen(
         consecutive.rename(columns={"van_code": "oude_code", "naar_code": "nieuwe_code", "naar_jaar": "jaar"})
         .merge(gone, on=["oude_code", "jaar"])
         .assign(datum=lambda d: d["jaar"].astype(str) + "-01-01",
-                bron=lambda d: "gemeenten_per_jaar + grenswijziging " + (d["jaar"] - 1).astype(str) + "→" + d["jaar"].astype(str))
+                bron=lambda d: ("gemeenten_per_jaar + grenswijziging " + (d["jaar"] - 1).astype(str)
+                                + "→" + d["jaar"].astype(str)))
     )
     events = _main_successor(pd.concat([old, new[old.columns]], ignore_index=True))
     missing = gone.merge(events, on=["oude_code", "jaar"], how="left", indicator=True).query("_merge == 'left_only'")
     if len(missing):
-        raise DataIntegrityError(f"gemeenten that disappear without a known successor: {missing[['oude_code', 'jaar']].to_dict('records')}")
+        raise DataIntegrityError("gemeenten that disappear without a known successor: "
+                                 f"{missing[['oude_code', 'jaar']].to_dict('records')}")
     return _attach_names(events, gemeenten)
 
 
@@ -387,7 +391,8 @@ def _attach_names(events: pd.DataFrame, gemeenten: pd.DataFrame) -> pd.DataFrame
         events.merge(names.rename(columns={"gemeentecode": "oude_code", "gemeentenaam": "oude_naam"})
                      .assign(jaar=lambda d: d["indelingsjaar"] + 1).drop(columns="indelingsjaar"),
                      on=["oude_code", "jaar"], how="left")
-        .merge(names.rename(columns={"gemeentecode": "nieuwe_code", "gemeentenaam": "nieuwe_naam", "indelingsjaar": "jaar"}),
+        .merge(names.rename(columns={"gemeentecode": "nieuwe_code", "gemeentenaam": "nieuwe_naam",
+                                     "indelingsjaar": "jaar"}),
                on=["nieuwe_code", "jaar"], how="left")
     )
     bad = out["nieuwe_naam"].isna()
@@ -518,7 +523,8 @@ def _regions_for_year(year: int, codes: pd.Series, ctx: dict) -> pd.DataFrame:
     herindelingen, matrices = ctx["herindelingen"], ctx["matrices"]
     base = ctx["base2016"]
     if year >= 2016:
-        out = carry_forward(base, 2016, year, herindelingen, codes, _address_weights(matrices, 2016, year), "83287NED 2016")
+        out = carry_forward(base, 2016, year, herindelingen, codes, _address_weights(matrices, 2016, year),
+                            "83287NED 2016")
     else:
         out = carry_back(base, 2016, year, herindelingen, codes, "83287NED 2016")
     for role, (base_year, frame, label) in ctx["newer"].items():
@@ -528,7 +534,8 @@ def _regions_for_year(year: int, codes: pd.Series, ctx: dict) -> pd.DataFrame:
                               _address_weights(matrices, base_year, year), label).set_index("gemeentecode")
         known = out["gemeentecode"].map(newer[f"{role}_code"])
         out[f"{role}_code"] = known.fillna(out[f"{role}_code"])
-        out[f"{role}_source"] = out["gemeentecode"].map(newer[f"{role}_source"]).where(known.notna(), out[f"{role}_source"])
+        out[f"{role}_source"] = (out["gemeentecode"].map(newer[f"{role}_source"])
+                                 .where(known.notna(), out[f"{role}_source"]))
     return out.assign(indelingsjaar=year)
 
 
@@ -553,7 +560,8 @@ def build_regions(gemeenten: pd.DataFrame, herindelingen: pd.DataFrame, matrices
         "matrices": matrices,
         "base2016": base2016,
         "newer": {
-            "ggd_regio": (2021, ggd2021.loc[ggd2021["gemeentecode"].isin(codes_2021), ["gemeentecode", "ggd_regio_code"]],
+            "ggd_regio": (2021,
+                          ggd2021.loc[ggd2021["gemeentecode"].isin(codes_2021), ["gemeentecode", "ggd_regio_code"]],
                           "GGD-lijst 2021"),
             "corop": (2024, corop2024[["gemeentecode", "corop_code"]], "COROP-lijst 2024"),
         },
@@ -583,7 +591,8 @@ def region_disagreements(gemeenten: pd.DataFrame, herindelingen: pd.DataFrame, m
     frames = []
     for role, year, official in checks:
         codes = gemeenten.loc[gemeenten["indelingsjaar"] == year, "gemeentecode"].reset_index(drop=True)
-        carried = carry_forward(base2016, 2016, year, herindelingen, codes, _address_weights(matrices, 2016, year), "83287NED 2016")
+        carried = carry_forward(base2016, 2016, year, herindelingen, codes, _address_weights(matrices, 2016, year),
+                                "83287NED 2016")
         frames.append(_compare(carried, official, role, year))
     for year in sorted(gemeenten.loc[gemeenten["provincie_code"].notna(), "indelingsjaar"].unique()):
         sel = gemeenten.loc[gemeenten["indelingsjaar"] == year]
@@ -593,7 +602,8 @@ def region_disagreements(gemeenten: pd.DataFrame, herindelingen: pd.DataFrame, m
     names = gemeenten[["gemeentecode", "indelingsjaar", "gemeentenaam"]]
     return (pd.concat(frames, ignore_index=True)
             .merge(names, on=["gemeentecode", "indelingsjaar"], how="left")
-            [["rol", "indelingsjaar", "gemeentecode", "gemeentenaam", "carried_code", "official_code", "carried_source"]])
+            [["rol", "indelingsjaar", "gemeentecode", "gemeentenaam", "carried_code", "official_code",
+              "carried_source"]])
 
 
 def _compare(carried: pd.DataFrame, official: pd.DataFrame, role: str, year: int) -> pd.DataFrame:
@@ -617,14 +627,16 @@ def _region_names(regions: pd.DataFrame, names: dict[str, pd.Series], ggd2021: p
     out["provincie_naam"] = out["provincie_code"].map(names["provincie"])
     out["ggd_regio_naam"] = out["ggd_regio_code"].map(names["ggd_regio"])
     late = out["indelingsjaar"] >= 2021
-    out.loc[late, "ggd_regio_naam"] = out.loc[late, "ggd_regio_code"].map(ggd_new).fillna(out.loc[late, "ggd_regio_naam"])
+    out.loc[late, "ggd_regio_naam"] = (out.loc[late, "ggd_regio_code"].map(ggd_new)
+                                       .fillna(out.loc[late, "ggd_regio_naam"]))
     out["jeugdzorgregio_naam"] = out["jeugdzorgregio_code"].map(names["jeugdzorgregio"])
     out["arbeidsmarktregio_naam"] = out["arbeidsmarktregio_code"].map(names["arbeidsmarktregio"])
     out["corop_naam"] = out["corop_code"].map(corop_names)
     for role in ROLES:
         unnamed = out[f"{role}_code"].notna() & out[f"{role}_naam"].isna()
         if unnamed.any():
-            raise DataIntegrityError(f"{role} codes without a name: {sorted(out.loc[unnamed, f'{role}_code'].unique())}")
+            raise DataIntegrityError(f"{role} codes without a name: "
+                                     f"{sorted(out.loc[unnamed, f'{role}_code'].unique())}")
     return out
 
 

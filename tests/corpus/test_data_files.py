@@ -27,9 +27,11 @@ SHARE = {"value": "Pct_2", "numerator": "Teller_3", "denominator": "Noemer_4"}
 REGISTRY = {
     "truncation_limit": 10_000,
     "tables": {
-        "TEST01": {"file": "x.csv", "region": {"column": "Regiocode", "kind": "codes"}, "period": {"column": "Perioden"},
+        "TEST01": {"file": "x.csv", "region": {"column": "Regiocode", "kind": "codes"},
+                   "period": {"column": "Perioden"},
                    "status": {"rule": "fixed", "value": "definitief"}},
-        "TEST02": {"file": "x.csv", "region": {"column": "Regiocode", "kind": "codes"}, "period": {"column": "Perioden"},
+        "TEST02": {"file": "x.csv", "region": {"column": "Regiocode", "kind": "codes"},
+                   "period": {"column": "Perioden"},
                    "dimensions": ["StatusCijfer"],
                    "status": {"rule": "column", "column": "StatusCijfer", "prefer": ["Definitief", "Voorlopig"]}},
     },
@@ -46,8 +48,10 @@ def values(frame: pd.DataFrame) -> dict[tuple[str, str], tuple[float, float, flo
     return {(r.gemeentecode, r.period): (r.value, r.numerator, r.denominator, r.status) for r in frame.itertuples()}
 
 
-GOOD = {("GM0531", "2021"): (10.0, 100.0, 1000.0, "definitief"), ("GM0531", "2022"): (11.0, 110.0, 1000.0, "definitief"),
-        ("GM0505", "2021"): (8.0, 800.0, 10000.0, "definitief"), ("GM0505", "2022"): (9.0, 900.0, 10000.0, "definitief")}
+GOOD = {("GM0531", "2021"): (10.0, 100.0, 1000.0, "definitief"),
+        ("GM0531", "2022"): (11.0, 110.0, 1000.0, "definitief"),
+        ("GM0505", "2021"): (8.0, 800.0, 10000.0, "definitief"),
+        ("GM0505", "2022"): (9.0, 900.0, 10000.0, "definitief")}
 
 
 # ------------------------------------------------------------------------------------ refused CBS files
@@ -189,7 +193,8 @@ def test_seed_missing_column(tmp_path):
 
 def test_seed_value_as_text(tmp_path):
     path = _seed(tmp_path, SEED_HEADER + SEED_ROW.replace("10.8", '"10,8%"'))
-    with pytest.raises(DataIntegrityError, match=r"seed999-ind-test.csv column value: non-numeric cell\(s\) \['10,8%'\]"):
+    with pytest.raises(DataIntegrityError,
+                       match=r"seed999-ind-test.csv column value: non-numeric cell\(s\) \['10,8%'\]"):
         seeds.read_seed_file(path)
 
 
