@@ -1057,6 +1057,9 @@ def plot_spine_chart(
     alt = (f"Overzicht van {n} indicatoren ('{title}'): per indicator de spreiding over alle gemeenten, "
            f"de middelste 50% en {reference_label}, met {gemeente_label} als symbool; vergeleken met "
            f"{reference_label}: {', '.join(parts)}.")
-    return finish(fig, alt, data)
+    fig = finish(fig, alt, data[[c for c in data.columns if not c.startswith("x_") and c not in ("flipped",
+                                                                                               "value_label")]])
+    fig.positions = data  # with the x positions drawn (tests, other renderers)
+    return fig
 
 
