@@ -170,7 +170,6 @@ def fmt_interval(value: object, lower: object, upper: object, decimals: int = 1,
 # ------------------------------------------------------------------------------------------- column labels
 COLUMN_LABELS: dict[str, str] = {
     # spine chart data (analyse.plots.plot_spine_chart)
-    "indicator_naam": "Indicator", "gemeente_value": "Waarde gemeente", "nl_value": "Waarde Nederland",
     "n_gemeenten": "Aantal gemeenten", "strong": "Ook buiten 99,8%-interval",
     # identifiers and names
     "gemeentecode": "Gemeentecode",
