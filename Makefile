@@ -25,9 +25,9 @@ data: $(STAMP) ## Import ../shared/data (or the seed figures) and build data/pro
 reports: data ## Render the HTML report for every gemeente into reports/
 	$(PY) -m analyse.report --all $(if $(JOBS),--jobs $(JOBS),)
 
-test: $(STAMP) ## Lint (ruff) and run the test suite in two processes
+test: $(STAMP) ## Lint (ruff) and run the test suite in three processes (most tests wait on kernels)
 	$(PY) -m ruff check .
-	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(PY) -m pytest -q -n 3 --dist loadfile
 
 bench: data ## Run the benchmarks (numbers go to benchmarks/results/)
 	$(PY) benchmarks/bench_build.py
