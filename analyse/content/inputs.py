@@ -78,6 +78,8 @@ def _load(indelingsjaar: int, key: tuple) -> ReportInputs:
 def preload(indelingsjaar: int = REPORT_INDELINGSJAAR) -> None:
     """Load everything a report reads into this process (the warm report kernels call this once)."""
     inputs = load_inputs(indelingsjaar)
-    from analyse.content.indicator_chapter import covariates
+    from analyse.content.indicator_chapter import batch_statistics, boundaries, covariates
 
     covariates(inputs)
+    batch_statistics(inputs)  # φ per indicator, region membership and totals: once per kernel, not per report
+    boundaries(inputs)
