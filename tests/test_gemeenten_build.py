@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -123,9 +122,7 @@ def real():
     args = real_args()
     if args is None:
         pytest.skip("../shared/data absent")
-    start = time.perf_counter()
-    out = gb.build_gemeenten(**args)
-    assert time.perf_counter() - start < 5, "registry build should take seconds"
+    out = gb.build_gemeenten(**args)  # its time is measured in benchmarks/bench_build.py, not asserted here
     return out, args
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -82,10 +81,8 @@ def real():
     if cbs is None or not (cbs / "iv3-lasten-taakveld-gemeenten").is_dir():
         pytest.skip("../shared/data absent")
     src = cbs / "iv3-lasten-taakveld-gemeenten"
-    start = time.perf_counter()
     out = iv3.build_lasten_report(src / "iv3_lasten_per_taakveld_long.csv", src / "inwoners_per_gemeente_jaar.csv")
-    assert time.perf_counter() - start < 5
-    return out, src
+    return out, src  # build time: benchmarks/bench_build.py (no wall-clock asserts in tests)
 
 
 def test_real_non_deliveries(real):
