@@ -256,6 +256,20 @@ def _trend_frame(row: dict) -> pd.DataFrame:
     return pd.DataFrame([{c: row.get(c, pd.NA) for c in _TREND_COLUMNS}])
 
 
+def _series_groups(indicators: pd.DataFrame, cat: pd.DataFrame, codes: Sequence[str] | None,
+                   indicator_ids: Sequence[str] | None):  # noqa: ANN202 – generator of tuples
+    """(indicator_id, code, rows, kind, per) per series, restricted to ``codes`` and ``indicator_ids``."""
+    ind = indicators
+    if codes is not None:
+        ind = ind[ind["gemeentecode"].isin(codes)]
+    if indicator_ids is not None:
+        ind = ind[ind["indicator_id"].isin(indicator_ids)]
+    for (iid, code), grp in ind.groupby(["indicator_id", "gemeentecode"], sort=True, observed=True):
+        kind = cat["kind"].get(iid, "level")
+        per = cat["per"].get(iid, np.nan)
+        yield iid, code, grp, "level" if pd.isna(kind) else str(kind), None if pd.isna(per) else float(per)
+
+
 def trends_all(indicators: pd.DataFrame, catalogue: pd.DataFrame | Sequence[Mapping],
                codes: Sequence[str] | None = None, indicator_ids: Sequence[str] | None = None,
                min_points: int = 4, period_type: str | None = None) -> pd.DataFrame:
@@ -273,17 +287,9 @@ def trends_all(indicators: pd.DataFrame, catalogue: pd.DataFrame | Sequence[Mapp
         One row per (indicator_id, gemeentecode) with the columns of :func:`trend`.
     """
     cat = catalogue_frame(catalogue)
-    ind = indicators
-    if codes is not None:
-        ind = ind[ind["gemeentecode"].isin(codes)]
-    if indicator_ids is not None:
-        ind = ind[ind["indicator_id"].isin(indicator_ids)]
     frames = []
-    for (iid, code), grp in ind.groupby(["indicator_id", "gemeentecode"], sort=True, observed=True):
-        kind = cat["kind"].get(iid, "level")
-        per = cat["per"].get(iid, np.nan)
-        res = trend(grp, "level" if pd.isna(kind) else str(kind), min_points, period_type,
-                    per=None if pd.isna(per) else float(per))
+    for iid, code, grp, kind, per in _series_groups(indicators, cat, codes, indicator_ids):
+        res = trend(grp, kind, min_points, period_type, per=per)
         frames.append(res.assign(indicator_id=iid, gemeentecode=code))
     if not frames:
         return pd.DataFrame(columns=_TREND_COLUMNS)
@@ -602,17 +608,9 @@ def recent_trends_all(indicators: pd.DataFrame, catalogue: pd.DataFrame | Sequen
         phis = dispersion.set_index("indicator_id")["phi"].astype(float).to_dict()
     else:
         phis = dict(dispersion or {})
-    ind = indicators
-    if codes is not None:
-        ind = ind[ind["gemeentecode"].isin(codes)]
-    if indicator_ids is not None:
-        ind = ind[ind["indicator_id"].isin(indicator_ids)]
     frames = []
-    for (iid, code), grp in ind.groupby(["indicator_id", "gemeentecode"], sort=True, observed=True):
-        kind = cat["kind"].get(iid, "level")
-        per = cat["per"].get(iid, np.nan)
-        res = recent_trend(grp, "level" if pd.isna(kind) else str(kind), str(cat["polarity"].get(iid, "neutraal")),
-                           phis.get(iid, 1.0), per=None if pd.isna(per) else float(per))
+    for iid, code, grp, kind, per in _series_groups(indicators, cat, codes, indicator_ids):
+        res = recent_trend(grp, kind, str(cat["polarity"].get(iid, "neutraal")), phis.get(iid, 1.0), per=per)
         frames.append(res.assign(indicator_id=iid, gemeentecode=code))
     if not frames:
         return pd.DataFrame(columns=["indicator_id", "gemeentecode", "recent_trend"])
