@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+import numpy as np
+
 from analyse import paths
 from analyse.formatting import MISSING, dutch_columns, escape, fmt_list, fmt_number, is_count_column
 
@@ -183,17 +185,12 @@ def _format_cell(value: Any, column: str) -> str:
         return MISSING
     if isinstance(value, bool):
         return "ja" if value else "nee"
-    try:
-        import numpy as np
-
-        if isinstance(value, np.bool_):
-            return "ja" if bool(value) else "nee"
-        if isinstance(value, np.integer):
-            value = int(value)
-        elif isinstance(value, np.floating):
-            value = float(value)
-    except ImportError:  # pragma: no cover
-        pass
+    if isinstance(value, np.bool_):
+        return "ja" if bool(value) else "nee"
+    if isinstance(value, np.integer):
+        value = int(value)
+    elif isinstance(value, np.floating):
+        value = float(value)
     if isinstance(value, (list, tuple)):
         return escape(fmt_list([str(v) for v in value]))
     if isinstance(value, int):

@@ -50,10 +50,7 @@ matplotlib.use("module://matplotlib_inline.backend_inline")
 import matplotlib.pyplot
 import pandas
 import analyse.report
-try:
-    import analyse.report.sections
-except ImportError:
-    pass
+import analyse.report.sections
 """
 
 # After the warm-up and preload, move every object alive in the kernel (pandas/scipy/matplotlib modules, the

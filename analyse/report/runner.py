@@ -158,18 +158,9 @@ def validate_parameters(parameters: dict[str, Any], declared: dict[str, dict[str
 # ----------------------------------------------------------------------------------------------------
 def all_gemeenten(indelingsjaar: int) -> list[str]:
     """All gemeente codes of ``indelingsjaar`` in the registry (the five seed gemeenten in the seed fallback)."""
-    try:
-        from analyse import gemeenten as registry
+    from analyse import gemeenten as registry
 
-        frame = registry.load_registry()
-    except ImportError:
-        import pandas as pd
-
-        path = paths.processed("gemeenten")
-        if not path.exists():
-            raise FileNotFoundError(
-                f"{path} ontbreekt: voer eerst 'make data' uit (python -m analyse.data build)") from None
-        frame = pd.read_parquet(path)
+    frame = registry.load_registry()
     years = frame["indelingsjaar"].astype(int)
     codes = frame.loc[years == int(indelingsjaar), "gemeentecode"].astype(str)
     codes = sorted(c for c in codes.unique() if c.startswith("GM"))
