@@ -211,7 +211,8 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
             f"Sinds de nulmeting (≤ {content.policy.startjaar})": [
                 _change_word(c, b) for c, b in zip(rows["change"], rows["base_period"])],
             "Trend laatste 5 jaar": rows["trend"]})
-        regios = ", ".join(dict.fromkeys(str(x) for x in rows["regio_label"].dropna()))
+        regios = ", ".join(dict.fromkeys(str(lab) for lab, v in zip(rows["regio_label"], rows["regio_value"])
+                                         if isinstance(lab, str) and pd.notna(v)))  # only references shown
         defs = "".join(f"<li><strong>{escape(n)}</strong>: {escape(d)}</li>"
                        for n, d in zip(rows["naam"], rows["definitie"]) if isinstance(d, str) and d)
         inner = blocks([figure,
