@@ -25,6 +25,7 @@ Design (see also :mod:`analyse.report.engine`):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -316,9 +317,6 @@ def is_up_to_date(job: Job) -> Result | None:
 # ----------------------------------------------------------------------------------------------------
 # Worker side
 # ----------------------------------------------------------------------------------------------------
-_STATE: dict[str, Any] = {}
-
-
 def _worker_init(log_level: int = logging.WARNING, prestart_year: int | None = None,
                  template: str | None = None) -> None:
     """Per-process setup: quiet logging, engine registration, kernel shutdown at exit.
@@ -339,7 +337,8 @@ def _worker_init(log_level: int = logging.WARNING, prestart_year: int | None = N
         logging.getLogger(name).setLevel(max(log_level, logging.WARNING))
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     multiprocessing.util.Finalize(None, engine.shutdown_all, exitpriority=10)
-    _STATE.clear()
+    _template.cache_clear()
+    _exporter.cache_clear()
     prepare = None
     if template is not None:
         import threading
@@ -381,21 +380,20 @@ def _start_warm_kernel(prestart_year: int | None) -> None:
             logging.getLogger(__name__).warning("warm kernel did not start in advance: %s", exc)
 
 
+@functools.lru_cache(maxsize=4)
 def _template(path: str) -> Any:
-    key = ("template", path)
-    if key not in _STATE:
-        import nbformat
+    """The parsed template (read once per worker process; papermill never changes it)."""
+    import nbformat
 
-        _STATE[key] = nbformat.read(path, as_version=4)
-    return _STATE[key]
+    return nbformat.read(path, as_version=4)
 
 
+@functools.lru_cache(maxsize=1)
 def _exporter() -> Any:
-    if "exporter" not in _STATE:
-        from analyse.report.export import make_exporter
+    """The HTML exporter with compiled Jinja templates (built once per worker process)."""
+    from analyse.report.export import make_exporter
 
-        _STATE["exporter"] = make_exporter()
-    return _STATE["exporter"]
+    return make_exporter()
 
 
 def chapter_of(nb: Any, cell_index: int | None) -> str | None:
