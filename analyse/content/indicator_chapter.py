@@ -80,7 +80,6 @@ class IndicatorContent:
     """(naam, value, unit, period) of the headline indicators."""
     trends: list[TrendSeries] = field(default_factory=list)
     policy_start: pd.DataFrame | None = None
-    policy_reference: str = ""
     funnel: FunnelContent | None = None
     catalogue: pd.DataFrame | None = None
     """The indicator catalogue (names, units, definitions) for labels in tables."""
@@ -410,5 +409,5 @@ def build(inputs: ReportInputs, gemeente: Any, roles: tuple[str, ...], base_year
         signals=signals(verdict_frame), key_figures=key_figures(inputs, gemeente.code),
         trends=trend_series(inputs, ids, gemeente.code, refs),
         policy_start=policy_start(inputs, gemeente.code, refs, ids, base_year) if ids else None,
-        policy_reference="de regio", funnel=funnel(inputs, gemeente.code), catalogue=inputs.catalogue,
+        funnel=funnel(inputs, gemeente.code), catalogue=inputs.catalogue,
         map=map_content(inputs, gemeente), recent=recent, reference_notes=notes, overview=overview)

@@ -249,23 +249,22 @@ def render_policy_start(content: ReportContent, out: OutputTarget | None = None)
     if ind.policy_start is None:
         return note("Er zijn geen indicatoren met een reeks om een verandering rond de beleidsstart te toetsen.")
     if ind.policy_start.empty:
-        return note(f"Voor de trendindicatoren zijn geen gegevens van de referentie ({ind.policy_reference}) "
-                    "beschikbaar.")
+        return note("Voor de trendindicatoren zijn geen gegevens van de regio (zonder de gemeente) beschikbaar.")
     rows = []
     for r in ind.policy_start.itertuples(index=False):
         def diff(value: float, unit: str = r.unit) -> str:  # differences of percentages are procentpunten
             return fmt_pp(value) if unit == "procent" else fmt_signed(value, 1)
 
         estimate = ("–" if pd.isna(r.estimate) else f"{diff(r.estimate)} ({diff(r.ci_low)} tot {diff(r.ci_high)})")
-        rows.append({"Indicator": r.naam, "Verschil met referentie vóór": diff(r.gap_before),
+        rows.append({"Indicator": r.naam, "Referentie": r.reference, "Verschil met referentie vóór": diff(r.gap_before),
                      f"Verschil vanaf {start}": diff(r.gap_after),
                      "Verandering van het verschil (95%-interval)": estimate,
                      "Meetpunten vóór / vanaf": f"{int(r.n_before)} / {int(r.n_after)}",
                      "Opmerking": r.message or "indicatief"})
-    intro = md("Is het verschil met de {rol} vanaf het startjaar van het beleid ({jaar}) anders dan daarvoor? "
-               "Dit is een *indicatieve* vergelijking (verschil-in-verschillen): één gemeente, weinig meetpunten "
-               "en veel andere oorzaken; een verandering is geen bewijs van effect van het beleid.",
-               rol=ind.policy_reference, jaar=start)
+    intro = md("Is het verschil met de regio (zonder {naam}) vanaf het startjaar van het beleid ({jaar}) anders dan "
+               "daarvoor? Dit is een *indicatieve* vergelijking (verschil-in-verschillen): één gemeente, weinig "
+               "meetpunten en veel andere oorzaken; een verandering is geen bewijs van effect van het beleid.",
+               naam=content.naam, jaar=start)
     return blocks([heading("Rond de start van het beleid", 3), intro,
                    table_block(pd.DataFrame(rows), "beleidsstart", out,
                                caption="Verschil-in-verschillen (indicatief)")])
