@@ -953,6 +953,58 @@ def compare_all(
     return _finish(out)
 
 
+def rounding_steps(indicators: pd.DataFrame) -> dict[str, float]:
+    """The rounding step of each indicator whose rows are marked ``rounded`` (1 for whole percents, 0,1 …).
+
+    The step is the coarsest power of ten that all of the indicator's rounded values are multiples of.
+    """
+    if "rounded" not in indicators.columns:
+        return {}
+    rows = indicators[indicators["rounded"].fillna(False).astype(bool) & indicators["value"].notna()]
+    steps: dict[str, float] = {}
+    for iid, vals in rows.groupby("indicator_id", observed=True)["value"]:
+        v = vals.to_numpy(float)
+        for step in (1.0, 0.1, 0.01):
+            if np.allclose(v / step, np.round(v / step), atol=1e-6):
+                steps[str(iid)] = step
+                break
+    return steps
+
+
+def account_for_rounding(comparison: pd.DataFrame, steps: Mapping[str, float], coarse: float = 1.0) -> pd.DataFrame:
+    """Take published rounding into account: values rounded to ``step`` are known only to ±step/2.
+
+    Rule: for an indicator whose published values are rounded to a step of at least ``coarse`` (e.g. whole
+    percents of the KWB), the gemeente's intervals are widened by half a step before the comparison with the
+    reference is made (Fingertips benchmark columns recomputed), and a change since the nulmeting counts only as
+    beter/slechter when it is larger than one step; such verdicts are marked indicative. Finer rounding (one
+    decimal) is small against the sampling error and left alone.
+
+    Returns:
+        A new comparison frame (the input is not changed).
+    """
+    out = comparison.copy()
+    half = out["indicator_id"].map(lambda i: steps.get(str(i), 0.0) / 2 if steps.get(str(i), 0.0) >= coarse else 0.0)
+    hit = half > 0
+    if not hit.any():
+        return out
+    for low, high in (("latest_ci_low", "latest_ci_high"), ("latest_ci998_low", "latest_ci998_high"),
+                      ("base_ci_low", "base_ci_high")):
+        if low in out and high in out:
+            out.loc[hit, low] = out.loc[hit, low] - half[hit]
+            out.loc[hit, high] = out.loc[hit, high] + half[hit]
+    bench = benchmark_comparison(out)
+    for col in bench.columns:
+        out.loc[hit, col] = bench.loc[hit, col]
+    change = (out["latest_value"] - out["base_value"]).abs()
+    within = hit & out["verdict"].isin(["beter", "slechter"]) & (change <= 2 * half)
+    out.loc[within, "verdict"] = "gelijk gebleven"
+    if "verdict_label" in out:
+        out.loc[within, "verdict_label"] = "geen verandering groter dan de afronding van de gepubliceerde cijfers"
+    out.loc[hit & out["verdict"].isin(["beter", "slechter"]), "indicative"] = True
+    return out
+
+
 def verdicts(comparison: pd.DataFrame) -> pd.DataFrame:
     """Reduce a comparison frame to one row per indicator (per gemeente when there are several).
 

@@ -417,3 +417,27 @@ def test_reference_frame_missing_indicator_keeps_every_role():
     # 15% (Wilson 95% 12,9–17,3; 99,8% 11,9–18,7) against 12%: higher at 95% only; lager is beter
     assert _get(c, "jeugdhulp_zv_pct", "nederland")["benchmark_label"] == \
         "hoger dan Nederland zonder Aadorp, buiten de marge van toeval (ongunstig)"
+
+
+def test_rounding_steps_from_rounded_rows_only():
+    frame = pd.DataFrame({"indicator_id": ["a", "a", "b", "b", "c"], "value": [12.0, 13.0, 9.4, 9.5, 3.17],
+                          "rounded": [True, True, True, True, False]})
+    assert compare.rounding_steps(frame) == {"a": 1.0, "b": 0.1}
+    assert compare.rounding_steps(frame.drop(columns=["rounded"])) == {}
+
+
+def test_whole_percent_rounding_widens_intervals_and_needs_more_than_one_step():
+    comp = pd.DataFrame({
+        "indicator_id": ["kwb", "fine"], "base_value": [17.0, 9.0], "latest_value": [18.0, 10.0],
+        "verdict": ["slechter", "slechter"], "verdict_label": ["x", "x"], "indicative": [False, False],
+        "latest_ci_low": [17.8, 9.9], "latest_ci_high": [18.2, 10.1], "latest_ci998_low": [17.7, 9.8],
+        "latest_ci998_high": [18.3, 10.2], "base_ci_low": [16.8, 8.9], "base_ci_high": [17.2, 9.1],
+        "ref_latest_value": [17.6, 9.0], "polarity": ["neutraal", "neutraal"],
+        "reference_label": ["Nederland", "Nederland"]})
+    before = comp.copy()
+    out = compare.account_for_rounding(comp, {"kwb": 1.0, "fine": 0.1})
+    pd.testing.assert_frame_equal(comp, before)  # input unchanged
+    kwb, fine = out.iloc[0], out.iloc[1]
+    assert kwb["latest_ci_low"] == pytest.approx(17.3) and kwb["benchmark_95"] == "vergelijkbaar"
+    assert kwb["verdict"] == "gelijk gebleven"  # 17 → 18 is within one whole-percent step
+    assert fine["verdict"] == "slechter" and fine["latest_ci_low"] == pytest.approx(9.9)  # finer rounding untouched

@@ -102,6 +102,8 @@ class BatchStatistics:
     """φ per indicator (``compare.estimate_dispersion``): real variation beyond binomial/Poisson noise."""
     membership: pd.DataFrame
     totals: pd.DataFrame
+    rounding_steps: dict[str, float] = field(default_factory=dict)
+    """Rounding step of indicators published rounded (``compare.rounding_steps``), e.g. 1 for whole percents."""
 
 
 def batch_statistics(inputs: ReportInputs) -> BatchStatistics:
@@ -112,7 +114,7 @@ def batch_statistics(inputs: ReportInputs) -> BatchStatistics:
         membership = references.registry_membership(inputs.registry, inputs.indelingsjaar)
         inputs.cache["statistics"] = BatchStatistics(
             preferred=pref, dispersion=compare.estimate_dispersion(pref, inputs.catalogue), membership=membership,
-            totals=references.member_totals(pref, membership))
+            totals=references.member_totals(pref, membership), rounding_steps=compare.rounding_steps(pref))
     return inputs.cache["statistics"]
 
 
@@ -173,7 +175,7 @@ def comparison(inputs: ReportInputs, code: str, refs: References, base_year: int
         return None
     comp = compare.compare_indicators(subset, inputs.catalogue, code, refs.frame, base_year=base_year,
                                       dispersion=st.dispersion, cpi=inputs.cpi if len(inputs.cpi) else None)
-    return comp
+    return compare.account_for_rounding(comp, st.rounding_steps)  # whole-percent KWB shares are not exact
 
 
 def recent_trends(inputs: ReportInputs, code: str) -> pd.DataFrame:
