@@ -956,16 +956,20 @@ def compare_all(
 def rounding_steps(indicators: pd.DataFrame) -> dict[str, float]:
     """The rounding step of each indicator whose rows are marked ``rounded`` (1 for whole percents, 0,1 …).
 
-    The step is the coarsest power of ten that all of the indicator's rounded values are multiples of.
+    The step is the coarsest power of ten that at least 90% of the indicator's rounded gemeente values are
+    multiples of (region rows and merged gemeenten re-aggregated from rounded counts are not themselves rounded
+    to a step).
     """
     if "rounded" not in indicators.columns:
         return {}
     rows = indicators[indicators["rounded"].fillna(False).astype(bool) & indicators["value"].notna()]
+    if "gemeentecode" in rows.columns:
+        rows = rows[rows["gemeentecode"].astype(str).str.startswith("GM")]
     steps: dict[str, float] = {}
     for iid, vals in rows.groupby("indicator_id", observed=True)["value"]:
         v = vals.to_numpy(float)
         for step in (1.0, 0.1, 0.01):
-            if np.allclose(v / step, np.round(v / step), atol=1e-6):
+            if np.mean(np.isclose(v / step, np.round(v / step), atol=1e-6)) >= 0.9:
                 steps[str(iid)] = step
                 break
     return steps
