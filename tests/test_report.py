@@ -285,9 +285,10 @@ def test_report_body_has_no_self_closing_non_void_tags():
 
 
 def test_prepare_worker_builds_template_and_exporter_and_ignores_errors(monkeypatch):
-    runner._STATE.clear()
+    runner._template.cache_clear()
+    runner._exporter.cache_clear()
     runner._prepare_worker(str(paths.TEMPLATE_NOTEBOOK))
-    assert ("template", str(paths.TEMPLATE_NOTEBOOK)) in runner._STATE and "exporter" in runner._STATE
-    runner._STATE.clear()
+    assert runner._template.cache_info().currsize == 1 and runner._exporter.cache_info().currsize == 1
     runner._prepare_worker("/does/not/exist.ipynb")  # a warm-up problem never breaks the worker
-    runner._STATE.clear()
+    runner._template.cache_clear()
+    runner._exporter.cache_clear()
