@@ -99,24 +99,50 @@ def make_plans_dir(target: Path) -> Path:
     return target
 
 
+def _built_data_dir(data: Path, env: dict[str, str]) -> None:
+    """Seed files copied, then a full build (imports ../shared/data into the temp raw store when present)."""
+    (data / "raw").mkdir(parents=True)
+    shutil.copytree(paths.SEEDS_DIR, data / "raw" / "seeds")
+    cbs = paths.cbs_dir()
+    RAW_BASELINE.update(raw=tree_hashes(data / "raw"), source=tree_hashes(cbs) if cbs else {})
+    res = run(["analyse.data", "build"], {**env, "ANALYSE_DATA_DIR": str(data)})
+    assert res.returncode == 0, res.stderr
+
+
 @pytest.fixture(scope="session")
-def report_env(tmp_path_factory) -> dict[str, str]:
-    """Environment with a freshly built data dir (seed files copied from data/raw/seeds, shared CBS data
-    imported when present), temp plans/reports/figures dirs. Skips when the report runner is absent."""
+def corpus_data_dir(tmp_path_factory, worker_id) -> Path:
+    """The built data dir of the corpus. Under pytest-xdist the workers of one session share one build (made by
+    the first worker under a file lock; tests that damage data copy it first), so the CPU goes to the tests."""
+    import fcntl
+
+    if worker_id == "master":
+        data = tmp_path_factory.mktemp("corpus-data") / "data"
+        _built_data_dir(data, dict(os.environ))
+        return data
+    shared = tmp_path_factory.getbasetemp().parent  # one folder per session, common to its workers
+    data, done = shared / "corpus-data" / "data", shared / "corpus-data.ok"
+    with open(shared / "corpus-data.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(data.parent, ignore_errors=True)
+            _built_data_dir(data, dict(os.environ))
+            done.write_text("ok")
+        elif not RAW_BASELINE:
+            cbs = paths.cbs_dir()
+            RAW_BASELINE.update(raw=tree_hashes(data / "raw"), source=tree_hashes(cbs) if cbs else {})
+    return data
+
+
+@pytest.fixture(scope="session")
+def report_env(tmp_path_factory, corpus_data_dir) -> dict[str, str]:
+    """Environment with the corpus data dir (seed files plus shared CBS data when present, built once) and
+    temp plans/reports/figures dirs of this process. Skips when the report runner is absent."""
     if not (paths.PACKAGE_DIR / "report" / "runner.py").exists() or not paths.TEMPLATE_NOTEBOOK.exists():
         pytest.skip("report runner / template not committed yet")
     root = tmp_path_factory.mktemp("corpus-env")
-    data = root / "data"
-    (data / "raw").mkdir(parents=True)
-    shutil.copytree(paths.SEEDS_DIR, data / "raw" / "seeds")
-    env = {**os.environ, "ANALYSE_DATA_DIR": str(data), "ANALYSE_PLANS_DIR": str(make_plans_dir(root / "plans")),
-           "ANALYSE_REPORTS_DIR": str(root / "reports"), "ANALYSE_FIGURES_DIR": str(root / "figures"),
-           "PYTHONHASHSEED": "0"}
-    cbs = paths.cbs_dir()
-    RAW_BASELINE.update(raw=tree_hashes(data / "raw"), source=tree_hashes(cbs) if cbs else {})
-    res = run(["analyse.data", "build"], env)  # full build (imports ../shared/data into the temp raw store)
-    assert res.returncode == 0, res.stderr
-    return env
+    return {**os.environ, "ANALYSE_DATA_DIR": str(corpus_data_dir),
+            "ANALYSE_PLANS_DIR": str(make_plans_dir(root / "plans")), "ANALYSE_REPORTS_DIR": str(root / "reports"),
+            "ANALYSE_FIGURES_DIR": str(root / "figures"), "PYTHONHASHSEED": "0"}
 
 
 @pytest.fixture(scope="session")
