@@ -606,41 +606,15 @@ def evaluator_recommendations(plan: Plan) -> pd.DataFrame:
         Columns niveau (``plan`` | ``opgave`` | ``maatregel``), opgave_id (None for the plan), maatregel_id, tekst,
         bron, bron_pagina; plan-level first, then in document order.
     """
-    rows = [
-        {
-            "niveau": "plan",
-            "opgave_id": None,
-            "maatregel_id": None,
-            "tekst": t.tekst,
-            "bron": t.bron,
-            "bron_pagina": t.bron_pagina,
-        }
-        for t in plan.aanbevelingen
-    ]
+    def rows_of(niveau: str, opgave_id: str | None, maatregel_id: str | None, texts: tuple) -> list[dict]:
+        return [{"niveau": niveau, "opgave_id": opgave_id, "maatregel_id": maatregel_id, "tekst": t.tekst,
+                 "bron": t.bron, "bron_pagina": t.bron_pagina} for t in texts]
+
+    rows = rows_of("plan", None, None, plan.aanbevelingen)
     for o in plan.opgaven:
-        rows += [
-            {
-                "niveau": "opgave",
-                "opgave_id": o.id,
-                "maatregel_id": None,
-                "tekst": t.tekst,
-                "bron": t.bron,
-                "bron_pagina": t.bron_pagina,
-            }
-            for t in o.aanbevelingen
-        ]
+        rows += rows_of("opgave", o.id, None, o.aanbevelingen)
         for m in o.maatregelen:
-            rows += [
-                {
-                    "niveau": "maatregel",
-                    "opgave_id": o.id,
-                    "maatregel_id": m.id,
-                    "tekst": t.tekst,
-                    "bron": t.bron,
-                    "bron_pagina": t.bron_pagina,
-                }
-                for t in m.aanbevelingen
-            ]
+            rows += rows_of("maatregel", o.id, m.id, m.aanbevelingen)
     return pd.DataFrame(rows, columns=["niveau", "opgave_id", "maatregel_id", "tekst", "bron", "bron_pagina"])
 
 
