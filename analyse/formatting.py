@@ -395,6 +395,23 @@ COLUMN_LABELS: dict[str, str] = {
     "n_met_nulmeting": "Met nulmeting",
     "n_met_streefwaarde": "Met streefwaarde",
     "n_meetbaar_met_cbs": "Te volgen met CBS-cijfers",
+    # columns of the indicator comparison that reach its CSV download (were logged as missing in notebook runs)
+    "reference_label": "Vergeleken met",
+    "against_reference_direction": "Tegen de richting van de vergelijking in",
+    "base_after_start": "Nulmeting na de beleidsstart",
+    "latest_ci998_low": "Ondergrens laatste waarde (99,8%)",
+    "latest_ci998_high": "Bovengrens laatste waarde (99,8%)",
+    "phi_used": "Extra spreiding (φ)",
+    "count_exposure": "Getoetst per inwoner",
+    "price_year": "Prijspeil (jaar)",
+    "price_basis": "Prijsbasis",
+    "base_value_nominal": "Beginwaarde (lopende prijzen)",
+    "ref_rel_change_pct": "Verandering vergelijking (%)",
+    "verdict_label": "Oordeel in woorden",
+    "benchmark_95": "Positie t.o.v. vergelijking (95%)",
+    "benchmark_998": "Positie t.o.v. vergelijking (99,8%)",
+    "benchmark_verdict": "Oordeel t.o.v. vergelijking",
+    "benchmark_label": "Oordeel t.o.v. vergelijking in woorden",
 }
 """Plain-Dutch labels for the raw column names that can reach a table in the report or a download."""
 

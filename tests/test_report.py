@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import matplotlib
@@ -37,11 +38,44 @@ def out(tmp_path):
     return OutputTarget("GM0531", tmp_path / "reports" / "GM0531", tmp_path / "figures" / "GM0531")
 
 
-def test_output_for_uses_the_given_root_and_the_figures_dir(tmp_path):
+def test_output_for_uses_the_given_root_and_figures_follow_it(tmp_path):
     target = output_for("GM0531", str(tmp_path / "r"))
     assert target.report_dir == (tmp_path / "r" / "GM0531").resolve()
-    assert target.figure_dir == paths.FIGURES_DIR / "GM0531"
+    assert target.figure_dir == (tmp_path / "r" / "GM0531" / "figures").resolve()  # not the repository's figures/
     assert output_for("GM0531").report_dir == paths.REPORTS_DIR / "GM0531"
+    assert output_for("GM0531").figure_dir == paths.FIGURES_DIR / "GM0531"
+    # the batch runner stages inside the reports folder: figures stay in figures/<code>
+    staged = output_for("GM0531", str(paths.REPORTS_DIR / ".staging-GM0531-1-abcdef12"))
+    assert staged.figure_dir == paths.FIGURES_DIR / "GM0531"
+
+
+def test_file_links_work_in_the_notebook_and_in_the_page(tmp_path, monkeypatch):
+    from analyse.report import export, file_link
+
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
+    target = output_for("GM0531", str(tmp_path / "r"))
+    html = file_link(target, "tabel.csv", "Gegevens")
+    assert 'href="../r/GM0531/tabel.csv"' in html  # where JupyterLab (cwd = the notebook's folder) finds it
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+        "execute_result", data={"text/html": html, "text/plain": "x"}, execution_count=1)])])
+    page = export.notebook_body(nb)
+    assert 'href="tabel.csv"' in page and "../r/GM0531" not in page
+
+
+def test_notebook_style_is_scoped_to_outputs_and_left_out_of_the_page():
+    import nbformat
+
+    from analyse.report import export, notebook_style
+
+    style = notebook_style().html
+    assert ".jp-OutputArea-output .kerncijfers" in style and "@media" not in style and "@page" not in style
+    assert not re.search(r"(^|[},])\s*(body|h1|table)\s*[{,]", style.split(">", 1)[1])  # nothing unscoped
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+        "execute_result", data={"text/html": style, "text/plain": " "}, execution_count=1)])])
+    assert "data-analyse-notebook" not in export.notebook_body(nb)
 
 
 def _fig():

@@ -232,3 +232,16 @@ def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs |
     return ReportContent(gemeente=gemeente, parameters=params, policy=policy, indicators=ind, costs=costs,
                          peers=peers, peer_note=peer_note, plans=plan_content, sources=sources, first_screen=first,
                          plan_themes=themes)
+
+
+def _install_reprs() -> None:
+    import sys
+
+    from analyse.content import inputs as inputs_module
+    from analyse.content import overview_chapter
+
+    inputs_module.install_short_reprs(sys.modules[__name__], inputs_module, cost_chapter, indicator_chapter,
+                                      overview_chapter, plan_chapter, sources_chapter, summary_chapter)
+
+
+_install_reprs()  # `rapport` in a notebook prints one line per object, not every frame

@@ -24,6 +24,8 @@ from analyse.formatting import escape
 
 REMOVE_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}
 REMOVE_INPUT_TAGS = {"remove-input"}
+NOTEBOOK_STYLE = re.compile(r"<style data-analyse-notebook>.*?</style>", re.S)
+"""The report style for JupyterLab (:func:`analyse.report.notebook_style`); left out of the page."""
 REMOVE_OUTPUT_TAGS = {"remove-output"}
 SITE_TITLE = "Monitor sociaal domein"
 
@@ -97,6 +99,12 @@ def clean_for_html(nb: Any) -> Any:
                 continue
             if out.get("output_type") == "stream" and out.get("name") == "stderr":
                 continue
+            html = out.get("data", {}).get("text/html")
+            if html is not None and NOTEBOOK_STYLE.search("".join(html)):  # the page has the full stylesheet
+                rest = NOTEBOOK_STYLE.sub("", "".join(html)).strip()
+                if not rest:
+                    continue
+                out["data"]["text/html"] = rest
             kept.append(out)
         cell["outputs"] = kept
         if kept:  # a code cell without visible output leaves no trace in the page
@@ -219,6 +227,8 @@ def notebook_body(nb: Any, exporter: Any = None) -> str:
     # browser would wrap the rest of the chapter in the (hidden) link. nbconvert's BeautifulSoup pass used to
     # repair this; we drop the empty anchors instead (headings keep their id for the table of contents).
     body = re.sub(r'<a class="anchor-link"[^<>]*/>', "", body)
+    # links to report files point, in the notebook, to where JupyterLab finds them; the page lies next to them
+    body = re.sub(r'href="[^"]*" data-bestand="([^"]+)"', r'href="\1"', body)
     return body
 
 

@@ -19,7 +19,7 @@ from analyse.content import ReportContent
 from analyse.content.cost_chapter import CostContent
 from analyse.content.sources_chapter import display_sources
 from analyse.formatting import escape, fmt_interval, fmt_number, fmt_pp, fmt_signed, fmt_value, period_label
-from analyse.report import Block, OutputTarget, blocks, figure_block, heading, md, table_block
+from analyse.report import Block, OutputTarget, blocks, figure_block, file_link, heading, md, table_block
 from analyse.report import slug as slug_of
 from analyse.report.export import appendix_html, verdict_badge
 
@@ -190,8 +190,8 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
     comp = content.indicators.comparison
     if comp is not None and out is not None:  # every comparison row (also counts and references) for reuse
         table_block(comp, "indicatoren-vergelijking", out)  # writes the CSV; the page shows the overview
-        parts.append(Block('<p class="download"><a href="indicatoren-vergelijking.csv" download>Alle vergelijkingen '
-                           "per indicator en referentie (CSV voor Excel)</a></p>", "CSV met alle vergelijkingen"))
+        parts.append(Block(file_link(out, "indicatoren-vergelijking.csv", "Alle vergelijkingen per indicator en "
+                                     "referentie (CSV voor Excel)"), "CSV met alle vergelijkingen"))
     for label, rows in ov.blocks():
         spread = rows[rows["n_gemeenten"].fillna(0) >= MIN_SPREAD]  # a spread needs enough gemeenten
         spine = pd.DataFrame({
@@ -602,5 +602,5 @@ def render_downloads(content: ReportContent, out: OutputTarget | None = None) ->
 
     name = f"{content.code}-tabellen.xlsx"
     write_workbook({k: v for k, v in out.tables.items()}, out.report_dir / name)
-    return Block(f'<p class="download"><a href="{escape(name)}" download>Alle tabellen van dit rapport in één '
-                 f"Excel-bestand ({len(out.tables)} tabbladen)</a></p>", "Excel-bestand met alle tabellen")
+    return Block(file_link(out, name, f"Alle tabellen van dit rapport in één Excel-bestand ({len(out.tables)} "
+                                      "tabbladen)"), "Excel-bestand met alle tabellen")
