@@ -44,7 +44,7 @@ from analyse.errors import (
 from analyse.settings import REPORT_INDELINGSJAAR
 
 __all__ = ["indicator_data", "catalogue", "peer_gemeenten", "costs", "herindeling_history", "HerindelingHistory",
-           "INDICATOR_COLUMNS", "CATALOGUE_COLUMNS", "COST_COLUMNS"]
+           "trend_frame", "funnel", "INDICATOR_COLUMNS", "CATALOGUE_COLUMNS", "COST_COLUMNS"]
 
 REGION_PREFIXES = {"PV": "provincie", "GG": "ggd_regio", "JZ": "jeugdzorgregio", "AM": "arbeidsmarktregio",
                    "CR": "corop"}
@@ -175,7 +175,7 @@ def _published(published: pd.DataFrame | None) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------ indicator data
 def indicator_data(indicator_ids: str | Sequence[str], gemeenten: str | Sequence[str] | None = None,
                    periods: str | Sequence[str] | None = None, period_type: str = vocab.JAAR,
-                   indelingsjaar: int = REPORT_INDELINGSJAAR, *, inputs=None,
+                   indelingsjaar: int = REPORT_INDELINGSJAAR, with_references: bool = True, *, inputs=None,
                    published: pd.DataFrame | None = None) -> pd.DataFrame:
     """A tidy frame of indicators × gemeenten × periods with references, comparison and provenance.
 
@@ -190,6 +190,8 @@ def indicator_data(indicator_ids: str | Sequence[str], gemeenten: str | Sequence
             indicator's latest period with a value.
         period_type: ``jaar`` (default), ``halfjaar``, ``kwartaal`` or ``peildatum``.
         indelingsjaar: the gemeentelijke indeling.
+        with_references: compute the reference and comparison columns (``False``: left empty, faster for all
+            gemeenten at once, e.g. a funnel).
         inputs: processed data (:class:`analyse.content.ReportInputs`); default the cached processed tables.
         published: the indicator table as published (default ``data/processed/indicators``), for the
             harmonisation flag.
@@ -227,8 +229,8 @@ def indicator_data(indicator_ids: str | Sequence[str], gemeenten: str | Sequence
     rows = _periods(rows, periods)
     cat = stats.catalogue_frame(inputs.catalogue)
     frame = _with_intervals(rows, inputs.catalogue, st.rounding_steps)
-    frame = _with_references(frame, inputs, st, ids, codes, cat)
-    frame = _with_comparison(frame, cat)
+    if with_references:
+        frame = _with_comparison(_with_references(frame, inputs, st, ids, codes, cat), cat)
     frame = _with_published(frame, _published(published), ids, codes)
     reg = _registry(inputs).set_index("gemeentecode")
     frame = frame.assign(
@@ -294,6 +296,85 @@ def _with_published(frame: pd.DataFrame, published: pd.DataFrame, ids: list[str]
     v, p = frame["value"].to_numpy(float), frame["published_value"].to_numpy(float)
     same = (np.isnan(v) & np.isnan(p)) | np.isclose(v, p, rtol=1e-9, atol=1e-12)
     return frame.assign(harmonised=~same)
+
+
+def trend_frame(data: pd.DataFrame, reference_for: str | None = None) -> pd.DataFrame:
+    """The rows of :func:`indicator_data` as lines for :func:`analyse.plots.plot_trend`, with the references.
+
+    Args:
+        data: output of :func:`indicator_data` for one indicator.
+        reference_for: add the reference (rest of the regio) and Nederland without this gemeente as lines
+            (default the first gemeente in ``data``; ``""`` for none). The gemeenten keep their 95% intervals
+            (drawn as bands); the references are sums over many more inwoners and are drawn as plain lines.
+
+    Returns:
+        gemeentecode, naam, period, value, ci_low, ci_high, unit: one line per gemeente and reference;
+        ``dict(zip(frame.gemeentecode, frame.naam))`` gives the labels.
+    """
+    if data["indicator_id"].nunique() != 1:
+        raise UnknownValueError("trend_frame: kies één indicator (de grafiek heeft één as); "
+                                f"kreeg {', '.join(sorted(data['indicator_id'].unique()))}.")
+    cols = ["gemeentecode", "naam", "period", "value", "ci_low", "ci_high", "unit"]
+    own = data.assign(naam=data["gemeentenaam"])[cols]
+    code = data["gemeentecode"].iloc[0] if reference_for is None else reference_for
+    if not code:
+        return own.reset_index(drop=True)
+    if code not in set(data["gemeentecode"]):
+        hint = suggestion(code, data["gemeentecode"].unique())
+        raise UnknownGemeenteError(f"trend_frame: {code} staat niet in de gegevens.{hint}")
+    mine = data[data["gemeentecode"] == code]
+    parts = [own]
+    ind = str(data["indicator_id"].iloc[0])
+    for prefix in ("reference", "nederland"):
+        ref = mine[mine[f"{prefix}_value"].notna()]
+        if ref.empty:
+            continue
+        line = pd.DataFrame({"indicator_id": ind, "gemeentecode": ref[f"{prefix}_code"].to_numpy(),
+                             "naam": ref[f"{prefix}_label"].to_numpy(), "period": ref["period"].to_numpy(),
+                             "value": ref[f"{prefix}_value"].to_numpy(), "unit": ref["unit"].to_numpy()})
+        parts.append(line)
+    out = pd.concat(parts, ignore_index=True)
+    return out[cols].reset_index(drop=True)
+
+
+def funnel(indicator_id: str, period: str = "latest", period_type: str = vocab.JAAR,
+           indelingsjaar: int = REPORT_INDELINGSJAAR, *, inputs=None):
+    """All gemeenten for one indicator and period with funnel limits (kind and ``per`` from the catalogue).
+
+    Args:
+        indicator_id: a share or rate indicator with numerator and denominator.
+        period: a period or ``"latest"`` (the latest with counts).
+        period_type: ``jaar`` or ``halfjaar`` (…).
+        indelingsjaar: the indeling.
+        inputs: processed data (default the cached processed tables).
+
+    Returns:
+        :class:`analyse.content.indicator_chapter.FunnelContent` (``points`` with ``positie_95``/``positie_998``,
+        ``limits``), ready for :func:`analyse.report.sections.funnel_block`; ``None`` when the indicator is a
+        count or level (no funnel: there is no numerator and denominator to test).
+
+    Raises:
+        UnknownIndicatorError, UnknownValueError (period type, period), DataNotAvailableError (no counts).
+    """
+    from analyse.content.indicator_chapter import FunnelContent  # noqa: PLC0415
+
+    inputs = _inputs(inputs, indelingsjaar)
+    period_type = indicators.check_period_type(period_type)
+    frame = inputs.harmonised
+    indicators.check_indicator_ids(indicator_id, frame["indicator_id"].unique(), inputs.catalogue)
+    row = stats.catalogue_frame(inputs.catalogue).loc[indicator_id]
+    if row["kind"] not in (vocab.SHARE, vocab.RATE):
+        return None
+    gm = set(_registry(inputs)["gemeentecode"].astype(str))
+    rows = frame[(frame["indicator_id"] == indicator_id) & (frame["period_type"] == period_type)
+                 & frame["gemeentecode"].isin(gm) & frame["numerator"].notna()]
+    if rows.empty:
+        raise DataNotAvailableError(f"{indicator_id} heeft geen tellers en noemers met period_type {period_type!r}: "
+                                    "geen funnel.")
+    period = str(rows["period"].max()) if period == "latest" else str(period)
+    _periods(rows, [period])
+    result = stats.funnel_limits(rows[rows["period"] == period], catalogue=inputs.catalogue)
+    return FunnelContent(indicator_id, str(row["naam"]), str(row["unit"]), period, result.points, result.limits, None)
 
 
 # ------------------------------------------------------------------------------------------------ catalogue

@@ -270,17 +270,27 @@ def render_policy_start(content: ReportContent, out: OutputTarget | None = None)
                                caption="Verschil-in-verschillen (indicatief)")])
 
 
-def funnel_block(funnel: Any, code: str, labels: dict[str, str], out: OutputTarget | None = None) -> Block:
-    """A funnel plot of :class:`~analyse.content.indicator_chapter.FunnelContent` (a note when ``None``)."""
+def funnel_block(funnel: Any, code: str | list[str], labels: dict[str, str], out: OutputTarget | None = None) -> Block:
+    """A funnel plot of :class:`~analyse.content.indicator_chapter.FunnelContent` (a note when ``None``).
+
+    ``code`` is the gemeente to highlight, or a list of gemeenten (each highlighted, each position named).
+    """
     if funnel is None:
         return note("Voor deze indicator zijn teller en noemer van de gemeente niet bekend; een funnelplot is daarom "
                     "niet te maken.")
+    codes = [code] if isinstance(code, str) else list(code)
     naam = f"{funnel.naam} ({funnel.period})"
-    fig = plots.plot_funnel(funnel.points, funnel.limits, highlight=code, labels=labels, title=naam, unit=funnel.unit)
+    fig = plots.plot_funnel(funnel.points, funnel.limits, highlight=codes, labels=labels, title=naam, unit=funnel.unit)
     text = None
-    if funnel.position:
+    if funnel.position and len(codes) == 1:
         text = md("Positie van {naam} bij {ind}: **{pos}** (95%-grenzen, {n} gemeenten).", naam=labels.get(code, code),
                   ind=naam, pos=funnel.position, n=fmt_number(len(funnel.points)))
+    elif len(codes) > 1 and "positie_95" in funnel.points:
+        pos = funnel.points.drop_duplicates("gemeentecode").set_index("gemeentecode")["positie_95"]
+        shown = [f"{labels.get(c, c)}: {pos[c]}" for c in codes if c in pos.index]
+        if shown:
+            text = md("Positie bij {ind} (95%-grenzen, {n} gemeenten): {lijst}.", ind=naam,
+                      n=fmt_number(len(funnel.points)), lijst="; ".join(shown))
     return blocks([text, figure_block(fig, f"funnel-{funnel.indicator_id}", out)])
 
 
