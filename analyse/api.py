@@ -349,9 +349,9 @@ def funnel(indicator_id: str, period: str = "latest", period_type: str = vocab.J
         inputs: processed data (default the cached processed tables).
 
     Returns:
-        :class:`analyse.content.indicator_chapter.FunnelContent` (``points`` with ``positie_95``/``positie_998``,
-        ``limits``), ready for :func:`analyse.report.sections.funnel_block`; ``None`` when the indicator is a
-        count or level (no funnel: there is no numerator and denominator to test).
+        :class:`analyse.content.indicator_chapter.FunnelContent` (``points`` with ``gemeentenaam``,
+        ``positie_95``/``positie_998``, ``limits``), ready for :func:`analyse.report.sections.funnel_block`;
+        ``None`` when the indicator is a count or level (no funnel: no numerator and denominator to test).
 
     Raises:
         UnknownIndicatorError, UnknownValueError (period type, period), DataNotAvailableError (no counts).
@@ -374,7 +374,9 @@ def funnel(indicator_id: str, period: str = "latest", period_type: str = vocab.J
     period = str(rows["period"].max()) if period == "latest" else str(period)
     _periods(rows, [period])
     result = stats.funnel_limits(rows[rows["period"] == period], catalogue=inputs.catalogue)
-    return FunnelContent(indicator_id, str(row["naam"]), str(row["unit"]), period, result.points, result.limits, None)
+    names = _registry(inputs).set_index("gemeentecode")["gemeentenaam"]
+    points = result.points.assign(gemeentenaam=result.points["gemeentecode"].map(names))
+    return FunnelContent(indicator_id, str(row["naam"]), str(row["unit"]), period, points, result.limits, None)
 
 
 # ------------------------------------------------------------------------------------------------ catalogue

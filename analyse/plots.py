@@ -409,7 +409,7 @@ def plot_funnel(
         funnel_limits: ``denominator, level, lower, upper, target`` (long, from ``analyse.stats``) or
             ``denominator, target, lower_95, upper_95, lower_998, upper_998`` (wide).
         highlight: gemeentecode, or a list of codes, to highlight and label (each in its own colour and marker).
-        labels: display names per code.
+        labels: display names per code (default a ``gemeentenaam`` column of the points, else the code).
         title: title.
         unit: catalogue unit of ``value``.
         denominator_label: x-axis label.
@@ -432,6 +432,8 @@ def plot_funnel(
     if usable.empty:
         return empty_figure(title, "het trechterdiagram", ax, funnel_points)
     chosen = [highlight] if isinstance(highlight, str) else list(dict.fromkeys(highlight or []))
+    if labels is None and "gemeentenaam" in usable.columns:  # names travel with the points (analyse.api.funnel)
+        labels = dict(zip(usable["gemeentecode"], usable["gemeentenaam"]))
     fig, ax = _new_ax(ax)
     others = usable[~usable["gemeentecode"].isin(chosen)]
     ax.scatter(others["denominator"], others["value"], s=14, color="#8C8C8C", alpha=0.7, linewidth=0,

@@ -24,6 +24,7 @@ runner's error page can say where it went wrong.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Any, Sequence
 
@@ -213,7 +214,9 @@ def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs |
     if plan_list is None:
         from analyse import plans
 
-        plan_list = _chapter("Opgaven", lambda: list(plans.plans_for(gemeente.code)))
+        with warnings.catch_warnings():  # kept on plan.warnings and shown in the Opgaven chapter, not on stderr
+            warnings.simplefilter("ignore", plans.PlanWarning)
+            plan_list = _chapter("Opgaven", lambda: list(plans.plans_for(gemeente.code)))
     policy = policy_period(params, plan_list)
     ind = _chapter("Indicatoren", indicator_chapter.build, inputs, gemeente, params.regio_rollen, policy.startjaar)
     peers, peer_note = _chapter("Kostenontwikkeling", indicator_chapter.peer_codes, inputs, gemeente, params.peer_k,

@@ -505,6 +505,11 @@ def render_plan_goals(content: ReportContent, out: OutputTarget | None = None) -
         for opg in pc.plan.opgaven:
             parts += _opgave_blocks(pc, opg, out)
         general += [k for k in pc.general_caveats if k not in general]
+        remarks = list(getattr(pc.plan, "warnings", ()) or ())
+        if remarks:  # the plan loader's warnings (e.g. a budget year outside the plan period)
+            items = "".join(f"<li>{escape(w)}</li>" for w in remarks)
+            parts.append(Block(f'<details class="alleen-scherm"><summary>{len(remarks)} opmerking(en) bij het '
+                               f"planbestand</summary><ul>{items}</ul></details>", f"{len(remarks)} opmerkingen"))
     if general:
         items = "".join(f"<li>{escape(k)}</li>" for k in general)
         parts.append(blocks([heading("Wat niet te concluderen is", 3),
