@@ -24,9 +24,8 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 API = ("indicator_data", "catalogue", "peer_gemeenten", "costs", "herindeling_history")
-"""The researcher's API (:mod:`analyse.api`), importable from the package itself."""
-
-__all__ = [*API, "__version__"]
+"""The researcher's API (:mod:`analyse.api`), importable from the package itself (loaded on first use, so
+``import analyse`` stays light and the data layer never imports the content layer through the package)."""
 
 
 def __getattr__(name: str):  # PEP 562: `import analyse` stays light; the API loads pandas on first use
