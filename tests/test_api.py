@@ -246,3 +246,11 @@ def test_package_exposes_the_api_and_a_short_overview():
     assert "analyse.indicator_data" in analyse.__doc__ and len(analyse.__doc__.splitlines()) < 30
     with pytest.raises(AttributeError):
         analyse.no_such_call  # noqa: B018
+
+
+def test_content_objects_have_short_reprs():
+    rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=_inputs(), plan_list=[], commit="")
+    text = repr(rc)
+    assert len(text) < 1500 and "Gemeente(GM0001 Testdorp)" in text and "IndicatorContent(…)" in text
+    assert "<DataFrame" in repr(rc.indicators) and len(repr(rc.indicators)) < 2000
+    assert "\n" not in repr(rc.costs)

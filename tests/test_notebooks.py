@@ -18,6 +18,7 @@ import nbformat
 import pytest
 
 from analyse import paths
+from analyse.report.export import quiet_problems
 
 NOTEBOOKS = [paths.NOTEBOOKS_DIR / "gemeente_rapport.ipynb", paths.NOTEBOOKS_DIR / "verkenning.ipynb"]
 WITH_PLAN, WITHOUT_PLAN, UNKNOWN = "GM0531", "GM0482", "GM9999"
@@ -117,31 +118,12 @@ def test_report_html_is_offline_clean_and_accessible(rendered, code):
         assert f">{chapter}<" in html, chapter
 
 
-def _quiet_problems(nb) -> list[str]:
-    """What a researcher should not see in an executed notebook: stderr, errors, a figure shown twice."""
-    problems, seen = [], set()
-    for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
-        for out in cell.outputs:
-            if out.output_type == "stream" and out.name == "stderr":
-                problems.append(f"cel {i}: stderr {out.text[:200]!r}")
-            if out.output_type == "error":
-                problems.append(f"cel {i}: {out.ename}: {out.evalue[:200]}")
-            data = out.get("data", {})
-            if "image/png" in data:  # figures belong inside the blocks; a bare image is a second copy
-                problems.append(f"cel {i}: losse afbeelding (figuur dubbel getoond)")
-            for png in re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]{64,256})", str(data.get("text/html", ""))):
-                if png in seen:
-                    problems.append(f"cel {i}: dezelfde figuur twee keer")
-                seen.add(png)
-    return problems
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("code", [WITH_PLAN, WITHOUT_PLAN])
 def test_executed_template_is_quiet_and_shows_each_figure_once(rendered, code):
     out, proc = rendered
     nb = nbformat.read(out / "reports" / code / f"{code}.ipynb", as_version=4)
-    assert _quiet_problems(nb) == []
+    assert quiet_problems(nb) == []
     assert "Passed unknown parameter" not in proc.stderr
     html = (out / "reports" / code / f"{code}.html").read_text(encoding="utf-8")
     assert "data-analyse-notebook" not in html  # the notebook style stays in the notebook
@@ -197,7 +179,7 @@ def test_verkenning_runs_top_to_bottom_on_its_defaults(data_dir, tmp_path):
         os.environ.clear()
         os.environ.update(env_before)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-    assert _quiet_problems(nb) == []
+    assert quiet_problems(nb) == []
     assert any("data:image/png" in str(o.get("data", {})) for o in outputs)
     assert not (tmp_path / "figures").exists()
     text = " ".join(str(o.get("data", {}).get("text/plain", "")) for o in outputs)

@@ -326,3 +326,22 @@ def test_prepare_worker_builds_template_and_exporter_and_ignores_errors(monkeypa
     runner._prepare_worker("/does/not/exist.ipynb")  # a warm-up problem never breaks the worker
     runner._template.cache_clear()
     runner._exporter.cache_clear()
+
+
+def test_quiet_problems_names_stderr_errors_and_twice_shown_figures():
+    import nbformat
+
+    from analyse.report.export import quiet_problems
+
+    png = "data:image/png;base64," + "A" * 100
+    out = nbformat.v4.new_output
+    cells = [nbformat.v4.new_code_cell(outputs=[out("stream", name="stderr", text="Kolom 'x' heeft geen naam"),
+                                                out("display_data", data={"image/png": "AAAA"}),
+                                                out("execute_result", data={"text/html": f'<img src="{png}">'},
+                                                    execution_count=1)]),
+             nbformat.v4.new_code_cell(outputs=[out("execute_result", data={"text/html": f'<img src="{png}">'},
+                                                    execution_count=2)])]
+    problems = quiet_problems(nbformat.v4.new_notebook(cells=cells))
+    assert len(problems) == 3 and "stderr" in problems[0] and "losse afbeelding" in problems[1]
+    assert "twee keer" in problems[2]
+    assert quiet_problems(nbformat.v4.new_notebook(cells=cells[1:])) == []

@@ -113,6 +113,35 @@ def clean_for_html(nb: Any) -> Any:
     return nb
 
 
+def quiet_problems(nb: Any) -> list[str]:
+    """What a reader of an executed notebook should not see: stderr, errors, a figure shown twice.
+
+    Figures belong inside the report blocks (:func:`analyse.report.figure_block`); a bare ``image/png`` output is
+    a second copy of one, and so is the same PNG in two outputs. Used by the notebook tests and
+    ``benchmarks/bench_notebooks.py``.
+
+    Returns:
+        One Dutch line per problem (``cel 3: stderr '…'``); empty when the notebook is quiet.
+    """
+    problems: list[str] = []
+    seen: set[str] = set()
+    for i, cell in enumerate(c for c in nb.cells if c.get("cell_type") == "code"):
+        for out in cell.get("outputs", []):
+            kind = out.get("output_type")
+            if kind == "stream" and out.get("name") == "stderr":
+                problems.append(f"cel {i}: stderr {str(out.get('text', ''))[:200]!r}")
+            if kind == "error":
+                problems.append(f"cel {i}: {out.get('ename')}: {str(out.get('evalue', ''))[:200]}")
+            data = out.get("data", {})
+            if "image/png" in data:
+                problems.append(f"cel {i}: losse afbeelding (figuur dubbel getoond)")
+            for png in re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]{64,256})", str(data.get("text/html", ""))):
+                if png in seen:
+                    problems.append(f"cel {i}: dezelfde figuur twee keer")
+                seen.add(png)
+    return problems
+
+
 def collect_metadata(nb: Any) -> dict[str, Any]:
     """The report's facts (gemeente, signals, parameters) from the one output that carries ``analyse`` metadata.
 
