@@ -89,7 +89,9 @@ def _first_screen(content: ReportContent) -> list[Block | None]:
                         f'{"▲" if m.richting == "beter" else "▼"}</span> {escape(m.tekst)}'
                         + (f' <span class="bij-opgave">(opgave: {escape(m.opgave)})</span>' if m.opgave else "")
                         + "</li>" for m in first.messages)
-        parts.append(Block(f'<h3 id="kernboodschappen">Drie kernboodschappen</h3><ul class="kernboodschappen">'
+        n = len(first.messages)
+        head = "Eén kernboodschap" if n == 1 else f"{['Twee', 'Drie'][n - 2] if n <= 3 else n} kernboodschappen"
+        parts.append(Block(f'<h3 id="kernboodschappen">{head}</h3><ul class="kernboodschappen">'
                            f"{items}</ul>", "Kernboodschappen"))
     return parts
 
@@ -105,9 +107,14 @@ def render_summary(content: ReportContent, out: OutputTarget | None = None) -> B
     if v is None or v.empty:
         parts.append(note("Voor deze gemeente zijn geen indicatoren met gegevens gevonden."))
     else:
-        parts.append(md("Van de {n} indicatoren met gegevens zijn er {m} te beoordelen sinds het basisjaar: {b} "
-                        "**verbeterd**, {s} **verslechterd** en {g} gelijk gebleven (zie Indicatoren).",
-                        n=sig["totaal"], m=sig["indicatoren"], b=sig["beter"], s=sig["slechter"], g=sig["gelijk"]))
+        neutral = sig["indicatoren"] - sig["beter"] - sig["slechter"] - sig["gelijk"]
+        tail = (", en {r} zonder voorkeursrichting gestegen of gedaald" if neutral else "")
+        parts.append(md("Van de {n} indicatoren met gegevens is bij {m} bekend hoe groot de toevalsmarge is, en "
+                        "daarmee te zeggen of ze sinds het basisjaar veranderd zijn: {b} **verbeterd**, "
+                        "{s} **verslechterd**, {g} gelijk gebleven" + tail + ". Bij {u} is de marge onbekend: "
+                        "daar staat alleen het verschil, zonder oordeel (zie Indicatoren).",
+                        n=sig["totaal"], m=sig["indicatoren"], b=sig["beter"], s=sig["slechter"], g=sig["gelijk"],
+                        r=neutral, u=sig.get("marge_onbekend", 0)))
     if not content.plans:
         parts.append(note("Er is geen beleidsplan van deze gemeente als gegevens beschikbaar; het rapport bevat "
                           "daarom geen oordeel per opgave."))
