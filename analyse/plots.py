@@ -456,8 +456,8 @@ def plot_funnel(
     n = len(usable)
     if len(hl):
         pos = str(hl.iloc[0].get("positie_95", "")) if "positie_95" in hl.columns else ""
-        where = {"binnen": "binnen de 95%-grenzen", "boven": "boven de 95%-grens",
-                 "onder": "onder de 95%-grens"}.get(pos, "")
+        where = {"binnen": "binnen de 95%-grenzen: niet opvallend", "boven": "boven de 95%-grens: opvallend hoog",
+                 "onder": "onder de 95%-grens: opvallend laag"}.get(pos, "")
         alt = (f"Trechterdiagram van {n} gemeenten met controlegrenzen van 95% en 99,8%; "
                f"{_label(highlight, labels)} heeft waarde {fmt_number(float(hl.iloc[0]['value']), 1)}"
                f"{' en ligt ' + where if where else ''}.")

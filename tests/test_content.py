@@ -12,6 +12,7 @@ import pytest  # noqa: E402
 from analyse import content  # noqa: E402
 from analyse.content import ChapterError, ReportInputs, ReportParameters, build_report, policy_period  # noqa: E402
 from analyse.errors import ParameterError  # noqa: E402
+from analyse.formatting import fmt_value  # noqa: E402
 from analyse.gemeenten import Gemeente  # noqa: E402
 from analyse.report import sections  # noqa: E402
 
@@ -288,3 +289,29 @@ def test_a_theme_in_two_plans_gets_one_badge_with_the_most_cautious_judged_outco
                            Badge("Jeugd", "op koers", "Jeugd")])
     assert [(b.titel, b.uitkomst, b.plan) for b in merged] == [
         ("Bevordering vrijwillige inzet", "deels op koers", "2 plannen"), ("Jeugd", "op koers", "Jeugd")]
+
+
+def test_every_number_shown_for_an_indicator_is_the_one_in_its_record():
+    # a newer provisional half-year (another season, 9,0%) beside the yearly series: one value on the page
+    base = _inputs()
+    half = pd.DataFrame([{"indicator_id": "jeugdzorg_pct", "gemeentecode": code, "period": "2024H1",
+                          "period_type": "halfjaar", "value": 9.0, "numerator": 270.0, "denominator": 3000.0,
+                          "unit": "procent", "status": "voorlopig", "source_table": "85099NED"}
+                         for code in ("GM0001", "GM0002", "GM0003", "JZ01", "NL01")])
+    inputs = _inputs(harmonised=pd.concat([base.harmonised, half], ignore_index=True))
+    rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=inputs, plan_list=[], commit="")
+    rec = rc.indicators.records.set_index("indicator_id").loc["jeugdzorg_pct"]
+    assert (rec["period_type"], rec["latest_period"]) == ("jaar", "2023")
+    shown = fmt_value(rec["latest_value"], "procent")
+    html = "".join(b.html for b in (sections.render_summary(rc), sections.render_key_figures(rc),
+                                    sections.render_overview(rc)))
+    assert shown in html and "9,0%" not in html  # kerncijfers, overview and summary agree
+    assert rc.indicators.key_figures[0][1] == rec["latest_value"] and rc.indicators.key_figures[0][3] == "2023"
+    ov = rc.indicators.overview.rows.set_index("indicator_id").loc["jeugdzorg_pct"]
+    assert ov["value"] == rec["latest_value"] and ov["period"] == "2023"
+    assert rc.indicators.map.period == "2023"
+    assert set(rc.indicators.series.loc[rc.indicators.series["indicator_id"] == "jeugdzorg_pct", "period"]) == {
+        str(y) for y in range(2017, 2024)}
+    for t in rc.indicators.trends:
+        own = t.frame[t.frame["gemeentecode"] == "GM0001"]
+        assert own.loc[own["period"] == "2023", "value"].iloc[0] == rec["latest_value"]

@@ -323,7 +323,9 @@ def indicator_funnel(inputs: ReportInputs, indicator_id: str, code: str) -> Funn
     if mine.empty:
         return None
     period = str(mine["period"].max())
-    result = stats.funnel_limits(rows[rows["period"] == period], kind=row["kind"], per=float(row.get("per") or 100))
+    # additive random effects (Spiegelhalter 2005): the ordinary spread between gemeenten widens the funnel
+    result = stats.funnel_limits(rows[rows["period"] == period], kind=row["kind"], per=float(row.get("per") or 100),
+                                 overdispersion="additive")
     pos = result.points.loc[result.points["gemeentecode"] == code]
     position = str(pos["positie_95"].iloc[0]) if len(pos) and "positie_95" in pos else None
     return FunnelContent(indicator_id, inputs.indicator_name(indicator_id), str(row.get("unit") or ""), period,
