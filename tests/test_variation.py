@@ -180,3 +180,14 @@ def test_nulmeting_has_the_same_season_as_the_latest_half_year():
                         "period_type": "halfjaar", "value": 10.0, "numerator": 100.0, "denominator": 1000.0})
     r = compare.compare_indicators(ind, CAT, "GM0001", base_year=2020).iloc[0]
     assert (r["base_period"], r["latest_period"]) == ("2020H1", "2024H1")
+
+
+def test_methods_appendix_states_the_constants_the_code_uses():
+    from analyse.report import export
+
+    text = export.appendix_markdown()
+    consts = export.method_constants()
+    assert consts["stale"] == str(series.STALE_YEARS) and consts["n_bands"] == str(variation.N_BANDS)
+    assert f"meer dan {series.STALE_YEARS} jaar" in text and f"({variation.N_BANDS} groepen)" in text
+    assert "{" not in text and "}" not in text  # every placeholder filled
+    assert "minimaal relevante verandering" not in text  # a rule the code no longer applies
