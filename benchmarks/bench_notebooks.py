@@ -34,8 +34,9 @@ def run(notebook: Path, out: Path, params: dict[str, object]) -> dict[str, objec
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     seconds = time.perf_counter() - t0
-    stderr = [ln for ln in proc.stderr.splitlines() if ln.strip() and not ln.startswith(("Input Notebook:",
-              "Output Notebook:", "Executing notebook with kernel", "Working directory:")) and not any(k in ln for k in KERNEL_NOTICE)]
+    info = ("Input Notebook:", "Output Notebook:", "Executing notebook with kernel", "Working directory:")
+    stderr = [ln for ln in proc.stderr.splitlines()
+              if ln.strip() and not ln.startswith(info) and not any(k in ln for k in KERNEL_NOTICE)]
     problems = [f"papermill: {ln}" for ln in stderr]
     if proc.returncode == 0 and out.exists():
         problems += quiet_problems(nbformat.read(out, as_version=4))
