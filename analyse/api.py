@@ -54,11 +54,10 @@ MEMBERSHIP_COLUMNS = [c for role in vocab.REGION_ROLES for c in (f"{role}_code",
 
 INDICATOR_COLUMNS = [
     "indicator_id", "indicator_naam", "domein", "unit", "gemeentecode", "gemeentenaam", *MEMBERSHIP_COLUMNS,
-    "period", "period_type", "value", "ci_low", "ci_high", "numerator", "denominator", "status",
-    "reference_role", "reference_code", "reference_label", "reference_value", "reference_note",
-    "nederland_code", "nederland_label", "nederland_value",
-    "benchmark_verdict", "benchmark_label", "nederland_verdict", "nederland_benchmark_label",
-    "harmonised", "published_value", "source_table",
+    "period", "period_type", "value", "ci_low", "ci_high", "margin_low", "margin_high", "numerator", "denominator",
+    "status", "reference_role", "reference_code", "reference_label", "reference_value", "reference_note",
+    "regio_benchmark_verdict", "regio_benchmark_label", "nederland_code", "nederland_label", "nederland_value",
+    "benchmark_verdict", "benchmark_label", "harmonised", "published_value", "source_table",
 ]
 """Columns of :func:`indicator_data`, in this order."""
 
@@ -198,14 +197,15 @@ def indicator_data(indicator_ids: str | Sequence[str], gemeenten: str | Sequence
 
     Returns:
         Frame with :data:`INDICATOR_COLUMNS`: ``value`` with its 95% interval (``ci_low``/``ci_high``: Wilson
-        for shares, exact Poisson for rates, published survey intervals kept); ``reference_*`` the rest of the
-        regio that fits the indicator's domein *without the gemeente* (falling back to the provincie or
-        Nederland, ``reference_note`` says why), ``nederland_*`` Nederland without the gemeente;
-        ``benchmark_verdict`` (beter/slechter/hoger/lager/vergelijkbaar/niet te beoordelen) and a Dutch
-        ``benchmark_label`` against the reference, ``nederland_verdict`` against Nederland (95% interval,
-        widened by half the rounding step for whole-percent figures, as in the report); ``harmonised`` True
-        where the value differs from what CBS published under this code (``published_value``), e.g. a merged
-        gemeente before its merger.
+        for shares, exact Poisson for rates, published survey intervals kept) and the report's benchmark margin
+        (``margin_low``/``margin_high``: the interval plus the real year-to-year variation τ² of gemeenten of that
+        size, widened by half the rounding step of whole-percent figures; NaN = margin unknown);
+        ``reference_*`` the rest of the regio that fits the indicator's domein *without the gemeente* (falling
+        back to the provincie or Nederland, ``reference_note`` says why) with ``regio_benchmark_*``;
+        ``nederland_*`` Nederland without the gemeente, and ``benchmark_verdict`` (beter/slechter/hoger/lager/
+        vergelijkbaar/marge onbekend/niet te beoordelen) with a Dutch ``benchmark_label`` against it, as the
+        report's overview; ``harmonised`` True where the value differs from what CBS published under this code
+        (``published_value``), e.g. a merged gemeente before its merger.
 
     Raises:
         UnknownIndicatorError / DataNotAvailableError: an unknown or data-less indicator id.
@@ -228,7 +228,7 @@ def indicator_data(indicator_ids: str | Sequence[str], gemeenten: str | Sequence
                                     f"{period_type!r}." + (f" Wel beschikbaar: {', '.join(types)}." if types else ""))
     rows = _periods(rows, periods)
     cat = stats.catalogue_frame(inputs.catalogue)
-    frame = _with_intervals(rows, inputs.catalogue, st.rounding_steps)
+    frame = _with_intervals(rows, inputs.catalogue, st)
     if with_references:
         frame = _with_comparison(_with_references(frame, inputs, st, ids, codes, cat), cat)
     frame = _with_published(frame, _published(published), ids, codes)
@@ -243,17 +243,37 @@ def indicator_data(indicator_ids: str | Sequence[str], gemeenten: str | Sequence
     return out.sort_values(["indicator_id", "gemeentecode", "period"], kind="stable").reset_index(drop=True)
 
 
-def _with_intervals(rows: pd.DataFrame, catalogue: pd.DataFrame, steps: dict[str, float]) -> pd.DataFrame:
-    """95% and 99,8% intervals (catalogue kind), widened by half a coarse rounding step as the report does."""
+def _with_intervals(rows: pd.DataFrame, catalogue: pd.DataFrame, st) -> pd.DataFrame:
+    """95% intervals (catalogue kind) and the report's benchmark margins: interval plus the real year-to-year
+    variation τ² (:func:`analyse.compare.latest_margins`), widened by half a coarse rounding step
+    (:func:`analyse.compare.account_for_rounding`'s rule)."""
     keep = [c for c in rows.columns if c not in ("ci_low", "ci_high")]
     ci95 = stats.add_intervals(rows[keep], catalogue)
-    ci998 = stats.add_intervals(rows[keep], catalogue, alpha=0.002)
-    out = rows[keep].assign(ci_low=ci95["ci_low"].to_numpy(), ci_high=ci95["ci_high"].to_numpy(),
-                            ci998_low=ci998["ci_low"].to_numpy(), ci998_high=ci998["ci_high"].to_numpy())
-    # compare.account_for_rounding's rule on the gemeente's own intervals (whole percents are known to ±0,5)
+    out = rows[keep].assign(ci_low=ci95["ci_low"].to_numpy(), ci_high=ci95["ci_high"].to_numpy())
+    kind = out["indicator_id"].map(stats.catalogue_frame(catalogue)["kind"]).astype(object)
+    exposure = _exposure(st.preferred, out)
+    den = out["denominator"].to_numpy(float)
+    m = compare.latest_margins(pd.DataFrame({
+        "indicator_id": out["indicator_id"].to_numpy(), "kind": kind.to_numpy(),
+        "latest_value": out["value"].to_numpy(), "latest_ci_low": out["ci_low"].to_numpy(),
+        "latest_ci_high": out["ci_high"].to_numpy(), "latest_denominator": den, "base_denominator": den,
+        "latest_exposure": exposure, "base_exposure": exposure}), getattr(st, "variation", None))
+    steps = st.rounding_steps
     half = out["indicator_id"].map(lambda i: steps.get(str(i), 0.0) / 2 if steps.get(str(i), 0.0) >= 1 else 0.0)
-    return out.assign(cmp_low=out["ci_low"] - half, cmp_high=out["ci_high"] + half,
-                      cmp998_low=out["ci998_low"] - half, cmp998_high=out["ci998_high"] + half)
+    half = half.to_numpy(float)
+    return out.assign(margin_low=m["latest_margin_low"].to_numpy() - half,
+                      margin_high=m["latest_margin_high"].to_numpy() + half,
+                      margin998_low=m["latest_margin998_low"].to_numpy() - half,
+                      margin998_high=m["latest_margin998_high"].to_numpy() + half)
+
+
+def _exposure(preferred: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """Inwoners of each row's gemeente and year (counts are judged per inwoner, as in the report)."""
+    inw = preferred[(preferred["indicator_id"] == compare.EXPOSURE_ID) & preferred["value"].notna()]
+    inw = inw.assign(_y=inw["period"].astype(str).str.slice(0, 4)).drop_duplicates(["gemeentecode", "_y"])
+    lookup = inw.set_index(["gemeentecode", "_y"])["value"]
+    idx = pd.MultiIndex.from_arrays([rows["gemeentecode"].astype(str), rows["period"].astype(str).str.slice(0, 4)])
+    return lookup.reindex(idx).to_numpy(float) if len(lookup) else np.full(len(rows), np.nan)
 
 
 def _with_references(frame: pd.DataFrame, inputs, st, ids: list[str], codes: list[str],
@@ -277,14 +297,15 @@ def _with_references(frame: pd.DataFrame, inputs, st, ids: list[str], codes: lis
 
 
 def _with_comparison(frame: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
-    """Fingertips comparison (:func:`analyse.compare.benchmark_comparison`) with the reference and Nederland."""
+    """Fingertips comparison (:func:`analyse.compare.benchmark_comparison`) on the report's margins: against
+    Nederland without the gemeente (``benchmark_*``, as the report's overview) and against the regio."""
     frame = frame.assign(polarity=frame["indicator_id"].map(cat["polarity"]).astype(object))
-    common = dict(value="value", low95="cmp_low", high95="cmp_high", low998="cmp998_low", high998="cmp998_high",
-                  polarity="polarity")
-    ref = compare.benchmark_comparison(frame, reference="reference_value", label="reference_label", **common)
+    common = dict(value="value", low95="margin_low", high95="margin_high", low998="margin998_low",
+                  high998="margin998_high", polarity="polarity")
     nl = compare.benchmark_comparison(frame, reference="nederland_value", label="nederland_label", **common)
-    return frame.assign(benchmark_verdict=ref["benchmark_verdict"], benchmark_label=ref["benchmark_label"],
-                        nederland_verdict=nl["benchmark_verdict"], nederland_benchmark_label=nl["benchmark_label"])
+    rg = compare.benchmark_comparison(frame, reference="reference_value", label="reference_label", **common)
+    return frame.assign(benchmark_verdict=nl["benchmark_verdict"], benchmark_label=nl["benchmark_label"],
+                        regio_benchmark_verdict=rg["benchmark_verdict"], regio_benchmark_label=rg["benchmark_label"])
 
 
 def _with_published(frame: pd.DataFrame, published: pd.DataFrame, ids: list[str], codes: list[str]) -> pd.DataFrame:
@@ -373,7 +394,9 @@ def funnel(indicator_id: str, period: str = "latest", period_type: str = vocab.J
                                     "geen funnel.")
     period = str(rows["period"].max()) if period == "latest" else str(period)
     _periods(rows, [period])
-    result = stats.funnel_limits(rows[rows["period"] == period], catalogue=inputs.catalogue)
+    # as the report: additive random effects (Spiegelhalter 2005), the ordinary spread between gemeenten widens it
+    result = stats.funnel_limits(rows[rows["period"] == period], catalogue=inputs.catalogue,
+                                 overdispersion="additive")
     names = _registry(inputs).set_index("gemeentecode")["gemeentenaam"]
     points = result.points.assign(gemeentenaam=result.points["gemeentecode"].map(names))
     return FunnelContent(indicator_id, str(row["naam"]), str(row["unit"]), period, points, result.limits, None)

@@ -87,15 +87,18 @@ def test_indicator_data_agrees_with_the_report_and_excludes_the_gemeente():
     inputs = _inputs()
     data = api.indicator_data("jeugdzorg_pct", "GM0001", inputs=inputs, published=_published(inputs.harmonised))
     rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=inputs, plan_list=[], commit="")
-    comp = rc.indicators.comparison
-    comp = comp[comp["indicator_id"] == "jeugdzorg_pct"].set_index("reference_role")
-    latest = data[data["period"] == comp.loc["regio", "latest_period"]].iloc[0]
-    assert latest["reference_code"] == comp.loc["regio", "reference_code"] == "JZ01-zonder-GM0001"
-    assert latest["reference_value"] == pytest.approx(comp.loc["regio", "ref_latest_value"])
-    assert latest["nederland_value"] == pytest.approx(comp.loc["nederland", "ref_latest_value"])
-    assert latest["benchmark_verdict"] == comp.loc["regio", "benchmark_verdict"]
-    assert latest["nederland_verdict"] == comp.loc["nederland", "benchmark_verdict"]
-    assert latest["ci_low"] == pytest.approx(comp.loc["regio", "latest_ci_low"])
+    rec = rc.indicators.records.set_index("indicator_id").loc["jeugdzorg_pct"]
+    latest = data[data["period"] == rec["latest_period"]].iloc[0]
+    assert latest["value"] == pytest.approx(rec["latest_value"])
+    assert latest["reference_code"] == rec["reference_code"] == "JZ01-zonder-GM0001"
+    assert latest["reference_value"] == pytest.approx(rec["reference_value"])
+    assert latest["nederland_value"] == pytest.approx(rec["nederland_value"])
+    assert latest["nederland_label"] == rec["nederland_label"] == "Nederland zonder Testdorp"
+    assert latest["margin_low"] == pytest.approx(rec["latest_margin_low"])
+    assert latest["margin_high"] == pytest.approx(rec["latest_margin_high"])
+    assert latest["benchmark_verdict"] == rec["benchmark_verdict"]
+    assert latest["benchmark_label"] == rec["benchmark_label"]
+    assert latest["regio_benchmark_label"] == rec["regio_benchmark_label"]
     # the rest of the regio is GM0002 + GM0003 only: Σteller/Σnoemer without Testdorp
     h = inputs.harmonised
     rest = h[h["gemeentecode"].isin(["GM0002", "GM0003"]) & (h["period"] == latest["period"])
