@@ -201,7 +201,8 @@ def indicator_data(indicator_ids: str | Sequence[str], gemeenten: str | Sequence
         (``margin_low``/``margin_high``: the interval plus the real year-to-year variation τ² of gemeenten of that
         size, widened by half the rounding step of whole-percent figures; NaN = margin unknown);
         ``reference_*`` the rest of the regio that fits the indicator's domein *without the gemeente* (falling
-        back to the provincie or Nederland, ``reference_note`` says why) with ``regio_benchmark_*``;
+        back to the provincie, ``reference_note`` says why; empty where only Nederland remains, as in the report)
+        with ``regio_benchmark_*``;
         ``nederland_*`` Nederland without the gemeente, and ``benchmark_verdict`` (beter/slechter/hoger/lager/
         vergelijkbaar/marge onbekend/niet te beoordelen) with a Dutch ``benchmark_label`` against it, as the
         report's overview; ``harmonised`` True where the value differs from what CBS published under this code
@@ -292,6 +293,11 @@ def _with_references(frame: pd.DataFrame, inputs, st, ids: list[str], codes: lis
     nl = nl[key + ["reference_code", "reference_label", "value"]].rename(
         columns={"reference_code": "nederland_code", "reference_label": "nederland_label", "value": "nederland_value"})
     frame = frame.merge(regio, on=key, how="left").merge(nl, on=key, how="left")
+    # as the report's record: a regio that fell back to Nederland is no regio (the nederland_* columns show it)
+    fallback = frame["reference_code"].astype("string").fillna("").str.startswith(vocab.NEDERLAND_CODE).to_numpy()
+    for col in ("reference_code", "reference_label", "reference_value"):
+        frame[col] = frame[col].where(~fallback)
+    frame["reference_role"] = frame["reference_role"].where(~fallback)
     frame["reference_note"] = frame["reference_note"].fillna("")
     return frame
 

@@ -412,6 +412,15 @@ COLUMN_LABELS: dict[str, str] = {
     "benchmark_998": "Positie t.o.v. vergelijking (99,8%)",
     "benchmark_verdict": "Oordeel t.o.v. vergelijking",
     "benchmark_label": "Oordeel t.o.v. vergelijking in woorden",
+    "tau2_used": "Jaar-op-jaarvariatie (τ², verandering)",
+    "tau2_level": "Jaar-op-jaarvariatie (τ², niveau)",
+    "change_se": "Standaardfout verandering",
+    "latest_margin_low": "Ondergrens marge laatste waarde (95%)",
+    "latest_margin_high": "Bovengrens marge laatste waarde (95%)",
+    "latest_margin998_low": "Ondergrens marge laatste waarde (99,8%)",
+    "latest_margin998_high": "Bovengrens marge laatste waarde (99,8%)",
+    "break_between": "Breuk tussen nulmeting en laatste periode",
+    "newer_missing": "Nieuwere periode zonder waarde",
 }
 """Plain-Dutch labels for the raw column names that can reach a table in the report or a download."""
 

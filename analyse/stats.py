@@ -532,7 +532,8 @@ def funnel_limits(
         raise AnalyseError(f"funnel_limits: onbekende methode {method!r} (exact of normal).")
     for col in ("indicator_id", "period"):
         if col in df.columns and df[col].nunique(dropna=False) > 1:
-            raise AnalyseError(f"funnel_limits: verwacht één {col}, kreeg {sorted(df[col].astype(str).unique())}.")
+            word = {"indicator_id": "indicator", "period": "periode"}[col]
+            raise AnalyseError(f"funnel_limits: verwacht één {word}, kreeg {sorted(df[col].astype(str).unique())}.")
     num = pd.to_numeric(df["numerator"], errors="coerce").to_numpy(float)
     den = pd.to_numeric(df["denominator"], errors="coerce").to_numpy(float)
     value = (pd.to_numeric(df["value"], errors="coerce").to_numpy(float) if "value" in df.columns

@@ -52,11 +52,15 @@ def test_output_for_uses_the_given_root_and_figures_follow_it(tmp_path):
 def test_file_links_work_in_the_notebook_and_in_the_page(tmp_path, monkeypatch):
     from analyse.report import export, file_link
 
-    (tmp_path / "notebooks").mkdir()
-    monkeypatch.chdir(tmp_path / "notebooks")
-    target = output_for("GM0531", str(tmp_path / "r"))
+    monkeypatch.chdir(paths.NOTEBOOKS_DIR)
+    target = output_for("GM0531", str(paths.REPORTS_DIR))
     html = file_link(target, "tabel.csv", "Gegevens")
-    assert 'href="../r/GM0531/tabel.csv"' in html  # where JupyterLab (cwd = the notebook's folder) finds it
+    rel = os.path.relpath(paths.REPORTS_DIR / "GM0531" / "tabel.csv", paths.NOTEBOOKS_DIR)
+    assert f'href="{rel}"' in html  # where JupyterLab (cwd = the notebook's folder) finds it
+    # outside the repository or in a batch staging folder: no local path goes into the stored notebook
+    assert 'href="tabel.csv"' in file_link(output_for("GM0531", str(tmp_path / "r")), "tabel.csv", "Gegevens")
+    staged = output_for("GM0531", str(paths.REPORTS_DIR / ".staging-GM0531-1-abcdef12"))
+    assert 'href="tabel.csv"' in file_link(staged, "tabel.csv", "Gegevens")
     import nbformat
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(

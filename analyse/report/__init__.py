@@ -112,10 +112,19 @@ def file_link(out: OutputTarget | None, fname: str, text: str) -> str:
     HTML export rewrites it to the file next to the page (``data-bestand``).
     """
     href = fname
-    if out is not None and out.link_dir is not None:
+    if out is not None and out.link_dir is not None and _linkable(out.report_dir, out.link_dir):
         href = Path(os.path.relpath(out.report_dir / fname, out.link_dir)).as_posix()
     return (f'<p class="download"><a href="{escape(href)}" data-bestand="{escape(fname)}" download>'
             f"{escape(text)}</a></p>")
+
+
+def _linkable(report_dir: Path, link_dir: Path) -> bool:
+    """A notebook link is relative only inside the repository and never into a batch staging folder: it can then
+    carry no local path (user, host, temp folder) into a stored notebook, and JupyterLab can serve it."""
+    root = paths.ROOT.resolve()
+    report_dir, link_dir = Path(report_dir).resolve(), Path(link_dir).resolve()
+    inside = all(p == root or root in p.parents for p in (report_dir, link_dir))
+    return inside and not any(part.startswith(".staging") for part in report_dir.parts)
 
 
 _NOTEBOOK_SCOPE = ".jp-OutputArea-output, .output_html"
