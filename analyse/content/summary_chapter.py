@@ -1,4 +1,5 @@
-"""Content of the first screen: who the gemeente is, one badge per opgave and three key messages.
+"""Content of the first screen: who the gemeente is, per opgave our outcome beside the evaluators' words and the one
+figure that matters, one money line, the evaluators' recommendations and at most three key messages.
 
 The wethouder reads this and nothing else: it must say in ten seconds how the gemeente is doing.
 
@@ -20,21 +21,29 @@ from typing import Any
 
 import pandas as pd
 
-from analyse.formatting import fmt_value, period_label
+from analyse.formatting import fmt_signed, fmt_value, period_label
 
 OUTCOMES = ("op koers", "deels op koers", "niet op koers", "nog niet te beoordelen")
 """Opgave outcomes in the order the badges are counted."""
 MAX_MESSAGES = 3
+NUMBER_WORDS = {1: "Eén", 2: "Twee", 3: "Drie", 4: "Vier", 5: "Vijf"}
+MAX_RECOMMENDATIONS = 5
+"""At most this many plan-level aanbevelingen on the first screen (the rest in the chapter Opgaven)."""
 
 
 @dataclass
 class Badge:
-    """One opgave with its outcome; ``onderdelen`` are the sub-opgaven (title, outcome)."""
+    """One opgave with its outcome (ours, by the rules of this report); ``onderdelen`` are the sub-opgaven (title,
+    outcome). ``evaluatoren`` is what the evaluators wrote (their words and page), ``kerncijfer`` the one figure
+    that matters and ``uitleg`` the sentence naming the rule behind the outcome."""
 
     titel: str
     uitkomst: str
     plan: str
     onderdelen: list[tuple[str, str]] = field(default_factory=list)
+    evaluatoren: str = ""
+    kerncijfer: str = ""
+    uitleg: str = ""
 
 
 @dataclass
@@ -60,6 +69,74 @@ class FirstScreen:
     periode: str
     monitoring: list[str] = field(default_factory=list)
     """For plans without statuses (no evaluation yet): one sentence per plan on what can be followed."""
+    plans: list[str] = field(default_factory=list)
+    """Per plan: where it stands in time and, for an evaluation, the evaluators' overall conclusion in their words."""
+    money: list[str] = field(default_factory=list)
+    """The money line: begroting vs jaarrekening, real growth vs peers and Nederland, taakstellingen."""
+    recommendations: list[str] = field(default_factory=list)
+    """The evaluators' plan-level aanbevelingen (first sentence, page), the decisions on the table."""
+    recommendations_total: int = 0
+    effect_note: str | None = None
+    """Why no before/after figures are headlined (the evaluation itself declined effect figures)."""
+    messages_note: str | None = None
+    """When the plan is finished: the key messages are CBS figures after it, not a verdict on the plan."""
+
+    @property
+    def messages_heading(self) -> str:
+        """'Eén kernboodschap', 'Twee kernboodschappen', …: never more than the messages shown."""
+        n = len(self.messages)
+        word = NUMBER_WORDS.get(n, str(n))
+        return f"{word} kernboodschap" if n == 1 else f"{word} kernboodschappen"
+
+
+EXECUTION_WORDS = {"gerealiseerd": "gerealiseerd", "buiten plan gerealiseerd": "gerealiseerd",
+                   "gestart": "gestart of ten dele", "ten dele": "gestart of ten dele",
+                   "gestrand": "niet uitgevoerd of gestrand", "niet uitgevoerd": "niet uitgevoerd of gestrand"}
+
+
+def key_figure(pc: Any, opgave_id: str, conclusion: Any | None) -> str:
+    """The one figure that matters for an opgave: a measured indicator change (not when the evaluation declined
+    effect figures), else outputs against their target, else how many maatregelen were carried out."""
+    if conclusion is not None and not getattr(pc, "geen_effectcijfers", None):
+        for e in getattr(conclusion, "indicatoren", ()):
+            if e.base_value is None or e.latest_value is None or e.base_period == e.latest_period:
+                continue
+            unit = e.eenheid or ""
+            return (f"{e.naam}: {fmt_value(e.base_value, unit)} ({period_label(e.base_period)}) → "
+                    f"{fmt_value(e.latest_value, unit)} ({period_label(e.latest_period)})")
+    plan = pc.plan
+    scope_ids = {o.id for o in plan.opgaven if o.id == opgave_id or getattr(o, "onderdeel_van", None) == opgave_id}
+    ms = [m for o in plan.opgaven if o.id in scope_ids for m in o.maatregelen]
+    for m in ms:
+        for x in m.outputs:
+            if isinstance(x.realisatie, (int, float)) and isinstance(x.doel, (int, float)) and x.doel:
+                unit = f" {x.eenheid}" if x.eenheid and x.eenheid.lower() not in x.omschrijving.lower() else ""
+                return f"{x.omschrijving}: {fmt_value(x.realisatie, 'aantal')} van {fmt_value(x.doel, 'aantal')}{unit}"
+    judged = [m for m in ms if m.status in EXECUTION_WORDS]
+    if not judged:
+        return ""
+    counts: dict[str, int] = {}
+    for m in judged:
+        counts[EXECUTION_WORDS[m.status]] = counts.get(EXECUTION_WORDS[m.status], 0) + 1
+    parts = [f"{n} {w}" for w, n in counts.items()]
+    return f"Van de {len(judged)} maatregelen met een bekende status: " + ", ".join(parts)
+
+
+def _evaluator_line(pc: Any, opgave_id: str, conclusion: Any | None) -> str:
+    """The evaluators' words about an opgave, or (without them) what their findings count."""
+    words = getattr(conclusion, "oordeel_evaluatoren", None) if conclusion is not None else None
+    if words:
+        return f"Evaluatoren: {words}"
+    comp = getattr(conclusion, "componenten", {}) or {}
+    n_k, n_s = comp.get("knelpunten", 0), comp.get("successen", 0)
+    if n_k or n_s:
+        from analyse.plans.conclusions import bevindingen_scope
+
+        _, where = bevindingen_scope(pc.plan, opgave_id)
+        scope = " (voor het plan als geheel)" if where == "plan" else ""
+        return (f"Evaluatoren: geen eigen oordeel over deze opgave; zij noemen {n_k} knelpunt"
+                f"{'en' if n_k != 1 else ''} en {n_s} succes{'sen' if n_s != 1 else ''}{scope}")
+    return ""
 
 
 def badges(plan_contents: list[Any]) -> list[Badge]:
@@ -75,7 +152,9 @@ def badges(plan_contents: list[Any]) -> list[Badge]:
             c = by_id.get(opg.id)
             subs = [(sub.titel, by_id[sub.id].uitkomst) for sub in pc.plan.opgaven
                     if getattr(sub, "onderdeel_van", None) == opg.id and sub.id in by_id]
-            out.append(Badge(opg.titel, c.uitkomst if c else "nog niet te beoordelen", pc.title, subs))
+            out.append(Badge(opg.titel, c.uitkomst if c else "nog niet te beoordelen", pc.title, subs,
+                             _evaluator_line(pc, opg.id, c), key_figure(pc, opg.id, c),
+                             getattr(c, "uitleg", "") if c else ""))
     return out
 
 
@@ -105,7 +184,11 @@ def merge_shared(badge_list: list[Badge]) -> list[Badge]:
         judged = [m.uitkomst for m in members if m.uitkomst in JUDGED_ORDER]
         outcome = min(judged, key=JUDGED_ORDER.index) if judged else "nog niet te beoordelen"
         subs = [s for m in members for s in m.onderdelen]
-        out.append(Badge(members[0].titel, outcome, f"{len(members)} plannen", subs))
+        quoted = [m.evaluatoren for m in members if m.evaluatoren.startswith("Evaluatoren: '")]
+        words = "; ".join(dict.fromkeys(quoted)) or next((m.evaluatoren for m in members if m.evaluatoren), "")
+        figure = next((m.kerncijfer for m in members if m.kerncijfer), "")
+        out.append(Badge(members[0].titel, outcome, f"{len(members)} plannen", subs, words, figure,
+                         f"Eén uitkomst voor {len(members)} plannen met dit thema: de voorzichtigste."))
     return out
 
 
@@ -184,11 +267,117 @@ def policy_label(start: int, plan_contents: list[Any]) -> str:
     return f"vanaf {start}"
 
 
-def build(gemeente: Any, plan_contents: list[Any], verdicts: pd.DataFrame | None, start: int) -> FirstScreen:
-    """The first screen of one report."""
+def plan_lines(plan_contents: list[Any]) -> list[str]:
+    """Per plan: its place in time ('plan 2015–2018, geëvalueerd april 2018') and, for an evaluation, the
+    evaluators' overall conclusion in their words; a finished plan's outcome is stated as of its evaluation."""
+    out = []
+    for pc in plan_contents:
+        tijd = getattr(pc, "tijd", None)
+        if tijd is None:
+            continue
+        line = f"{pc.title}: {tijd.label}."
+        if tijd.geevalueerd:
+            words = getattr(pc.conclusions.plan, "woorden_evaluatoren", ())
+            if words:
+                line += f" Conclusie van de evaluatoren: {_first_sentence(words[0], 220)}"
+            if tijd.afgerond and tijd.peildatum:
+                line += f" De uitkomsten per opgave gelden per {tijd.peildatum}."
+        out.append(line)
+    return out
+
+
+def _first_sentence(text: str, limit: int = 160) -> str:
+    """The first sentence of an evaluator's text (their words, cut with '…' when longer than ``limit``), with
+    a trailing page reference kept."""
+    page = ""
+    if text.endswith(")") and " (" in text:
+        head, _, tail = text.rpartition(" (")
+        if any(ch.isdigit() for ch in tail) or tail.lower().startswith(("p", "§", "hoofdstuk", "bijlage")):
+            text, page = head, f" ({tail}"
+    first = text.split(". ")[0].strip()
+    if len(first) > limit:
+        first = first[:limit].rsplit(" ", 1)[0] + " …"
+    elif len(first) < len(text.strip()):
+        first += " …" if not first.endswith((".", "…")) else ""
+    return first + page
+
+
+def recommendation_lines(plan_contents: list[Any]) -> tuple[list[str], int]:
+    """The evaluators' plan-level aanbevelingen (first sentence and page) and how many there are in total."""
+    lines = []
+    for pc in plan_contents:
+        voice = getattr(pc, "voice", None)
+        if voice is None or voice.empty:
+            continue
+        recs = voice[(voice["niveau"] == "plan") & (voice["soort"] == "aanbeveling")]
+        for t, b in zip(recs["tekst"], recs["bron_pagina"]):
+            lines.append(_first_sentence(f"{t} ({b})" if isinstance(b, str) and b else t))
+    return lines[:MAX_RECOMMENDATIONS], len(lines)
+
+
+def money_lines(costs: Any | None, plan_contents: list[Any]) -> list[str]:
+    """One money line: begroting vs jaarrekening, real growth against peers and Nederland (with the breaks it
+    crosses and the years that stay nominal), taakstellingen realised where a plan has them."""
+    out = []
+    line = getattr(costs, "budget_line", "") if costs is not None else ""
+    if line:
+        out.append(line[0].upper() + line[1:] + ".")
+    g = getattr(costs, "growth", None) if costs is not None else None
+    if g is not None:
+        text = (f"Lasten sociaal domein per inwoner na inflatie {g.van}–{g.tot}: {fmt_signed(g.gemeente_pct, 0)}%")
+        cmp = [f"{fmt_signed(g.peers_pct, 0)}% bij vergelijkbare gemeenten" if g.peers_pct is not None else "",
+               f"{fmt_signed(g.nl_pct, 0)}% in Nederland" if g.nl_pct is not None else ""]
+        cmp = [c for c in cmp if c]
+        if cmp:
+            text += ", tegen " + " en ".join(cmp)
+        if g.breaks:
+            text += "; let op, over breuken heen (" + "; ".join(g.breaks) + ")"
+        if g.nominal_years:
+            text += (f"; {', '.join(map(str, g.nominal_years))} alleen nominaal (CPI-reeks tot {g.cpi_last})")
+        out.append(text + ".")
+    for pc in plan_contents:
+        if getattr(pc, "savings_line", ""):
+            out.append(pc.savings_line)
+    return out
+
+
+def effect_note(plan_contents: list[Any]) -> str | None:
+    """When every evaluated plan declined effect figures: the evaluators' reason, so no before/after figure is
+    headlined on the first screen."""
+    evaluated = [pc for pc in plan_contents if getattr(getattr(pc, "tijd", None), "geevalueerd", False)]
+    reasons = [pc.geen_effectcijfers for pc in evaluated if getattr(pc, "geen_effectcijfers", None)]
+    if not evaluated or len(reasons) < len(evaluated):
+        return None
+    return (f"De evaluatie nam bewust geen effectcijfers op: {reasons[0].strip()} Daarom staan hier geen "
+            "voor-en-na-cijfers als kernboodschap; de CBS-cijfers staan in het hoofdstuk Indicatoren.")
+
+
+def _messages_note(plan_contents: list[Any], messages: list[KeyMessage], verdicts: pd.DataFrame | None) -> str | None:
+    tijd = [pc.tijd for pc in plan_contents if getattr(pc, "tijd", None) is not None]
+    if not messages or not tijd or not all(t.afgerond for t in tijd):
+        return None
+    if verdicts is None or verdicts.empty:
+        return None
+    shown = verdicts[verdicts["indicator_id"].isin([m.indicator_id for m in messages])]
+    years = [int(str(p)[:4]) for p in shown["latest_period"].dropna() if str(p)[:4].isdigit()]
+    ends = max(pc.plan.periode.eind for pc in plan_contents if getattr(pc, "tijd", None) is not None)
+    if not years or max(years) <= ends:
+        return None
+    return (f"Het plan liep tot {ends}; deze CBS-cijfers lopen tot {max(years)} en gaan ook over de tijd daarna: "
+            "ze zijn geen oordeel over het plan.")
+
+
+def build(gemeente: Any, plan_contents: list[Any], verdicts: pd.DataFrame | None, start: int,
+          costs: Any | None = None) -> FirstScreen:
+    """The first screen of one report (``costs``: the cost chapter's content, for the money line)."""
     regions = getattr(gemeente, "regions", {}) or {}
     regio = regions["jeugdzorgregio"][1] if "jeugdzorgregio" in regions else None
     b = merge_shared(badges(plan_contents))
-    return FirstScreen(badges=b, counts=count_outcomes(b),
-                       messages=key_messages(verdicts, linked_indicators(plan_contents)), regio=regio,
-                       periode=policy_label(start, plan_contents), monitoring=monitoring_lines(plan_contents))
+    note = effect_note(plan_contents)
+    messages = [] if note else key_messages(verdicts, linked_indicators(plan_contents))
+    recs, n_recs = recommendation_lines(plan_contents)
+    return FirstScreen(badges=b, counts=count_outcomes(b), messages=messages, regio=regio,
+                       periode=policy_label(start, plan_contents), monitoring=monitoring_lines(plan_contents),
+                       plans=plan_lines(plan_contents), money=money_lines(costs, plan_contents),
+                       recommendations=recs, recommendations_total=n_recs, effect_note=note,
+                       messages_note=_messages_note(plan_contents, messages, verdicts))
