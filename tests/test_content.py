@@ -196,7 +196,9 @@ def test_badges_fold_sub_opgaven_and_counts_add_up():
 def test_first_screen_renders_badges_with_words_and_key_messages():
     rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=_inputs(), plan_list=[], commit="")
     html = sections.render_summary(rc).html
-    assert "Drie kernboodschappen" in html and "Jongeren met jeugdzorg: van" in html
+    # one indicator gives one message: the heading never promises more messages than it shows (issue 18)
+    assert "Eén kernboodschap<" in html and "Drie kernboodschappen" not in html
+    assert "Jongeren met jeugdzorg: van" in html
 
 
 def test_split_caveats_lists_shared_and_indicator_caveats_once():

@@ -16,6 +16,7 @@ Key messages are chosen by relevance, in this order (rule stated once, here):
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +77,8 @@ class FirstScreen:
     recommendations: list[str] = field(default_factory=list)
     """The evaluators' plan-level aanbevelingen (first sentence, page), the decisions on the table."""
     recommendations_total: int = 0
+    recommendations_by: str = "de evaluatoren"
+    """Who wrote the recommendations: ``de evaluatoren``, or ``het plan`` for a plan document without evaluation."""
     effect_note: str | None = None
     """Why no before/after figures are headlined (the evaluation itself declined effect figures)."""
     messages_note: str | None = None
@@ -106,7 +109,7 @@ def key_figure(pc: Any, opgave_id: str, conclusion: Any | None) -> str:
                     f"{fmt_value(e.latest_value, unit)} ({period_label(e.latest_period)})")
     plan = pc.plan
     scope_ids = {o.id for o in plan.opgaven if o.id == opgave_id or getattr(o, "onderdeel_van", None) == opgave_id}
-    ms = [m for o in plan.opgaven if o.id in scope_ids for m in o.maatregelen]
+    ms = [m for o in plan.opgaven if o.id in scope_ids for m in getattr(o, "maatregelen", ())]
     for m in ms:
         for x in m.outputs:
             if isinstance(x.realisatie, (int, float)) and isinstance(x.doel, (int, float)) and x.doel:
@@ -267,38 +270,76 @@ def policy_label(start: int, plan_contents: list[Any]) -> str:
     return f"vanaf {start}"
 
 
+def _overall_words(plan: Any) -> str:
+    """The evaluators' overall verdict on the plan: their short label (or first sentence) with its page."""
+    ev = getattr(plan, "evaluatie", None)
+    known = {o.id for o in plan.opgaven}
+    loose = [c for c in getattr(ev, "conclusies", ()) if c.opgave not in known]
+    c = next((c for c in loose if not c.maatregelen), loose[0] if loose else None)
+    if c is None:
+        return ""
+    words = f"'{c.oordeel.strip()}'" if c.oordeel else _first_sentence(c.tekst, 140)
+    return words + (f" ({c.bron_pagina})" if c.bron_pagina else "")
+
+
 def plan_lines(plan_contents: list[Any]) -> list[str]:
-    """Per plan: its place in time ('plan 2015–2018, geëvalueerd april 2018') and, for an evaluation, the
-    evaluators' overall conclusion in their words; a finished plan's outcome is stated as of its evaluation."""
-    out = []
+    """Per evaluation document: the plans it evaluates with their place in time ('plan 2015–2018, geëvalueerd april
+    2018') and the evaluators' overall verdict in their words; a finished plan's outcome is stated as of its
+    evaluation. Plans without evaluation get their own line ('plan 2020–2023, vastgesteld januari 2020; …')."""
+    groups: dict[str, list[Any]] = {}
     for pc in plan_contents:
-        tijd = getattr(pc, "tijd", None)
-        if tijd is None:
+        if getattr(pc, "tijd", None) is None:
             continue
-        line = f"{pc.title}: {tijd.label}."
+        key = getattr(getattr(pc.plan, "bron", None), "document", None) or pc.title
+        groups.setdefault(f"{pc.tijd.geevalueerd}:{key}", []).append(pc)
+    out = []
+    for members in groups.values():
+        first = members[0]
+        tijd = first.tijd
+        if len(members) == 1:
+            line = f"{tijd.label[0].upper()}{tijd.label[1:]}: {first.title.split(' - ')[-1]}."
+        else:
+            parts = [f"{pc.title.split(' - ')[-1]} ({pc.tijd.label.split(', geëvalueerd')[0]}"
+                     + (", vóór het einde van de planperiode" if "vóór het einde" in pc.tijd.label else "") + ")"
+                     for pc in members]
+            line = f"Eén evaluatie ({tijd.peildatum or 'datum onbekend'}) van {len(members)} plannen: " + "; ".join(
+                parts) + "."
         if tijd.geevalueerd:
-            words = getattr(pc.conclusions.plan, "woorden_evaluatoren", ())
+            words = next((w for w in (_overall_words(pc.plan) for pc in members) if w), "")
             if words:
-                line += f" Conclusie van de evaluatoren: {_first_sentence(words[0], 220)}"
-            if tijd.afgerond and tijd.peildatum:
-                line += f" De uitkomsten per opgave gelden per {tijd.peildatum}."
+                line += f" Evaluatoren over het geheel: {words}."
+            if all(pc.tijd.afgerond for pc in members) and tijd.peildatum:
+                line += f" Uitkomsten per opgave zoals bij de evaluatie ({tijd.peildatum})."
         out.append(line)
     return out
+
+
+def _split_page(text: str) -> tuple[str, str]:
+    """``("tekst", " (p. 5)")`` from ``"tekst (p. 5)"``; nested brackets (``(hoofdstuk 7 (p. 57))``) kept whole."""
+    text = text.strip()
+    if not text.endswith(")"):
+        return text, ""
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            return (text[:i].rstrip(), f" {text[i:]}") if i > 0 else (text, "")
+    return text, ""
+
+
+SENTENCE_END = re.compile(r"(?<=[^\d\s])[.!?](?=\s+[A-Z'\"(])")
 
 
 def _first_sentence(text: str, limit: int = 160) -> str:
     """The first sentence of an evaluator's text (their words, cut with '…' when longer than ``limit``), with
     a trailing page reference kept."""
-    page = ""
-    if text.endswith(")") and " (" in text:
-        head, _, tail = text.rpartition(" (")
-        if any(ch.isdigit() for ch in tail) or tail.lower().startswith(("p", "§", "hoofdstuk", "bijlage")):
-            text, page = head, f" ({tail}"
-    first = text.split(". ")[0].strip()
+    text, page = _split_page(text)
+    m = SENTENCE_END.search(text)
+    first = text[: m.end()] if m else text
     if len(first) > limit:
         first = first[:limit].rsplit(" ", 1)[0] + " …"
-    elif len(first) < len(text.strip()):
-        first += " …" if not first.endswith((".", "…")) else ""
+    elif len(first) < len(text):
+        first += " …"
     return first + page
 
 
@@ -354,7 +395,7 @@ def effect_note(plan_contents: list[Any]) -> str | None:
 
 def _messages_note(plan_contents: list[Any], messages: list[KeyMessage], verdicts: pd.DataFrame | None) -> str | None:
     tijd = [pc.tijd for pc in plan_contents if getattr(pc, "tijd", None) is not None]
-    if not messages or not tijd or not all(t.afgerond for t in tijd):
+    if not messages or not tijd or not all(t.afgerond and t.geevalueerd for t in tijd):
         return None
     if verdicts is None or verdicts.empty:
         return None
@@ -376,8 +417,10 @@ def build(gemeente: Any, plan_contents: list[Any], verdicts: pd.DataFrame | None
     note = effect_note(plan_contents)
     messages = [] if note else key_messages(verdicts, linked_indicators(plan_contents))
     recs, n_recs = recommendation_lines(plan_contents)
+    evaluated = any(getattr(getattr(pc, "tijd", None), "geevalueerd", False) for pc in plan_contents)
     return FirstScreen(badges=b, counts=count_outcomes(b), messages=messages, regio=regio,
                        periode=policy_label(start, plan_contents), monitoring=monitoring_lines(plan_contents),
                        plans=plan_lines(plan_contents), money=money_lines(costs, plan_contents),
-                       recommendations=recs, recommendations_total=n_recs, effect_note=note,
+                       recommendations=recs, recommendations_total=n_recs,
+                       recommendations_by="de evaluatoren" if evaluated else "het plan", effect_note=note,
                        messages_note=_messages_note(plan_contents, messages, verdicts))

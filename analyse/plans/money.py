@@ -495,7 +495,8 @@ def savings_headline(plan: Plan, ledger: pd.DataFrame | None = None) -> str:
     """
     ledger = savings_ledger(plan) if ledger is None else ledger
     parts = []
-    for reeks, g in ledger.groupby("reeks", sort=False):
+    for name, g in ledger.groupby("reeks", sort=False):
+        reeks = str(name).split(" ('")[0]
         done = g[g["realisatiegraad_pct"].notna()]
         if len(done):
             r = done.iloc[-1]

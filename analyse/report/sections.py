@@ -75,13 +75,16 @@ def _first_screen(content: ReportContent) -> list[Block | None]:
     if first.plans:
         items = "".join(f"<li>{escape(t)}</li>" for t in first.plans)
         parts.append(Block(f'<ul class="plannen">{items}</ul>', " ".join(first.plans)))
+    if first.money:
+        text = " ".join(first.money)
+        parts.append(Block(f'<p class="geld"><strong>Geld.</strong> {escape(text)}</p>', f"Geld: {text}"))
     if first.badges:
         counts = ", ".join(f"{n} {BADGE_WORD[o]}" for o, n in first.counts.items() if n)
         items = []
         for b in first.badges:
             subs = "".join(f"<li>{escape(t)} {_badge(u)}</li>" for t, u in b.onderdelen)
             detail = "".join(f'<span class="{cls}">{escape(t)}</span>' for cls, t in
-                             (("woorden", b.evaluatoren), ("kerncijfer", b.kerncijfer)) if t)
+                             (("woorden", b.evaluatoren), ("cijfer", b.kerncijfer)) if t)
             items.append(f'<li>{_badge(b.uitkomst)} <span class="opgave">{escape(b.titel)}</span>'
                          + (f'<ul class="onderdelen">{subs}</ul>' if subs else "")
                          + (f'<span class="badge-detail">{detail}</span>' if detail else "") + "</li>")
@@ -93,16 +96,14 @@ def _first_screen(content: ReportContent) -> list[Block | None]:
                            head))
     for line in first.monitoring:
         parts.append(Block(f'<p class="telling">{escape(line)}</p>', line))
-    if first.money:
-        text = " ".join(first.money)
-        parts.append(Block(f'<p class="geld"><strong>Geld.</strong> {escape(text)}</p>', f"Geld: {text}"))
     if first.recommendations:
         items = "".join(f"<li>{escape(t)}</li>" for t in first.recommendations)
         more = first.recommendations_total - len(first.recommendations)
         tail = f'<p class="noot">En {more} meer; alle aanbevelingen staan onder Opgaven.</p>' if more > 0 else ""
-        parts.append(Block(f'<h3 id="aanbevelingen-evaluatoren">Aanbevelingen van de evaluatoren '
-                           f"({first.recommendations_total})</h3><ol class=\"aanbevelingen\">{items}</ol>{tail}",
-                           "Aanbevelingen van de evaluatoren"))
+        title = ("Aanbevelingen van de evaluatoren" if first.recommendations_by == "de evaluatoren" else
+                 "Aanbevelingen in het plan zelf")
+        parts.append(Block(f'<h3 id="aanbevelingen">{title} ({first.recommendations_total})</h3>'
+                           f'<ol class="aanbevelingen">{items}</ol>{tail}', title))
     if first.effect_note:
         parts.append(Block(f'<p class="telling">{escape(first.effect_note)}</p>', first.effect_note))
     if first.messages:
@@ -499,7 +500,8 @@ def _voice_block(pc: Any, rows: pd.DataFrame, key: str) -> Block | None:
         tag = "ol" if kind == "aanbeveling" else "ul"
         html.append(f"<h4>{escape(title)} ({len(sub)})</h4><{tag}>{''.join(items)}</{tag}>")
     who = _who(pc)
-    return Block(f'<div class="stem" id="{escape(key)}"><p><strong>Wat {who} schrijft</strong> '
+    verb = "schrijven" if who == "de evaluatoren" else "schrijft"
+    return Block(f'<div class="stem" id="{escape(key)}"><p><strong>Wat {who} {verb}</strong> '
                  f"(hun woorden, met bladzijde):</p>" + "".join(html) + "</div>", " ".join(text))
 
 
