@@ -533,10 +533,14 @@ def _budget_chart(pc: Any, out: OutputTarget | None) -> Block | None:
     if bud is None or bud.empty:
         return None
     both = bud[bud["begroot_eur"].notna() & bud["gerealiseerd_eur"].notna()]
-    if len(both):
-        year = int(both["jaar"].max())
-        fig = plots.plot_budget_vs_realisatie(both, jaar=year, title=f"Begroot en uitgegeven per post, {year}")
-        return figure_block(fig, f"budget-{slug_of(pc.title)[:40]}-{year}", out)
+    money = both[(both["begroot_eur"] > 0) | (both["gerealiseerd_eur"] > 0)]
+    if len(money):
+        year = int(money["jaar"].max())
+        zero = both[(both["jaar"] == year) & (both["begroot_eur"] == 0) & (both["gerealiseerd_eur"] == 0)]
+        fig = plots.plot_budget_vs_realisatie(money, jaar=year, title=f"Begroot en uitgegeven per post, {year}")
+        text = (md("{n} posten van {jaar} zonder budget en zonder uitgaven (€ 0 begroot, € 0 uitgegeven) staan niet "
+                   "in de figuur; ze staan in de tabellen per opgave.", n=len(zero), jaar=year) if len(zero) else None)
+        return blocks([figure_block(fig, f"budget-{slug_of(pc.title)[:40]}-{year}", out), text])
     known = bud[bud["begroot_eur"].notna() | bud["gerealiseerd_eur"].notna()]
     if known.empty:
         return None
