@@ -228,7 +228,7 @@ def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs |
     if commit is None:
         commit = inputs.cache.setdefault("commit", sources_chapter.git_commit())
     sources = _chapter("Data en bronnen", sources_chapter.build, inputs, gemeente.code, commit)
-    first = _chapter("Samenvatting", summary_chapter.build, gemeente, plan_content, ind.verdicts, policy.startjaar,
+    first = _chapter("Samenvatting", summary_chapter.build, gemeente, plan_content, ind.records, policy.startjaar,
                      costs)
     themes = _chapter("Opgaven", plan_chapter.themes, plan_content)
     return ReportContent(gemeente=gemeente, parameters=params, policy=policy, indicators=ind, costs=costs,

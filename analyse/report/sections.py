@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from analyse import plots
+from analyse import plots, vocab
 from analyse.content import ReportContent
 from analyse.content.cost_chapter import CostContent
 from analyse.content.sources_chapter import display_sources
@@ -128,9 +128,14 @@ def render_summary(content: ReportContent, out: OutputTarget | None = None) -> B
     if v is None or v.empty:
         parts.append(note("Voor deze gemeente zijn geen indicatoren met gegevens gevonden."))
     else:
-        parts.append(md("Van de {n} indicatoren met gegevens zijn er {m} te beoordelen sinds het basisjaar: {b} "
-                        "**verbeterd**, {s} **verslechterd** en {g} gelijk gebleven (zie Indicatoren).",
-                        n=sig["totaal"], m=sig["indicatoren"], b=sig["beter"], s=sig["slechter"], g=sig["gelijk"]))
+        neutral = sig["indicatoren"] - sig["beter"] - sig["slechter"] - sig["gelijk"]
+        tail = (", en {r} zonder voorkeursrichting gestegen of gedaald" if neutral else "")
+        parts.append(md("Van de {n} indicatoren met gegevens is bij {m} bekend hoe groot de toevalsmarge is, en "
+                        "daarmee te zeggen of ze sinds het basisjaar veranderd zijn: {b} **verbeterd**, "
+                        "{s} **verslechterd**, {g} gelijk gebleven" + tail + ". Bij {u} is de marge onbekend: "
+                        "daar staat alleen het verschil, zonder oordeel (zie Indicatoren).",
+                        n=sig["totaal"], m=sig["indicatoren"], b=sig["beter"], s=sig["slechter"], g=sig["gelijk"],
+                        r=neutral, u=sig.get("marge_onbekend", 0)))
     if not content.plans:
         parts.append(note("Er is geen beleidsplan van deze gemeente als gegevens beschikbaar; het rapport bevat "
                           "daarom geen oordeel per opgave."))
@@ -313,7 +318,14 @@ def render_funnel(content: ReportContent, out: OutputTarget | None = None) -> Bl
     if f is None:
         return note("Voor geen van de kernindicatoren zijn teller en noemer van deze gemeente bekend; "
                     "een funnelplot is daarom niet te maken.")
+    word = vocab.FUNNEL_WORDS.get(str(f.position), vocab.NIET_TE_BEOORDELEN)
     inner = blocks([heading("Positie ten opzichte van alle gemeenten", 3),
+                    md("{naam} is bij {ind} ({periode}) **{woord}** tussen alle gemeenten. De trechter beantwoordt "
+                       "een andere vraag dan de kolom ‘Tegenover Nederland’: die kolom zegt of het cijfer verder van "
+                       "Nederland ligt dan de gewone schommeling van het eigen cijfer van jaar tot jaar; de trechter "
+                       "zegt of de gemeente opvalt tussen álle gemeenten, met de gewone verschillen tussen gemeenten "
+                       "meegerekend. Een cijfer kan dus hoger dan Nederland zijn en toch niet opvallend.",
+                       naam=content.naam, ind=f.naam, periode=period_label(f.period), woord=word),
                     funnel_block(f, content.code, {content.code: content.naam}, out)])
     return Block(f'<div class="alleen-scherm">{inner.html}</div>', inner.text)  # in print the overview says it
 
