@@ -140,7 +140,7 @@ def _evaluator_line(pc: Any, opgave_id: str, conclusion: Any | None) -> str:
         from analyse.plans.conclusions import bevindingen_scope
 
         _, where = bevindingen_scope(pc.plan, opgave_id)
-        scope = " (voor het plan als geheel)" if where == "plan" else ""
+        scope = f" voor heel '{pc.title.split(' - ')[-1]}'" if where == "plan" else ""
         return (f"Evaluatoren: geen eigen oordeel over deze opgave; zij noemen {n_k} knelpunt"
                 f"{'en' if n_k != 1 else ''} en {n_s} succes{'sen' if n_s != 1 else ''}{scope}")
     return ""
@@ -149,6 +149,7 @@ def _evaluator_line(pc: Any, opgave_id: str, conclusion: Any | None) -> str:
 def badges(plan_contents: list[Any]) -> list[Badge]:
     """One badge per top-level opgave of every plan (sub-opgaven listed on their parent's badge)."""
     out = []
+    seen: set[str] = set()
     for pc in plan_contents:
         if getattr(pc, "monitoring", None) is not None:
             continue  # a plan, not an evaluation: no verdicts to show (see monitoring_lines)
@@ -159,9 +160,12 @@ def badges(plan_contents: list[Any]) -> list[Badge]:
             c = by_id.get(opg.id)
             subs = [(sub.titel, by_id[sub.id].uitkomst) for sub in pc.plan.opgaven
                     if getattr(sub, "onderdeel_van", None) == opg.id and sub.id in by_id]
+            words = _evaluator_line(pc, opg.id, c)
+            if words and words in seen:
+                words = ""  # a plan-level count is said once, on the plan's first badge
+            seen.add(words)
             out.append(Badge(opg.titel, c.uitkomst if c else "nog niet te beoordelen", pc.title, subs,
-                             _evaluator_line(pc, opg.id, c), key_figure(pc, opg.id, c),
-                             getattr(c, "uitleg", "") if c else ""))
+                             words, key_figure(pc, opg.id, c), getattr(c, "uitleg", "") if c else ""))
     return out
 
 
@@ -312,7 +316,8 @@ def plan_lines(plan_contents: list[Any]) -> list[str]:
         first = members[0]
         tijd = first.tijd
         if len(members) == 1:
-            line = f"{tijd.label[0].upper()}{tijd.label[1:]}: {first.title.split(' - ')[-1]}."
+            title = first.title.split(" - ")[-1].rstrip()
+            line = f"{tijd.label[0].upper()}{tijd.label[1:]}: {title}" + ("" if title.endswith(("?", ".", "!")) else ".")
         else:
             parts = [f"{pc.title.split(' - ')[-1]} ({pc.tijd.label.split(', geëvalueerd')[0]}"
                      + (", vóór het einde van de planperiode" if "vóór het einde" in pc.tijd.label else "") + ")"
