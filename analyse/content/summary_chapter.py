@@ -317,7 +317,8 @@ def plan_lines(plan_contents: list[Any]) -> list[str]:
         tijd = first.tijd
         if len(members) == 1:
             title = first.title.split(" - ")[-1].rstrip()
-            line = f"{tijd.label[0].upper()}{tijd.label[1:]}: {title}" + ("" if title.endswith(("?", ".", "!")) else ".")
+            end = "" if title.endswith(("?", ".", "!")) else "."
+            line = f"{tijd.label[0].upper()}{tijd.label[1:]}: {title}{end}"
         else:
             parts = [f"{pc.title.split(' - ')[-1]} ({pc.tijd.label.split(', geëvalueerd')[0]}"
                      + (", vóór het einde van de planperiode" if "vóór het einde" in pc.tijd.label else "") + ")"

@@ -464,6 +464,8 @@ def _what_amount_is(t: object, gemeente: str) -> str:
     if getattr(t, "schaal", None) != "regio":
         return f"{kind} van {gemeente}" if gemeente else kind
     own = _num(getattr(t, "aandeel_gemeente", None))
+    if np.isnan(_num(getattr(t, "bedrag", None))):
+        return f"regionale {kind} zonder bedrag in het plan"
     if np.isnan(own):
         return (f"regionaal totaal ({kind}); het deel van {gemeente or 'de gemeente'} zit erin maar staat niet "
                 "als bedrag in het plan")

@@ -652,7 +652,7 @@ def render_savings(content: ReportContent, out: OutputTarget | None = None) -> B
             shown = pd.DataFrame({"Taakstelling": tk["omschrijving"], "Bedrag (euro)": tk["bedrag_eur"],
                                   "Wat het bedrag is": tk["wat_het_bedrag_is"], "Jaar": tk["jaar"],
                                   "Status": tk["status"].fillna(""), "Bron": tk["bron_pagina"].fillna("")})
-            regional = tk[tk["schaal"] == "regio"]
+            regional = tk[(tk["schaal"] == "regio") & tk["bedrag_eur"].notna()]
             if len(regional):
                 parts.append(note("Let op: " + " ".join(f"{r.omschrijving.split(' (')[0]}: het bedrag is een "
                                                         f"{r.wat_het_bedrag_is}." for r in regional.itertuples())))
@@ -680,6 +680,10 @@ def render_prevention(content: ReportContent, out: OutputTarget | None = None) -
         if len(inter):
             shown = inter[["naam", "preventie_niveau", "domein", "status", "resultaat"]].set_axis(
                 ["Interventie", "Preventieniveau", "Domein", "Status", "Resultaat"], axis=1)
+            for col, label in (("kosten", "Kosten, investering (euro)"),
+                               ("bezuiniging", "Bezuiniging of opbrengst volgens het plan (euro)")):
+                if col in inter and inter[col].notna().any():  # every amount the plan carries, with its kind
+                    shown[label] = inter[col].to_numpy()
             parts.append(table_block(shown, "preventiematrix", out, caption="Interventies per preventieniveau"))
     if len(parts) == 1:
         parts.append(note("Het plan bevat geen preventiematrix."))
