@@ -599,6 +599,7 @@ def render_plan_goals(content: ReportContent, out: OutputTarget | None = None) -
     for pc in content.plans:
         concl = pc.conclusions.plan
         tijd = getattr(pc, "tijd", None)
+        parts.append(heading(f"{pc.title.split(' - ')[-1]}: het plan als geheel", 3))
         parts.append(Block(f"<p><strong>{escape(pc.title)}</strong>" + (f": {escape(tijd.label)}." if tijd else ".")
                            + "</p>", pc.title))
         parts.append(_voice_block(pc, pc.voice[pc.voice["niveau"] == "plan"], f"voice-plan-{slug_of(pc.title)[:30]}"))
