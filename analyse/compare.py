@@ -282,13 +282,25 @@ def _choose_periods(focal: pd.DataFrame, base: pd.Series, latest: pd.Series,
     first = with_value.sort_values("time").drop_duplicates(_KEY)[_KEY + ["period"]]
     first_any = rows.sort_values("time").drop_duplicates(_KEY)[_KEY + ["period"]]
     last_any = rows.sort_values("time").drop_duplicates(_KEY, keep="last")[_KEY + ["period"]]
+    last_val = with_value.sort_values("time").drop_duplicates(_KEY, keep="last")[_KEY + ["period"]]
     out = (chosen.merge(first_any.rename(columns={"period": "_first_any"}), on=_KEY, how="left")
            .merge(first.rename(columns={"period": "_first"}), on=_KEY, how="left")
-           .merge(last_any.rename(columns={"period": "latest_period"}), on=_KEY, how="left"))
+           .merge(last_any.rename(columns={"period": "_last_any"}), on=_KEY, how="left")
+           .merge(last_val.rename(columns={"period": "_last_val"}), on=_KEY, how="left"))
+    # the latest period is the latest with a value; a newer empty (suppressed or not yet published) period is
+    # named in the reason, never silently skipped
+    out["latest_period"] = out["_last_val"].fillna(out["_last_any"])
+    out["newer_missing"] = out["_last_any"].where(out["_last_any"] != out["latest_period"])
+    out = out.drop(columns=["_last_any", "_last_val"])
     out["base_period"] = out["_first"].fillna(out["_first_any"])
     out["base_after_start"] = False
     if base_year is not None:
-        start = with_value[with_value["period"].str.slice(0, 4).astype(int) <= int(base_year)]
+        # like for like: the nulmeting has the same season as the latest value (2020H1 with 2024H1, never 2020H2)
+        slot = with_value.merge(out[_KEY + ["latest_period"]], on=_KEY)
+        same = (slot["period"].astype(str).str.slice(4) == slot["latest_period"].astype(str).str.slice(4)).to_numpy()
+        seasonal = slot["period_type"].isin(["halfjaar", "kwartaal"]).to_numpy()
+        slot = slot[same | ~seasonal]
+        start = slot[slot["period"].str.slice(0, 4).astype(int) <= int(base_year)]
         at_start = (start.sort_values("time").drop_duplicates(_KEY, keep="last")[_KEY + ["period"]]
                     .rename(columns={"period": "_at_start"}))
         out = out.merge(at_start, on=_KEY, how="left")
@@ -509,6 +521,10 @@ def _short(x: float) -> str:
 
 def _reason(row: dict, alpha: float, min_relevant: Mapping[str, float]) -> str:
     text = _reason_core(row, alpha, min_relevant)
+    newer = row.get("newer_missing")
+    if isinstance(newer, str) and newer:
+        text += (f" Voor {period_label(newer)} is (nog) geen waarde gepubliceerd of de waarde is onderdrukt; het "
+                 f"laatste cijfer is van {period_label(row['latest_period'])}.")
     if row.get("base_after_start"):
         text += (f" Er is geen meting in of vóór het startjaar; de eerste meting ({period_label(row['base_period'])})"
                  " is als basis genomen.")
@@ -814,7 +830,7 @@ def _compare_core(ind: pd.DataFrame, cat: pd.DataFrame, refs: pd.DataFrame, base
     assessed = c["verdict"].isin([vocab.BETER, vocab.SLECHTER, vocab.HOGER, vocab.LAGER, vocab.GELIJK])
     c["indicative"] = assessed & (c["small_numbers"] | c["rounded_small"])
     records = c[["period_type", "base_period", "latest_period", "base_value", "latest_value", "n_points", "polarity",
-                 "unit", "base_after_start", "break_between",
+                 "unit", "base_after_start", "break_between", "newer_missing",
                  "abs_change", "rel_change_pct", "pp_change", "is_pct", "basis", "test", "p_value",
                  "real_change", "verdict", "small_numbers", "rounded_small", "tau2_used",
                  "count_exposure"]].to_dict("records")
@@ -891,7 +907,8 @@ OUTPUT_COLUMNS = [
     "n_points", "verdict", "verdict_reason", "indicative", "basis", "test", "p_value", "reference_note",
     "kind", "polarity", "unit", "base_suppressed", "latest_suppressed", "base_after_start",
     "latest_ci998_low", "latest_ci998_high", "tau2_used", "tau2_level", "change_se", "latest_margin_low",
-    "latest_margin_high", "latest_margin998_low", "latest_margin998_high", "break_between", "count_exposure",
+    "latest_margin_high", "latest_margin998_low", "latest_margin998_high", "break_between", "newer_missing",
+    "count_exposure",
     "price_year", "price_basis",
     "base_value_nominal", "ref_rel_change_pct", "verdict_label", "benchmark_95", "benchmark_998",
     "benchmark_verdict", "benchmark_label",

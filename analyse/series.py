@@ -3,8 +3,9 @@
 Every part of a report (first screen, kerncijfers, overview and spine chart, trend charts, map, key messages,
 downloads) shows the same series of an indicator, chosen here once:
 
-* **Period type**: the yearly series where the gemeente has at least two yearly values; otherwise the first of
-  halfjaar, kwartaal, peildatum with two values; otherwise the type of its latest value
+* **Period type**: the yearly series where the gemeente has at least two yearly values and the latest of them
+  is at most one calendar year older than its newest value of any type; otherwise the first of halfjaar,
+  kwartaal, peildatum that has two values and is that current; otherwise the type of its latest value
   (:data:`analyse.vocab.PERIOD_TYPES` is the order). Half-years are never mixed with years: the first
   half-year of 2024 (provisional, another season) is not "the latest value" beside the year 2023.
 * **Breaks**: a period whose source belongs to another series than the period before it (another column, i.e.
@@ -34,6 +35,11 @@ _KEY = ["indicator_id", "gemeentecode"]
 def reported_period_types(rows: pd.DataFrame) -> pd.DataFrame:
     """The period type of the reported series per (indicator_id, gemeentecode) (see the module rule).
 
+    Among the types with two values, those whose latest value lies at most one calendar year before the most
+    recent one qualify (a yearly series that ended years ago does not beat a current peildatum series); of
+    these the first in :data:`analyse.vocab.PERIOD_TYPES` wins. Without a type with two values: the type of the
+    latest value.
+
     Args:
         rows: indicator rows (indicator_id, gemeentecode, period, value; period_type optional).
 
@@ -43,16 +49,19 @@ def reported_period_types(rows: pd.DataFrame) -> pd.DataFrame:
     r = rows[rows["value"].notna()]
     if "period_type" not in r:
         r = r.assign(period_type=period_type_of(r["period"]).to_numpy())
-    counts = r.groupby([*_KEY, "period_type"], observed=True).size().rename("_n").reset_index()
+    r = r.assign(_t=period_time(r["period"]).to_numpy(),
+                 _year=pd.to_numeric(r["period"].astype(str).str.slice(0, 4), errors="coerce").to_numpy())
+    counts = r.groupby([*_KEY, "period_type"], observed=True).agg(_n=("_t", "size"), _last=("_year", "max"),
+                                                                    _tlast=("_t", "max")).reset_index()
     rank = {t: i for i, t in enumerate(vocab.PERIOD_TYPES)}
     counts["_rank"] = counts["period_type"].map(rank).fillna(len(rank))
-    counts["_two"] = counts["_n"] >= 2
-    latest = (r.assign(_t=period_time(r["period"]).to_numpy()).sort_values("_t")
-              .drop_duplicates(_KEY, keep="last")[[*_KEY, "period_type"]].rename(columns={"period_type": "_latest"}))
-    counts = counts.merge(latest, on=_KEY, how="left")
-    counts["_is_latest"] = counts["period_type"] == counts["_latest"]
-    best = counts.sort_values([*_KEY, "_two", "_rank", "_is_latest"], ascending=[True, True, False, True, False])
-    return best.drop_duplicates(_KEY)[[*_KEY, "period_type"]].reset_index(drop=True)
+    two = counts[counts["_n"] >= 2]
+    newest = two.groupby(_KEY)["_last"].transform("max")
+    current = two[two["_last"] >= newest - 1]
+    best = current.sort_values([*_KEY, "_rank"]).drop_duplicates(_KEY)
+    single = counts.sort_values([*_KEY, "_tlast"]).drop_duplicates(_KEY, keep="last")
+    out = pd.concat([best, single], ignore_index=True).drop_duplicates(_KEY)
+    return out[[*_KEY, "period_type"]].reset_index(drop=True)
 
 
 def series_breaks(rows: pd.DataFrame, keys: pd.DataFrame | None) -> pd.DataFrame:

@@ -176,9 +176,10 @@ def test_published_intervals_z_test():
 def test_suppressed_single_and_zero_denominator():
     ind = _counts("jeugdhulp_zv_pct", [("2019", 10.0, 100, 1000), ("2023", np.nan, 5, 1000)])
     r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
-    assert r["verdict"] == "niet te beoordelen" and "2023 ontbreekt of is onderdrukt" in r["verdict_reason"]
-    assert np.isnan(r["latest_ci_low"])  # never an interval from a suppressed cell
-    assert r["latest_suppressed"] and not r["base_suppressed"]
+    # the latest value is the latest with a value (2019); the suppressed 2023 is named, never silently skipped
+    assert r["verdict"] == "niet te beoordelen" and r["latest_period"] == "2019" and r["newer_missing"] == "2023"
+    assert "Voor 2023 is (nog) geen waarde gepubliceerd of de waarde is onderdrukt" in r["verdict_reason"]
+    assert not r["latest_suppressed"] and not r["base_suppressed"]
     ind = _counts("jeugdhulp_zv_pct", [("2019", 10.0, 100, 1000)])
     r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
     assert r["verdict"] == "niet te beoordelen" and r["n_points"] == 1
@@ -194,7 +195,11 @@ def test_explicit_periods_and_mixed_period_types():
     rows = [("2019", 10.0), ("2020", 11.0), ("2021", 12.0), ("2019H1", 9.0), ("2023H1", 9.5)]
     ind = pd.DataFrame([_row("jeugdhulp_zv_pct", "GM0001", p, v) for p, v in rows])
     r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
-    # 3 yearly values beat 2 half-year values: never mixed
+    # the yearly series ends two years before the newest half-year: the current (half-year) series is reported
+    assert (r["base_period"], r["latest_period"], r["n_points"]) == ("2019H1", "2023H1", 2)
+    recent = ind.assign(period=ind["period"].replace({"2023H1": "2022H1"}))
+    r = compare.compare_indicators(recent, CATALOGUE, "GM0001").iloc[0]
+    # a half-year at most one year newer does not beat the yearly series: never mixed
     assert (r["base_period"], r["latest_period"], r["n_points"]) == ("2019", "2021", 3)
     r = compare.compare_indicators(ind, CATALOGUE, "GM0001",
                                    base_period={"jeugdhulp_zv_pct": "2019H1"}).iloc[0]

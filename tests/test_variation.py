@@ -172,3 +172,22 @@ def test_simulation_with_a_real_difference_still_finds_it():
     rows = _simulate(den, bands, [102], effect=moved, effect_from=2023)  # a true change in the latest year
     hit = rows[rows["gemeentecode"].isin(moved)]
     assert hit["verdict"].eq(vocab.SLECHTER).mean() >= 0.6
+
+
+def test_nulmeting_has_the_same_season_as_the_latest_half_year():
+    periods = ["2019H2", "2020H1", "2020H2", "2021H1", "2021H2", "2022H1", "2022H2", "2023H1", "2023H2", "2024H1"]
+    ind = pd.DataFrame({"indicator_id": "sim", "gemeentecode": "GM0001", "period": periods,
+                        "period_type": "halfjaar", "value": 10.0, "numerator": 100.0, "denominator": 1000.0})
+    r = compare.compare_indicators(ind, CAT, "GM0001", base_year=2020).iloc[0]
+    assert (r["base_period"], r["latest_period"]) == ("2020H1", "2024H1")
+
+
+def test_methods_appendix_states_the_constants_the_code_uses():
+    from analyse.report import export
+
+    text = export.appendix_markdown()
+    consts = export.method_constants()
+    assert consts["stale"] == str(series.STALE_YEARS) and consts["n_bands"] == str(variation.N_BANDS)
+    assert f"meer dan {series.STALE_YEARS} jaar" in text and f"({variation.N_BANDS} groepen)" in text
+    assert "{" not in text and "}" not in text  # every placeholder filled
+    assert "minimaal relevante verandering" not in text  # a rule the code no longer applies

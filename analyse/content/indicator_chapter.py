@@ -497,6 +497,8 @@ def records(inputs: ReportInputs, code: str, comp: pd.DataFrame | None, recent: 
     # the regio, only where it covers both compared periods
     covered = rg["ref_latest_value"].notna() & rg["ref_base_value"].notna() if len(rg) else pd.Series(dtype=bool)
     cov = covered.reindex(ids).fillna(False).astype(bool)
+    if len(rg):  # a regio candidate that fell back to Nederland is not a regio: the Nederland column shows it
+        cov &= ~rg["reference_code"].reindex(ids).astype("string").fillna("").str.startswith(NEDERLAND)
     out["reference_role"] = np.where(cov, "regio", pd.NA)
     out["reference_code"] = rg["reference_code"].reindex(ids).where(cov)
     out["reference_label"] = rg["reference_label"].reindex(ids).where(cov)

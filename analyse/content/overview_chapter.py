@@ -23,8 +23,8 @@ DOMEIN_LABEL = {"jeugd": "Jeugd", "wmo": "Wmo en ondersteuning", "participatie":
                 "financien": "Financiën"}
 COLUMNS = ("indicator_id", "naam", "definitie", "domein", "unit", "polarity", "period", "value", "ci_low", "ci_high",
            "regio_label", "regio_value", "nl_label", "nl_value", "comparison", "level", "comparison_label",
-           "regio_comparison_label", "trend_label", "trend", "base_period", "change_label", "change", "nl_all",
-           "min", "q1", "q3", "max", "n_gemeenten")
+           "regio_comparison_label", "trend_label", "trend", "base_period", "change_label", "change", "break_period",
+           "nl_all", "min", "q1", "q3", "max", "n_gemeenten")
 
 
 @dataclass
@@ -94,6 +94,7 @@ def build(inputs: ReportInputs, preferred: pd.DataFrame, records: pd.DataFrame |
     rows["base_period"] = rec["base_period"].to_numpy()
     rows["change"] = rec["change_verdict"].fillna(vocab.NIET_TE_BEOORDELEN).to_numpy()
     rows["change_label"] = rec["change_label"].fillna(vocab.NIET_TE_BEOORDELEN).to_numpy()
+    rows["break_period"] = rec["break_period"].to_numpy()
     spread = _spread(preferred, rows[["indicator_id", "period"]])
     rows = rows.merge(spread, on=["indicator_id", "period"], how="left")
     order = {d: i for i, d in enumerate(DOMEIN_ORDER)}
