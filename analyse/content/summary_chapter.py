@@ -357,6 +357,7 @@ def _first_sentence(text: str, limit: int = 160) -> str:
     text, page = _split_page(text)
     m = SENTENCE_END.search(text)
     first = text[: m.end()] if m else text
+    first = first.removesuffix(" ...")  # a transcriber's elision right after the sentence: one '…' is enough
     if len(first) > limit:
         first = first[:limit].rsplit(" ", 1)[0] + " …"
     elif len(first) < len(text):
