@@ -64,7 +64,7 @@ def test_mostly_unknown_status_never_op_koers():
 def test_opgave_a_op_koers_with_evidence(result):
     a = result.opgave("A")
     assert a.uitkomst == "op koers" and a.regels_toegepast == ("R5_doelen_gehaald",)
-    assert "Bereik: van 20 (2020) naar 120 (2023), beter; streefwaarde 100 gehaald" in a.tekst
+    assert "Bereik: van 20 (2020) naar 120 (2023), marge onbekend; streefwaarde 100 gehaald" in a.tekst
     assert "€ 14.000 uitgegeven van € 15.000 begroot (93%)" in a.tekst
     assert any("zonder betrouwbaarheidsinterval" in k for k in a.kanttekeningen)
 
@@ -72,9 +72,10 @@ def test_opgave_a_op_koers_with_evidence(result):
 def test_opgave_b_niet_op_koers(result):
     b = result.opgave("B")
     assert b.uitkomst == "niet op koers" and b.regels_toegepast == ("R3_uitvoering_laag",)
-    assert "65,0% (2016) naar 54,0% (2022), slechter" in b.tekst
+    assert "65,0% (2016) naar 54,0% (2022), marge onbekend" in b.tekst
     assert any("niet zonder meer aan het plan toe te schrijven" in k for k in b.kanttekeningen)
-    assert b.indicatoren[0].verdict == "slechter" and b.indicatoren[0].herkomst == "document"
+    # a plan's own figures without a margin are shown, never judged (and never counted)
+    assert b.indicatoren[0].verdict == "marge onbekend" and b.indicatoren[0].herkomst == "document"
 
 
 def test_opgave_c_mixed_and_merged(result):

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analyse import vocab
 from analyse.formatting import fmt_eur, fmt_number, fmt_pct, fmt_value, period_label
 from analyse.plans.evaluability import PlanAudit, audit, scope
 from analyse.plans.schema import UITKOMSTEN, Maatregel, Plan, Tekst
@@ -76,7 +77,6 @@ STATUS_LABEL = {
 VERDICT_SCORE = {"beter": 1.0, "gelijk gebleven": 0.0, "slechter": -1.0}
 WEIGHTS = {"u": 0.5, "o": 0.2, "i": 0.2, "t": 0.1}
 U_NIET, U_LAAG, U_OP_KOERS, O_OP_KOERS = 0.35, 0.5, 0.7, 0.75
-GELIJK_REL = 0.03  # plan-derived verdicts: |relative change| below 3% (or < 1 procentpunt) counts as gelijk gebleven
 
 KANTTEKENING_ATTRIBUTIE = (
     "Indicatoren bewegen door veel oorzaken (economie, corona, landelijke en regionale ontwikkelingen); een "
@@ -188,16 +188,16 @@ def _polariteit(plan: Plan, indicator_id: str, richting: str | None, catalogue: 
 
 
 def _own_verdict(base: float, latest: float, unit: str | None, pol: str | None) -> tuple[str, str]:
+    """A plan's own baseline → realisatie figures have no margin: the difference is shown, never judged.
+
+    A verdict word (verbeterd, verslechterd, gelijk gebleven) is a claim that the change exceeds (or stays within)
+    chance; without counts or an interval that cannot be said, so these figures never count towards an outcome.
+    """
     if pol not in ("hoger_beter", "lager_beter"):
         return "niet te beoordelen", "Geen richting bekend waarin deze indicator beter is."
-    diff = latest - base
-    small = abs(diff) < 1 if unit == "procent" else (base != 0 and abs(diff / base) < GELIJK_REL) or diff == 0
-    if small:
-        return "gelijk gebleven", "Het verschil is klein (indicatief; cijfers uit het document zonder interval)."
-    better = (diff > 0) == (pol == "hoger_beter")
-    return (
-        "beter" if better else "slechter"
-    ), "Indicatief oordeel op cijfers uit het document, zonder betrouwbaarheidsinterval."
+    richting = "hoger" if latest > base else "lager" if latest < base else "gelijk"
+    return vocab.MARGE_ONBEKEND, (f"Het cijfer uit het document is {richting} dan de nulmeting; zonder aantallen of "
+                                 "marge is niet te zeggen of dat meer is dan toeval, dus het telt niet mee.")
 
 
 def _meets(latest: float | None, target: float | None, pol: str | None, richting: str | None) -> bool | None:
@@ -448,7 +448,7 @@ def _conclude_scope(
                 "gehaald" if e.doel_gehaald else "niet gehaald"
             )
         bewijs.append(line + ".")
-    if scored:
+    if scored or any(e.verdict == vocab.MARGE_ONBEKEND for e in ev):  # figures shown: say what they cannot prove
         kant.append(KANTTEKENING_ATTRIBUTIE)
     elif maatregelen:
         kant.append(
