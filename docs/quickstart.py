@@ -5,7 +5,7 @@ A recipe is a ```` ```python ```` block (at most three lines) under a ``###`` he
 
     python docs/quickstart.py --write   # run every recipe and put its output (and timing) into quickstart.md
     python docs/quickstart.py --check   # run every recipe; fail when one errs, is longer than three lines, or
-                                        # its first output line (a frame's header) differs from the page
+                                        # the words of its first output line (a frame's columns) differ
     python docs/quickstart.py --json    # also print name, seconds and status per recipe as JSON
 
 All recipes run in one process, in order, as a researcher would type them (the first one pays for loading the
@@ -99,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         report.append({"recept": i, "titel": m["title"], "seconden": round(seconds, 2), "status": status,
                        "regels": len(lines)})
         documented = (m["output"] or "").strip("\n")
-        if args.check and status == "ok" and documented.splitlines()[:1] != shown.splitlines()[:1]:
+        first = [(text.splitlines() or [""])[0].split() for text in (documented, shown)]
+        if args.check and status == "ok" and first[0] != first[1]:  # the words (a frame's columns), not spacing
             problems.append(f"recept {i} ({m['title']}): uitvoer verouderd; eerste regel nu {shown.splitlines()[:1]}, "
                             f"in de documentatie {documented.splitlines()[:1]} (make docs)")
         image = ""
