@@ -104,6 +104,8 @@ class BatchStatistics:
     totals: pd.DataFrame
     rounding_steps: dict[str, float] = field(default_factory=dict)
     """Rounding step of indicators published rounded (``compare.rounding_steps``), e.g. 1 for whole percents."""
+    autocorrelation: pd.DataFrame | None = None
+    """Pooled AR(1) ρ per indicator (``trends.autocorrelation``), passed to the trend and DiD intervals."""
 
 
 def batch_statistics(inputs: ReportInputs) -> BatchStatistics:
@@ -114,7 +116,8 @@ def batch_statistics(inputs: ReportInputs) -> BatchStatistics:
         membership = references.registry_membership(inputs.registry, inputs.indelingsjaar)
         inputs.cache["statistics"] = BatchStatistics(
             preferred=pref, dispersion=compare.estimate_dispersion(pref, inputs.catalogue), membership=membership,
-            totals=references.member_totals(pref, membership), rounding_steps=compare.rounding_steps(pref))
+            totals=references.member_totals(pref, membership), rounding_steps=compare.rounding_steps(pref),
+            autocorrelation=trends.autocorrelation(pref, inputs.catalogue))
     return inputs.cache["statistics"]
 
 
@@ -271,7 +274,8 @@ def policy_start(inputs: ReportInputs, code: str, refs: References, ids: list[st
         own, other = series[series["gemeentecode"] == code], series[series["gemeentecode"] == ref]
         if own.empty or other.empty:
             continue
-        res = trends.did(own, other, start_year, period_type="jaar").iloc[0]
+        res = trends.did(own, other, start_year, period_type="jaar",
+                         rho=batch_statistics(inputs).autocorrelation).iloc[0]
         rows.append({"indicator_id": ind_id, "naam": inputs.indicator_name(ind_id),
                      "unit": str(inputs.catalogue_row(ind_id).get("unit") or ""), "reference": labels_.get(ref, ref),
                      **{k: res[k] for k in ("gap_before", "gap_after", "estimate", "ci_low", "ci_high",
