@@ -102,8 +102,8 @@ class BatchStatistics:
     """φ per indicator (``compare.estimate_dispersion``): real variation beyond binomial/Poisson noise."""
     membership: pd.DataFrame
     totals: pd.DataFrame
-    rounding_steps: dict[str, float] = field(default_factory=dict)
-    """Rounding step of indicators published rounded (``compare.rounding_steps``), e.g. 1 for whole percents."""
+    rounding_steps: pd.DataFrame | dict[str, float] = field(default_factory=dict)
+    """Published rounding per indicator row from the source metadata (``compare.rounding_steps``)."""
     autocorrelation: pd.DataFrame | None = None
     """Pooled AR(1) ρ per indicator (``trends.autocorrelation``), passed to the trend and DiD intervals."""
 
