@@ -1085,64 +1085,134 @@ def compare_all(
     return _finish(out)
 
 
-def rounding_steps(indicators: pd.DataFrame) -> dict[str, float]:
-    """The rounding step of each indicator whose rows are marked ``rounded`` (1 for whole percents, 0,1 …).
+ROUNDING_COLUMNS = ["indicator_id", "gemeentecode", "period", "rounding_step", "numerator_rounding_step",
+                    "denominator_rounding_step", "rounded"]
 
-    The step is the coarsest power of ten that at least 90% of the indicator's rounded gemeente values are
-    multiples of (region rows and merged gemeenten re-aggregated from rounded counts are not themselves rounded
-    to a step).
+
+def rounding_steps(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The published rounding of every row that has one, from the source metadata recorded in the build.
+
+    The steps come from the registry's ``precision`` per table column (``rounding_step``,
+    ``numerator_rounding_step``, ``denominator_rounding_step``; see ``docs/contracts.md``), never from the
+    look of the values. A frame without these columns has no known rounding (empty result).
+
+    Returns:
+        :data:`ROUNDING_COLUMNS`, one row per (indicator_id, gemeentecode, period) with a step > 0.
     """
-    if "rounded" not in indicators.columns:
-        return {}
-    rows = indicators[indicators["rounded"].fillna(False).astype(bool) & indicators["value"].notna()]
-    if "gemeentecode" in rows.columns:
-        rows = rows[rows["gemeentecode"].astype(str).str.startswith("GM")]
-    steps: dict[str, float] = {}
-    for iid, vals in rows.groupby("indicator_id", observed=True)["value"]:
-        v = vals.to_numpy(float)
-        for step in (1.0, 0.1, 0.01):
-            if np.mean(np.isclose(v / step, np.round(v / step), atol=1e-6)) >= 0.9:
-                steps[str(iid)] = step
-                break
-    return steps
+    steps = ["rounding_step", "numerator_rounding_step", "denominator_rounding_step"]
+    if not set(steps) <= set(indicators.columns):
+        return pd.DataFrame(columns=ROUNDING_COLUMNS)
+    frame = indicators.assign(**{c: pd.to_numeric(indicators[c], errors="coerce").fillna(0.0) for c in steps})
+    frame = frame.assign(rounded=frame["rounded"].fillna(False).astype(bool) if "rounded" in frame else False)
+    hit = (frame[steps] > 0).any(axis=1)
+    out = frame.loc[hit, ROUNDING_COLUMNS].astype({"indicator_id": str, "gemeentecode": str, "period": str})
+    return out.drop_duplicates(ROUNDING_COLUMNS[:3]).reset_index(drop=True)
 
 
-def account_for_rounding(comparison: pd.DataFrame, steps: Mapping[str, float], coarse: float = 1.0) -> pd.DataFrame:
-    """Take published rounding into account: values rounded to ``step`` are known only to ±step/2.
+def _rounding_margin(value: np.ndarray, num: np.ndarray, den: np.ndarray, sv: np.ndarray, sn: np.ndarray,
+                     sd: np.ndarray, rounded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How far the published rounding moves the true value below and above the published one (value units).
 
-    Rule: for an indicator whose published values are rounded to a step of at least ``coarse`` (e.g. whole
-    percents of the KWB), the gemeente's intervals are widened by half a step before the comparison with the
-    reference is made (Fingertips benchmark columns recomputed), and a change since the nulmeting counts only as
-    beter/slechter when it is larger than one step; such verdicts are marked indicative. Finer rounding (one
-    decimal) is small against the sampling error and left alone.
+    Counts known to ±step/2: the ratio ranges over (x ∓ sx/2) / (n ± sn/2), relative to x/n, scaled to the
+    value. The value's own step ±sv/2 counts where the interval cannot carry it: no counts, or counts derived
+    from the rounded value (``rounded``); for counts published separately (Wmo count and real inwoners) the
+    interval is about x/n and a whole-number rate adds nothing.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        have = np.isfinite(num) & np.isfinite(den) & (num > 0) & (den > 0)
+        lo_ratio = np.maximum(num - sn / 2, 0) / (den + sd / 2) / (num / den)
+        hi_ratio = (num + sn / 2) / np.maximum(den - sd / 2, 1e-9) / (num / den)
+        below = np.where(have, np.abs(value) * (1 - lo_ratio), 0.0)
+        above = np.where(have, np.abs(value) * (hi_ratio - 1), 0.0)
+    own = np.where(~have | rounded, sv / 2, 0.0)
+    return np.nan_to_num(below) + own, np.nan_to_num(above) + own
+
+
+def account_for_rounding(comparison: pd.DataFrame, steps: pd.DataFrame | Mapping[str, float],
+                         coarse: float = 1.0) -> pd.DataFrame:
+    """Take the source's published rounding into account in the intervals and the change verdict.
+
+    Rule (issue 17): a published value is known only to its published precision, and counts rounded to 5, 10 or
+    100 are known only to ±step/2. For the base and the latest value of each row the 95% and 99,8% intervals are
+    widened by how far that rounding can move the true value (:func:`_rounding_margin`), and then always
+    contain the published value itself; the Fingertips benchmark columns are recomputed. A change since the
+    nulmeting counts as beter/slechter only when it exceeds the rounding margins of both ends together; a
+    verdict that stands but whose margin is material (at least a tenth of the latest interval's half-width, or a
+    value step of at least ``coarse``) is marked indicative. Exact counts (Wmo counts with real inwoners) are not
+    widened beyond their count rounding.
+
+    Args:
+        comparison: output of :func:`compare_indicators` (gemeentecode, base/latest period, value, numerator,
+            denominator and interval columns).
+        steps: :func:`rounding_steps` of the indicator rows; a mapping indicator_id → value step is accepted too
+            (every row of that indicator rounded to that step, no count rounding).
+        coarse: value step from which a verdict is always marked indicative.
 
     Returns:
         A new comparison frame (the input is not changed).
     """
     out = comparison.copy()
-    half = out["indicator_id"].map(lambda i: steps.get(str(i), 0.0) / 2 if steps.get(str(i), 0.0) >= coarse else 0.0)
-    hit = half > 0
+    n = len(out)
+    if n == 0:
+        return out
+    total = np.zeros(n)
+    material = np.zeros(n, dtype=bool)
+    for end in ("base", "latest"):
+        period = out.get(f"{end}_period", pd.Series(pd.NA, index=out.index)).astype("string")
+        if isinstance(steps, Mapping):
+            sv = out["indicator_id"].astype(str).map(lambda i: float(steps.get(i, 0.0))).to_numpy(float)
+            sn = sd = np.zeros(n)
+            rounded = np.ones(n, dtype=bool)
+        else:
+            keys = pd.DataFrame({"indicator_id": out["indicator_id"].astype(str).to_numpy(),
+                                 "gemeentecode": out["gemeentecode"].astype(str).to_numpy(),
+                                 "period": period.fillna("").to_numpy()})
+            got = keys.merge(steps.astype({"indicator_id": str, "gemeentecode": str, "period": str}),
+                             on=ROUNDING_COLUMNS[:3], how="left")
+            sv, sn, sd = (got[c].fillna(0.0).to_numpy(float) for c in ("rounding_step", "numerator_rounding_step",
+                                                                        "denominator_rounding_step"))
+            rounded = got["rounded"].fillna(False).astype(bool).to_numpy()
+        value = pd.to_numeric(out.get(f"{end}_value"), errors="coerce").to_numpy(float)
+        num = pd.to_numeric(out.get(f"{end}_numerator", pd.Series(np.nan, index=out.index)),
+                            errors="coerce").to_numpy(float)
+        den = pd.to_numeric(out.get(f"{end}_denominator", pd.Series(np.nan, index=out.index)),
+                            errors="coerce").to_numpy(float)
+        below, above = _rounding_margin(value, num, den, sv, sn, sd, rounded)
+        below, above = np.where(np.isfinite(value), below, 0.0), np.where(np.isfinite(value), above, 0.0)
+        total += np.maximum(below, above)
+        material |= sv >= coarse
+        pairs = [(f"{end}_ci_low", f"{end}_ci_high")]
+        if end == "latest":  # also the report's benchmark margins (own noise + τ²), see MARGIN_COLUMNS
+            pairs += [("latest_ci998_low", "latest_ci998_high"), (MARGIN_COLUMNS["low95"], MARGIN_COLUMNS["high95"]),
+                      (MARGIN_COLUMNS["low998"], MARGIN_COLUMNS["high998"])]
+        for low, high in pairs:
+            if low in out and high in out:
+                lo = pd.to_numeric(out[low], errors="coerce").to_numpy(float)
+                hi = pd.to_numeric(out[high], errors="coerce").to_numpy(float)
+                ok = np.isfinite(lo) & np.isfinite(hi) & np.isfinite(value)
+                out[low] = np.where(ok, np.minimum(lo - below, value), lo)
+                out[high] = np.where(ok, np.maximum(hi + above, value), hi)
+                if end == "latest" and low == "latest_ci_low":
+                    half = (hi - lo) / 2
+                    material |= ok & ((below + above) / 2 >= 0.1 * np.where(half > 0, half, np.inf))
+    hit = pd.Series(total > 0, index=out.index)
     if not hit.any():
         return out
-    for low, high in (("latest_ci_low", "latest_ci_high"), ("latest_ci998_low", "latest_ci998_high"),
-                      ("base_ci_low", "base_ci_high")):
-        if low in out and high in out:
-            out.loc[hit, low] = out.loc[hit, low] - half[hit]
-            out.loc[hit, high] = out.loc[hit, high] + half[hit]
-    margins = MARGIN_COLUMNS if MARGIN_COLUMNS["low95"] in out else {}
-    for low, high in ((margins.get("low95"), margins.get("high95")), (margins.get("low998"), margins.get("high998"))):
-        if low and high:
-            out.loc[hit, low] = out.loc[hit, low] - half[hit]
-            out.loc[hit, high] = out.loc[hit, high] + half[hit]
-    bench = benchmark_comparison(out, **margins)
-    for col in bench.columns:
-        out.loc[hit, col] = bench.loc[hit, col]
-    change = (out["latest_value"] - out["base_value"]).abs()
-    within = hit & out["verdict"].isin(["beter", "slechter"]) & (change <= 2 * half)
-    out.loc[within, "verdict"] = "gelijk gebleven"
-    if "verdict_label" in out:
-        out.loc[within, "verdict_label"] = "geen verandering groter dan de afronding van de gepubliceerde cijfers"
-    out.loc[hit & out["verdict"].isin(["beter", "slechter"]), "indicative"] = True
+    if "ref_latest_value" in out:
+        margins = MARGIN_COLUMNS if MARGIN_COLUMNS["low95"] in out else {}
+        bench = benchmark_comparison(out, **margins)
+        for col in bench.columns:
+            out.loc[hit, col] = bench.loc[hit, col]
+    if "verdict" in out:
+        change = (pd.to_numeric(out["latest_value"], errors="coerce")
+                  - pd.to_numeric(out["base_value"], errors="coerce")).abs()
+        judged = out["verdict"].isin(["beter", "slechter"])
+        within = hit & judged & (change <= pd.Series(total, index=out.index))
+        out.loc[within, "verdict"] = "gelijk gebleven"
+        if "verdict_label" in out:
+            out.loc[within, "verdict_label"] = "geen verandering groter dan de afronding van de gepubliceerde cijfers"
+        out.loc[hit & out["verdict"].isin(["beter", "slechter"]) & pd.Series(material, index=out.index),
+                "indicative"] = True
     return out
 
 

@@ -433,11 +433,82 @@ def test_reference_frame_missing_indicator_keeps_every_role():
         "hoger dan Nederland zonder Aadorp, buiten de marge van toeval (ongunstig)"
 
 
-def test_rounding_steps_from_rounded_rows_only():
-    frame = pd.DataFrame({"indicator_id": ["a", "a", "b", "b", "c"], "value": [12.0, 13.0, 9.4, 9.5, 3.17],
-                          "rounded": [True, True, True, True, False]})
-    assert compare.rounding_steps(frame) == {"a": 1.0, "b": 0.1}
-    assert compare.rounding_steps(frame.drop(columns=["rounded"])) == {}
+def test_rounding_steps_come_from_the_source_metadata_not_the_values():
+    frame = pd.DataFrame({"indicator_id": ["a", "a", "b", "c"], "gemeentecode": ["GM0001"] * 4,
+                          "period": ["2020", "2021", "2020", "2020"], "value": [12.0, 13.0, 9.4, 3.0],
+                          "rounded": [True, True, False, False], "rounding_step": [1.0, 1.0, 0.1, 0.0],
+                          "numerator_rounding_step": [0.0, 0.0, 100.0, 0.0],
+                          "denominator_rounding_step": [0.0, 0.0, 100.0, 0.0]})
+    out = compare.rounding_steps(frame)
+    assert out[["indicator_id", "period"]].values.tolist() == [["a", "2020"], ["a", "2021"], ["b", "2020"]]
+    assert out.set_index("indicator_id").loc["b", "numerator_rounding_step"] == 100.0
+    # c has whole values but no declared rounding: exact (no 90% rule); no step columns: nothing known
+    assert compare.rounding_steps(frame.drop(columns=["rounding_step"])).empty
+
+
+def _comparison_row(**kw) -> pd.DataFrame:
+    base = {"indicator_id": "x", "gemeentecode": "GM0001", "base_period": "2018", "latest_period": "2020",
+            "verdict": "niet te beoordelen", "indicative": False, "ref_latest_value": np.nan,
+            "polarity": "neutraal", "reference_label": "Nederland"}
+    return pd.DataFrame([{**base, **kw}])
+
+
+def test_counts_rounded_to_hundreds_carry_into_the_interval():
+    """83440NED: minors 100 of 1.000 (both rounded to hundreds), published 13,2% from the exact counts."""
+    from analyse.stats import wilson_interval
+
+    ci = wilson_interval(np.array([100.0]), np.array([1000.0])) * 100
+    comp = _comparison_row(latest_value=13.2, latest_numerator=100.0, latest_denominator=1000.0,
+                           latest_ci_low=float(ci["ci_low"].iloc[0]), latest_ci_high=float(ci["ci_high"].iloc[0]),
+                           base_value=np.nan)
+    assert not comp["latest_ci_low"].iloc[0] <= 13.2 <= comp["latest_ci_high"].iloc[0]  # the old, exact reading
+    steps = pd.DataFrame({"indicator_id": ["x"], "gemeentecode": ["GM0001"], "period": ["2020"],
+                          "rounding_step": [0.1], "numerator_rounding_step": [100.0],
+                          "denominator_rounding_step": [100.0], "rounded": [False]})
+    out = compare.account_for_rounding(comp, steps).iloc[0]
+    assert out["latest_ci_low"] <= 13.2 <= out["latest_ci_high"]
+    assert out["latest_ci_high"] >= 150 / 950 * 100  # (100 + 50) / (1.000 − 50) × 100
+
+
+def test_exact_counts_are_not_widened_by_the_whole_number_rate():
+    """Wmo: 1.385 cliënten (rounded to 5) of 30.677 real inwoners; the rate 45 per 1.000 is printed whole."""
+    comp = _comparison_row(latest_value=45.0, latest_numerator=1385.0, latest_denominator=30677.0,
+                           latest_ci_low=42.8, latest_ci_high=47.6, base_value=np.nan)
+    steps = pd.DataFrame({"indicator_id": ["x"], "gemeentecode": ["GM0001"], "period": ["2020"],
+                          "rounding_step": [1.0], "numerator_rounding_step": [5.0],
+                          "denominator_rounding_step": [0.0], "rounded": [False]})
+    out = compare.account_for_rounding(comp, steps).iloc[0]
+    assert out["latest_ci_low"] == pytest.approx(42.8 - 45 * 2.5 / 1385)  # count rounding only, not ±0,5
+    assert out["latest_ci_high"] == pytest.approx(47.6 + 45 * 2.5 / 1385)
+
+
+def test_real_published_values_lie_inside_their_own_interval():
+    """Issue 17: with the source's rounding every published value lies inside its interval (real data)."""
+    from analyse import stats
+    from analyse.data import processed
+    from analyse.errors import DataNotAvailableError
+
+    try:
+        harm, cat = processed.harmonised(2024), processed.catalogue()
+    except DataNotAvailableError:
+        pytest.skip("processed data absent")
+    if "numerator_rounding_step" not in harm.columns or not (harm["numerator_rounding_step"] >= 100).any():
+        pytest.skip("real CBS tables not built (../shared/data absent)")
+    rows = stats.add_intervals(harm[harm["gemeentecode"].str.startswith("GM") & harm["value"].notna()
+                                    & harm["numerator"].notna() & harm["denominator"].notna()], cat)
+    rows = rows[rows["ci_low"].notna()]
+    comp = pd.DataFrame({"indicator_id": rows["indicator_id"], "gemeentecode": rows["gemeentecode"],
+                         "latest_period": rows["period"], "latest_value": rows["value"],
+                         "latest_numerator": rows["numerator"], "latest_denominator": rows["denominator"],
+                         "latest_ci_low": rows["ci_low"], "latest_ci_high": rows["ci_high"], "base_value": np.nan,
+                         "base_period": pd.NA})
+    outside = ~((comp["latest_ci_low"] <= comp["latest_value"] + 1e-9)
+                & (comp["latest_value"] <= comp["latest_ci_high"] + 1e-9))
+    assert outside.sum() > 0  # the exact reading of rounded counts fails (before issue 17)
+    out = compare.account_for_rounding(comp, compare.rounding_steps(harm))
+    inside = ((out["latest_ci_low"] <= out["latest_value"] + 1e-9)
+              & (out["latest_value"] <= out["latest_ci_high"] + 1e-9))
+    assert inside.all(), out.loc[~inside, ["indicator_id", "gemeentecode", "latest_period"]].head()
 
 
 def test_whole_percent_rounding_widens_intervals_and_needs_more_than_one_step():
@@ -449,9 +520,10 @@ def test_whole_percent_rounding_widens_intervals_and_needs_more_than_one_step():
         "ref_latest_value": [17.6, 9.0], "polarity": ["neutraal", "neutraal"],
         "reference_label": ["Nederland", "Nederland"]})
     before = comp.copy()
-    out = compare.account_for_rounding(comp, {"kwb": 1.0, "fine": 0.1})
+    out = compare.account_for_rounding(comp.assign(gemeentecode="GM0001", base_period="2018", latest_period="2020"),
+                                       {"kwb": 1.0, "fine": 0.1})
     pd.testing.assert_frame_equal(comp, before)  # input unchanged
     kwb, fine = out.iloc[0], out.iloc[1]
     assert kwb["latest_ci_low"] == pytest.approx(17.3) and kwb["benchmark_95"] == "vergelijkbaar"
     assert kwb["verdict"] == "gelijk gebleven"  # 17 → 18 is within one whole-percent step
-    assert fine["verdict"] == "slechter" and fine["latest_ci_low"] == pytest.approx(9.9)  # finer rounding untouched
+    assert fine["verdict"] == "slechter" and fine["latest_ci_low"] == pytest.approx(9.85)  # ±0,05 only

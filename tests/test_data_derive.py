@@ -53,15 +53,41 @@ def test_before_merger_members_with_values_are_reaggregated():
     assert row["value"] == pytest.approx(4700 / 55500 * 100)  # Σ/Σ, not a mean of percentages
 
 
-def test_before_merger_a_missing_member_drops_the_group_with_a_note():
+def _gap(got):
+    return len(got) == 1 and got["value"].isna().all() and got["harmonised"].all()
+
+
+def test_before_merger_a_missing_member_makes_a_marked_gap_with_a_note():
     frame = _rows([_pct("GM0014", "2018", 4000.0, 50000.0), _pct("GM0017", "2018", 500.0, 4000.0),
                    _pct("GM0009", "2018", None, None)])  # Ten Boer suppressed
     got, notes = derive.harmonise(frame, 2024, HER, with_notes=True, gemeenten=GEM)
-    assert got.empty
+    assert _gap(got) and got["gemeentecode"].tolist() == ["GM0014"]
     assert notes["reason"].tolist() == ["niet alle voorgangers met een waarde"]
     # Without Groningen itself (it existed in 2018 according to GEM) the sum is partial as well
     frame2 = _rows([_pct("GM0017", "2018", 500.0, 4000.0), _pct("GM0009", "2018", 200.0, 1500.0)])
-    assert derive.harmonise(frame2, 2024, HER, gemeenten=GEM).empty
+    assert _gap(derive.harmonise(frame2, 2024, HER, gemeenten=GEM))
+
+
+def test_a_published_figure_lacking_a_suppressed_predecessor_is_a_gap_not_a_partial_sum():
+    """Issue 17: Groningen's own 2018 value without (suppressed) Haren and Ten Boer is not Groningen-2024."""
+    frame = _rows([_pct("GM0014", "2017", 4000.0, 50000.0), _pct("GM0017", "2017", None, None),
+                   _pct("GM0009", "2017", None, None), _pct("GM0017", "2018", 500.0, 4000.0),
+                   _pct("GM0009", "2018", 200.0, 1500.0), _pct("GM0014", "2018", 4000.0, 50000.0),
+                   _pct("GM0014", "2019", 4925.0, 65666.0), _pct("GM0017", "2019", None, None)])
+    gem = pd.concat([GEM, GEM[GEM["indelingsjaar"] == 2018].assign(indelingsjaar=2017)])
+    got, notes = derive.harmonise(frame, 2024, HER, with_notes=True, gemeenten=gem)
+    got = got.set_index("period")
+    assert np.isnan(got.loc["2017", "value"]) and got.loc["2017", "harmonised"]
+    assert got.loc["2018", "numerator"] == 4700 and got.loc["2018", "harmonised"]
+    # Haren's empty 2019 row lies after its last value: the placeholder of a dissolved code, not a suppression
+    assert got.loc["2019", "value"] == pytest.approx(4925 / 65666 * 100) and not got.loc["2019", "harmonised"]
+    assert notes["reason"].tolist() == ["niet alle voorgangers met een waarde"]
+    # the build check counts the noted gap as accounted for, not as a lost published value
+    assert derive.lost_published_values(frame, got.reset_index(), HER, 2024).empty
+    # a predecessor without any row (a table published in the new indeling) is no evidence of a gap
+    only = _rows([_pct("GM0014", "2018", 4000.0, 50000.0)])
+    kept = derive.harmonise(only, 2024, HER, gemeenten=GEM)
+    assert kept["value"].notna().all() and not kept["harmonised"].any()
 
 
 def test_a_new_code_before_its_creation_needs_only_the_predecessors():
@@ -71,8 +97,10 @@ def test_a_new_code_before_its_creation_needs_only_the_predecessors():
     gem = pd.DataFrame({"gemeentecode": ["GM0015", "GM0022", "GM1969"], "indelingsjaar": [2018, 2018, 2019]})
     got = derive.harmonise(frame, 2024, her, gemeenten=gem).set_index("period")
     assert got.loc["2018", "numerator"] == 40 and got.loc["2019", "numerator"] == 45
+    assert got["harmonised"].tolist() == [True, False]
     # without gemeenten the empty 2018 row of GM1969 counts as "it existed": a gap, never a guess
-    assert derive.harmonise(frame, 2024, her)["period"].tolist() == ["2019"]
+    guess = derive.harmonise(frame, 2024, her).set_index("period")
+    assert np.isnan(guess.loc["2018", "value"]) and guess.loc["2018", "harmonised"]
     assert derive.harmonise(frame[frame["gemeentecode"] != "GM1969"], 2024, her)["numerator"].tolist() == [40.0]
 
 
@@ -91,7 +119,7 @@ def test_ratio_without_numerator_is_dropped_not_averaged():
                    dict(gemeentecode="GM0017", period="2018", value=20.0),
                    dict(gemeentecode="GM0009", period="2018", value=30.0)])
     got, notes = derive.harmonise(frame, 2024, HER, with_notes=True, gemeenten=GEM)
-    assert got.empty and notes["reason"].tolist() == ["geen teller/noemer om opnieuw te aggregeren"]
+    assert _gap(got) and notes["reason"].tolist() == ["geen teller/noemer om opnieuw te aggregeren"]
 
 
 def test_select_preferred_does_not_depend_on_input_order():
@@ -166,3 +194,51 @@ def test_national_totals_only_for_complete_years():
     out = derive.real_denominators(pd.concat([pop, wmo], ignore_index=True), gemeenten=gem)
     nl = out[out.indicator_id == "wmo_clienten_per_1000"].iloc[0]
     assert nl["denominator"] == 150.0 and not nl["rounded"]
+
+
+# ------------------------------------------------------------------ splits, filled periods, rounding steps (issue 17)
+# Haaren (GM0788) was split on 1 January 2021 over Oisterwijk (GM0824, main), Vught (GM0865), Boxtel and Tilburg.
+SPLIT_HER = pd.DataFrame({"oude_code": ["GM0788"], "nieuwe_code": ["GM0824"], "jaar": [2021], "gesplitst": [True],
+                          "overige_opvolgers": ["GM0865"]})
+SPLIT_GEM = pd.DataFrame({"gemeentecode": ["GM0788", "GM0824", "GM0865", "GM0824", "GM0865"],
+                          "indelingsjaar": [2020, 2020, 2020, 2021, 2021]})
+MATRIX = pd.DataFrame({"van_jaar": [2020, 2020, 2020, 2020], "naar_jaar": [2021, 2021, 2021, 2021],
+                       "van_code": ["GM0788", "GM0788", "GM0824", "GM0865"],
+                       "naar_code": ["GM0824", "GM0865", "GM0824", "GM0865"], "adressen": [600, 400, 10000, 12000]})
+
+
+def test_split_shares_from_the_address_matrix():
+    shares = derive.split_shares(SPLIT_HER, MATRIX)
+    assert shares[["nieuwe_code", "aandeel"]].values.tolist() == [["GM0824", 0.6], ["GM0865", 0.4]]
+    assert derive.split_shares(SPLIT_HER.drop(columns=["gesplitst"]), MATRIX).empty
+
+
+def test_a_split_gemeente_is_distributed_by_its_shares_not_given_to_one_successor():
+    rows = [dict(indicator_id="wmo_clienten_aantal", unit="aantal", gemeentecode=c, period=p, value=v,
+                 source_table="85896NED", rounding_step=5.0)
+            for c, p, v in (("GM0788", "2020", 1000.0), ("GM0824", "2020", 2000.0), ("GM0865", "2020", 3000.0),
+                            ("GM0824", "2021", 2700.0), ("GM0865", "2021", 3500.0))]
+    frame = _rows(rows)
+    got = derive.harmonise(frame, 2024, SPLIT_HER, gemeenten=SPLIT_GEM, shares=derive.split_shares(SPLIT_HER, MATRIX))
+    got = got.set_index(["gemeentecode", "period"])
+    assert got.loc[("GM0824", "2020"), "value"] == pytest.approx(2000 + 600)  # not 2000 + 1000
+    assert got.loc[("GM0865", "2020"), "value"] == pytest.approx(3000 + 400)  # Vught gets its part of Haaren
+    assert got.loc[("GM0865", "2020"), "harmonised"] and not got.loc[("GM0865", "2021"), "harmonised"]
+    assert got.loc[("GM0865", "2020"), "rounding_step"] == pytest.approx(5 + 0.4 * 5)  # steps add up
+    assert not any("GM0788" in c for c, _ in got.index)  # no part of Haaren survives as a gemeente
+    # without published shares every successor's figure before the split is a gap, never a 100% guess
+    bare = derive.harmonise(frame, 2024, SPLIT_HER, gemeenten=SPLIT_GEM).set_index(["gemeentecode", "period"])
+    assert bare.loc[[("GM0824", "2020"), ("GM0865", "2020")], "value"].isna().all()
+    assert bare.loc[("GM0824", "2021"), "value"] == 2700.0
+    assert derive.lost_published_values(frame, bare.reset_index(), SPLIT_HER, 2024).empty
+
+
+def test_a_period_filled_from_a_lower_ranked_table_is_marked():
+    rows = [dict(indicator_id="wmo_clienten_aantal", gemeentecode="GM0014", period=p, value=v, unit="aantal",
+                 source_table=t) for p, v, t in (("2017", np.nan, "85896NED"), ("2017", 1200.0, "83262NED"),
+                                                 ("2018", 1385.0, "85896NED"), ("2018", 1420.0, "83262NED"),
+                                                 ("2016", 1100.0, "83262NED"))]
+    got = derive.select_preferred(_rows(rows)).set_index("period")
+    assert got["filled"].to_dict() == {"2016": False, "2017": True, "2018": False}
+    assert derive.harmonise(_rows(rows), 2024, HER).set_index("period")["filled"].to_dict() == \
+        {"2016": False, "2017": True, "2018": False}

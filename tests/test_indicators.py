@@ -82,7 +82,7 @@ def test_harmonise_sums_numerators_and_drops_unaggregatable():
     assert hw.loc["jeugdzorg_pct", "numerator"] == 160 and hw.loc["jeugdzorg_pct", "denominator"] == 1300
     assert hw.loc["jeugdzorg_pct", "value"] == pytest.approx(160 / 1300 * 100)  # not the mean 15.0
     assert hw.loc["jeugdzorg_aantal", "value"] == 160
-    assert "jeugdhulp_in_natura_pct" not in hw.index
+    assert np.isnan(hw.loc["jeugdhulp_in_natura_pct", "value"]) and hw.loc["jeugdhulp_in_natura_pct", "harmonised"]
     assert notes["indicator_id"].tolist() == ["jeugdhulp_in_natura_pct"]
     assert got[got.gemeentecode == "GM0531"]["value"].tolist() == [905.0]
     assert len(frame) == 7  # input not mutated

@@ -135,3 +135,54 @@ def test_index_input_not_mutated():
     before = df.copy()
     peers.select_peers(df, "GM0001", k=1, covariates=["x"])
     pd.testing.assert_frame_equal(df, before)
+
+
+def test_urbanity_covariate_and_default_weights():
+    rows = []
+    for code, inw, oad in (("GM0001", 30_000.0, 2000.0), ("GM0002", 30_000.0, 300.0), ("GM0003", 30_000.0, 2100.0),
+                           ("GM0004", 90_000.0, 1900.0), ("GM0005", 10_000.0, 2000.0)):
+        rows.append({"indicator_id": "inwoners", "gemeentecode": code, "period": "2024", "value": inw})
+        rows.append({"indicator_id": "omgevingsadressendichtheid", "gemeentecode": code, "period": "2024",
+                     "value": oad})
+    cov = peers.build_covariates(pd.DataFrame(rows), indicator_ids={
+        "inwoners": "inwoners", "omgevingsadressendichtheid": "omgevingsadressendichtheid"})
+    assert cov.set_index("gemeentecode").loc["GM0002", "log_omgevingsadressendichtheid"] == pytest.approx(
+        math.log10(300))
+    assert cov.attrs["periods"] == {"inwoners": ["2024"], "omgevingsadressendichtheid": ["2024"]}
+    out = peers.select_peers(cov, "GM0001", k=4)
+    assert out.attrs["method"] == "euclidean"
+    assert out["gemeentecode"].tolist()[0] == "GM0003"  # same size, as urban
+    assert out["gemeentecode"].tolist()[1] != "GM0002"  # same size, but rural
+    # weights: the default counts size and urbanity double; None = all 1 (distance √2 smaller)
+    even = peers.select_peers(cov, "GM0001", k=4, weights=None).set_index("gemeentecode")["distance"]
+    double = out.set_index("gemeentecode")["distance"]
+    assert double["GM0003"] == pytest.approx(even["GM0003"] * math.sqrt(2))
+
+
+def _real_covariates():
+    from analyse.data import processed
+    from analyse.errors import DataNotAvailableError
+
+    try:
+        harm, reg = processed.harmonised(2024), processed.gemeenten()
+    except DataNotAvailableError:
+        pytest.skip("processed data absent")
+    if not (harm["indicator_id"] == "omgevingsadressendichtheid").any():
+        pytest.skip("KWB urbanity not built (../shared/data absent)")
+    return harm, reg, peers.build_covariates(harm, reg, indelingsjaar=2024)
+
+
+def test_real_peers_urbanity_and_every_current_gemeente_in_the_pool():
+    """Issue 17: Utrecht gets cities of its size, Hendrik-Ido-Ambacht no rural gemeenten, merged ones stay in."""
+    harm, reg, cov = _real_covariates()
+    current = set(reg.loc[reg["indelingsjaar"] == 2024, "gemeentecode"])
+    complete = cov.dropna(subset=peers.DEFAULT_COVARIATES)
+    assert set(complete["gemeentecode"]) == current and len(current) == 342
+    st = harm[(harm["indicator_id"] == "stedelijkheid") & (harm["period"] == "2024")].set_index("gemeentecode")
+    inw = cov.set_index("gemeentecode")["inwoners"]
+    utrecht = peers.select_peers(cov, "GM0344", k=10)["gemeentecode"]
+    assert (inw[utrecht] >= 100_000).all() and (st.loc[utrecht, "value"] <= 2).all()
+    hia = peers.select_peers(cov, "GM0531", k=10)["gemeentecode"]
+    assert (st.loc[hia, "value"] <= 3).all()  # 4 = weinig, 5 = niet stedelijk
+    for merged in ("GM0363", "GM0439"):
+        assert len(peers.select_peers(cov, merged, k=10)) == 10

@@ -188,3 +188,114 @@ def test_trend_uses_the_wide_standard_error():
     import statsmodels.api as sm
     ols = sm.OLS(y, X).fit()
     assert hi - lo >= 2 * 2.7764451 * ols.bse[1] - 1e-9
+
+
+# ------------------------------------------------------------------ autocorrelated errors (issue 17)
+def _ar1_errors(rng, n: int, rho: float, size: int) -> np.ndarray:
+    e = np.empty((size, n))
+    e[:, 0] = rng.normal(0, 1 / np.sqrt(1 - rho ** 2), size)
+    for i in range(1, n):
+        e[:, i] = rho * e[:, i - 1] + rng.normal(0, 1, size)
+    return e
+
+
+def _ar1_coverage(n: int, rho: float, rng, pooled: bool, groups: int = 6, per_group: int = 250) -> float:
+    """Coverage of the 95% slope interval on AR(1) series: ρ pooled over each group of ``per_group`` simulated
+    gemeenten (as the build does per indicator, :func:`trends.pooled_rho`) and the AR(1) standard error that
+    :func:`trends.trend` uses, or the old independent-errors method (max(Newey–West, OLS))."""
+    t = np.arange(n, dtype=float)
+    X = trends._trend_design(t)
+    hits = total = 0
+    for _ in range(groups):
+        y = 10 + 0.5 * t + 0.8 * _ar1_errors(rng, n, rho, per_group)
+        est = trends.pooled_rho([(t, row) for row in y])["rho"] if pooled else None
+        for row in y:
+            res = trends._ols_ar1(row, X, t, est) if pooled else trends._ols_hac(row, X)
+            lo, hi, _ = trends._ci(res, 1, 0.05)
+            hits += lo <= 0.5 <= hi
+            total += 1
+    return hits / total
+
+
+def test_trend_interval_coverage_with_autocorrelated_errors():
+    """Issue 17: ≥ 93% coverage of the 95% interval at ρ = 0,5 for n = 5…9 with the pooled AR(1) ρ; the old
+    independent-errors method (max(Newey–West, OLS)) fails the same simulation."""
+    rng = np.random.default_rng(20261207)
+    new = {n: _ar1_coverage(n, 0.5, rng, pooled=True) for n in range(5, 10)}
+    old = {n: _ar1_coverage(n, 0.5, rng, pooled=False, groups=2) for n in range(5, 10)}
+    assert all(c >= 0.93 for c in new.values()), new
+    assert all(c < 0.93 for c in old.values()), old
+    # trend() uses exactly this interval when given the pooled ρ
+    years = np.arange(2015, 2022)
+    y = 10 + 0.5 * (years - 2015) + _ar1_errors(rng, 7, 0.5, 1)[0]
+    out = trends.trend(pd.DataFrame({"period": years.astype(str), "value": y}), "share", rho=0.5).iloc[0]
+    lo, hi, _ = trends._ci(trends._ols_ar1(y, trends._trend_design(years.astype(float)), years, 0.5), 1, 0.05)
+    assert (out["trend_ci_low"], out["trend_ci_high"]) == pytest.approx((lo, hi))
+
+
+def test_pooled_rho_removes_the_small_sample_bias():
+    rng = np.random.default_rng(7)
+    t = np.arange(6.0)
+    for rho in (0.0, 0.5):
+        y = 3 + 0.2 * t + _ar1_errors(rng, 6, rho, 600)
+        raw = np.mean([np.corrcoef(r[:-1], r[1:])[0, 1] for r in y - np.polyval(np.polyfit(t, y.T, 1), t[:, None]).T])
+        est = trends.pooled_rho([(t, row) for row in y])
+        assert raw < rho - 0.15  # the naive mean residual autocorrelation is far too low on 6 points
+        assert est["rho_raw"] == pytest.approx(rho, abs=0.08) and est["n_series"] == 600
+    # too short, or a perfect line: not used; nothing usable → NaN, never a made-up ρ
+    est = trends.pooled_rho([(np.arange(3.0), np.array([1.0, 2.0, 4.0])), (t, 1 + 2 * t)])
+    assert est["n_series"] == 0 and np.isnan(est["rho"])
+
+
+def test_autocorrelation_per_indicator_and_rho_lookup():
+    rng = np.random.default_rng(11)
+    rows = []
+    for g in range(200):
+        e = _ar1_errors(rng, 7, 0.6, 1)[0]
+        for k in range(7):
+            rows.append({"indicator_id": "x", "gemeentecode": f"GM{g:04d}", "period": str(2016 + k),
+                         "period_type": "jaar", "value": 20 + k + e[k]})
+            rows.append({"indicator_id": "y", "gemeentecode": f"GM{g:04d}", "period": str(2016 + k),
+                         "period_type": "jaar", "value": 20 + rng.normal()})
+    rows.append({"indicator_id": "x", "gemeentecode": "NL01", "period": "2016", "period_type": "jaar", "value": 1.0})
+    ind = pd.DataFrame(rows)
+    before = ind.copy()
+    out = trends.autocorrelation(ind, [{"id": "x", "kind": "share"}, {"id": "y", "kind": "level"}])
+    pd.testing.assert_frame_equal(ind, before)
+    out = out.set_index("indicator_id")
+    assert out.loc["x", "rho"] == pytest.approx(0.6, abs=0.1) and out.loc["x", "n_series"] == 200
+    assert out.loc["y", "rho"] == pytest.approx(0.0, abs=0.08)  # clipped at 0, never negative
+    # the frame (or a mapping) is looked up by the series' indicator_id; unknown ids use independent errors
+    s = ind[(ind["indicator_id"] == "x") & (ind["gemeentecode"] == "GM0001")]
+    r = trends.trend(s, "share", rho=out.reset_index()).iloc[0]
+    assert "AR(1)" in r["method"] and f"{out.loc['x', 'rho']:.2f}".replace(".", ",") in r["method"]
+    r0 = trends.trend(s.assign(indicator_id="z"), "share", rho=out.reset_index()).iloc[0]
+    assert "Newey-West" in r0["method"]
+    assert r["trend_ci_high"] - r["trend_ci_low"] > r0["trend_ci_high"] - r0["trend_ci_low"]
+    with pytest.raises(trends.AnalyseError, match="mist kolommen"):
+        trends.autocorrelation(ind.drop(columns=["value"]), [{"id": "x", "kind": "share"}])
+
+
+def test_did_and_its_widen_with_rho_and_keep_the_estimate():
+    years = list(range(2015, 2023))
+    ref = np.full(8, 20.0)
+    gem = ref + np.array([1, 2, 1.5, 2, 4, 5, 4.5, 5])
+    plain = trends.did(_series(years, gem), _series(years, ref), 2019).iloc[0]
+    ar = trends.did(_series(years, gem), _series(years, ref), 2019, rho=0.5).iloc[0]
+    assert ar["estimate"] == pytest.approx(plain["estimate"]) == pytest.approx(3.0)
+    assert ar["ci_high"] - ar["ci_low"] > plain["ci_high"] - plain["ci_low"] and "AR(1)" in ar["method"]
+    t = np.arange(2013, 2025, dtype=float)
+    y = np.where(t < 2019, 10 + (t - 2019), 13 + 0.5 * (t - 2019)) + np.tile([0.3, -0.2, 0.1], 4)
+    a = trends.its(_series(t.astype(int), y), 2019, rho=0.5).set_index("term")
+    b = trends.its(_series(t.astype(int), y), 2019).set_index("term")
+    assert a["estimate"].to_numpy() == pytest.approx(b["estimate"].to_numpy())
+    assert (a["ci_high"] - a["ci_low"] >= b["ci_high"] - b["ci_low"] - 1e-9).all()
+
+
+def test_count_model_is_widened_by_the_exact_ar1_factor():
+    counts = np.array([1000, 1400, 900, 1500, 950, 1600, 1000, 1700], dtype=float)
+    df = _series(range(2015, 2023), counts / 50, counts, np.full(8, 50_000.0))
+    plain, ar = trends.trend(df, "rate").iloc[0], trends.trend(df, "rate", rho=0.5).iloc[0]
+    assert ar["trend_per_year"] == pytest.approx(plain["trend_per_year"])
+    assert ar["trend_ci_high"] - ar["trend_ci_low"] > plain["trend_ci_high"] - plain["trend_ci_low"]
+    assert trends.ar1_inflation(np.arange(8.0), 0.5) > 1 and trends.ar1_inflation(np.arange(8.0), 0.0) == 1.0

@@ -157,7 +157,9 @@ def _flag_rates(rows: pd.DataFrame) -> pd.DataFrame:
 
 def test_null_simulation_flags_at_most_six_percent_in_every_size_quintile():
     den, bands, _ = _denominators_and_tau2()
-    rates = _flag_rates(_simulate(den, bands, range(16)))  # 16 replicates: ±0,7% per size fifth
+    # 32 replicates: ±0,5% per size fifth (with 16 the real-data run sat at 6,3% in one fifth after the split
+    # gemeenten were distributed by their shares, a change of τ² in the fourth decimal: noise, not the rule)
+    rates = _flag_rates(_simulate(den, bands, range(32)))
     assert (rates["benchmark"] <= 0.06).all(), rates
     assert (rates["change"] <= 0.06).all(), rates
     assert (rates.to_numpy() >= 0.02).all(), rates  # not untestable either: the nominal 5% is reached

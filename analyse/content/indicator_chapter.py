@@ -108,10 +108,12 @@ class BatchStatistics:
     """φ per indicator (``compare.estimate_dispersion``): real variation beyond binomial/Poisson noise."""
     membership: pd.DataFrame
     totals: pd.DataFrame
-    rounding_steps: dict[str, float] = field(default_factory=dict)
-    """Rounding step of indicators published rounded (``compare.rounding_steps``), e.g. 1 for whole percents."""
+    rounding_steps: pd.DataFrame | dict[str, float] = field(default_factory=dict)
+    """Published rounding per indicator row from the source metadata (``compare.rounding_steps``)."""
     variation: pd.DataFrame | None = None
     """τ² per indicator, size band and lag (``variation.estimate_variation``): the real year-to-year variation."""
+    autocorrelation: pd.DataFrame | None = None
+    """Pooled AR(1) ρ per indicator (``trends.autocorrelation``), passed to the trend and DiD intervals."""
 
 
 def batch_statistics(inputs: ReportInputs) -> BatchStatistics:
@@ -123,7 +125,8 @@ def batch_statistics(inputs: ReportInputs) -> BatchStatistics:
         inputs.cache["statistics"] = BatchStatistics(
             preferred=pref, dispersion=compare.estimate_dispersion(pref, inputs.catalogue), membership=membership,
             totals=references.member_totals(pref, membership), rounding_steps=compare.rounding_steps(pref),
-            variation=variation_mod.estimate_variation(pref, inputs.catalogue))
+            variation=variation_mod.estimate_variation(pref, inputs.catalogue),
+            autocorrelation=trends.autocorrelation(pref, inputs.catalogue))
     return inputs.cache["statistics"]
 
 
@@ -300,7 +303,8 @@ def policy_start(inputs: ReportInputs, code: str, refs: References, ids: list[st
         own, other = series[series["gemeentecode"] == code], series[series["gemeentecode"] == ref]
         if own.empty or other.empty:
             continue
-        res = trends.did(own, other, start_year, period_type="jaar").iloc[0]
+        res = trends.did(own, other, start_year, period_type="jaar",
+                         rho=batch_statistics(inputs).autocorrelation).iloc[0]
         rows.append({"indicator_id": ind_id, "naam": inputs.indicator_name(ind_id),
                      "unit": str(inputs.catalogue_row(ind_id).get("unit") or ""), "reference": labels_.get(ref, ref),
                      **{k: res[k] for k in ("gap_before", "gap_after", "estimate", "ci_low", "ci_high",

@@ -39,7 +39,7 @@ from analyse.data.catalogue import load_catalogue
 from analyse.data.contract import PREFERRED_KEY, check_columns, empty_frame, validate
 from analyse.data.cpi import build_cpi
 from analyse.data.gemeenten_build import COLUMNS as GEMEENTEN_COLUMNS
-from analyse.data.gemeenten_build import build_gemeenten
+from analyse.data.gemeenten_build import build_gemeenten, read_grenswijziging
 from analyse.data.iv3 import build_lasten, cluster_lasten
 from analyse.errors import DataIntegrityError, DataNotAvailableError
 from analyse.settings import REPORT_INDELINGSJAAR
@@ -50,6 +50,9 @@ HERINDELINGEN_COLUMNS = ["oude_code", "oude_naam", "nieuwe_code", "nieuwe_naam",
 LASTEN_COLUMNS = ["gemeentecode", "jaar", "soort", "taakveld", "taakveld_bron", "lasten_eur", "inwoners"]
 CPI_COLUMNS = ["jaar", "cpi_index", "cpi_mutatie", "bron"]
 HARMONISED = f"indicators_{REPORT_INDELINGSJAAR}"
+SPLIT_SHARE_VARIANT = "woonfunctie_incl_toevoeging"
+"""Variant of the grenswijziging matrices whose address counts give the shares of a split gemeente (dwellings:
+the indicators are about people)."""
 REFERENCES = f"referenties_{REPORT_INDELINGSJAAR}"
 MEMBERSHIP = f"region_members_{REPORT_INDELINGSJAAR}"
 
@@ -204,11 +207,21 @@ def step_cpi(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.Data
 
 def step_harmonise(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """``indicators`` in the report indeling (:func:`analyse.data.derive.harmonise`)."""
+    shares = None
+    if ctx.cbs_available:  # split gemeenten go to their successors by the published address shares (dwellings)
+        matrices = read_grenswijziging(_raw(ctx, "grenswijziging-2016-2024"), variant=SPLIT_SHARE_VARIANT)
+        shares = derive.split_shares(tables["herindelingen"], matrices)
     harmonised, notes = derive.harmonise(tables["indicators"], REPORT_INDELINGSJAAR, tables["herindelingen"],
-                                         ctx.catalogue, with_notes=True, gemeenten=tables.get("gemeenten"))
+                                         ctx.catalogue, with_notes=True, gemeenten=tables.get("gemeenten"),
+                                         shares=shares)
     if len(notes):
-        ctx.notes.append(f"{HARMONISED}: {len(notes)} groups of predecessors not re-aggregated "
-                         f"({notes['reason'].value_counts().to_dict()})")
+        ctx.notes.append(f"{HARMONISED}: {len(notes)} groups of predecessors not re-aggregated, shown as marked "
+                         f"gaps ({notes['reason'].value_counts().to_dict()})")
+    n_split = 0 if shares is None else int(shares["oude_code"].nunique())
+    ctx.notes.append(f"{HARMONISED}: {int(harmonised['harmonised'].sum()):,d} harmonised rows "
+                     f"({int((harmonised['harmonised'] & harmonised['value'].isna()).sum()):,d} gaps), "
+                     f"{int(harmonised['filled'].sum()):,d} periods filled from a lower-ranked table, "
+                     f"{n_split} split gemeenten distributed by address shares")
     return {HARMONISED: harmonised}
 
 

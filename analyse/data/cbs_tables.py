@@ -14,6 +14,7 @@ counts, numerator never above denominator for shares.
 
 from __future__ import annotations
 
+import fnmatch
 import logging
 import re
 from functools import lru_cache
@@ -290,8 +291,22 @@ def _regions(frame: pd.DataFrame, cfg: dict[str, Any], years: pd.Series, lookup:
     return regionnames.map_names(frame[col], years, lookup, table_id)
 
 
+def column_step(precision: dict[str, Any] | None, column: str | None) -> float:
+    """The rounding step the table publishes ``column`` in (registry ``tables.<id>.precision``; 0 = exact).
+
+    Keys are column names or shell patterns (``PersonenMetBijstand*``, ``*``); the first matching key in the
+    order written wins. A derived column (``None`` or ``"derive"``) has step 0.
+    """
+    if not precision or column in (None, "derive"):
+        return 0.0
+    for key, step in precision.items():
+        if fnmatch.fnmatchcase(str(column), str(key)):
+            return float(step)
+    return 0.0
+
+
 def _build_source(sub: pd.DataFrame, base: pd.DataFrame, indicator: str, src: dict[str, Any], unit: str,
-                  per: float, table_id: str, where: str) -> pd.DataFrame:
+                  per: float, table_id: str, where: str, precision: dict[str, Any] | None = None) -> pd.DataFrame:
     column = _resolve_column(sub, src, where)
     spec_num, spec_den = src.get("numerator"), src.get("denominator")
     if column == "derive":
@@ -312,6 +327,9 @@ def _build_source(sub: pd.DataFrame, base: pd.DataFrame, indicator: str, src: di
     out = base.loc[sub.index].assign(
         indicator_id=indicator, value=value, numerator=nan if num is None else num,
         denominator=nan if den is None else den, unit=unit, source_table=table_id, rounded=rounded,
+        rounding_step=column_step(precision, column) * float(src.get("scale", 1)),
+        numerator_rounding_step=column_step(precision, spec_num),
+        denominator_rounding_step=column_step(precision, spec_den),
     )
     if src.get("period_from_column"):
         out = out.assign(period=peildatum_from_column(column, src["value_regex"]), period_type="peildatum")
@@ -388,11 +406,11 @@ def tidy_from_frame(frame: pd.DataFrame, table_id: str, lookup: regionnames.Regi
         filt = {**cfg.get("filter", {}), **src.get("filter", {})}
         sub = _select_category(frame, filt, dims, keys, truncated, where)
         unit, per = units[indicator]
-        parts.append(_build_source(sub, base, indicator, src, unit, per, table_id, where))
+        parts.append(_build_source(sub, base, indicator, src, unit, per, table_id, where, cfg.get("precision")))
     out = pd.concat(parts, ignore_index=True)
     out = out[out["gemeentecode"].notna()]
     out = _resolve_status_duplicates(out, cfg.get("status", {}))
-    return validate(out[list(COLUMNS)].reset_index(drop=True), where)
+    return validate(out.reset_index(drop=True), where)
 
 
 def _resolve_status_duplicates(frame: pd.DataFrame, rule: dict[str, Any]) -> pd.DataFrame:
@@ -459,5 +477,6 @@ def derive_per_inwoners(indicators: pd.DataFrame, count_id: str, rate_id: str, p
     counts = counts.assign(inw_period=(year + next_year.astype(int)).astype(str))
     out = counts.drop(columns=["denominator"]).merge(inw, on=["gemeentecode", "inw_period"], how="inner")
     out = out.assign(indicator_id=rate_id, numerator=out["value"], unit="per_1000",
-                     value=out["value"] / out["denominator"] * per)
-    return validate(out[list(COLUMNS)], f"{rate_id} (derived)")
+                     value=out["value"] / out["denominator"] * per, numerator_rounding_step=out["rounding_step"],
+                     rounding_step=0.0, denominator_rounding_step=0.0)
+    return validate(out, f"{rate_id} (derived)")

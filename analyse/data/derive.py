@@ -60,8 +60,8 @@ def select_preferred(indicators: pd.DataFrame, registry: dict[str, Any] | None =
 
     Preference is the order of the sources in ``registry.yml`` (newest table first); tables not in the
     registry (seed tables) come after CBS tables. A row with a value beats a preferred row whose value is NaN
-    (e.g. Wmo 2017 missing in 85896NED but present in 83262NED), so gaps are filled from the older table; the
-    input order never matters.
+    (e.g. Wmo 2017 missing in 85896NED but present in 83262NED), so gaps are filled from the older table and
+    such rows are marked ``filled``; the input order never matters.
 
     Returns:
         A new validated frame, unique on (indicator_id, gemeentecode, period), ``source_table`` kept.
@@ -69,7 +69,12 @@ def select_preferred(indicators: pd.DataFrame, registry: dict[str, Any] | None =
     if indicators.empty:
         return validate(indicators, "select_preferred")
     out = ranked(indicators, registry).assign(_nan=lambda f: f["value"].isna())
+    best = out.groupby(PREFERRED_KEY, sort=False, observed=True)["rank"].transform("min")
+    out = out.assign(_best=best)
     out = out.sort_values(["_nan", "rank", "source_table"], kind="stable").drop_duplicates(PREFERRED_KEY)
+    # a period whose value comes from a lower-ranked table because the preferred one has it empty
+    filled = out["filled"].astype("boolean").fillna(False) if "filled" in out.columns else False
+    out = out.assign(filled=filled | (out["value"].notna() & (out["rank"] > out["_best"])))
     out = out.sort_values(PREFERRED_KEY).reset_index(drop=True)
     return validate(out, "select_preferred", key=PREFERRED_KEY)
 
@@ -149,25 +154,113 @@ def weakest_status(statuses: pd.Series) -> str:
     return "onbekend"
 
 
+SPLIT_MARK = ">"
+"""Internal code of the part of a split gemeente that goes to one successor: ``GM0788>GM0865``."""
+SHARE_COLUMNS = ["oude_code", "jaar", "nieuwe_code", "aandeel"]
+
+
+def split_shares(herindelingen: pd.DataFrame, matrices: pd.DataFrame) -> pd.DataFrame:
+    """Published conversion shares of every split gemeente over its successors.
+
+    A gemeente marked ``gesplitst`` in the herindelingen (Littenseradiel 2018, Winsum 2019, Haaren 2021) is
+    distributed over its successors by the address matrix of the year of the split (VNG/CBS grenswijziging
+    matrices, ``../shared/data/grenswijziging-gemeente-matrices-2016-2024``): share = adressen(old → new) /
+    Σ adressen(old → any). Pass the ``woonfunctie_incl_toevoeging`` variant (dwellings) for indicators about
+    people.
+
+    Args:
+        herindelingen: ``herindelingen.parquet`` (``gesplitst`` column; without it nothing is split).
+        matrices: ``van_jaar, naar_jaar, van_code, naar_code, adressen`` (``gemeenten_build.read_grenswijziging``).
+
+    Returns:
+        :data:`SHARE_COLUMNS`, one row per (split gemeente, successor); empty when nothing is split.
+    """
+    if "gesplitst" not in herindelingen.columns or matrices is None or matrices.empty:
+        return pd.DataFrame(columns=SHARE_COLUMNS)
+    split = herindelingen.loc[herindelingen["gesplitst"].fillna(False).astype(bool), ["oude_code", "jaar"]]
+    step = matrices[matrices["naar_jaar"].astype(int) == matrices["van_jaar"].astype(int) + 1]
+    rows = step.rename(columns={"van_code": "oude_code", "naar_code": "nieuwe_code", "naar_jaar": "jaar"})
+    rows = rows.assign(jaar=rows["jaar"].astype(int)).merge(split.assign(jaar=split["jaar"].astype(int)),
+                                                           on=["oude_code", "jaar"])
+    total = rows.groupby(["oude_code", "jaar"])["adressen"].transform("sum")
+    out = rows.assign(aandeel=rows["adressen"] / total)
+    return out[SHARE_COLUMNS].sort_values(SHARE_COLUMNS[:3]).reset_index(drop=True)
+
+
+def _split_parts(pref: pd.DataFrame, herindelingen: pd.DataFrame, shares: pd.DataFrame | None,
+                 indelingsjaar: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Replace every split gemeente by one part per successor (counts × its share; see :func:`harmonise`).
+
+    Returns:
+        (rows with the split codes replaced by ``<old>>successor`` parts, herindelingen in which each part
+        merges into its successor). Without shares for a split gemeente its parts carry no value, so every
+        successor's figure before the split becomes a noted gap instead of a wrong sum.
+    """
+    if "gesplitst" not in herindelingen.columns:
+        return pref, herindelingen
+    rel = herindelingen[herindelingen["gesplitst"].fillna(False).astype(bool)
+                        & (herindelingen["jaar"].astype(int) <= int(indelingsjaar))]
+    if rel.empty:
+        return pref, herindelingen
+    shares = shares if shares is not None else pd.DataFrame(columns=SHARE_COLUMNS)
+    parts, events = [pref[~pref["gemeentecode"].isin(rel["oude_code"])]], []
+    for ev in rel.itertuples():
+        jaar = int(ev.jaar)
+        mine = shares[(shares["oude_code"] == ev.oude_code) & (shares["jaar"].astype(int) == jaar)]
+        succ = dict(zip(mine["nieuwe_code"], mine["aandeel"].astype(float)))
+        if not succ:  # no published shares: every successor named in the herindelingen, share unknown
+            others = str(getattr(ev, "overige_opvolgers", "") or "")
+            succ = {c: np.nan for c in [ev.nieuwe_code, *filter(None, others.split(";"))]}
+        rows = pref[(pref["gemeentecode"] == ev.oude_code) & (pref["period"].str.slice(0, 4).astype(int) < jaar)]
+        for code, share in succ.items():
+            part = f"{ev.oude_code}{SPLIT_MARK}{code}"
+            count = rows["unit"] == "aantal"
+            scaled = rows.assign(
+                gemeentecode=part, numerator=rows["numerator"] * share, denominator=rows["denominator"] * share,
+                value=rows["value"].where(~count, rows["value"] * share),
+                rounding_step=rows["rounding_step"].where(~count, rows["rounding_step"] * share),
+                numerator_rounding_step=rows["numerator_rounding_step"] * share,
+                denominator_rounding_step=rows["denominator_rounding_step"] * share)
+            if not np.isfinite(share):  # unknown share: a part without value (a noted gap downstream)
+                scaled = scaled.assign(value=np.nan, _unknown_share=rows["value"].notna())
+            parts.append(scaled)
+            events.append({**{c: getattr(ev, c) for c in ("datum", "jaar", "bron") if hasattr(ev, c)},
+                           "oude_code": part, "nieuwe_code": code})
+    her = pd.concat([herindelingen[~herindelingen["oude_code"].isin(rel["oude_code"])], pd.DataFrame(events)],
+                    ignore_index=True)
+    return pd.concat(parts, ignore_index=True), her
+
+
 def harmonise(indicators: pd.DataFrame, indelingsjaar: int, herindelingen: pd.DataFrame,
               catalogue: pd.DataFrame | None = None, with_notes: bool = False,
-              gemeenten: pd.DataFrame | None = None
+              gemeenten: pd.DataFrame | None = None, shares: pd.DataFrame | None = None
               ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Express gemeente rows in the indeling of ``indelingsjaar``; one preferred row per key.
 
     Rules, per (indicator, successor code, period), after :func:`select_preferred`:
 
-    1. When no predecessor of the successor carries a value in that period, the successor's own row is kept
-       as published (also an empty one). A gemeente's own published row always wins; empty rows of codes that
-       did not exist yet are ignored.
-    2. When predecessors carry values and the period lies before a merger into the successor, the members
-       *with a value* are re-aggregated: Σteller/Σnoemer × per for ratios, Σ for counts (``aantal``). Every
-       predecessor that existed in that year must be among them, and so must the successor's own code when it
-       existed too (from ``gemeenten`` when given; else when the input has a row of the successor's code in that
-       period, even an empty one: a conservative rule that prefers a gap to a partial sum); otherwise the group
-       is dropped (a part of the successor is not the successor) and noted. Pass ``gemeenten``.
-    3. Ratios without numerator/denominator cannot be re-aggregated: dropped and noted, never averaged.
+    0. A gemeente split over several successors (``gesplitst`` in the herindelingen) is distributed by the
+       published conversion shares (:func:`split_shares`): each successor gets a part with numerator,
+       denominator and counts × its share, and re-aggregates with it like with a merged predecessor (so Vught
+       2020 in the 2024 indeling is Vught + 4% of Haaren). Without shares the parts carry no value: a gap.
+    1. When no predecessor of the successor has a value or a suppressed (empty) row in that period, the
+       successor's own row is kept as published (also an empty one). An empty predecessor row counts as
+       suppressed when the code existed in that year (``gemeenten``; without it: when the code has a value in
+       that table in the same or a later year); the empty row of a code in the year of a merger during the year
+       (Weesp 2022) is the placeholder of a code that is already gone and is ignored.
+    2. When predecessors have values or suppressed rows and the period lies before a merger into the
+       successor, the members are re-aggregated: Σteller/Σnoemer × per for ratios, Σ for counts (``aantal``).
+       Every predecessor that existed in that year must have a value, and so must the successor's own code when
+       it existed too (from ``gemeenten`` when given; else when the input has a row of the successor's code in
+       that period, even an empty one). Otherwise the result is a **gap**: a row with value NaN, marked
+       ``harmonised``, and a note (a partial sum of the members that happen to have a value is never shown; a
+       published figure of the successor that lacks a suppressed predecessor is such a partial sum). A
+       predecessor without any row in the table (a table published in a later indeling) is not evidence of a
+       gap. Pass ``gemeenten``.
+    3. Ratios without numerator/denominator cannot be re-aggregated: a gap with a note, never an average.
     4. Predecessor values in a period after every merger are ignored (noted).
+    5. Every re-aggregated row has ``harmonised = True``; ``filled`` (a lower-ranked table filled the period)
+       and the rounding steps are carried (steps of a sum are summed).
 
     Args:
         indicators: tidy indicator frame (several source tables allowed).
@@ -177,19 +270,26 @@ def harmonise(indicators: pd.DataFrame, indelingsjaar: int, herindelingen: pd.Da
         with_notes: also return the dropped groups (NOTE_COLUMNS: indicator_id, gemeentecode, period,
             source_table, members, reason).
         gemeenten: ``gemeenten.parquet`` (gemeentecode, indelingsjaar): which codes existed in which year.
+        shares: conversion shares of split gemeenten (:func:`split_shares`); without them a split gemeente's
+            successors get gaps before the split.
 
     Returns:
         A new validated frame unique on (indicator_id, gemeentecode, period); non-gemeente rows pass unchanged.
     """
-    pref = select_preferred(indicators)
+    pref, herindelingen = _split_parts(select_preferred(indicators), herindelingen, shares, indelingsjaar)
     succ = successor_map(herindelingen, indelingsjaar)
     required = required_members(herindelingen, indelingsjaar)
     codes = pref["gemeentecode"].astype(str)
     new = _successor_codes(codes, succ)
     group = ["indicator_id", "_new", "period"]
     frame = pref.assign(_new=new, _pred=new != codes, _val=pref["value"].notna())
-    # (successor, period) pairs before a merger into the successor, where predecessors carry values
-    pred_keys = frame.loc[frame["_pred"] & frame["_val"], group].drop_duplicates()
+    # (successor, period) pairs before a merger into the successor where predecessors have rows: an empty row
+    # of a predecessor is a suppressed part (the successor's figure of that period is then a gap), unless it
+    # lies after the predecessor's last value in that table (the placeholder of a code that is already gone)
+    unknown = (frame["_unknown_share"].fillna(False).astype(bool) if "_unknown_share" in frame.columns
+               else pd.Series(False, index=frame.index))
+    suppressed = _suppressed(frame, herindelingen, gemeenten)
+    pred_keys = frame.loc[frame["_pred"] & (frame["_val"] | suppressed | unknown), group].drop_duplicates()
     pairs = pred_keys[["_new", "period"]].drop_duplicates()
     before = [bool(required(n, int(str(p)[:4]))) for n, p in zip(pairs["_new"], pairs["period"])]
     pairs = pairs.assign(_before=np.asarray(before, dtype=bool))
@@ -217,6 +317,30 @@ def harmonise(indicators: pd.DataFrame, indelingsjaar: int, herindelingen: pd.Da
     if len(note_frame):
         log.info("harmonise to %d: %d groups not re-aggregated", indelingsjaar, len(note_frame))
     return (out, note_frame) if with_notes else out
+
+
+def _suppressed(frame: pd.DataFrame, herindelingen: pd.DataFrame, gemeenten: pd.DataFrame | None) -> pd.Series:
+    """Empty rows that stand for a suppressed value of a predecessor that still existed in that year.
+
+    With ``gemeenten`` a code existed in year y when it is in the indeling of y; the year of a merger during the
+    year (Weesp, 24 March 2022) does not count: CBS then publishes the merged gemeente and leaves the old code
+    empty. Without ``gemeenten``: when the same code has a value in that table in the same or a later year.
+    """
+    year = frame["period"].astype(str).str.slice(0, 4).astype(int)
+    empty = frame["value"].isna()
+    existed = _existed(gemeenten)
+    code = frame["gemeentecode"].astype(str).str.split(SPLIT_MARK, regex=False).str[0]  # a split part: its gemeente
+    if existed is not None:
+        alive = pd.Series([(c, y) in existed for c, y in zip(code, year)], index=frame.index)
+    else:
+        keys = ["indicator_id", "gemeentecode", "source_table"]
+        last = year.where(~empty).groupby([frame[k] for k in keys], observed=True).transform("max")
+        alive = year <= last.fillna(-1)
+    if "datum" in herindelingen.columns:
+        mid = herindelingen[~herindelingen["datum"].astype(str).str.endswith("-01-01")]
+        mid_year = {(str(c), int(str(d)[:4])) for c, d in zip(mid["oude_code"], mid["datum"])}
+        alive &= ~pd.Series([(c, y) in mid_year for c, y in zip(code, year)], index=frame.index)
+    return empty & alive
 
 
 def _existed(gemeenten: pd.DataFrame | None) -> set[tuple[str, int]] | None:
@@ -252,6 +376,8 @@ def _reaggregate(groups: pd.DataFrame, required: Callable[[str, int], set[str]],
         num=("numerator", "sum"), den=("denominator", "sum"), _num_nan=("_num_nan", "any"),
         _den_nan=("_den_nan", "any"), val=("value", "sum"), period_type=("period_type", "first"),
         unit=("unit", "first"), _status=("_status", "min"), per=("_per", "first"), rounded=("rounded", "any"),
+        rounding_step=("rounding_step", "sum"), numerator_rounding_step=("numerator_rounding_step", "sum"),
+        denominator_rounding_step=("denominator_rounding_step", "sum"), filled=("filled", "any"),
     )
     grp["members"] = by["gemeentecode"].agg(list).map(";".join)
     tables = frame.drop_duplicates(keys + ["source_table"]).sort_values("source_table", kind="stable")
@@ -279,11 +405,16 @@ def _reaggregate(groups: pd.DataFrame, required: Callable[[str, int], set[str]],
     grp.loc[complete & ~ratio_ok & ~count_ok, "reason"] = "geen teller/noemer om opnieuw te aggregeren"
     ok = ratio_ok | count_ok
     value = np.where(ratio_ok, grp["num"] / grp["den"].where(grp["den"] > 0) * grp["per"], grp["val"])
-    kept = grp[ok].assign(value=value[ok.to_numpy()])
-    kept = kept.assign(numerator=kept["num"].where(ratio_ok[ok]), denominator=kept["den"].where(ratio_ok[ok]))
+    kept = grp[ok].assign(value=value[ok.to_numpy()], harmonised=True)
+    kept = kept.assign(numerator=kept["num"].where(ratio_ok[ok]), denominator=kept["den"].where(ratio_ok[ok]),
+                       rounding_step=kept["rounding_step"].where(~ratio_ok[ok], 0.0))
     kept = kept.rename(columns={"_new": "gemeentecode"})[list(COLUMNS)]
-    dropped = grp[~ok].rename(columns={"_new": "gemeentecode"})[NOTE_COLUMNS]
-    return kept, dropped
+    # a group that cannot be re-aggregated is a gap (value NaN, marked harmonised), never a partial sum
+    gaps = grp[~ok].assign(value=np.nan, numerator=np.nan, denominator=np.nan, harmonised=True, rounding_step=0.0,
+                           numerator_rounding_step=0.0, denominator_rounding_step=0.0)
+    gaps = gaps.rename(columns={"_new": "gemeentecode"})
+    dropped = gaps[NOTE_COLUMNS]
+    return pd.concat([kept, gaps[list(COLUMNS)]], ignore_index=True), dropped
 
 
 def lost_published_values(indicators: pd.DataFrame, harmonised: pd.DataFrame, herindelingen: pd.DataFrame,
@@ -292,7 +423,9 @@ def lost_published_values(indicators: pd.DataFrame, harmonised: pd.DataFrame, he
 
     A value counts when its code is a GM code that is not dissolved by ``indelingsjaar`` and no predecessor of
     that code has a value in the same period (a period that is re-aggregated from its members is compared as
-    a whole by :func:`harmonise`).
+    a whole by :func:`harmonise`). A key that :func:`harmonise` turned into an explicit, noted gap (value NaN,
+    ``harmonised`` True: the figure lacks a suppressed predecessor, so it is a partial sum) is accounted for,
+    not lost.
 
     Returns:
         The missing rows (indicator_id, gemeentecode, period, source_table, value); empty when nothing is lost.
@@ -305,7 +438,9 @@ def lost_published_values(indicators: pd.DataFrame, harmonised: pd.DataFrame, he
     current = pref[codes.str.startswith("GM") & (new == codes) & pref["value"].notna()]
     current = current.merge(pred_periods.drop_duplicates().assign(_pred=True), on=PREFERRED_KEY, how="left")
     current = current[current["_pred"].isna()]
-    have = harmonised.loc[harmonised["value"].notna(), PREFERRED_KEY].assign(_have=True)
+    gap = (harmonised["harmonised"].astype(bool) if "harmonised" in harmonised.columns
+           else pd.Series(False, index=harmonised.index))
+    have = harmonised.loc[harmonised["value"].notna() | gap, PREFERRED_KEY].drop_duplicates().assign(_have=True)
     out = current.merge(have, on=PREFERRED_KEY, how="left")
     return out.loc[out["_have"].isna(), PREFERRED_KEY + ["source_table", "value"]].reset_index(drop=True)
 
@@ -369,6 +504,8 @@ def aggregate_members(indicators: pd.DataFrame, membership: pd.DataFrame,
         numerator=("numerator", "sum"), denominator=("denominator", "sum"), n_present=("gemeentecode", "nunique"),
         period_type=("period_type", "first"), unit=("unit", "first"), _status=("_status", "min"),
         per=("_per", "first"), rounded=("rounded", "any"),
+        numerator_rounding_step=("numerator_rounding_step", "sum"),
+        denominator_rounding_step=("denominator_rounding_step", "sum"),
     ).reset_index()
     agg["status"] = agg.pop("_status").astype(int).map(dict(enumerate(_STATUS_ORDER)))
     n_members = link.groupby("reference_code")["gemeentecode"].size()

@@ -28,7 +28,7 @@ __all__ = ["note", "render_title", "render_summary", "render_key_figures", "rend
            "render_savings", "render_prevention", "render_sources", "render_appendix", "render_colofon",
            "render_downloads", "funnel_block"]
 
-PEER_METHOD_TEXT = {"kenmerken": "gekozen op inwonertal, leeftijdsopbouw, lage inkomens en bijstand",
+PEER_METHOD_TEXT = {"kenmerken": "gekozen op inwonertal, stedelijkheid, leeftijdsopbouw, lage inkomens en bijstand",
                     "grootteklasse": "gemeenten van dezelfde grootteklasse", "regio": "gemeenten uit dezelfde regio"}
 POLICY_SOURCE = {"plan": "uit het beleidsplan", "parameter": "gekozen bij het maken van dit rapport",
                  "standaard": "standaardjaar; er is geen beleidsplan met een startjaar"}

@@ -228,7 +228,8 @@ def test_old_codes_without_counts_dropped_with_note_not_averaged():
     ind = pd.DataFrame([_row("b", "GM0689", "2018", 10.0, np.nan, np.nan),
                         _row("b", "GM1927", "2018", 20.0, np.nan, np.nan)])
     out, notes = harmonise(ind, 2024, HER, with_notes=True)
-    assert out.empty  # 15.0 (a mean of percentages) would be wrong
+    # 15.0 (a mean of percentages) would be wrong: a marked gap instead (issue 17)
+    assert out["value"].isna().all() and out["harmonised"].all()
     assert notes.iloc[0].to_dict() | {} == {"indicator_id": "b", "gemeentecode": "GM1978", "period": "2018",
                                             "source_table": "T1", "members": "GM0689;GM1927",
                                             "reason": "geen teller/noemer om opnieuw te aggregeren"}
@@ -238,7 +239,7 @@ def test_successor_from_part_of_its_predecessors_is_refused():
     """Regression (Berg en Dal 2014 in 83450NED): one predecessor absent must not give a partial value."""
     ind = pd.DataFrame([_row("c", "GM0689", "2018", 10.0, 100, 1000)])
     out, notes = harmonise(ind, 2024, HER, with_notes=True)
-    assert out.empty
+    assert out["value"].isna().all() and out["harmonised"].all()  # a marked gap, not a partial sum
     note = notes.iloc[0]
     assert (note["gemeentecode"], note["members"], note["reason"]) == (
         "GM1978", "GM0689", "niet alle voorgangers met een waarde")
