@@ -316,3 +316,15 @@ def test_every_number_shown_for_an_indicator_is_the_one_in_its_record():
     for t in rc.indicators.trends:
         own = t.frame[t.frame["gemeentecode"] == "GM0001"]
         assert own.loc[own["period"] == "2023", "value"].iloc[0] == rec["latest_value"]
+
+
+def test_harmonised_periods_are_named_where_the_series_is_shown():
+    base = _inputs()
+    harm = base.harmonised.assign(harmonised=base.harmonised["period"].isin(["2017", "2018"])
+                                  & (base.harmonised["gemeentecode"] == "GM0001"), filled=False)
+    rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=_inputs(harmonised=harm), plan_list=[],
+                      commit="")
+    ser = rc.indicators.series
+    assert ser.loc[ser["harmonised"], "period"].tolist() == ["2017", "2018"]
+    html = sections.render_overview(rc).html + sections.render_trends(rc).html
+    assert "omgerekend naar de gemeentelijke indeling van 2024" in html and "2017 tot en met 2018" in html

@@ -547,11 +547,13 @@ def records(inputs: ReportInputs, code: str, comp: pd.DataFrame | None, recent: 
 
 def reported_series(inputs: ReportInputs, code: str, recs: pd.DataFrame) -> pd.DataFrame:
     """The gemeente's reported series per indicator (the record's period type), with 95% intervals and breaks."""
-    cols = ["indicator_id", "period", "value", "ci_low", "ci_high", "break_before"]
+    cols = ["indicator_id", "period", "value", "ci_low", "ci_high", "break_before", "harmonised", "filled"]
     if recs is None or recs.empty:
         return pd.DataFrame(columns=cols)
     st = batch_statistics(inputs)
     own = st.preferred[st.preferred["gemeentecode"] == code]
+    for flag in ("harmonised", "filled"):  # marked by the build (older data sets: not known, so False)
+        own = own.assign(**{flag: own[flag].fillna(False).astype(bool) if flag in own else False})
     own = own.merge(recs[["indicator_id", "period_type"]], on=["indicator_id", "period_type"])
     own = own[own["value"].notna()]
     if own.empty:

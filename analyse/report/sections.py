@@ -216,6 +216,9 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
            "{naam} als symbool, gekleurd naar de vergelijking met Nederland.", naam=content.naam)]
     if content.indicators.reference_notes:
         parts.append(note(" ".join(content.indicators.reference_notes[:3])))
+    marks = _series_marks(content, ov.rows["indicator_id"].tolist())
+    if marks is not None:
+        parts.append(marks)
     if ov.stale is not None and len(ov.stale):
         parts.append(note("Niet in het overzicht, omdat het laatste cijfer meer dan vijf jaar oud is: "
                           + "; ".join(f"{n} ({period_label(p)})" for n, p in zip(ov.stale["naam"], ov.stale["period"]))
@@ -285,7 +288,39 @@ def render_trends(content: ReportContent, out: OutputTarget | None = None) -> Bl
         figures.append(figure_block(fig, f"trend-{ts.indicator_id}", out))
     grid = blocks(figures)
     return blocks([heading("Ontwikkeling per indicator", 3),
-                   Block(f'<div class="figuren-rij">{grid.html}</div>', grid.text)])
+                   Block(f'<div class="figuren-rij">{grid.html}</div>', grid.text),
+                   _series_marks(content, [t.indicator_id for t in ind.trends])])
+
+
+def _periods_text(periods: list[str]) -> str:
+    labels = [period_label(p) for p in periods]
+    return labels[0] if len(labels) == 1 else f"{labels[0]} tot en met {labels[-1]}"
+
+
+def _series_marks(content: ReportContent, ids: list[str]) -> Block | None:
+    """One note naming the periods of these indicators that were harmonised, filled or follow a break."""
+    ser = content.indicators.series
+    if ser is None or ser.empty:
+        return None
+    names = content.indicators.records.set_index("indicator_id")["naam"] if content.indicators.records is not None \
+        else pd.Series(dtype=str)
+    lines = []
+    for iid in ids:
+        s = ser[ser["indicator_id"] == iid]
+        harm = s.loc[s["harmonised"].astype(bool), "period"].astype(str).tolist() if "harmonised" in s else []
+        fill = s.loc[s["filled"].astype(bool), "period"].astype(str).tolist() if "filled" in s else []
+        brk = s.loc[s["break_before"].astype(bool), "period"].astype(str).tolist()
+        bits = []
+        if harm:
+            bits.append(f"omgerekend naar de gemeentelijke indeling van {content.indelingsjaar} "
+                        f"(voorgangers opgeteld of naar adressen verdeeld): {_periods_text(harm)}")
+        if fill:
+            bits.append(f"aangevuld uit een andere CBS-tabel: {', '.join(period_label(p) for p in fill)}")
+        if brk:
+            bits.append(f"nieuwe reeks (andere bron of definitie) vanaf {', '.join(period_label(p) for p in brk)}")
+        if bits:
+            lines.append(f"{names.get(iid, iid)}: " + "; ".join(bits) + ".")
+    return note(" ".join(lines)) if lines else None
 
 
 def render_policy_start(content: ReportContent, out: OutputTarget | None = None) -> Block:
