@@ -29,6 +29,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 
 from analyse import paths, safetext
+from analyse.errors import ParameterError
 from analyse.formatting import MISSING, dutch_columns, escape, fmt_list, fmt_number, is_count_column
 
 __all__ = [
@@ -97,6 +98,8 @@ def output_for(gemeentecode: str, output_dir: str | os.PathLike[str] | None = ""
             to :data:`analyse.paths.FIGURES_DIR` (``ANALYSE_FIGURES_DIR``).
     """
     root = Path(output_dir).expanduser().resolve() if output_dir else paths.REPORTS_DIR
+    if output_dir and (why := paths.protected_reason(root)):  # the notebook's own output_dir parameter
+        raise ParameterError(f"output_dir={str(output_dir)!r} is of ligt in {why}; kies een andere map voor rapporten.")
     return OutputTarget(gemeentecode, root / gemeentecode, paths.FIGURES_DIR / gemeentecode)
 
 

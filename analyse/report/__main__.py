@@ -19,8 +19,9 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from analyse import paths
+from analyse import paths, settings
 from analyse.errors import AnalyseError
+from analyse.settings import SettingError
 
 if TYPE_CHECKING:
     from analyse.report import runner
@@ -60,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     from analyse.report.publish import check_output_dir
 
     try:
-        if not args.list_parameters:  # before any work: a file, read-only folder or full disk is one line
+        if not args.list_parameters:  # before any work: every setting once, then the output folder
+            check_settings(args)
             check_output_dir(args.output or paths.REPORTS_DIR)
         declared = runner.template_parameters()
         if args.list_parameters:
@@ -75,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             if "=" not in item:
                 raise AnalyseError(f"-p verwacht NAAM=WAARDE, niet {item!r}")
             name, value = item.split("=", 1)
+            if name.strip() in RESERVED_PARAMETERS:
+                raise SettingError(f"-p {name.strip()}=… wordt niet gebruikt: {RESERVED_PARAMETERS[name.strip()]}.")
             params[name.strip()] = value
         if args.indelingsjaar is not None:
             params["indelingsjaar"] = args.indelingsjaar
@@ -92,6 +96,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fout: {exc}", file=sys.stderr)
         return 2
     return report(summary, jobs, pdf_requested=args.pdf, pdf_available=pdf)
+
+
+RESERVED_PARAMETERS = {"gemeentecode": "kies de gemeente met --gemeente CODE (of --all)",
+                       "output_dir": "kies de uitvoermap met --output MAP"}
+"""Template parameters that the runner sets itself; ``-p`` for them would be silently overwritten."""
+
+
+def check_settings(args: argparse.Namespace) -> None:
+    """Every setting checked once, before any work (environment folders, --jobs, --cell-timeout, Chromium).
+
+    Raises:
+        SettingError: one Dutch line naming the setting and the fix.
+    """
+    settings.check_environment(pdf=args.pdf)
+    settings.check_count("--jobs", args.jobs, 1, "kies 1 of meer parallelle workers (bijv. --jobs 2)")
+    settings.check_count("--cell-timeout", args.cell_timeout, 1, "kies een aantal seconden groter dan 0 "
+                                                                 "(standaard 600)")
 
 
 def report(summary: "runner.BatchSummary", jobs: list["runner.Job"], pdf_requested: bool = False,

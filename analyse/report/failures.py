@@ -23,7 +23,9 @@ def strip_ansi(text: str) -> str:
 
 
 SOORTEN = ("onbekende_gemeente", "heringedeeld", "parameter", "data", "data_beschadigd", "plan", "plan_datum",
-           "vergelijkbare_gemeenten", "schijf_vol", "alleen_lezen", "geheugen", "kernel", "intern")
+           "vergelijkbare_gemeenten", "schijf_vol", "alleen_lezen", "geheugen", "kernel", "uitvoermap",
+           "instelling", "pdf", "geen_gegevens",
+           "intern")
 """Every value of :attr:`Explanation.soort`; ``intern`` is left for real bugs."""
 
 

@@ -258,6 +258,8 @@ class Job:
     template: str = str(paths.TEMPLATE_NOTEBOOK)
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
     pdf: bool = False
+    previous: str = ""
+    """``rendered_at`` of the good report already in place (set by :func:`render`); a failure then leaves it."""
 
     @property
     def folder(self) -> Path:
@@ -478,7 +480,7 @@ def render(job: Job) -> Result:
     failed result with its explanation; when not even the error page can be published, the result says so.
     """
     from analyse.report.pool import BatchInterrupted, interrupted
-    from analyse.report.publish import publish_folder, staging_root
+    from analyse.report.publish import staging_root
 
     t0 = time.perf_counter()
     try:
@@ -488,24 +490,68 @@ def render(job: Job) -> Result:
     params = dict(job.parameters)
     if "output_dir" in params:
         params["output_dir"] = str(stage_root)
-    staged = replace(job, output_root=str(stage_root), parameters=params)
+    good = good_report(job)
+    staged = replace(job, output_root=str(stage_root), parameters=params, previous=good.rendered_at if good else "")
     try:
         result = _render_in(staged)
         if interrupted():
             raise BatchInterrupted(interrupted())
-        try:
-            from analyse.report.pool import signals_deferred
-
-            with signals_deferred():
-                publish_folder(staged.folder, job.folder)
-        except OSError as exc:
-            failed = _unwritable(job, exc, t0)
-            if result.status == STATUS_OK:
-                return failed
-            result.note = failed.message
-        return result
+        return _publish_result(staged, job, result, t0)
     finally:
         shutil.rmtree(stage_root, ignore_errors=True)
+
+
+def good_report(job: Job) -> Result | None:
+    """The stored result of a successful report in ``job.folder`` whose page exists (it must never be lost)."""
+    stored = load_status(job.path(".json"))
+    if stored and stored.status == STATUS_OK and job.path(".html").is_file():
+        return stored
+    return None
+
+
+FAILURE_SUFFIX = "-fout"
+"""A failure beside a good report is ``<code>-fout.html`` (+ ``.log``); the report itself stays."""
+
+
+def _publish_result(staged: Job, job: Job, result: Result, t0: float) -> Result:
+    """Publish the staged folder, except that a failure never replaces a good report: its error page and log are
+    then written beside the old report (``<code>-fout.html``), which stays as it was."""
+    from analyse.report.pool import signals_deferred
+    from analyse.report.publish import ForeignEntryError, publish_folder
+
+    try:
+        if result.status != STATUS_OK and staged.previous and good_report(job):
+            for suffix in (".html", ".log"):
+                src = staged.folder / f"{job.code}{FAILURE_SUFFIX}{suffix}"
+                if src.is_file():
+                    write_atomic(job.folder / src.name, src.read_bytes())
+            result.html = f"{job.code}/{job.code}{FAILURE_SUFFIX}.html"
+            kept = f"Het vorige rapport ({staged.previous}) is bewaard: {job.code}/{job.code}.html."
+            result.note = f"{result.note} {kept}".strip()
+            return result
+        with signals_deferred():
+            publish_folder(staged.folder, job.folder)
+    except ForeignEntryError as exc:
+        return _foreign(job, exc, t0)
+    except OSError as exc:
+        failed = _unwritable(job, exc, t0)
+        if result.status == STATUS_OK:
+            return failed
+        result.note = failed.message
+    return result
+
+
+def _foreign(job: Job, exc: OSError, t0: float) -> Result:
+    """Result of a gemeente whose place in the output folder holds something the runner did not make."""
+    from analyse.report.failures import Explanation
+
+    why = Explanation(f"In de uitvoermap staat al ‘{job.code}’, maar dat is niet door dit programma gemaakt.",
+                      "Het is een bestand, een link of een map zonder rapport; het is niet aangeraakt en het rapport "
+                      "is niet geschreven.", [f"Verplaats of hernoem ‘{job.code}’, of kies met --output een andere "
+                                              "map, en maak het rapport opnieuw."], "uitvoermap")
+    return Result(job.code, STATUS_FAILED, indelingsjaar=job.parameters.get("indelingsjaar"),
+                  seconds=round(time.perf_counter() - t0, 3), message=why.summary(), kind=why.soort, html="",
+                  rendered_at=datetime.now().isoformat(timespec="seconds"), note=str(exc.strerror or ""))
 
 
 def _unwritable(job: Job, exc: OSError, t0: float) -> Result:
@@ -593,11 +639,14 @@ def _render_in(job: Job) -> Result:
         shown = {k: v for k, v in job.parameters.items() if k not in HASH_EXCLUDED}
         log_text = redact(f"gemeente: {job.code}\nparameters: {json.dumps(shown, default=str)}\n"
                           f"onderdeel: {section}\nfout: {ename}: {strip_ansi(evalue)}\n\n{tb}\n")
-        html = export.error_page(job.code, naam, why.kop, why.uitleg, why.advies, log_name=job.path(".log").name)
+        stem = f"{job.code}{FAILURE_SUFFIX}" if job.previous else job.code  # a good report stays: write beside it
+        advies = list(why.advies) + ([f"Het vorige rapport ({job.previous}) is bewaard en blijft leesbaar: "
+                                      f"{job.code}.html."] if job.previous else [])
+        html = export.error_page(job.code, naam, why.kop, why.uitleg, advies, log_name=f"{stem}.log")
         result.html_bytes = len(html.encode("utf-8"))
         try:
-            write_atomic(job.path(".log"), log_text)
-            write_atomic(job.path(".html"), html)
+            write_atomic(job.folder / f"{stem}.log", log_text)
+            write_atomic(job.folder / f"{stem}.html", html)
         except OSError as exc:  # disk full / read-only: the batch goes on, the summary still has the reason
             result.note = f"De foutpagina kon niet worden geschreven ({redact(str(exc))})."
     elif job.pdf:
@@ -823,7 +872,7 @@ def _worker_crash(job: Job, why_text: str) -> Result:
     """Result (and, when it can be written, an error page) for a gemeente whose worker process died."""
     from analyse.report import export
     from analyse.report.failures import explain
-    from analyse.report.publish import publish_folder, staging_root
+    from analyse.report.publish import staging_root
 
     why = explain("WorkerDied", why_text)
     res = Result(job.code, STATUS_FAILED, message=why.summary(), kind=why.soort, html=f"{job.code}/{job.code}.html",
@@ -833,11 +882,14 @@ def _worker_crash(job: Job, why_text: str) -> Result:
     try:
         stage = staging_root(job.output_root, job.code)
         folder = stage / job.code
-        write_atomic(folder / f"{job.code}.log", f"gemeente: {job.code}\nworker process died: {why_text}\n")
-        write_atomic(folder / f"{job.code}.html", export.error_page(job.code, None, why.kop, why.uitleg, why.advies,
-                                                                    log_name=f"{job.code}.log"))
+        good = good_report(job)
+        staged = replace(job, output_root=str(stage), previous=good.rendered_at if good else "")
+        stem = f"{job.code}{FAILURE_SUFFIX}" if staged.previous else job.code
+        write_atomic(folder / f"{stem}.log", f"gemeente: {job.code}\nworker process died: {why_text}\n")
+        write_atomic(folder / f"{stem}.html", export.error_page(job.code, None, why.kop, why.uitleg, why.advies,
+                                                                log_name=f"{stem}.log"))
         write_atomic(folder / f"{job.code}.json", res.to_json())
-        publish_folder(folder, job.folder)
+        res = _publish_result(staged, job, res, time.perf_counter())
     except OSError:
         res.html, res.note = "", "De foutpagina kon niet worden geschreven."
     finally:
