@@ -6,7 +6,8 @@ Examples::
     python -m analyse.report --all --indelingsjaar 2024
     python -m analyse.report --all --force -p startjaar_beleid=2019
 
-Exit status: 0 when every report was made or was already up to date, 1 when any gemeente failed,
+Exit status: 0 when every report was made or was already up to date, 1 when any gemeente failed (or, with
+``--pdf`` and Chromium present, a PDF could not be made),
 2 for wrong arguments (unknown parameter names, bad codes, no data, an unusable output folder),
 128 + signal number when the batch was stopped (130 for Ctrl-C, 143 for SIGTERM).
 """
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2), format="%(levelname)s %(name)s: %(message)s")
+    from analyse.data.processed import check_processed
     from analyse.report import runner
     from analyse.report.publish import check_output_dir
 
@@ -64,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.list_parameters:  # before any work: every setting once, then the output folder
             check_settings(args)
             check_output_dir(args.output or paths.REPORTS_DIR)
+            check_processed()  # one line naming the table and what is wrong, before any work
         declared = runner.template_parameters()
         if args.list_parameters:
             for name, spec in declared.items():
@@ -131,7 +134,8 @@ def report(summary: "runner.BatchSummary", jobs: list["runner.Job"], pdf_request
     root = jobs[0].output_root if jobs else ""
     for r in failed:
         where = f"  → {root}/{r.html}" if r.html else ""
-        print(f"  FOUT {r.gemeentecode} {r.naam or ''}: {r.message}{where}" + (f" {r.note}" if r.note else ""))
+        naam = f" {r.naam}" if r.naam else ""
+        print(f"  FOUT {r.gemeentecode}{naam}: {r.message}{where}" + (f" {r.note}" if r.note else ""))
     for r in stopped:
         print(f"  {r.status.upper()} {r.gemeentecode}: een nieuwe run maakt dit rapport alsnog.")
     if pdf_requested and not pdf_available:
@@ -149,7 +153,9 @@ def report(summary: "runner.BatchSummary", jobs: list["runner.Job"], pdf_request
         print(f"Overzicht: {summary.index}")
     if summary.interrupted:
         return 128 + int(summary.interrupted)
-    return 1 if failed else 0
+    pdf_failed = pdf_requested and pdf_available and any(
+        r.status == runner.STATUS_OK and not r.pdf for r in summary.results)
+    return 1 if failed or pdf_failed else 0
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ Design (see also :mod:`analyse.report.engine`):
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -38,7 +39,7 @@ import traceback
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from analyse import __version__, paths
 from analyse.errors import ParameterError
@@ -283,6 +284,11 @@ class Result:
     html: str = ""
     html_bytes: int = 0
     figures: int = 0
+    tables: int = 0
+    chapter: str | None = None
+    """Chapter that failed (from the kernel's structured error record)."""
+    error: dict[str, Any] = field(default_factory=dict)
+    """The failure as data: ``kind`` (class), ``soort`` and ``fields`` (see :mod:`analyse.report.outcome`)."""
     signals: dict[str, Any] = field(default_factory=dict)
     input_hash: str = ""
     rendered_at: str = ""
@@ -407,15 +413,13 @@ def chapter_of(nb: Any, cell_index: int | None) -> str | None:
     return (cell.get("metadata", {}).get("analyse") or {}).get("chapter")
 
 
-def _cell_error(exc: Any, nb: Any) -> tuple[str, str, str | None]:
-    """``(ename, evalue, chapter)`` of a failed cell; a ChapterError is unwrapped to its cause and chapter."""
-    from analyse.content import ChapterError
+def _cell_error(exc: Any, nb: Any) -> Any:
+    """The :class:`~analyse.report.outcome.ErrorInfo` of the failed cell: the kernel's structured record when it
+    sent one, else the failed cell's ``ename``/``evalue`` with the chapter from that cell's own metadata."""
+    from analyse.report.outcome import ErrorInfo, failure_of
 
-    parsed = ChapterError.parse(exc.evalue) if exc.ename == "ChapterError" else None
-    if parsed:
-        chapter, ename, evalue = parsed
-        return ename, evalue, chapter
-    return exc.ename, exc.evalue, chapter_of(nb, getattr(exc, "cell_index", None))
+    info = failure_of(nb) if nb is not None else None
+    return info or ErrorInfo(kind=exc.ename, message=exc.evalue)
 
 
 def _clear_outputs(job: Job) -> None:
@@ -571,7 +575,8 @@ def _render_in(job: Job) -> Result:
     from papermill.exceptions import PapermillExecutionError
 
     from analyse.report import engine, export
-    from analyse.report.failures import explain, strip_ansi
+    from analyse.report.failures import explain_error, strip_ansi
+    from analyse.report.outcome import ErrorInfo
     from analyse.report.pool import BatchInterrupted, interrupted
     from analyse.report.publish import redact
 
@@ -584,7 +589,7 @@ def _render_in(job: Job) -> Result:
     result = Result(job.code, STATUS_FAILED, indelingsjaar=job.parameters.get("indelingsjaar"),
                     input_hash=job.input_hash,
                     parameters={k: v for k, v in job.parameters.items() if k not in HASH_EXCLUDED})
-    error: tuple[str, str, str, str | None] | None = None  # ename, evalue, traceback, section
+    error: tuple[ErrorInfo, str] | None = None  # what failed (as data), traceback for the log
     for attempt in (1, 2):
         result.attempts = attempt
         try:
@@ -595,7 +600,8 @@ def _render_in(job: Job) -> Result:
             result.status, result.naam = STATUS_OK, gem.get("naam")
             result.indelingsjaar = gem.get("indelingsjaar", result.indelingsjaar)
             result.signals = meta.get("signals") or {}
-            result.figures = html.count('<figure class="figuur"')
+            result.figures = _count(paths.FIGURES_DIR / job.code, "*.png")  # this run's files (cleared before)
+            result.tables = _count(job.folder, "*.csv")
             result.html_bytes = len(html.encode("utf-8"))
             error = None
             break
@@ -605,14 +611,15 @@ def _render_in(job: Job) -> Result:
                 partial_nb = nbformat.read(job.path(".ipynb"), as_version=4)
             except Exception:  # noqa: BLE001 – no partial notebook: no chapter
                 partial_nb = None
-            ename, evalue, chapter = _cell_error(exc, partial_nb)
-            error = (ename, evalue, tb, chapter)
+            error = (_cell_error(exc, partial_nb), tb)
             break  # a cell error is deterministic: no retry
         except Exception as exc:  # noqa: BLE001 – kernel death/timeouts/export problems
             if interrupted():  # Ctrl-C/SIGTERM surfaced as another exception (e.g. queue.Empty in nbclient)
                 raise BatchInterrupted(interrupted()) from None
             name = type(exc).__name__
-            error = (name, str(exc), traceback.format_exc(), None)
+            error = (ErrorInfo(kind=name, message=str(exc), bases=tuple(c.__name__ for c in type(exc).__mro__[1:]),
+                               fields={k: v for k in ("errno", "filename") if (v := getattr(exc, k, None)) is not None},
+                               structured=True), traceback.format_exc())
             if name in {"DeadKernelError", "CellTimeoutError", "KernelStartError", "TimeoutError", "RuntimeError"}:
                 for k in list(engine._KERNELS.values()):  # a dead or busy kernel is replaced
                     try:
@@ -625,7 +632,7 @@ def _render_in(job: Job) -> Result:
     result.rendered_at = datetime.now().isoformat(timespec="seconds")
     result.html = f"{job.code}/{job.code}.html"
     if error is not None:
-        ename, evalue, tb, section = error
+        info, tb = error
         naam = None
         try:  # the partial notebook knows the name when validation got that far
             partial = nbformat.read(job.path(".ipynb"), as_version=4)
@@ -634,11 +641,12 @@ def _render_in(job: Job) -> Result:
             result.indelingsjaar = gem.get("indelingsjaar", result.indelingsjaar)
         except Exception:  # noqa: BLE001
             pass
-        why = explain(ename, evalue, section, job.parameters.get("indelingsjaar"), plan_files(job.code))
-        result.naam, result.message, result.kind = naam, why.summary(), why.soort
+        why = explain_error(info, job.parameters.get("indelingsjaar"), plan_files(job.code), data_state())
+        result.naam, result.message, result.kind = naam or known_name(job.code), why.summary(), why.soort
+        result.chapter, result.error = info.chapter, {"kind": info.kind, "soort": info.soort, "fields": info.fields}
         shown = {k: v for k, v in job.parameters.items() if k not in HASH_EXCLUDED}
         log_text = redact(f"gemeente: {job.code}\nparameters: {json.dumps(shown, default=str)}\n"
-                          f"onderdeel: {section}\nfout: {ename}: {strip_ansi(evalue)}\n\n{tb}\n")
+                          f"onderdeel: {info.chapter}\nfout: {info.kind}: {strip_ansi(info.message)}\n\n{tb}\n")
         stem = f"{job.code}{FAILURE_SUFFIX}" if job.previous else job.code  # a good report stays: write beside it
         advies = list(why.advies) + ([f"Het vorige rapport ({job.previous}) is bewaard en blijft leesbaar: "
                                       f"{job.code}.html."] if job.previous else [])
@@ -653,6 +661,33 @@ def _render_in(job: Job) -> Result:
         _make_pdf(job, result)
     _write_status(job, result)
     return result
+
+
+def _count(folder: Path, pattern: str) -> int:
+    try:
+        return sum(1 for _ in folder.glob(pattern))
+    except OSError:
+        return 0
+
+
+def known_name(code: str) -> str | None:
+    """The gemeente's name from the registry (for summaries of failures before the report knew it), or ``None``."""
+    try:
+        from analyse import gemeenten
+
+        return gemeenten.name(code)
+    except Exception:  # noqa: BLE001 – an unknown code has no name
+        return None
+
+
+def data_state() -> dict[str, Any]:
+    """What the processed data of this run hold (``seed_only``, number of gemeenten), for diagnoses."""
+    from analyse.data.processed import generation_info
+
+    try:
+        return generation_info()
+    except Exception:  # noqa: BLE001
+        return {}
 
 
 def _write_status(job: Job, result: Result) -> None:
@@ -742,8 +777,15 @@ def run_jobs(jobs: Sequence[Job], n_jobs: int | None = None, force: bool = False
 
     Ctrl-C, SIGTERM or SIGHUP stop the workers and their kernels; the summary then lists the gemeenten that
     did not finish as ``afgebroken`` and those that never started as ``niet gestart`` (``summary.interrupted``
-    holds the signal number) and ``index.html`` is still written.
+    holds the signal number) and ``index.html`` is still written. The whole batch reads one data generation
+    (:func:`pinned_generation`).
     """
+    with pinned_generation():
+        return _run_jobs(jobs, n_jobs, force, progress, write_index_page, on_result)
+
+
+def _run_jobs(jobs: Sequence[Job], n_jobs: int | None, force: bool, progress: bool, write_index_page: bool,
+              on_result: Callable[[Result], None] | None) -> BatchSummary:
     from tqdm import tqdm
 
     from analyse.report.pool import BatchInterrupted, interrupt_signals
@@ -842,6 +884,23 @@ def run_jobs(jobs: Sequence[Job], n_jobs: int | None = None, force: bool = False
     return summary
 
 
+@contextlib.contextmanager
+def pinned_generation() -> Iterator[Path]:
+    """Pin the data generation of one batch: every kernel and worker started within the block reads the generation
+    ``data/processed`` points at now (``ANALYSE_PROCESSED_DIR``), also when a build switches it meanwhile. The
+    environment is restored afterwards."""
+    old = os.environ.get("ANALYSE_PROCESSED_DIR")
+    target = Path(old) if old else paths.PROCESSED_DIR.resolve()
+    os.environ["ANALYSE_PROCESSED_DIR"] = str(target)
+    try:
+        yield target
+    finally:
+        if old is None:
+            os.environ.pop("ANALYSE_PROCESSED_DIR", None)
+        else:
+            os.environ["ANALYSE_PROCESSED_DIR"] = old
+
+
 def _write_overview(root: Path, results: list[Result]) -> tuple[Path | None, list[str]]:
     """Write ``index.html`` and ``overzicht.xlsx``; each failure is a Dutch line in the returned list."""
     from analyse.report.index import registry_info, write_index, write_workbook
@@ -875,7 +934,8 @@ def _worker_crash(job: Job, why_text: str) -> Result:
     from analyse.report.publish import staging_root
 
     why = explain("WorkerDied", why_text)
-    res = Result(job.code, STATUS_FAILED, message=why.summary(), kind=why.soort, html=f"{job.code}/{job.code}.html",
+    res = Result(job.code, STATUS_FAILED, naam=known_name(job.code), message=why.summary(), kind=why.soort,
+                 html=f"{job.code}/{job.code}.html",
                  rendered_at=datetime.now().isoformat(timespec="seconds"), input_hash="",
                  indelingsjaar=job.parameters.get("indelingsjaar"))
     stage = None
