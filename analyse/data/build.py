@@ -442,7 +442,9 @@ def new_generation(processed_dir: Path) -> Path:
     """A new, empty generation folder (name: UTC time plus a random suffix, so names sort by age)."""
     import uuid
 
-    gen = generations_dir(processed_dir) / f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:6]}"
+    now = time.time_ns()
+    stamp = time.strftime('%Y%m%dT%H%M%S', time.gmtime(now // 10**9))
+    gen = generations_dir(processed_dir) / f"{stamp}.{now % 10**9:09d}-{uuid.uuid4().hex[:6]}"
     gen.mkdir(parents=True)
     return gen
 

@@ -109,12 +109,12 @@ def contract_problem(name: str, frame: pd.DataFrame) -> str | None:
     missing = [c for c in spec.columns if c not in frame.columns]
     if missing:
         return f"kolom {', '.join(repr(c) for c in missing)} ontbreekt (hernoemd of weggelaten?)"
-    if len(frame) == 0 and not spec.may_be_empty:
-        return "de tabel heeft 0 rijen"
     text = [c for c in spec.numeric if not (pd.api.types.is_numeric_dtype(frame[c]) and
                                             not pd.api.types.is_bool_dtype(frame[c]))]
     if text:
         return f"kolom {', '.join(repr(c) for c in text)} bevat tekst in plaats van getallen"
+    if len(frame) == 0 and not spec.may_be_empty:
+        return "de tabel heeft 0 rijen"
     if spec.key and len(frame):
         dupes = int(frame.duplicated(list(spec.key)).sum())
         if dupes:
