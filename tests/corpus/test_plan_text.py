@@ -211,3 +211,15 @@ def test_two_plans_of_one_gemeente_link_their_own_tables(tmp_path):
     assert hrefs and len(hrefs) == len(set(hrefs))
     ids = re.findall(r'\bid="([^"]+)"', html)
     assert len(ids) == len(set(ids))
+
+
+def test_rendered_page_has_one_file_per_link_and_unique_ids(rendered_report):
+    """The whole rendered page (kernel run shared with the output-safety tests): no two download links point to
+    one file, no HTML id repeats, and every linked file exists."""
+    html = rendered_report.read_text(encoding="utf-8")
+    files = [h for h in re.findall(r'href="([^"]+)"', html) if not h.startswith(("#", "http", "data:", "mailto:"))]
+    assert files and len(files) == len(set(files))
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    for f in files:
+        assert (rendered_report.parent / f).is_file(), f
