@@ -684,8 +684,9 @@ def data_state() -> dict[str, Any]:
     """What the processed data of this run hold (``seed_only``, number of gemeenten), for diagnoses."""
     from analyse.data.processed import generation_info
 
+    pinned = os.environ.get("ANALYSE_PROCESSED_DIR")  # the generation this batch reads
     try:
-        return generation_info()
+        return generation_info(Path(pinned) if pinned else None)
     except Exception:  # noqa: BLE001
         return {}
 
