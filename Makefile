@@ -39,10 +39,26 @@ bench: data ## Run the benchmarks (numbers go to benchmarks/results/)
 lab: $(STAMP) ## Open the notebooks in JupyterLab
 	$(VENV)/bin/jupyter lab notebooks/
 
+DOCS_STAMP := $(VENV)/.docs-installed
+API_MODULES := analyse analyse.content.inputs analyse.content.indicator_chapter analyse.content.cost_chapter \
+	analyse.plans.load analyse.plans.schema analyse.plans.evaluability analyse.plans.conclusions analyse.plans.money \
+	analyse.plans.monitoring analyse.plans.period analyse.report.sections analyse.report.runner analyse.report.export \
+	'!analyse.data.__main__' '!analyse.report.__main__' '!analyse.plans.__main__'
+
+$(DOCS_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test,docs]'
+	touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP) data ## Run the quick-start recipes into docs/quickstart.md and build the API reference (docs/api/)
+	MPLBACKEND=Agg $(PY) docs/quickstart.py --write
+	# -W ignore: pdoc warns about the lazily imported names of analyse.plans.__all__, which it cannot resolve
+	$(PY) -W ignore -m pdoc $(API_MODULES) --docformat google -o docs/api
+	@echo "API-referentie: docs/api/index.html; recepten: docs/quickstart.md"
+
 strip: $(STAMP) ## Strip outputs from all notebooks (keeps the parameters tag)
 	$(VENV)/bin/nbstripout notebooks/*.ipynb
 
 clean: ## Remove generated data, reports and figures (keeps data/raw)
 	rm -rf data/processed/*.parquet reports/ figures/GM* data/raw/cbs/
 
-.PHONY: help env data reports test bench lab strip clean
+.PHONY: help env data reports test bench lab strip clean docs

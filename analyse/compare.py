@@ -1179,3 +1179,21 @@ def verdicts(comparison: pd.DataFrame) -> pd.DataFrame:
     if out["gemeentecode"].nunique() == 1:
         out = out[["indicator_id", *[c for c in cols if c not in ("indicator_id",)]]]
     return out
+
+
+def latest_margins(frame: pd.DataFrame, variation: pd.DataFrame | None) -> pd.DataFrame:
+    """The benchmark margins of a figure: value ± z·√(s² + τ²) as the report's comparison computes them.
+
+    Public face of the rule in :func:`compare_indicators` for callers with their own rows (``analyse.api``), so a
+    researcher's frame and the report judge a value against Nederland with the same margin.
+
+    Args:
+        frame: indicator_id, kind, latest_value, latest_ci_low, latest_ci_high (95%), latest_denominator,
+            base_denominator, and for counts latest_exposure / base_exposure (inwoners; NaN when unknown).
+        variation: τ² per indicator and size (``variation.estimate_variation``; ``None``: no real variation).
+
+    Returns:
+        Frame aligned with ``frame``: tau2_change, tau2_level, latest_margin_low, latest_margin_high,
+        latest_margin998_low, latest_margin998_high.
+    """
+    return _real_variation(frame, variation)

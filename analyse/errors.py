@@ -6,6 +6,8 @@ tell an input problem (explained in plain Dutch on an error page) from a bug.
 
 from __future__ import annotations
 
+from typing import Iterable, Mapping
+
 
 class AnalyseError(Exception):
     """Base class for all expected, explainable failures.
@@ -70,3 +72,51 @@ class ContractError(DataIntegrityError):
         self.table, self.problem = table, problem
         super().__init__(f"De verwerkte tabel {table!r} klopt niet: {problem}. Bouw de gegevens opnieuw met "
                          "'make data'.")
+
+
+class UnknownIndicatorError(AnalyseError, KeyError):
+    """An indicator id that is not in the catalogue (the message suggests close ids)."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class UnknownValueError(AnalyseError, ValueError):
+    """A choice (period type, unit, cluster, method, …) outside its vocabulary (the message suggests one)."""
+
+
+def suggestion(value: object, choices: Iterable[object], aliases: Mapping[str, str] | None = None,
+               n: int = 3) -> str:
+    """`` Bedoelde u 'jaar'?`` for the closest of ``choices`` (difflib), or an empty string.
+
+    Args:
+        value: What the caller wrote.
+        choices: The valid values.
+        aliases: Known slips mapped to the right value (e.g. English ``year`` → ``jaar``), tried first.
+        n: At most this many suggestions.
+    """
+    import difflib
+
+    options = [str(c) for c in choices]
+    text = str(value).strip()
+    hits: list[str] = []
+    if aliases and text.casefold() in aliases:
+        hits.append(aliases[text.casefold()])
+    lower = {o.casefold(): o for o in options}
+    hits += [lower[m] for m in difflib.get_close_matches(text.casefold(), list(lower), n=n, cutoff=0.6)]
+    hits += [o for o in options if len(text) >= 3 and text.casefold() in o.casefold()]
+    hits = list(dict.fromkeys(hits))[:n]
+    if not hits:
+        return ""
+    return " Bedoelde u " + " of ".join(repr(h) for h in hits) + "?"
+
+
+def choose(value: object, choices: Iterable[object], what: str, aliases: Mapping[str, str] | None = None,
+           error: type[AnalyseError] = UnknownValueError) -> str:
+    """Return ``value`` when it is one of ``choices``; else raise ``error`` in Dutch naming ``what``, the valid
+    values and the closest one (``period_type='year'`` → "Bedoelde u 'jaar'?")."""
+    options = [str(c) for c in choices]
+    if str(value) in options:
+        return str(value)
+    listed = ", ".join(options) if len(options) <= 12 else ", ".join(options[:12]) + ", …"
+    raise error(f"Onbekende {what} {value!r}.{suggestion(value, options, aliases)} Kies uit: {listed}.")

@@ -12,7 +12,7 @@ the analysis layer.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -28,7 +28,8 @@ from analyse.data.derive import (  # noqa: F401
     select_preferred,
     successor_map,
 )
-from analyse.errors import DataNotAvailableError
+from analyse.errors import AnalyseError, DataNotAvailableError, UnknownIndicatorError, choose, suggestion
+from analyse.vocab import PERIOD_TYPES
 
 
 def load_indicators(path: Path | None = None) -> pd.DataFrame:
@@ -46,8 +47,61 @@ def load_indicators(path: Path | None = None) -> pd.DataFrame:
     return validate(pd.read_parquet(path), str(path))
 
 
+PERIOD_TYPE_ALIASES = {"year": "jaar", "yearly": "jaar", "annual": "jaar", "jaren": "jaar", "half-year": "halfjaar",
+                       "halfyear": "halfjaar", "half_year": "halfjaar", "quarter": "kwartaal", "quarterly": "kwartaal",
+                       "date": "peildatum", "reference date": "peildatum"}
+"""English or plural slips for a period type, suggested in the error message."""
+
+
+def check_period_type(period_type: str | None) -> str | None:
+    """``period_type`` when it is one of :data:`analyse.vocab.PERIOD_TYPES` (or ``None``: all).
+
+    Raises:
+        UnknownValueError: in Dutch, with the closest period type (``"year"`` → ``'jaar'``).
+    """
+    if period_type is None:
+        return None
+    return choose(period_type, PERIOD_TYPES, "periodesoort (period_type)", PERIOD_TYPE_ALIASES)
+
+
+def check_indicator_ids(ids: str | Iterable[str], available: Iterable[str],
+                        catalogue: pd.DataFrame | None = None) -> list[str]:
+    """The ids as a list when every one has rows in ``available``; else a loud Dutch error.
+
+    Raises:
+        UnknownIndicatorError: an id that is in neither the catalogue nor the data (with close ids suggested).
+        DataNotAvailableError: an id the catalogue knows but without any rows (data-less).
+    """
+    wanted = [ids] if isinstance(ids, str) else list(ids)
+    if not wanted:
+        raise UnknownIndicatorError("Geen indicator opgegeven: geef één id of een lijst van ids "
+                                    "(zie analyse.catalogue()).")
+    have = set(map(str, available))
+    known = set(have)
+    if catalogue is None:
+        try:
+            from analyse.data import processed
+
+            catalogue = processed.catalogue()
+        except AnalyseError:  # pragma: no cover - the catalogue ships with the package
+            catalogue = None
+    if catalogue is not None and "id" in catalogue:
+        known |= set(catalogue["id"].astype(str))
+    for ind in wanted:
+        if not isinstance(ind, str):
+            raise UnknownIndicatorError(f"Indicator-id moet tekst zijn, niet {ind!r} ({type(ind).__name__}).")
+        if ind not in known:
+            raise UnknownIndicatorError(f"Onbekende indicator {ind!r}.{suggestion(ind, sorted(known))} "
+                                        "Alle ids met hun namen: analyse.catalogue().")
+        if ind not in have:
+            raise DataNotAvailableError(f"Indicator {ind!r} staat in de catalogus maar heeft geen gegevens "
+                                        "(de bron is niet ingelezen). Kies een indicator met gegevens: "
+                                        "analyse.catalogue(with_data=True).")
+    return list(dict.fromkeys(wanted))
+
+
 def series(indicators: pd.DataFrame, indicator_id: str, codes: list[str] | str,
-           period_type: str = "jaar") -> pd.DataFrame:
+           period_type: str | None = "jaar") -> pd.DataFrame:
     """Time series of one indicator for some regions, one preferred row per region and period.
 
     Args:
@@ -57,8 +111,15 @@ def series(indicators: pd.DataFrame, indicator_id: str, codes: list[str] | str,
         period_type: ``jaar`` / ``halfjaar`` / ``kwartaal`` / ``peildatum``; ``None`` for all.
 
     Returns:
-        Rows sorted by gemeentecode and period (empty frame when nothing is there).
+        Rows sorted by gemeentecode and period (empty when these codes have no rows of this period type).
+
+    Raises:
+        UnknownValueError: an unknown period type (``"year"`` → "Bedoelde u 'jaar'?").
+        UnknownIndicatorError: an id the catalogue and the table do not know (close ids suggested).
+        DataNotAvailableError: an id without any rows in ``indicators``.
     """
+    period_type = check_period_type(period_type)
+    check_indicator_ids(indicator_id, indicators["indicator_id"].unique())
     codes = [codes] if isinstance(codes, str) else list(codes)
     mask = (indicators["indicator_id"] == indicator_id) & indicators["gemeentecode"].isin(codes)
     if period_type is not None:

@@ -35,7 +35,7 @@ from matplotlib.path import Path as MplPath
 from analyse import paths
 from analyse.errors import AnalyseError, DataNotAvailableError
 from analyse.formatting import fmt_value
-from analyse.plots import DUTCH_FORMATTER, UNIT_LABELS, finish
+from analyse.plots import DUTCH_FORMATTER, UNIT_LABELS, finish, new_figure
 
 GEO_DIR_NAME = "gemeente-grenzen-geojson"
 SIMPLIFY_DEGREES = 0.002
@@ -255,7 +255,7 @@ def plot_gemeente_map(
     shown_vals = [vals[c] for c in shown if c in vals]
     own_layout = ax is None
     if own_layout:
-        fig = plt.figure(figsize=MAP_FIGSIZE, dpi=100)
+        fig = new_figure(MAP_FIGSIZE, 100)
         ax = fig.add_axes((0.02, 0.25, 0.96, 0.67))
     else:
         fig = ax.figure

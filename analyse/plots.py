@@ -97,6 +97,18 @@ def finish(fig: Figure, alt_text: str, data: pd.DataFrame) -> Figure:
     """
     fig.alt_text = str(alt_text).strip()
     fig.data = data.copy().reset_index(drop=True) if isinstance(data, pd.DataFrame) else pd.DataFrame()
+    if getattr(fig, "_analyse_owned", False):
+        # A figure this package created is handed over, not left open in pyplot: in JupyterLab the returned
+        # figure is then shown once (by its repr), not a second time when the cell ends, and a batch run does not
+        # collect open figures. A figure drawn on the caller's own axes stays theirs.
+        plt.close(fig)
+    return fig
+
+
+def new_figure(figsize: tuple[float, float] = FIGSIZE, dpi: int = DPI) -> Figure:
+    """A new figure owned by the package (closed in pyplot by :func:`finish`, so shown once in a notebook)."""
+    fig = plt.figure(figsize=figsize, dpi=dpi)
+    fig._analyse_owned = True
     return fig
 
 
@@ -116,8 +128,8 @@ DUTCH_FORMATTER = FuncFormatter(dutch_number)
 def _new_ax(ax: Axes | None) -> tuple[Figure, Axes]:
     if ax is not None:
         return ax.figure, ax
-    fig, ax = plt.subplots(figsize=FIGSIZE, dpi=DPI)
-    return fig, ax
+    fig = new_figure()
+    return fig, fig.add_subplot()
 
 
 def _require(df: pd.DataFrame, columns: Sequence[str], where: str) -> None:
@@ -379,7 +391,7 @@ def _limits_long(limits: pd.DataFrame) -> pd.DataFrame:
 def plot_funnel(
     funnel_points: pd.DataFrame,
     funnel_limits: pd.DataFrame,
-    highlight: str | None = None,
+    highlight: str | Sequence[str] | None = None,
     labels: Mapping[str, str] | None = None,
     title: str | None = None,
     unit: str | None = None,
@@ -397,8 +409,8 @@ def plot_funnel(
             ``analyse.stats.funnel_limits(...).points``.
         funnel_limits: ``denominator, level, lower, upper, target`` (long, from ``analyse.stats``) or
             ``denominator, target, lower_95, upper_95, lower_998, upper_998`` (wide).
-        highlight: gemeentecode to highlight and label.
-        labels: display names per code.
+        highlight: gemeentecode, or a list of codes, to highlight and label (each in its own colour and marker).
+        labels: display names per code (default a ``gemeentenaam`` column of the points, else the code).
         title: title.
         unit: catalogue unit of ``value``.
         denominator_label: x-axis label.
@@ -420,8 +432,11 @@ def plot_funnel(
     usable = usable[usable["denominator"] > 0]
     if usable.empty:
         return empty_figure(title, "het trechterdiagram", ax, funnel_points)
+    chosen = [highlight] if isinstance(highlight, str) else list(dict.fromkeys(highlight or []))
+    if labels is None and "gemeentenaam" in usable.columns:  # names travel with the points (analyse.api.funnel)
+        labels = dict(zip(usable["gemeentecode"], usable["gemeentenaam"]))
     fig, ax = _new_ax(ax)
-    others = usable[usable["gemeentecode"] != highlight]
+    others = usable[~usable["gemeentecode"].isin(chosen)]
     ax.scatter(others["denominator"], others["value"], s=14, color="#8C8C8C", alpha=0.7, linewidth=0,
                label="andere gemeenten", zorder=2)
     if not lim.empty:
@@ -436,14 +451,20 @@ def plot_funnel(
         if "target" in lim.columns and lim["target"].notna().any():
             ax.axhline(float(lim["target"].dropna().iloc[0]), color=OKABE_ITO["oranje"], linewidth=1.5,
                        linestyle="-", label=f"{centre_label} ({fmt_number(float(lim['target'].dropna().iloc[0]), 1)})")
-    hl = usable[usable["gemeentecode"] == highlight]
-    if len(hl):
+    shown = []
+    for i, code in enumerate(chosen):
+        hl = usable[usable["gemeentecode"] == code]
+        if hl.empty:
+            continue
         row = hl.iloc[0]
-        ax.scatter([row["denominator"]], [row["value"]], s=80, color=GEMEENTE_STYLE["color"], edgecolor="black",
-                   linewidth=1.0, zorder=4, label=_label(highlight, labels), marker="o")
-        ax.annotate(_label(highlight, labels), (row["denominator"], row["value"]), xytext=(8, 8),
-                    textcoords="offset points", fontsize=9, fontweight="bold", color=GEMEENTE_STYLE["color"],
+        style = GEMEENTE_STYLE if i == 0 else REFERENCE_STYLES[(i - 1) % len(REFERENCE_STYLES)]
+        colour, marker = style["color"], style.get("marker", "o")
+        ax.scatter([row["denominator"]], [row["value"]], s=80, color=colour, edgecolor="black",
+                   linewidth=1.0, zorder=4, label=_label(code, labels), marker=marker)
+        ax.annotate(_label(code, labels), (row["denominator"], row["value"]), xytext=(8, 8 + 10 * (i % 3)),
+                    textcoords="offset points", fontsize=9, fontweight="bold", color=colour,
                     bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+        shown.append(row)
     dens = usable["denominator"]
     if dens.max() / max(dens.min(), 1e-9) > 50:
         ax.set_xscale("log")
@@ -455,15 +476,15 @@ def plot_funnel(
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0, fontsize=8, frameon=False)
     fig.tight_layout()
     n = len(usable)
-    if len(hl):
-        pos = str(hl.iloc[0].get("positie_95", "")) if "positie_95" in hl.columns else ""
+    alt = f"Trechterdiagram van {n} gemeenten met controlegrenzen van 95% en 99,8%"
+    parts = []
+    for row in shown:
+        pos = str(row.get("positie_95", "")) if "positie_95" in row.index else ""
         where = {"binnen": "binnen de 95%-grenzen: niet opvallend", "boven": "boven de 95%-grens: opvallend hoog",
                  "onder": "onder de 95%-grens: opvallend laag"}.get(pos, "")
-        alt = (f"Trechterdiagram van {n} gemeenten met controlegrenzen van 95% en 99,8%; "
-               f"{_label(highlight, labels)} heeft waarde {fmt_number(float(hl.iloc[0]['value']), 1)}"
-               f"{' en ligt ' + where if where else ''}.")
-    else:
-        alt = f"Trechterdiagram van {n} gemeenten met controlegrenzen van 95% en 99,8%."
+        parts.append(f"{_label(row['gemeentecode'], labels)} heeft waarde {fmt_number(float(row['value']), 1)}"
+                     f"{' en ligt ' + where if where else ''}")
+    alt += ("; " + "; ".join(parts) if parts else "") + "."
     fig = finish(fig, alt, funnel_points)
     fig.limits = lim.copy()
     return fig
@@ -1004,7 +1025,8 @@ def plot_spine_chart(
     neutral = ~pol.isin(["hoger_beter", "lager_beter"]).to_numpy()
     n = len(data)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(FIGSIZE[0], max(2.6, 1.5 + 0.42 * n + 0.6)), dpi=DPI)
+        fig = new_figure((FIGSIZE[0], max(2.6, 1.5 + 0.42 * n + 0.6)))
+        ax = fig.add_subplot()
     else:
         fig = ax.figure
     y = np.arange(n)

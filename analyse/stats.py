@@ -436,14 +436,48 @@ def funnel_limit_values(
     return np.clip(theta - (theta - lo) * stretch, 0.0, np.inf), theta + (hi - theta) * stretch
 
 
+def _funnel_kind(df: pd.DataFrame, kind: str | None, per: float | None,
+                 catalogue: pd.DataFrame | Sequence[Mapping] | None) -> tuple[str, float]:
+    """``(kind, per)`` of a funnel: from the catalogue entry of the frame's one ``indicator_id``; explicit values
+    must agree with it. Without an ``indicator_id`` column both must be given (nothing is guessed)."""
+    ids = df["indicator_id"].dropna().astype(str).unique() if "indicator_id" in df.columns else []
+    if len(ids) == 1:
+        if catalogue is None:
+            from analyse.data import processed  # noqa: PLC0415 - the catalogue ships with the package
+
+            catalogue = processed.catalogue()
+        cat = catalogue_frame(catalogue)
+        if ids[0] not in cat.index:
+            if kind is not None and per is not None:  # a frame of the caller's own: nothing to contradict
+                return kind, float(per)
+            from analyse.errors import UnknownIndicatorError, suggestion  # noqa: PLC0415
+
+            raise UnknownIndicatorError(f"funnel_limits: indicator {ids[0]!r} staat niet in de catalogus."
+                                        f"{suggestion(ids[0], cat.index)} Geef dan kind en per zelf op.")
+        cat_kind, cat_per = str(cat.at[ids[0], "kind"]), float(cat.at[ids[0], "per"])
+        if kind is not None and kind != cat_kind and not (kind == "count" and cat_kind == "rate"):
+            raise AnalyseError(f"funnel_limits: {ids[0]} is volgens de catalogus een {cat_kind}, niet een {kind}; "
+                               "laat kind weg (het komt uit de catalogus).")
+        if per is not None and not np.isclose(float(per), cat_per):
+            raise AnalyseError(f"funnel_limits: {ids[0]} heeft volgens de catalogus per={cat_per:g}, niet {per:g} "
+                               "(de waarde is teller/noemer × per); laat per weg.")
+        return (kind or cat_kind), cat_per
+    if kind is None or per is None:
+        raise AnalyseError("funnel_limits: geef kind ('share', 'rate', 'count' of 'ratio') en per (100 voor "
+                           "procenten, 1000 voor per 1.000), of een kolom indicator_id zodat ze uit de catalogus "
+                           "komen; ze worden niet geraden.")
+    return kind, float(per)
+
+
 def funnel_limits(
     df: pd.DataFrame,
     target: float | None = None,
     levels: Sequence[float] = (0.95, 0.998),
     overdispersion: Literal["multiplicative", "additive"] | None = "multiplicative",
-    kind: Literal["share", "rate", "count", "ratio"] = "share",
-    per: float = 100,
+    kind: Literal["share", "rate", "count", "ratio"] | None = None,
+    per: float | None = None,
     method: Literal["exact", "normal"] = "exact",
+    catalogue: pd.DataFrame | Sequence[Mapping] | None = None,
 ) -> Funnel:
     """Funnel-plot data for one indicator and one period across all gemeenten.
 
@@ -472,8 +506,11 @@ def funnel_limits(
         levels: two-sided coverage levels of the limits.
         overdispersion: ``"multiplicative"``, ``"additive"`` or ``None``.
         kind: ``"share"``, ``"rate"``, ``"count"`` (count with its exposure as denominator) or ``"ratio"``.
-        per: multiplier from numerator/denominator to value.
+            Default: the catalogue's ``kind`` of the frame's ``indicator_id`` (never guessed).
+        per: multiplier from numerator/denominator to value; default the catalogue's ``per``.
         method: ``"exact"`` (default) or ``"normal"`` limits for rates, counts and ratios.
+        catalogue: where ``kind`` and ``per`` come from (default the package catalogue); a ``kind``/``per`` given
+            explicitly must agree with it.
 
     Returns:
         :class:`Funnel` with ``points`` (gemeentecode, numerator, denominator, value, y (value units),
@@ -482,8 +519,10 @@ def funnel_limits(
         and ``summary``.
 
     Raises:
-        AnalyseError: more than one indicator or period in ``df``, unknown options, or no usable rows.
+        AnalyseError: more than one indicator or period in ``df``, unknown options, no usable rows, ``kind``/``per``
+            unknown (no ``indicator_id`` column and none given) or contradicting the catalogue.
     """
+    kind, per = _funnel_kind(df, kind, per, catalogue)
     if overdispersion not in ("multiplicative", "additive", None):
         raise AnalyseError(f"funnel_limits: onbekende overdispersion {overdispersion!r}.")
     if kind not in ("share", "rate", "count", "ratio"):
@@ -493,7 +532,8 @@ def funnel_limits(
         raise AnalyseError(f"funnel_limits: onbekende methode {method!r} (exact of normal).")
     for col in ("indicator_id", "period"):
         if col in df.columns and df[col].nunique(dropna=False) > 1:
-            raise AnalyseError(f"funnel_limits: verwacht één {col}, kreeg {sorted(df[col].astype(str).unique())}.")
+            word = {"indicator_id": "indicator", "period": "periode"}[col]
+            raise AnalyseError(f"funnel_limits: verwacht één {word}, kreeg {sorted(df[col].astype(str).unique())}.")
     num = pd.to_numeric(df["numerator"], errors="coerce").to_numpy(float)
     den = pd.to_numeric(df["denominator"], errors="coerce").to_numpy(float)
     value = (pd.to_numeric(df["value"], errors="coerce").to_numpy(float) if "value" in df.columns

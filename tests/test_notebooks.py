@@ -18,6 +18,7 @@ import nbformat
 import pytest
 
 from analyse import paths
+from analyse.report.export import quiet_problems
 
 NOTEBOOKS = [paths.NOTEBOOKS_DIR / "gemeente_rapport.ipynb", paths.NOTEBOOKS_DIR / "verkenning.ipynb"]
 WITH_PLAN, WITHOUT_PLAN, UNKNOWN = "GM0531", "GM0482", "GM9999"
@@ -38,6 +39,15 @@ def test_notebook_is_thin_and_stripped(path):
     for line in tagged[0].source.splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
             assert re.match(r"^\w+: \w+ = .+  # .+", line), f"annotated, commented literal expected: {line!r}"
+
+
+def test_verkenning_parameters_are_papermill_clean():
+    import papermill
+
+    params = papermill.inspect_notebook(str(paths.NOTEBOOKS_DIR / "verkenning.ipynb"))
+    wanted = {"gemeentecodes", "indicator_id", "period_type", "indelingsjaar", "startjaar_beleid", "peer_k"}
+    assert wanted <= set(params)
+    assert params["gemeentecodes"]["inferred_type_name"] == "list"
 
 
 def test_template_declares_the_report_parameters():
@@ -109,6 +119,18 @@ def test_report_html_is_offline_clean_and_accessible(rendered, code):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("code", [WITH_PLAN, WITHOUT_PLAN])
+def test_executed_template_is_quiet_and_shows_each_figure_once(rendered, code):
+    out, proc = rendered
+    nb = nbformat.read(out / "reports" / code / f"{code}.ipynb", as_version=4)
+    assert quiet_problems(nb) == []
+    assert "Passed unknown parameter" not in proc.stderr
+    html = (out / "reports" / code / f"{code}.html").read_text(encoding="utf-8")
+    assert "data-analyse-notebook" not in html  # the notebook style stays in the notebook
+    assert not re.search(r'href="\.\./', html), "download links point next to the page"
+
+
+@pytest.mark.slow
 def test_failing_gemeente_gets_error_page_and_nonzero_exit(rendered):
     out, proc = rendered
     assert proc.returncode == 1, proc.stdout + proc.stderr
@@ -151,11 +173,18 @@ def test_verkenning_runs_top_to_bottom_on_its_defaults(data_dir, tmp_path):
     os.environ["ANALYSE_FIGURES_DIR"] = str(tmp_path / "figures")
     try:
         nb = papermill.execute_notebook(str(paths.NOTEBOOKS_DIR / "verkenning.ipynb"), str(tmp_path / "out.ipynb"),
-                                        kernel_name="python3", progress_bar=False, cwd=str(paths.NOTEBOOKS_DIR))
+                                        kernel_name="python3", progress_bar=False, cwd=str(paths.NOTEBOOKS_DIR),
+                                        parameters={"gemeentecodes": ["GM0531", "GM0505", "GM0482"]})
     finally:
         os.environ.clear()
         os.environ.update(env_before)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-    assert not [o for o in outputs if o.output_type == "error"]
-    assert any("image/png" in str(o.get("data", {})) or "data:image/png" in str(o.get("data", {})) for o in outputs)
+    assert quiet_problems(nb) == []
+    assert any("data:image/png" in str(o.get("data", {})) for o in outputs)
     assert not (tmp_path / "figures").exists()
+    text = " ".join(str(o.get("data", {}).get("text/plain", "")) for o in outputs)
+    # every chosen gemeente is highlighted in the funnel and named (not a bare code) among the peers
+    funnel = next(str(o.data["text/html"]) for o in outputs if "Trechterdiagram" in str(o.get("data", {})))
+    for naam in ("Hendrik-Ido-Ambacht", "Dordrecht", "Alblasserdam"):
+        assert naam in funnel
+    assert "gemeentenaam" in text and "distance" in text

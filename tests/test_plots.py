@@ -163,6 +163,31 @@ def test_plot_funnel_long_limits_from_stats():
         plots.plot_funnel(pts, lim.drop(columns=["upper_998"]))
 
 
+def test_plot_funnel_highlights_several_gemeenten_each_named():
+    pts, lim = _funnel_frames()
+    fig = plots.plot_funnel(pts, lim, highlight=["GM1", "GM4"], labels={"GM1": "Almelo", "GM4": "Hengelo"})
+    ax = fig.axes[0]
+    assert {t.get_text() for t in ax.texts} == {"Almelo", "Hengelo"}
+    assert "Almelo heeft waarde 12,0" in fig.alt_text and "Hengelo heeft waarde 10,1" in fig.alt_text
+    legend = _texts(ax.get_legend().get_texts())
+    assert "Almelo" in legend and "Hengelo" in legend
+    named = plots.plot_funnel(pts.assign(gemeentenaam=["A", "B", "C", "D", "E"]), lim, highlight=["GM2"])
+    assert "B heeft waarde 9,0" in named.alt_text  # names travel with the points when no labels are given
+
+
+def test_package_figures_are_handed_over_not_left_open_in_pyplot():
+    # a figure left open in pyplot is shown a second time when a notebook cell ends
+    plt.close("all")
+    pts, lim = _funnel_frames()
+    fig = plots.plot_funnel(pts, lim, highlight="GM1")
+    assert plt.get_fignums() == [] and fig.axes  # returned, drawable, not registered in pyplot
+    fig.canvas.draw()
+    own_fig, own_ax = plt.subplots()
+    plots.plot_funnel(pts, lim, highlight="GM1", ax=own_ax)
+    assert plt.get_fignums() == [own_fig.number]  # a figure of the caller's own stays theirs
+    plt.close("all")
+
+
 def test_plot_funnel_empty():
     _, lim = _funnel_frames()
     fig = plots.plot_funnel(pd.DataFrame(), lim, highlight="GM1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import matplotlib
@@ -37,11 +38,48 @@ def out(tmp_path):
     return OutputTarget("GM0531", tmp_path / "reports" / "GM0531", tmp_path / "figures" / "GM0531")
 
 
-def test_output_for_uses_the_given_root_and_the_figures_dir(tmp_path):
+def test_output_for_uses_the_given_root_and_figures_follow_it(tmp_path):
     target = output_for("GM0531", str(tmp_path / "r"))
     assert target.report_dir == (tmp_path / "r" / "GM0531").resolve()
-    assert target.figure_dir == paths.FIGURES_DIR / "GM0531"
+    assert target.figure_dir == (tmp_path / "r" / "GM0531" / "figures").resolve()  # not the repository's figures/
     assert output_for("GM0531").report_dir == paths.REPORTS_DIR / "GM0531"
+    assert output_for("GM0531").figure_dir == paths.FIGURES_DIR / "GM0531"
+    # the batch runner stages inside the reports folder: figures stay in figures/<code>
+    staged = output_for("GM0531", str(paths.REPORTS_DIR / ".staging-GM0531-1-abcdef12"))
+    assert staged.figure_dir == paths.FIGURES_DIR / "GM0531"
+
+
+def test_file_links_work_in_the_notebook_and_in_the_page(tmp_path, monkeypatch):
+    from analyse.report import export, file_link
+
+    monkeypatch.chdir(paths.NOTEBOOKS_DIR)
+    target = output_for("GM0531", str(paths.REPORTS_DIR))
+    html = file_link(target, "tabel.csv", "Gegevens")
+    rel = os.path.relpath(paths.REPORTS_DIR / "GM0531" / "tabel.csv", paths.NOTEBOOKS_DIR)
+    assert f'href="{rel}"' in html  # where JupyterLab (cwd = the notebook's folder) finds it
+    # outside the repository or in a batch staging folder: no local path goes into the stored notebook
+    assert 'href="tabel.csv"' in file_link(output_for("GM0531", str(tmp_path / "r")), "tabel.csv", "Gegevens")
+    staged = output_for("GM0531", str(paths.REPORTS_DIR / ".staging-GM0531-1-abcdef12"))
+    assert 'href="tabel.csv"' in file_link(staged, "tabel.csv", "Gegevens")
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+        "execute_result", data={"text/html": html, "text/plain": "x"}, execution_count=1)])])
+    page = export.notebook_body(nb)
+    assert 'href="tabel.csv"' in page and "../r/GM0531" not in page
+
+
+def test_notebook_style_is_scoped_to_outputs_and_left_out_of_the_page():
+    import nbformat
+
+    from analyse.report import export, notebook_style
+
+    style = notebook_style().html
+    assert ".jp-OutputArea-output .kerncijfers" in style and "@media" not in style and "@page" not in style
+    assert not re.search(r"(^|[},])\s*(body|h1|table)\s*[{,]", style.split(">", 1)[1])  # nothing unscoped
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+        "execute_result", data={"text/html": style, "text/plain": " "}, execution_count=1)])])
+    assert "data-analyse-notebook" not in export.notebook_body(nb)
 
 
 def _fig():
@@ -292,3 +330,22 @@ def test_prepare_worker_builds_template_and_exporter_and_ignores_errors(monkeypa
     runner._prepare_worker("/does/not/exist.ipynb")  # a warm-up problem never breaks the worker
     runner._template.cache_clear()
     runner._exporter.cache_clear()
+
+
+def test_quiet_problems_names_stderr_errors_and_twice_shown_figures():
+    import nbformat
+
+    from analyse.report.export import quiet_problems
+
+    png = "data:image/png;base64," + "A" * 100
+    out = nbformat.v4.new_output
+    cells = [nbformat.v4.new_code_cell(outputs=[out("stream", name="stderr", text="Kolom 'x' heeft geen naam"),
+                                                out("display_data", data={"image/png": "AAAA"}),
+                                                out("execute_result", data={"text/html": f'<img src="{png}">'},
+                                                    execution_count=1)]),
+             nbformat.v4.new_code_cell(outputs=[out("execute_result", data={"text/html": f'<img src="{png}">'},
+                                                    execution_count=2)])]
+    problems = quiet_problems(nbformat.v4.new_notebook(cells=cells))
+    assert len(problems) == 3 and "stderr" in problems[0] and "losse afbeelding" in problems[1]
+    assert "twee keer" in problems[2]
+    assert quiet_problems(nbformat.v4.new_notebook(cells=cells[1:])) == []

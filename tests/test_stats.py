@@ -128,7 +128,7 @@ def _funnel_frame() -> pd.DataFrame:
 def test_funnel_phi_multiplicative_by_hand():
     df = _funnel_frame()
     before = df.copy()
-    f = stats.funnel_limits(df)
+    f = stats.funnel_limits(df, kind="share", per=100)
     pd.testing.assert_frame_equal(df, before)
     # pooled target = 100/1000 = 10%. Winsorising z at its 10%/90% quantiles (linear: -2.1 and 2.1):
     # z_w = [-2.1,-2,-1,0,0,0,0,1,2,2.1]; phi = (4.41+4+1+1+4+4.41)/10 = 1.882
@@ -147,11 +147,11 @@ def test_funnel_phi_multiplicative_by_hand():
 
 def test_funnel_without_adjustment_and_additive():
     df = _funnel_frame()
-    f = stats.funnel_limits(df, overdispersion=None)
+    f = stats.funnel_limits(df, overdispersion=None, kind="share", per=100)
     # unadjusted: z = ±2 is outside 95%; z = 3 < 3.0902 stays inside 99.8%
     assert f.points["positie_95"].tolist() == ["onder", "onder"] + ["binnen"] * 6 + ["boven", "boven"]
     assert set(f.points["positie_998"]) == {"binnen"}
-    a = stats.funnel_limits(df, overdispersion="additive")
+    a = stats.funnel_limits(df, overdispersion="additive", kind="share", per=100)
     # equal weights w = 1/0.0009: tau² = (n·phi − (n−1)) / (Σw − Σw²/Σw) = (18.82 − 9)/(9·1111.1) = 0.000982
     assert a.summary.loc[0, "tau2"] == pytest.approx(0.000982 * 100**2)
     # z_adj(3) = 0.09 / sqrt(0.0009 + 0.000982) = 2.07457
@@ -162,14 +162,14 @@ def test_funnel_keeps_unusable_rows_and_refuses_bad_input():
     df = _funnel_frame()
     df.loc[0, "value"] = np.nan  # suppressed
     df.loc[1, "denominator"] = 0.0
-    f = stats.funnel_limits(df)
+    f = stats.funnel_limits(df, kind="share", per=100)
     assert f.points["positie_95"].iloc[:2].tolist() == ["niet te beoordelen"] * 2
     with pytest.raises(AnalyseError, match="één period"):
-        stats.funnel_limits(df.assign(period=["2022"] * 5 + ["2023"] * 5))
+        stats.funnel_limits(df.assign(period=["2022"] * 5 + ["2023"] * 5), kind="share", per=100)
     with pytest.raises(AnalyseError, match="geen enkele"):
-        stats.funnel_limits(df.assign(value=np.nan))
+        stats.funnel_limits(df.assign(value=np.nan), kind="share", per=100)
     with pytest.raises(AnalyseError, match="overdispersion"):
-        stats.funnel_limits(df, overdispersion="quadratic")  # type: ignore[arg-type]
+        stats.funnel_limits(df, overdispersion="quadratic", kind="share", per=100)  # type: ignore[arg-type]
 
 
 def test_funnel_rates():
@@ -197,6 +197,29 @@ def test_funnel_all_kinds_and_positions_match_limits():
                                 overdispersion=None)
     assert ratio.summary["target"].iloc[0] == 100 and ratio.points["positie_95"].tolist()[0] == "binnen"
     with pytest.raises(AnalyseError, match="niveau zonder teller en noemer"):
-        stats.funnel_limits(df, kind="level")
+        stats.funnel_limits(df, kind="level", per=1)
     with pytest.raises(AnalyseError, match="onbekende methode"):
-        stats.funnel_limits(df, kind="rate", method="byar")
+        stats.funnel_limits(df, kind="rate", per=1000, method="byar")
+
+
+def test_funnel_takes_kind_and_per_from_the_catalogue():
+    # Wmo cliënten per 1.000: a rate per 1.000, never "a share per 100" (target 66, not 6,6)
+    df = pd.DataFrame({"indicator_id": "wmo_clienten_per_1000", "period": "2023",
+                       "gemeentecode": ["GM1", "GM2", "GM3", "GM4"], "numerator": [660.0, 1300.0, 700.0, 2000.0],
+                       "denominator": [10000.0, 20000.0, 10000.0, 30000.0]})
+    df["value"] = df["numerator"] / df["denominator"] * 1000
+    f = stats.funnel_limits(df)
+    assert f.summary.loc[0, "target"] == pytest.approx(4660 / 70000 * 1000)
+    assert f.summary.loc[0, "method"] == "exact"  # Poisson, not Wilson
+    with pytest.raises(AnalyseError, match="per=1000, niet 100"):
+        stats.funnel_limits(df, per=100)
+    with pytest.raises(AnalyseError, match="een rate, niet een share"):
+        stats.funnel_limits(df, kind="share")
+
+
+def test_funnel_without_indicator_id_needs_kind_and_per():
+    df = _funnel_frame().drop(columns=["indicator_id"])
+    with pytest.raises(AnalyseError, match="niet geraden"):
+        stats.funnel_limits(df)
+    with pytest.raises(AnalyseError, match="Geef dan kind en per"):
+        stats.funnel_limits(_funnel_frame())

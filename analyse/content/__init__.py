@@ -24,6 +24,7 @@ runner's error page can say where it went wrong.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Any, Sequence
 
@@ -213,7 +214,9 @@ def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs |
     if plan_list is None:
         from analyse import plans
 
-        plan_list = _chapter("Opgaven", lambda: list(plans.plans_for(gemeente.code)))
+        with warnings.catch_warnings():  # kept on plan.warnings and shown in the Opgaven chapter, not on stderr
+            warnings.simplefilter("ignore", plans.PlanWarning)
+            plan_list = _chapter("Opgaven", lambda: list(plans.plans_for(gemeente.code)))
     policy = policy_period(params, plan_list)
     ind = _chapter("Indicatoren", indicator_chapter.build, inputs, gemeente, params.regio_rollen, policy.startjaar)
     peers, peer_note = _chapter("Kostenontwikkeling", indicator_chapter.peer_codes, inputs, gemeente, params.peer_k,
@@ -234,3 +237,16 @@ def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs |
     return ReportContent(gemeente=gemeente, parameters=params, policy=policy, indicators=ind, costs=costs,
                          peers=peers, peer_note=peer_note, plans=plan_content, sources=sources, first_screen=first,
                          plan_themes=themes)
+
+
+def _install_reprs() -> None:
+    import sys
+
+    from analyse.content import inputs as inputs_module
+    from analyse.content import overview_chapter
+
+    inputs_module.install_short_reprs(sys.modules[__name__], inputs_module, cost_chapter, indicator_chapter,
+                                      overview_chapter, plan_chapter, sources_chapter, summary_chapter)
+
+
+_install_reprs()  # `rapport` in a notebook prints one line per object, not every frame

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,3 +87,44 @@ def preload(indelingsjaar: int = REPORT_INDELINGSJAAR) -> None:
     covariates(inputs)
     batch_statistics(inputs)  # φ per indicator, region membership and totals: once per kernel, not per report
     boundaries(inputs)
+
+
+def _brief(value: Any) -> str:
+    """One short word for a field value: frames by shape, collections by size, nested objects by name."""
+    if isinstance(value, pd.DataFrame):
+        return f"<DataFrame {value.shape[0]}×{value.shape[1]}>"
+    if isinstance(value, pd.Series):
+        return f"<Series {len(value)}>"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        code, naam = getattr(value, "code", None), getattr(value, "naam", None)
+        inner = f"{code} {naam}" if isinstance(code, str) and isinstance(naam, str) else "…"
+        return f"{type(value).__name__}({inner})"
+    if isinstance(value, (list, tuple)) and len(value) > 3:
+        kinds = sorted({type(v).__name__ for v in value})
+        return f"<{type(value).__name__} of {len(value)} {'/'.join(kinds)}>"
+    if isinstance(value, (list, tuple)) and any(isinstance(v, (pd.DataFrame, pd.Series)) or dataclasses.is_dataclass(v)
+                                                for v in value):
+        inner = ", ".join(_brief(v) for v in value)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
+    if isinstance(value, dict) and len(value) > 3:
+        return f"<dict with {len(value)} keys>"
+    text = repr(value)
+    return text if len(text) <= 70 else text[:67] + "…"
+
+
+def short_repr(obj: Any) -> str:
+    """A one-screen repr of a content object: each field briefly (frames as ``<DataFrame rows×cols>``).
+
+    The content objects hold whole frames; their default dataclass repr printed tens of thousands of characters
+    in a notebook. Installed on every dataclass of :mod:`analyse.content` by :func:`install_short_reprs`.
+    """
+    parts = [f"{f.name}={_brief(getattr(obj, f.name, None))}" for f in dataclasses.fields(obj) if f.repr]
+    return f"{type(obj).__name__}({', '.join(parts)})"
+
+
+def install_short_reprs(*modules: Any) -> None:
+    """Give every dataclass defined in ``modules`` the :func:`short_repr` (also ones added later to a chapter)."""
+    for module in modules:
+        for obj in vars(module).values():
+            if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == module.__name__:
+                obj.__repr__ = short_repr

@@ -43,6 +43,8 @@ __all__ = [
     "output_for",
     "table_block",
     "frame_to_html",
+    "file_link",
+    "notebook_style",
     "write_atomic",
 ]
 
@@ -87,20 +89,92 @@ class OutputTarget:
     def claim(self, name: str) -> str:
         """A slug of ``name`` that no other table or figure of this report has."""
         return self.names.claim(name)
+    link_dir: Path | None = None
+    """Folder that links in notebook output are relative to (the kernel's working directory, i.e. the notebook's
+    folder in JupyterLab); ``None``: relative to the report folder. The HTML export always links to the file
+    next to the page (:func:`analyse.report.export.notebook_body`)."""
 
 
 def output_for(gemeentecode: str, output_dir: str | os.PathLike[str] | None = "") -> OutputTarget:
-    """The output target of ``gemeentecode``: ``<output_dir or reports/>/<code>/`` and ``figures/<code>/``.
+    """The output target of ``gemeentecode``: ``<output_dir or reports/>/<code>/`` and its figure folder.
 
     Args:
         gemeentecode: e.g. ``"GM0531"``.
-        output_dir: Root folder of the reports; empty means :data:`analyse.paths.REPORTS_DIR`. Figures always go
-            to :data:`analyse.paths.FIGURES_DIR` (``ANALYSE_FIGURES_DIR``).
+        output_dir: Root folder of the reports; empty means :data:`analyse.paths.REPORTS_DIR`. Figures of a report
+            under the reports folder go to :data:`analyse.paths.FIGURES_DIR` ``/<code>/`` (``ANALYSE_FIGURES_DIR``);
+            with an ``output_dir`` elsewhere they follow the report, to ``<output_dir>/<code>/figures/``, so a
+            run never writes into the repository's ``figures/`` for a report that lives somewhere else.
     """
     root = Path(output_dir).expanduser().resolve() if output_dir else paths.REPORTS_DIR
     if output_dir and (why := paths.protected_reason(root)):  # the notebook's own output_dir parameter
         raise ParameterError(f"output_dir={str(output_dir)!r} is of ligt in {why}; kies een andere map voor rapporten.")
-    return OutputTarget(gemeentecode, root / gemeentecode, paths.FIGURES_DIR / gemeentecode)
+    default_tree = root == paths.REPORTS_DIR.resolve() or paths.REPORTS_DIR.resolve() in root.parents
+    figure_dir = paths.FIGURES_DIR / gemeentecode if default_tree else root / gemeentecode / "figures"
+    return OutputTarget(gemeentecode, root / gemeentecode, figure_dir, link_dir=Path.cwd())
+
+
+def file_link(out: OutputTarget | None, fname: str, text: str) -> str:
+    """``<p class="download"><a …>`` to a file of the report folder, working both in JupyterLab and in the page.
+
+    In the notebook the link is relative to :attr:`OutputTarget.link_dir` (where JupyterLab resolves it); the
+    HTML export rewrites it to the file next to the page (``data-bestand``).
+    """
+    href = fname
+    if out is not None and out.link_dir is not None and _linkable(out.report_dir, out.link_dir):
+        href = Path(os.path.relpath(out.report_dir / fname, out.link_dir)).as_posix()
+    return (f'<p class="download"><a href="{escape(href)}" data-bestand="{escape(fname)}" download>'
+            f"{escape(text)}</a></p>")
+
+
+def _linkable(report_dir: Path, link_dir: Path) -> bool:
+    """A notebook link is relative only inside the repository and never into a batch staging folder: it can then
+    carry no local path (user, host, temp folder) into a stored notebook, and JupyterLab can serve it."""
+    root = paths.ROOT.resolve()
+    report_dir, link_dir = Path(report_dir).resolve(), Path(link_dir).resolve()
+    inside = all(p == root or root in p.parents for p in (report_dir, link_dir))
+    return inside and not any(part.startswith(".staging") for part in report_dir.parts)
+
+
+_NOTEBOOK_SCOPE = ".jp-OutputArea-output, .output_html"
+
+
+def _scoped_css(css: str) -> str:
+    """report.css for notebook outputs: top-level rules prefixed with the output area, @-rules left out (print)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(css):
+        ch = css[i]
+        if ch == "{":
+            if depth == 0:
+                selector, start_body = css[start:i].strip(), i
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                if not selector.startswith("@"):
+                    scoped = []
+                    for sel in selector.split(","):
+                        sel = sel.strip()
+                        if sel in (":root", "html", "body", "*"):
+                            scoped += [s.strip() for s in _NOTEBOOK_SCOPE.split(",")]
+                        else:
+                            scoped += [f"{scope.strip()} {sel}" for scope in _NOTEBOOK_SCOPE.split(",")]
+                    out.append(f"{', '.join(scoped)} {css[start_body:i + 1]}")
+                start = i + 1
+        i += 1
+    return "\n".join(out)
+
+
+def notebook_style() -> "Block":
+    """The report's style for JupyterLab, scoped to notebook outputs (display it once, in the imports cell).
+
+    Report blocks carry only classes; in the HTML page ``report.css`` styles them. In JupyterLab this output
+    brings the same rules, limited to output areas, so kerncijfers, badges and tables look as in the report. The
+    HTML export leaves it out (the page has the full stylesheet).
+    """
+    from analyse.report.export import css
+
+    return Block(f"<style data-analyse-notebook>{_scoped_css(css())}</style>", " ")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -274,11 +348,10 @@ def _write_csv(frame: Any, key: str, target: OutputTarget | None) -> str | None:
     return fname
 
 
-def _csv_link(fname: str | None) -> str:
+def _csv_link(fname: str | None, out: OutputTarget | None = None) -> str:
     if not fname:
         return ""
-    return (f'<p class="download"><a href="{escape(fname)}" download>Gegevens downloaden (CSV voor Excel, '
-            "puntkomma-gescheiden)</a></p>")
+    return file_link(out, fname, "Gegevens downloaden (CSV voor Excel, puntkomma-gescheiden)")
 
 
 def table_block(frame: Any, name: str, out: OutputTarget | None, caption: str | None = None, csv: bool = True,
@@ -286,7 +359,7 @@ def table_block(frame: Any, name: str, out: OutputTarget | None, caption: str | 
     """A Dutch-formatted table; with an output target its CSV is written next to the report and linked."""
     key = _claim(name, out)
     fname = _write_csv(frame, key, out) if csv else None
-    html = frame_to_html(frame, max_rows=max_rows, caption=caption) + _csv_link(fname)
+    html = frame_to_html(frame, max_rows=max_rows, caption=caption) + _csv_link(fname, out)
     return Block(f'<div class="tabel-blok" id="tabel-{key}">{html}</div>', caption or name)
 
 
@@ -352,7 +425,7 @@ def figure_block(fig: Any, name: str, out: OutputTarget | None = None, alt: str 
     table = ""
     if data is not None:
         table = (f"<details><summary>Tabel bij deze figuur</summary>{frame_to_html(data)}</details>"
-                 + _csv_link(fname))
+                 + _csv_link(fname, out))
     html = (f'<figure class="figuur" id="figuur-{key}">'
             f'<img src="data:image/png;base64,{b64}" alt="{escape(alt)}">'
             f"<figcaption>{cap}</figcaption>{table}</figure>")

@@ -26,6 +26,8 @@ from analyse.formatting import escape, fmt_number
 
 REMOVE_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}
 REMOVE_INPUT_TAGS = {"remove-input"}
+NOTEBOOK_STYLE = re.compile(r"<style data-analyse-notebook>.*?</style>", re.S)
+"""The report style for JupyterLab (:func:`analyse.report.notebook_style`); left out of the page."""
 REMOVE_OUTPUT_TAGS = {"remove-output"}
 SITE_TITLE = "Monitor sociaal domein"
 
@@ -99,12 +101,47 @@ def clean_for_html(nb: Any) -> Any:
                 continue
             if out.get("output_type") == "stream" and out.get("name") == "stderr":
                 continue
+            html = out.get("data", {}).get("text/html")
+            if html is not None and NOTEBOOK_STYLE.search("".join(html)):  # the page has the full stylesheet
+                rest = NOTEBOOK_STYLE.sub("", "".join(html)).strip()
+                if not rest:
+                    continue
+                out["data"]["text/html"] = rest
             kept.append(out)
         cell["outputs"] = kept
         if kept:  # a code cell without visible output leaves no trace in the page
             keep_cells.append(cell)
     nb.cells = keep_cells
     return nb
+
+
+def quiet_problems(nb: Any) -> list[str]:
+    """What a reader of an executed notebook should not see: stderr, errors, a figure shown twice.
+
+    Figures belong inside the report blocks (:func:`analyse.report.figure_block`); a bare ``image/png`` output is
+    a second copy of one, and so is the same PNG in two outputs. Used by the notebook tests and
+    ``benchmarks/bench_notebooks.py``.
+
+    Returns:
+        One Dutch line per problem (``cel 3: stderr '…'``); empty when the notebook is quiet.
+    """
+    problems: list[str] = []
+    seen: set[str] = set()
+    for i, cell in enumerate(c for c in nb.cells if c.get("cell_type") == "code"):
+        for out in cell.get("outputs", []):
+            kind = out.get("output_type")
+            if kind == "stream" and out.get("name") == "stderr":
+                problems.append(f"cel {i}: stderr {str(out.get('text', ''))[:200]!r}")
+            if kind == "error":
+                problems.append(f"cel {i}: {out.get('ename')}: {str(out.get('evalue', ''))[:200]}")
+            data = out.get("data", {})
+            if "image/png" in data:
+                problems.append(f"cel {i}: losse afbeelding (figuur dubbel getoond)")
+            for png in re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]{64,256})", str(data.get("text/html", ""))):
+                if png in seen:
+                    problems.append(f"cel {i}: dezelfde figuur twee keer")
+                seen.add(png)
+    return problems
 
 
 def collect_metadata(nb: Any) -> dict[str, Any]:
@@ -221,6 +258,8 @@ def notebook_body(nb: Any, exporter: Any = None) -> str:
     # browser would wrap the rest of the chapter in the (hidden) link. nbconvert's BeautifulSoup pass used to
     # repair this; we drop the empty anchors instead (headings keep their id for the table of contents).
     body = re.sub(r'<a class="anchor-link"[^<>]*/>', "", body)
+    # links to report files point, in the notebook, to where JupyterLab finds them; the page lies next to them
+    body = re.sub(r'href="[^"]*" data-bestand="([^"]+)"', r'href="\1"', body)
     return body
 
 

@@ -19,7 +19,7 @@ from analyse.content import ReportContent
 from analyse.content.cost_chapter import CostContent
 from analyse.content.sources_chapter import display_sources
 from analyse.formatting import escape, fmt_interval, fmt_number, fmt_pp, fmt_signed, fmt_value, period_label
-from analyse.report import Block, OutputTarget, blocks, figure_block, heading, md, table_block
+from analyse.report import Block, OutputTarget, blocks, figure_block, file_link, heading, md, table_block
 from analyse.report import slug as slug_of
 from analyse.report.export import appendix_html, verdict_badge
 
@@ -223,8 +223,8 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
     comp = content.indicators.comparison
     if comp is not None and out is not None:  # every comparison row (also counts and references) for reuse
         table_block(comp, "indicatoren-vergelijking", out)  # writes the CSV; the page shows the overview
-        parts.append(Block('<p class="download"><a href="indicatoren-vergelijking.csv" download>Alle vergelijkingen '
-                           "per indicator en referentie (CSV voor Excel)</a></p>", "CSV met alle vergelijkingen"))
+        parts.append(Block(file_link(out, "indicatoren-vergelijking.csv", "Alle vergelijkingen per indicator en "
+                                     "referentie (CSV voor Excel)"), "CSV met alle vergelijkingen"))
     for label, rows in ov.blocks():
         spread = rows[rows["n_gemeenten"].fillna(0) >= MIN_SPREAD]  # a spread needs enough gemeenten
         spine = pd.DataFrame({
@@ -315,17 +315,27 @@ def render_policy_start(content: ReportContent, out: OutputTarget | None = None)
                                caption="Verschil-in-verschillen (indicatief)")])
 
 
-def funnel_block(funnel: Any, code: str, labels: dict[str, str], out: OutputTarget | None = None) -> Block:
-    """A funnel plot of :class:`~analyse.content.indicator_chapter.FunnelContent` (a note when ``None``)."""
+def funnel_block(funnel: Any, code: str | list[str], labels: dict[str, str], out: OutputTarget | None = None) -> Block:
+    """A funnel plot of :class:`~analyse.content.indicator_chapter.FunnelContent` (a note when ``None``).
+
+    ``code`` is the gemeente to highlight, or a list of gemeenten (each highlighted, each position named).
+    """
     if funnel is None:
         return note("Voor deze indicator zijn teller en noemer van de gemeente niet bekend; een funnelplot is daarom "
                     "niet te maken.")
+    codes = [code] if isinstance(code, str) else list(code)
     naam = f"{funnel.naam} ({funnel.period})"
-    fig = plots.plot_funnel(funnel.points, funnel.limits, highlight=code, labels=labels, title=naam, unit=funnel.unit)
+    fig = plots.plot_funnel(funnel.points, funnel.limits, highlight=codes, labels=labels, title=naam, unit=funnel.unit)
     text = None
-    if funnel.position:
+    if funnel.position and len(codes) == 1:
         text = md("Positie van {naam} bij {ind}: **{pos}** (95%-grenzen, {n} gemeenten).", naam=labels.get(code, code),
                   ind=naam, pos=funnel.position, n=fmt_number(len(funnel.points)))
+    elif len(codes) > 1 and "positie_95" in funnel.points:
+        pos = funnel.points.drop_duplicates("gemeentecode").set_index("gemeentecode")["positie_95"]
+        shown = [f"{labels.get(c, c)}: {pos[c]}" for c in codes if c in pos.index]
+        if shown:
+            text = md("Positie bij {ind} (95%-grenzen, {n} gemeenten): {lijst}.", ind=naam,
+                      n=fmt_number(len(funnel.points)), lijst="; ".join(shown))
     return blocks([text, figure_block(fig, f"funnel-{funnel.indicator_id}", out)])
 
 
@@ -640,6 +650,11 @@ def render_plan_goals(content: ReportContent, out: OutputTarget | None = None) -
         for opg in pc.plan.opgaven:
             parts += _opgave_blocks(pc, opg, out)
         general += [k for k in pc.general_caveats if k not in general]
+        remarks = list(getattr(pc.plan, "warnings", ()) or ())
+        if remarks:  # the plan loader's warnings (e.g. a budget year outside the plan period)
+            items = "".join(f"<li>{escape(w)}</li>" for w in remarks)
+            parts.append(Block(f'<details class="alleen-scherm"><summary>{len(remarks)} opmerking(en) bij het '
+                               f"planbestand</summary><ul>{items}</ul></details>", f"{len(remarks)} opmerkingen"))
     if general:
         items = "".join(f"<li>{escape(k)}</li>" for k in general)
         parts.append(blocks([heading("Wat niet te concluderen is", 3),
@@ -763,5 +778,5 @@ def render_downloads(content: ReportContent, out: OutputTarget | None = None) ->
 
     name = f"{content.code}-tabellen.xlsx"
     write_workbook({k: v for k, v in out.tables.items()}, out.report_dir / name)
-    return Block(f'<p class="download"><a href="{escape(name)}" download>Alle tabellen van dit rapport in één '
-                 f"Excel-bestand ({len(out.tables)} tabbladen)</a></p>", "Excel-bestand met alle tabellen")
+    return Block(file_link(out, name, f"Alle tabellen van dit rapport in één Excel-bestand ({len(out.tables)} "
+                                      "tabbladen)"), "Excel-bestand met alle tabellen")

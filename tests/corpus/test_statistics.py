@@ -94,7 +94,7 @@ def test_funnel_all_zero_refused_with_reason():
     df = pd.DataFrame({"gemeentecode": ["GM1", "GM2"], "numerator": [0.0, 0.0], "denominator": [100.0, 200.0],
                        "value": [0.0, 0.0], "indicator_id": "x", "period": "2022"})
     with pytest.raises(AnalyseError, match="doelwaarde 0.*geen funnel"):
-        stats.funnel_limits(df, kind="share")
+        stats.funnel_limits(df, kind="share", per=100)
 
 
 # ------------------------------------------------------------------------------------------ trends
