@@ -600,7 +600,8 @@ def _render_in(job: Job) -> Result:
             result.status, result.naam = STATUS_OK, gem.get("naam")
             result.indelingsjaar = gem.get("indelingsjaar", result.indelingsjaar)
             result.signals = meta.get("signals") or {}
-            result.figures = _count(paths.FIGURES_DIR / job.code, "*.png")  # this run's files (cleared before)
+            own = job.folder / "figures"  # figures follow a report outside reports/ (output_for)
+            result.figures = _count(own if own.is_dir() else paths.FIGURES_DIR / job.code, "*.png")
             result.tables = _count(job.folder, "*.csv")
             result.html_bytes = len(html.encode("utf-8"))
             error = None
