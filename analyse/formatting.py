@@ -16,6 +16,8 @@ from typing import Any
 
 from pandas import NA as NA_VALUE
 
+from analyse import safetext
+
 MISSING = "–"
 """Marker shown for a value that is missing, not delivered or suppressed."""
 
@@ -110,7 +112,7 @@ def period_label(period: object) -> str:
 
 def escape(text: object) -> str:
     """HTML-escape any text that goes into a report (gemeente names, plan texts)."""
-    return html.escape("" if text is None else str(text), quote=True)
+    return html.escape(safetext.clean(text), quote=True)  # the HTML boundary of analyse.safetext
 
 
 # ------------------------------------------------------------------------------------- counts, lists, intervals

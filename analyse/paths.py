@@ -23,7 +23,8 @@ DATA_DIR: Path = _env_path("ANALYSE_DATA_DIR", ROOT / "data")
 RAW_DIR: Path = DATA_DIR / "raw"
 RAW_CBS_DIR: Path = RAW_DIR / "cbs"
 SEEDS_DIR: Path = RAW_DIR / "seeds"
-PROCESSED_DIR: Path = DATA_DIR / "processed"
+PROCESSED_DIR: Path = _env_path("ANALYSE_PROCESSED_DIR", DATA_DIR / "processed")
+"""``data/processed``: a link to the current data generation; a batch pins one (``ANALYSE_PROCESSED_DIR``)."""
 PLANS_DIR: Path = _env_path("ANALYSE_PLANS_DIR", ROOT / "plans")
 NOTEBOOKS_DIR: Path = ROOT / "notebooks"
 TEMPLATE_NOTEBOOK: Path = NOTEBOOKS_DIR / "gemeente_rapport.ipynb"
@@ -52,3 +53,43 @@ def cbs_dir() -> Path | None:
 def processed(name: str) -> Path:
     """Path of a processed table, e.g. ``processed("indicators")`` → ``data/processed/indicators.parquet``."""
     return PROCESSED_DIR / f"{name}.parquet"
+
+
+CODE_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", "Makefile")
+"""Entries that show a folder holds a code project (never an output folder)."""
+
+
+def protected_reason(folder: Path) -> str | None:
+    """Why reports must not be written into ``folder`` (Dutch phrase), or ``None`` when it may hold reports.
+
+    Refused: the file-system root and the home folder; the repository root and every folder above it; data,
+    plans, code and notebooks of the project; the shared CBS data folder (inside or above it); any folder that
+    holds a code project (``.git``, ``pyproject.toml`` …).
+    """
+    target = Path(folder).expanduser().resolve()
+    if target == Path(target.anchor):
+        return "de hoofdmap van het bestandssysteem (/)"
+    if target == Path.home().resolve():
+        return "uw thuismap"
+    root = ROOT.resolve()
+    if target == root or target in root.parents:
+        return "de projectmap of een map daarboven (programmacode)"
+    for base, label in ((DATA_DIR, "de datamap (data/)"), (PLANS_DIR, "de map met plannen (plans/)"),
+                        (PACKAGE_DIR, "de programmacode (analyse/)"),
+                        (NOTEBOOKS_DIR, "de map met notebooks (notebooks/)")):
+        base = base.resolve()
+        if target == base or base in target.parents:
+            return label
+    try:
+        cbs = cbs_dir()
+    except FileNotFoundError:
+        cbs = None
+    if cbs is not None and (target == cbs or cbs in target.parents or target in cbs.parents):
+        return "de map met CBS-gegevens"
+    for marker in CODE_MARKERS:
+        try:
+            if (target / marker).exists():
+                return f"een map met programmacode (bevat {marker})"
+        except OSError:
+            continue
+    return None

@@ -72,7 +72,8 @@ NEDERLAND_CODE = "NL01"
 NO_DATA_TEXT = "Geen gegevens"
 
 sns.set_theme(style="whitegrid", palette=list(OKABE_ITO.values())[1:] + ["#000000"])
-plt.rcParams.update({"figure.figsize": FIGSIZE, "figure.dpi": DPI, "axes.titlesize": 11, "axes.titleweight": "bold"})
+plt.rcParams.update({"figure.figsize": FIGSIZE, "figure.dpi": DPI, "axes.titlesize": 11, "axes.titleweight": "bold",
+                     "text.parse_math": False})  # plan text with "$" is text, never mathtext (analyse.safetext)
 
 UNIT_LABELS: dict[str, str] = {
     "procent": "%",

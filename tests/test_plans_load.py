@@ -144,13 +144,13 @@ def test_new_skeleton_validates_and_is_never_overwritten(tmp_path):
     from analyse.plans.__main__ import main as plans_main
 
     lines: list[str] = []
-    assert plans_main(["new", "gm0123", "--output", str(tmp_path)], echo=lines.append) == 0
-    path = tmp_path / "GM0123-plan.yml"
+    assert plans_main(["new", "gm0531", "--output", str(tmp_path)], echo=lines.append) == 0
+    path = tmp_path / "GM0531-plan.yml"
     text = path.read_text(encoding="utf-8")
     assert "# " in text and "VUL IN" in text and "beleidsperiode" in text
     plan = load_plan(path, catalogue=None)
-    assert plan.gemeentecode == "GM0123" and plan.beleidsperiode.startjaar is not None
-    assert plans_main(["new", "GM0123", "--output", str(tmp_path)], echo=lines.append) == 2
+    assert plan.gemeentecode == "GM0531" and plan.beleidsperiode.startjaar is not None
+    assert plans_main(["new", "GM0531", "--output", str(tmp_path)], echo=lines.append) == 2
     assert "bestaat al" in lines[-1]
     assert plans_main(["new", "GM12", "--output", str(tmp_path)], echo=lines.append) == 0  # → GM0012
     assert plans_main(["new", "XX1", "--output", str(tmp_path)], echo=lines.append) == 2

@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     build_cmd = sub.add_parser("build", help="import + build data/processed")
+    build_cmd.add_argument("--accept-loss", action="store_true",
+                           help="accepteer een bouw die de meeste waarden van een eerder gevulde kolom verliest")
     build_cmd.add_argument("--seed-only", action="store_true",
                            help="build from data/raw/seeds only, replacing a richer processed set")
     sub.add_parser("import", help="snapshot ../shared/data into data/raw/cbs")
@@ -79,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from analyse.data.build import build
 
-            res = build(seed_only=args.seed_only)
+            res = build(seed_only=args.seed_only, allow_loss=args.accept_loss)
             for line in res.steps:
                 print(line)
             for name, (path, rows) in res.tables.items():

@@ -21,11 +21,20 @@ lasten_clusters    lasten_clusters                             columns present
 ``<jaar>`` is :data:`analyse.settings.REPORT_INDELINGSJAAR`. Raw snapshots already imported count when the
 shared data directory is absent. Without any CBS snapshot the build is seed-only, and it refuses to replace a
 richer processed set with a seed-only one unless ``seed_only=True`` (``--seed-only``) asks for it.
+
+Generations: the tables are written into a new folder ``data/generaties/<time>-<id>/`` (with ``build.json``, the
+manifest) and ``data/processed`` is then switched to it in one atomic step (a symlink replaced by ``rename``). An
+interrupted build (even ``kill -9``) leaves the previous generation in use, and a batch that pinned a generation
+(:mod:`analyse.report.runner`) keeps reading it while a build runs; the three newest generations are kept. A
+build that would lose most values of a column the previous generation had filled (fewer than half, of at least
+50) fails and switches nothing, unless ``allow_loss`` (``--accept-loss``) or ``seed_only`` says so.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,6 +78,7 @@ class BuildResult:
     periods: int = 0
     lost_values: int = 0
     seed_only: bool = False
+    generation: str = ""
 
 
 @dataclass
@@ -364,7 +374,7 @@ def _existing_gemeenten(processed_dir: Path) -> int:
 
 def build(processed_dir: Path | None = None, cbs_root: Path | None = None, raw_root: Path | None = None,
           seeds_dir: Path | None = None, use_shared: bool = True, seed_only: bool = False,
-          steps: tuple[Step, ...] = STEPS) -> BuildResult:
+          steps: tuple[Step, ...] = STEPS, allow_loss: bool = False) -> BuildResult:
     """Import and build all processed tables.
 
     Args:
@@ -376,6 +386,7 @@ def build(processed_dir: Path | None = None, cbs_root: Path | None = None, raw_r
         use_shared: ``False`` skips importing the shared directory (snapshots already imported still count).
         seed_only: build from the seed figures only, even over a richer processed set (``--seed-only``).
         steps: the pipeline (default :data:`STEPS`).
+        allow_loss: accept a build that loses most values of a column the previous generation had filled.
 
     Returns:
         A :class:`BuildResult`; ``steps`` holds one line per step.
@@ -405,15 +416,130 @@ def build(processed_dir: Path | None = None, cbs_root: Path | None = None, raw_r
     ctx = Context(raw_root=raw_root, seeds_dir=seeds_dir, catalogue=catalogue, cbs_available=cbs_available,
                   notes=result.notes)
     tables = run_steps(steps, ctx, lines=result.steps)
-    for name, frame in tables.items():
-        target = write_parquet_atomic(frame, processed_dir / f"{name}.parquet")
-        result.tables[name] = (target, len(frame))
+    if not (seed_only or allow_loss):
+        check_no_loss(tables, processed_dir)
     indicators = tables["indicators"]
     gm = indicators["gemeentecode"].str.startswith("GM")
     result.gemeenten = int(indicators.loc[gm, "gemeentecode"].nunique())
     result.periods = int(indicators["period"].nunique())
+    gen_dir = new_generation(processed_dir)
+    for name, frame in tables.items():
+        write_parquet_atomic(frame, gen_dir / f"{name}.parquet")
+        result.tables[name] = (processed_dir / f"{name}.parquet", len(frame))
+    manifest = {"generation": gen_dir.name, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                "seed_only": result.seed_only, "gemeenten": result.gemeenten,
+                "tables": {n: len(f) for n, f in tables.items()}}
+    atomic.write_text(gen_dir / "build.json", json.dumps(manifest, indent=1))
+    switch_generation(processed_dir, gen_dir)
+    result.generation = gen_dir.name
+    prune_generations(processed_dir)
     result.seconds = time.perf_counter() - start
     return result
+
+
+# ------------------------------------------------------------------------------------------ generations
+GENERATIONS_DIR = "generaties"
+"""Folder beside ``processed/`` holding one folder per data generation; ``processed`` is a link to one of them."""
+KEEP_GENERATIONS = 3
+"""Generations kept (the one in use and the newest others): a batch pinned to an older one keeps its tables."""
+LOSS_SHARE = 0.5
+LOSS_MIN_VALUES = 50
+
+
+def generations_dir(processed_dir: Path) -> Path:
+    """Where the generations of ``processed_dir`` live (``data/generaties/`` for ``data/processed``)."""
+    return Path(processed_dir).parent / GENERATIONS_DIR
+
+
+def new_generation(processed_dir: Path) -> Path:
+    """A new, empty generation folder (name: UTC time plus a random suffix, so names sort by age)."""
+    import uuid
+
+    now = time.time_ns()
+    stamp = time.strftime('%Y%m%dT%H%M%S', time.gmtime(now // 10**9))
+    gen = generations_dir(processed_dir) / f"{stamp}.{now % 10**9:09d}-{uuid.uuid4().hex[:6]}"
+    gen.mkdir(parents=True)
+    return gen
+
+
+def switch_generation(processed_dir: Path, gen_dir: Path) -> None:
+    """Point ``processed_dir`` at ``gen_dir`` in one atomic step (a symlink replaced by ``rename``).
+
+    A reader sees the old generation or the new one, never a mix; an interrupted build leaves the old link. An
+    older ``processed/`` that is a real folder becomes a generation of its own first.
+    """
+    processed_dir = Path(processed_dir)
+    if processed_dir.is_dir() and not processed_dir.is_symlink() and not any(processed_dir.glob("*.parquet")):
+        import shutil
+
+        shutil.rmtree(processed_dir)  # an empty placeholder (e.g. with a .gitkeep): nothing to keep
+    if processed_dir.is_dir() and not processed_dir.is_symlink():
+        legacy = generations_dir(processed_dir) / f"00000000T000000-{'eerder'}-{int(time.time())}"
+        os.rename(processed_dir, legacy)
+        os.symlink(os.path.relpath(legacy, processed_dir.parent), processed_dir)
+    tmp = processed_dir.parent / f".{processed_dir.name}.{gen_dir.name}.tmp"
+    tmp.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(gen_dir, processed_dir.parent), tmp)
+    os.replace(tmp, processed_dir)
+
+
+def prune_generations(processed_dir: Path, keep: int = KEEP_GENERATIONS) -> list[Path]:
+    """Remove generations beyond the ``keep`` newest (never the one in use); returns the removed folders."""
+    import shutil
+
+    folder = generations_dir(processed_dir)
+    current = Path(processed_dir).resolve()
+    gens = sorted((g for g in folder.iterdir() if g.is_dir() and not g.is_symlink()), key=lambda g: g.name)
+    removed = []
+    for g in gens[:-keep] if keep else gens:
+        if g.resolve() != current:
+            shutil.rmtree(g, ignore_errors=True)
+            removed.append(g)
+    return removed
+
+
+def _filled_counts(path: Path) -> dict[str, int] | None:
+    """Non-null values per column of a parquet file, from its metadata (no data read); ``None`` when unreadable."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except Exception:  # noqa: BLE001 - an unreadable old table is nothing to protect
+        return None
+    counts: dict[str, int] = {}
+    for rg in range(meta.num_row_groups):
+        group = meta.row_group(rg)
+        for c in range(group.num_columns):
+            col = group.column(c)
+            stats = col.statistics
+            if stats is None or not stats.has_null_count:
+                continue
+            name = col.path_in_schema
+            counts[name] = counts.get(name, 0) + group.num_rows - stats.null_count
+    return counts
+
+
+def check_no_loss(tables: dict[str, pd.DataFrame], processed_dir: Path, share: float = LOSS_SHARE,
+                  minimum: int = LOSS_MIN_VALUES) -> None:
+    """Refuse a build that loses most of a previously filled column (e.g. 4.369 values → 0 after a source change).
+
+    Raises:
+        DataIntegrityError: naming the table, the column and the counts; the old generation stays in use.
+    """
+    for name, frame in tables.items():
+        old = _filled_counts(Path(processed_dir) / f"{name}.parquet")
+        if not old:
+            continue
+        for column, before in old.items():
+            if before < minimum or column not in frame.columns:
+                continue
+            after = int(frame[column].notna().sum())
+            if after < share * before:
+                raise DataIntegrityError(
+                    f"build: tabel {name!r}, kolom {column!r} had {before:,d} waarden en zou er nu {after:,d} hebben; "
+                    "de bron is waarschijnlijk veranderd. De vorige gegevens blijven in gebruik. Controleer de "
+                    "brongegevens, of bouw bewust opnieuw met `python -m analyse.data build --accept-loss`."
+                    .replace(",", "."))
 
 
 __all__ = ["BuildResult", "STEPS", "Step", "build", "run_steps"]

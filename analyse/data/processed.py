@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from analyse import paths
-from analyse.errors import DataIntegrityError, DataNotAvailableError
+from analyse.errors import ContractError, DataIntegrityError, DataNotAvailableError
 from analyse.settings import REPORT_INDELINGSJAAR
 
 BASE_TABLES = ("indicators", "gemeenten", "herindelingen", "lasten", "cpi")
@@ -45,13 +46,148 @@ def _missing(name: str) -> DataNotAvailableError:
 
 @functools.lru_cache(maxsize=32)
 def _read(path: str, stamp: tuple[float, int]) -> pd.DataFrame:
+    name = Path(path).stem
     try:
-        return pd.read_parquet(path)
+        frame = pd.read_parquet(path)
     except Exception as exc:  # noqa: BLE001 – pyarrow raises several types for a damaged file
-        name = Path(path).stem
         raise DataIntegrityError(
             f"De verwerkte tabel {name!r} is beschadigd en kan niet worden gelezen ({type(exc).__name__}). Bouw de "
             f"gegevens opnieuw met 'make data'. (corrupt parquet file data/processed/{name}.parquet)") from exc
+    check_contract(name, frame)
+    return frame
+
+
+# ------------------------------------------------------------------------------------------ contracts
+@dataclass(frozen=True)
+class TableContract:
+    """What a processed table must hold: columns, which of them are numbers, a unique key, rows or not."""
+
+    columns: tuple[str, ...]
+    numeric: tuple[str, ...] = ()
+    key: tuple[str, ...] = ()
+    may_be_empty: bool = False
+
+
+def _contracts() -> dict[str, TableContract]:
+    from analyse.data import contract as ind
+    from analyse.data.build import CPI_COLUMNS, HERINDELINGEN_COLUMNS, LASTEN_COLUMNS
+    from analyse.data.gemeenten_build import COLUMNS as GEMEENTEN_COLUMNS
+
+    indicators = TableContract(tuple(ind.REQUIRED_COLUMNS), ("value", "numerator", "denominator"), tuple(ind.KEY))
+    jaar = REPORT_INDELINGSJAAR
+    return {
+        "indicators": indicators,
+        f"indicators_{jaar}": indicators,
+        f"referenties_{jaar}": TableContract(indicators.columns, indicators.numeric, tuple(ind.PREFERRED_KEY), True),
+        "gemeenten": TableContract(tuple(GEMEENTEN_COLUMNS), ("indelingsjaar",), ("gemeentecode", "indelingsjaar")),
+        "herindelingen": TableContract(tuple(HERINDELINGEN_COLUMNS), ("jaar",), may_be_empty=True),
+        "lasten": TableContract(tuple(LASTEN_COLUMNS), ("jaar", "lasten_eur", "inwoners"), tuple(LASTEN_COLUMNS)),
+        "cpi": TableContract(tuple(CPI_COLUMNS), ("jaar", "cpi_index"), ("jaar",)),
+        f"region_members_{jaar}": TableContract(("role", "region_code", "gemeentecode"), (),
+                                                ("role", "region_code", "gemeentecode")),
+        "lasten_clusters": TableContract(("gemeentecode", "jaar", "soort", "cluster", "lasten_eur"),
+                                         ("jaar", "lasten_eur"), ("gemeentecode", "jaar", "soort", "cluster")),
+    }
+
+
+CONTRACTS: dict[str, TableContract] = {}
+"""Table name → :class:`TableContract` (filled on first use; ``docs/contracts.md`` describes the tables)."""
+
+
+def contract_for(name: str) -> TableContract | None:
+    """The contract of processed table ``name`` (``None`` for tables without one)."""
+    if not CONTRACTS:
+        CONTRACTS.update(_contracts())
+    return CONTRACTS.get(name)
+
+
+def contract_problem(name: str, frame: pd.DataFrame) -> str | None:
+    """What is wrong with ``frame`` as processed table ``name`` (one Dutch phrase), or ``None``."""
+    spec = contract_for(name)
+    if spec is None:
+        return None
+    missing = [c for c in spec.columns if c not in frame.columns]
+    if missing:
+        return f"kolom {', '.join(repr(c) for c in missing)} ontbreekt (hernoemd of weggelaten?)"
+    text = [c for c in spec.numeric if not (pd.api.types.is_numeric_dtype(frame[c]) and
+                                            not pd.api.types.is_bool_dtype(frame[c]))]
+    if text:
+        return f"kolom {', '.join(repr(c) for c in text)} bevat tekst in plaats van getallen"
+    if len(frame) == 0 and not spec.may_be_empty:
+        return "de tabel heeft 0 rijen"
+    if spec.key and len(frame):
+        dupes = int(frame.duplicated(list(spec.key)).sum())
+        if dupes:
+            shown = f"{dupes:,d}".replace(",", ".")
+            return f"{shown} dubbele rijen (sleutel {', '.join(spec.key)})"
+    return None
+
+
+def check_contract(name: str, frame: pd.DataFrame) -> None:
+    """Raise :class:`~analyse.errors.ContractError` (one line: table, problem, ``make data``) when ``frame`` does
+    not meet the contract of processed table ``name``."""
+    problem = contract_problem(name, frame)
+    if problem:
+        raise ContractError(name, problem)
+
+
+def check_processed(names: tuple[str, ...] = BASE_TABLES, folder: Path | None = None) -> None:
+    """Check that the processed tables ``names`` exist and meet their contract (read from the parquet schema and
+    row count, without reading the data): run once by the batch runner before any work.
+
+    Raises:
+        DataNotAvailableError: a table is missing (e.g. a deleted ``cpi.parquet``).
+        ContractError: a table has no rows, misses a column or holds text in a number column.
+    """
+    import pyarrow.parquet as pq
+
+    folder = Path(folder) if folder is not None else paths.PROCESSED_DIR
+    for name in names:
+        path = folder / f"{name}.parquet"
+        if not path.is_file():
+            raise _missing(name)
+        try:
+            meta = pq.ParquetFile(path)
+            schema = meta.schema_arrow
+            rows = meta.metadata.num_rows
+        except Exception as exc:  # noqa: BLE001
+            raise DataIntegrityError(f"De verwerkte tabel {name!r} is beschadigd en kan niet worden gelezen "
+                                     f"({type(exc).__name__}). Bouw de gegevens opnieuw met 'make data'.") from exc
+        empty = pd.DataFrame({f.name: pd.Series(dtype=f.type.to_pandas_dtype()) for f in schema
+                              if _has_pandas_dtype(f.type)})
+        for f in schema:
+            if f.name not in empty.columns:
+                empty[f.name] = pd.Series(dtype=object)
+        spec = contract_for(name)
+        if spec is not None and rows == 0 and not spec.may_be_empty:
+            raise ContractError(name, "de tabel heeft 0 rijen")
+        problem = contract_problem(name, empty.iloc[0:0]) if spec is not None else None
+        if problem and "0 rijen" not in problem:
+            raise ContractError(name, problem)
+
+
+def _has_pandas_dtype(arrow_type: object) -> bool:
+    try:
+        arrow_type.to_pandas_dtype()  # type: ignore[attr-defined]
+        return True
+    except (NotImplementedError, AttributeError, TypeError):
+        return False
+
+
+def generation_info(folder: Path | None = None) -> dict[str, object]:
+    """The build manifest of the processed data in use (``build.json``: generation id, time, seed-only, counts);
+    an empty dict for data built before generations existed."""
+    import json
+
+    folder = Path(folder) if folder is not None else paths.PROCESSED_DIR
+    try:
+        return json.loads((folder / GENERATION_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+GENERATION_FILE = "build.json"
+"""Manifest written by the build into every data generation."""
 
 
 def exists(name: str) -> bool:
@@ -173,9 +309,16 @@ def cost_clusters() -> pd.DataFrame:
 
 
 def checksums() -> list[tuple[str, str]]:
-    """``(file name, first 16 hex digits of sha256)`` of every processed table (for the colofon)."""
+    """``(file name, first 16 hex digits of sha256)`` of every processed table (for the colofon); the first entry
+    names the data generation (``generatie <id>``, digest of its ``build.json``) when the build wrote one, so
+    every page says which generation it was made from."""
     files = sorted(paths.PROCESSED_DIR.glob("*.parquet")) if paths.PROCESSED_DIR.is_dir() else []
-    return list(_checksums(tuple((str(f), _stamp(f)) for f in files)))
+    out = list(_checksums(tuple((str(f), _stamp(f)) for f in files)))
+    manifest = paths.PROCESSED_DIR / GENERATION_FILE
+    gen = generation_info().get("generation")
+    if gen and manifest.is_file():
+        out.insert(0, (f"generatie {gen}", hashlib.sha256(manifest.read_bytes()).hexdigest()[:16]))
+    return out
 
 
 @functools.lru_cache(maxsize=2)

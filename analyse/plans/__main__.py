@@ -123,6 +123,9 @@ def main(argv: list[str] | None = None, echo: Callable[[str], None] = print) -> 
     from analyse.plans.load import main as check_main  # noqa: PLC0415
 
     files = args.files if args.cmd == "check" else []
+    if not files and not paths.PLANS_DIR.is_dir():  # a mistyped ANALYSE_PLANS_DIR is one line, not "0 files OK"
+        echo(f"FOUT: de map met planbestanden {paths.PLANS_DIR} bestaat niet; controleer ANALYSE_PLANS_DIR.")
+        return 2
     return 1 if check_main(files, echo=echo) else 0
 
 

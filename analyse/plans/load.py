@@ -127,6 +127,10 @@ for _cls in (_Loader, _FastLoader):
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict = {}
     for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, "een sleutel moet gewone tekst zijn (geen lijst of mapping als sleutel, '? …')",
+                key_node.start_mark)
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             mark = key_node.start_mark
@@ -234,6 +238,9 @@ def _convert(value: object, f: Field, path: str, ctx: _Ctx) -> object:  # noqa: 
         if isinstance(value, float) and not math.isfinite(value):
             ctx.err(path, f"verwacht tekst, kreeg {_show(value)}")
             return None
+        if f.required and not text.strip():
+            ctx.err(path, "mag niet leeg zijn (alleen spaties of een lege tekst)")
+            return text
         if f.vocab and text not in f.vocab:
             close = difflib.get_close_matches(text, f.vocab, n=1, cutoff=0.6)
             if f.vocab is STATUSSEN and text.lower() in STATUS_SYNONIEMEN:
@@ -635,7 +642,8 @@ def display_path(path: Path) -> str:
     return str(path)
 
 
-def load_plan(path: str | Path, catalogue: Iterable[str] | None | object = _UNSET) -> Plan:
+def load_plan(path: str | Path, catalogue: Iterable[str] | None | object = _UNSET,
+              known_codes: Iterable[str] | None | object = _UNSET) -> Plan:
     """Read, validate and build one plan file.
 
     Args:
@@ -643,6 +651,11 @@ def load_plan(path: str | Path, catalogue: Iterable[str] | None | object = _UNSE
         catalogue: indicator ids that are valid besides the plan's own register. Default: the ids of
             ``analyse.data.catalogue.load_catalogue()``; when that is unavailable (or ``None`` is passed) ids not
             in the register are not checked and a warning says so.
+        known_codes: gemeente codes that exist (``plans check`` passes :func:`registry_codes`, every code of the
+            gemeente register; default: not checked). The file name's code must equal the ``gemeentecode`` inside.
+
+    This is the one validator: ``python -m analyse.plans check`` and the report (:func:`plans_for`) both call it,
+    so a file that ``check`` accepts is never refused, ignored or skipped by the report.
 
     Returns:
         The validated :class:`Plan` (``plan.warnings`` holds non-fatal problems).
@@ -652,6 +665,9 @@ def load_plan(path: str | Path, catalogue: Iterable[str] | None | object = _UNSE
     """
     path = Path(path)
     ctx = _Ctx(file=display_path(path))
+    if path.is_dir():
+        raise PlanValidationError([f"{ctx.file}: (bestand): is een map, geen planbestand; hernoem de map of verplaats "
+                                   "het plan"])
     try:
         size = path.stat().st_size
         if size > MAX_PLAN_BYTES:
@@ -681,11 +697,39 @@ def load_plan(path: str | Path, catalogue: Iterable[str] | None | object = _UNSE
     plan = _build(data, Plan, "", ctx)
     cat = catalogue_ids() if catalogue is _UNSET else (set(catalogue) if catalogue is not None else None)
     _cross_check(plan, ctx, cat)
+    _check_file_and_code(path, plan, ctx, None if known_codes is _UNSET else known_codes)  # type: ignore[arg-type]
     if ctx.problems:
         raise PlanValidationError(ctx.problems)
     for w in ctx.warnings:
         warnings.warn(w, PlanWarning, stacklevel=2)
     return dataclasses.replace(plan, path=path, warnings=tuple(ctx.warnings))
+
+
+def registry_codes() -> set[str] | None:
+    """Every gemeente code of the register (any indelingsjaar), or ``None`` when no register is available."""
+    try:
+        from analyse.gemeenten import load_registry  # noqa: PLC0415
+
+        return set(load_registry()["gemeentecode"].astype(str))
+    except Exception:  # noqa: BLE001 - no register: the code is not checked
+        return None
+
+
+def _check_file_and_code(path: Path, plan: Plan, ctx: _Ctx, known: Iterable[str] | None) -> None:
+    name_code = re.match(r"(GM\d{4})(?:-|$)", path.stem.upper())
+    code = (plan.gemeentecode or "").upper()
+    if name_code and code and name_code.group(1) != code:
+        ctx.err("gemeentecode", f"het bestand hoort bij {name_code.group(1)} (bestandsnaam), maar de inhoud zegt "
+                                f"{plan.gemeentecode}; het rapport van {name_code.group(1)} zou dit plan weigeren")
+    elif not name_code and path.suffix.lower() in PLAN_SUFFIXES:
+        ctx.warn("(bestand)", "de bestandsnaam begint niet met een gemeentecode (GM####-naam.yml); het rapport "
+                              "vindt dit plan zo niet")
+    known = set(known) if known is not None else None
+    if known and code and _GM_RE.match(code) and code not in known:
+        ctx.err("gemeentecode", f"{code} staat niet in het gemeenteregister (geen gemeente in de gegevens); het "
+                                "rapport van deze gemeente kan niet worden gemaakt")
+    if ctx.problems:
+        raise PlanValidationError(ctx.problems)
 
 
 def _yaml_problem(path: str, exc: yaml.YAMLError, tag_error: bool = False) -> str:
@@ -716,7 +760,9 @@ _YAML_HINTS = {
 
 
 def _is_plan_file(p: Path) -> bool:
-    return p.is_file() and p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith(".")
+    """A plan file, or anything named like one (a folder ``GM0531-x.yml/`` is then refused by :func:`load_plan`
+    for ``check`` and the report alike, never skipped silently)."""
+    return p.suffix.lower() in PLAN_SUFFIXES and not p.name.startswith(".")
 
 
 def find_plan_files(gemeentecode: str, plans_dir: Path | None = None) -> list[Path]:
@@ -1067,17 +1113,23 @@ def main(argv: list[str] | None = None, echo: Callable[[str], None] = print) -> 
     """Validate plan files; print problems and warnings; return the number of invalid files."""
     args = sys.argv[1:] if argv is None else argv
     files = [Path(a) for a in args] or all_plan_files()
+    known = registry_codes()
     bad = 0
     for f in files:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", PlanWarning)
-                plan = load_plan(f)
+                plan = load_plan(f, known_codes=known)
         except PlanValidationError as exc:
             bad += 1
             echo(f"ONGELDIG {display_path(f)} ({len(exc.problems)} problemen)")
             for p in exc.problems:
                 echo(f"  - {p}")
+            continue
+        except Exception as exc:  # noqa: BLE001 - one broken file never stops the check of the others
+            bad += 1
+            echo(f"ONGELDIG {display_path(f)} (1 probleem)")
+            echo(f"  - {display_path(f)}: niet te controleren ({type(exc).__name__}: {str(exc)[:200]})")
             continue
         n_m = sum(len(o.maatregelen) for o in plan.opgaven)
         echo(

@@ -28,7 +28,8 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from analyse import paths
+from analyse import paths, safetext
+from analyse.errors import ParameterError
 from analyse.formatting import MISSING, dutch_columns, escape, fmt_list, fmt_number, is_count_column
 
 __all__ = [
@@ -68,9 +69,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
 
 
 def slug(name: str) -> str:
-    """File-name-safe version of a figure/table name (``Jeugdzorg %`` → ``jeugdzorg``)."""
-    text = re.sub(r"[^a-z0-9_-]+", "-", str(name).lower()).strip("-")
-    return text or "figuur"
+    """File-name-safe version of a figure/table name (``Jeugdzorg %`` → ``jeugdzorg``), see :func:`safetext.slug`."""
+    return safetext.slug(name, default="figuur")
 
 
 @dataclass
@@ -83,6 +83,12 @@ class OutputTarget:
     written: list[str] = field(default_factory=list)
     tables: dict[str, Any] = field(default_factory=dict)
     """Every table written so far (slug → frame with Dutch column names), for the workbook of the report."""
+    names: safetext.NameRegistry = field(default_factory=safetext.NameRegistry)
+    """File names and ids handed out in this report: every table and figure gets its own (``o1``, ``o1-2``)."""
+
+    def claim(self, name: str) -> str:
+        """A slug of ``name`` that no other table or figure of this report has."""
+        return self.names.claim(name)
     link_dir: Path | None = None
     """Folder that links in notebook output are relative to (the kernel's working directory, i.e. the notebook's
     folder in JupyterLab); ``None``: relative to the report folder. The HTML export always links to the file
@@ -100,6 +106,8 @@ def output_for(gemeentecode: str, output_dir: str | os.PathLike[str] | None = ""
             run never writes into the repository's ``figures/`` for a report that lives somewhere else.
     """
     root = Path(output_dir).expanduser().resolve() if output_dir else paths.REPORTS_DIR
+    if output_dir and (why := paths.protected_reason(root)):  # the notebook's own output_dir parameter
+        raise ParameterError(f"output_dir={str(output_dir)!r} is of ligt in {why}; kies een andere map voor rapporten.")
     default_tree = root == paths.REPORTS_DIR.resolve() or paths.REPORTS_DIR.resolve() in root.parents
     figure_dir = paths.FIGURES_DIR / gemeentecode if default_tree else root / gemeentecode / "figures"
     return OutputTarget(gemeentecode, root / gemeentecode, figure_dir, link_dir=Path.cwd())
@@ -322,16 +330,21 @@ def frame_to_html(frame: Any, max_rows: int = MAX_TABLE_ROWS, caption: str | Non
             f'<tbody>{"".join(rows)}</tbody></table></div>{more}')
 
 
-def _write_csv(frame: Any, name: str, target: OutputTarget | None) -> str | None:
+def _claim(name: str, target: OutputTarget | None) -> str:
+    return target.claim(name) if target is not None else slug(name)
+
+
+def _write_csv(frame: Any, key: str, target: OutputTarget | None) -> str | None:
+    """Write ``frame`` as ``<key>.csv`` (``key`` claimed from the target: unique in the report)."""
     if target is None or frame is None:
         return None
     from analyse.report.downloads import write_csv
 
-    fname = f"{slug(name)}.csv"
+    fname = f"{key}.csv"
     shown = dutch_columns(frame, strict=False)
     write_csv(shown, target.report_dir / fname)
     target.written.append(fname)
-    target.tables[slug(name)] = shown
+    target.tables[key] = shown
     return fname
 
 
@@ -344,9 +357,10 @@ def _csv_link(fname: str | None, out: OutputTarget | None = None) -> str:
 def table_block(frame: Any, name: str, out: OutputTarget | None, caption: str | None = None, csv: bool = True,
                 max_rows: int = MAX_TABLE_ROWS) -> Block:
     """A Dutch-formatted table; with an output target its CSV is written next to the report and linked."""
-    fname = _write_csv(frame, name, out) if csv else None
+    key = _claim(name, out)
+    fname = _write_csv(frame, key, out) if csv else None
     html = frame_to_html(frame, max_rows=max_rows, caption=caption) + _csv_link(fname, out)
-    return Block(f'<div class="tabel-blok" id="tabel-{slug(name)}">{html}</div>', caption or name)
+    return Block(f'<div class="tabel-blok" id="tabel-{key}">{html}</div>', caption or name)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -397,21 +411,22 @@ def figure_block(fig: Any, name: str, out: OutputTarget | None = None, alt: str 
     data = data if data is not None else getattr(fig, "data", None)
     if not alt:
         raise ValueError(f"Figuur {name!r} heeft geen alt-tekst (fig.alt_text): elke figuur moet er een hebben.")
-    png = _png_bytes(fig)
+    png = _png_bytes(safetext.clean_figure(fig))
     if close:
         import matplotlib.pyplot as plt
 
         plt.close(fig)
+    key = _claim(name, out)
     if out is not None:
-        write_atomic(out.figure_dir / f"{slug(name)}.png", png)
-    fname = _write_csv(data, name, out) if data is not None else None
+        write_atomic(out.figure_dir / f"{key}.png", png)
+    fname = _write_csv(data, key, out) if data is not None else None
     b64 = base64.b64encode(png).decode("ascii")
     cap = escape(caption or alt)
     table = ""
     if data is not None:
         table = (f"<details><summary>Tabel bij deze figuur</summary>{frame_to_html(data)}</details>"
                  + _csv_link(fname, out))
-    html = (f'<figure class="figuur" id="figuur-{slug(name)}">'
+    html = (f'<figure class="figuur" id="figuur-{key}">'
             f'<img src="data:image/png;base64,{b64}" alt="{escape(alt)}">'
             f"<figcaption>{cap}</figcaption>{table}</figure>")
     return Block(html, f"[Figuur: {alt}]")

@@ -6,7 +6,8 @@ Examples::
     python -m analyse.report --all --indelingsjaar 2024
     python -m analyse.report --all --force -p startjaar_beleid=2019
 
-Exit status: 0 when every report was made or was already up to date, 1 when any gemeente failed,
+Exit status: 0 when every report was made or was already up to date, 1 when any gemeente failed (or, with
+``--pdf`` and Chromium present, a PDF could not be made),
 2 for wrong arguments (unknown parameter names, bad codes, no data, an unusable output folder),
 128 + signal number when the batch was stopped (130 for Ctrl-C, 143 for SIGTERM).
 """
@@ -19,8 +20,9 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from analyse import paths
+from analyse import paths, settings
 from analyse.errors import AnalyseError
+from analyse.settings import SettingError
 
 if TYPE_CHECKING:
     from analyse.report import runner
@@ -56,12 +58,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2), format="%(levelname)s %(name)s: %(message)s")
+    from analyse.data.processed import check_processed
     from analyse.report import runner
     from analyse.report.publish import check_output_dir
 
     try:
-        if not args.list_parameters:  # before any work: a file, read-only folder or full disk is one line
+        if not args.list_parameters:  # before any work: every setting once, then the output folder
+            check_settings(args)
             check_output_dir(args.output or paths.REPORTS_DIR)
+            check_processed()  # one line naming the table and what is wrong, before any work
         declared = runner.template_parameters()
         if args.list_parameters:
             for name, spec in declared.items():
@@ -75,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             if "=" not in item:
                 raise AnalyseError(f"-p verwacht NAAM=WAARDE, niet {item!r}")
             name, value = item.split("=", 1)
+            if name.strip() in RESERVED_PARAMETERS:
+                raise SettingError(f"-p {name.strip()}=… wordt niet gebruikt: {RESERVED_PARAMETERS[name.strip()]}.")
             params[name.strip()] = value
         if args.indelingsjaar is not None:
             params["indelingsjaar"] = args.indelingsjaar
@@ -94,6 +101,23 @@ def main(argv: list[str] | None = None) -> int:
     return report(summary, jobs, pdf_requested=args.pdf, pdf_available=pdf)
 
 
+RESERVED_PARAMETERS = {"gemeentecode": "kies de gemeente met --gemeente CODE (of --all)",
+                       "output_dir": "kies de uitvoermap met --output MAP"}
+"""Template parameters that the runner sets itself; ``-p`` for them would be silently overwritten."""
+
+
+def check_settings(args: argparse.Namespace) -> None:
+    """Every setting checked once, before any work (environment folders, --jobs, --cell-timeout, Chromium).
+
+    Raises:
+        SettingError: one Dutch line naming the setting and the fix.
+    """
+    settings.check_environment(pdf=args.pdf)
+    settings.check_count("--jobs", args.jobs, 1, "kies 1 of meer parallelle workers (bijv. --jobs 2)")
+    settings.check_count("--cell-timeout", args.cell_timeout, 1, "kies een aantal seconden groter dan 0 "
+                                                                 "(standaard 600)")
+
+
 def report(summary: "runner.BatchSummary", jobs: list["runner.Job"], pdf_requested: bool = False,
            pdf_available: bool = False) -> int:
     """Print the batch summary (always, also after an interrupt) and return the exit status."""
@@ -110,7 +134,8 @@ def report(summary: "runner.BatchSummary", jobs: list["runner.Job"], pdf_request
     root = jobs[0].output_root if jobs else ""
     for r in failed:
         where = f"  → {root}/{r.html}" if r.html else ""
-        print(f"  FOUT {r.gemeentecode} {r.naam or ''}: {r.message}{where}" + (f" {r.note}" if r.note else ""))
+        naam = f" {r.naam}" if r.naam else ""
+        print(f"  FOUT {r.gemeentecode}{naam}: {r.message}{where}" + (f" {r.note}" if r.note else ""))
     for r in stopped:
         print(f"  {r.status.upper()} {r.gemeentecode}: een nieuwe run maakt dit rapport alsnog.")
     if pdf_requested and not pdf_available:
@@ -128,7 +153,9 @@ def report(summary: "runner.BatchSummary", jobs: list["runner.Job"], pdf_request
         print(f"Overzicht: {summary.index}")
     if summary.interrupted:
         return 128 + int(summary.interrupted)
-    return 1 if failed else 0
+    pdf_failed = pdf_requested and pdf_available and any(
+        r.status == runner.STATUS_OK and not r.pdf for r in summary.results)
+    return 1 if failed or pdf_failed else 0
 
 
 if __name__ == "__main__":

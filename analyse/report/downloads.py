@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analyse import atomic
+from analyse import atomic, safetext
 from analyse.errors import AnalyseError
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -39,6 +39,7 @@ def neutralise_cell(value: object) -> object:
     >>> neutralise_cell(-3)
     -3
     """
+    value = safetext.for_cell(value)  # the CSV/XLSX boundary of analyse.safetext (control/bidi characters)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value

@@ -39,6 +39,8 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
 
+from analyse.report.outcome import INSTALL_CODE
+
 log = logging.getLogger(__name__)
 
 ENGINE_NAME = "analyse-warm"
@@ -91,7 +93,9 @@ class VenvKernelManager(AsyncKernelManager):
                 # no IPython history database: a batch kernel never reads it back, and writing every cell to
                 # SQLite cost ~3% of a report's kernel time (and contends on ~/.ipython between workers)
                 argv=[sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f",
-                      "{connection_file}", "--HistoryManager.enabled=False"],
+                      "{connection_file}", "--HistoryManager.enabled=False",
+                      # errors travel back to the runner as data (analyse.report.outcome), for both engines
+                      f"--IPKernelApp.exec_lines={INSTALL_CODE}"],
                 display_name="Python 3 (analyse)",
                 language="python",
                 name=self.kernel_name,

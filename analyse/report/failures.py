@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -23,7 +23,9 @@ def strip_ansi(text: str) -> str:
 
 
 SOORTEN = ("onbekende_gemeente", "heringedeeld", "parameter", "data", "data_beschadigd", "plan", "plan_datum",
-           "vergelijkbare_gemeenten", "schijf_vol", "alleen_lezen", "geheugen", "kernel", "intern")
+           "vergelijkbare_gemeenten", "schijf_vol", "alleen_lezen", "geheugen", "kernel", "uitvoermap",
+           "instelling", "pdf", "geen_gegevens",
+           "intern")
 """Every value of :attr:`Explanation.soort`; ``intern`` is left for real bugs."""
 
 
@@ -239,3 +241,70 @@ def explain(ename: str, evalue: str = "", section: str | None = None, indelingsj
                        f"Dit is een interne fout in het programma (technisch: {ename or 'onbekend'}), "
                        "geen probleem met de gegevens van de gemeente.",
                        ["Meld dit aan de beheerder en stuur het logbestand mee."], "intern")
+
+
+EXPLAINED_CLASSES = frozenset({"MergedGemeenteError", "UnknownGemeenteError", "ParameterError", "PlanValidationError",
+                               "DataNotAvailableError", "DataIntegrityError", "AnalyseError", "MemoryError",
+                               "OSError", "PermissionError", "FileNotFoundError", "ValueError", "TypeError"})
+"""Class names :func:`explain` has its own text for; other subclasses are explained by their ``soort``."""
+
+
+def explain_error(info: Any, indelingsjaar: object = None, plan_files: Iterable[str | os.PathLike[str]] = (),
+                  data: dict[str, Any] | None = None) -> Explanation:
+    """Explain a failure sent as data (:class:`analyse.report.outcome.ErrorInfo`).
+
+    The class's declared ``soort`` and its fields decide (a merged gemeente names its successor from the error's
+    ``successor`` field; an unknown gemeente on a seed-only data set is "no data for this gemeente", not an unknown
+    code). Errors without a record (a foreign exception) go through :func:`explain` on class and message.
+
+    Args:
+        info: the error (kind, message, chapter, soort, fields).
+        indelingsjaar: of the run, for the text.
+        plan_files: the gemeente's plan files (a non-existing date in them is named).
+        data: what the processed data hold (``seed_only``, ``gemeenten``), see
+            :func:`analyse.data.processed.generation_info`.
+    """
+    data = data or {}
+    msg = _message(info.message)
+    jaar = f" {indelingsjaar}" if indelingsjaar not in (None, "") else ""
+    if info.soort == "heringedeeld":
+        succ = info.fields.get("successor")
+        advies = ["Maak het rapport voor de gemeente waarin deze gemeente is opgegaan"
+                  + (f" ({succ})." if succ else "."),
+                  "Of kies een eerder indelingsjaar waarin de gemeente nog bestond."]
+        return Explanation(f"Deze gemeente bestaat niet meer in de indeling{jaar}: zij is heringedeeld.", msg,
+                           advies, "heringedeeld")
+    if info.soort == "onbekende_gemeente" and data.get("seed_only"):
+        return no_data_for_gemeente(data)
+    if info.soort == "onbekende_gemeente":
+        return explain("UnknownGemeenteError", info.message, info.chapter, indelingsjaar)
+    if info.is_a("ContractError") or info.soort == "contract":
+        return Explanation(f"Een bewerkte tabel klopt niet{_waar(info.chapter)}.", msg,
+                           ["Bouw de gegevens opnieuw met ‘make data’ en maak het rapport daarna opnieuw."],
+                           "data_beschadigd")
+    known = {"data": "DataNotAvailableError", "data_beschadigd": "DataIntegrityError", "plan": "PlanValidationError",
+             "parameter": "ParameterError"}
+    kind = info.kind
+    if info.soort in known and kind not in EXPLAINED_CLASSES:  # a subclass: its declared soort decides
+        kind = known[info.soort]
+    errno_ = info.fields.get("errno")
+    message = f"[Errno {errno_}] {info.message}" if isinstance(errno_, int) and "[Errno" not in info.message \
+        else info.message
+    if info.fields.get("filename") and str(info.fields["filename"]) not in message:
+        message = f"{message}: '{info.fields['filename']}'"
+    return explain(kind, message, info.chapter, indelingsjaar, plan_files)
+
+
+def _waar(section: str | None) -> str:
+    return f" (onderdeel ‘{section}’)" if section else ""
+
+
+def no_data_for_gemeente(data: dict[str, Any]) -> Explanation:
+    """The explanation for a gemeente that is not in a seed-only data set (no data, not a wrong code)."""
+    n = data.get("gemeenten")
+    welke = f" ({n} gemeenten uit de voorbeelddocumenten)" if n else ""
+    return Explanation("Voor deze gemeente zijn geen gegevens.",
+                       f"De gegevens zijn alleen uit de voorbeeldcijfers gebouwd{welke}; voor andere gemeenten "
+                       "bevatten ze geen cijfers. De gemeentecode zelf is niet het probleem.",
+                       ["Bouw de volledige gegevens met ‘make data’, met de CBS-gegevens in ../shared/data of in de "
+                        "map van ANALYSE_CBS_DIR.", "Maak het rapport daarna opnieuw."], "geen_gegevens")

@@ -7,7 +7,9 @@
   ``<output>/.bouw-<code>-<pid>-<random>/<code>/``) and then published with :func:`publish_folder`: an atomic
   swap of the two folders (Linux ``renameat2(RENAME_EXCHANGE)``), else two renames. A reader therefore sees
   either the old folder or the new one, never a mix of files from two runs (two batches on one folder).
-  Staging folders of processes that no longer run are removed by :func:`remove_stale_staging`.
+  Staging folders of processes that no longer run are removed by :func:`remove_stale_staging`, but only those
+  that carry the runner's marker file (:func:`made_by_us`); a report folder is only replaced when it is one
+  (:func:`is_report_folder`): a file or a foreign folder named like a gemeente code is never touched.
 - :func:`redact` takes local paths, the user name and the host name out of a text (error messages, logs);
   :func:`sanitise_notebook` does the same for the executed notebook written next to each report (papermill
   stores the parameters, including ``output_dir``, and the input/output paths in it).
@@ -59,15 +61,8 @@ def _why(exc: OSError) -> str:
 
 
 def _protected_dir(root: Path) -> str | None:
-    """The project folder ``root`` would write into that must never hold reports (data, plans, code), if any."""
-    target = root.resolve()
-    for folder, label in ((paths.DATA_DIR, "de datamap (data/)"), (paths.PLANS_DIR, "de map met plannen (plans/)"),
-                          (paths.PACKAGE_DIR, "de programmacode (analyse/)"),
-                          (paths.NOTEBOOKS_DIR, "de map met notebooks (notebooks/)")):
-        folder = folder.resolve()
-        if target == folder or folder in target.parents:
-            return label
-    return None
+    """The folder ``root`` is or lies in that must never hold reports (see :func:`analyse.paths.protected_reason`)."""
+    return paths.protected_reason(root)
 
 
 def check_output_dir(root: str | os.PathLike[str], min_free: int = MIN_FREE_BYTES) -> Path:
@@ -79,13 +74,19 @@ def check_output_dir(root: str | os.PathLike[str], min_free: int = MIN_FREE_BYTE
     Raises:
         OutputDirError: one line in Dutch naming the folder and the problem.
     """
-    root = Path(root).expanduser()
     hint = "; kies met --output een andere map"
+    try:
+        return _check_output_dir(Path(root).expanduser(), min_free, hint)
+    except OSError as exc:  # e.g. a name longer than the file system allows: one line, never a traceback
+        raise OutputDirError(f"Uitvoermap {str(root)[:80]}… {_why(exc)}{hint}.") from None
+
+
+def _check_output_dir(root: Path, min_free: int, hint: str) -> Path:
     if root.is_symlink() and not root.exists():
         raise OutputDirError(f"Uitvoermap {root} verwijst naar een map die niet bestaat (symlink){hint}.")
     protected = _protected_dir(root)
     if protected:
-        raise OutputDirError(f"Uitvoermap {root} ligt in {protected}; daar mogen geen rapporten komen{hint}.")
+        raise OutputDirError(f"Uitvoermap {root} is of ligt in {protected}; daar mogen geen rapporten komen{hint}.")
     if root.exists() and not root.is_dir():
         raise OutputDirError(f"Uitvoermap {root} is een bestand, geen map{hint}.")
     try:
@@ -119,19 +120,44 @@ def check_output_dir(root: str | os.PathLike[str], min_free: int = MIN_FREE_BYTE
 
 
 # ---------------------------------------------------------------------------------------------- staging
+MARKER = ".analyse-run"
+"""File in every staging and set-aside folder the runner makes; holds the folder's own name (the proof)."""
+_OWN_NAME = re.compile(r"^\.(?:bouw|oud)-[A-Za-z0-9_-]{1,24}-(\d+)-[0-9a-f]{8}$")
+
+
+class ForeignEntryError(OSError):
+    """The place of a report folder holds something the runner did not make (a file, a link, a foreign folder)."""
+
+
+def _mark(folder: Path) -> None:
+    (folder / MARKER).write_text(folder.name, encoding="utf-8")
+
+
+def made_by_us(entry: Path) -> bool:
+    """Whether ``entry`` is a staging/set-aside folder of this tool: name pattern, a real folder, and the marker
+    file inside naming it. Anything else with a similar name is the user's and is never removed."""
+    if not _OWN_NAME.match(entry.name) or entry.is_symlink() or not entry.is_dir():
+        return False
+    try:
+        return (entry / MARKER).read_text(encoding="utf-8").strip() == entry.name
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def staging_root(output_root: str | os.PathLike[str], code: str) -> Path:
     """A new, empty hidden folder in ``output_root`` in which the folder ``<code>/`` of one report is built.
 
     The name holds the process id, so :func:`remove_stale_staging` can tell a folder of a running batch from
-    one left by a killed process.
+    one left by a killed process; the marker file inside proves the runner made it.
     """
     root = Path(output_root) / f"{STAGING_PREFIX}{code}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     (root / code).mkdir(parents=True)
+    _mark(root)
     return root
 
 
 def _pid_of(name: str) -> int | None:
-    match = re.search(r"-(\d+)-[0-9a-f]{6,8}$", name)
+    match = _OWN_NAME.match(name)
     return int(match.group(1)) if match else None
 
 
@@ -146,26 +172,40 @@ def _alive(pid: int) -> bool:
 
 
 def remove_stale_staging(output_root: str | os.PathLike[str], pids: set[int] | None = None) -> list[Path]:
-    """Remove staging/old folders in ``output_root`` left by processes that no longer run (or by ``pids``).
+    """Remove staging/set-aside folders in ``output_root`` that this tool made (:func:`made_by_us`) and whose
+    process no longer runs (or is in ``pids``). Files, links and folders without the marker are left alone.
 
     Returns:
         The removed folders.
     """
     root = Path(output_root)
-    removed = []
+    removed: list[Path] = []
     if not root.is_dir():
         return removed
     for entry in root.iterdir():
-        if not entry.name.startswith((STAGING_PREFIX, OLD_PREFIX)):
+        if not entry.name.startswith((STAGING_PREFIX, OLD_PREFIX)) or not made_by_us(entry):
             continue
         pid = _pid_of(entry.name)
-        if pid is None or (pids is not None and pid in pids) or not _alive(pid):
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
+        if pid is not None and ((pids is not None and pid in pids) or not _alive(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry)
     return removed
+
+
+def is_report_folder(folder: Path) -> bool:
+    """Whether ``folder`` may be replaced by a new report: a real folder that is empty or holds this tool's
+    status file ``<name>.json`` (with a ``gemeentecode``)."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    try:
+        if not any(folder.iterdir()):
+            return True
+        import json
+
+        data = json.loads((folder / f"{folder.name}.json").read_text(encoding="utf-8"))
+        return isinstance(data, dict) and data.get("gemeentecode") == folder.name
+    except (OSError, ValueError):
+        return False
 
 
 _RENAME_EXCHANGE = 2
@@ -216,6 +256,9 @@ def publish_folder(staged: str | os.PathLike[str], final: str | os.PathLike[str]
 
 
 def _publish_once(staged: Path, final: Path) -> Path:
+    if (final.exists() or final.is_symlink()) and not is_report_folder(final):
+        raise ForeignEntryError(errno.EEXIST, f"{final.name} in de uitvoermap is niet door dit programma gemaakt "
+                                "(een bestand, link of andere map); het is niet aangeraakt", final.name)
     if final.is_dir() and not final.is_symlink():
         if _exchange(staged, final):
             shutil.rmtree(staged, ignore_errors=True)  # holds the old content now
@@ -223,14 +266,16 @@ def _publish_once(staged: Path, final: Path) -> Path:
         aside = final.parent / f"{OLD_PREFIX}{final.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         os.rename(final, aside)
         try:
+            _mark(aside)  # a kill before the removal below leaves a folder that is provably ours
+        except OSError:
+            pass
+        try:
             os.rename(staged, final)
         except OSError:
             os.rename(aside, final)  # put the old report back
             raise
         shutil.rmtree(aside, ignore_errors=True)
         return final
-    if final.exists() or final.is_symlink():
-        final.unlink()
     os.rename(staged, final)
     return final
 

@@ -25,6 +25,7 @@ Design (see also :mod:`analyse.report.engine`):
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -38,7 +39,7 @@ import traceback
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from analyse import __version__, paths
 from analyse.errors import ParameterError
@@ -258,6 +259,8 @@ class Job:
     template: str = str(paths.TEMPLATE_NOTEBOOK)
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
     pdf: bool = False
+    previous: str = ""
+    """``rendered_at`` of the good report already in place (set by :func:`render`); a failure then leaves it."""
 
     @property
     def folder(self) -> Path:
@@ -281,6 +284,11 @@ class Result:
     html: str = ""
     html_bytes: int = 0
     figures: int = 0
+    tables: int = 0
+    chapter: str | None = None
+    """Chapter that failed (from the kernel's structured error record)."""
+    error: dict[str, Any] = field(default_factory=dict)
+    """The failure as data: ``kind`` (class), ``soort`` and ``fields`` (see :mod:`analyse.report.outcome`)."""
     signals: dict[str, Any] = field(default_factory=dict)
     input_hash: str = ""
     rendered_at: str = ""
@@ -405,15 +413,13 @@ def chapter_of(nb: Any, cell_index: int | None) -> str | None:
     return (cell.get("metadata", {}).get("analyse") or {}).get("chapter")
 
 
-def _cell_error(exc: Any, nb: Any) -> tuple[str, str, str | None]:
-    """``(ename, evalue, chapter)`` of a failed cell; a ChapterError is unwrapped to its cause and chapter."""
-    from analyse.content import ChapterError
+def _cell_error(exc: Any, nb: Any) -> Any:
+    """The :class:`~analyse.report.outcome.ErrorInfo` of the failed cell: the kernel's structured record when it
+    sent one, else the failed cell's ``ename``/``evalue`` with the chapter from that cell's own metadata."""
+    from analyse.report.outcome import ErrorInfo, failure_of
 
-    parsed = ChapterError.parse(exc.evalue) if exc.ename == "ChapterError" else None
-    if parsed:
-        chapter, ename, evalue = parsed
-        return ename, evalue, chapter
-    return exc.ename, exc.evalue, chapter_of(nb, getattr(exc, "cell_index", None))
+    info = failure_of(nb) if nb is not None else None
+    return info or ErrorInfo(kind=exc.ename, message=exc.evalue)
 
 
 def _clear_outputs(job: Job) -> None:
@@ -478,7 +484,7 @@ def render(job: Job) -> Result:
     failed result with its explanation; when not even the error page can be published, the result says so.
     """
     from analyse.report.pool import BatchInterrupted, interrupted
-    from analyse.report.publish import publish_folder, staging_root
+    from analyse.report.publish import staging_root
 
     t0 = time.perf_counter()
     try:
@@ -488,24 +494,68 @@ def render(job: Job) -> Result:
     params = dict(job.parameters)
     if "output_dir" in params:
         params["output_dir"] = str(stage_root)
-    staged = replace(job, output_root=str(stage_root), parameters=params)
+    good = good_report(job)
+    staged = replace(job, output_root=str(stage_root), parameters=params, previous=good.rendered_at if good else "")
     try:
         result = _render_in(staged)
         if interrupted():
             raise BatchInterrupted(interrupted())
-        try:
-            from analyse.report.pool import signals_deferred
-
-            with signals_deferred():
-                publish_folder(staged.folder, job.folder)
-        except OSError as exc:
-            failed = _unwritable(job, exc, t0)
-            if result.status == STATUS_OK:
-                return failed
-            result.note = failed.message
-        return result
+        return _publish_result(staged, job, result, t0)
     finally:
         shutil.rmtree(stage_root, ignore_errors=True)
+
+
+def good_report(job: Job) -> Result | None:
+    """The stored result of a successful report in ``job.folder`` whose page exists (it must never be lost)."""
+    stored = load_status(job.path(".json"))
+    if stored and stored.status == STATUS_OK and job.path(".html").is_file():
+        return stored
+    return None
+
+
+FAILURE_SUFFIX = "-fout"
+"""A failure beside a good report is ``<code>-fout.html`` (+ ``.log``); the report itself stays."""
+
+
+def _publish_result(staged: Job, job: Job, result: Result, t0: float) -> Result:
+    """Publish the staged folder, except that a failure never replaces a good report: its error page and log are
+    then written beside the old report (``<code>-fout.html``), which stays as it was."""
+    from analyse.report.pool import signals_deferred
+    from analyse.report.publish import ForeignEntryError, publish_folder
+
+    try:
+        if result.status != STATUS_OK and staged.previous and good_report(job):
+            for suffix in (".html", ".log"):
+                src = staged.folder / f"{job.code}{FAILURE_SUFFIX}{suffix}"
+                if src.is_file():
+                    write_atomic(job.folder / src.name, src.read_bytes())
+            result.html = f"{job.code}/{job.code}{FAILURE_SUFFIX}.html"
+            kept = f"Het vorige rapport ({staged.previous}) is bewaard: {job.code}/{job.code}.html."
+            result.note = f"{result.note} {kept}".strip()
+            return result
+        with signals_deferred():
+            publish_folder(staged.folder, job.folder)
+    except ForeignEntryError as exc:
+        return _foreign(job, exc, t0)
+    except OSError as exc:
+        failed = _unwritable(job, exc, t0)
+        if result.status == STATUS_OK:
+            return failed
+        result.note = failed.message
+    return result
+
+
+def _foreign(job: Job, exc: OSError, t0: float) -> Result:
+    """Result of a gemeente whose place in the output folder holds something the runner did not make."""
+    from analyse.report.failures import Explanation
+
+    why = Explanation(f"In de uitvoermap staat al ‘{job.code}’, maar dat is niet door dit programma gemaakt.",
+                      "Het is een bestand, een link of een map zonder rapport; het is niet aangeraakt en het rapport "
+                      "is niet geschreven.", [f"Verplaats of hernoem ‘{job.code}’, of kies met --output een andere "
+                                              "map, en maak het rapport opnieuw."], "uitvoermap")
+    return Result(job.code, STATUS_FAILED, indelingsjaar=job.parameters.get("indelingsjaar"),
+                  seconds=round(time.perf_counter() - t0, 3), message=why.summary(), kind=why.soort, html="",
+                  rendered_at=datetime.now().isoformat(timespec="seconds"), note=str(exc.strerror or ""))
 
 
 def _unwritable(job: Job, exc: OSError, t0: float) -> Result:
@@ -525,7 +575,8 @@ def _render_in(job: Job) -> Result:
     from papermill.exceptions import PapermillExecutionError
 
     from analyse.report import engine, export
-    from analyse.report.failures import explain, strip_ansi
+    from analyse.report.failures import explain_error, strip_ansi
+    from analyse.report.outcome import ErrorInfo
     from analyse.report.pool import BatchInterrupted, interrupted
     from analyse.report.publish import redact
 
@@ -538,7 +589,7 @@ def _render_in(job: Job) -> Result:
     result = Result(job.code, STATUS_FAILED, indelingsjaar=job.parameters.get("indelingsjaar"),
                     input_hash=job.input_hash,
                     parameters={k: v for k, v in job.parameters.items() if k not in HASH_EXCLUDED})
-    error: tuple[str, str, str, str | None] | None = None  # ename, evalue, traceback, section
+    error: tuple[ErrorInfo, str] | None = None  # what failed (as data), traceback for the log
     for attempt in (1, 2):
         result.attempts = attempt
         try:
@@ -549,7 +600,9 @@ def _render_in(job: Job) -> Result:
             result.status, result.naam = STATUS_OK, gem.get("naam")
             result.indelingsjaar = gem.get("indelingsjaar", result.indelingsjaar)
             result.signals = meta.get("signals") or {}
-            result.figures = html.count('<figure class="figuur"')
+            own = job.folder / "figures"  # figures follow a report outside reports/ (output_for)
+            result.figures = _count(own if own.is_dir() else paths.FIGURES_DIR / job.code, "*.png")
+            result.tables = _count(job.folder, "*.csv")
             result.html_bytes = len(html.encode("utf-8"))
             error = None
             break
@@ -559,14 +612,15 @@ def _render_in(job: Job) -> Result:
                 partial_nb = nbformat.read(job.path(".ipynb"), as_version=4)
             except Exception:  # noqa: BLE001 – no partial notebook: no chapter
                 partial_nb = None
-            ename, evalue, chapter = _cell_error(exc, partial_nb)
-            error = (ename, evalue, tb, chapter)
+            error = (_cell_error(exc, partial_nb), tb)
             break  # a cell error is deterministic: no retry
         except Exception as exc:  # noqa: BLE001 – kernel death/timeouts/export problems
             if interrupted():  # Ctrl-C/SIGTERM surfaced as another exception (e.g. queue.Empty in nbclient)
                 raise BatchInterrupted(interrupted()) from None
             name = type(exc).__name__
-            error = (name, str(exc), traceback.format_exc(), None)
+            error = (ErrorInfo(kind=name, message=str(exc), bases=tuple(c.__name__ for c in type(exc).__mro__[1:]),
+                               fields={k: v for k in ("errno", "filename") if (v := getattr(exc, k, None)) is not None},
+                               structured=True), traceback.format_exc())
             if name in {"DeadKernelError", "CellTimeoutError", "KernelStartError", "TimeoutError", "RuntimeError"}:
                 for k in list(engine._KERNELS.values()):  # a dead or busy kernel is replaced
                     try:
@@ -579,7 +633,7 @@ def _render_in(job: Job) -> Result:
     result.rendered_at = datetime.now().isoformat(timespec="seconds")
     result.html = f"{job.code}/{job.code}.html"
     if error is not None:
-        ename, evalue, tb, section = error
+        info, tb = error
         naam = None
         try:  # the partial notebook knows the name when validation got that far
             partial = nbformat.read(job.path(".ipynb"), as_version=4)
@@ -588,22 +642,54 @@ def _render_in(job: Job) -> Result:
             result.indelingsjaar = gem.get("indelingsjaar", result.indelingsjaar)
         except Exception:  # noqa: BLE001
             pass
-        why = explain(ename, evalue, section, job.parameters.get("indelingsjaar"), plan_files(job.code))
-        result.naam, result.message, result.kind = naam, why.summary(), why.soort
+        why = explain_error(info, job.parameters.get("indelingsjaar"), plan_files(job.code), data_state())
+        result.naam, result.message, result.kind = naam or known_name(job.code), why.summary(), why.soort
+        result.chapter, result.error = info.chapter, {"kind": info.kind, "soort": info.soort, "fields": info.fields}
         shown = {k: v for k, v in job.parameters.items() if k not in HASH_EXCLUDED}
         log_text = redact(f"gemeente: {job.code}\nparameters: {json.dumps(shown, default=str)}\n"
-                          f"onderdeel: {section}\nfout: {ename}: {strip_ansi(evalue)}\n\n{tb}\n")
-        html = export.error_page(job.code, naam, why.kop, why.uitleg, why.advies, log_name=job.path(".log").name)
+                          f"onderdeel: {info.chapter}\nfout: {info.kind}: {strip_ansi(info.message)}\n\n{tb}\n")
+        stem = f"{job.code}{FAILURE_SUFFIX}" if job.previous else job.code  # a good report stays: write beside it
+        advies = list(why.advies) + ([f"Het vorige rapport ({job.previous}) is bewaard en blijft leesbaar: "
+                                      f"{job.code}.html."] if job.previous else [])
+        html = export.error_page(job.code, naam, why.kop, why.uitleg, advies, log_name=f"{stem}.log")
         result.html_bytes = len(html.encode("utf-8"))
         try:
-            write_atomic(job.path(".log"), log_text)
-            write_atomic(job.path(".html"), html)
+            write_atomic(job.folder / f"{stem}.log", log_text)
+            write_atomic(job.folder / f"{stem}.html", html)
         except OSError as exc:  # disk full / read-only: the batch goes on, the summary still has the reason
             result.note = f"De foutpagina kon niet worden geschreven ({redact(str(exc))})."
     elif job.pdf:
         _make_pdf(job, result)
     _write_status(job, result)
     return result
+
+
+def _count(folder: Path, pattern: str) -> int:
+    try:
+        return sum(1 for _ in folder.glob(pattern))
+    except OSError:
+        return 0
+
+
+def known_name(code: str) -> str | None:
+    """The gemeente's name from the registry (for summaries of failures before the report knew it), or ``None``."""
+    try:
+        from analyse import gemeenten
+
+        return gemeenten.name(code)
+    except Exception:  # noqa: BLE001 – an unknown code has no name
+        return None
+
+
+def data_state() -> dict[str, Any]:
+    """What the processed data of this run hold (``seed_only``, number of gemeenten), for diagnoses."""
+    from analyse.data.processed import generation_info
+
+    pinned = os.environ.get("ANALYSE_PROCESSED_DIR")  # the generation this batch reads
+    try:
+        return generation_info(Path(pinned) if pinned else None)
+    except Exception:  # noqa: BLE001
+        return {}
 
 
 def _write_status(job: Job, result: Result) -> None:
@@ -693,8 +779,15 @@ def run_jobs(jobs: Sequence[Job], n_jobs: int | None = None, force: bool = False
 
     Ctrl-C, SIGTERM or SIGHUP stop the workers and their kernels; the summary then lists the gemeenten that
     did not finish as ``afgebroken`` and those that never started as ``niet gestart`` (``summary.interrupted``
-    holds the signal number) and ``index.html`` is still written.
+    holds the signal number) and ``index.html`` is still written. The whole batch reads one data generation
+    (:func:`pinned_generation`).
     """
+    with pinned_generation():
+        return _run_jobs(jobs, n_jobs, force, progress, write_index_page, on_result)
+
+
+def _run_jobs(jobs: Sequence[Job], n_jobs: int | None, force: bool, progress: bool, write_index_page: bool,
+              on_result: Callable[[Result], None] | None) -> BatchSummary:
     from tqdm import tqdm
 
     from analyse.report.pool import BatchInterrupted, interrupt_signals
@@ -793,6 +886,23 @@ def run_jobs(jobs: Sequence[Job], n_jobs: int | None = None, force: bool = False
     return summary
 
 
+@contextlib.contextmanager
+def pinned_generation() -> Iterator[Path]:
+    """Pin the data generation of one batch: every kernel and worker started within the block reads the generation
+    ``data/processed`` points at now (``ANALYSE_PROCESSED_DIR``), also when a build switches it meanwhile. The
+    environment is restored afterwards."""
+    old = os.environ.get("ANALYSE_PROCESSED_DIR")
+    target = Path(old) if old else paths.PROCESSED_DIR.resolve()
+    os.environ["ANALYSE_PROCESSED_DIR"] = str(target)
+    try:
+        yield target
+    finally:
+        if old is None:
+            os.environ.pop("ANALYSE_PROCESSED_DIR", None)
+        else:
+            os.environ["ANALYSE_PROCESSED_DIR"] = old
+
+
 def _write_overview(root: Path, results: list[Result]) -> tuple[Path | None, list[str]]:
     """Write ``index.html`` and ``overzicht.xlsx``; each failure is a Dutch line in the returned list."""
     from analyse.report.index import registry_info, write_index, write_workbook
@@ -823,21 +933,25 @@ def _worker_crash(job: Job, why_text: str) -> Result:
     """Result (and, when it can be written, an error page) for a gemeente whose worker process died."""
     from analyse.report import export
     from analyse.report.failures import explain
-    from analyse.report.publish import publish_folder, staging_root
+    from analyse.report.publish import staging_root
 
     why = explain("WorkerDied", why_text)
-    res = Result(job.code, STATUS_FAILED, message=why.summary(), kind=why.soort, html=f"{job.code}/{job.code}.html",
+    res = Result(job.code, STATUS_FAILED, naam=known_name(job.code), message=why.summary(), kind=why.soort,
+                 html=f"{job.code}/{job.code}.html",
                  rendered_at=datetime.now().isoformat(timespec="seconds"), input_hash="",
                  indelingsjaar=job.parameters.get("indelingsjaar"))
     stage = None
     try:
         stage = staging_root(job.output_root, job.code)
         folder = stage / job.code
-        write_atomic(folder / f"{job.code}.log", f"gemeente: {job.code}\nworker process died: {why_text}\n")
-        write_atomic(folder / f"{job.code}.html", export.error_page(job.code, None, why.kop, why.uitleg, why.advies,
-                                                                    log_name=f"{job.code}.log"))
+        good = good_report(job)
+        staged = replace(job, output_root=str(stage), previous=good.rendered_at if good else "")
+        stem = f"{job.code}{FAILURE_SUFFIX}" if staged.previous else job.code
+        write_atomic(folder / f"{stem}.log", f"gemeente: {job.code}\nworker process died: {why_text}\n")
+        write_atomic(folder / f"{stem}.html", export.error_page(job.code, None, why.kop, why.uitleg, why.advies,
+                                                                log_name=f"{stem}.log"))
         write_atomic(folder / f"{job.code}.json", res.to_json())
-        publish_folder(folder, job.folder)
+        res = _publish_result(staged, job, res, time.perf_counter())
     except OSError:
         res.html, res.note = "", "De foutpagina kon niet worden geschreven."
     finally:

@@ -490,7 +490,7 @@ def _opgave_blocks(pc: Any, opg: Any, out: OutputTarget | None) -> list[Block | 
     parts: list[Block | None] = [heading(f"{opg.titel}", 3)]
     if opg.doel:
         parts.append(md("**Doel:** {doel}", doel=opg.doel))
-    parts.append(_voice_block(pc, pc.voice[pc.voice["opgave_id"] == opg.id], f"voice-{opg.id}"))
+    parts.append(_voice_block(pc, pc.voice[pc.voice["opgave_id"] == opg.id], _unique(f"voice-{opg.id}", out)))
     if c is not None:
         uitleg = getattr(c, "uitleg", "")
         parts.append(Block(f'<p class="onze-uitkomst"><strong>Uitkomst van dit rapport</strong> (rekenregels, geen '
@@ -548,6 +548,11 @@ def _who(pc: Any) -> str:
 
 def _page(b: Any) -> str:
     return f' <span class="bron">({escape(b)})</span>' if isinstance(b, str) and b else ""
+
+
+def _unique(name: str, out: OutputTarget | None) -> str:
+    """An HTML id no other block of this report has (the report's name registry, see analyse.safetext)."""
+    return out.claim(name) if out is not None else slug_of(name)
 
 
 def _voice_block(pc: Any, rows: pd.DataFrame, key: str) -> Block | None:
@@ -664,7 +669,7 @@ def render_plan_goals(content: ReportContent, out: OutputTarget | None = None) -
         parts.append(heading(f"{pc.title.split(' - ')[-1]}: het plan als geheel", 3))
         parts.append(Block(f"<p><strong>{escape(pc.title)}</strong>" + (f": {escape(tijd.label)}." if tijd else ".")
                            + "</p>", pc.title))
-        parts.append(_voice_block(pc, pc.voice[pc.voice["niveau"] == "plan"], f"voice-plan-{slug_of(pc.title)[:30]}"))
+        parts.append(_voice_block(pc, pc.voice[pc.voice["niveau"] == "plan"], _unique(f"voice-plan-{pc.title}", out)))
         if getattr(pc, "geen_effectcijfers", None):
             parts.append(note(f"De evaluatie gebruikt bewust geen effectcijfers: {pc.geen_effectcijfers} Dit rapport "
                               "zet daarom geen voor-en-na-cijfers bij de opgaven van dit plan."))

@@ -110,10 +110,11 @@ def test_corrupt_parquet_end_to_end(report_env, tmp_path):
     env = _env_with_copy(report_env, tmp_path, "data")
     (Path(env["ANALYSE_DATA_DIR"]) / "processed" / "lasten.parquet").write_bytes(b"PAR1 half geschreven")
     res = run(["analyse.report", "-g", "GM0531", "-o", str(tmp_path / "out"), "--jobs", "1", "--no-progress"], env)
-    assert res.returncode == 1
-    page = (tmp_path / "out" / "GM0531" / "GM0531.html").read_text(encoding="utf-8")
-    assert "lasten.parquet" in page and "beschadigd" in page and "make data" in page
-    assert "interne fout" not in page and "interne fout" not in res.stdout
+    # issue 20 class 7: the processed set is checked before any work: one line naming the table, exit 2
+    assert res.returncode == 2, res.stdout + res.stderr
+    err = res.stderr.strip()
+    assert len(err.splitlines()) == 1 and "'lasten'" in err and "beschadigd" in err and "make data" in err
+    assert "interne fout" not in err + res.stdout and not (tmp_path / "out" / "GM0531").exists()
 
 
 @pytest.mark.slow

@@ -104,7 +104,8 @@ def _folder(path, files: dict[str, str]):
 def test_publish_replaces_the_whole_folder(tmp_path, monkeypatch, exchange):
     if not exchange:
         monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
-    final = _folder(tmp_path / "GM0531", {"GM0531.html": "oud", "oud.csv": "1", "GM0531.json": "{}"})
+    final = _folder(tmp_path / "GM0531", {"GM0531.html": "oud", "oud.csv": "1",
+                                          "GM0531.json": '{"gemeentecode": "GM0531"}'})
     staged = _folder(tmp_path / ".bouw-GM0531-1-abcdef12" / "GM0531", {"GM0531.html": "nieuw", "nieuw.csv": "2"})
     publish.publish_folder(staged, final)
     assert sorted(p.name for p in final.iterdir()) == ["GM0531.html", "nieuw.csv"]
@@ -128,6 +129,8 @@ def test_stale_staging_of_dead_process_removed_live_one_kept(tmp_path):
     dead_pid = int(dead.stdout)
     stale = _folder(tmp_path / f".bouw-GM0531-{dead_pid}-abcdef12" / "GM0531", {"x.csv": "1"}).parent
     live = _folder(tmp_path / f".bouw-GM0505-{os.getpid()}-abcdef12" / "GM0505", {"x.csv": "1"}).parent
+    for folder in (stale, live):  # the runner's proof that it made them
+        (folder / publish.MARKER).write_text(folder.name, encoding="utf-8")
     removed = publish.remove_stale_staging(tmp_path)
     assert removed == [stale] and not stale.exists() and live.exists()
     assert publish.remove_stale_staging(tmp_path, pids={os.getpid()}) == [live]
@@ -216,7 +219,7 @@ def test_publish_retries_when_another_batch_publishes_first(tmp_path, monkeypatc
     def racing(s, f):
         if not calls:
             calls.append(1)
-            _folder(final, {"ander.csv": "1"})  # the other batch wins the race
+            _folder(final, {"ander.csv": "1", "GM0531.json": '{"gemeentecode": "GM0531"}'})  # the other batch wins
             raise OSError(errno.ENOTEMPTY, "Directory not empty")
         return real_once(s, f)
 

@@ -315,7 +315,8 @@ def test_validator_cli_lists_every_problem_with_line(tmp_path):
     lines: list[str] = []
     assert main([str(_write(tmp_path, body))], echo=lines.append) == 1
     text = "\n".join(lines)
-    assert "3 problemen" in text and "regel 6" in text and "geen eindig getal" in text and "negatief bedrag" in text
+    assert "4 problemen" in text and "gemeenteregister" in text
+    assert "regel 6" in text and "geen eindig getal" in text and "negatief bedrag" in text
 
 
 def test_every_problem_listed_at_once():
