@@ -23,8 +23,10 @@ DATA_DIR: Path = _env_path("ANALYSE_DATA_DIR", ROOT / "data")
 RAW_DIR: Path = DATA_DIR / "raw"
 RAW_CBS_DIR: Path = RAW_DIR / "cbs"
 SEEDS_DIR: Path = RAW_DIR / "seeds"
-PROCESSED_DIR: Path = _env_path("ANALYSE_PROCESSED_DIR", DATA_DIR / "processed")
-"""``data/processed``: a link to the current data generation; a batch pins one (``ANALYSE_PROCESSED_DIR``)."""
+PROCESSED_ROOT: Path = DATA_DIR / "processed"
+"""``data/processed/``: the processed data, as generations (``generaties/<id>/``) and a link to the current one."""
+PROCESSED_DIR: Path = _env_path("ANALYSE_PROCESSED_DIR", PROCESSED_ROOT / "actueel")
+"""``data/processed/actueel``: a link to the current data generation; a batch pins one (``ANALYSE_PROCESSED_DIR``)."""
 PLANS_DIR: Path = _env_path("ANALYSE_PLANS_DIR", ROOT / "plans")
 NOTEBOOKS_DIR: Path = ROOT / "notebooks"
 TEMPLATE_NOTEBOOK: Path = NOTEBOOKS_DIR / "gemeente_rapport.ipynb"

@@ -22,8 +22,9 @@ lasten_clusters    lasten_clusters                             columns present
 shared data directory is absent. Without any CBS snapshot the build is seed-only, and it refuses to replace a
 richer processed set with a seed-only one unless ``seed_only=True`` (``--seed-only``) asks for it.
 
-Generations: the tables are written into a new folder ``data/generaties/<time>-<id>/`` (with ``build.json``, the
-manifest) and ``data/processed`` is then switched to it in one atomic step (a symlink replaced by ``rename``). An
+Generations: the tables are written into a new folder ``data/processed/generaties/<time>-<id>/`` (with
+``build.json``, the manifest) and ``data/processed/actueel`` is then switched to it in one atomic step (a symlink
+replaced by ``rename``). An
 interrupted build (even ``kill -9``) leaves the previous generation in use, and a batch that pinned a generation
 (:mod:`analyse.report.runner`) keeps reading it while a build runs; the three newest generations are kept. A
 build that would lose most values of a column the previous generation had filled (fewer than half, of at least
@@ -447,7 +448,7 @@ LOSS_MIN_VALUES = 50
 
 
 def generations_dir(processed_dir: Path) -> Path:
-    """Where the generations of ``processed_dir`` live (``data/generaties/`` for ``data/processed``)."""
+    """Where the generations of ``processed_dir`` live (``data/processed/generaties/`` for ``data/processed/actueel``)."""
     return Path(processed_dir).parent / GENERATIONS_DIR
 
 

@@ -277,7 +277,7 @@ def _cli_build(tmp_path, *args, cbs_dir=None):
 
 
 def _rich_processed(tmp_path) -> bytes:
-    processed = tmp_path / "data" / "processed"
+    processed = tmp_path / "data" / "processed" / "actueel"  # an older, real folder (not yet a generation link)
     processed.mkdir(parents=True)
     pd.DataFrame({"gemeentecode": [f"GM{i:04d}" for i in range(1, 400)], "indicator_id": "x"}).to_parquet(
         processed / "indicators.parquet", index=False)
@@ -300,7 +300,7 @@ def test_empty_cbs_dir_never_replaces_a_richer_processed_set(tmp_path):
     empty.mkdir()
     rc, out, err = _cli_build(tmp_path, cbs_dir=empty)
     assert rc != 0 and "Traceback" not in err and "--seed-only" in err
-    assert (tmp_path / "data" / "processed" / "indicators.parquet").read_bytes() == before
+    assert (tmp_path / "data" / "processed" / "actueel" / "indicators.parquet").read_bytes() == before
 
 
 def test_seed_only_option_replaces_on_request(tmp_path):
@@ -310,7 +310,7 @@ def test_seed_only_option_replaces_on_request(tmp_path):
     rc, out, err = _cli_build(tmp_path, "--seed-only", cbs_dir=empty)
     assert rc == 0, err
     assert "indicators" in out and "harmonise" in out  # one line per step
-    codes = pd.read_parquet(tmp_path / "data" / "processed" / "indicators.parquet")["gemeentecode"]
+    codes = pd.read_parquet(tmp_path / "data" / "processed" / "actueel" / "indicators.parquet")["gemeentecode"]
     assert codes.nunique() < 399
 
 
@@ -322,4 +322,4 @@ def test_incomplete_cbs_dir_fails_loudly_and_writes_nothing(tmp_path):
     shutil.copy(TABLES / "good.csv", cbs / "cbs-sociaal-domein" / "84134NED.csv")
     rc, out, err = _cli_build(tmp_path, cbs_dir=cbs)
     assert rc == 1 and "Traceback" not in err and "not found" in err
-    assert (tmp_path / "data" / "processed" / "indicators.parquet").read_bytes() == before
+    assert (tmp_path / "data" / "processed" / "actueel" / "indicators.parquet").read_bytes() == before
