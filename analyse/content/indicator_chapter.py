@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from analyse import compare, indicators, peers, references, stats, trends
+from analyse import batch, compare, indicators, peers, references, stats, trends
 from analyse.content import overview_chapter
-from analyse.content.inputs import ReportInputs
+from analyse.content.inputs import BatchStatistics, ReportInputs
 from analyse.errors import AnalyseError
 
 NEDERLAND = "NL01"
@@ -92,29 +92,14 @@ class IndicatorContent:
     """:class:`analyse.content.overview_chapter.OverviewContent` (all indicators, Fingertips style)."""
 
 
-@dataclass
-class BatchStatistics:
-    """Results that depend only on the processed data, computed once per process and shared by all reports."""
-
-    preferred: pd.DataFrame
-    """Harmonised rows plus computed region rows, one preferred source table per (indicator, code, period)."""
-    dispersion: pd.DataFrame
-    """φ per indicator (``compare.estimate_dispersion``): real variation beyond binomial/Poisson noise."""
-    membership: pd.DataFrame
-    totals: pd.DataFrame
-    rounding_steps: dict[str, float] = field(default_factory=dict)
-    """Rounding step of indicators published rounded (``compare.rounding_steps``), e.g. 1 for whole percents."""
-
-
 def batch_statistics(inputs: ReportInputs) -> BatchStatistics:
-    """:class:`BatchStatistics` of ``inputs`` (cached on the inputs object)."""
+    """The :class:`BatchStatistics` of ``inputs``: the ones the build stored, else computed once from the frames
+    with the same functions (:func:`analyse.batch.compute`; tests on tiny frames, another indelingsjaar)."""
+    if inputs.statistics is not None:
+        return inputs.statistics
     if "statistics" not in inputs.cache:
-        frames = [inputs.harmonised] + ([inputs.reference_rows] if len(inputs.reference_rows) else [])
-        pref = indicators.select_preferred(pd.concat(frames, ignore_index=True))
-        membership = references.registry_membership(inputs.registry, inputs.indelingsjaar)
-        inputs.cache["statistics"] = BatchStatistics(
-            preferred=pref, dispersion=compare.estimate_dispersion(pref, inputs.catalogue), membership=membership,
-            totals=references.member_totals(pref, membership), rounding_steps=compare.rounding_steps(pref))
+        inputs.cache["statistics"] = BatchStatistics.from_frames(batch.compute(
+            inputs.harmonised, inputs.registry, inputs.catalogue, inputs.indelingsjaar, inputs.reference_rows))
     return inputs.cache["statistics"]
 
 
@@ -282,23 +267,31 @@ def policy_start(inputs: ReportInputs, code: str, refs: References, ids: list[st
 def indicator_funnel(inputs: ReportInputs, indicator_id: str, code: str) -> FunnelContent | None:
     """Funnel of one share/rate indicator in the latest year in which ``code`` has numerator and denominator.
 
-    ``None`` when the indicator is not a share or rate, or the gemeente has no counts for it.
+    The limits and points of every gemeente come from the batch statistics (one funnel per indicator and period,
+    computed by the build). ``None`` when the indicator is not a share or rate, or the gemeente has no counts.
     """
     row = inputs.catalogue_row(indicator_id)
     if row.get("kind") not in {"share", "rate"}:
         return None
     frame = inputs.harmonised
-    rows = frame[(frame["indicator_id"] == indicator_id) & (frame["period_type"] == "jaar")
-                 & frame["gemeentecode"].str.startswith("GM")]
-    mine = rows[(rows["gemeentecode"] == code) & rows["numerator"].notna()]
+    mine = frame[(frame["indicator_id"] == indicator_id) & (frame["period_type"] == "jaar")
+                 & (frame["gemeentecode"] == code) & frame["numerator"].notna()]
     if mine.empty:
         return None
     period = str(mine["period"].max())
-    result = stats.funnel_limits(rows[rows["period"] == period], kind=row["kind"], per=float(row.get("per") or 100))
-    pos = result.points.loc[result.points["gemeentecode"] == code]
+    st = batch_statistics(inputs)
+    if st.funnel is None or st.funnel_points is None:
+        return None
+    sel = (st.funnel["indicator_id"] == indicator_id) & (st.funnel["period"].astype(str) == period)
+    limits = st.funnel.loc[sel].drop(columns=["indicator_id", "period"]).reset_index(drop=True)
+    psel = (st.funnel_points["indicator_id"] == indicator_id) & (st.funnel_points["period"].astype(str) == period)
+    points = st.funnel_points.loc[psel].drop(columns=["indicator_id", "period"]).reset_index(drop=True)
+    if limits.empty:
+        return None
+    pos = points.loc[points["gemeentecode"] == code]
     position = str(pos["positie_95"].iloc[0]) if len(pos) and "positie_95" in pos else None
     return FunnelContent(indicator_id, inputs.indicator_name(indicator_id), str(row.get("unit") or ""), period,
-                         result.points, result.limits, position)
+                         points, limits, position)
 
 
 def funnel(inputs: ReportInputs, code: str) -> FunnelContent | None:
@@ -311,16 +304,8 @@ MAP_IDS = ("jeugdzorg_pct", "wmo_clienten_per_1000", "bijstand_personen_per_1000
 
 
 def boundaries(inputs: ReportInputs) -> tuple[pd.DataFrame | None, str]:
-    """Gemeente boundaries of the indeling (loaded once per inputs object) and, when absent, why."""
-    if "boundaries" not in inputs.cache:
-        from analyse import maps
-
-        try:
-            inputs.cache["boundaries"] = (maps.load_boundaries(inputs.indelingsjaar), "")
-        except AnalyseError:  # the reason (a file name) is for the log, not for the page
-            inputs.cache["boundaries"] = (None, "Geen kaart: de gemeentegrenzen zijn niet beschikbaar (ze komen met de "
-                                                "gedeelde CBS-gegevens of een CBS-download).")
-    return inputs.cache["boundaries"]
+    """Gemeente boundaries of the indeling (from the bundle) and, when absent, why."""
+    return inputs.boundaries, ("" if inputs.boundaries is not None else inputs.boundaries_note)
 
 
 def map_content(inputs: ReportInputs, gemeente: Any, role: str = "jeugdzorgregio") -> MapContent | None:
@@ -351,14 +336,8 @@ def map_content(inputs: ReportInputs, gemeente: Any, role: str = "jeugdzorgregio
 
 
 def covariates(inputs: ReportInputs) -> pd.DataFrame | None:
-    """Peer covariates of every gemeente (computed once per inputs object; ``None`` when incomplete)."""
-    if "covariates" not in inputs.cache:
-        try:
-            inputs.cache["covariates"] = peers.build_covariates(inputs.harmonised, inputs.registry,
-                                                                indelingsjaar=inputs.indelingsjaar)
-        except (AnalyseError, KeyError, ValueError):
-            inputs.cache["covariates"] = None
-    return inputs.cache["covariates"]
+    """Peer covariates of every gemeente (batch statistics; ``None`` when incomplete)."""
+    return batch_statistics(inputs).covariates
 
 
 def peer_codes(inputs: ReportInputs, gemeente: Any, k: int, method: str,
@@ -405,7 +384,7 @@ def build(inputs: ReportInputs, gemeente: Any, roles: tuple[str, ...], base_year
     ids = trend_ids(verdict_frame)
     notes = [n for n in dict.fromkeys(refs.frame["reference_note"].dropna()) if n]
     recent = recent_trends(inputs, gemeente.code)
-    overview = overview_chapter.build(inputs, batch_statistics(inputs).preferred, comp, recent, verdict_frame)
+    overview = overview_chapter.build(inputs, batch_statistics(inputs).spread, comp, recent, verdict_frame)
     return IndicatorContent(
         references=refs.for_indicator(ids[0]) if ids else {}, labels=lab, comparison=comp, verdicts=verdict_frame,
         signals=signals(verdict_frame), key_figures=key_figures(inputs, gemeente.code),

@@ -41,24 +41,14 @@ class OverviewContent:
         return out
 
 
-def _spread(preferred: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
-    """min, q1, q3, max and count over all gemeenten, and Nederland's published value, per (indicator, period)."""
-    sel = preferred.merge(keys, on=["indicator_id", "period"], how="inner")
-    gm = sel[sel["gemeentecode"].str.startswith("GM") & sel["value"].notna()]
-    spread = gm.groupby(["indicator_id", "period"])["value"].agg(
-        min="min", q1=lambda s: s.quantile(0.25), q3=lambda s: s.quantile(0.75), max="max",
-        n_gemeenten="count").reset_index()
-    nl = sel[sel["gemeentecode"] == "NL01"][["indicator_id", "period", "value"]].rename(columns={"value": "nl_all"})
-    return spread.merge(nl.drop_duplicates(["indicator_id", "period"]), on=["indicator_id", "period"], how="left")
-
-
-def build(inputs: ReportInputs, preferred: pd.DataFrame, comparison: pd.DataFrame | None,
+def build(inputs: ReportInputs, spread: pd.DataFrame, comparison: pd.DataFrame | None,
           recent: pd.DataFrame | None, verdicts: pd.DataFrame | None = None) -> OverviewContent:
     """One row per indicator the gemeente has a comparison for (see the module docstring).
 
     Args:
         inputs: processed data (catalogue for definitions and domeinen).
-        preferred: all rows, one preferred source per key (for the spread among all gemeenten).
+        spread: the distribution among all gemeenten per (indicator_id, period) (batch statistics,
+            :func:`analyse.batch.spread`).
         comparison: ``compare.compare_indicators`` output of the gemeente (one row per indicator × reference).
         recent: ``trends.recent_trends_all`` of the gemeente.
         verdicts: ``compare.verdicts`` (change since the nulmeting per indicator, in plain Dutch).
@@ -102,8 +92,8 @@ def build(inputs: ReportInputs, preferred: pd.DataFrame, comparison: pd.DataFram
     rows["change"] = ids.map(v["verdict"]).fillna("niet te beoordelen").to_numpy()
     label = v["verdict_label"] if "verdict_label" in v else v["verdict"]
     rows["change_label"] = ids.map(label).fillna("niet te beoordelen").to_numpy()
-    spread = _spread(preferred, rows[["indicator_id", "period"]])
-    rows = rows.merge(spread, on=["indicator_id", "period"], how="left")
+    cols = ["indicator_id", "period", "min", "q1", "q3", "max", "n_gemeenten", "nl_all"]
+    rows = rows.merge(spread[cols].assign(period=spread["period"].astype(str)), on=["indicator_id", "period"], how="left")
     order = {d: i for i, d in enumerate(DOMEIN_ORDER)}
     rows = rows.assign(_o=rows["domein"].map(order).fillna(len(order))).sort_values(["_o", "naam"], kind="stable")
     return OverviewContent(rows.drop(columns="_o").reset_index(drop=True)[list(COLUMNS)])

@@ -16,7 +16,12 @@ harmonise          indicators_<jaar>                           0 published value
 regions            region_members_<jaar>                       a gemeente at most once per role
 references         referenties_<jaar>                          unique keys
 lasten_clusters    lasten_clusters                             columns present
+boundaries         boundaries_<jaar>                           every gemeente of the indeling has a boundary
+statistics         stat_<name>_<jaar> (batch statistics)       one preferred row per key (``analyse.batch``)
 =================  ==========================================  ===============================================
+
+Steps of the layers above the data (the batch statistics of :mod:`analyse.batch`) join the pipeline through the
+entry point group ``analyse.build_steps`` (:func:`pipeline`), so this package never imports them.
 
 ``<jaar>`` is :data:`analyse.settings.REPORT_INDELINGSJAAR`. Raw snapshots already imported count when the
 shared data directory is absent. Without any CBS snapshot the build is seed-only, and it refuses to replace a
@@ -28,13 +33,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from importlib.metadata import entry_points
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from analyse import atomic, paths
-from analyse.data import cbs_tables, derive, regionnames, seeds, sources
+from analyse.data import boundaries, cbs_tables, derive, regionnames, seeds, sources
 from analyse.data.catalogue import load_catalogue
 from analyse.data.contract import PREFERRED_KEY, check_columns, empty_frame, validate
 from analyse.data.cpi import build_cpi
@@ -52,6 +58,7 @@ CPI_COLUMNS = ["jaar", "cpi_index", "cpi_mutatie", "bron"]
 HARMONISED = f"indicators_{REPORT_INDELINGSJAAR}"
 REFERENCES = f"referenties_{REPORT_INDELINGSJAAR}"
 MEMBERSHIP = f"region_members_{REPORT_INDELINGSJAAR}"
+BOUNDARIES = f"boundaries_{REPORT_INDELINGSJAAR}"
 
 
 @dataclass
@@ -226,6 +233,29 @@ def step_references(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, 
     return {REFERENCES: derive.computed_reference_rows(tables[HARMONISED], members, ctx.catalogue)}
 
 
+def step_boundaries(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Gemeente boundaries of the report indeling from the raw snapshots (checksum verified), simplified once."""
+    snaps = [p for (tid, _), p in sources.available(ctx.raw_root).items() if tid == boundaries.TABLE_ID]
+    if not snaps:
+        ctx.notes.append(f"{BOUNDARIES}: no boundary snapshot in the raw store; reports show no map")
+        return {BOUNDARIES: pd.DataFrame(columns=boundaries.COLUMNS)}
+    chosen = boundaries.pick_file(snaps, REPORT_INDELINGSJAAR)
+    path = sources.raw_file(boundaries.TABLE_ID, chosen.name, ctx.raw_root)  # verifies the sha256
+    return {BOUNDARIES: boundaries.to_table(boundaries.read_geojson(path))}
+
+
+def check_boundaries(ctx: Context, tables: dict[str, pd.DataFrame]) -> str:
+    """How many gemeenten of the report indeling have a boundary (a missing one is a note: no map for it)."""
+    geo, gem = tables[BOUNDARIES], tables.get("gemeenten")
+    if geo.empty or gem is None:
+        return "no boundaries"
+    current = set(gem.loc[gem["indelingsjaar"] == REPORT_INDELINGSJAAR, "gemeentecode"].astype(str))
+    missing = sorted(current - set(geo["gemeentecode"].astype(str)))
+    if missing:
+        ctx.notes.append(f"{BOUNDARIES}: {len(missing)} gemeenten without a boundary (no map), e.g. {missing[:3]}")
+    return f"{len(current) - len(missing)} of {len(current)} gemeenten with a boundary"
+
+
 def step_lasten_clusters(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Iv3 lasten per cluster (:func:`analyse.data.iv3.cluster_lasten`)."""
     return {"lasten_clusters": cluster_lasten(tables["lasten"])}
@@ -294,8 +324,20 @@ STEPS: tuple[Step, ...] = (
          (check_unique(REFERENCES, PREFERRED_KEY),)),
     Step("lasten_clusters", ("lasten",), ("lasten_clusters",), step_lasten_clusters,
          (check_has_columns("lasten_clusters", ["gemeentecode", "jaar", "soort", "cluster", "lasten_eur"]),)),
+    Step("boundaries", ("raw gemeentegrenzen", "gemeenten"), (BOUNDARIES,), step_boundaries, (check_boundaries,)),
 )
-"""The build pipeline, in order (see the module docstring)."""
+"""The data steps of the build pipeline, in order (see the module docstring)."""
+
+STEP_GROUP = "analyse.build_steps"
+"""Entry point group of build steps declared by the layers above the data (each returns a tuple of steps)."""
+
+
+def pipeline() -> tuple[Step, ...]:
+    """:data:`STEPS` followed by the steps of the entry point group :data:`STEP_GROUP` (sorted by name)."""
+    extra: list[Step] = []
+    for ep in sorted(entry_points(group=STEP_GROUP), key=lambda e: e.name):
+        extra.extend(ep.load()())
+    return STEPS + tuple(extra)
 
 
 def run_steps(steps: tuple[Step, ...], ctx: Context, tables: dict[str, pd.DataFrame] | None = None,
@@ -351,7 +393,7 @@ def _existing_gemeenten(processed_dir: Path) -> int:
 
 def build(processed_dir: Path | None = None, cbs_root: Path | None = None, raw_root: Path | None = None,
           seeds_dir: Path | None = None, use_shared: bool = True, seed_only: bool = False,
-          steps: tuple[Step, ...] = STEPS) -> BuildResult:
+          steps: tuple[Step, ...] | None = None) -> BuildResult:
     """Import and build all processed tables.
 
     Args:
@@ -362,7 +404,7 @@ def build(processed_dir: Path | None = None, cbs_root: Path | None = None, raw_r
         seeds_dir: seed figures (default ``data/raw/seeds``).
         use_shared: ``False`` skips importing the shared directory (snapshots already imported still count).
         seed_only: build from the seed figures only, even over a richer processed set (``--seed-only``).
-        steps: the pipeline (default :data:`STEPS`).
+        steps: the pipeline (default :func:`pipeline`: the data steps and the batch statistics).
 
     Returns:
         A :class:`BuildResult`; ``steps`` holds one line per step.
@@ -391,7 +433,7 @@ def build(processed_dir: Path | None = None, cbs_root: Path | None = None, raw_r
         result.notes.append("no CBS data: built from data/raw/seeds only")
     ctx = Context(raw_root=raw_root, seeds_dir=seeds_dir, catalogue=catalogue, cbs_available=cbs_available,
                   notes=result.notes)
-    tables = run_steps(steps, ctx, lines=result.steps)
+    tables = run_steps(steps if steps is not None else pipeline(), ctx, lines=result.steps)
     for name, frame in tables.items():
         target = write_parquet_atomic(frame, processed_dir / f"{name}.parquet")
         result.tables[name] = (target, len(frame))
@@ -403,4 +445,4 @@ def build(processed_dir: Path | None = None, cbs_root: Path | None = None, raw_r
     return result
 
 
-__all__ = ["BuildResult", "STEPS", "Step", "build", "run_steps"]
+__all__ = ["BuildResult", "STEPS", "Step", "build", "pipeline", "run_steps"]

@@ -9,6 +9,8 @@ modification time and size), so a warm report kernel reads the data once for a w
   and what to do, never an empty frame that would read as "no data for this gemeente".
 - :func:`catalogue`, :func:`indicators`, :func:`harmonised`, :func:`reference_rows`, :func:`cost_clusters`,
   :func:`lasten`, :func:`cpi`, :func:`region_members`: the tables the report and the notebooks use.
+- :func:`boundaries` (the map's gemeente boundaries) and :func:`statistics` (the batch statistics of
+  :mod:`analyse.batch`), both stored by the build per indelingsjaar.
 - :func:`checksums` and :func:`fingerprint` describe the processed set (colofon, up-to-date checks).
 - :func:`preload` loads what a report reads (run once per warm kernel).
 """
@@ -77,12 +79,20 @@ def table(name: str) -> pd.DataFrame:
 
 
 def _derived(name: str, *inputs: str) -> pd.DataFrame | None:
-    """A derived table when it exists and is not older than any of its inputs, else ``None``."""
+    """A derived table when it exists, ``None`` when the build made none (e.g. another indelingsjaar).
+
+    Raises:
+        DataIntegrityError: the derived table is older than one of its inputs (stale: rebuilt inputs without it);
+            it is never silently recomputed or replaced by an empty frame.
+    """
     stamp = _stamp(paths.processed(name))
     if stamp is None:
         return None
-    if any((_stamp(paths.processed(i)) or (0.0, 0))[0] > stamp[0] for i in inputs):
-        return None
+    newer = [i for i in inputs if (_stamp(paths.processed(i)) or (0.0, 0))[0] > stamp[0]]
+    if newer:
+        raise DataIntegrityError(
+            f"De afgeleide tabel {name!r} is ouder dan {', '.join(map(repr, newer))} en dus verouderd. Bouw de "
+            f"gegevens opnieuw met 'make data'. (stale derived table data/processed/{name}.parquet)")
     return table(name)
 
 
@@ -172,6 +182,44 @@ def cost_clusters() -> pd.DataFrame:
     return _clusters(_stamp(paths.processed("lasten")) or (0.0, 0))
 
 
+def boundaries(indelingsjaar: int = REPORT_INDELINGSJAAR) -> pd.DataFrame | None:
+    """Gemeente boundaries of the indeling (``boundaries_<jaar>``: gemeentecode, gemeentenaam, shapely geometry),
+    ``None`` when the build made none for this indelingsjaar; an empty frame when no boundary file was imported."""
+    frame = _derived(f"boundaries_{int(indelingsjaar)}", "gemeenten")
+    if frame is None:
+        return None
+    return _boundaries(int(indelingsjaar), _stamp(paths.processed(f"boundaries_{int(indelingsjaar)}")))
+
+
+@functools.lru_cache(maxsize=2)
+def _boundaries(indelingsjaar: int, stamp: tuple | None) -> pd.DataFrame:
+    from analyse.data.boundaries import from_table
+
+    return from_table(table(f"boundaries_{indelingsjaar}"))
+
+
+STATISTICS = ("preferred", "dispersion", "membership", "totals", "rounding", "covariates", "spread", "funnel",
+              "funnel_points")
+"""The batch statistics the build stores per indelingsjaar (``stat_<name>_<jaar>``, made by ``analyse.batch``)."""
+
+
+def statistics(indelingsjaar: int = REPORT_INDELINGSJAAR) -> dict[str, pd.DataFrame] | None:
+    """The stored batch statistics of the indeling by name, ``None`` when the build made none for it.
+
+    Raises:
+        DataIntegrityError: a statistic is older than the tables it was computed from (run ``make data``).
+        DataNotAvailableError: some statistics are missing (an interrupted build; run ``make data``).
+    """
+    jaar = int(indelingsjaar)
+    names = [f"stat_{n}_{jaar}" for n in STATISTICS]
+    present = [n for n in names if exists(n)]
+    if not present:
+        return None
+    if len(present) < len(names):
+        raise _missing(sorted(set(names) - set(present))[0])
+    return {n: _derived(f"stat_{n}_{jaar}", "indicators", "herindelingen", "gemeenten") for n in STATISTICS}
+
+
 def checksums() -> list[tuple[str, str]]:
     """``(file name, first 16 hex digits of sha256)`` of every processed table (for the colofon)."""
     files = sorted(paths.PROCESSED_DIR.glob("*.parquet")) if paths.PROCESSED_DIR.is_dir() else []
@@ -204,9 +252,11 @@ def preload(indelingsjaar: int = REPORT_INDELINGSJAAR) -> None:
     cost_clusters()
     cpi()
     gemeenten()
+    boundaries(indelingsjaar)
+    statistics(indelingsjaar)
 
 
 def clear_cache() -> None:
     """Forget every cached table (tests; a changed file is picked up without this)."""
-    for fn in (_read, _catalogue, _harmonise, _clusters, _checksums):
+    for fn in (_read, _catalogue, _harmonise, _clusters, _checksums, _boundaries):
         fn.cache_clear()

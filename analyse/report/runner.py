@@ -374,7 +374,7 @@ def _start_warm_kernel(prestart_year: int | None) -> None:
     if prestart_year is not None:
         try:
             engine.warm_kernel("python3", cwd=str(paths.NOTEBOOKS_DIR), preload=(
-                f"try:\n    from analyse.content import preload\n    preload({int(prestart_year)})\n"
+                f"try:\n    from analyse.bundle import preload\n    preload({int(prestart_year)})\n"
                 "except Exception:\n    pass  # the report itself will say what is missing\n"))
         except Exception as exc:  # noqa: BLE001 – render() retries and reports a kernel that will not start
             logging.getLogger(__name__).warning("warm kernel did not start in advance: %s", exc)
