@@ -14,6 +14,7 @@ import dataclasses
 import functools
 import hashlib
 import subprocess
+import warnings
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from analyse import paths
 from analyse.content.indicator_chapter import batch_statistics
 from analyse.content.inputs import BatchStatistics, ReportInputs
 from analyse.data import processed, provenance
-from analyse.plans.load import all_plan_files, plans_for
+from analyse.plans.load import PlanWarning, all_plan_files, plans_for
 from analyse.settings import REPORT_INDELINGSJAAR
 
 __all__ = ["git_commit", "load", "now", "plan_stamps", "preload"]
@@ -56,13 +57,19 @@ def plan_stamps(plans_dir: Path | None = None) -> tuple[tuple[str, float, int], 
     return tuple(out)
 
 
-def load_plans(plans_dir: Path | None = None) -> dict[str, tuple | BaseException]:
-    """gemeentecode → its plans (:func:`analyse.plans.plans_for`), or the error loading them raised."""
+def load_plans(plans_dir: Path | None = None, catalogue_ids: set[str] | None = None) -> dict[str, tuple | BaseException]:
+    """gemeentecode → its plans (:func:`analyse.plans.plans_for`), or the error loading them raised.
+
+    ``catalogue_ids``: the indicator ids plans may refer to (default: the processed catalogue's, read once).
+    """
+    ids = catalogue_ids if catalogue_ids is not None else set(processed.catalogue()["id"].astype(str))
     codes = sorted({f.name.split("-")[0].split(".")[0].upper() for f in all_plan_files(plans_dir)})
     out: dict[str, tuple | BaseException] = {}
     for code in codes:
         try:
-            out[code] = tuple(plans_for(code, plans_dir))
+            with warnings.catch_warnings():  # warnings are for `python -m analyse.plans check`, not every report
+                warnings.simplefilter("ignore", PlanWarning)
+                out[code] = tuple(plans_for(code, plans_dir, catalogue=ids))
         except Exception as exc:  # noqa: BLE001 – the report of that gemeente shows it as a failed chapter
             out[code] = exc
     return out

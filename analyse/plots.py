@@ -914,7 +914,7 @@ _COMPARISON_ALIASES: dict[str, str] = {
 }
 
 
-def _spine_comparison(value: object) -> str:
+def spine_comparison(value: object) -> str:
     text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip().lower()
     text = _COMPARISON_ALIASES.get(text, text)
     if (text, False) not in SPINE_STYLES:
@@ -991,7 +991,7 @@ def plot_spine_chart(
         return empty_figure(title, "het overzicht van de indicatoren", ax)
     _require(rows, list(SPINE_COLUMNS), "plot_spine_chart")
     data = spine_positions(rows.reset_index(drop=True))
-    data["comparison"] = [_spine_comparison(c) for c in data["comparison"]]
+    data["comparison"] = [spine_comparison(c) for c in data["comparison"]]
     level = (pd.to_numeric(data["level"], errors="coerce") if "level" in data.columns
              else pd.Series(np.nan, index=data.index))
     data["strong"] = (level >= 0.998).to_numpy() & ~data["comparison"].isin(

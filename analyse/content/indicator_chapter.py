@@ -90,6 +90,8 @@ class IndicatorContent:
     """Why a reference other than the own regio was used (e.g. the regio is the gemeente itself)."""
     overview: Any = None
     """:class:`analyse.content.overview_chapter.OverviewContent` (all indicators, Fingertips style)."""
+    series: pd.DataFrame | None = None
+    """The gemeente's reported yearly series per indicator (indicator_id, period, value) for the sparklines."""
 
 
 def batch_statistics(inputs: ReportInputs) -> BatchStatistics:
@@ -375,6 +377,13 @@ def peer_codes(inputs: ReportInputs, gemeente: Any, k: int, method: str,
                            "gemeenten uit dezelfde grootteklasse gebruikt.")
 
 
+def own_series(inputs: ReportInputs, code: str) -> pd.DataFrame:
+    """The gemeente's yearly values per indicator (one preferred row per period), sorted by period."""
+    pref = batch_statistics(inputs).preferred
+    rows = pref[(pref["gemeentecode"] == code) & (pref["period_type"] == "jaar")]
+    return rows[["indicator_id", "period", "value"]].sort_values(["indicator_id", "period"]).reset_index(drop=True)
+
+
 def build(inputs: ReportInputs, gemeente: Any, roles: tuple[str, ...], base_year: int) -> IndicatorContent:
     """All indicator content of one report."""
     refs = references_of(inputs, gemeente, roles)
@@ -391,4 +400,5 @@ def build(inputs: ReportInputs, gemeente: Any, roles: tuple[str, ...], base_year
         trends=trend_series(inputs, ids, gemeente.code, refs),
         policy_start=policy_start(inputs, gemeente.code, refs, ids, base_year) if ids else None,
         funnel=funnel(inputs, gemeente.code), catalogue=inputs.catalogue,
-        map=map_content(inputs, gemeente), recent=recent, reference_notes=notes, overview=overview)
+        map=map_content(inputs, gemeente), recent=recent, reference_notes=notes, overview=overview,
+        series=own_series(inputs, gemeente.code))

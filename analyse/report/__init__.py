@@ -218,7 +218,7 @@ def _format_cell(value: Any, column: str) -> str:
 
 
 def frame_to_html(frame: Any, max_rows: int = MAX_TABLE_ROWS, caption: str | None = None,
-                  css_class: str = "tabel") -> str:
+                  css_class: str = "tabel", extra: Mapping[str, list[str]] | None = None) -> str:
     """Render a DataFrame as a plain, escaped, Dutch-formatted HTML table (no index, no styling JS).
 
     Technical columns are left out and raw column names become plain Dutch (:func:`for_display`).
@@ -228,16 +228,20 @@ def frame_to_html(frame: Any, max_rows: int = MAX_TABLE_ROWS, caption: str | Non
         max_rows: Rows shown; a note says how many more are in the CSV.
         caption: Optional caption text (escaped).
         css_class: CSS class of the ``<table>``.
+        extra: columns of ready-made HTML appended to the table (header → one cell per row, e.g. sparklines);
+            they are not part of the CSV.
 
     Returns:
         HTML text.
     """
     frame = for_display(frame)
     cols = [str(c) for c in frame.columns]
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in cols)
+    extra = dict(extra or {})
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in [*cols, *extra])
     rows = []
-    for rec in frame.head(max_rows).itertuples(index=False, name=None):
+    for i, rec in enumerate(frame.head(max_rows).itertuples(index=False, name=None)):
         cells = "".join(f"<td>{_format_cell(v, c)}</td>" for v, c in zip(rec, cols))
+        cells += "".join(f'<td class="grafiekje">{html[i] if i < len(html) else ""}</td>' for html in extra.values())
         rows.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     more = ""
@@ -269,10 +273,13 @@ def _csv_link(fname: str | None) -> str:
 
 
 def table_block(frame: Any, name: str, out: OutputTarget | None, caption: str | None = None, csv: bool = True,
-                max_rows: int = MAX_TABLE_ROWS) -> Block:
-    """A Dutch-formatted table; with an output target its CSV is written next to the report and linked."""
+                max_rows: int = MAX_TABLE_ROWS, extra: Mapping[str, list[str]] | None = None) -> Block:
+    """A Dutch-formatted table; with an output target its CSV is written next to the report and linked.
+
+    ``extra``: columns of ready-made HTML shown after the data columns (see :func:`frame_to_html`), not in the CSV.
+    """
     fname = _write_csv(frame, name, out) if csv else None
-    html = frame_to_html(frame, max_rows=max_rows, caption=caption) + _csv_link(fname)
+    html = frame_to_html(frame, max_rows=max_rows, caption=caption, extra=extra) + _csv_link(fname)
     return Block(f'<div class="tabel-blok" id="tabel-{slug(name)}">{html}</div>', caption or name)
 
 
@@ -326,19 +333,44 @@ def figure_block(fig: Any, name: str, out: OutputTarget | None = None, alt: str 
         raise ValueError(f"Figuur {name!r} heeft geen alt-tekst (fig.alt_text): elke figuur moet er een hebben.")
     png = _png_bytes(fig)
     if close:
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # noqa: PLC0415 – matplotlib only where a figure was drawn
 
         plt.close(fig)
+    return png_block(png, name, out, alt, data, caption)
+
+
+def png_block(png: bytes, name: str, out: OutputTarget | None, alt: str, data: Any = None,
+              caption: str | None = None) -> Block:
+    """A PNG image (already drawn) as a figure block: see :func:`figure_block`."""
     if out is not None:
         write_atomic(out.figure_dir / f"{slug(name)}.png", png)
     fname = _write_csv(data, name, out) if data is not None else None
     b64 = base64.b64encode(png).decode("ascii")
+    return _figure_html(f'<img src="data:image/png;base64,{b64}" alt="{escape(alt)}">', name, alt, data, fname,
+                        caption)
+
+
+def svg_block(svg: str, name: str, out: OutputTarget | None, alt: str, data: Any = None,
+              caption: str | None = None) -> Block:
+    """An inline SVG chart (see :mod:`analyse.report.svg`) as a figure block, written as ``<name>.svg`` too.
+
+    The SVG must carry ``role="img"`` and an ``aria-label`` (its alt text); the data table and CSV link follow
+    as for :func:`figure_block`.
+    """
+    if not alt:
+        raise ValueError(f"Figuur {name!r} heeft geen alt-tekst: elke figuur moet er een hebben.")
+    if out is not None:
+        write_atomic(out.figure_dir / f"{slug(name)}.svg", svg)
+    fname = _write_csv(data, name, out) if data is not None else None
+    return _figure_html(svg, name, alt, data, fname, caption)
+
+
+def _figure_html(image: str, name: str, alt: str, data: Any, fname: str | None, caption: str | None) -> Block:
     cap = escape(caption or alt)
     table = ""
     if data is not None:
         table = (f"<details><summary>Tabel bij deze figuur</summary>{frame_to_html(data)}</details>"
                  + _csv_link(fname))
-    html = (f'<figure class="figuur" id="figuur-{slug(name)}">'
-            f'<img src="data:image/png;base64,{b64}" alt="{escape(alt)}">'
+    html = (f'<figure class="figuur" id="figuur-{slug(name)}">{image}'
             f"<figcaption>{cap}</figcaption>{table}</figure>")
     return Block(html, f"[Figuur: {alt}]")
