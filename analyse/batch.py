@@ -25,7 +25,6 @@ funnel_points  every gemeente's position in those funnels
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 
 import pandas as pd
 
@@ -67,8 +66,8 @@ def funnels(harmonised: pd.DataFrame, catalogue: pd.DataFrame) -> tuple[pd.DataF
         ``period`` added.
     """
     cat = catalogue.drop_duplicates("id").set_index("id")
-    rows = harmonised[(harmonised["period_type"] == "jaar") & harmonised["gemeentecode"].astype(str).str.startswith("GM")
-                      & harmonised["numerator"].notna()]
+    gm = harmonised["gemeentecode"].astype(str).str.startswith("GM")
+    rows = harmonised[(harmonised["period_type"] == "jaar") & gm & harmonised["numerator"].notna()]
     limits, points = [], []
     for iid, grp in rows.groupby("indicator_id", observed=True):
         if iid not in cat.index or cat.at[iid, "kind"] not in FUNNEL_KINDS:
@@ -90,14 +89,17 @@ def funnels(harmonised: pd.DataFrame, catalogue: pd.DataFrame) -> tuple[pd.DataF
 
 
 def compute(harmonised: pd.DataFrame, registry: pd.DataFrame, catalogue: pd.DataFrame, indelingsjaar: int,
-            reference_rows: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+            reference_rows: pd.DataFrame | None = None, source_registry: dict | None = None) -> dict[str, pd.DataFrame]:
     """Every batch statistic of one data generation (see the module docstring), as frames by name.
+
+    ``registry`` is the gemeente registry (``gemeenten``); ``source_registry`` the parsed ``registry.yml`` (which
+    table is preferred per indicator; default read from the package).
 
     ``rounding`` is a frame ``indicator_id, step``; ``covariates`` is empty when the covariates are incomplete
     (the report then falls back to the size class and says so).
     """
     frames = [harmonised] + ([reference_rows] if reference_rows is not None and len(reference_rows) else [])
-    pref = indicators.select_preferred(pd.concat(frames, ignore_index=True))
+    pref = indicators.select_preferred(pd.concat(frames, ignore_index=True), source_registry)
     membership = references.registry_membership(registry, indelingsjaar)
     dispersion = compare.estimate_dispersion(pref, catalogue)
     steps = compare.rounding_steps(pref)
@@ -113,17 +115,10 @@ def compute(harmonised: pd.DataFrame, registry: pd.DataFrame, catalogue: pd.Data
             "covariates": cov, "spread": spread(pref), "funnel": limits, "funnel_points": points}
 
 
-def rounding_dict(frame: pd.DataFrame | Mapping[str, float]) -> dict[str, float]:
-    """The ``rounding`` table as the ``{indicator_id: step}`` mapping of :func:`analyse.compare.rounding_steps`."""
-    if isinstance(frame, Mapping):
-        return dict(frame)
-    return dict(zip(frame["indicator_id"].astype(str), frame["step"].astype(float)))
-
-
 def _storable(frame: pd.DataFrame) -> pd.DataFrame:
     """Object columns holding mixed Python values (e.g. numbers and None) as parquet can store them."""
     out = frame.copy()
-    for col in out.columns[out.dtypes == object]:
+    for col in out.select_dtypes(include="object").columns:
         kinds = {type(v) for v in out[col].dropna()}
         if len(kinds) > 1 or kinds - {str, bool, int, float}:
             out[col] = out[col].map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))

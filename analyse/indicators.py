@@ -47,7 +47,7 @@ def load_indicators(path: Path | None = None) -> pd.DataFrame:
 
 
 def series(indicators: pd.DataFrame, indicator_id: str, codes: list[str] | str,
-           period_type: str = "jaar") -> pd.DataFrame:
+           period_type: str = "jaar", registry: dict | None = None) -> pd.DataFrame:
     """Time series of one indicator for some regions, one preferred row per region and period.
 
     Args:
@@ -55,6 +55,7 @@ def series(indicators: pd.DataFrame, indicator_id: str, codes: list[str] | str,
         indicator_id: catalogue id.
         codes: one code or a list of codes.
         period_type: ``jaar`` / ``halfjaar`` / ``kwartaal`` / ``peildatum``; ``None`` for all.
+        registry: the parsed ``registry.yml`` (table preference); default read from the package.
 
     Returns:
         Rows sorted by gemeentecode and period (empty frame when nothing is there).
@@ -63,7 +64,7 @@ def series(indicators: pd.DataFrame, indicator_id: str, codes: list[str] | str,
     mask = (indicators["indicator_id"] == indicator_id) & indicators["gemeentecode"].isin(codes)
     if period_type is not None:
         mask &= indicators["period_type"] == period_type
-    return select_preferred(indicators[mask])
+    return select_preferred(indicators[mask], registry)
 
 
 def reference_values(indicators: pd.DataFrame, indicator_id: str, members: dict[str, list[str]],

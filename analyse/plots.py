@@ -34,6 +34,7 @@ from matplotlib.ticker import FuncFormatter
 
 from analyse.errors import AnalyseError
 from analyse.formatting import fmt_eur, fmt_number, fmt_pct
+from analyse.kosten import CLUSTER_LABELS
 
 # ------------------------------------------------------------------------------------------------ theme
 OKABE_ITO: dict[str, str] = {
@@ -515,7 +516,6 @@ def plot_cost_development(
     if soort and "soort" in sub.columns:
         sub = sub[sub["soort"] == soort]
     sub = sub.sort_values("jaar")
-    from analyse.kosten import CLUSTER_LABELS
 
     cluster_label = CLUSTER_LABELS.get(cluster, cluster) if cluster else ""
     title = ("Lasten per inwoner" + (f": {cluster_label}" if cluster_label else "")
@@ -843,8 +843,6 @@ def plot_begroting_jaarrekening(df: pd.DataFrame, value: str = "afwijking_pct", 
         title: title.
         ax: optional axes.
     """
-    from analyse.kosten import CLUSTER_LABELS
-
     title = title or "Afwijking jaarrekening ten opzichte van begroting"
     if _is_empty(df) or df.empty:
         return empty_figure(title, "de afwijking van de begroting", ax)

@@ -9,6 +9,8 @@ import pandas as pd
 
 from analyse import kosten
 from analyse.content.inputs import ReportInputs
+from analyse.formatting import fmt_signed
+from analyse.plans import money
 
 COST_CLUSTERS = ("sociaal_domein_totaal", "jeugd", "wmo")
 """Iv3 clusters drawn in the cost chapter, in this order."""
@@ -95,7 +97,6 @@ def real_growth(inputs: ReportInputs, comparison: pd.DataFrame, naam: str,
     def growth(col: str) -> float:
         return (real(last[col], int(last["jaar"])) / real(base[col], int(base["jaar"])) - 1) * 100
 
-    from analyse.formatting import fmt_signed
 
     text = (f"In prijzen van {price_year} (CPI, CBS) veranderden de lasten sociaal domein per inwoner van {naam} "
             f"van {int(base['jaar'])} tot {int(last['jaar'])} met {fmt_signed(growth('gemeente_per_inwoner'), 0)}%")
@@ -106,8 +107,6 @@ def real_growth(inputs: ReportInputs, comparison: pd.DataFrame, naam: str,
 
 def reconciliations(inputs: ReportInputs, code: str, plans: Sequence[Any]) -> list[pd.DataFrame]:
     """The plans' own cost totals and growth figures beside Iv3, each with its Dutch reconciliation note."""
-    from analyse.plans import money
-
     out = []
     for plan in plans:
         spending, growth = money.plan_spending(plan), money.plan_growth(plan)

@@ -101,7 +101,8 @@ def batch_statistics(inputs: ReportInputs) -> BatchStatistics:
         return inputs.statistics
     if "statistics" not in inputs.cache:
         inputs.cache["statistics"] = BatchStatistics.from_frames(batch.compute(
-            inputs.harmonised, inputs.registry, inputs.catalogue, inputs.indelingsjaar, inputs.reference_rows))
+            inputs.harmonised, inputs.registry, inputs.catalogue, inputs.indelingsjaar, inputs.reference_rows,
+            dict(inputs.source_registry)))
     return inputs.cache["statistics"]
 
 
@@ -231,7 +232,7 @@ def trend_series(inputs: ReportInputs, ids: list[str], code: str, refs: Referenc
     source = pd.concat([batch_statistics(inputs).preferred, refs.rows], ignore_index=True)
     for ind_id in ids:
         codes = [code, *refs.for_indicator(ind_id).values()]
-        frame = indicators.series(source, ind_id, codes, period_type="jaar")
+        frame = indicators.series(source, ind_id, codes, period_type="jaar", registry=dict(inputs.source_registry))
         if not frame.empty:
             frame = stats.add_intervals(frame, inputs.catalogue)
             row = inputs.catalogue_row(ind_id)
@@ -254,7 +255,8 @@ def policy_start(inputs: ReportInputs, code: str, refs: References, ids: list[st
         ref = mine.get("regio") or mine.get("nederland")
         if ref is None:
             continue
-        series = indicators.series(source, ind_id, [code, ref], period_type="jaar")
+        series = indicators.series(source, ind_id, [code, ref], period_type="jaar",
+                                   registry=dict(inputs.source_registry))
         own, other = series[series["gemeentecode"] == code], series[series["gemeentecode"] == ref]
         if own.empty or other.empty:
             continue

@@ -68,6 +68,7 @@ class ReportInputs:
         boundaries: Gemeente boundaries (gemeentecode, gemeentenaam, geometry) or ``None`` (no map, see
             ``boundaries_note``).
         plans: gemeentecode → its plans, or the error that loading them raised (shown as a failed chapter).
+        source_registry: The parsed ``registry.yml`` (which CBS table feeds which indicator, preferred first).
         data_version: Fingerprint of the processed data (one value per data generation).
         commit: Git commit of the package (colofon).
         created: The time the report is made (colofon); passed in, never read from the clock here.
@@ -87,6 +88,7 @@ class ReportInputs:
     boundaries_note: str = ("Geen kaart: de gemeentegrenzen zijn niet beschikbaar (ze komen met de gedeelde "
                             "CBS-gegevens of een CBS-download).")
     plans: Mapping[str, tuple[Any, ...] | BaseException] = field(default_factory=dict)
+    source_registry: Mapping[str, Any] = field(default_factory=lambda: {"indicators": {}})
     data_version: str = ""
     commit: str = "onbekend"
     created: datetime | None = None

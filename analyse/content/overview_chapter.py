@@ -93,7 +93,8 @@ def build(inputs: ReportInputs, spread: pd.DataFrame, comparison: pd.DataFrame |
     label = v["verdict_label"] if "verdict_label" in v else v["verdict"]
     rows["change_label"] = ids.map(label).fillna("niet te beoordelen").to_numpy()
     cols = ["indicator_id", "period", "min", "q1", "q3", "max", "n_gemeenten", "nl_all"]
-    rows = rows.merge(spread[cols].assign(period=spread["period"].astype(str)), on=["indicator_id", "period"], how="left")
+    rows = rows.merge(spread[cols].assign(period=spread["period"].astype(str)), on=["indicator_id", "period"],
+                      how="left")
     order = {d: i for i, d in enumerate(DOMEIN_ORDER)}
     rows = rows.assign(_o=rows["domein"].map(order).fillna(len(order))).sort_values(["_o", "naam"], kind="stable")
     return OverviewContent(rows.drop(columns="_o").reset_index(drop=True)[list(COLUMNS)])

@@ -19,7 +19,6 @@ from analyse.data.contract import DEFAULT_PER
 from analyse.data.provenance import SAFE_LOADER
 from analyse.errors import DataIntegrityError
 
-
 REQUIRED_KEYS = ("id", "naam", "unit", "polarity", "kind")
 CATALOGUE_COLUMNS = ("id", "naam", "definitie", "unit", "polarity", "kind", "numerator", "denominator", "per",
                      "populatie", "domein", "bron", "referentieperiode", "shipped", "tabellen", "file")

@@ -24,6 +24,10 @@ from pathlib import Path
 import pandas as pd
 
 from analyse import paths
+from analyse.data.boundaries import from_table
+from analyse.data.catalogue import load_catalogue
+from analyse.data.derive import harmonise
+from analyse.data.iv3 import cluster_lasten
 from analyse.errors import DataIntegrityError, DataNotAvailableError
 from analyse.settings import REPORT_INDELINGSJAAR
 
@@ -103,8 +107,6 @@ def catalogue() -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=1)
 def _catalogue() -> pd.DataFrame:
-    from analyse.data.catalogue import load_catalogue
-
     return load_catalogue()
 
 
@@ -135,8 +137,6 @@ def cpi() -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=4)
 def _harmonise(indelingsjaar: int, key: tuple) -> pd.DataFrame:
-    from analyse.data.derive import harmonise
-
     return harmonise(indicators(), indelingsjaar, herindelingen(), catalogue(), gemeenten=gemeenten())
 
 
@@ -169,8 +169,6 @@ def region_members(indelingsjaar: int = REPORT_INDELINGSJAAR) -> pd.DataFrame | 
 
 @functools.lru_cache(maxsize=2)
 def _clusters(key: tuple) -> pd.DataFrame:
-    from analyse.data.iv3 import cluster_lasten
-
     return cluster_lasten(lasten())
 
 
@@ -193,8 +191,6 @@ def boundaries(indelingsjaar: int = REPORT_INDELINGSJAAR) -> pd.DataFrame | None
 
 @functools.lru_cache(maxsize=2)
 def _boundaries(indelingsjaar: int, stamp: tuple | None) -> pd.DataFrame:
-    from analyse.data.boundaries import from_table
-
     return from_table(table(f"boundaries_{indelingsjaar}"))
 
 

@@ -27,9 +27,12 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import numpy as np
+import pandas as pd
+from PIL import Image
 
-from analyse import paths
+from analyse import atomic, paths
 from analyse.formatting import MISSING, dutch_columns, escape, fmt_list, fmt_number, is_count_column
+from analyse.report.downloads import write_csv
 
 __all__ = [
     "Block",
@@ -60,8 +63,6 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
 
     A reader never sees a half-written file, and an interrupted run leaves the old file intact.
     """
-    from analyse import atomic
-
     return atomic.write_bytes(Path(path), data.encode("utf-8") if isinstance(data, str) else data)
 
 
@@ -206,8 +207,6 @@ def _format_cell(value: Any, column: str) -> str:
         decimals = 0 if a >= 1000 else 1 if a >= 10 else 2
         return fmt_number(value, decimals)
     try:
-        import pandas as pd
-
         if value is pd.NA or value is pd.NaT:
             return MISSING
         if isinstance(value, pd.Timestamp):
@@ -255,7 +254,6 @@ def frame_to_html(frame: Any, max_rows: int = MAX_TABLE_ROWS, caption: str | Non
 def _write_csv(frame: Any, name: str, target: OutputTarget | None) -> str | None:
     if target is None or frame is None:
         return None
-    from analyse.report.downloads import write_csv
 
     fname = f"{slug(name)}.csv"
     shown = dutch_columns(frame, strict=False)
@@ -294,9 +292,6 @@ def _png_bytes(fig: Any, dpi: int = FIGURE_DPI) -> bytes:
     the Agg buffer is unavailable.
     """
     try:
-        import numpy as np
-        from PIL import Image
-
         fig.set_dpi(dpi)
         fig.patch.set_facecolor("white")
         fig.canvas.draw()

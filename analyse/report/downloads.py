@@ -147,9 +147,9 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
     Raises:
         AnalyseError: when ``tables`` is empty or a value is not a DataFrame.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl import Workbook  # noqa: PLC0415 – openpyxl only when a workbook is written
+    from openpyxl.styles import Font  # noqa: PLC0415 – openpyxl only when a workbook is written
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 – openpyxl only when a workbook is written
 
     if not tables:
         raise AnalyseError("Excel-bestand: er zijn geen tabellen om op te nemen")

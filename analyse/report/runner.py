@@ -32,17 +32,20 @@ import logging
 import os
 import re
 import shutil
-import sys
 import time
 import traceback
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+import papermill
+
 from analyse import __version__, paths
 from analyse.errors import ParameterError
-from analyse.report import write_atomic
+from analyse.report import engine, write_atomic
+from analyse.report.engine import VenvKernelManager
+from analyse.report.status import Result, load_status
 from analyse.settings import REPORT_INDELINGSJAAR
 
 log = logging.getLogger(__name__)
@@ -57,39 +60,10 @@ HASH_EXCLUDED = ("output_dir",)
 
 
 # ----------------------------------------------------------------------------------------------------
-# Importing papermill
-# ----------------------------------------------------------------------------------------------------
-def import_papermill() -> Any:
-    """``import papermill``, without the ~0.7 s that ``jsonschema`` spends on an unused format checker.
-
-    papermill imports nbformat, whose validator imports ``jsonschema``; ``jsonschema._format`` then imports
-    ``rfc3987_syntax`` when installed, which builds lark grammars at import time (0.7 of papermill's 1.0 s
-    import, paid by every CLI run before the first worker can start). That module only provides the
-    ``iri``/``iri-reference`` format checkers; nbformat never enables format checking (and validates with
-    fastjsonschema), so the checkers are skipped here: the module is hidden while ``jsonschema._format`` is
-    imported and un-hidden right after, so an explicit ``import rfc3987_syntax`` elsewhere still works.
-    """
-    if "jsonschema._format" not in sys.modules and "rfc3987_syntax" not in sys.modules:
-        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import → ImportError → skipped
-        try:
-            import jsonschema._format  # noqa: F401
-        except ImportError:  # jsonschema absent: nbformat copes (fastjsonschema)
-            pass
-        finally:
-            if sys.modules.get("rfc3987_syntax", 0) is None:
-                del sys.modules["rfc3987_syntax"]
-    import papermill
-
-    return papermill
-
-
-# ----------------------------------------------------------------------------------------------------
 # Parameters
 # ----------------------------------------------------------------------------------------------------
 def template_parameters(template: str | os.PathLike[str] = paths.TEMPLATE_NOTEBOOK) -> dict[str, dict[str, Any]]:
     """Parameters declared in the template's ``parameters`` cell (name → name/type/default/help)."""
-    papermill = import_papermill()
-
     params = papermill.inspect_notebook(str(template))
     if not params:
         raise ParameterError(f"{template}: geen cel met tag 'parameters' gevonden (no 'parameters' cell)")
@@ -267,43 +241,6 @@ class Job:
         return self.folder / f"{self.code}{suffix}"
 
 
-@dataclass
-class Result:
-    """Outcome of one gemeente (also stored as ``<code>.json`` next to the report)."""
-
-    gemeentecode: str
-    status: str
-    naam: str | None = None
-    indelingsjaar: int | None = None
-    seconds: float = 0.0
-    message: str = ""
-    kind: str = ""
-    html: str = ""
-    html_bytes: int = 0
-    figures: int = 0
-    signals: dict[str, Any] = field(default_factory=dict)
-    input_hash: str = ""
-    rendered_at: str = ""
-    attempts: int = 0
-    pdf: str = ""
-    note: str = ""
-    parameters: dict[str, Any] = field(default_factory=dict)
-    version: str = __version__
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=1, default=str)
-
-
-def load_status(path: Path) -> Result | None:
-    """Read a stored status JSON (``None`` when absent or unreadable)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        known = {k: v for k, v in data.items() if k in Result.__dataclass_fields__}
-        return Result(**known)
-    except (OSError, ValueError, TypeError):
-        return None
-
-
 def is_up_to_date(job: Job) -> Result | None:
     """The stored result when the report exists, succeeded and was made from the same inputs; else ``None``."""
     stored = load_status(job.path(".json"))
@@ -329,8 +266,6 @@ def _worker_init(log_level: int = logging.WARNING, prestart_year: int | None = N
     """
     import multiprocessing.util
 
-    import_papermill()
-    import analyse.report.engine as engine  # registers the warm engine with papermill
 
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     for name in ("papermill", "traitlets", "nbclient"):
@@ -369,8 +304,6 @@ def _prepare_worker(template: str) -> None:
 
 
 def _start_warm_kernel(prestart_year: int | None) -> None:
-    import analyse.report.engine as engine
-
     if prestart_year is not None:
         try:
             engine.warm_kernel("python3", cwd=str(paths.NOTEBOOKS_DIR), preload=(
@@ -427,9 +360,6 @@ def _clear_outputs(job: Job) -> None:
 
 
 def _execute(job: Job) -> Any:
-    papermill = import_papermill()
-
-    from analyse.report.engine import VenvKernelManager
 
     tmp = job.folder / f".{job.code}.{os.getpid()}.tmp.ipynb"  # job.folder is the staging folder
     extra: dict[str, Any] = {}

@@ -14,14 +14,15 @@ from typing import Any
 
 import pandas as pd
 
+import analyse
 from analyse import maps, plots
 from analyse.content import ReportContent
 from analyse.content.cost_chapter import CostContent
 from analyse.content.sources_chapter import display_sources
 from analyse.formatting import escape, fmt_interval, fmt_number, fmt_pp, fmt_signed, fmt_value, period_label
-from analyse.report import Block, OutputTarget, blocks, heading, md, svg_block, table_block
+from analyse.report import Block, OutputTarget, blocks, heading, md, svg, svg_block, table_block
 from analyse.report import slug as slug_of
-from analyse.report import svg
+from analyse.report.downloads import write_workbook
 from analyse.report.export import appendix_html, verdict_badge
 from analyse.report.figcache import chart
 
@@ -584,8 +585,6 @@ def render_sources(content: ReportContent, out: OutputTarget | None = None) -> B
 
 def render_colofon(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """Package version, git commit, parameters, data checksums and the peer list."""
-    import analyse
-
     src = content.sources
     p = content.parameters
     rows = [("Pakket", f"analyse {analyse.__version__}"), ("Git-commit", src.commit if src else "onbekend"),
@@ -616,7 +615,6 @@ def render_downloads(content: ReportContent, out: OutputTarget | None = None) ->
     """One Excel workbook with every table of this report (a sheet per table) and a link to it."""
     if out is None or not out.tables:
         return None
-    from analyse.report.downloads import write_workbook
 
     name = f"{content.code}-tabellen.xlsx"
     write_workbook({k: v for k, v in out.tables.items()}, out.report_dir / name)
