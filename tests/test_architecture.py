@@ -13,8 +13,10 @@ import os
 import pathlib
 import subprocess
 import sys
+import traceback
 from collections.abc import MutableMapping
 from datetime import datetime
+from pathlib import Path
 
 import grimp
 import pytest
@@ -111,19 +113,29 @@ class _NoEnvironment(MutableMapping):
 
 @contextlib.contextmanager
 def no_io():
-    """Block files, subprocesses and the environment inside the ``with`` block."""
-    def blocked(*args, **kwargs):
-        raise AssertionError(f"content did I/O: {args[:1]}")
+    """Block files, subprocesses and the environment inside the ``with`` block.
+
+    Importing a module is not reading data: while Python's import machinery is on the stack (a library importing
+    one of its parts lazily), file access is let through.
+    """
+    def guard(original):
+        def blocked(*args, **kwargs):
+            stack = traceback.StackSummary.extract(traceback.walk_stack(None), lookup_lines=False)
+            if any(f.filename.startswith("<frozen importlib") for f in stack):
+                return original(*args, **kwargs)
+            where = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[1:8]]
+            raise AssertionError(f"content did I/O: {args[:1]} via {' <- '.join(where)}")
+        return blocked
 
     with pytest.MonkeyPatch.context() as monkeypatch:
         for target, name in ((builtins, "open"), (io, "open"), (os, "open"), (os, "listdir"), (os, "scandir"),
-                         (os, "stat"), (pathlib.Path, "open"), (pathlib.Path, "read_text"),
-                         (pathlib.Path, "read_bytes"), (pathlib.Path, "write_text"), (pathlib.Path, "write_bytes"),
-                         (pathlib.Path, "iterdir"), (pathlib.Path, "glob"), (pathlib.Path, "exists"),
-                         (subprocess, "run"), (subprocess, "Popen"), (subprocess, "check_output")):
-            monkeypatch.setattr(target, name, blocked)
+                             (os, "stat"), (pathlib.Path, "open"), (pathlib.Path, "read_text"),
+                             (pathlib.Path, "read_bytes"), (pathlib.Path, "write_text"), (pathlib.Path, "write_bytes"),
+                             (pathlib.Path, "iterdir"), (pathlib.Path, "glob"), (pathlib.Path, "exists"),
+                             (subprocess, "run"), (subprocess, "Popen"), (subprocess, "check_output")):
+            monkeypatch.setattr(target, name, guard(getattr(target, name)))
         monkeypatch.setattr(os, "environ", _NoEnvironment(os.environ))
-        monkeypatch.setattr(os, "getenv", blocked)
+        monkeypatch.setattr(os, "getenv", guard(os.getenv))
         yield
 
 
