@@ -118,7 +118,7 @@ def compute(harmonised: pd.DataFrame, registry: pd.DataFrame, catalogue: pd.Data
 def _storable(frame: pd.DataFrame) -> pd.DataFrame:
     """Object columns holding mixed Python values (e.g. numbers and None) as parquet can store them."""
     out = frame.copy()
-    for col in out.select_dtypes(include="object").columns:
+    for col in [c for c in out.columns if out[c].dtype == object]:
         kinds = {type(v) for v in out[col].dropna()}
         if len(kinds) > 1 or kinds - {str, bool, int, float}:
             out[col] = out[col].map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
