@@ -663,7 +663,10 @@ def run_jobs(jobs: Sequence[Job], n_jobs: int | None = None, force: bool = False
     try:
         with interrupt_signals():
             if todo and n_jobs == 1:
-                _worker_init(logging.getLogger().level or logging.WARNING)
+                warm = todo[0].engine == "analyse-warm"  # start the kernel and load the bundle while the
+                year = _int_or_none(todo[0].parameters.get("indelingsjaar")) or REPORT_INDELINGSJAAR  # template
+                _worker_init(logging.getLogger().level or logging.WARNING, year if warm else None,  # is parsed
+                             todo[0].template)
                 try:
                     for job in todo:
                         started.add(job.code)
