@@ -12,12 +12,15 @@ name           what (function)
 preferred      harmonised rows + computed region rows, one preferred table per key
                (:func:`analyse.indicators.select_preferred`)
 dispersion     overdispersion per indicator (:func:`analyse.compare.estimate_dispersion`)
+variation      real year-to-year variation τ² per indicator, size band and lag
+               (:func:`analyse.variation.estimate_variation`)
 membership     region_code → gemeentecode (:func:`analyse.references.registry_membership`)
 totals         Σteller, Σnoemer per region, indicator and period (:func:`analyse.references.member_totals`)
 rounding       rounding step of indicators published rounded (:func:`analyse.compare.rounding_steps`)
 covariates     peer covariates of every gemeente (:func:`analyse.peers.build_covariates`)
 spread         min, q1, q3, max over all gemeenten and Nederland's value per indicator and period
-funnel         funnel limits per share/rate indicator and yearly period (:func:`analyse.stats.funnel_limits`)
+funnel         funnel limits per share/rate indicator and yearly period (:func:`analyse.stats.funnel_limits`,
+               additive random effects)
 funnel_points  every gemeente's position in those funnels
 =============  =====================================================================================
 """
@@ -28,7 +31,7 @@ import logging
 
 import pandas as pd
 
-from analyse import compare, indicators, peers, references, stats
+from analyse import compare, indicators, peers, references, stats, variation, vocab
 from analyse.data import processed
 from analyse.data.build import Context, Step, check_has_columns
 from analyse.errors import AnalyseError, DataIntegrityError
@@ -53,7 +56,7 @@ def spread(preferred: pd.DataFrame) -> pd.DataFrame:
     grouped = gm.groupby(["indicator_id", "period"], observed=True)["value"]
     out = pd.DataFrame({"min": grouped.min(), "q1": grouped.quantile(0.25), "q3": grouped.quantile(0.75),
                         "max": grouped.max(), "n_gemeenten": grouped.count()}).reset_index()
-    nl = (preferred.loc[preferred["gemeentecode"] == "NL01", ["indicator_id", "period", "value"]]
+    nl = (preferred.loc[preferred["gemeentecode"] == vocab.NEDERLAND_CODE, ["indicator_id", "period", "value"]]
           .drop_duplicates(["indicator_id", "period"]).rename(columns={"value": "nl_all"}))
     return out.merge(nl, on=["indicator_id", "period"], how="left")
 
@@ -77,7 +80,9 @@ def funnels(harmonised: pd.DataFrame, catalogue: pd.DataFrame) -> tuple[pd.DataF
                               & harmonised["gemeentecode"].astype(str).str.startswith("GM")]
         for period in sorted(grp["period"].astype(str).unique()):
             try:
-                res = stats.funnel_limits(all_rows[all_rows["period"] == period], kind=kind, per=per)
+                # additive random effects (Spiegelhalter 2005): the ordinary spread between gemeenten widens it
+                res = stats.funnel_limits(all_rows[all_rows["period"] == period], kind=kind, per=per,
+                                          overdispersion="additive")
             except (AnalyseError, ValueError, ZeroDivisionError) as exc:
                 log.info("no funnel for %s %s: %s", iid, period, exc)
                 continue
@@ -109,7 +114,8 @@ def compute(harmonised: pd.DataFrame, registry: pd.DataFrame, catalogue: pd.Data
         log.info("no peer covariates: %s", exc)
         cov = pd.DataFrame(columns=["gemeentecode"])
     limits, points = funnels(harmonised, catalogue)
-    return {"preferred": pref, "dispersion": dispersion, "membership": membership,
+    return {"preferred": pref, "dispersion": dispersion,
+            "variation": variation.estimate_variation(pref, catalogue), "membership": membership,
             "totals": references.member_totals(pref, membership),
             "rounding": pd.DataFrame({"indicator_id": list(steps), "step": [float(v) for v in steps.values()]}),
             "covariates": cov, "spread": spread(pref), "funnel": limits, "funnel_points": points}

@@ -24,7 +24,7 @@ from analyse import paths
 from analyse.content.indicator_chapter import batch_statistics
 from analyse.content.inputs import BatchStatistics, ReportInputs
 from analyse.data import processed, provenance
-from analyse.data.cbs_tables import load_registry
+from analyse.data.cbs_tables import load_registry, series_keys
 from analyse.plans.load import PlanWarning, all_plan_files, plans_for
 from analyse.settings import REPORT_INDELINGSJAAR
 
@@ -106,8 +106,8 @@ def _load(indelingsjaar: int, version: str, plans_key: tuple) -> ReportInputs:
         clusters=processed.cost_clusters() if processed.exists("lasten") else None,
         cpi=processed.cpi() if processed.exists("cpi") else pd.DataFrame(), snapshots=provenance.list_snapshots(),
         checksums=processed.checksums(), statistics=BatchStatistics.from_frames(stored) if stored else None,
-        boundaries=geo, boundaries_note=note, plans=load_plans(), source_registry=load_registry(), data_version=version,
-        commit=git_commit())
+        boundaries=geo, boundaries_note=note, plans=load_plans(), source_registry=load_registry(),
+        series_keys=series_keys(load_registry()), data_version=version, commit=git_commit())
 
 
 def preload(indelingsjaar: int = REPORT_INDELINGSJAAR) -> ReportInputs:

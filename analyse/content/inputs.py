@@ -26,6 +26,8 @@ class BatchStatistics:
     """Overdispersion per indicator (``compare.estimate_dispersion``): real variation beyond binomial/Poisson."""
     membership: pd.DataFrame
     totals: pd.DataFrame
+    variation: pd.DataFrame | None = None
+    """τ² per indicator, size band and lag (``variation.estimate_variation``): the real year-to-year variation."""
     rounding_steps: dict[str, float] = field(default_factory=dict)
     """Rounding step of indicators published rounded (``compare.rounding_steps``), e.g. 1 for whole percents."""
     covariates: pd.DataFrame | None = None
@@ -45,7 +47,7 @@ class BatchStatistics:
             else {}
         cov = frames.get("covariates")
         return cls(preferred=frames["preferred"], dispersion=frames["dispersion"], membership=frames["membership"],
-                   totals=frames["totals"], rounding_steps=steps,
+                   totals=frames["totals"], variation=frames.get("variation"), rounding_steps=steps,
                    covariates=cov if cov is not None and len(cov) else None, spread=frames.get("spread"),
                    funnel=frames.get("funnel"), funnel_points=frames.get("funnel_points"))
 
@@ -64,6 +66,7 @@ class ReportInputs:
         cpi: Consumer price index per year (may be empty).
         snapshots: Provenance of the raw snapshots (one row per sidecar) for the sources chapter.
         checksums: ``(file, sha256 prefix)`` of the processed tables for the colofon.
+        series_keys: series per (indicator_id, source_table) from the registry, for breaks in a series.
         statistics: The batch statistics stored by the build; ``None``: computed once from the frames (tests).
         boundaries: Gemeente boundaries (gemeentecode, gemeentenaam, geometry) or ``None`` (no map, see
             ``boundaries_note``).
@@ -83,6 +86,8 @@ class ReportInputs:
     cpi: pd.DataFrame = field(default_factory=pd.DataFrame)
     snapshots: pd.DataFrame = field(default_factory=pd.DataFrame)
     checksums: list[tuple[str, str]] = field(default_factory=list)
+    series_keys: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Which series each (indicator_id, source_table) belongs to (``cbs_tables.series_keys``): breaks."""
     statistics: BatchStatistics | None = None
     boundaries: pd.DataFrame | None = None
     boundaries_note: str = ("Geen kaart: de gemeentegrenzen zijn niet beschikbaar (ze komen met de gedeelde "

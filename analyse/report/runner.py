@@ -259,7 +259,7 @@ def _worker_init(log_level: int = logging.WARNING, prestart_year: int | None = N
     """Per-process setup: quiet logging, engine registration, kernel shutdown at exit.
 
     With ``prestart_year`` the worker starts its warm kernel right away and loads the processed data for that
-    indelingsjaar into it (:func:`analyse.content.preload`), while the other workers do the same.
+    indelingsjaar into it (:func:`analyse.bundle.preload`), while the other workers do the same.
     With ``template`` the worker meanwhile (in a thread, while it only waits for its kernel) parses the
     template, builds the HTML exporter and renders a dummy page once, so the first report does not pay for
     that (~0.15 s).

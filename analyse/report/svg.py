@@ -55,6 +55,9 @@ def _marker(shape: str, x: float, y: float, colour: str, size: float = 7.0) -> s
     if shape == "v":
         pts = f"{x:.1f},{y + size:.1f} {x - size:.1f},{y - size * 0.75:.1f} {x + size:.1f},{y - size * 0.75:.1f}"
         return f'<polygon points="{pts}" {edge}/>'
+    if shape == "D":
+        pts = f"{x:.1f},{y - size:.1f} {x + size * 0.8:.1f},{y:.1f} {x:.1f},{y + size:.1f} {x - size * 0.8:.1f},{y:.1f}"
+        return f'<polygon points="{pts}" {edge}/>'
     if shape == "s":
         s = size * 0.8
         return f'<rect x="{x - s:.1f}" y="{y - s:.1f}" width="{2 * s:.1f}" height="{2 * s:.1f}" {edge}/>'
@@ -67,7 +70,7 @@ def _style(comparison: str, strong: bool) -> dict:
 
 def _alt(data: pd.DataFrame, title: str, gemeente_label: str, reference_label: str) -> str:
     counts = data["comparison"].value_counts()
-    parts = [f"{counts[k]} {k}" for k in ("beter", "vergelijkbaar", "slechter", "hoger", "lager",
+    parts = [f"{counts[k]} {k}" for k in ("beter", "vergelijkbaar", "slechter", "hoger", "lager", "marge onbekend",
                                           "niet te beoordelen") if k in counts]
     return (f"Overzicht van {len(data)} indicatoren ('{title}'): per indicator de spreiding over alle gemeenten, "
             f"de middelste 50% en {reference_label}, met {gemeente_label} als symbool; vergeleken met "
@@ -102,8 +105,16 @@ def spine_chart(rows: pd.DataFrame, title: str, gemeente_label: str = "de gemeen
     data["comparison"] = [spine_comparison(c) for c in data["comparison"]]
     level = pd.to_numeric(data["level"], errors="coerce") if "level" in data.columns else pd.Series(float("nan"),
                                                                                                    index=data.index)
-    data["strong"] = (level >= 0.998).to_numpy() & ~data["comparison"].isin(["vergelijkbaar",
-                                                                             "niet te beoordelen"]).to_numpy()
+    data["strong"] = (level >= 0.998).to_numpy() & ~data["comparison"].isin(
+        ["vergelijkbaar", "niet te beoordelen", "marge onbekend"]).to_numpy()
+    pol = (data["polarity"].astype("string").fillna("") if "polarity" in data.columns
+           else pd.Series("", index=data.index, dtype="string"))
+    neutral = ~pol.isin(["hoger_beter", "lager_beter"]).to_numpy()
+    # an indicator without a desired direction reads only higher/lower: its row says so when others are directed
+    names = [f"{v} (geen voorkeursrichting)" if nt and not neutral.all() else str(v)
+             for v, nt in zip(data["indicator_naam"], neutral)]
+    ends = ("lager", "hoger") if neutral.all() else ("slechter", "beter") if not neutral.any() else (
+        "slechter (of lager)", "beter (of hoger)")
     alt = _alt(data, title, gemeente_label, reference_label)
     bar_x0, bar_w = LABEL_W + 10, WIDTH - LABEL_W - VALUE_W - 30
     top = 52
@@ -112,7 +123,7 @@ def spine_chart(rows: pd.DataFrame, title: str, gemeente_label: str = "de gemeen
         y = top + i * ROW_H + ROW_H / 2
         if i % 2 == 0:
             out.append(f'<rect x="0" y="{y - ROW_H / 2:.1f}" width="{WIDTH}" height="{ROW_H}" fill="#F7F7F7"/>')
-        lines = wrap(r.indicator_naam)
+        lines = wrap(names[i])
         dy = -6 if len(lines) == 2 else 0
         tspans = "".join(f'<tspan x="{LABEL_W}" dy="{dy if j == 0 else 13}">{escape(t)}</tspan>'
                          for j, t in enumerate(lines))
@@ -141,8 +152,7 @@ def spine_chart(rows: pd.DataFrame, title: str, gemeente_label: str = "de gemeen
             label = fmt_number(r.gemeente_value, 1) if pd.notna(r.gemeente_value) else "–"
         out.append(f'<text x="{WIDTH - VALUE_W + 4}" y="{y + 4:.1f}" font-size="12">{escape(str(label))}</text>')
     axis_y = top + len(data) * ROW_H + 16
-    for frac, text, anchor in ((0, "lager / slechter", "start"), (0.5, reference_label, "middle"),
-                               (1, "hoger / beter", "end")):
+    for frac, text, anchor in ((0, ends[0], "start"), (0.5, reference_label, "middle"), (1, ends[1], "end")):
         out.append(f'<text x="{bar_x0 + frac * bar_w:.1f}" y="{axis_y}" text-anchor="{anchor}" font-size="11" '
                    f'fill="{MUTED}">{escape(text)}</text>')
     legend_y = axis_y + 22
