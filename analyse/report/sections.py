@@ -186,12 +186,16 @@ SPARK_POINTS = 10
 """A sparkline shows at most this many latest periods of the indicator's series."""
 
 
-def _sparklines(content: ReportContent, rows: pd.DataFrame) -> list[str]:
-    """One sparkline per overview row (the gemeente's reported series of that indicator; empty when < 2 points)."""
-    series = getattr(content.indicators, "series", None)
+def _spark_series(content: ReportContent) -> dict[str, pd.DataFrame]:
+    """indicator_id → the last :data:`SPARK_POINTS` points of the gemeente's reported series (in period order)."""
+    series = content.indicators.series
     if series is None or series.empty:
-        return [""] * len(rows)
-    grouped = {k: g.sort_values("period").tail(SPARK_POINTS) for k, g in series.groupby("indicator_id", sort=False)}
+        return {}
+    return {k: g.tail(SPARK_POINTS) for k, g in series.groupby("indicator_id", sort=False)}  # already in order
+
+
+def _sparklines(grouped: dict[str, pd.DataFrame], rows: pd.DataFrame) -> list[str]:
+    """One sparkline per overview row (the gemeente's reported series of that indicator; empty when < 2 points)."""
     out = []
     for iid, naam in zip(rows["indicator_id"], rows["naam"]):
         g = grouped.get(iid)
@@ -222,6 +226,7 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
         table_block(comp, "indicatoren-vergelijking", out)  # writes the CSV; the page shows the overview
         parts.append(Block('<p class="download"><a href="indicatoren-vergelijking.csv" download>Alle vergelijkingen '
                            "per indicator en referentie (CSV voor Excel)</a></p>", "CSV met alle vergelijkingen"))
+    grouped = _spark_series(content)
     for label, rows in ov.blocks():
         spread = rows[rows["n_gemeenten"].fillna(0) >= MIN_SPREAD]  # a spread needs enough gemeenten
         spine = pd.DataFrame({
@@ -234,7 +239,7 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
         if len(spine):
             svg_text, alt, drawn = svg.spine_chart(spine, title=label, gemeente_label=content.naam)
             figure = svg_block(svg_text, f"overzicht-{slug_of(label)}", out, alt, drawn)
-        sparks = _sparklines(content, rows)
+        sparks = _sparklines(grouped, rows)
         # the headers name the reference actually used (one label for the whole block, else a generic word)
         used = list(dict.fromkeys(str(lab) for lab, v in zip(rows["regio_label"], rows["regio_value"])
                                   if isinstance(lab, str) and pd.notna(v)))
