@@ -78,7 +78,9 @@ def test_seed000_eerder_signaleren_comes_out_best():
     top = [c for c in res.opgaven if plan.opgave(c.id).onderdeel_van is None and c.score is not None]
     signal = next(c for c in top if re.search(r"signaleren", plan.opgave(c.id).titel, re.I))
     assert signal.uitkomst in ("op koers", "deels op koers"), signal.tekst
-    assert signal.score == max(c.score for c in top), {c.id: c.score for c in top}
+    # the plan's own before/after figures have no margin and no longer count (issue 17): 'eerder signaleren' stays
+    # among the best on its maatregelen and targets (within 5 points of the top), no longer clearly ahead
+    assert signal.score >= max(c.score for c in top) - 5, {c.id: c.score for c in top}
 
 
 def test_seed000_betekenisvolle_contacten_niet_op_koers():
