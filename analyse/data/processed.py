@@ -94,6 +94,8 @@ def _derived(name: str, *inputs: str) -> pd.DataFrame | None:
         return None
     newer = [i for i in inputs if (_stamp(paths.processed(i)) or (0.0, 0))[0] > stamp[0]]
     if newer:
+        for i in newer:  # a damaged input is the problem to name first
+            table(i)
         raise DataIntegrityError(
             f"De afgeleide tabel {name!r} is ouder dan {', '.join(map(repr, newer))} en dus verouderd. Bouw de "
             f"gegevens opnieuw met 'make data'. (stale derived table data/processed/{name}.parquet)")
