@@ -25,8 +25,9 @@ data: $(STAMP) ## Import ../shared/data (or the seed figures) and build data/pro
 reports: data ## Render the HTML report for every gemeente into reports/
 	$(PY) -m analyse.report --all $(if $(JOBS),--jobs $(JOBS),)
 
-test: $(STAMP) ## Lint (ruff) and run the test suite in three processes (most tests wait on kernels)
+test: $(STAMP) ## Lint (ruff), check the import contracts (import-linter) and run the test suite in three processes
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -n 3 --dist loadfile
 
 bench: data ## Run the benchmarks (numbers go to benchmarks/results/)

@@ -65,6 +65,7 @@ from analyse import variation as variation_mod
 from analyse import vocab
 from analyse.errors import AnalyseError, DataNotAvailableError, UnknownGemeenteError
 from analyse.formatting import fmt_number, fmt_pp, fmt_signed, fmt_value, period_label
+from analyse.references import DEFAULT_REGION_COLUMNS, as_indicator_rows, compare_references
 from analyse.stats import (
     add_intervals,
     catalogue_frame,
@@ -88,15 +89,6 @@ __all__ = [
 
 DEFAULT_MIN_RELEVANT: dict[str, float] = {"pp": 1.0, "rel_pct": 5.0}
 """Minimum relevant change when no uncertainty is known: 1 procentpunt for percentages, else 5% relative."""
-
-DEFAULT_REGION_COLUMNS: dict[str, str] = {
-    "jeugd": "jeugdzorgregio_code",
-    "preventie": "ggd_regio_code",
-    "participatie": "arbeidsmarktregio_code",
-    "armoede": "arbeidsmarktregio_code",
-    "*": "provincie_code",
-}
-"""Which registry column is a gemeente's own ``regio`` per catalogue ``domein`` (``*`` = other domains)."""
 
 _PTYPE_ORDER = {"jaar": 0, "halfjaar": 1, "kwartaal": 2, "peildatum": 3}
 _KEY = ["indicator_id", "gemeentecode"]
@@ -1068,7 +1060,6 @@ def compare_all(
     refs = pd.concat([regio, nl], ignore_index=True)
     data = indicators
     if reference_rows is not None:
-        from analyse.references import as_indicator_rows, compare_references  # noqa: PLC0415
         grid = pd.DataFrame({"gemeentecode": gm}).merge(pd.DataFrame({"indicator_id": ids}), how="cross").merge(
             pd.DataFrame({"reference_role": ["regio", "nederland"]}), how="cross")
         refs = grid.merge(compare_references(reference_rows), on=["gemeentecode", "reference_role", "indicator_id"],

@@ -95,7 +95,7 @@ def suggestion(value: object, choices: Iterable[object], aliases: Mapping[str, s
         aliases: Known slips mapped to the right value (e.g. English ``year`` → ``jaar``), tried first.
         n: At most this many suggestions.
     """
-    import difflib
+    import difflib  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     options = [str(c) for c in choices]
     text = str(value).strip()

@@ -17,6 +17,7 @@ from typing import Any
 from pandas import NA as NA_VALUE
 
 from analyse import safetext
+from analyse.errors import AnalyseError
 
 MISSING = "–"
 """Marker shown for a value that is missing, not delivered or suppressed."""
@@ -452,7 +453,6 @@ def dutch_label(column: str, strict: bool = True) -> str:
         return str(column)
     if "_" not in str(column):  # one lower-case word ("status"): a Dutch word, shown with a capital
         return str(column)[:1].upper() + str(column)[1:]
-    from analyse.errors import AnalyseError
 
     if strict:
         raise AnalyseError(f"Kolom {column!r} heeft geen Nederlandse naam; voeg hem toe aan "
@@ -474,8 +474,6 @@ def dutch_columns(frame: Any, extra: Mapping[str, str] | None = None, strict: bo
     Raises:
         AnalyseError: unknown raw column (strict) or two columns that would get the same label.
     """
-    from analyse.errors import AnalyseError
-
     labels = {**COLUMN_LABELS, **(extra or {})}
     new = [labels[c] if c in labels else dutch_label(c, strict=strict) for c in frame.columns]
     dupes = sorted({n for n in new if new.count(n) > 1})

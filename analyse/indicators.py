@@ -80,7 +80,7 @@ def check_indicator_ids(ids: str | Iterable[str], available: Iterable[str],
     known = set(have)
     if catalogue is None:
         try:
-            from analyse.data import processed
+            from analyse.data import processed  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
             catalogue = processed.catalogue()
         except AnalyseError:  # pragma: no cover - the catalogue ships with the package
@@ -101,7 +101,7 @@ def check_indicator_ids(ids: str | Iterable[str], available: Iterable[str],
 
 
 def series(indicators: pd.DataFrame, indicator_id: str, codes: list[str] | str,
-           period_type: str | None = "jaar") -> pd.DataFrame:
+           period_type: str | None = "jaar", registry: dict | None = None) -> pd.DataFrame:
     """Time series of one indicator for some regions, one preferred row per region and period.
 
     Args:
@@ -109,6 +109,7 @@ def series(indicators: pd.DataFrame, indicator_id: str, codes: list[str] | str,
         indicator_id: catalogue id.
         codes: one code or a list of codes.
         period_type: ``jaar`` / ``halfjaar`` / ``kwartaal`` / ``peildatum``; ``None`` for all.
+        registry: the parsed ``registry.yml`` (table preference); default read from the package.
 
     Returns:
         Rows sorted by gemeentecode and period (empty when these codes have no rows of this period type).
@@ -124,7 +125,7 @@ def series(indicators: pd.DataFrame, indicator_id: str, codes: list[str] | str,
     mask = (indicators["indicator_id"] == indicator_id) & indicators["gemeentecode"].isin(codes)
     if period_type is not None:
         mask &= indicators["period_type"] == period_type
-    return select_preferred(indicators[mask])
+    return select_preferred(indicators[mask], registry)
 
 
 def reference_values(indicators: pd.DataFrame, indicator_id: str, members: dict[str, list[str]],

@@ -31,6 +31,9 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
+from shapely.geometry import shape
+from shapely.geometry.polygon import orient
+from shapely.ops import unary_union
 
 from analyse import paths
 from analyse.errors import AnalyseError, DataNotAvailableError
@@ -73,7 +76,6 @@ def boundaries_path(indelingsjaar: int | None = None, base: Path | None = None) 
 
 
 def _geometry(geom: Mapping[str, object]):  # noqa: ANN202 – shapely geometry
-    from shapely.geometry import shape
 
     g = shape(geom)
     return g if g.is_valid else g.buffer(0)
@@ -158,8 +160,6 @@ def _polygons(geom) -> Iterable:  # noqa: ANN001
 
 def geometry_path(geom) -> MplPath:  # noqa: ANN001
     """A matplotlib Path of a (Multi)Polygon, holes included (rings oriented so that holes stay empty)."""
-    from shapely.geometry.polygon import orient
-
     verts: list[tuple[float, float]] = []
     codes: list[int] = []
     for poly in _polygons(geom):
@@ -246,7 +246,6 @@ def plot_gemeente_map(
            else "buurgemeente" for c in shown[1:]}
     rol[gemeentecode] = "gemeente"
     geoms = dict(zip(geo["gemeentecode"], geo["geometry"]))
-    from shapely.ops import unary_union
 
     focus = unary_union([geoms[c] for c in shown])
     minx, miny, maxx, maxy = focus.bounds

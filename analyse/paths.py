@@ -34,6 +34,8 @@ REPORTS_DIR: Path = _env_path("ANALYSE_REPORTS_DIR", ROOT / "reports")
 FIGURES_DIR: Path = _env_path("ANALYSE_FIGURES_DIR", ROOT / "figures")
 CATALOGUE_DIR: Path = PACKAGE_DIR / "data" / "catalogue"
 BENCHMARKS_DIR: Path = ROOT / "benchmarks"
+CACHE_DIR: Path = _env_path("ANALYSE_CACHE_DIR", ROOT / ".cache")
+"""Caches keyed on their inputs (figures drawn before); safe to delete at any time."""
 
 
 def cbs_dir() -> Path | None:

@@ -34,6 +34,7 @@ from matplotlib.ticker import FuncFormatter
 
 from analyse.errors import AnalyseError
 from analyse.formatting import fmt_eur, fmt_number, fmt_pct
+from analyse.kosten import CLUSTER_LABELS
 
 # ------------------------------------------------------------------------------------------------ theme
 OKABE_ITO: dict[str, str] = {
@@ -537,7 +538,6 @@ def plot_cost_development(
     if soort and "soort" in sub.columns:
         sub = sub[sub["soort"] == soort]
     sub = sub.sort_values("jaar")
-    from analyse.kosten import CLUSTER_LABELS
 
     cluster_label = CLUSTER_LABELS.get(cluster, cluster) if cluster else ""
     title = ("Lasten per inwoner" + (f": {cluster_label}" if cluster_label else "")
@@ -865,8 +865,6 @@ def plot_begroting_jaarrekening(df: pd.DataFrame, value: str = "afwijking_pct", 
         title: title.
         ax: optional axes.
     """
-    from analyse.kosten import CLUSTER_LABELS
-
     title = title or "Afwijking jaarrekening ten opzichte van begroting"
     if _is_empty(df) or df.empty:
         return empty_figure(title, "de afwijking van de begroting", ax)
@@ -938,7 +936,7 @@ _COMPARISON_ALIASES: dict[str, str] = {
 }
 
 
-def _spine_comparison(value: object) -> str:
+def spine_comparison(value: object) -> str:
     text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip().lower()
     text = _COMPARISON_ALIASES.get(text, text)
     if (text, False) not in SPINE_STYLES:
@@ -1015,7 +1013,7 @@ def plot_spine_chart(
         return empty_figure(title, "het overzicht van de indicatoren", ax)
     _require(rows, list(SPINE_COLUMNS), "plot_spine_chart")
     data = spine_positions(rows.reset_index(drop=True))
-    data["comparison"] = [_spine_comparison(c) for c in data["comparison"]]
+    data["comparison"] = [spine_comparison(c) for c in data["comparison"]]
     level = (pd.to_numeric(data["level"], errors="coerce") if "level" in data.columns
              else pd.Series(np.nan, index=data.index))
     data["strong"] = (level >= 0.998).to_numpy() & ~data["comparison"].isin(

@@ -37,6 +37,16 @@ import numpy as np
 import pandas as pd
 
 from analyse.errors import AnalyseError
+from analyse.stats import catalogue_frame, period_type_of
+
+DEFAULT_REGION_COLUMNS: dict[str, str] = {
+    "jeugd": "jeugdzorgregio_code",
+    "preventie": "ggd_regio_code",
+    "participatie": "arbeidsmarktregio_code",
+    "armoede": "arbeidsmarktregio_code",
+    "*": "provincie_code",
+}
+"""Which registry column is a gemeente's own ``regio`` per catalogue ``domein`` (``*`` = other domains)."""
 
 __all__ = ["rest_of_region", "member_totals", "reference_without", "candidate_frame", "as_indicator_rows",
            "compare_references", "registry_membership", "registry_candidates", "gemeente_references", "MIN_OTHERS",
@@ -117,7 +127,6 @@ def _prepare_rows(indicators: pd.DataFrame) -> pd.DataFrame:
         if c not in ind.columns:
             ind[c] = np.nan
     if "period_type" not in ind.columns:
-        from analyse.stats import period_type_of  # noqa: PLC0415
         ind["period_type"] = period_type_of(ind["period"]).to_numpy()
     ind["_has"] = np.isfinite(_num(ind["numerator"])) & np.isfinite(_num(ind["denominator"])) & (
         _num(ind["denominator"]) > 0)
@@ -418,7 +427,7 @@ def registry_candidates(
         indelingsjaar: indeling.
         catalogue: catalogue frame (``domein`` per indicator; :func:`analyse.stats.catalogue_frame` shape or raw).
         indicator_ids: indicators to cover.
-        region_columns: domein → registry column (default ``analyse.compare.DEFAULT_REGION_COLUMNS``).
+        region_columns: domein → registry column (default :data:`DEFAULT_REGION_COLUMNS`).
         fallback: registry columns tried after the own region, before Nederland.
         nederland: code of Nederland.
         codes: restrict to these gemeenten (default all of the indelingsjaar).
@@ -426,8 +435,6 @@ def registry_candidates(
     Returns:
         Frame gemeentecode, reference_role, indicator_id, rank, region_code, region_naam for :func:`rest_of_region`.
     """
-    from analyse.compare import DEFAULT_REGION_COLUMNS  # noqa: PLC0415
-    from analyse.stats import catalogue_frame  # noqa: PLC0415
 
     mapping = dict(region_columns or DEFAULT_REGION_COLUMNS)
     cat = catalogue_frame(catalogue)
@@ -490,7 +497,6 @@ def gemeente_references(
         concatenate to the indicator subset (:func:`as_indicator_rows`; ``JZ31-zonder-GM0531`` …) and the
         reference frame for ``compare.compare_indicators(..., references=refs)``.
     """
-    from analyse.stats import catalogue_frame  # noqa: PLC0415
 
     cat = catalogue_frame(catalogue)
     mem = membership if membership is not None else registry_membership(registry_frame, indelingsjaar)

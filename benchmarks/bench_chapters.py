@@ -28,7 +28,7 @@ matplotlib.use("Agg")
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analyse import content, gemeenten, paths  # noqa: E402
+from analyse import bundle, content, gemeenten, paths  # noqa: E402
 from analyse.content import cost_chapter, indicator_chapter, plan_chapter, sources_chapter, summary_chapter  # noqa: E402
 from analyse.report import sections  # noqa: E402
 from benchmarks.bench_reports import REFERENCE_SET  # noqa: E402
@@ -55,7 +55,7 @@ def timed_build(gemeente, times: dict[str, float]) -> content.ReportContent:
         setattr(module, name, wrapper)
     try:
         t0 = time.perf_counter()
-        rc = content.build_report(gemeente, content.ReportParameters())
+        rc = content.build_report(gemeente, content.ReportParameters(), bundle.load(gemeente.indelingsjaar))
         times["build_report totaal"] += time.perf_counter() - t0
         return rc
     finally:
@@ -67,13 +67,13 @@ def main(argv: list[str]) -> int:
     warnings.simplefilter("ignore")
     codes = argv or list(REFERENCE_SET)
     t0 = time.perf_counter()
-    content.preload()
+    inputs = bundle.preload()
     load = time.perf_counter() - t0
     per: dict[str, dict[str, float]] = {}
     for code in codes:
         times: dict[str, float] = defaultdict(float)
         t1 = time.perf_counter()
-        g = gemeenten.validate(code, content.load_inputs().indelingsjaar)
+        g = gemeenten.validate(code, inputs.indelingsjaar)
         rc = timed_build(g, times)
         for name in [n for n in sections.__all__ if n.startswith("render_")]:
             t2 = time.perf_counter()

@@ -38,7 +38,7 @@ def recipes(text: str) -> list[re.Match[str]]:
 
 
 def _show(value: object) -> str:
-    import pandas as pd
+    import pandas as pd  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     if hasattr(value, "savefig"):  # a figure: its alt text (the PNG goes next to the page)
         return f"<Figure: {getattr(value, 'alt_text', '')}>"
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail when a recipe no longer holds")
     parser.add_argument("--json", action="store_true", help="print name, seconds and status per recipe")
     args = parser.parse_args(argv)
-    import matplotlib
+    import matplotlib  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     matplotlib.use("Agg")
     text = PAGE.read_text(encoding="utf-8")

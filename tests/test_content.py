@@ -260,8 +260,7 @@ def test_downloads_write_one_workbook_with_a_sheet_per_table(tmp_path):
 
 
 def test_map_content_without_boundaries_is_a_marked_gap():
-    inputs = _inputs()
-    inputs.cache["boundaries"] = (None, "Geen kaart: geen grenzenbestand.")
+    inputs = _inputs(boundaries=None, boundaries_note="Geen kaart: geen grenzenbestand.")
     rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=inputs, plan_list=[], commit="")
     m = content.indicator_chapter.map_content(inputs, GEM, rc.indicators.records)
     assert m.indicator_id == "jeugdzorg_pct" and m.period == "2023" and m.geo is None

@@ -104,20 +104,16 @@ def test_kernel_is_frozen_after_warmup_and_keeps_no_history():
     assert _stdout(out).split() == ["True", "False"]
 
 
-def test_import_papermill_skips_rfc3987_syntax_but_leaves_it_importable():
+def test_the_warm_engine_is_registered_through_its_entry_point():
+    """papermill finds ``analyse-warm`` by the entry point in pyproject.toml, without importing our engine first."""
     import subprocess
 
-    code = ("import sys\nfrom analyse.report import runner\npm = runner.import_papermill()\n"
-            "assert 'rfc3987_syntax' not in sys.modules, 'grammar module imported'\n"
-            "assert sys.modules['jsonschema._format'] is not None\n"
-            "import nbformat\nnb = nbformat.v4.new_notebook()\nnbformat.validate(nb)\n"
-            "assert pm.inspect_notebook is not None\n"
-            "import importlib.util\n"
-            "if importlib.util.find_spec('rfc3987_syntax'):\n    import rfc3987_syntax  # noqa: F401\n"
-            "print('ok')\n")
+    code = ("import sys\nfrom papermill.engines import papermill_engines\n"
+            "engine = papermill_engines.get_engine('analyse-warm')\n"
+            "print(engine.__module__, engine.__name__)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "ok"
+    assert proc.stdout.split() == ["analyse.report.engine", "WarmEngine"]
 
 
 def test_kill_all_kills_the_kernel_at_once():

@@ -7,9 +7,10 @@ The walk from the template to a number is one way::
     content.build_report(gemeente, params)  → ReportContent (frames, verdicts, texts; no HTML)
     analyse.report.sections.render_*(content, out) → HTML blocks (rendering only)
 
-:func:`build_report` reads nothing itself: it takes a :class:`~analyse.content.inputs.ReportInputs` (by default
-:func:`~analyse.content.inputs.load_inputs`, the processed tables cached per process) and the gemeente's plans
-(by default :func:`analyse.plans.plans_for`). Each chapter is built by one module of this package:
+:func:`build_report` reads nothing itself (no files, subprocess, clock or environment): it takes a
+:class:`~analyse.content.inputs.ReportInputs`, the immutable bundle of one data generation that
+:func:`analyse.bundle.load` makes (tables, batch statistics, boundaries, plans, commit, time). Each chapter is built
+by one module of this package:
 
 - :mod:`.indicator_chapter` – references, comparison and verdicts, key figures, trends, policy start, funnel, peers
 - :mod:`.cost_chapter` – Iv3 cost development against peers and Nederland
@@ -24,21 +25,32 @@ runner's error page can say where it went wrong.
 from __future__ import annotations
 
 import re
-import warnings
+import sys
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any, Sequence
 
-from analyse.content import cost_chapter, indicator_chapter, plan_chapter, sources_chapter, summary_chapter
-from analyse.content.inputs import ReportInputs, load_inputs, preload
+from analyse.compare import verdicts as to_verdicts
+from analyse.content import (
+    cost_chapter,
+    indicator_chapter,
+    overview_chapter,
+    plan_chapter,
+    sources_chapter,
+    summary_chapter,
+)
+from analyse.content import inputs as inputs_module
+from analyse.content.inputs import BatchStatistics, ReportInputs
 from analyse.errors import AnalyseError, ParameterError
+from analyse.plans.period import beleidsperiode, report_startjaar
 from analyse.settings import DEFAULT_STARTJAAR_BELEID
 
 REFERENCE_ROLES = ("regio", "provincie", "ggd_regio", "jeugdzorgregio", "arbeidsmarktregio", "corop", "nederland")
 """``regio``: the regio that fits each indicator's domein (see indicator_chapter.references_of)."""
 PEER_METHODS = ("kenmerken", "grootteklasse", "regio")
 
-__all__ = ["ChapterError", "ReportContent", "ReportInputs", "ReportParameters", "build_report", "load_inputs",
-           "preload", "REFERENCE_ROLES", "PEER_METHODS"]
+__all__ = ["BatchStatistics", "ChapterError", "ReportContent", "ReportInputs", "ReportParameters", "build_report",
+           "REFERENCE_ROLES", "PEER_METHODS"]
 
 
 class ChapterError(AnalyseError):
@@ -155,8 +167,6 @@ class ReportContent:
 def policy_period(params: ReportParameters, plan_list: Sequence[Any]) -> PolicyPeriod:
     """Policy start: the parameter when set, else the plans' start year (:func:`analyse.plans.report_startjaar`),
     else :data:`analyse.settings.DEFAULT_STARTJAAR_BELEID`; ``tekst`` says which, in Dutch."""
-    from analyse.plans.period import report_startjaar
-
     jaar, bron, tekst = report_startjaar(list(plan_list), params.startjaar_beleid or None, DEFAULT_STARTJAAR_BELEID)
     titel = str(getattr(plan_list[0], "titel", "") or "") if bron == "plan" and plan_list else ""
     return PolicyPeriod(int(jaar), bron, titel, tekst)
@@ -165,9 +175,6 @@ def policy_period(params: ReportParameters, plan_list: Sequence[Any]) -> PolicyP
 def _verdicts_per_plan(inputs: ReportInputs, gemeente: Any, params: ReportParameters, policy: PolicyPeriod,
                        ind: indicator_chapter.IndicatorContent) -> Any:
     """plan → indicator verdicts from that plan's own start year (computed once per distinct year)."""
-    from analyse.compare import verdicts as to_verdicts
-    from analyse.plans.period import beleidsperiode
-
     cache: dict[int, Any] = {policy.startjaar: ind.verdicts}
 
     def for_plan(plan: Any) -> Any:
@@ -190,16 +197,18 @@ def _chapter(title: str, fn: Any, *args: Any) -> Any:
         raise ChapterError(title, exc) from exc
 
 
-def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs | None = None,
-                 plan_list: Sequence[Any] | None = None, commit: str | None = None) -> ReportContent:
+def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs,
+                 plan_list: Sequence[Any] | None = None, commit: str | None = None,
+                 created: datetime | None = None) -> ReportContent:
     """Compute the content of one report.
 
     Args:
         gemeente: result of :func:`analyse.gemeenten.validate` (code, naam, indelingsjaar, regions, …).
         params: the report parameters (checked here against the gemeente's indelingsjaar).
-        inputs: the processed data; default :func:`load_inputs` of the gemeente's indelingsjaar.
-        plan_list: the gemeente's plans; default :func:`analyse.plans.plans_for` of its code.
-        commit: git commit for the colofon; default looked up once per inputs object.
+        inputs: the input bundle (:func:`analyse.bundle.load`; tests build one from tiny frames).
+        plan_list: the gemeente's plans; default those in ``inputs.plans``.
+        commit: git commit for the colofon; default ``inputs.commit``.
+        created: time of the report for the colofon; default ``inputs.created``.
 
     Returns:
         A :class:`ReportContent`.
@@ -210,13 +219,11 @@ def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs |
     """
     jaar = int(gemeente.indelingsjaar)
     params = params.checked(jaar)
-    inputs = inputs if inputs is not None else load_inputs(jaar)
+    if int(inputs.indelingsjaar) != jaar:
+        raise ParameterError(f"De gegevens zijn in de indeling van {inputs.indelingsjaar}, de gemeente in die van "
+                             f"{jaar} (input bundle of another indelingsjaar)")
     if plan_list is None:
-        from analyse import plans
-
-        with warnings.catch_warnings():  # kept on plan.warnings and shown in the Opgaven chapter, not on stderr
-            warnings.simplefilter("ignore", plans.PlanWarning)
-            plan_list = _chapter("Opgaven", lambda: list(plans.plans_for(gemeente.code)))
+        plan_list = _chapter("Opgaven", inputs.plans_of, gemeente.code)
     policy = policy_period(params, plan_list)
     ind = _chapter("Indicatoren", indicator_chapter.build, inputs, gemeente, params.regio_rollen, policy.startjaar)
     peers, peer_note = _chapter("Kostenontwikkeling", indicator_chapter.peer_codes, inputs, gemeente, params.peer_k,
@@ -228,9 +235,8 @@ def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs |
     plan_content = _chapter("Opgaven", plan_chapter.build, list(plan_list),
                             _verdicts_per_plan(inputs, gemeente, params, policy, ind), inputs.catalogue, available,
                             jaar)
-    if commit is None:
-        commit = inputs.cache.setdefault("commit", sources_chapter.git_commit())
-    sources = _chapter("Data en bronnen", sources_chapter.build, inputs, gemeente.code, commit)
+    sources = _chapter("Data en bronnen", sources_chapter.build, inputs, gemeente.code,
+                       inputs.commit if commit is None else commit, created or inputs.created)
     first = _chapter("Samenvatting", summary_chapter.build, gemeente, plan_content, ind.records, policy.startjaar,
                      costs)
     themes = _chapter("Opgaven", plan_chapter.themes, plan_content)
@@ -240,11 +246,6 @@ def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs |
 
 
 def _install_reprs() -> None:
-    import sys
-
-    from analyse.content import inputs as inputs_module
-    from analyse.content import overview_chapter
-
     inputs_module.install_short_reprs(sys.modules[__name__], inputs_module, cost_chapter, indicator_chapter,
                                       overview_chapter, plan_chapter, sources_chapter, summary_chapter)
 

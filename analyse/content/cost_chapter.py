@@ -10,6 +10,7 @@ import pandas as pd
 from analyse import kosten
 from analyse.content.inputs import ReportInputs
 from analyse.formatting import fmt_eur, fmt_pct, fmt_signed
+from analyse.plans import money
 
 COST_CLUSTERS = ("sociaal_domein_totaal", "jeugd", "wmo")
 """Iv3 clusters drawn in the cost chapter, in this order."""
@@ -199,8 +200,6 @@ def budget_line(budget_vs_actual: pd.DataFrame | None, cluster: str = "sociaal_d
 
 def reconciliations(inputs: ReportInputs, code: str, plans: Sequence[Any]) -> list[pd.DataFrame]:
     """The plans' own cost totals and growth figures beside Iv3, each with its Dutch reconciliation note."""
-    from analyse.plans import money
-
     out = []
     for plan in plans:
         spending, growth = money.plan_spending(plan), money.plan_growth(plan)

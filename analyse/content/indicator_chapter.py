@@ -12,11 +12,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analyse import compare, indicators, peers, references, stats, trends, vocab
+from analyse import batch, compare, indicators, peers, references, stats, trends, vocab
 from analyse import series as series_mod
-from analyse import variation as variation_mod
 from analyse.content import overview_chapter
-from analyse.content.inputs import ReportInputs
+from analyse.content.inputs import BatchStatistics, ReportInputs
 from analyse.errors import AnalyseError
 
 NEDERLAND = vocab.NEDERLAND_CODE
@@ -98,35 +97,16 @@ class IndicatorContent:
     """The gemeente's reported series (indicator_id, period, value, ci_low, ci_high, break_before)."""
 
 
-@dataclass
-class BatchStatistics:
-    """Results that depend only on the processed data, computed once per process and shared by all reports."""
-
-    preferred: pd.DataFrame
-    """Harmonised rows plus computed region rows, one preferred source table per (indicator, code, period)."""
-    dispersion: pd.DataFrame
-    """φ per indicator (``compare.estimate_dispersion``): real variation beyond binomial/Poisson noise."""
-    membership: pd.DataFrame
-    totals: pd.DataFrame
-    rounding_steps: pd.DataFrame | dict[str, float] = field(default_factory=dict)
-    """Published rounding per indicator row from the source metadata (``compare.rounding_steps``)."""
-    variation: pd.DataFrame | None = None
-    """τ² per indicator, size band and lag (``variation.estimate_variation``): the real year-to-year variation."""
-    autocorrelation: pd.DataFrame | None = None
-    """Pooled AR(1) ρ per indicator (``trends.autocorrelation``), passed to the trend and DiD intervals."""
-
 
 def batch_statistics(inputs: ReportInputs) -> BatchStatistics:
-    """:class:`BatchStatistics` of ``inputs`` (cached on the inputs object)."""
+    """The :class:`BatchStatistics` of ``inputs``: the ones the build stored, else computed once from the frames
+    with the same functions (:func:`analyse.batch.compute`; tests on tiny frames, another indelingsjaar)."""
+    if inputs.statistics is not None:
+        return inputs.statistics
     if "statistics" not in inputs.cache:
-        frames = [inputs.harmonised] + ([inputs.reference_rows] if len(inputs.reference_rows) else [])
-        pref = indicators.select_preferred(pd.concat(frames, ignore_index=True))
-        membership = references.registry_membership(inputs.registry, inputs.indelingsjaar)
-        inputs.cache["statistics"] = BatchStatistics(
-            preferred=pref, dispersion=compare.estimate_dispersion(pref, inputs.catalogue), membership=membership,
-            totals=references.member_totals(pref, membership), rounding_steps=compare.rounding_steps(pref),
-            variation=variation_mod.estimate_variation(pref, inputs.catalogue),
-            autocorrelation=trends.autocorrelation(pref, inputs.catalogue))
+        inputs.cache["statistics"] = BatchStatistics.from_frames(batch.compute(
+            inputs.harmonised, inputs.registry, inputs.catalogue, inputs.indelingsjaar, inputs.reference_rows,
+            dict(inputs.source_registry)))
     return inputs.cache["statistics"]
 
 
@@ -276,7 +256,8 @@ def trend_series(inputs: ReportInputs, ids: list[str], code: str, refs: Referenc
     ptype = recs.set_index("indicator_id")["period_type"] if recs is not None and len(recs) else pd.Series(dtype=str)
     for ind_id in ids:
         codes = [code, *refs.for_indicator(ind_id).values()]
-        frame = indicators.series(source, ind_id, codes, period_type=str(ptype.get(ind_id, vocab.JAAR)))
+        frame = indicators.series(source, ind_id, codes, period_type=str(ptype.get(ind_id, vocab.JAAR)),
+                                  registry=dict(inputs.source_registry))
         if not frame.empty:
             frame = stats.add_intervals(frame, inputs.catalogue)
             row = inputs.catalogue_row(ind_id)
@@ -299,7 +280,8 @@ def policy_start(inputs: ReportInputs, code: str, refs: References, ids: list[st
         ref = mine.get("regio") or mine.get("nederland")
         if ref is None:
             continue
-        series = indicators.series(source, ind_id, [code, ref], period_type="jaar")
+        series = indicators.series(source, ind_id, [code, ref], period_type="jaar",
+                                   registry=dict(inputs.source_registry))
         own, other = series[series["gemeentecode"] == code], series[series["gemeentecode"] == ref]
         if own.empty or other.empty:
             continue
@@ -315,25 +297,31 @@ def policy_start(inputs: ReportInputs, code: str, refs: References, ids: list[st
 def indicator_funnel(inputs: ReportInputs, indicator_id: str, code: str) -> FunnelContent | None:
     """Funnel of one share/rate indicator in the latest year in which ``code`` has numerator and denominator.
 
-    ``None`` when the indicator is not a share or rate, or the gemeente has no counts for it.
+    The limits and points of every gemeente come from the batch statistics (one funnel per indicator and period,
+    computed by the build). ``None`` when the indicator is not a share or rate, or the gemeente has no counts.
     """
     row = inputs.catalogue_row(indicator_id)
     if row.get("kind") not in {"share", "rate"}:
         return None
     frame = inputs.harmonised
-    rows = frame[(frame["indicator_id"] == indicator_id) & (frame["period_type"] == "jaar")
-                 & frame["gemeentecode"].str.startswith("GM")]
-    mine = rows[(rows["gemeentecode"] == code) & rows["numerator"].notna()]
+    mine = frame[(frame["indicator_id"] == indicator_id) & (frame["period_type"] == "jaar")
+                 & (frame["gemeentecode"] == code) & frame["numerator"].notna()]
     if mine.empty:
         return None
     period = str(mine["period"].max())
-    # additive random effects (Spiegelhalter 2005): the ordinary spread between gemeenten widens the funnel
-    result = stats.funnel_limits(rows[rows["period"] == period], kind=row["kind"], per=float(row.get("per") or 100),
-                                 overdispersion="additive")
-    pos = result.points.loc[result.points["gemeentecode"] == code]
+    st = batch_statistics(inputs)
+    if st.funnel is None or st.funnel_points is None:
+        return None
+    sel = (st.funnel["indicator_id"] == indicator_id) & (st.funnel["period"].astype(str) == period)
+    limits = st.funnel.loc[sel].drop(columns=["indicator_id", "period"]).reset_index(drop=True)
+    psel = (st.funnel_points["indicator_id"] == indicator_id) & (st.funnel_points["period"].astype(str) == period)
+    points = st.funnel_points.loc[psel].drop(columns=["indicator_id", "period"]).reset_index(drop=True)
+    if limits.empty:
+        return None
+    pos = points.loc[points["gemeentecode"] == code]
     position = str(pos["positie_95"].iloc[0]) if len(pos) and "positie_95" in pos else None
     return FunnelContent(indicator_id, inputs.indicator_name(indicator_id), str(row.get("unit") or ""), period,
-                         result.points, result.limits, position)
+                         points, limits, position)
 
 
 def funnel(inputs: ReportInputs, code: str) -> FunnelContent | None:
@@ -346,16 +334,8 @@ MAP_IDS = ("jeugdzorg_pct", "wmo_clienten_per_1000", "bijstand_personen_per_1000
 
 
 def boundaries(inputs: ReportInputs) -> tuple[pd.DataFrame | None, str]:
-    """Gemeente boundaries of the indeling (loaded once per inputs object) and, when absent, why."""
-    if "boundaries" not in inputs.cache:
-        from analyse import maps
-
-        try:
-            inputs.cache["boundaries"] = (maps.load_boundaries(inputs.indelingsjaar), "")
-        except AnalyseError:  # the reason (a file name) is for the log, not for the page
-            inputs.cache["boundaries"] = (None, "Geen kaart: de gemeentegrenzen zijn niet beschikbaar (ze komen met de "
-                                                "gedeelde CBS-gegevens of een CBS-download).")
-    return inputs.cache["boundaries"]
+    """Gemeente boundaries of the indeling (from the bundle) and, when absent, why."""
+    return inputs.boundaries, ("" if inputs.boundaries is not None else inputs.boundaries_note)
 
 
 def map_content(inputs: ReportInputs, gemeente: Any, recs: pd.DataFrame | None = None,
@@ -387,14 +367,8 @@ def map_content(inputs: ReportInputs, gemeente: Any, recs: pd.DataFrame | None =
 
 
 def covariates(inputs: ReportInputs) -> pd.DataFrame | None:
-    """Peer covariates of every gemeente (computed once per inputs object; ``None`` when incomplete)."""
-    if "covariates" not in inputs.cache:
-        try:
-            inputs.cache["covariates"] = peers.build_covariates(inputs.harmonised, inputs.registry,
-                                                                indelingsjaar=inputs.indelingsjaar)
-        except (AnalyseError, KeyError, ValueError):
-            inputs.cache["covariates"] = None
-    return inputs.cache["covariates"]
+    """Peer covariates of every gemeente (batch statistics; ``None`` when incomplete)."""
+    return batch_statistics(inputs).covariates
 
 
 def peer_codes(inputs: ReportInputs, gemeente: Any, k: int, method: str,
@@ -576,7 +550,7 @@ def build(inputs: ReportInputs, gemeente: Any, roles: tuple[str, ...], base_year
     recs = records(inputs, gemeente.code, comp, recent, gemeente_breaks(inputs, gemeente.code))
     ids = trend_ids(recs)
     notes = [n for n in dict.fromkeys(refs.frame["reference_note"].dropna()) if n]
-    overview = overview_chapter.build(inputs, batch_statistics(inputs).preferred, recs)
+    overview = overview_chapter.build(inputs, batch_statistics(inputs).spread, recs)
     return IndicatorContent(
         references=refs.for_indicator(ids[0]) if ids else {}, labels=lab, comparison=comp, verdicts=verdict_frame,
         signals=signals(recs), key_figures=key_figures(inputs, recs),

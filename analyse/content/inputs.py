@@ -1,36 +1,82 @@
-"""What every report of a batch reads: processed tables bundled once per process (:class:`ReportInputs`).
+"""What every report of a batch reads: one immutable bundle of one data generation (:class:`ReportInputs`).
 
-:func:`load_inputs` takes them from :mod:`analyse.data.processed` (cached there); tests build a
-:class:`ReportInputs` from tiny frames instead, so the whole content layer runs without files.
+The content layer reads nothing itself: no files, no subprocess, no clock, no environment. Everything arrives in
+this bundle, made once per process by :func:`analyse.bundle.load` from the data layer (processed tables, the
+batch statistics and the boundaries stored by the build, sidecars, plans, the git commit and the time); tests
+build a :class:`ReportInputs` from tiny frames instead.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
-from analyse.settings import REPORT_INDELINGSJAAR
+
+@dataclass(frozen=True)
+class BatchStatistics:
+    """Results that depend only on the data generation, computed once by the build (:mod:`analyse.batch`)."""
+
+    preferred: pd.DataFrame
+    """Harmonised rows plus computed region rows, one preferred source table per (indicator, code, period)."""
+    dispersion: pd.DataFrame
+    """Overdispersion per indicator (``compare.estimate_dispersion``): real variation beyond binomial/Poisson."""
+    membership: pd.DataFrame
+    totals: pd.DataFrame
+    variation: pd.DataFrame | None = None
+    """τ² per indicator, size band and lag (``variation.estimate_variation``): the real year-to-year variation."""
+    rounding_steps: pd.DataFrame | dict[str, float] = field(default_factory=dict)
+    """Published rounding per indicator row from the source metadata (``compare.rounding_steps``)."""
+    autocorrelation: pd.DataFrame | None = None
+    """Pooled AR(1) ρ per indicator (``trends.autocorrelation``), passed to the trend and DiD intervals."""
+    covariates: pd.DataFrame | None = None
+    """Peer covariates of every gemeente (``peers.build_covariates``); ``None`` when incomplete."""
+    spread: pd.DataFrame | None = None
+    """min, q1, q3, max, n_gemeenten and nl_all per (indicator_id, period): the spine chart's distribution."""
+    funnel: pd.DataFrame | None = None
+    """Funnel limits per share/rate indicator and yearly period (``stats.funnel_limits``)."""
+    funnel_points: pd.DataFrame | None = None
+    """Every gemeente's position in those funnels."""
+
+    @classmethod
+    def from_frames(cls, frames: Mapping[str, pd.DataFrame]) -> "BatchStatistics":
+        """From the frames of :func:`analyse.batch.compute` (or the tables the build stored)."""
+        steps = frames["rounding"]
+        cov = frames.get("covariates")
+        return cls(preferred=frames["preferred"], dispersion=frames["dispersion"], membership=frames["membership"],
+                   totals=frames["totals"], variation=frames.get("variation"), rounding_steps=steps,
+                   covariates=cov if cov is not None and len(cov) else None, spread=frames.get("spread"),
+                   funnel=frames.get("funnel"), funnel_points=frames.get("funnel_points"),
+                   autocorrelation=frames.get("autocorrelation"))
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReportInputs:
-    """The processed data a report is computed from (read-only frames, shared between reports).
+    """The data a report is computed from (read-only frames, shared between reports).
 
     Attributes:
         indelingsjaar: The gemeentelijke indeling of ``harmonised``.
         catalogue: Indicator catalogue (id, naam, definitie, unit, polarity, kind, per, …).
         harmonised: Indicator rows in the indeling of ``indelingsjaar`` (gemeenten, regions, NL01).
+        registry: Gemeente registry frame (``gemeenten``): names, regions and size classes.
         reference_rows: Σteller/Σnoemer rows of regions CBS does not publish (may be empty).
         clusters: Iv3 lasten per cluster (``lasten_clusters``) or ``None`` when there is no Iv3 data.
         cpi: Consumer price index per year (may be empty).
-        registry: Gemeente registry frame (``gemeenten``): names, regions and size classes.
         snapshots: Provenance of the raw snapshots (one row per sidecar) for the sources chapter.
         checksums: ``(file, sha256 prefix)`` of the processed tables for the colofon.
         series_keys: series per (indicator_id, source_table) from the registry, for breaks in a series.
+        statistics: The batch statistics stored by the build; ``None``: computed once from the frames (tests).
+        boundaries: Gemeente boundaries (gemeentecode, gemeentenaam, geometry) or ``None`` (no map, see
+            ``boundaries_note``).
+        plans: gemeentecode → its plans, or the error that loading them raised (shown as a failed chapter).
+        source_registry: The parsed ``registry.yml`` (which CBS table feeds which indicator, preferred first).
+        data_version: Fingerprint of the processed data (one value per data generation).
+        commit: Git commit of the package (colofon).
+        created: The time the report is made (colofon); passed in, never read from the clock here.
     """
 
     indelingsjaar: int
@@ -44,8 +90,17 @@ class ReportInputs:
     checksums: list[tuple[str, str]] = field(default_factory=list)
     series_keys: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Which series each (indicator_id, source_table) belongs to (``cbs_tables.series_keys``): breaks."""
+    statistics: BatchStatistics | None = None
+    boundaries: pd.DataFrame | None = None
+    boundaries_note: str = ("Geen kaart: de gemeentegrenzen zijn niet beschikbaar (ze komen met de gedeelde "
+                            "CBS-gegevens of een CBS-download).")
+    plans: Mapping[str, tuple[Any, ...] | BaseException] = field(default_factory=dict)
+    source_registry: Mapping[str, Any] = field(default_factory=lambda: {"indicators": {}})
+    data_version: str = ""
+    commit: str = "onbekend"
+    created: datetime | None = None
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    """Results that depend only on the inputs (e.g. peer covariates), computed once per process."""
+    """Results that depend only on the inputs and are computed from them in this process (memo, no I/O)."""
 
     def catalogue_row(self, indicator_id: str) -> dict[str, Any]:
         """The catalogue entry of ``indicator_id`` as a dict (empty when unknown)."""
@@ -56,37 +111,12 @@ class ReportInputs:
         """Dutch name of an indicator (its id when the catalogue does not know it)."""
         return str(self.catalogue_row(indicator_id).get("naam") or indicator_id)
 
-
-def load_inputs(indelingsjaar: int = REPORT_INDELINGSJAAR) -> ReportInputs:
-    """The :class:`ReportInputs` of ``indelingsjaar`` from ``data/processed`` (one object per data version)."""
-    from analyse.data import processed
-
-    key = tuple(processed.fingerprint().items())
-    return _load(int(indelingsjaar), key)
-
-
-@functools.lru_cache(maxsize=2)
-def _load(indelingsjaar: int, key: tuple) -> ReportInputs:
-    from analyse.data import cbs_tables, processed, provenance
-
-    refs = processed.reference_rows(indelingsjaar)
-    clusters = processed.cost_clusters() if processed.exists("lasten") else None
-    return ReportInputs(
-        indelingsjaar=indelingsjaar, catalogue=processed.catalogue(), harmonised=processed.harmonised(indelingsjaar),
-        reference_rows=refs if refs is not None else pd.DataFrame(), clusters=clusters,
-        cpi=processed.cpi() if processed.exists("cpi") else pd.DataFrame(),
-        registry=processed.gemeenten(), snapshots=provenance.list_snapshots(),
-        checksums=processed.checksums(), series_keys=cbs_tables.series_keys(cbs_tables.load_registry()))
-
-
-def preload(indelingsjaar: int = REPORT_INDELINGSJAAR) -> None:
-    """Load everything a report reads into this process (the warm report kernels call this once)."""
-    inputs = load_inputs(indelingsjaar)
-    from analyse.content.indicator_chapter import batch_statistics, boundaries, covariates
-
-    covariates(inputs)
-    batch_statistics(inputs)  # φ per indicator, region membership and totals: once per kernel, not per report
-    boundaries(inputs)
+    def plans_of(self, gemeentecode: str) -> list[Any]:
+        """The plans of a gemeente (empty without a plan file); raises the error its plan files gave."""
+        found = self.plans.get(str(gemeentecode).upper(), ())
+        if isinstance(found, BaseException):
+            raise found
+        return list(found)
 
 
 def _brief(value: Any) -> str:

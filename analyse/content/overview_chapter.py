@@ -45,24 +45,13 @@ class OverviewContent:
         return out
 
 
-def _spread(preferred: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
-    """min, q1, q3, max and count over all gemeenten, and Nederland's published value, per (indicator, period)."""
-    sel = preferred.merge(keys, on=["indicator_id", "period"], how="inner")
-    gm = sel[sel["gemeentecode"].str.startswith("GM") & sel["value"].notna()]
-    spread = gm.groupby(["indicator_id", "period"])["value"].agg(
-        min="min", q1=lambda s: s.quantile(0.25), q3=lambda s: s.quantile(0.75), max="max",
-        n_gemeenten="count").reset_index()
-    nl = sel[sel["gemeentecode"] == vocab.NEDERLAND_CODE][["indicator_id", "period", "value"]].rename(
-        columns={"value": "nl_all"})
-    return spread.merge(nl.drop_duplicates(["indicator_id", "period"]), on=["indicator_id", "period"], how="left")
-
-
-def build(inputs: ReportInputs, preferred: pd.DataFrame, records: pd.DataFrame | None) -> OverviewContent:
+def build(inputs: ReportInputs, spread: pd.DataFrame, records: pd.DataFrame | None) -> OverviewContent:
     """One row per indicator of the gemeente's records (see the module docstring).
 
     Args:
         inputs: processed data (catalogue for definitions).
-        preferred: all rows, one preferred source per key (for the spread among all gemeenten).
+        spread: the distribution among all gemeenten per (indicator_id, period) (batch statistics,
+            :func:`analyse.batch.spread`).
         records: the indicator records (``indicator_chapter.records``): every value shown comes from them.
     """
     if records is None or records.empty:
@@ -95,8 +84,9 @@ def build(inputs: ReportInputs, preferred: pd.DataFrame, records: pd.DataFrame |
     rows["change"] = rec["change_verdict"].fillna(vocab.NIET_TE_BEOORDELEN).to_numpy()
     rows["change_label"] = rec["change_label"].fillna(vocab.NIET_TE_BEOORDELEN).to_numpy()
     rows["break_period"] = rec["break_period"].to_numpy()
-    spread = _spread(preferred, rows[["indicator_id", "period"]])
-    rows = rows.merge(spread, on=["indicator_id", "period"], how="left")
+    cols = ["indicator_id", "period", "min", "q1", "q3", "max", "n_gemeenten", "nl_all"]
+    rows = rows.merge(spread[cols].assign(period=spread["period"].astype(str)), on=["indicator_id", "period"],
+                      how="left")
     order = {d: i for i, d in enumerate(DOMEIN_ORDER)}
     rows = rows.assign(_o=rows["domein"].map(order).fillna(len(order))).sort_values(["_o", "naam"], kind="stable")
     stale_list = stale[["naam", "latest_period"]].rename(columns={"latest_period": "period"}).reset_index(drop=True)

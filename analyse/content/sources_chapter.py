@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
 
-from analyse import paths
 from analyse.content.inputs import ReportInputs
 
 
@@ -69,20 +67,8 @@ def _date(value: object) -> str:
         return str(value)
 
 
-def git_commit() -> str:
-    """Short commit of the package checkout, marked when it has local changes ("onbekend" outside git)."""
-    try:
-        out = subprocess.run(["git", "-C", str(paths.ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                             text=True, timeout=5)
-        dirty = subprocess.run(["git", "-C", str(paths.ROOT), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=5)
-        commit = out.stdout.strip() or "onbekend"
-        return commit + (" (met lokale wijzigingen)" if dirty.stdout.strip() else "")
-    except (OSError, subprocess.SubprocessError):
-        return "onbekend"
-
-
-def build(inputs: ReportInputs, code: str, commit: str | None = None) -> SourcesContent:
-    """Sources and colofon facts of one report (``commit`` is looked up when not given)."""
-    return SourcesContent(tables=source_tables(inputs, code), commit=commit if commit is not None else git_commit(),
-                          created=datetime.now().strftime("%d-%m-%Y %H:%M"), checksums=list(inputs.checksums))
+def build(inputs: ReportInputs, code: str, commit: str, created: datetime | None) -> SourcesContent:
+    """Sources and colofon facts of one report (``commit`` and ``created`` passed in; "onbekend" without a time)."""
+    return SourcesContent(tables=source_tables(inputs, code), commit=commit,
+                          created=created.strftime("%d-%m-%Y %H:%M") if created else "onbekend",
+                          checksums=list(inputs.checksums))

@@ -26,6 +26,7 @@ import pandas as pd
 
 from analyse import vocab
 from analyse.formatting import fmt_signed, fmt_value, period_label
+from analyse.plans.conclusions import bevindingen_scope
 
 OUTCOMES = ("op koers", "deels op koers", "niet op koers", "nog niet te beoordelen")
 """Opgave outcomes in the order the badges are counted."""
@@ -137,8 +138,6 @@ def _evaluator_line(pc: Any, opgave_id: str, conclusion: Any | None) -> str:
     comp = getattr(conclusion, "componenten", {}) or {}
     n_k, n_s = comp.get("knelpunten", 0), comp.get("successen", 0)
     if n_k or n_s:
-        from analyse.plans.conclusions import bevindingen_scope
-
         _, where = bevindingen_scope(pc.plan, opgave_id)
         scope = f" voor heel '{pc.title.split(' - ')[-1]}'" if where == "plan" else ""
         return (f"Evaluatoren: geen eigen oordeel over deze opgave; zij noemen {n_k} knelpunt"

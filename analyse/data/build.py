@@ -16,7 +16,12 @@ harmonise          indicators_<jaar>                           0 published value
 regions            region_members_<jaar>                       a gemeente at most once per role
 references         referenties_<jaar>                          unique keys
 lasten_clusters    lasten_clusters                             columns present
+boundaries         boundaries_<jaar>                           every gemeente of the indeling has a boundary
+statistics         stat_<name>_<jaar> (batch statistics)       one preferred row per key (``analyse.batch``)
 =================  ==========================================  ===============================================
+
+Steps of the layers above the data (the batch statistics of :mod:`analyse.batch`) join the pipeline through the
+entry point group ``analyse.build_steps`` (:func:`pipeline`), so this package never imports them.
 
 ``<jaar>`` is :data:`analyse.settings.REPORT_INDELINGSJAAR`. Raw snapshots already imported count when the
 shared data directory is absent. Without any CBS snapshot the build is seed-only, and it refuses to replace a
@@ -39,12 +44,13 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pandas as pd
 
 from analyse import atomic, paths
-from analyse.data import cbs_tables, derive, regionnames, seeds, sources
+from analyse.data import boundaries, cbs_tables, derive, regionnames, seeds, sources
 from analyse.data.catalogue import load_catalogue
 from analyse.data.contract import PREFERRED_KEY, check_columns, empty_frame, validate
 from analyse.data.cpi import build_cpi
@@ -65,6 +71,7 @@ SPLIT_SHARE_VARIANT = "woonfunctie_incl_toevoeging"
 the indicators are about people)."""
 REFERENCES = f"referenties_{REPORT_INDELINGSJAAR}"
 MEMBERSHIP = f"region_members_{REPORT_INDELINGSJAAR}"
+BOUNDARIES = f"boundaries_{REPORT_INDELINGSJAAR}"
 
 
 @dataclass
@@ -250,6 +257,29 @@ def step_references(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, 
     return {REFERENCES: derive.computed_reference_rows(tables[HARMONISED], members, ctx.catalogue)}
 
 
+def step_boundaries(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Gemeente boundaries of the report indeling from the raw snapshots (checksum verified), simplified once."""
+    snaps = [p for (tid, _), p in sources.available(ctx.raw_root).items() if tid == boundaries.TABLE_ID]
+    if not snaps:
+        ctx.notes.append(f"{BOUNDARIES}: no boundary snapshot in the raw store; reports show no map")
+        return {BOUNDARIES: pd.DataFrame(columns=boundaries.COLUMNS)}
+    chosen = boundaries.pick_file(snaps, REPORT_INDELINGSJAAR)
+    path = sources.raw_file(boundaries.TABLE_ID, chosen.name, ctx.raw_root)  # verifies the sha256
+    return {BOUNDARIES: boundaries.to_table(boundaries.read_geojson(path))}
+
+
+def check_boundaries(ctx: Context, tables: dict[str, pd.DataFrame]) -> str:
+    """How many gemeenten of the report indeling have a boundary (a missing one is a note: no map for it)."""
+    geo, gem = tables[BOUNDARIES], tables.get("gemeenten")
+    if geo.empty or gem is None:
+        return "no boundaries"
+    current = set(gem.loc[gem["indelingsjaar"] == REPORT_INDELINGSJAAR, "gemeentecode"].astype(str))
+    missing = sorted(current - set(geo["gemeentecode"].astype(str)))
+    if missing:
+        ctx.notes.append(f"{BOUNDARIES}: {len(missing)} gemeenten without a boundary (no map), e.g. {missing[:3]}")
+    return f"{len(current) - len(missing)} of {len(current)} gemeenten with a boundary"
+
+
 def step_lasten_clusters(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Iv3 lasten per cluster (:func:`analyse.data.iv3.cluster_lasten`)."""
     return {"lasten_clusters": cluster_lasten(tables["lasten"])}
@@ -318,8 +348,20 @@ STEPS: tuple[Step, ...] = (
          (check_unique(REFERENCES, PREFERRED_KEY),)),
     Step("lasten_clusters", ("lasten",), ("lasten_clusters",), step_lasten_clusters,
          (check_has_columns("lasten_clusters", ["gemeentecode", "jaar", "soort", "cluster", "lasten_eur"]),)),
+    Step("boundaries", ("raw gemeentegrenzen", "gemeenten"), (BOUNDARIES,), step_boundaries, (check_boundaries,)),
 )
-"""The build pipeline, in order (see the module docstring)."""
+"""The data steps of the build pipeline, in order (see the module docstring)."""
+
+STEP_GROUP = "analyse.build_steps"
+"""Entry point group of build steps declared by the layers above the data (each returns a tuple of steps)."""
+
+
+def pipeline() -> tuple[Step, ...]:
+    """:data:`STEPS` followed by the steps of the entry point group :data:`STEP_GROUP` (sorted by name)."""
+    extra: list[Step] = []
+    for ep in sorted(entry_points(group=STEP_GROUP), key=lambda e: e.name):
+        extra.extend(ep.load()())
+    return STEPS + tuple(extra)
 
 
 def run_steps(steps: tuple[Step, ...], ctx: Context, tables: dict[str, pd.DataFrame] | None = None,
@@ -375,7 +417,7 @@ def _existing_gemeenten(processed_dir: Path) -> int:
 
 def build(processed_dir: Path | None = None, cbs_root: Path | None = None, raw_root: Path | None = None,
           seeds_dir: Path | None = None, use_shared: bool = True, seed_only: bool = False,
-          steps: tuple[Step, ...] = STEPS, allow_loss: bool = False) -> BuildResult:
+          steps: tuple[Step, ...] | None = None, allow_loss: bool = False) -> BuildResult:
     """Import and build all processed tables.
 
     Args:
@@ -386,7 +428,7 @@ def build(processed_dir: Path | None = None, cbs_root: Path | None = None, raw_r
         seeds_dir: seed figures (default ``data/raw/seeds``).
         use_shared: ``False`` skips importing the shared directory (snapshots already imported still count).
         seed_only: build from the seed figures only, even over a richer processed set (``--seed-only``).
-        steps: the pipeline (default :data:`STEPS`).
+        steps: the pipeline (default :func:`pipeline`: the data steps and the batch statistics).
         allow_loss: accept a build that loses most values of a column the previous generation had filled.
 
     Returns:
@@ -416,7 +458,7 @@ def build(processed_dir: Path | None = None, cbs_root: Path | None = None, raw_r
         result.notes.append("no CBS data: built from data/raw/seeds only")
     ctx = Context(raw_root=raw_root, seeds_dir=seeds_dir, catalogue=catalogue, cbs_available=cbs_available,
                   notes=result.notes)
-    tables = run_steps(steps, ctx, lines=result.steps)
+    tables = run_steps(steps if steps is not None else pipeline(), ctx, lines=result.steps)
     if not (seed_only or allow_loss):
         check_no_loss(tables, processed_dir)
     indicators = tables["indicators"]
@@ -448,13 +490,13 @@ LOSS_MIN_VALUES = 50
 
 
 def generations_dir(processed_dir: Path) -> Path:
-    """Where the generations of ``processed_dir`` live (``data/processed/generaties/`` for ``data/processed/actueel``)."""
+    """Where the generations of ``processed_dir`` live (``data/processed/generaties/`` for ``.../actueel``)."""
     return Path(processed_dir).parent / GENERATIONS_DIR
 
 
 def new_generation(processed_dir: Path) -> Path:
     """A new, empty generation folder (name: UTC time plus a random suffix, so names sort by age)."""
-    import uuid
+    import uuid  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     now = time.time_ns()
     stamp = time.strftime('%Y%m%dT%H%M%S', time.gmtime(now // 10**9))
@@ -471,7 +513,7 @@ def switch_generation(processed_dir: Path, gen_dir: Path) -> None:
     """
     processed_dir = Path(processed_dir)
     if processed_dir.is_dir() and not processed_dir.is_symlink() and not any(processed_dir.glob("*.parquet")):
-        import shutil
+        import shutil  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
         shutil.rmtree(processed_dir)  # an empty placeholder (e.g. with a .gitkeep): nothing to keep
     if processed_dir.is_dir() and not processed_dir.is_symlink():
@@ -486,7 +528,7 @@ def switch_generation(processed_dir: Path, gen_dir: Path) -> None:
 
 def prune_generations(processed_dir: Path, keep: int = KEEP_GENERATIONS) -> list[Path]:
     """Remove generations beyond the ``keep`` newest (never the one in use); returns the removed folders."""
-    import shutil
+    import shutil  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     folder = generations_dir(processed_dir)
     current = Path(processed_dir).resolve()
@@ -501,7 +543,7 @@ def prune_generations(processed_dir: Path, keep: int = KEEP_GENERATIONS) -> list
 
 def _filled_counts(path: Path) -> dict[str, int] | None:
     """Non-null values per column of a parquet file, from its metadata (no data read); ``None`` when unreadable."""
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     try:
         meta = pq.ParquetFile(path).metadata
@@ -543,4 +585,4 @@ def check_no_loss(tables: dict[str, pd.DataFrame], processed_dir: Path, share: f
                     .replace(",", "."))
 
 
-__all__ = ["BuildResult", "STEPS", "Step", "build", "run_steps"]
+__all__ = ["BuildResult", "STEPS", "Step", "build", "pipeline", "run_steps"]

@@ -16,6 +16,7 @@ import yaml
 
 from analyse import paths
 from analyse.data.contract import DEFAULT_PER
+from analyse.data.provenance import SAFE_LOADER
 from analyse.errors import DataIntegrityError
 
 REQUIRED_KEYS = ("id", "naam", "unit", "polarity", "kind")
@@ -29,7 +30,7 @@ KINDS = {"share", "rate", "count", "level"}
 # ------------------------------------------------------------------------------------------- catalogue
 def _read_catalogue_file(path: Path) -> list[dict[str, Any]]:
     try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        entries = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or []
     except yaml.YAMLError as exc:
         raise DataIntegrityError(f"catalogue {path.name} is not valid YAML: {exc}") from exc
     if not isinstance(entries, list):

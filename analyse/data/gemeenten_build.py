@@ -247,7 +247,7 @@ def read_grenswijziging_rda(path: Path) -> pd.DataFrame:
     Returns:
         Columns van_code, naar_code, adressen (non-zero cells).
     """
-    import pyreadr  # optional dependency, only needed for this cross-check
+    import pyreadr  # optional dependency, only needed for this cross-check  # noqa: PLC0415 – optional dependency pyreadr, only for this cross-check
 
     (matrix,) = pyreadr.read_r(str(path)).values()
     if matrix.empty:

@@ -60,7 +60,7 @@ def get_all(session: Any, url: str) -> list[dict[str, Any]]:
 def _session(session: Any | None) -> Any:
     if session is not None:
         return session
-    import requests
+    import requests  # noqa: PLC0415 – requests/cbsodata only for a live CBS download
 
     return requests.Session()
 
@@ -78,7 +78,7 @@ def fetch_table(table: str, session: Any | None = None, base: str = ODATA_BASE) 
     """
     if session is None:
         try:
-            import cbsodata  # noqa: F401
+            import cbsodata  # noqa: F401, PLC0415 – optional: only a live CBS download needs it
         except ImportError:
             pass
         else:
@@ -100,7 +100,7 @@ def fetch_table(table: str, session: Any | None = None, base: str = ODATA_BASE) 
 
 
 def _fetch_cbsodata(table: str) -> tuple[pd.DataFrame, dict[str, Any]]:
-    import cbsodata
+    import cbsodata  # noqa: PLC0415 – requests/cbsodata only for a live CBS download
 
     rows = cbsodata.get_data(table)
     frame = pd.DataFrame(rows)

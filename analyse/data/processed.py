@@ -9,6 +9,8 @@ modification time and size), so a warm report kernel reads the data once for a w
   and what to do, never an empty frame that would read as "no data for this gemeente".
 - :func:`catalogue`, :func:`indicators`, :func:`harmonised`, :func:`reference_rows`, :func:`cost_clusters`,
   :func:`lasten`, :func:`cpi`, :func:`region_members`: the tables the report and the notebooks use.
+- :func:`boundaries` (the map's gemeente boundaries) and :func:`statistics` (the batch statistics of
+  :mod:`analyse.batch`), both stored by the build per indelingsjaar.
 - :func:`checksums` and :func:`fingerprint` describe the processed set (colofon, up-to-date checks).
 - :func:`preload` loads what a report reads (run once per warm kernel).
 """
@@ -23,6 +25,10 @@ from pathlib import Path
 import pandas as pd
 
 from analyse import paths
+from analyse.data.boundaries import from_table
+from analyse.data.catalogue import load_catalogue
+from analyse.data.derive import harmonise
+from analyse.data.iv3 import cluster_lasten
 from analyse.errors import ContractError, DataIntegrityError, DataNotAvailableError
 from analyse.settings import REPORT_INDELINGSJAAR
 
@@ -69,9 +75,9 @@ class TableContract:
 
 
 def _contracts() -> dict[str, TableContract]:
-    from analyse.data import contract as ind
-    from analyse.data.build import CPI_COLUMNS, HERINDELINGEN_COLUMNS, LASTEN_COLUMNS
-    from analyse.data.gemeenten_build import COLUMNS as GEMEENTEN_COLUMNS
+    from analyse.data import contract as ind  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
+    from analyse.data.build import CPI_COLUMNS, HERINDELINGEN_COLUMNS, LASTEN_COLUMNS  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
+    from analyse.data.gemeenten_build import COLUMNS as GEMEENTEN_COLUMNS  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     indicators = TableContract(tuple(ind.REQUIRED_COLUMNS), ("value", "numerator", "denominator"), tuple(ind.KEY))
     jaar = REPORT_INDELINGSJAAR
@@ -139,7 +145,7 @@ def check_processed(names: tuple[str, ...] = BASE_TABLES, folder: Path | None = 
         DataNotAvailableError: a table is missing (e.g. a deleted ``cpi.parquet``).
         ContractError: a table has no rows, misses a column or holds text in a number column.
     """
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     folder = Path(folder) if folder is not None else paths.PROCESSED_DIR
     for name in names:
@@ -177,7 +183,7 @@ def _has_pandas_dtype(arrow_type: object) -> bool:
 def generation_info(folder: Path | None = None) -> dict[str, object]:
     """The build manifest of the processed data in use (``build.json``: generation id, time, seed-only, counts);
     an empty dict for data built before generations existed."""
-    import json
+    import json  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     folder = Path(folder) if folder is not None else paths.PROCESSED_DIR
     try:
@@ -213,12 +219,22 @@ def table(name: str) -> pd.DataFrame:
 
 
 def _derived(name: str, *inputs: str) -> pd.DataFrame | None:
-    """A derived table when it exists and is not older than any of its inputs, else ``None``."""
+    """A derived table when it exists, ``None`` when the build made none (e.g. another indelingsjaar).
+
+    Raises:
+        DataIntegrityError: the derived table is older than one of its inputs (stale: rebuilt inputs without it);
+            it is never silently recomputed or replaced by an empty frame.
+    """
     stamp = _stamp(paths.processed(name))
     if stamp is None:
         return None
-    if any((_stamp(paths.processed(i)) or (0.0, 0))[0] > stamp[0] for i in inputs):
-        return None
+    newer = [i for i in inputs if (_stamp(paths.processed(i)) or (0.0, 0))[0] > stamp[0]]
+    if newer:
+        for i in newer:  # a damaged input is the problem to name first
+            table(i)
+        raise DataIntegrityError(
+            f"De afgeleide tabel {name!r} is ouder dan {', '.join(map(repr, newer))} en dus verouderd. Bouw de "
+            f"gegevens opnieuw met 'make data'. (stale derived table data/processed/{name}.parquet)")
     return table(name)
 
 
@@ -229,8 +245,6 @@ def catalogue() -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=1)
 def _catalogue() -> pd.DataFrame:
-    from analyse.data.catalogue import load_catalogue
-
     return load_catalogue()
 
 
@@ -261,8 +275,6 @@ def cpi() -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=4)
 def _harmonise(indelingsjaar: int, key: tuple) -> pd.DataFrame:
-    from analyse.data.derive import harmonise
-
     return harmonise(indicators(), indelingsjaar, herindelingen(), catalogue(), gemeenten=gemeenten())
 
 
@@ -295,8 +307,6 @@ def region_members(indelingsjaar: int = REPORT_INDELINGSJAAR) -> pd.DataFrame | 
 
 @functools.lru_cache(maxsize=2)
 def _clusters(key: tuple) -> pd.DataFrame:
-    from analyse.data.iv3 import cluster_lasten
-
     return cluster_lasten(lasten())
 
 
@@ -306,6 +316,42 @@ def cost_clusters() -> pd.DataFrame:
     if frame is not None:
         return frame
     return _clusters(_stamp(paths.processed("lasten")) or (0.0, 0))
+
+
+def boundaries(indelingsjaar: int = REPORT_INDELINGSJAAR) -> pd.DataFrame | None:
+    """Gemeente boundaries of the indeling (``boundaries_<jaar>``: gemeentecode, gemeentenaam, shapely geometry),
+    ``None`` when the build made none for this indelingsjaar; an empty frame when no boundary file was imported."""
+    frame = _derived(f"boundaries_{int(indelingsjaar)}", "gemeenten")
+    if frame is None:
+        return None
+    return _boundaries(int(indelingsjaar), _stamp(paths.processed(f"boundaries_{int(indelingsjaar)}")))
+
+
+@functools.lru_cache(maxsize=2)
+def _boundaries(indelingsjaar: int, stamp: tuple | None) -> pd.DataFrame:
+    return from_table(table(f"boundaries_{indelingsjaar}"))
+
+
+STATISTICS = ("preferred", "dispersion", "variation", "membership", "totals", "rounding", "covariates", "spread",
+              "funnel", "funnel_points", "autocorrelation")
+"""The batch statistics the build stores per indelingsjaar (``stat_<name>_<jaar>``, made by ``analyse.batch``)."""
+
+
+def statistics(indelingsjaar: int = REPORT_INDELINGSJAAR) -> dict[str, pd.DataFrame] | None:
+    """The stored batch statistics of the indeling by name, ``None`` when the build made none for it.
+
+    Raises:
+        DataIntegrityError: a statistic is older than the tables it was computed from (run ``make data``).
+        DataNotAvailableError: some statistics are missing (an interrupted build; run ``make data``).
+    """
+    jaar = int(indelingsjaar)
+    names = [f"stat_{n}_{jaar}" for n in STATISTICS]
+    present = [n for n in names if exists(n)]
+    if not present:
+        return None
+    if len(present) < len(names):
+        raise _missing(sorted(set(names) - set(present))[0])
+    return {n: _derived(f"stat_{n}_{jaar}", "indicators", "herindelingen", "gemeenten") for n in STATISTICS}
 
 
 def checksums() -> list[tuple[str, str]]:
@@ -347,9 +393,11 @@ def preload(indelingsjaar: int = REPORT_INDELINGSJAAR) -> None:
     cost_clusters()
     cpi()
     gemeenten()
+    boundaries(indelingsjaar)
+    statistics(indelingsjaar)
 
 
 def clear_cache() -> None:
     """Forget every cached table (tests; a changed file is picked up without this)."""
-    for fn in (_read, _catalogue, _harmonise, _clusters, _checksums):
+    for fn in (_read, _catalogue, _harmonise, _clusters, _checksums, _boundaries):
         fn.cache_clear()

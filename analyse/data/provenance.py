@@ -26,6 +26,9 @@ import yaml
 from analyse import paths
 from analyse.errors import DataIntegrityError
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where installed (ten times faster than the pure-Python one; same results)."""
+
 STATUSES = ("voorlopig", "nader voorlopig", "definitief", "gemengd", "onbekend")
 REQUIRED_META = ("producer", "table_id", "title", "url", "retrieved", "sha256", "status")
 DATE_KEYS = ("retrieved", "date_accessed", "retrieval_date", "opgehaald", "transcribed")
@@ -110,7 +113,7 @@ def read_sidecar_mapping(path: Path) -> dict[str, Any]:
     if not mp.exists():
         raise DataIntegrityError(f"{mp.name.removesuffix(SUFFIX)} has no provenance sidecar {mp.name}")
     try:
-        meta = yaml.safe_load(mp.read_text(encoding="utf-8"))
+        meta = yaml.load(mp.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise DataIntegrityError(f"sidecar {mp.name} cannot be read: {exc}") from exc
     if not isinstance(meta, dict):

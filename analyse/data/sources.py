@@ -165,6 +165,15 @@ SOURCES: tuple[Source, ...] = (
     Source("corop-2024", "corop-woonplaats-gemeente-2024", "corop.generated.csv",
            "Woonplaats -> gemeente -> COROP-gebied 2024", "CBS (via woonstadrotterdam/woningwaardering)",
            "https://github.com/woonstadrotterdam/woningwaardering", "definitief", 2024, license="MIT (repository)"),
+    # --- gemeente boundaries (GeoJSON, WGS84) ---
+    *(
+        Source("gemeentegrenzen", "gemeente-grenzen-geojson", f"gemeente_{year}.geojson",
+               f"Gemeentegrenzen {year} (CBS gebiedsindelingen, gemeente_gegeneraliseerd)", "CBS/Kadaster via PDOK",
+               "https://www.pdok.nl/introductie/-/article/cbs-gebiedsindelingen", "definitief", year,
+               license="CC BY 4.0 (CBS/PDOK); repository: none stated",
+               notes="Simplified GeoJSON for choropleths, not for areas (see SOURCE.md of the shared folder).")
+        for year in (2022, 2023, 2025)
+    ),
     Source("cpi", "cpi-yearly-small", "pbix-inflatie-cbs.csv", "CPI jaarmutatie 2018-2023 (= CBS 83131NED)",
            "CBS (via JoeyKurtosis/GemeenteFinancienTest)", STATLINE.format(table="83131NED"), "definitief",
            None, license="none stated"),

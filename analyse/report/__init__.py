@@ -27,10 +27,13 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import numpy as np
+import pandas as pd
+from PIL import Image
 
-from analyse import paths, safetext
+from analyse import atomic, paths, safetext
 from analyse.errors import ParameterError
 from analyse.formatting import MISSING, dutch_columns, escape, fmt_list, fmt_number, is_count_column
+from analyse.report.downloads import write_csv
 
 __all__ = [
     "Block",
@@ -63,8 +66,6 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
 
     A reader never sees a half-written file, and an interrupted run leaves the old file intact.
     """
-    from analyse import atomic
-
     return atomic.write_bytes(Path(path), data.encode("utf-8") if isinstance(data, str) else data)
 
 
@@ -172,7 +173,7 @@ def notebook_style() -> "Block":
     brings the same rules, limited to output areas, so kerncijfers, badges and tables look as in the report. The
     HTML export leaves it out (the page has the full stylesheet).
     """
-    from analyse.report.export import css
+    from analyse.report.export import css  # noqa: PLC0415 – export builds on this package; only notebooks need it
 
     return Block(f"<style data-analyse-notebook>{_scoped_css(css())}</style>", " ")
 
@@ -288,8 +289,6 @@ def _format_cell(value: Any, column: str) -> str:
         decimals = 0 if a >= 1000 else 1 if a >= 10 else 2
         return fmt_number(value, decimals)
     try:
-        import pandas as pd
-
         if value is pd.NA or value is pd.NaT:
             return MISSING
         if isinstance(value, pd.Timestamp):
@@ -300,7 +299,7 @@ def _format_cell(value: Any, column: str) -> str:
 
 
 def frame_to_html(frame: Any, max_rows: int = MAX_TABLE_ROWS, caption: str | None = None,
-                  css_class: str = "tabel") -> str:
+                  css_class: str = "tabel", extra: Mapping[str, list[str]] | None = None) -> str:
     """Render a DataFrame as a plain, escaped, Dutch-formatted HTML table (no index, no styling JS).
 
     Technical columns are left out and raw column names become plain Dutch (:func:`for_display`).
@@ -310,16 +309,20 @@ def frame_to_html(frame: Any, max_rows: int = MAX_TABLE_ROWS, caption: str | Non
         max_rows: Rows shown; a note says how many more are in the CSV.
         caption: Optional caption text (escaped).
         css_class: CSS class of the ``<table>``.
+        extra: columns of ready-made HTML appended to the table (header → one cell per row, e.g. sparklines);
+            they are not part of the CSV.
 
     Returns:
         HTML text.
     """
     frame = for_display(frame)
     cols = [str(c) for c in frame.columns]
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in cols)
+    extra = dict(extra or {})
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in [*cols, *extra])
     rows = []
-    for rec in frame.head(max_rows).itertuples(index=False, name=None):
+    for i, rec in enumerate(frame.head(max_rows).itertuples(index=False, name=None)):
         cells = "".join(f"<td>{_format_cell(v, c)}</td>" for v, c in zip(rec, cols))
+        cells += "".join(f'<td class="grafiekje">{html[i] if i < len(html) else ""}</td>' for html in extra.values())
         rows.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     more = ""
@@ -338,7 +341,6 @@ def _write_csv(frame: Any, key: str, target: OutputTarget | None) -> str | None:
     """Write ``frame`` as ``<key>.csv`` (``key`` claimed from the target: unique in the report)."""
     if target is None or frame is None:
         return None
-    from analyse.report.downloads import write_csv
 
     fname = f"{key}.csv"
     shown = dutch_columns(frame, strict=False)
@@ -355,11 +357,14 @@ def _csv_link(fname: str | None, out: OutputTarget | None = None) -> str:
 
 
 def table_block(frame: Any, name: str, out: OutputTarget | None, caption: str | None = None, csv: bool = True,
-                max_rows: int = MAX_TABLE_ROWS) -> Block:
-    """A Dutch-formatted table; with an output target its CSV is written next to the report and linked."""
+                max_rows: int = MAX_TABLE_ROWS, extra: Mapping[str, list[str]] | None = None) -> Block:
+    """A Dutch-formatted table; with an output target its CSV is written next to the report and linked.
+
+    ``extra``: columns of ready-made HTML shown after the data columns (see :func:`frame_to_html`), not in the CSV.
+    """
     key = _claim(name, out)
     fname = _write_csv(frame, key, out) if csv else None
-    html = frame_to_html(frame, max_rows=max_rows, caption=caption) + _csv_link(fname, out)
+    html = frame_to_html(frame, max_rows=max_rows, caption=caption, extra=extra) + _csv_link(fname, out)
     return Block(f'<div class="tabel-blok" id="tabel-{key}">{html}</div>', caption or name)
 
 
@@ -374,9 +379,6 @@ def _png_bytes(fig: Any, dpi: int = FIGURE_DPI) -> bytes:
     the Agg buffer is unavailable.
     """
     try:
-        import numpy as np
-        from PIL import Image
-
         fig.set_dpi(dpi)
         fig.patch.set_facecolor("white")
         fig.canvas.draw()
@@ -413,20 +415,47 @@ def figure_block(fig: Any, name: str, out: OutputTarget | None = None, alt: str 
         raise ValueError(f"Figuur {name!r} heeft geen alt-tekst (fig.alt_text): elke figuur moet er een hebben.")
     png = _png_bytes(safetext.clean_figure(fig))
     if close:
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # noqa: PLC0415 – matplotlib only where a figure was drawn
 
         plt.close(fig)
+    return png_block(png, name, out, alt, data, caption)
+
+
+def png_block(png: bytes, name: str, out: OutputTarget | None, alt: str, data: Any = None,
+              caption: str | None = None) -> Block:
+    """A PNG image (already drawn) as a figure block: see :func:`figure_block`."""
     key = _claim(name, out)
     if out is not None:
         write_atomic(out.figure_dir / f"{key}.png", png)
     fname = _write_csv(data, key, out) if data is not None else None
     b64 = base64.b64encode(png).decode("ascii")
+    return _figure_html(f'<img src="data:image/png;base64,{b64}" alt="{escape(alt)}">', key, alt, data, fname,
+                        caption, out)
+
+
+def svg_block(svg: str, name: str, out: OutputTarget | None, alt: str, data: Any = None,
+              caption: str | None = None) -> Block:
+    """An inline SVG chart (see :mod:`analyse.report.svg`) as a figure block, written as ``<name>.svg`` too.
+
+    The SVG must carry ``role="img"`` and an ``aria-label`` (its alt text); the data table and CSV link follow
+    as for :func:`figure_block`.
+    """
+    if not alt:
+        raise ValueError(f"Figuur {name!r} heeft geen alt-tekst: elke figuur moet er een hebben.")
+    key = _claim(name, out)
+    if out is not None:
+        write_atomic(out.figure_dir / f"{key}.svg", svg)
+    fname = _write_csv(data, key, out) if data is not None else None
+    return _figure_html(svg, key, alt, data, fname, caption, out)
+
+
+def _figure_html(image: str, key: str, alt: str, data: Any, fname: str | None, caption: str | None,
+                 out: OutputTarget | None = None) -> Block:
     cap = escape(caption or alt)
     table = ""
     if data is not None:
         table = (f"<details><summary>Tabel bij deze figuur</summary>{frame_to_html(data)}</details>"
                  + _csv_link(fname, out))
-    html = (f'<figure class="figuur" id="figuur-{key}">'
-            f'<img src="data:image/png;base64,{b64}" alt="{escape(alt)}">'
+    html = (f'<figure class="figuur" id="figuur-{key}">{image}'
             f"<figcaption>{cap}</figcaption>{table}</figure>")
     return Block(html, f"[Figuur: {alt}]")

@@ -148,15 +148,15 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
     Raises:
         AnalyseError: when ``tables`` is empty or a value is not a DataFrame.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl import Workbook  # noqa: PLC0415 – openpyxl only when a workbook is written
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 – openpyxl only when a workbook is written
+    from openpyxl.styles import Font  # noqa: PLC0415 – openpyxl only when a workbook is written
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 – openpyxl only when a workbook is written
 
     if not tables:
         raise AnalyseError("Excel-bestand: er zijn geen tabellen om op te nemen")
     path = Path(path)
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)  # streamed: rows are written as they come, styles set per cell (fast)
     used: set[str] = set()
     bold = Font(bold=True)
     for title, frame in tables.items():
@@ -164,22 +164,30 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
             raise AnalyseError(f"Excel-bestand: tabel {title!r} is geen DataFrame maar {type(frame).__name__}")
         out = safe_frame(frame)
         ws = wb.create_sheet(sheet_name(title, used))
-        ws.append([str(c) for c in out.columns])
-        for cell in ws[1]:
-            cell.font = bold
-        for row in out.itertuples(index=False, name=None):
-            ws.append([_excel_value(v) for v in row])
+        formats = [number_format(col, out[col]) for col in out.columns]
         for j, col in enumerate(out.columns, start=1):
-            fmt = number_format(col, out[col])
-            letter = get_column_letter(j)
-            if fmt:
-                for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                    cell.number_format = fmt
             width = max([len(str(col))] + [len(str(v)) for v in out[col].head(200).tolist()])
-            ws.column_dimensions[letter].width = min(max(width + 2, 8), 60)
+            ws.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 8), 60)
         ws.freeze_panes = "A2"
         if len(out.columns):
             ws.auto_filter.ref = f"A1:{get_column_letter(len(out.columns))}{max(len(out) + 1, 1)}"
+        header = []
+        for c in out.columns:
+            cell = WriteOnlyCell(ws, value=str(c))
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        for row in out.itertuples(index=False, name=None):
+            cells = []
+            for v, fmt in zip(row, formats):
+                v = _excel_value(v)
+                if fmt and v is not None:
+                    cell = WriteOnlyCell(ws, value=v)
+                    cell.number_format = fmt
+                    cells.append(cell)
+                else:
+                    cells.append(v)
+            ws.append(cells)
     return atomic.atomic_write(path, lambda tmp: wb.save(tmp))
 
 

@@ -15,7 +15,7 @@ alive across gemeenten:
 
 The engine is registered with papermill as ``analyse-warm``::
 
-    import analyse.report.engine  # registers the engine
+    # registered through the entry point ``papermill.engine: analyse-warm`` (pyproject.toml)
     papermill.execute_notebook(nb, None, parameters=..., engine_name="analyse-warm")
 
 Nothing in the notebooks depends on this engine: they run the same in a plain JupyterLab kernel.
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -36,7 +37,7 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
+from papermill.engines import NBClientEngine
 from papermill.utils import merge_kwargs, remove_args
 
 from analyse.report.outcome import INSTALL_CODE
@@ -282,8 +283,6 @@ def kill_all() -> None:
 
     Used when the batch is stopped or its parent died: no messages to the kernel, no waiting.
     """
-    import signal
-
     for pid in kernel_pids():
         try:
             os.killpg(pid, signal.SIGKILL)
@@ -321,4 +320,3 @@ class WarmEngine(NBClientEngine):
         return nb
 
 
-papermill_engines.register(ENGINE_NAME, WarmEngine)

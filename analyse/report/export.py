@@ -43,8 +43,8 @@ def make_exporter() -> Any:
 
     Creating one costs ~0.2 s (Jinja environment); the runner makes one per worker and reuses it.
     """
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
+    from nbconvert import HTMLExporter  # noqa: PLC0415 – nbconvert only in the batch exporter and the appendix
+    from traitlets.config import Config  # noqa: PLC0415 – nbconvert only in the batch exporter and the appendix
 
     c = Config()
     c.HTMLExporter.template_name = "basic"
@@ -72,9 +72,9 @@ def make_exporter() -> Any:
         """
 
         def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
-            from nbconvert.exporters.templateexporter import TemplateExporter
-            from nbconvert.filters.highlight import Highlight2HTML
-            from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+            from nbconvert.exporters.templateexporter import TemplateExporter  # noqa: PLC0415 – nbconvert only in the batch exporter and the appendix
+            from nbconvert.filters.highlight import Highlight2HTML  # noqa: PLC0415 – nbconvert only in the batch exporter and the appendix
+            from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter  # noqa: PLC0415 – nbconvert only in the batch exporter and the appendix
 
             lexer = nb.metadata.get("language_info", {}).get("pygments_lexer")
             self.register_filter("highlight_code", self.filters.get(
@@ -373,6 +373,6 @@ def method_constants() -> dict[str, str]:
 
 def appendix_html() -> str:
     """The appendix as HTML (nbconvert's Markdown renderer, the same one the notebook cells go through)."""
-    from nbconvert.filters.markdown import markdown2html_mistune
+    from nbconvert.filters.markdown import markdown2html_mistune  # noqa: PLC0415 – nbconvert only in the batch exporter and the appendix
 
     return markdown2html_mistune(appendix_markdown())

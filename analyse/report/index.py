@@ -17,6 +17,7 @@ from typing import Any, Iterable
 
 from analyse.formatting import escape, fmt_number
 from analyse.report import write_atomic
+from analyse.report.status import load_status
 
 WORKBOOK_NAME = "overzicht.xlsx"
 _CANONICAL = re.compile(r"GM\d{4}")
@@ -69,8 +70,6 @@ SCRIPT = r"""
 
 
 def _stored_results(root: Path) -> dict[str, Any]:
-    from analyse.report.runner import load_status
-
     found = {}
     for path in sorted(root.glob("*/*.json")):
         if path.stem != path.parent.name or not _CANONICAL.fullmatch(path.stem):

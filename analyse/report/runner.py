@@ -33,17 +33,20 @@ import logging
 import os
 import re
 import shutil
-import sys
 import time
 import traceback
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+import papermill
+
 from analyse import __version__, paths
 from analyse.errors import ParameterError
-from analyse.report import write_atomic
+from analyse.report import engine, write_atomic
+from analyse.report.engine import VenvKernelManager
+from analyse.report.status import Result, load_status
 from analyse.settings import REPORT_INDELINGSJAAR
 
 log = logging.getLogger(__name__)
@@ -58,39 +61,10 @@ HASH_EXCLUDED = ("output_dir",)
 
 
 # ----------------------------------------------------------------------------------------------------
-# Importing papermill
-# ----------------------------------------------------------------------------------------------------
-def import_papermill() -> Any:
-    """``import papermill``, without the ~0.7 s that ``jsonschema`` spends on an unused format checker.
-
-    papermill imports nbformat, whose validator imports ``jsonschema``; ``jsonschema._format`` then imports
-    ``rfc3987_syntax`` when installed, which builds lark grammars at import time (0.7 of papermill's 1.0 s
-    import, paid by every CLI run before the first worker can start). That module only provides the
-    ``iri``/``iri-reference`` format checkers; nbformat never enables format checking (and validates with
-    fastjsonschema), so the checkers are skipped here: the module is hidden while ``jsonschema._format`` is
-    imported and un-hidden right after, so an explicit ``import rfc3987_syntax`` elsewhere still works.
-    """
-    if "jsonschema._format" not in sys.modules and "rfc3987_syntax" not in sys.modules:
-        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import → ImportError → skipped
-        try:
-            import jsonschema._format  # noqa: F401
-        except ImportError:  # jsonschema absent: nbformat copes (fastjsonschema)
-            pass
-        finally:
-            if sys.modules.get("rfc3987_syntax", 0) is None:
-                del sys.modules["rfc3987_syntax"]
-    import papermill
-
-    return papermill
-
-
-# ----------------------------------------------------------------------------------------------------
 # Parameters
 # ----------------------------------------------------------------------------------------------------
 def template_parameters(template: str | os.PathLike[str] = paths.TEMPLATE_NOTEBOOK) -> dict[str, dict[str, Any]]:
     """Parameters declared in the template's ``parameters`` cell (name → name/type/default/help)."""
-    papermill = import_papermill()
-
     params = papermill.inspect_notebook(str(template))
     if not params:
         raise ParameterError(f"{template}: geen cel met tag 'parameters' gevonden (no 'parameters' cell)")
@@ -270,48 +244,6 @@ class Job:
         return self.folder / f"{self.code}{suffix}"
 
 
-@dataclass
-class Result:
-    """Outcome of one gemeente (also stored as ``<code>.json`` next to the report)."""
-
-    gemeentecode: str
-    status: str
-    naam: str | None = None
-    indelingsjaar: int | None = None
-    seconds: float = 0.0
-    message: str = ""
-    kind: str = ""
-    html: str = ""
-    html_bytes: int = 0
-    figures: int = 0
-    tables: int = 0
-    chapter: str | None = None
-    """Chapter that failed (from the kernel's structured error record)."""
-    error: dict[str, Any] = field(default_factory=dict)
-    """The failure as data: ``kind`` (class), ``soort`` and ``fields`` (see :mod:`analyse.report.outcome`)."""
-    signals: dict[str, Any] = field(default_factory=dict)
-    input_hash: str = ""
-    rendered_at: str = ""
-    attempts: int = 0
-    pdf: str = ""
-    note: str = ""
-    parameters: dict[str, Any] = field(default_factory=dict)
-    version: str = __version__
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=1, default=str)
-
-
-def load_status(path: Path) -> Result | None:
-    """Read a stored status JSON (``None`` when absent or unreadable)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        known = {k: v for k, v in data.items() if k in Result.__dataclass_fields__}
-        return Result(**known)
-    except (OSError, ValueError, TypeError):
-        return None
-
-
 def is_up_to_date(job: Job) -> Result | None:
     """The stored result when the report exists, succeeded and was made from the same inputs; else ``None``."""
     stored = load_status(job.path(".json"))
@@ -330,15 +262,13 @@ def _worker_init(log_level: int = logging.WARNING, prestart_year: int | None = N
     """Per-process setup: quiet logging, engine registration, kernel shutdown at exit.
 
     With ``prestart_year`` the worker starts its warm kernel right away and loads the processed data for that
-    indelingsjaar into it (:func:`analyse.content.preload`), while the other workers do the same.
+    indelingsjaar into it (:func:`analyse.bundle.preload`), while the other workers do the same.
     With ``template`` the worker meanwhile (in a thread, while it only waits for its kernel) parses the
     template, builds the HTML exporter and renders a dummy page once, so the first report does not pay for
     that (~0.15 s).
     """
     import multiprocessing.util
 
-    import_papermill()
-    import analyse.report.engine as engine  # registers the warm engine with papermill
 
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     for name in ("papermill", "traitlets", "nbclient"):
@@ -377,12 +307,10 @@ def _prepare_worker(template: str) -> None:
 
 
 def _start_warm_kernel(prestart_year: int | None) -> None:
-    import analyse.report.engine as engine
-
     if prestart_year is not None:
         try:
             engine.warm_kernel("python3", cwd=str(paths.NOTEBOOKS_DIR), preload=(
-                f"try:\n    from analyse.content import preload\n    preload({int(prestart_year)})\n"
+                f"try:\n    from analyse.bundle import preload\n    preload({int(prestart_year)})\n"
                 "except Exception:\n    pass  # the report itself will say what is missing\n"))
         except Exception as exc:  # noqa: BLE001 – render() retries and reports a kernel that will not start
             logging.getLogger(__name__).warning("warm kernel did not start in advance: %s", exc)
@@ -433,9 +361,6 @@ def _clear_outputs(job: Job) -> None:
 
 
 def _execute(job: Job) -> Any:
-    papermill = import_papermill()
-
-    from analyse.report.engine import VenvKernelManager
 
     tmp = job.folder / f".{job.code}.{os.getpid()}.tmp.ipynb"  # job.folder is the staging folder
     extra: dict[str, Any] = {}
@@ -826,7 +751,10 @@ def _run_jobs(jobs: Sequence[Job], n_jobs: int | None, force: bool, progress: bo
     try:
         with interrupt_signals():
             if todo and n_jobs == 1:
-                _worker_init(logging.getLogger().level or logging.WARNING)
+                warm = todo[0].engine == "analyse-warm"  # start the kernel and load the bundle while the
+                year = _int_or_none(todo[0].parameters.get("indelingsjaar")) or REPORT_INDELINGSJAAR  # template
+                _worker_init(logging.getLogger().level or logging.WARNING, year if warm else None,  # is parsed
+                             todo[0].template)
                 try:
                     for job in todo:
                         started.add(job.code)

@@ -14,14 +14,27 @@ from typing import Any
 
 import pandas as pd
 
-from analyse import plots, vocab
+import analyse
+from analyse import maps, plots, vocab
 from analyse.content import ReportContent
 from analyse.content.cost_chapter import CostContent
 from analyse.content.sources_chapter import display_sources
 from analyse.formatting import escape, fmt_interval, fmt_number, fmt_pp, fmt_signed, fmt_value, period_label
-from analyse.report import Block, OutputTarget, blocks, figure_block, file_link, heading, md, table_block
+from analyse.report import (
+    Block,
+    OutputTarget,
+    blocks,
+    file_link,
+    heading,
+    md,
+    svg,
+    svg_block,
+    table_block,
+)
 from analyse.report import slug as slug_of
+from analyse.report.downloads import write_workbook
 from analyse.report.export import appendix_html, verdict_badge
+from analyse.report.figcache import chart
 
 __all__ = ["note", "render_title", "render_summary", "render_key_figures", "render_overview",
            "render_trends", "render_policy_start", "render_funnel", "render_costs", "render_plan_goals",
@@ -166,12 +179,9 @@ def _map_block(content: ReportContent, out: OutputTarget | None) -> Block | None
         return None
     if m.geo is None:
         return note(m.note or "Geen kaart: de gemeentegrenzen zijn niet beschikbaar.")
-    from analyse import maps
-
-    fig = maps.plot_gemeente_map(m.geo, content.code, m.values, m.members,
-                                 title=f"{m.naam} ({period_label(m.period)})", indicator_label=m.naam,
-                                 unit=m.unit, region_label=m.region_label)
-    return figure_block(fig, "kaart", out)
+    return chart(maps.plot_gemeente_map, m.geo, content.code, m.values, m.members, name="kaart", out=out,
+                 title=f"{m.naam} ({period_label(m.period)})", indicator_label=m.naam, unit=m.unit,
+                 region_label=m.region_label)
 
 
 def _value(v: Any, unit: str) -> str:
@@ -203,6 +213,28 @@ def _change_word(change: str, base: Any) -> str:
     return f"{word} (sinds {period_label(base)})" if isinstance(base, str) and base else word
 
 
+SPARK_POINTS = 10
+"""A sparkline shows at most this many latest periods of the indicator's series."""
+
+
+def _spark_series(content: ReportContent) -> dict[str, pd.DataFrame]:
+    """indicator_id → the last :data:`SPARK_POINTS` points of the gemeente's reported series (in period order)."""
+    series = content.indicators.series
+    if series is None or series.empty:
+        return {}
+    return {k: g.tail(SPARK_POINTS) for k, g in series.groupby("indicator_id", sort=False)}  # already in order
+
+
+def _sparklines(grouped: dict[str, pd.DataFrame], rows: pd.DataFrame) -> list[str]:
+    """One sparkline per overview row (the gemeente's reported series of that indicator; empty when < 2 points)."""
+    out = []
+    for iid, naam in zip(rows["indicator_id"], rows["naam"]):
+        g = grouped.get(iid)
+        out.append("" if g is None else svg.sparkline(g["value"].tolist(), [period_label(p) for p in g["period"]],
+                                                      str(naam)))
+    return out
+
+
 def render_overview(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """All indicators at a glance, per domein: a spine chart and a table (value, regio, Nederland, trend)."""
     ov = content.indicators.overview
@@ -228,6 +260,7 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
         table_block(comp, "indicatoren-vergelijking", out)  # writes the CSV; the page shows the overview
         parts.append(Block(file_link(out, "indicatoren-vergelijking.csv", "Alle vergelijkingen per indicator en "
                                      "referentie (CSV voor Excel)"), "CSV met alle vergelijkingen"))
+    grouped = _spark_series(content)
     for label, rows in ov.blocks():
         spread = rows[rows["n_gemeenten"].fillna(0) >= MIN_SPREAD]  # a spread needs enough gemeenten
         spine = pd.DataFrame({
@@ -236,8 +269,11 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
             "min": spread["min"], "q1": spread["q1"], "q3": spread["q3"], "max": spread["max"],
             "comparison": spread["comparison"], "level": spread["level"], "polarity": spread["polarity"].fillna(""),
             "value_label": [_value(v, u) for v, u in zip(spread["value"], spread["unit"])]})
-        figure = (figure_block(plots.plot_spine_chart(spine, title=label, gemeente_label=content.naam),
-                               f"overzicht-{slug_of(label)}", out) if len(spine) else None)
+        figure = None
+        if len(spine):
+            svg_text, alt, drawn = svg.spine_chart(spine, title=label, gemeente_label=content.naam)
+            figure = svg_block(svg_text, f"overzicht-{slug_of(label)}", out, alt, drawn)
+        sparks = _sparklines(grouped, rows)
         # the headers name the reference actually used (one label for the whole block, else a generic word)
         used = list(dict.fromkeys(str(lab) for lab, v in zip(rows["regio_label"], rows["regio_value"])
                                   if isinstance(lab, str) and pd.notna(v)))
@@ -268,7 +304,8 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
                            "gepubliceerde marge staat alleen het verschil er, zonder oordeel.",
                            r=regios or "geen (alleen Nederland)", naam=content.naam),
                         table_block(table, f"overzicht-{slug_of(label)}-tabel", out,
-                                    caption=f"{label}: alle indicatoren"),
+                                    caption=f"{label}: alle indicatoren",
+                                    extra={"Verloop": sparks} if any(sparks) else None),
                         Block(f'<details class="alleen-scherm"><summary>Definities</summary><ul>{defs}</ul></details>')
                         if defs else None])
         parts.append(Block(f'<details class="domein" open><summary>{escape(label)} ({len(rows)} indicatoren)'
@@ -283,9 +320,8 @@ def render_trends(content: ReportContent, out: OutputTarget | None = None) -> Bl
         return note("Er zijn geen indicatoren met een reeks van ten minste drie jaren om als trend te tonen.")
     figures = []
     for ts in ind.trends:
-        fig = plots.plot_trend(ts.frame, content.code, labels=ind.labels, title=ts.naam, unit=ts.unit,
-                               policy_year=content.policy.startjaar)
-        figures.append(figure_block(fig, f"trend-{ts.indicator_id}", out))
+        figures.append(chart(plots.plot_trend, ts.frame, content.code, name=f"trend-{ts.indicator_id}", out=out,
+                             labels=ind.labels, title=ts.naam, unit=ts.unit, policy_year=content.policy.startjaar))
     grid = blocks(figures)
     return blocks([heading("Ontwikkeling per indicator", 3),
                    Block(f'<div class="figuren-rij">{grid.html}</div>', grid.text),
@@ -360,7 +396,6 @@ def funnel_block(funnel: Any, code: str | list[str], labels: dict[str, str], out
                     "niet te maken.")
     codes = [code] if isinstance(code, str) else list(code)
     naam = f"{funnel.naam} ({funnel.period})"
-    fig = plots.plot_funnel(funnel.points, funnel.limits, highlight=codes, labels=labels, title=naam, unit=funnel.unit)
     text = None
     if funnel.position and len(codes) == 1:
         text = md("Positie van {naam} bij {ind}: **{pos}** (95%-grenzen, {n} gemeenten).", naam=labels.get(code, code),
@@ -371,7 +406,8 @@ def funnel_block(funnel: Any, code: str | list[str], labels: dict[str, str], out
         if shown:
             text = md("Positie bij {ind} (95%-grenzen, {n} gemeenten): {lijst}.", ind=naam,
                       n=fmt_number(len(funnel.points)), lijst="; ".join(shown))
-    return blocks([text, figure_block(fig, f"funnel-{funnel.indicator_id}", out)])
+    return blocks([text, chart(plots.plot_funnel, funnel.points, funnel.limits, name=f"funnel-{funnel.indicator_id}",
+                               out=out, highlight=codes, labels=labels, title=naam, unit=funnel.unit)])
 
 
 def render_funnel(content: ReportContent, out: OutputTarget | None = None) -> Block:
@@ -413,9 +449,8 @@ def render_costs(content: ReportContent, out: OutputTarget | None = None) -> Blo
         if sub.empty:
             continue
         mine = breaks[breaks["cluster"] == cluster] if len(breaks) else None
-        fig = plots.plot_cost_development(sub, mode="per_inwoner", cluster=cluster, gemeente_label=content.naam,
-                                          breaks=mine)
-        block = figure_block(fig, f"kosten-{cluster}", out)
+        block = chart(plots.plot_cost_development, sub, name=f"kosten-{cluster}", out=out, mode="per_inwoner",
+                      cluster=cluster, gemeente_label=content.naam, breaks=mine)
         (parts if cluster == costs.clusters[0] else row).append(block)
     if row:
         joined = blocks(row)
@@ -433,10 +468,10 @@ def render_costs(content: ReportContent, out: OutputTarget | None = None) -> Blo
                               "Verschil (euro)": total["afwijking_eur"], "Verschil (%)": total["afwijking_pct"]})
         inner = table_block(table, "begroting-jaarrekening", out,
                             caption="Sociaal domein: begroot tegenover uitgegeven (Iv3)")
-        fig = plots.plot_begroting_jaarrekening(done, title=f"{content.naam}: jaarrekening tegenover begroting")
         parts.append(blocks([heading("Begroting tegenover jaarrekening", 3),
                              md("{t}", t=str(total["tekst"].iloc[-1])) if len(total) else None,
-                             figure_block(fig, "begroting-jaarrekening", out),
+                             chart(plots.plot_begroting_jaarrekening, done, name="begroting-jaarrekening", out=out,
+                                   title=f"{content.naam}: jaarrekening tegenover begroting"),
                              Block(f'<details class="alleen-scherm"><summary>Tabel sociaal domein totaal</summary>'
                                    f"{inner.html}</details>", inner.text)]))
     for i, rec in enumerate(costs.reconciliations):
@@ -460,9 +495,8 @@ def _reconciliation_block(rec: pd.DataFrame, i: int, out: OutputTarget | None) -
     if "plan_eur" in rec:
         own = rec[rec["soort"] == "realisatie"].dropna(subset=["plan_eur"])
         if len(own) >= 2:
-            figure = figure_block(plots.plot_spending_break(own, value_col="plan_eur",
-                                                            title="Uitgaven sociaal domein volgens het plan"),
-                                  f"plan-uitgaven-{i + 1}", out)
+            figure = chart(plots.plot_spending_break, own, name=f"plan-uitgaven-{i + 1}", out=out,
+                           value_col="plan_eur", title="Uitgaven sociaal domein volgens het plan")
     return blocks([heading("Kosten volgens het plan naast Iv3", 3), md("{t}", t=text), figure,
                    table_block(table, f"plan-en-iv3-{i + 1}", out, caption="Cijfers van het plan naast Iv3")])
 
@@ -616,10 +650,10 @@ def _budget_chart(pc: Any, out: OutputTarget | None) -> Block | None:
     if len(money):
         year = int(money["jaar"].max())
         zero = both[(both["jaar"] == year) & (both["begroot_eur"] == 0) & (both["gerealiseerd_eur"] == 0)]
-        fig = plots.plot_budget_vs_realisatie(money, jaar=year, title=f"Begroot en uitgegeven per post, {year}")
         text = (md("{n} posten van {jaar} zonder budget en zonder uitgaven (€ 0 begroot, € 0 uitgegeven) staan niet "
                    "in de figuur; ze staan in de tabellen per opgave.", n=len(zero), jaar=year) if len(zero) else None)
-        return blocks([figure_block(fig, f"budget-{slug_of(pc.title)[:40]}-{year}", out), text])
+        return blocks([chart(plots.plot_budget_vs_realisatie, money, name=f"budget-{slug_of(pc.title)[:40]}-{year}",
+                             out=out, jaar=year, title=f"Begroot en uitgegeven per post, {year}"), text])
     known = bud[bud["begroot_eur"].notna() | bud["gerealiseerd_eur"].notna()]
     if known.empty:
         return None
@@ -708,8 +742,8 @@ def render_savings(content: ReportContent, out: OutputTarget | None = None) -> B
         start = getattr(getattr(pc.plan, "beleidsperiode", None), "startjaar", None)
         for i, reeks in enumerate(dict.fromkeys(ledger["reeks"])):
             rows = ledger[ledger["reeks"] == reeks]
-            fig = plots.plot_savings_ledger(ledger, reeks, start_jaar=start)
-            parts.append(figure_block(fig, f"besparingen-{i}", out))
+            parts.append(chart(plots.plot_savings_ledger, ledger, reeks, name=f"besparingen-{i}", out=out,
+                               start_jaar=start))
             table = pd.DataFrame({"Jaar": rows["jaar"], "Begroot (euro)": rows["begroot_eur"],
                                   "Doelstelling (euro)": rows["doelstelling_eur"],
                                   "Gerealiseerd (euro)": rows["gerealiseerd_eur"],
@@ -777,8 +811,6 @@ def render_sources(content: ReportContent, out: OutputTarget | None = None) -> B
 
 def render_colofon(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """Package version, git commit, parameters, data checksums and the peer list."""
-    import analyse
-
     src = content.sources
     p = content.parameters
     rows = [("Pakket", f"analyse {analyse.__version__}"), ("Git-commit", src.commit if src else "onbekend"),
@@ -809,7 +841,6 @@ def render_downloads(content: ReportContent, out: OutputTarget | None = None) ->
     """One Excel workbook with every table of this report (a sheet per table) and a link to it."""
     if out is None or not out.tables:
         return None
-    from analyse.report.downloads import write_workbook
 
     name = f"{content.code}-tabellen.xlsx"
     write_workbook({k: v for k, v in out.tables.items()}, out.report_dir / name)
