@@ -475,3 +475,58 @@ def is_count_column(label: object) -> bool:
             and not is_year_column(label))
 
 
+
+
+# ------------------------------------------------------------------------------------------- hyphenation
+SOFT_HYPHEN = "\u00ad"
+_VOWELS = set("aeiouyàáâäèéêëìíîïòóôöùúûü")
+_ONSETS = {"bl", "br", "dr", "fl", "fr", "gl", "gr", "kl", "kr", "pl", "pr", "tr", "vl", "vr", "ch"}
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _syllable_breaks(word: str) -> list[int]:
+    """Positions in ``word`` where a Dutch syllable starts (simple rules: V-CV, VC-CV, VC-CCV for bl/br/…/ch)."""
+    low = word.lower()
+    vowel = [c in _VOWELS or (c == "j" and i > 0 and low[i - 1] == "i") for i, c in enumerate(low)]
+    breaks, i, n = [], 0, len(low)
+    while i < n and not vowel[i]:
+        i += 1
+    while i < n:
+        while i < n and vowel[i]:
+            i += 1
+        start = i
+        while i < n and not vowel[i]:
+            i += 1
+        if i >= n or start == i:
+            continue  # end of the word, or two vowels in a row (a hiatus is not split)
+        cluster = low[start:i]
+        if len(cluster) == 1:
+            cut = start
+        elif cluster[-2:] in _ONSETS and len(cluster) >= 3 or cluster == "ch":
+            cut = i - 2
+        else:
+            cut = i - 1
+        breaks.append(cut)
+    return breaks
+
+
+def soft_hyphens(text: object, min_length: int = 8) -> str:
+    """``text`` with soft hyphens (U+00AD) at the syllable boundaries of its long words.
+
+    A browser breaks a word only where a soft hyphen is, and shows a hyphen there; without one it keeps the word
+    whole. Used for table header cells, so a narrow column wraps ``Streef-waarde``, never ``Streefwa arde``.
+    Words shorter than ``min_length`` letters, and the first two and last three letters of a word, are left alone.
+
+    >>> soft_hyphens("Nulmeting").replace(SOFT_HYPHEN, "-")
+    'Nul-me-ting'
+    """
+    def one(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if len(word) < min_length:
+            return word
+        cuts = [c for c in _syllable_breaks(word) if 2 <= c <= len(word) - 3]
+        for c in reversed(cuts):
+            word = word[:c] + SOFT_HYPHEN + word[c:]
+        return word
+
+    return _WORD.sub(one, "" if text is None else str(text))

@@ -29,7 +29,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 
 from analyse import paths
-from analyse.formatting import MISSING, dutch_columns, escape, fmt_list, fmt_number, is_count_column
+from analyse.formatting import MISSING, dutch_columns, escape, fmt_list, fmt_number, is_count_column, soft_hyphens
 
 __all__ = [
     "Block",
@@ -234,7 +234,7 @@ def frame_to_html(frame: Any, max_rows: int = MAX_TABLE_ROWS, caption: str | Non
     """
     frame = for_display(frame)
     cols = [str(c) for c in frame.columns]
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in cols)
+    head = "".join(f'<th scope="col">{escape(soft_hyphens(c))}</th>' for c in cols)  # wraps at syllables
     rows = []
     for rec in frame.head(max_rows).itertuples(index=False, name=None):
         cells = "".join(f"<td>{_format_cell(v, c)}</td>" for v, c in zip(rec, cols))

@@ -552,16 +552,34 @@ def render_prevention(content: ReportContent, out: OutputTarget | None = None) -
     return blocks(parts)
 
 
+def _definitions_block(content: ReportContent) -> Block | None:
+    """The definition of every indicator of the report, as a compact list (printed in two columns)."""
+    ov = content.indicators.overview
+    rows = ov.rows if ov is not None else None
+    if rows is None or rows.empty or "definitie" not in rows:
+        return None
+    defs = rows[["naam", "definitie"]].drop_duplicates("naam").sort_values("naam", key=lambda s: s.str.lower())
+    items = "".join(f"<dt>{escape(n)}</dt><dd>{escape(d)}</dd>" for n, d in zip(defs["naam"], defs["definitie"])
+                    if isinstance(d, str) and d.strip())
+    if not items:
+        return None
+    return Block(f'<h3 id="definities">Definities van de indicatoren</h3><div class="bijlage kolommen">'
+                 f'<dl class="definities">{items}</dl></div>', "Definities van de indicatoren")
+
+
 def render_sources(content: ReportContent, out: OutputTarget | None = None) -> Block:
-    """Source tables with periods and status for this gemeente, and retrieval dates from the sidecars."""
+    """Source tables with periods and status, the definitions of the indicators; printed as well (the appendix)."""
     src = content.sources
     if src is None or src.tables.empty:
         return note("Geen bronnen: er zijn geen gegevens voor deze gemeente.")
+    n = len(src.tables)
     table = table_block(display_sources(src.tables), "bronnen", out, caption="Brontabellen, perioden en status")
-    return blocks([md("Cijfers uit {n} brontabellen (CBS en de bronnen van de gemeente). Onderdrukte of niet "
-                      "geleverde cijfers staan als – en tellen nergens als 0 mee. De lijst met brontabellen staat in "
-                      "de online versie en in het Excel-bestand van dit rapport.", n=len(src.tables)),
-                   Block(f'<div class="alleen-scherm">{table.html}</div>', table.text)])
+    return blocks([md("Cijfers uit {n} {woord} (CBS en de bronnen van de gemeente). Onderdrukte of niet geleverde "
+                      "cijfers staan als – en tellen nergens als 0 mee. De CBS-tabel is op StatLine te vinden onder "
+                      "het genoemde nummer; het Excel-bestand van dit rapport geeft per indicator de koppeling.",
+                      n=n, woord="brontabel" if n == 1 else "brontabellen"),
+                   Block(f'<div class="bijlage">{table.html}</div>', table.text),
+                   _definitions_block(content)])
 
 
 def render_colofon(content: ReportContent, out: OutputTarget | None = None) -> Block:
@@ -585,13 +603,15 @@ def render_colofon(content: ReportContent, out: OutputTarget | None = None) -> B
 
 
 def render_appendix(content: ReportContent, out: OutputTarget | None = None) -> Block:
-    """The "Hoe lees ik dit rapport?" appendix: verdicts, intervals, references and trends explained once."""
+    """The "Hoe lees ik dit rapport?" appendix: verdicts, intervals, references and trends explained once.
+
+    On paper too (two columns, small type), so a printed copy can be defended without the online version.
+    """
     html = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", appendix_html())  # no ¶ in the table of contents
-    head, sep, body = html.partition("</h2>")  # the heading stays in print, the text is in the online version
+    head, sep, body = html.partition("</h2>")
     if not sep:
         return Block(html, "Hoe lees ik dit rapport?")
-    return Block(f'{head}</h2><p class="alleen-print">De uitleg van de methoden staat in de online versie van dit '
-                 f'rapport.</p><div class="alleen-scherm">{body}</div>', "Hoe lees ik dit rapport?")
+    return Block(f'{head}</h2><div class="bijlage kolommen methoden">{body}</div>', "Hoe lees ik dit rapport?")
 
 
 def render_downloads(content: ReportContent, out: OutputTarget | None = None) -> Block | None:
