@@ -395,6 +395,56 @@ COLUMN_LABELS: dict[str, str] = {
     "n_met_nulmeting": "Met nulmeting",
     "n_met_streefwaarde": "Met streefwaarde",
     "n_meetbaar_met_cbs": "Te volgen met CBS-cijfers",
+    # the comparison with a reference (analyse.compare.compare_indicators) and the indicator record
+    "reference_label": "Vergeleken met",
+    "reference_value": "Waarde vergelijking",
+    "against_reference_direction": "Tegen de richting van de vergelijking in",
+    "basis": "Grond voor het oordeel",
+    "test": "Toets",
+    "kind": "Soort indicator",
+    "base_after_start": "Nulmeting na de start van het beleid",
+    "latest_ci998_low": "Ondergrens laatste waarde (99,8%)",
+    "latest_ci998_high": "Bovengrens laatste waarde (99,8%)",
+    "latest_margin_low": "Ondergrens marge tegenover Nederland (95%)",
+    "latest_margin_high": "Bovengrens marge tegenover Nederland (95%)",
+    "phi_used": "Extra spreiding tussen gemeenten (factor)",
+    "count_exposure": "Blootstelling (aantal)",
+    "price_year": "Prijspeil",
+    "price_basis": "Prijsgrondslag",
+    "base_value_nominal": "Beginwaarde (lopende prijzen)",
+    "ref_rel_change_pct": "Verandering vergelijking (%)",
+    "verdict_label": "Oordeel in woorden",
+    "benchmark_95": "Tegenover vergelijking (95%)",
+    "benchmark_998": "Tegenover vergelijking (99,8%)",
+    "benchmark_verdict": "Tegenover Nederland",
+    "benchmark_label": "Tegenover Nederland in woorden",
+    "regio_benchmark_label": "Tegenover de regio in woorden",
+    "data_kind": "Soort gegevens",
+    "latest_status": "Status laatste cijfer",
+    "change_verdict": "Oordeel sinds de nulmeting",
+    "change_basis": "Grond voor het oordeel sinds de nulmeting",
+    "change_label": "Verandering in woorden",
+    "change_reason": "Toelichting verandering",
+    "nederland_label": "Nederland (als vergelijking)",
+    "nederland_value": "Waarde Nederland",
+    "recent_trend": "Recente trend",
+    "recent_label": "Recente trend in woorden",
+    "recent_trend_label": "Recente trend in woorden",
+    "break_period": "Breuk in de reeks vanaf",
+    "break_note": "Toelichting breuk",
+    "break_before": "Breuk vóór deze periode",
+    "stale": "Verouderd cijfer",
+    "harmonised": "Omgerekend naar de huidige indeling",
+    "verdict_allowed": "Oordeel mogelijk (marge bekend)",
+    "rounded": "Afgerond gepubliceerd cijfer",
+    "nl_all": "Waarde Nederland (alle gemeenten)",
+    "nl_label": "Nederland (als vergelijking)",
+    "regio_label": "Regio (als vergelijking)",
+    "comparison_label": "Vergelijking in woorden",
+    "level": "Betrouwbaarheidsniveau",
+    "definitie": "Definitie",
+    "change": "Verandering sinds de nulmeting",
+    "trend": "Trend",
 }
 """Plain-Dutch labels for the raw column names that can reach a table in the report or a download."""
 
@@ -466,6 +516,18 @@ def is_year_column(label: object) -> bool:
     """True for a column of years (``Jaar``, ``Startjaar``, ``Prijspeil``): shown as ``2023``, never ``2.023``."""
     text = str(label).lower()
     return bool(_YEAR.search(text)) and "per jaar" not in text and "%" not in text
+
+
+def table_decimals(value: float, column: object) -> int:
+    """Decimals a number gets in a table cell (page and download alike): one rule for every table.
+
+    Counts (:func:`is_count_column`) and years are whole numbers; other numbers get 0 decimals from 1.000, one
+    from 10 and two below 10 (``1.234``, ``18,8``, ``3,14``).
+    """
+    if is_count_column(column) or is_year_column(column):
+        return 0
+    a = abs(float(value))
+    return 0 if a >= 1000 else 1 if a >= 10 else 2
 
 
 def is_count_column(label: object) -> bool:

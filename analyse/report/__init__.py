@@ -29,7 +29,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 
 from analyse import paths
-from analyse.formatting import MISSING, dutch_columns, escape, fmt_list, fmt_number, is_count_column, soft_hyphens
+from analyse.formatting import MISSING, dutch_columns, escape, fmt_list, fmt_number, soft_hyphens, table_decimals
 
 __all__ = [
     "Block",
@@ -81,6 +81,10 @@ class OutputTarget:
     written: list[str] = field(default_factory=list)
     tables: dict[str, Any] = field(default_factory=dict)
     """Every table written so far (slug → frame with Dutch column names), for the workbook of the report."""
+    titles: dict[str, str] = field(default_factory=dict)
+    """Dutch title of every table written so far (slug → caption, or the figure's text for a figure's data)."""
+    figure_data: set[str] = field(default_factory=set)
+    """Slugs of the tables that are the data drawn in a figure (not a table of the page)."""
 
 
 def output_for(gemeentecode: str, output_dir: str | os.PathLike[str] | None = "") -> OutputTarget:
@@ -171,13 +175,15 @@ def md(template: str, /, **values: Any) -> Block:
 # --------------------------------------------------------------------------------------------------
 _YEARLIKE = re.compile(r"(jaar|year|period|periode|code)", re.I)
 HIDDEN_COLUMNS = ("indicator_id", "period_type", "source_table", "file", "n_taakvelden")
-"""Technical columns left out of tables shown in the page (the CSV and workbook keep them)."""
+"""Technical columns left out of tables shown in the page (the CSV and workbook keep all but the ids)."""
+DOWNLOAD_HIDDEN = ("indicator_id", "file")
+"""Package ids and local file names: never in a download (the indicator's name and source table are)."""
 
 
 def for_display(frame: Any) -> Any:
     """The frame as readers see it: technical columns dropped, plain-Dutch column names."""
     shown = frame.drop(columns=[c for c in HIDDEN_COLUMNS if c in frame.columns])
-    return dutch_columns(shown, strict=False)
+    return dutch_columns(shown)  # a raw column name without a Dutch label is an error, never shown
 
 
 def _format_cell(value: Any, column: str) -> str:
@@ -200,11 +206,7 @@ def _format_cell(value: Any, column: str) -> str:
             return MISSING
         if _YEARLIKE.search(column) and value.is_integer():
             return str(int(value))
-        if is_count_column(column):
-            return fmt_number(value, 0)
-        a = abs(value)
-        decimals = 0 if a >= 1000 else 1 if a >= 10 else 2
-        return fmt_number(value, decimals)
+        return fmt_number(value, table_decimals(value, column))
     try:
         import pandas as pd
 
@@ -248,16 +250,20 @@ def frame_to_html(frame: Any, max_rows: int = MAX_TABLE_ROWS, caption: str | Non
             f'<tbody>{"".join(rows)}</tbody></table></div>{more}')
 
 
-def _write_csv(frame: Any, name: str, target: OutputTarget | None) -> str | None:
+def _write_csv(frame: Any, name: str, target: OutputTarget | None, title: str | None = None,
+               figure: bool = False) -> str | None:
     if target is None or frame is None:
         return None
     from analyse.report.downloads import write_csv
 
     fname = f"{slug(name)}.csv"
-    shown = dutch_columns(frame, strict=False)
+    shown = dutch_columns(frame.drop(columns=[c for c in DOWNLOAD_HIDDEN if c in frame.columns]))
     write_csv(shown, target.report_dir / fname)
     target.written.append(fname)
     target.tables[slug(name)] = shown
+    target.titles[slug(name)] = title or name
+    if figure:
+        target.figure_data.add(slug(name))
     return fname
 
 
@@ -271,7 +277,7 @@ def _csv_link(fname: str | None) -> str:
 def table_block(frame: Any, name: str, out: OutputTarget | None, caption: str | None = None, csv: bool = True,
                 max_rows: int = MAX_TABLE_ROWS) -> Block:
     """A Dutch-formatted table; with an output target its CSV is written next to the report and linked."""
-    fname = _write_csv(frame, name, out) if csv else None
+    fname = _write_csv(frame, name, out, title=caption) if csv else None
     html = frame_to_html(frame, max_rows=max_rows, caption=caption) + _csv_link(fname)
     return Block(f'<div class="tabel-blok" id="tabel-{slug(name)}">{html}</div>', caption or name)
 
@@ -331,7 +337,7 @@ def figure_block(fig: Any, name: str, out: OutputTarget | None = None, alt: str 
         plt.close(fig)
     if out is not None:
         write_atomic(out.figure_dir / f"{slug(name)}.png", png)
-    fname = _write_csv(data, name, out) if data is not None else None
+    fname = _write_csv(data, name, out, title=caption or alt, figure=True) if data is not None else None
     b64 = base64.b64encode(png).decode("ascii")
     cap = escape(caption or alt)
     table = ""

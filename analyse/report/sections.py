@@ -614,13 +614,76 @@ def render_appendix(content: ReportContent, out: OutputTarget | None = None) -> 
     return Block(f'{head}</h2><div class="bijlage kolommen methoden">{body}</div>', "Hoe lees ik dit rapport?")
 
 
+INDICATOR_FIGURES = ("overzicht-", "trend-", "kaart", "funnel-")
+"""Figures whose data the long data file already holds (left out of the workbook; their CSV stays)."""
+
+
+def _readme_facts(content: ReportContent) -> list[tuple[str, str]]:
+    src = content.sources
+    facts = [("Gemeente", f"{content.naam} ({content.code}), indeling {content.gemeente.indelingsjaar}"),
+             ("Gemaakt op", src.created if src else "–"),
+             ("Versie van het programma", src.commit if src else "onbekend")]
+    facts += [(f"Gegevensversie {name}", f"sha256 {digest[:16]}") for name, digest in (src.checksums if src else [])]
+    facts += [("Getallen", "Als getal, niet als tekst. In de CSV-bestanden: puntkomma als scheidingsteken en "
+                           "decimale komma (Excel-NL). Een lege cel is niet beschikbaar of door het CBS onderdrukt, "
+                           "nooit 0."),
+              ("Marges", "Ondergrens en bovengrens: het 95%-interval (zie 'Hoe lees ik dit rapport?' in het rapport)."),
+              ("Ja/nee", "Kolommen met een ja/nee-vraag staan als ja of nee.")]
+    return facts
+
+
+def _definitions_frame(content: ReportContent) -> pd.DataFrame | None:
+    ov = content.indicators.overview
+    if ov is None or ov.rows.empty or "definitie" not in ov.rows:
+        return None
+    d = ov.rows[["naam", "definitie"]].drop_duplicates("naam")
+    return pd.DataFrame({"Indicator": d["naam"], "Definitie": d["definitie"].fillna("")})
+
+
 def render_downloads(content: ReportContent, out: OutputTarget | None = None) -> Block | None:
-    """One Excel workbook with every table of this report (a sheet per table) and a link to it."""
+    """The data of the report as data: one long file with every indicator and period (CSV and the first sheet of
+    the workbook), and one Excel workbook with a "Leesmij" sheet and a readable sheet per table of the report."""
     if out is None or not out.tables:
         return None
-    from analyse.report.downloads import write_workbook
+    from analyse.report.downloads import (
+        as_shown,
+        indicator_long_table,
+        readable_sheet_names,
+        readme_frame,
+        write_csv,
+        write_workbook,
+    )
 
+    records = getattr(content.indicators, "records", None)
+    long = None
+    long_name = f"{content.code}-indicatoren.csv"
+    if records is not None and len(records):
+        long = indicator_long_table(records, getattr(content.indicators, "series", None), content.code, content.naam)
+        write_csv(long, out.report_dir / long_name, full_precision=True)
+    keep = {k: v for k, v in out.tables.items()
+            if not (k in out.figure_data and k.startswith(INDICATOR_FIGURES))}
+    titles = {k: out.titles.get(k, k) for k in keep}
+    names = readable_sheet_names({"__leesmij": "Leesmij", "__lang": "Indicatoren per periode", **titles})
+    sheets: dict[str, str] = {}
+    files: dict[str, str] = {}
+    if long is not None:
+        sheets[names["__lang"]] = ("Alle indicatoren van de gemeente per periode: waarde, marge, vergelijking, "
+                                   "oordelen, eenheid en bron (volledige precisie)")
+        files[names["__lang"]] = long_name
+    for k in keep:
+        sheets[names[k]] = ("Gegevens bij de figuur: " if k in out.figure_data else "Tabel: ") + titles[k]
+        files[names[k]] = f"{k}.csv"
+    sources = display_sources(content.sources.tables) if content.sources is not None else None
+    readme = readme_frame(sheets, files, _readme_facts(content), _definitions_frame(content), sources)
+    book = {names["__leesmij"]: readme}
+    if long is not None:
+        book[names["__lang"]] = long
+    book.update({names[k]: as_shown(v) for k, v in keep.items()})
     name = f"{content.code}-tabellen.xlsx"
-    write_workbook({k: v for k, v in out.tables.items()}, out.report_dir / name)
-    return Block(f'<p class="download"><a href="{escape(name)}" download>Alle tabellen van dit rapport in één '
-                 f"Excel-bestand ({len(out.tables)} tabbladen)</a></p>", "Excel-bestand met alle tabellen")
+    write_workbook(book, out.report_dir / name)
+    long_link = (f'<a href="{escape(long_name)}" download>Alle indicatoren per periode als één gegevensbestand '
+                 "(CSV voor Excel)</a> · " if long is not None else "")
+    n = len(book)
+    return Block(f'<p class="download">{long_link}<a href="{escape(name)}" download>Alle tabellen van dit rapport '
+                 f"in één Excel-bestand ({n} {'tabblad' if n == 1 else 'tabbladen'}, met een tabblad Leesmij)</a></p>",
+                 "Gegevensbestand en Excel-bestand met alle tabellen")
