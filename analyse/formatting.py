@@ -15,6 +15,7 @@ from numbers import Number
 from typing import Any
 
 from pandas import NA as NA_VALUE
+from pandas.api.types import is_numeric_dtype
 
 MISSING = "–"
 """Marker shown for a value that is missing, not delivered or suppressed."""
@@ -445,8 +446,32 @@ COLUMN_LABELS: dict[str, str] = {
     "definitie": "Definitie",
     "change": "Verandering sinds de nulmeting",
     "trend": "Trend",
+    "suppressed": "Onderdrukt",
+    "gebied": "Gebied",
+    "rol": "Rol",
 }
 """Plain-Dutch labels for the raw column names that can reach a table in the report or a download."""
+
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "polarity": {"hoger_beter": "hoger is beter", "lager_beter": "lager is beter", "neutraal": "geen richting"},
+    "kind": {"share": "aandeel", "rate": "per inwoners", "count": "aantal", "level": "niveau"},
+    "unit": {"procent": "%", "per_1000": "per 1.000", "eur": "euro", "eur_per_inwoner": "euro per inwoner"},
+    "ci_method": {"wilson": "Wilson", "poisson": "exact Poisson", "geen": "geen", "gepubliceerd": "gepubliceerd"},
+}
+"""Code values of a column → the words a reader sees (polarity ``lager_beter`` → ``lager is beter``)."""
+
+
+def readable_values(frame: Any, extra: Mapping[str, Mapping[str, str]] | None = None) -> Any:
+    """A copy of ``frame`` whose code-valued columns (:data:`VALUE_LABELS`, plus ``extra``) hold words.
+
+    Other columns and values without a label are unchanged; the input is not changed.
+    """
+    out = frame.copy()
+    for col, words in {**VALUE_LABELS, **(extra or {})}.items():
+        if col in out.columns and not is_numeric_dtype(out[col]):
+            out[col] = out[col].map(lambda v, w=words: w.get(v, v) if isinstance(v, str) else v)
+    return out
+
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$|^[a-z][a-z0-9]*$")
 
@@ -509,7 +534,8 @@ def dutch_columns(frame: Any, extra: Mapping[str, str] | None = None, strict: bo
 
 
 _COUNT_WORDS = ("aantal", "inwoners", "teller", "noemer", "meetpunten", "gemeenten")
-_YEAR = re.compile(r"(?:^|[\s(_-])(?:jaar|indelingsjaar|startjaar|prijspeil)(?:$|[\s)_-])|^(?:start|basis)?jaar", re.I)
+_YEAR = re.compile(r"(?:^|[\s(_-])(?:jaar|indelingsjaar|startjaar|prijspeil)(?:$|[\s)_-])"
+                   r"|^(?:start|basis)?jaar(?:$|[\s)_-])", re.I)
 
 
 def is_year_column(label: object) -> bool:
@@ -592,3 +618,12 @@ def soft_hyphens(text: object, min_length: int = 8) -> str:
         return word
 
     return _WORD.sub(one, "" if text is None else str(text))
+
+
+def fmt_plural(n: int, singular: str, plural: str) -> str:
+    """A count with its noun in the right number: ``1 indicator``, ``2 indicatoren``, ``0 indicatoren``.
+
+    >>> fmt_plural(1, "maatregel", "maatregelen")
+    '1 maatregel'
+    """
+    return f"{fmt_number(n, 0)} {singular if n == 1 else plural}"

@@ -218,7 +218,7 @@ def test_display_sources_hides_file_codes_and_keeps_cbs_ids():
                            "opgehaald": ["2026-11-30", None]})
     shown = content.sources_chapter.display_sources(tables)
     assert shown["CBS-tabel"].tolist() == ["85099NED", "–"]
-    assert shown["Bron"].tolist() == ["Jeugdzorg", "bron zonder titel"]
+    assert shown["Bron"].tolist() == ["Jeugdzorg", "Cijfers uit een document van de gemeente"]
     assert "seed000" not in shown.to_string()
 
 

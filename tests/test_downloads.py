@@ -130,9 +130,11 @@ def test_full_precision_keeps_every_digit(tmp_path):
 def records():
     return pd.DataFrame({
         "indicator_id": ["jeugdzorg_pct", "bijstand_per_1000"], "naam": ["Jongeren met jeugdzorg", "Bijstand"],
-        "domein": ["jeugd", "participatie"], "unit": ["procent", "per_1000"], "source_table": ["85099NED", "seed001-t1"],
+        "domein": ["jeugd", "participatie"], "unit": ["procent", "per_1000"],
+        "source_table": ["85099NED", "seed001-t1"],
         "latest_period": ["2023", "2024"], "latest_value": [11.4, 25.5], "latest_ci_low": [10.9, np.nan],
-        "latest_ci_high": [12.0, np.nan], "base_period": ["2019", "2020"], "reference_label": ["rest van regio X", None],
+        "latest_ci_high": [12.0, np.nan], "base_period": ["2019", "2020"],
+        "reference_label": ["rest van regio X", None],
         "reference_value": [10.1, np.nan], "nederland_value": [9.8, 30.0], "benchmark_verdict": ["slechter", "beter"],
         "change_verdict": ["gelijk gebleven", "niet te beoordelen"], "verdict_allowed": [True, False],
         "latest_status": ["definitief", "voorlopig"]})

@@ -29,7 +29,17 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 
 from analyse import paths
-from analyse.formatting import MISSING, dutch_columns, escape, fmt_list, fmt_number, soft_hyphens, table_decimals
+from analyse.formatting import (
+    MISSING,
+    dutch_columns,
+    escape,
+    fmt_list,
+    fmt_number,
+    is_year_column,
+    readable_values,
+    soft_hyphens,
+    table_decimals,
+)
 
 __all__ = [
     "Block",
@@ -173,17 +183,29 @@ def md(template: str, /, **values: Any) -> Block:
 # --------------------------------------------------------------------------------------------------
 # Tables
 # --------------------------------------------------------------------------------------------------
-_YEARLIKE = re.compile(r"(jaar|year|period|periode|code)", re.I)
-HIDDEN_COLUMNS = ("indicator_id", "period_type", "source_table", "file", "n_taakvelden")
+_PERIODLIKE = re.compile(r"(period|periode|code)", re.I)
+
+
+def _yearlike(column: str) -> bool:
+    """A column of years, periods or codes: its whole numbers are shown as is (``2023``, not ``2.023``)."""
+    return is_year_column(column) or bool(_PERIODLIKE.search(column))
+HIDDEN_COLUMNS = ("indicator_id", "period_type", "source_table", "file", "n_taakvelden", "level")
 """Technical columns left out of tables shown in the page (the CSV and workbook keep all but the ids)."""
-DOWNLOAD_HIDDEN = ("indicator_id", "file")
+DOWNLOAD_HIDDEN = ("indicator_id", "file", "level")
 """Package ids and local file names: never in a download (the indicator's name and source table are)."""
+
+
+def _value_words() -> dict[str, Any]:
+    """Code values of domain columns → words (Iv3 clusters); the generic ones are in ``formatting.VALUE_LABELS``."""
+    from analyse.kosten import CLUSTER_LABELS
+
+    return {"cluster": CLUSTER_LABELS}
 
 
 def for_display(frame: Any) -> Any:
     """The frame as readers see it: technical columns dropped, plain-Dutch column names."""
     shown = frame.drop(columns=[c for c in HIDDEN_COLUMNS if c in frame.columns])
-    return dutch_columns(shown)  # a raw column name without a Dutch label is an error, never shown
+    return dutch_columns(readable_values(shown, _value_words()))  # a raw name without a Dutch label is an error
 
 
 def _format_cell(value: Any, column: str) -> str:
@@ -200,11 +222,11 @@ def _format_cell(value: Any, column: str) -> str:
     if isinstance(value, (list, tuple)):
         return escape(fmt_list([str(v) for v in value]))
     if isinstance(value, int):
-        return str(value) if _YEARLIKE.search(column) else fmt_number(value, 0)
+        return str(value) if _yearlike(column) else fmt_number(value, 0)
     if isinstance(value, float):
         if math.isnan(value):
             return MISSING
-        if _YEARLIKE.search(column) and value.is_integer():
+        if _yearlike(column) and value.is_integer():
             return str(int(value))
         return fmt_number(value, table_decimals(value, column))
     try:
@@ -257,7 +279,8 @@ def _write_csv(frame: Any, name: str, target: OutputTarget | None, title: str | 
     from analyse.report.downloads import write_csv
 
     fname = f"{slug(name)}.csv"
-    shown = dutch_columns(frame.drop(columns=[c for c in DOWNLOAD_HIDDEN if c in frame.columns]))
+    kept = frame.drop(columns=[c for c in DOWNLOAD_HIDDEN if c in frame.columns])
+    shown = dutch_columns(readable_values(kept, _value_words()))
     write_csv(shown, target.report_dir / fname)
     target.written.append(fname)
     target.tables[slug(name)] = shown

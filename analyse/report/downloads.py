@@ -328,7 +328,12 @@ def readable_sheet_names(titles: Mapping[str, str]) -> dict[str, str]:
     used: set[str] = set()
     out = {}
     for key, title in titles.items():
-        clean = re.sub(r"\s+", " ", _SHEET_FORBIDDEN.sub(" ", str(title))).strip().strip("'") or "Tabel"
+        title = str(title)
+        if re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)+", title):  # a file name: words instead
+            title = re.sub(r"[-_]+", " ", title).capitalize()
+        if len(title) > SHEET_NAME_MAX and ":" in title and len(title.split(":")[0].strip()) >= 3:
+            title = title.split(":")[0]  # "Jeugd: alle indicatoren" → "Jeugd"
+        clean = re.sub(r"\s+", " ", _SHEET_FORBIDDEN.sub(" – ", title)).strip().strip("'– ") or "Tabel"
         if len(clean) > SHEET_NAME_MAX:
             cut = clean[:SHEET_NAME_MAX + 1].rsplit(" ", 1)[0].rstrip(" ,;-–(") or clean[:SHEET_NAME_MAX]
             clean = cut[:SHEET_NAME_MAX]

@@ -126,7 +126,8 @@ HEADER_SPLIT_JS = r"""
   // header words that the browser broke over two lines at a place that is not a soft hyphen or a hyphen
   const bad = [];
   const top = (node, i) => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
-    const rects = Array.from(r.getClientRects()).filter(x => x.width > 0); return rects.length ? rects[rects.length - 1].top : null; };
+    const rects = Array.from(r.getClientRects()).filter(x => x.width > 0);
+    return rects.length ? rects[rects.length - 1].top : null; };  // after a soft hyphen: the rect on the new line
   document.querySelectorAll('th').forEach(th => {
     if (!th.getClientRects().length) return;
     const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
@@ -141,7 +142,8 @@ HEADER_SPLIT_JS = r"""
         if (t === null) continue;
         if (prev !== null && Math.abs(t - prev) > 2 && !['\u00ad', '-', '/'].includes(prevChar)) {
           const word = text.slice(0, i).split(/\s/).pop() + text.slice(i).split(/\s/)[0];
-          bad.push({word: word.replace(/\u00ad/g, ''), cell: th.textContent.replace(/\u00ad/g, '').trim().slice(0, 50)});
+          const cell = th.textContent.replace(/\u00ad/g, '').trim().slice(0, 50);
+          bad.push({word: word.replace(/\u00ad/g, ''), cell: cell});
         }
         prev = t; prevChar = c;
       }

@@ -18,7 +18,7 @@ from analyse import plots
 from analyse.content import ReportContent
 from analyse.content.cost_chapter import CostContent
 from analyse.content.sources_chapter import display_sources
-from analyse.formatting import escape, fmt_interval, fmt_number, fmt_pp, fmt_signed, fmt_value, period_label
+from analyse.formatting import escape, fmt_interval, fmt_number, fmt_plural, fmt_pp, fmt_signed, fmt_value, period_label
 from analyse.report import Block, OutputTarget, blocks, figure_block, heading, md, table_block
 from analyse.report import slug as slug_of
 from analyse.report.export import appendix_html, verdict_badge
@@ -223,7 +223,8 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
                                     caption=f"{label}: alle indicatoren"),
                         Block(f'<details class="alleen-scherm"><summary>Definities</summary><ul>{defs}</ul></details>')
                         if defs else None])
-        parts.append(Block(f'<details class="domein" open><summary>{escape(label)} ({len(rows)} indicatoren)'
+        count = fmt_plural(len(rows), "indicator", "indicatoren")
+        parts.append(Block(f'<details class="domein" open><summary>{escape(label)} ({count})'
                            f"</summary>{inner.html}</details>", inner.text))
     return blocks(parts)
 
@@ -582,6 +583,21 @@ def render_sources(content: ReportContent, out: OutputTarget | None = None) -> B
                    _definitions_block(content)])
 
 
+DATA_LABELS = {"indicators": "indicatoren", "referenties": "referentiegebieden", "region_members": "regio-indeling",
+               "gemeenten": "gemeenten", "herindelingen": "herindelingen", "lasten": "lasten (Iv3)",
+               "lasten_clusters": "lasten per cluster (Iv3)", "cpi": "consumentenprijsindex"}
+"""Processed data files → the words the colofon uses for them."""
+
+
+def data_label(file_name: str) -> str:
+    """``indicators_2024.parquet`` → ``indicatoren (indeling 2024)``: a data file named for readers."""
+    stem = re.sub(r"\.\w+$", "", str(file_name))
+    found = re.fullmatch(r"(.+?)_(\d{4})", stem)
+    base, year = (found.group(1), found.group(2)) if found else (stem, None)
+    label = DATA_LABELS.get(base, base.replace("_", " "))
+    return f"{label} (indeling {year})" if year else label
+
+
 def render_colofon(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """Package version, git commit, parameters, data checksums and the peer list."""
     import analyse
@@ -591,10 +607,12 @@ def render_colofon(content: ReportContent, out: OutputTarget | None = None) -> B
     rows = [("Pakket", f"analyse {analyse.__version__}"), ("Git-commit", src.commit if src else "onbekend"),
             ("Gemaakt op", src.created if src else "–"),
             ("Startjaar beleid", f"{content.policy.startjaar} ({POLICY_SOURCE.get(content.policy.bron, '')})"),
-            ("Aantal vergelijkbare gemeenten", str(p.peer_k)), ("Keuze vergelijkbare gemeenten", p.peer_method),
+            ("Aantal vergelijkbare gemeenten", str(p.peer_k)),
+            ("Keuze vergelijkbare gemeenten", PEER_METHOD_TEXT.get(p.peer_method, p.peer_method)),
             ("Referenties", ", ".join(content.indicators.labels.get(c, c)
                                       for c in content.indicators.references.values()) or "–")]
-    rows += [(f"Gegevens {name}", f"sha256 {digest}") for name, digest in (src.checksums if src else [])]
+    rows += [(f"Gegevens: {data_label(name)}", f"controlegetal (sha256) {digest}")
+             for name, digest in (src.checksums if src else [])]
     peer_names = content.costs.peer_table["naam"].iloc[1:].tolist() if content.costs.peer_table is not None else []
     rows.append(("Vergelijkbare gemeenten", ", ".join(map(str, peer_names)) or "–"))
     body = "".join(f"<tr><th scope=\"row\">{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
