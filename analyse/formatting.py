@@ -559,7 +559,7 @@ def table_decimals(value: float, column: object) -> int:
 def is_count_column(label: object) -> bool:
     """True for a column that holds counts (shown as whole numbers): ``Inwoners``, ``Aantal …``, ``Noemer …``."""
     text = str(label).lower()
-    return (any(w in text for w in _COUNT_WORDS) and "per " not in text and "%" not in text
+    return (any(re.search(rf"\b{w}\b", text) for w in _COUNT_WORDS) and "per " not in text and "%" not in text
             and not is_year_column(label))
 
 

@@ -199,7 +199,7 @@ def _value_words() -> dict[str, Any]:
     """Code values of domain columns → words (Iv3 clusters); the generic ones are in ``formatting.VALUE_LABELS``."""
     from analyse.kosten import CLUSTER_LABELS
 
-    return {"cluster": CLUSTER_LABELS}
+    return {"cluster": CLUSTER_LABELS, "iv3_cluster": CLUSTER_LABELS}
 
 
 def for_display(frame: Any) -> Any:

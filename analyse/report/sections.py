@@ -414,7 +414,8 @@ def _opgave_blocks(pc: Any, opg: Any, out: OutputTarget | None) -> list[Block | 
                               "Wat": outputs["omschrijving"], "Gerealiseerd": outputs["realisatie"],
                               "Doel": outputs["doel"], "Eenheid": outputs["eenheid"], "Periode": outputs["periode"]})
         inner = table_block(shown, f"output-{opg.id}", out, caption="Output: realisatie tegenover doel")
-        parts.append(Block(f'<details class="alleen-scherm"><summary>Output ({len(shown)} regels)</summary>'
+        parts.append(Block(f'<details class="alleen-scherm"><summary>Output '
+                           f'({fmt_plural(len(shown), "regel", "regels")})</summary>'
                            f"{inner.html}</details>", inner.text))
     bud = pc.budget[pc.budget["opgave_id"] == opg.id]
     if len(bud):
@@ -427,8 +428,9 @@ def _opgave_blocks(pc: Any, opg: Any, out: OutputTarget | None) -> list[Block | 
         if len(total):
             parts.append(md("**Budget:** {t}", t=" ".join(f"{int(r.jaar)}: {r.tekst}" for r in total.itertuples())))
         inner = table_block(shown, f"budget-{opg.id}", out, caption="Budget tegenover realisatie (euro)")
-        parts.append(Block(f'<details class="alleen-scherm"><summary>Budget per maatregel en actie ({len(shown)} '
-                           f"regels)</summary>{inner.html}</details>", inner.text))
+        parts.append(Block(f'<details class="alleen-scherm"><summary>Budget per maatregel en actie '
+                           f'({fmt_plural(len(shown), "regel", "regels")})</summary>{inner.html}</details>',
+                           inner.text))
     if pc.missing.get(opg.id):
         parts.append(md("**Wat ontbreekt om deze opgave te kunnen evalueren:** {m}.",
                         m=", ".join(str(x) for x in pc.missing[opg.id])))
