@@ -60,6 +60,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from analyse import series as series_mod
+from analyse import variation as variation_mod
+from analyse import vocab
 from analyse.errors import AnalyseError, DataNotAvailableError, UnknownGemeenteError
 from analyse.formatting import fmt_number, fmt_pp, fmt_signed, fmt_value, period_label
 from analyse.stats import (
@@ -266,7 +269,9 @@ def _choose_periods(focal: pd.DataFrame, base: pd.Series, latest: pd.Series,
               .groupby(_KEY + ["period_type"], observed=True)["_has"].sum().reset_index())
     counts["_rank"] = counts["period_type"].map(_PTYPE_ORDER).fillna(9)
     counts = counts.sort_values(_KEY + ["_has", "_rank"], ascending=[True, True, False, True])
-    chosen = counts.drop_duplicates(_KEY)[_KEY + ["period_type"]]
+    fallback = counts.drop_duplicates(_KEY)[_KEY + ["period_type"]]  # only for series without any value
+    reported = series_mod.reported_period_types(focal)  # the one period rule of every part of the report
+    chosen = pd.concat([reported, fallback], ignore_index=True).drop_duplicates(_KEY)
     explicit = base.fillna(latest)
     exp_type = period_type_of(explicit.fillna("")).set_axis(explicit.index)
     override = chosen["indicator_id"].map(exp_type)
@@ -277,13 +282,25 @@ def _choose_periods(focal: pd.DataFrame, base: pd.Series, latest: pd.Series,
     first = with_value.sort_values("time").drop_duplicates(_KEY)[_KEY + ["period"]]
     first_any = rows.sort_values("time").drop_duplicates(_KEY)[_KEY + ["period"]]
     last_any = rows.sort_values("time").drop_duplicates(_KEY, keep="last")[_KEY + ["period"]]
+    last_val = with_value.sort_values("time").drop_duplicates(_KEY, keep="last")[_KEY + ["period"]]
     out = (chosen.merge(first_any.rename(columns={"period": "_first_any"}), on=_KEY, how="left")
            .merge(first.rename(columns={"period": "_first"}), on=_KEY, how="left")
-           .merge(last_any.rename(columns={"period": "latest_period"}), on=_KEY, how="left"))
+           .merge(last_any.rename(columns={"period": "_last_any"}), on=_KEY, how="left")
+           .merge(last_val.rename(columns={"period": "_last_val"}), on=_KEY, how="left"))
+    # the latest period is the latest with a value; a newer empty (suppressed or not yet published) period is
+    # named in the reason, never silently skipped
+    out["latest_period"] = out["_last_val"].fillna(out["_last_any"])
+    out["newer_missing"] = out["_last_any"].where(out["_last_any"] != out["latest_period"])
+    out = out.drop(columns=["_last_any", "_last_val"])
     out["base_period"] = out["_first"].fillna(out["_first_any"])
     out["base_after_start"] = False
     if base_year is not None:
-        start = with_value[with_value["period"].str.slice(0, 4).astype(int) <= int(base_year)]
+        # like for like: the nulmeting has the same season as the latest value (2020H1 with 2024H1, never 2020H2)
+        slot = with_value.merge(out[_KEY + ["latest_period"]], on=_KEY)
+        same = (slot["period"].astype(str).str.slice(4) == slot["latest_period"].astype(str).str.slice(4)).to_numpy()
+        seasonal = slot["period_type"].isin(["halfjaar", "kwartaal"]).to_numpy()
+        slot = slot[same | ~seasonal]
+        start = slot[slot["period"].str.slice(0, 4).astype(int) <= int(base_year)]
         at_start = (start.sort_values("time").drop_duplicates(_KEY, keep="last")[_KEY + ["period"]]
                     .rename(columns={"period": "_at_start"}))
         out = out.merge(at_start, on=_KEY, how="left")
@@ -345,48 +362,147 @@ def _values_at(frame: pd.DataFrame, rows: pd.DataFrame, period_col: str, prefix:
 
 
 def _tests(c: pd.DataFrame, alpha: float, min_relevant: Mapping[str, float]) -> pd.DataFrame:
-    """Decide per row whether the change exceeds its uncertainty. Adds test columns."""
-    kind = c["kind"].fillna("level")
+    """Decide per row whether the change exceeds chance. Adds test columns.
+
+    Chance is the gemeente's own noise (binomial/Poisson from the counts, or a published interval) plus the
+    indicator's real year-to-year variation τ²_change (``tau2_change``, :mod:`analyse.variation`):
+    z = (latest − base) / sqrt(s_base² + s_latest² + τ²_change). Without counts or an interval no margin is
+    known (basis ``geen marge``): the change is described, never judged.
+    """
+    kind = c["kind"].fillna(vocab.LEVEL)
     k1, n1 = c["base_numerator"].to_numpy(float), c["base_denominator"].to_numpy(float)
     k2, n2 = c["latest_numerator"].to_numpy(float), c["latest_denominator"].to_numpy(float)
     v1, v2 = c["base_value"].to_numpy(float), c["latest_value"].to_numpy(float)
-    is_count = (kind == "count").to_numpy()
+    per = c["per"].to_numpy(float)
+    is_count = (kind == vocab.COUNT).to_numpy()
     k1 = np.where(is_count & np.isnan(k1), v1, k1)
     k2 = np.where(is_count & np.isnan(k2), v2, k2)
     e1 = c["base_exposure"].to_numpy(float) if "base_exposure" in c else np.full(len(c), np.nan)
     e2 = c["latest_exposure"].to_numpy(float) if "latest_exposure" in c else np.full(len(c), np.nan)
     has_e = np.isfinite(e1) & np.isfinite(e2) & (e1 > 0) & (e2 > 0)
-    n1 = np.where(is_count, np.where(has_e, e1, 1.0), n1)
-    n2 = np.where(is_count, np.where(has_e, e2, 1.0), n2)
-    phi = np.maximum(c["phi"].to_numpy(float), 1.0) if "phi" in c else np.ones(len(c))
-    phi = np.where(np.isfinite(phi), phi, 1.0)
-    has_nd = np.isfinite(k1) & np.isfinite(k2) & np.isfinite(n1) & np.isfinite(n2) & (n1 > 0) & (n2 > 0)
-    has_nd &= np.isfinite(v1) & np.isfinite(v2)
-    share = (kind == "share").to_numpy() & has_nd
-    pois = (kind.isin(["rate", "count"])).to_numpy() & has_nd
+    # counts with a population are judged as a rate per 1.000 inwoners (as analyse.variation estimates them)
+    x1 = np.where(is_count & has_e, k1 / np.where(has_e, e1, 1) * 1000, v1)
+    x2 = np.where(is_count & has_e, k2 / np.where(has_e, e2, 1) * 1000, v2)
+    n1 = np.where(is_count, np.where(has_e, e1, np.nan), n1)
+    n2 = np.where(is_count, np.where(has_e, e2, np.nan), n2)
+    per_x = np.where(is_count, 1000.0, per)
+    has_nd = np.isfinite(k1) & np.isfinite(k2) & np.isfinite(v1) & np.isfinite(v2)
+    has_nd &= np.where(is_count & ~has_e, True, np.isfinite(n1) & np.isfinite(n2) & (n1 > 0) & (n2 > 0))
+    share = (kind == vocab.SHARE).to_numpy() & has_nd
+    pois = (kind.isin([vocab.RATE, vocab.COUNT])).to_numpy() & has_nd
     with np.errstate(divide="ignore", invalid="ignore"):
-        pool = (k1 + k2) / (n1 + n2)
-        z_share = (k2 / n2 - k1 / n1) / np.sqrt(pool * (1 - pool) * (1 / n1 + 1 / n2))
-        q = n2 / (n1 + n2)
-        tot = k1 + k2
-        z_pois = (k2 - tot * q) / np.sqrt(tot * q * (1 - q))
-    z = np.where(share, z_share, np.where(pois, z_pois, np.nan)) / np.sqrt(phi)
-    p = np.where(np.isfinite(z), 2 * sps.norm.sf(np.abs(z)), np.where(share | pois, 1.0, np.nan))
+        pool = (k1 + k2) / (n1 + n2)  # the null hypothesis: one level at both time points
+        noise_share = per ** 2 * pool * (1 - pool) * (1 / n1 + 1 / n2)
+        noise_rate = per_x ** 2 * pool * (1 / n1 + 1 / n2)
+        noise_count = k1 + k2  # a count without a population: Poisson on the count itself
+    noise = np.where(share, noise_share, np.where(pois & is_count & ~has_e, noise_count,
+                                                  np.where(pois, noise_rate, np.nan)))
     tested = share | pois
     lo1, hi1 = c["base_ci_low"].to_numpy(float), c["base_ci_high"].to_numpy(float)
     lo2, hi2 = c["latest_ci_low"].to_numpy(float), c["latest_ci_high"].to_numpy(float)
     has_ci = ~tested & np.isfinite(lo1) & np.isfinite(hi1) & np.isfinite(lo2) & np.isfinite(hi2)
-    no_overlap = (lo2 > hi1) | (hi2 < lo1)
-    pct = (c["unit"].fillna("") == "procent").to_numpy() | ((kind == "share") & (c["per"] == 100)).to_numpy()
-    threshold = np.where(pct, np.abs(c["pp_change"].fillna(c["abs_change"]).to_numpy(float)) >= min_relevant["pp"],
-                         np.abs(c["rel_change_pct"].to_numpy(float)) >= min_relevant["rel_pct"])
-    basis = np.select([tested, has_ci], ["toets", "intervallen"], "drempel")
-    real = np.select([tested, has_ci], [p < alpha, no_overlap], threshold)
-    test_name = np.select([share, pois, has_ci], ["twee proporties", "Poisson", "intervallen"], "drempel")
-    return pd.DataFrame({"basis": basis, "test": test_name, "z": z, "p_value": np.where(tested, p, np.nan),
-                         "real_change": real.astype(bool), "is_pct": pct, "phi_used": np.where(tested, phi, np.nan),
+    z975 = sps.norm.ppf(0.975)
+    noise_ci = ((hi1 - lo1) / (2 * z975)) ** 2 + ((hi2 - lo2) / (2 * z975)) ** 2
+    noise = np.where(has_ci, noise_ci, noise)
+    tau2 = c["tau2_change"].to_numpy(float) if "tau2_change" in c else np.zeros(len(c))
+    tau2 = np.where(np.isfinite(tau2), tau2, 0.0)
+    diff = np.where(is_count & has_e, x2 - x1, v2 - v1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(tested | has_ci, diff / np.sqrt(noise + tau2), np.nan)
+    p = np.where(np.isfinite(z), 2 * sps.norm.sf(np.abs(z)), np.where(tested | has_ci, 1.0, np.nan))
+    known = tested | has_ci
+    pct = (c["unit"].fillna("") == "procent").to_numpy() | ((kind == vocab.SHARE) & (c["per"] == 100)).to_numpy()
+    basis = np.select([tested, has_ci], [vocab.BASIS_TOETS, vocab.BASIS_INTERVAL], vocab.BASIS_ONBEKEND)
+    real = np.where(known, p < alpha, False)
+    test_name = np.select([share, pois, has_ci], ["twee proporties", "Poisson", "intervallen"], "geen")
+    return pd.DataFrame({"basis": basis, "test": test_name, "z": z, "p_value": np.where(known, p, np.nan),
+                         "real_change": real.astype(bool), "is_pct": pct,
+                         "tau2_used": np.where(known, tau2, np.nan),
+                         "change_se": np.where(known, np.sqrt(noise + tau2), np.nan),
                          "count_exposure": np.where(is_count & tested, np.where(has_e, "inwoners", "gelijk"), "")},
                         index=c.index)
+
+
+def _real_variation(c: pd.DataFrame, variation: pd.DataFrame | None) -> pd.DataFrame:
+    """τ² of each row (:mod:`analyse.variation`) and the margins of the latest value used for the benchmark.
+
+    The margin of the latest figure is value ± z·sqrt(s² + τ²_level), s from its 95% interval (Wilson, exact
+    Poisson or published); no interval → no margin (the benchmark then says "marge onbekend").
+    """
+    is_count = (c["kind"] == vocab.COUNT).to_numpy()
+    n2 = np.where(is_count, c.get("latest_exposure", pd.Series(np.nan, index=c.index)).to_numpy(float),
+                  c["latest_denominator"].to_numpy(float))
+    n1 = np.where(is_count, c.get("base_exposure", pd.Series(np.nan, index=c.index)).to_numpy(float),
+                  c["base_denominator"].to_numpy(float))
+    size_change = np.sqrt(n1 * n2)
+    ids = c["indicator_id"].to_numpy(dtype=object)
+    tau2_change = variation_mod.lookup_tau2(variation, ids, size_change, 1)
+    tau2_level = variation_mod.lookup_tau2(variation, ids, n2, 0)
+    v = c["latest_value"].to_numpy(float)
+    lo, hi = c["latest_ci_low"].to_numpy(float), c["latest_ci_high"].to_numpy(float)
+    z95, z998 = sps.norm.ppf(0.975), sps.norm.ppf(0.999)
+    s2 = ((hi - lo) / (2 * z95)) ** 2
+    # a count judged per inwoner has its τ² on the per-1.000 scale: bring it back to the count scale
+    scale = np.where(is_count & np.isfinite(n2) & (n2 > 0), (n2 / 1000.0) ** 2, 1.0)
+    total = np.sqrt(s2 + tau2_level * scale)
+    ok = np.isfinite(total) & np.isfinite(v)
+    # the margin is centred on the interval's own centre so that an asymmetric (Wilson) interval keeps its shape
+    return pd.DataFrame({
+        "tau2_change": tau2_change, "tau2_level": tau2_level,
+        "latest_margin_low": np.where(ok, np.minimum(lo, v - z95 * total), np.nan),
+        "latest_margin_high": np.where(ok, np.maximum(hi, v + z95 * total), np.nan),
+        "latest_margin998_low": np.where(ok, v - z998 * total, np.nan),
+        "latest_margin998_high": np.where(ok, v + z998 * total, np.nan),
+    }, index=c.index)
+
+
+def break_between(rows: pd.DataFrame, breaks: pd.DataFrame | None) -> np.ndarray:
+    """Whether a break (first period of a new series) lies after ``base_period`` and at or before ``latest_period``.
+
+    Args:
+        rows: indicator_id, gemeentecode, base_period, latest_period.
+        breaks: indicator_id, period and optionally gemeentecode (NA = every gemeente).
+    """
+    out = np.zeros(len(rows), dtype=bool)
+    if breaks is None or len(breaks) == 0 or len(rows) == 0:
+        return out
+    b = breaks.copy()
+    if "gemeentecode" not in b:
+        b["gemeentecode"] = pd.NA
+    b = b.assign(_tb=period_time(b["period"]).to_numpy())
+    r = rows[["indicator_id", "gemeentecode"]].assign(
+        _i=np.arange(len(rows)), _t0=period_time(rows["base_period"]).to_numpy(),
+        _t1=period_time(rows["latest_period"]).to_numpy())
+    general = r.merge(b[b["gemeentecode"].isna()].drop(columns="gemeentecode"), on="indicator_id")
+    specific = r.merge(b[b["gemeentecode"].notna()], on=["indicator_id", "gemeentecode"])
+    hits = pd.concat([general, specific], ignore_index=True)
+    hits = hits[(hits["_tb"] > hits["_t0"]) & (hits["_tb"] <= hits["_t1"])]
+    out[hits["_i"].to_numpy(int)] = True
+    return out
+
+
+def change_verdicts(c: pd.DataFrame) -> np.ndarray:
+    """The change verdict of each row, in one place (:data:`analyse.vocab.CHANGE_VERDICTS`).
+
+    Order of the rule: a missing value, a single period or a break between the two periods → ``niet te
+    beoordelen``; an indicator outside the catalogue → ``niet te beoordelen``; no margin known (basis ``geen
+    marge``) → ``marge onbekend``; within chance (or no change) → ``gelijk gebleven``; beyond chance: with a
+    polarity ``beter``/``slechter``, without one (``neutraal``) ``hoger``/``lager``.
+    """
+    bv, lv = c["base_value"].astype(float), c["latest_value"].astype(float)
+    missing = (bv.isna() | lv.isna()).to_numpy()
+    single = ((c["base_period"] == c["latest_period"]).fillna(True) | (c["n_points"] < 2)).to_numpy()
+    brk = c["break_between"].fillna(False).astype(bool).to_numpy() if "break_between" in c else np.zeros(len(c), bool)
+    pol = c["polarity"].astype("string").fillna("onbekend").to_numpy()
+    unknown = ~np.isin(pol, vocab.POLARITIES)
+    no_margin = (c["basis"] == vocab.BASIS_ONBEKEND).to_numpy()
+    diff = (lv - bv).to_numpy()
+    flat = ~c["real_change"].to_numpy(bool) | (diff == 0)
+    good = ((diff > 0) & (pol == vocab.HOGER_BETER)) | ((diff < 0) & (pol == vocab.LAGER_BETER))
+    neutral = pol == vocab.NEUTRAAL
+    return np.select([missing | single | brk | unknown, no_margin, flat, neutral & (diff > 0), neutral, good],
+                     [vocab.NIET_TE_BEOORDELEN, vocab.MARGE_ONBEKEND, vocab.GELIJK, vocab.HOGER, vocab.LAGER,
+                      vocab.BETER], vocab.SLECHTER).astype(object)
 
 
 def _change_text(row: dict) -> str:
@@ -405,6 +521,10 @@ def _short(x: float) -> str:
 
 def _reason(row: dict, alpha: float, min_relevant: Mapping[str, float]) -> str:
     text = _reason_core(row, alpha, min_relevant)
+    newer = row.get("newer_missing")
+    if isinstance(newer, str) and newer:
+        text += (f" Voor {period_label(newer)} is (nog) geen waarde gepubliceerd of de waarde is onderdrukt; het "
+                 f"laatste cijfer is van {period_label(row['latest_period'])}.")
     if row.get("base_after_start"):
         text += (f" Er is geen meting in of vóór het startjaar; de eerste meting ({period_label(row['base_period'])})"
                  " is als basis genomen.")
@@ -421,30 +541,32 @@ def _reason_core(row: dict, alpha: float, min_relevant: Mapping[str, float]) -> 
         return f"Niet te beoordelen: alleen een waarde voor {pl}, geen tweede meetmoment."
     vb, vl = fmt_value(row["base_value"], unit), fmt_value(row["latest_value"], unit)
     head = f"Van {vb} ({pb}) naar {vl} ({pl}), {_change_text(row)}"
-    if row["polarity"] not in ("hoger_beter", "lager_beter"):
-        why = "geen gewenste richting vastgelegd" if row["polarity"] == "neutraal" else "niet in de catalogus"
-        return f"{head}; niet te beoordelen: {why}."
-    if row["basis"] == "toets":
+    if row.get("break_between"):
+        return (f"{head}; niet te beoordelen: tussen {pb} en {pl} is de bron of de definitie veranderd "
+                f"(breuk in de reeks).")
+    if row["polarity"] not in ("hoger_beter", "lager_beter", "neutraal"):
+        return f"{head}; niet te beoordelen: de indicator staat niet in de catalogus."
+    if row["basis"] == vocab.BASIS_ONBEKEND:
+        return (f"{head}; marge onbekend: zonder aantallen of een gepubliceerde marge is niet te zeggen of dit "
+                f"verschil groter is dan toeval.")
+    if row["basis"] == vocab.BASIS_TOETS:
         test = "toets op twee proporties" if row["test"] == "twee proporties" else "Poisson-toets"
         if row.get("count_exposure") == "inwoners":
             test += " per inwoner"
-        phi = row.get("phi_used")
-        if phi is not None and np.isfinite(phi) and phi > 1:
-            test += f", met de gewone jaar-op-jaarschommeling ×{fmt_number(phi, 1)}"
-        marge = f"{test}, p = {fmt_number(row['p_value'], 3)}"
-        sig = f"groter dan de toevalsmarge ({marge})" if row["real_change"] else f"binnen de toevalsmarge ({marge})"
-    elif row["basis"] == "intervallen":
-        sig = ("groter dan de onzekerheid (de betrouwbaarheidsintervallen overlappen niet)" if row["real_change"]
-               else "binnen de onzekerheid (de betrouwbaarheidsintervallen overlappen)")
     else:
-        drempel = (f"{_short(min_relevant['pp'])} procentpunt" if row["is_pct"]
-                   else f"{_short(min_relevant['rel_pct'])}%")
-        sig = (f"minstens de minimaal relevante verandering van {drempel} (indicatief: geen onzekerheid bekend)"
-               if row["real_change"] else
-               f"kleiner dan de minimaal relevante verandering van {drempel} (indicatief: geen onzekerheid bekend)")
-    richting = "hoger is beter" if row["polarity"] == "hoger_beter" else "lager is beter"
-    oordeel = {"beter": f"verbeterd ({richting})", "slechter": f"verslechterd ({richting})",
-               "gelijk gebleven": "gelijk gebleven"}[row["verdict"]]
+        test = "toets met de gepubliceerde marges"
+    tau2 = row.get("tau2_used")
+    if tau2 is not None and np.isfinite(tau2) and tau2 > 0:
+        test += ", inclusief de gewone jaar-op-jaarschommeling van gemeenten van deze omvang"
+    marge = f"{test}, p = {fmt_number(row['p_value'], 3)}"
+    sig = f"groter dan de toevalsmarge ({marge})" if row["real_change"] else f"binnen de toevalsmarge ({marge})"
+    if row["polarity"] == "neutraal":
+        oordeel = {vocab.HOGER: "gestegen (geen gewenste richting)", vocab.LAGER: "gedaald (geen gewenste richting)",
+                   vocab.GELIJK: "gelijk gebleven"}[row["verdict"]]
+    else:
+        richting = "hoger is beter" if row["polarity"] == "hoger_beter" else "lager is beter"
+        oordeel = {vocab.BETER: f"verbeterd ({richting})", vocab.SLECHTER: f"verslechterd ({richting})",
+                   vocab.GELIJK: "gelijk gebleven"}[row["verdict"]]
     text = f"{head}: {oordeel}; de verandering is {sig}."
     if row.get("period_type") == "gemengd":
         text += " Let op: de twee meetmomenten hebben een verschillende periodesoort."
@@ -494,6 +616,11 @@ def deflate(values: object, years: object, cpi: pd.DataFrame | Mapping[int, floa
     return v * c1 / c0
 
 
+MARGIN_COLUMNS = {"low95": "latest_margin_low", "high95": "latest_margin_high",
+                  "low998": "latest_margin998_low", "high998": "latest_margin998_high"}
+"""The interval columns a report's benchmark uses: the figure's own noise plus τ²_level (real variation)."""
+
+
 def benchmark_comparison(
     frame: pd.DataFrame,
     value: str = "latest_value",
@@ -531,8 +658,11 @@ def benchmark_comparison(
     v = col(value)
 
     def position(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        ok = np.isfinite(lo) & np.isfinite(hi) & np.isfinite(ref) & np.isfinite(v)
-        return np.select([~ok, lo > ref, hi < ref], ["niet te beoordelen", "hoger", "lager"], "vergelijkbaar")
+        values = np.isfinite(ref) & np.isfinite(v)
+        ok = np.isfinite(lo) & np.isfinite(hi) & values
+        return np.select([values & ~ok, ~ok, lo > ref, hi < ref],
+                         [vocab.MARGE_ONBEKEND, vocab.NIET_TE_BEOORDELEN, vocab.HOGER, vocab.LAGER],
+                         vocab.VERGELIJKBAAR)
 
     b95 = position(col(low95), col(high95))
     b998 = position(col(low998), col(high998))
@@ -547,8 +677,10 @@ def benchmark_comparison(
     ruim = np.where(b998 == b95, "ruim ", "")
     tail = np.where(good, " (gunstig)", np.where(bad, " (ongunstig)", ""))
     outside = b95.astype(object) + " dan " + names + ", " + ruim + "buiten de marge van toeval" + tail
-    labels = np.where(b95 == "niet te beoordelen", "niet te vergelijken met " + names,
-                      np.where(b95 == "vergelijkbaar", "vergelijkbaar met " + names, outside))
+    diff_word = np.where(v > ref, "hoger dan ", "lager dan ")
+    labels = np.select([b95 == vocab.NIET_TE_BEOORDELEN, b95 == vocab.MARGE_ONBEKEND, b95 == vocab.VERGELIJKBAAR],
+                       ["niet te vergelijken met " + names, diff_word + names + " (marge onbekend)",
+                        "vergelijkbaar met " + names], outside)
     return pd.DataFrame({"benchmark_95": b95, "benchmark_998": b998, "benchmark_verdict": verdict,
                          "benchmark_label": labels}, index=frame.index)
 
@@ -559,18 +691,18 @@ def _verdict_labels(out: pd.DataFrame) -> np.ndarray:
     ref = out["reference_label"].astype(object).fillna("de referentie").to_numpy()
     prijs = np.where(out["price_year"].notna(), " (in prijzen van " + out["price_year"].astype("string").fillna("")
                      .to_numpy(dtype=object) + ")", "")
-    ref_text = np.select([verdict == "beter", verdict == "slechter"],
-                         ["gunstiger ontwikkeld dan " + ref + prijs, "ongunstiger ontwikkeld dan " + ref + prijs],
-                         "ontwikkeld zoals " + ref + prijs)
-    drempel = np.select([verdict == "beter", verdict == "slechter"],
-                        ["verbeterd, meer dan de minimaal relevante verandering (indicatief)",
-                         "verslechterd, meer dan de minimaal relevante verandering (indicatief)"],
-                        "geen relevante verandering (indicatief)")
-    toets = np.select([verdict == "beter", verdict == "slechter"],
-                      ["verbeterd, buiten de marge van toeval", "verslechterd, buiten de marge van toeval"],
-                      "geen verandering buiten de marge van toeval")
-    return np.select([verdict == "niet te beoordelen", basis == "referentie", basis == "drempel"],
-                     ["niet te beoordelen", ref_text, drempel], toets)
+    rel = out["rel_change_pct"].to_numpy(float)
+    ref_rel = out["ref_rel_change_pct"].to_numpy(float) if "ref_rel_change_pct" in out else np.full(len(out), np.nan)
+    ref_text = np.where(rel > ref_rel, "sterker gestegen of minder gedaald dan " + ref + prijs + " (marge onbekend)",
+                        "minder gestegen of sterker gedaald dan " + ref + prijs + " (marge onbekend)")
+    return np.select(
+        [verdict == vocab.NIET_TE_BEOORDELEN, basis == vocab.BASIS_REFERENTIE,
+         verdict == vocab.MARGE_ONBEKEND, verdict == vocab.BETER, verdict == vocab.SLECHTER,
+         verdict == vocab.HOGER, verdict == vocab.LAGER],
+        [vocab.NIET_TE_BEOORDELEN, ref_text, "veranderd, marge onbekend",
+         "verbeterd, buiten de marge van toeval", "verslechterd, buiten de marge van toeval",
+         "gestegen, buiten de marge van toeval", "gedaald, buiten de marge van toeval"],
+        "geen verandering buiten de marge van toeval")
 
 
 def _eur_verdicts(out: pd.DataFrame, min_relevant: Mapping[str, float]) -> pd.DataFrame:
@@ -590,16 +722,14 @@ def _eur_verdicts(out: pd.DataFrame, min_relevant: Mapping[str, float]) -> pd.Da
     known = eur & np.isfinite(diff)
     judged = out["polarity"].isin(["hoger_beter", "lager_beter"]).to_numpy()
     real = known & (np.abs(diff) >= min_relevant["rel_pct"])
-    good = ((diff > 0) & (out["polarity"] == "hoger_beter").to_numpy()) | (
-        (diff < 0) & (out["polarity"] == "lager_beter").to_numpy())
-    verdict = np.select([~known | ~judged, ~real, good], ["niet te beoordelen", "gelijk gebleven", "beter"],
-                        "slechter")
+    # no margin is known for an Iv3 amount: the difference with the reference is described, never judged
+    verdict = np.where(known & judged, vocab.MARGE_ONBEKEND, vocab.NIET_TE_BEOORDELEN)
     out.loc[eur, "verdict"] = verdict[eur]
-    out.loc[eur, "basis"] = "referentie"
+    out.loc[eur, "basis"] = vocab.BASIS_REFERENTIE
     out.loc[eur, "test"] = "verschil met referentie"
     out.loc[eur, "p_value"] = np.nan
     out.loc[eur, "real_change"] = real[eur]
-    out.loc[eur, "indicative"] = verdict[eur] != "niet te beoordelen"
+    out.loc[eur, "indicative"] = False
     reasons = out["verdict_reason"].to_numpy(dtype=object).copy()
     idx = np.flatnonzero(eur)
     cols = ["price_year", "base_value", "latest_value", "unit", "base_period", "latest_period", "rel_change_pct",
@@ -614,9 +744,8 @@ def _eur_verdicts(out: pd.DataFrame, min_relevant: Mapping[str, float]) -> pd.Da
                           f"referentie, en voor {r['reference_label']} ontbreekt een waarde.")
         else:
             rel = f"{r['reference_label']} {fmt_signed(ref_rel[i], 1, '%')}"
-            oordeel = {"beter": "gunstiger dan", "slechter": "ongunstiger dan"}.get(verdict[i], "vergelijkbaar met")
-            reasons[i] = (f"{head}; {oordeel} {rel} (verschil {fmt_signed(diff[i], 1, ' procentpunt')}, "
-                          f"minimaal relevant {_short(min_relevant['rel_pct'])} procentpunt; indicatief).")
+            reasons[i] = (f"{head}; {rel} (verschil {fmt_signed(diff[i], 1, ' procentpunt')}; marge onbekend: "
+                          f"voor bedragen uit de jaarrekening is geen toevalsmarge bekend).")
     out["verdict_reason"] = reasons
     return out
 
@@ -644,11 +773,12 @@ def _intervals_998(c: pd.DataFrame) -> pd.DataFrame:
 
 def _compare_core(ind: pd.DataFrame, cat: pd.DataFrame, refs: pd.DataFrame, base_period, latest_period,
                   alpha: float, min_relevant: Mapping[str, float], focal_codes: Sequence[str],
-                  base_year: int | None = None, phi: pd.Series | None = None, cpi: pd.Series | None = None,
-                  exposure_id: str | None = EXPOSURE_ID) -> pd.DataFrame:
+                  base_year: int | None = None, variation: pd.DataFrame | None = None, cpi: pd.Series | None = None,
+                  exposure_id: str | None = EXPOSURE_ID, breaks: pd.DataFrame | None = None) -> pd.DataFrame:
     focal = ind[ind["gemeentecode"].isin(focal_codes)]
     ids = sorted(focal["indicator_id"].unique())
     c = _choose_periods(focal, _as_mapping(base_period, ids), _as_mapping(latest_period, ids), base_year)
+    c["break_between"] = break_between(c, breaks)
     # intervals only for the rows that are compared (the baseline and latest period of each series)
     ends = pd.concat([c[_KEY + [end]].rename(columns={end: "period"}) for end in ("base_period", "latest_period")],
                      ignore_index=True).dropna().drop_duplicates()
@@ -663,7 +793,6 @@ def _compare_core(ind: pd.DataFrame, cat: pd.DataFrame, refs: pd.DataFrame, base
         unit_data = focal.drop_duplicates("indicator_id").set_index("indicator_id")["unit"]
         c["unit"] = c["unit"].fillna(c["indicator_id"].map(unit_data))
     c["polarity"] = c["polarity"].astype("string").fillna("onbekend")
-    c["phi"] = c["indicator_id"].map(phi).astype(float) if phi is not None and len(phi) else np.nan
     is_count = (c["kind"] == "count").to_numpy()
     if is_count.any() and exposure_id is not None:
         expo = _exposure_lookup(ind[ind["gemeentecode"].isin(focal_codes)], exposure_id)
@@ -685,6 +814,7 @@ def _compare_core(ind: pd.DataFrame, cat: pd.DataFrame, refs: pd.DataFrame, base
         for col in ("base_value", "base_ci_low", "base_ci_high"):
             c[col] = c[col].astype(float) * c["_deflator"]
         c.loc[ok, "price_year"] = pd.to_numeric(year[ok], errors="coerce").astype("Int64")
+    c = c.join(_real_variation(c, variation))
     bv, lv = c["base_value"].astype(float), c["latest_value"].astype(float)
     c["abs_change"] = lv - bv
     c["rel_change_pct"] = (c["abs_change"] / bv.where(bv != 0)) * 100
@@ -696,20 +826,13 @@ def _compare_core(ind: pd.DataFrame, cat: pd.DataFrame, refs: pd.DataFrame, base
         "latest_rounded_small"].fillna(False).astype(bool)
     c["base_suppressed"] = c["base_suppressed"].fillna(False).astype(bool)
     c["latest_suppressed"] = c["latest_suppressed"].fillna(False).astype(bool)
-    missing = bv.isna() | lv.isna()
-    single = (c["base_period"] == c["latest_period"]).fillna(True) | (c["n_points"] < 2)
-    judged = c["polarity"].isin(["hoger_beter", "lager_beter"])
-    good = ((c["abs_change"] > 0) & (c["polarity"] == "hoger_beter")) | (
-        (c["abs_change"] < 0) & (c["polarity"] == "lager_beter"))
-    flat = ~c["real_change"] | (c["abs_change"] == 0)
-    c["verdict"] = np.select([missing, single, ~judged, flat, good],
-                             ["niet te beoordelen"] * 3 + ["gelijk gebleven", "beter"], "slechter")
-    assessed = c["verdict"] != "niet te beoordelen"
-    c["indicative"] = assessed & ((c["basis"] == "drempel") | c["small_numbers"] | c["rounded_small"])
+    c["verdict"] = change_verdicts(c)
+    assessed = c["verdict"].isin([vocab.BETER, vocab.SLECHTER, vocab.HOGER, vocab.LAGER, vocab.GELIJK])
+    c["indicative"] = assessed & (c["small_numbers"] | c["rounded_small"])
     records = c[["period_type", "base_period", "latest_period", "base_value", "latest_value", "n_points", "polarity",
-                 "unit", "base_after_start",
+                 "unit", "base_after_start", "break_between", "newer_missing",
                  "abs_change", "rel_change_pct", "pp_change", "is_pct", "basis", "test", "p_value",
-                 "real_change", "verdict", "small_numbers", "rounded_small", "phi_used",
+                 "real_change", "verdict", "small_numbers", "rounded_small", "tau2_used",
                  "count_exposure"]].to_dict("records")
     c["verdict_reason"] = [_reason(r, alpha, min_relevant) for r in records]
 
@@ -750,7 +873,7 @@ def _compare_core(ind: pd.DataFrame, cat: pd.DataFrame, refs: pd.DataFrame, base
     out["price_basis"] = np.where(out["price_year"].notna(),
                                   "constante prijzen van " + out["price_year"].astype("string").fillna(""),
                                   np.where(out["unit"].isin(EUR_UNITS), "lopende prijzen (CPI ontbreekt)", ""))
-    out = out.join(benchmark_comparison(out))
+    out = out.join(benchmark_comparison(out, **(MARGIN_COLUMNS if variation is not None else {})))
     out["verdict_label"] = _verdict_labels(out)
     notes = pd.Series(_reference_notes(out), index=out.index, dtype="string")
     if "_ref_note" in out.columns:
@@ -783,7 +906,10 @@ OUTPUT_COLUMNS = [
     "base_gap", "latest_gap", "gap_narrowed", "against_reference_direction", "small_numbers", "rounded_small",
     "n_points", "verdict", "verdict_reason", "indicative", "basis", "test", "p_value", "reference_note",
     "kind", "polarity", "unit", "base_suppressed", "latest_suppressed", "base_after_start",
-    "latest_ci998_low", "latest_ci998_high", "phi_used", "count_exposure", "price_year", "price_basis",
+    "latest_ci998_low", "latest_ci998_high", "tau2_used", "tau2_level", "change_se", "latest_margin_low",
+    "latest_margin_high", "latest_margin998_low", "latest_margin998_high", "break_between", "newer_missing",
+    "count_exposure",
+    "price_year", "price_basis",
     "base_value_nominal", "ref_rel_change_pct", "verdict_label", "benchmark_95", "benchmark_998",
     "benchmark_verdict", "benchmark_label",
 ]
@@ -804,9 +930,10 @@ def compare_indicators(
     alpha: float = 0.05,
     min_relevant: Mapping[str, float] | None = None,
     base_year: int | None = None,
-    dispersion: pd.DataFrame | Mapping[str, float] | None = None,
+    variation: pd.DataFrame | None = None,
     cpi: pd.DataFrame | Mapping[int, float] | None = None,
     exposure_id: str | None = EXPOSURE_ID,
+    breaks: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Compare one gemeente's indicators baseline → latest, and against references.
 
@@ -828,8 +955,11 @@ def compare_indicators(
         base_year: start year of the policy: the baseline of each indicator is its last value in or before
             this year (the nulmeting); without one, the first later value, flagged in ``base_after_start``
             and in the reason. Explicit ``base_period`` entries win.
-        dispersion: φ per indicator (:func:`estimate_dispersion` frame or mapping id → φ); without it the
-            tests assume pure binomial/Poisson noise (φ = 1).
+        variation: τ² per indicator and size (:func:`analyse.variation.estimate_variation`): the real
+            year-to-year variation added to the noise in the change test and the benchmark margin. ``None``
+            assumes pure binomial/Poisson noise (Fingertips conformance only; reports always pass it).
+        breaks: indicator_id, period (and optionally gemeentecode): first period of a new series after a change of
+            source or definition (:func:`analyse.breaks.series_breaks`); a change across one is not judged.
         cpi: table ``cpi`` (jaar, cpi_index) for euro amounts in constant prices of the latest year.
         exposure_id: indicator with the population used as exposure of ``kind: count`` indicators.
 
@@ -867,7 +997,7 @@ def compare_indicators(
                                                                        "reference_role"], how="left")
     out = _compare_core(ind, cat, refs, base_period, latest_period, alpha,
                         {**DEFAULT_MIN_RELEVANT, **(min_relevant or {})}, [gemeentecode], base_year,
-                        _phi_series(dispersion), _cpi_series(cpi), exposure_id)
+                        variation, _cpi_series(cpi), exposure_id, breaks)
     return _finish(out)
 
 
@@ -880,10 +1010,11 @@ def compare_all(
     nederland: str = "NL01",
     base_period: str | Mapping[str, str] | None = None,
     latest_period: str | Mapping[str, str] | None = None,
-    dispersion: pd.DataFrame | Mapping[str, float] | str | None = "schatten",
+    variation: pd.DataFrame | str | None = "schatten",
     cpi: pd.DataFrame | Mapping[int, float] | None = None,
     reference_rows: pd.DataFrame | None = None,
     base_year: int | None = None,
+    breaks: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Compare all gemeenten of an indelingsjaar with their own regio and Nederland in one vectorised pass.
 
@@ -899,8 +1030,9 @@ def compare_all(
         nederland: code of the national reference.
         base_period: as in :func:`compare_indicators`.
         latest_period: as in :func:`compare_indicators`.
-        dispersion: φ per indicator; ``"schatten"`` (default) estimates it here with
-            :func:`estimate_dispersion`; ``None`` assumes pure binomial/Poisson noise.
+        variation: τ² per indicator and size; ``"schatten"`` (default) estimates it here with
+            :func:`analyse.variation.estimate_variation`; ``None`` assumes pure binomial/Poisson noise.
+        breaks: as in :func:`compare_indicators`.
         cpi: table ``cpi`` for euro amounts in constant prices.
         reference_rows: output of :func:`analyse.references.rest_of_region` for all gemeenten (roles
             ``regio`` and ``nederland``): compare with the rest of the regio / Nederland without the
@@ -944,12 +1076,12 @@ def compare_all(
         data = pd.concat([indicators, as_indicator_rows(reference_rows)], ignore_index=True)
     ref_codes = refs["reference_code"].dropna().unique().tolist()
     ind = _prepare(data, cat, [*gm, *ref_codes])
-    if isinstance(dispersion, str):
-        if dispersion != "schatten":
-            raise AnalyseError(f"compare_all: dispersion {dispersion!r} onbekend (gebruik 'schatten' of een tabel).")
-        dispersion = estimate_dispersion(ind, cat.reset_index())
+    if isinstance(variation, str):
+        if variation != "schatten":
+            raise AnalyseError(f"compare_all: variation {variation!r} onbekend (gebruik 'schatten' of een tabel).")
+        variation = variation_mod.estimate_variation(ind, cat.reset_index())
     out = _compare_core(ind, cat, refs, base_period, latest_period, 0.05, DEFAULT_MIN_RELEVANT, gm, base_year,
-                        _phi_series(dispersion), _cpi_series(cpi))
+                        variation, _cpi_series(cpi), breaks=breaks)
     return _finish(out)
 
 
@@ -997,7 +1129,12 @@ def account_for_rounding(comparison: pd.DataFrame, steps: Mapping[str, float], c
         if low in out and high in out:
             out.loc[hit, low] = out.loc[hit, low] - half[hit]
             out.loc[hit, high] = out.loc[hit, high] + half[hit]
-    bench = benchmark_comparison(out)
+    margins = MARGIN_COLUMNS if MARGIN_COLUMNS["low95"] in out else {}
+    for low, high in ((margins.get("low95"), margins.get("high95")), (margins.get("low998"), margins.get("high998"))):
+        if low and high:
+            out.loc[hit, low] = out.loc[hit, low] - half[hit]
+            out.loc[hit, high] = out.loc[hit, high] + half[hit]
+    bench = benchmark_comparison(out, **margins)
     for col in bench.columns:
         out.loc[hit, col] = bench.loc[hit, col]
     change = (out["latest_value"] - out["base_value"]).abs()

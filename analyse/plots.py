@@ -458,8 +458,8 @@ def plot_funnel(
     n = len(usable)
     if len(hl):
         pos = str(hl.iloc[0].get("positie_95", "")) if "positie_95" in hl.columns else ""
-        where = {"binnen": "binnen de 95%-grenzen", "boven": "boven de 95%-grens",
-                 "onder": "onder de 95%-grens"}.get(pos, "")
+        where = {"binnen": "binnen de 95%-grenzen: niet opvallend", "boven": "boven de 95%-grens: opvallend hoog",
+                 "onder": "onder de 95%-grens: opvallend laag"}.get(pos, "")
         alt = (f"Trechterdiagram van {n} gemeenten met controlegrenzen van 95% en 99,8%; "
                f"{_label(highlight, labels)} heeft waarde {fmt_number(float(hl.iloc[0]['value']), 1)}"
                f"{' en ligt ' + where if where else ''}.")
@@ -903,10 +903,12 @@ SPINE_STYLES: dict[tuple[str, bool], dict[str, object]] = {
     ("hoger", True): {"color": "#08519C", "marker": "^", "label": "hoger (99,8%)"},
     ("lager", False): {"color": "#C6DBEF", "marker": "v", "label": "lager (95%)"},
     ("lager", True): {"color": "#4292C6", "marker": "v", "label": "lager (99,8%)"},
+    ("marge onbekend", False): {"color": "#BBBBBB", "marker": "D", "label": "verschil, marge onbekend"},
     ("niet te beoordelen", False): {"color": "#FFFFFF", "marker": "s", "label": "niet te beoordelen"},
 }
 """Colour-blind-safe styles of the gemeente's dot: blue = better, orange = worse, hollow circle = similar;
-a blue scale (light/dark) for indicators without a better direction. Marker shapes (▲ ▼ ● ■) carry the same
+a blue scale (light/dark) for indicators without a better direction; a grey diamond where no margin is known
+(the difference is shown, not judged). Marker shapes (▲ ▼ ● ◆ ■) carry the same
 message in greyscale print; the darker shade marks a difference outside the 99,8%-limits."""
 
 _COMPARISON_ALIASES: dict[str, str] = {
@@ -921,7 +923,7 @@ def _spine_comparison(value: object) -> str:
     text = _COMPARISON_ALIASES.get(text, text)
     if (text, False) not in SPINE_STYLES:
         raise AnalyseError(f"plot_spine_chart: onbekende vergelijking {value!r}; verwacht één van "
-                           "beter, vergelijkbaar, slechter, hoger, lager, niet te beoordelen")
+                           "beter, vergelijkbaar, slechter, hoger, lager, marge onbekend, niet te beoordelen")
     return text
 
 
@@ -997,7 +999,10 @@ def plot_spine_chart(
     level = (pd.to_numeric(data["level"], errors="coerce") if "level" in data.columns
              else pd.Series(np.nan, index=data.index))
     data["strong"] = (level >= 0.998).to_numpy() & ~data["comparison"].isin(
-        ["vergelijkbaar", "niet te beoordelen"]).to_numpy()
+        ["vergelijkbaar", "niet te beoordelen", "marge onbekend"]).to_numpy()
+    pol = (data["polarity"].astype("string").fillna("") if "polarity" in data.columns
+           else pd.Series("", index=data.index, dtype="string"))
+    neutral = ~pol.isin(["hoger_beter", "lager_beter"]).to_numpy()
     n = len(data)
     if ax is None:
         fig, ax = plt.subplots(figsize=(FIGSIZE[0], max(2.6, 1.5 + 0.42 * n + 0.6)), dpi=DPI)
@@ -1025,11 +1030,16 @@ def plot_spine_chart(
             label = dutch_number(round(float(r["gemeente_value"]), 1)) if pd.notna(r["gemeente_value"]) else "–"
         ax.text(1.03, i, str(label), ha="left", va="center", fontsize=8, transform=ax.get_yaxis_transform())
     ax.set_yticks(y)
-    ax.set_yticklabels([str(v) for v in data["indicator_naam"]], fontsize=8)
+    # an indicator without a desired direction reads only higher/lower: its row says so when others are directed
+    names = [f"{v} (geen voorkeursrichting)" if nt and not neutral.all() else str(v)
+             for v, nt in zip(data["indicator_naam"], neutral)]
+    ax.set_yticklabels(names, fontsize=8)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(-0.02, 1.02)
     ax.set_xticks([0, 0.5, 1])
-    ax.set_xticklabels(["lager / slechter", reference_label, "hoger / beter"], fontsize=8)
+    ends = ("lager", "hoger") if neutral.all() else ("slechter", "beter") if not neutral.any() else (
+        "slechter (of lager)", "beter (of hoger)")
+    ax.set_xticklabels([ends[0], reference_label, ends[1]], fontsize=8)
     ax.grid(False)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)

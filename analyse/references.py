@@ -9,10 +9,14 @@ jeugdzorgregio), compares the gemeente with itself. Rule (issue 11, defect 3):
    series, a baseline → latest change and a difference-in-differences always use one reference.
 2. Per period the reference value is, in this order:
 
-   a. ``regio min gemeente``: the region's published (or computed) numerator and denominator minus the
-      gemeente's own (CBS region totals also contain members whose own cell is suppressed);
-   b. ``rest van de leden``: Σnumerator / Σdenominator of the *other* members, only when every other member
-      has both (a partial sum would be biased);
+   a. ``rest van de leden``: Σnumerator / Σdenominator of the *other* members of the registry's membership
+      (the one the map and the computed region rows use), only when every other member has both (a partial
+      sum would be biased);
+   b. ``regio min gemeente``: the region's published numerator and denominator minus the gemeente's own
+      (CBS region totals also contain members whose own cell is suppressed), only where that total is known
+      to be made of the registry's members: Nederland, or a region whose Σ of members lies within 2% of the
+      published denominator in some period. CBS composes 6–7 of the 42 jeugdzorgregio's differently from the
+      registry; a gemeente is never subtracted from a total that may not contain it;
    c. ``inclusief gemeente``: for indicators without counts (levels, printed percentages) the region's value
       as published, labelled "(inclusief <gemeente>)".
 
@@ -234,15 +238,26 @@ def rest_of_region(
     p = grid["indicator_id"].map(per_s).to_numpy(float)
     has_per = np.isfinite(p)
 
-    # a. region counts minus the gemeente's own counts (a non-member is not subtracted)
-    sub_num = np.where(is_member, r_num - g_num, r_num)
-    sub_den = np.where(is_member, r_den - g_den, r_den)
-    a_ok = has_per & r_has & (g_has | ~is_member) & (sub_den > 0) & (sub_num >= 0)
-    # b. Σ of the other members, only when every other member has counts
+    # b. Σ of the other members (the registry's membership, the one used by the map and Σ-rows), only when
+    #    every other member has counts: first choice, so the rest of the regio is composed as everywhere else
     b_num = m_num - np.where(is_member & g_has, np.nan_to_num(g_num), 0.0)
     b_den = m_den - np.where(is_member & g_has, np.nan_to_num(g_den), 0.0)
     b_n = m_n - (is_member & g_has)
-    b_ok = has_per & ~a_ok & (grid["n_others"].to_numpy() > 0) & (b_n == grid["n_others"].to_numpy()) & (b_den > 0)
+    b_ok = has_per & (grid["n_others"].to_numpy() > 0) & (b_n == grid["n_others"].to_numpy()) & (b_den > 0)
+    # a. the published region counts minus the gemeente's own counts, only where the published total is known
+    #    to be composed of the registry's members (Nederland, or Σ members within 2% of the published
+    #    denominator in some period): CBS's composition of a region differs from the registry's in some
+    #    jeugdzorgregio's, and a gemeente must never be subtracted from a total that does not contain it
+    sub_num = np.where(is_member, r_num - g_num, r_num)
+    sub_den = np.where(is_member, r_den - g_den, r_den)
+    full = (m_n == nm) & (nm > 0) & np.isfinite(r_den) & (r_den > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        agrees = full & (np.abs(m_den - r_den) / r_den < 0.02)
+    verified = pd.Series(agrees).groupby([grid["region_code"].to_numpy(), grid["indicator_id"].to_numpy()]
+                                         ).transform("any").to_numpy(bool)
+    is_nl_region = grid["region_code"].eq("NL01").to_numpy()
+    a_ok = has_per & ~b_ok & r_has & (g_has | ~is_member) & (sub_den > 0) & (sub_num >= 0) & (
+        is_nl_region | verified)
     # c. no counts for the gemeente at all in this period: the region's own value, labelled inclusive
     r_val = _num(grid["r_value"])
     c_ok = ~a_ok & ~b_ok & ~g_has & np.isfinite(r_val)

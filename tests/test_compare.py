@@ -70,7 +70,7 @@ def test_bijlage1_jeugdhulp_arithmetic():
     assert reg["latest_gap"] == pytest.approx(-0.5)
     assert bool(reg["gap_narrowed"]) is False
     # no numerators: +0,3 pp < 1 pp minimum relevant change → gelijk gebleven, indicative
-    assert nl["verdict"] == "gelijk gebleven" and bool(nl["indicative"]) and nl["basis"] == "drempel"
+    assert nl["verdict"] == "marge onbekend" and not bool(nl["indicative"]) and nl["basis"] == "geen marge"
     assert "10,8%" in nl["verdict_reason"] and "+0,3 procentpunt" in nl["verdict_reason"]
     assert "+2,8%" in nl["verdict_reason"] and "2e halfjaar 2019" in nl["verdict_reason"]
 
@@ -86,8 +86,8 @@ def test_bijlage1_bijstand_against_direction():
     # gap −19,4 → −13,0: |gap| smaller → narrowed (towards the worse NL level)
     assert nl["base_gap"] == pytest.approx(-19.4) and nl["latest_gap"] == pytest.approx(-13.0)
     assert bool(nl["gap_narrowed"]) is True
-    # +11,7% ≥ 5% minimum relevant change, lager is beter → slechter (indicatief)
-    assert nl["verdict"] == "slechter" and bool(nl["indicative"])
+    # +11,7%, but no counts and no published margin: the change is shown, never judged
+    assert nl["verdict"] == "marge onbekend" and not bool(nl["indicative"])
 
 
 def test_bijlage1_neutral_and_missing_reference():
@@ -96,14 +96,14 @@ def test_bijlage1_neutral_and_missing_reference():
     # 17,3 → 13,8: −3,5 pp, (13,8 − 17,3)/17,3 = −20,23%; neutraal → niet te beoordelen
     assert mz["pp_change"] == pytest.approx(-3.5)
     assert mz["rel_change_pct"] == pytest.approx(-20.2312, abs=1e-4)
-    assert mz["verdict"] == "niet te beoordelen" and "geen gewenste richting" in mz["verdict_reason"]
+    assert mz["verdict"] == "marge onbekend" and "marge onbekend" in mz["verdict_reason"]
     # niet eenzaam has no NL row: NaN gaps, NA flags and a note, no exception
     ne = _get(c, "niet_eenzaam_pct", "nederland")
     assert np.isnan(ne["base_gap"]) and np.isnan(ne["latest_gap"])
     assert pd.isna(ne["gap_narrowed"]) and pd.isna(ne["against_reference_direction"])
     assert "Geen gegevens voor nederland (NL01)" in ne["reference_note"]
-    # 65 → 54 = −11 pp, hoger is beter → slechter; regio 59 → 53: same direction, gap 6 → 1 narrowed
-    assert ne["verdict"] == "slechter"
+    # 65 → 54 = −11 pp without counts or published margin: shown, not judged; regio 59 → 53, gap 6 → 1 narrowed
+    assert ne["verdict"] == "marge onbekend"
     reg = _get(c, "niet_eenzaam_pct", "regio")
     assert reg["base_gap"] == pytest.approx(6.0) and reg["latest_gap"] == pytest.approx(1.0)
 
@@ -160,13 +160,15 @@ def test_poisson_rate_test_and_small_numbers():
     assert "Kleine aantallen" in r["verdict_reason"]
 
 
-def test_published_intervals_overlap_rule():
+def test_published_intervals_z_test():
     ind = _counts("niet_eenzaam_pct", [("2016", 65.0, np.nan, np.nan), ("2022", 54.0, np.nan, np.nan)])
     ind["ci_low"] = [62.0, 51.0]
     ind["ci_high"] = [68.0, 57.0]
     r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
-    assert r["basis"] == "intervallen" and r["verdict"] == "slechter"  # 57 < 62: no overlap
-    ind["ci_high"] = [68.0, 63.0]
+    # s = (hi − lo)/3,92 from each published interval: z = 11/√(1,53² + 1,53²) = 5,1
+    assert r["basis"] == "intervallen" and r["verdict"] == "slechter"
+    ind["ci_low"] = [62.0, 40.0]
+    ind["ci_high"] = [68.0, 68.0]
     r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
     assert r["verdict"] == "gelijk gebleven"
 
@@ -174,9 +176,10 @@ def test_published_intervals_overlap_rule():
 def test_suppressed_single_and_zero_denominator():
     ind = _counts("jeugdhulp_zv_pct", [("2019", 10.0, 100, 1000), ("2023", np.nan, 5, 1000)])
     r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
-    assert r["verdict"] == "niet te beoordelen" and "2023 ontbreekt of is onderdrukt" in r["verdict_reason"]
-    assert np.isnan(r["latest_ci_low"])  # never an interval from a suppressed cell
-    assert r["latest_suppressed"] and not r["base_suppressed"]
+    # the latest value is the latest with a value (2019); the suppressed 2023 is named, never silently skipped
+    assert r["verdict"] == "niet te beoordelen" and r["latest_period"] == "2019" and r["newer_missing"] == "2023"
+    assert "Voor 2023 is (nog) geen waarde gepubliceerd of de waarde is onderdrukt" in r["verdict_reason"]
+    assert not r["latest_suppressed"] and not r["base_suppressed"]
     ind = _counts("jeugdhulp_zv_pct", [("2019", 10.0, 100, 1000)])
     r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
     assert r["verdict"] == "niet te beoordelen" and r["n_points"] == 1
@@ -185,14 +188,18 @@ def test_suppressed_single_and_zero_denominator():
     ind = _counts("jeugdhulp_zv_pct", [("2019", 0.0, 0, 0), ("2023", 5.0, 0, 0)])
     r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
     assert np.isnan(r["rel_change_pct"]) and np.isnan(r["base_ci_low"])
-    assert r["basis"] == "drempel" and r["verdict"] == "slechter" and r["indicative"]
+    assert r["basis"] == "geen marge" and r["verdict"] == "marge onbekend" and not r["indicative"]
 
 
 def test_explicit_periods_and_mixed_period_types():
     rows = [("2019", 10.0), ("2020", 11.0), ("2021", 12.0), ("2019H1", 9.0), ("2023H1", 9.5)]
     ind = pd.DataFrame([_row("jeugdhulp_zv_pct", "GM0001", p, v) for p, v in rows])
     r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
-    # 3 yearly values beat 2 half-year values: never mixed
+    # the yearly series ends two years before the newest half-year: the current (half-year) series is reported
+    assert (r["base_period"], r["latest_period"], r["n_points"]) == ("2019H1", "2023H1", 2)
+    recent = ind.assign(period=ind["period"].replace({"2023H1": "2022H1"}))
+    r = compare.compare_indicators(recent, CATALOGUE, "GM0001").iloc[0]
+    # a half-year at most one year newer does not beat the yearly series: never mixed
     assert (r["base_period"], r["latest_period"], r["n_points"]) == ("2019", "2021", 3)
     r = compare.compare_indicators(ind, CATALOGUE, "GM0001",
                                    base_period={"jeugdhulp_zv_pct": "2019H1"}).iloc[0]
@@ -243,8 +250,7 @@ def test_mixed_period_types_fallback():
     r = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
     assert (r["base_period"], r["latest_period"], r["period_type"], r["n_points"]) == (
         "2019H1", "2023-12-31", "gemengd", 2)
-    assert r["pp_change"] == pytest.approx(0.2) and r["verdict"] == "gelijk gebleven"
-    assert "verschillende periodesoort" in r["verdict_reason"]
+    assert r["pp_change"] == pytest.approx(0.2) and r["verdict"] == "marge onbekend"
     r = compare.compare_indicators(ind, CATALOGUE, "GM0001", base_period={"jeugdhulp_zv_pct": "2019H1"},
                                    latest_period={"jeugdhulp_zv_pct": "2023-12-31"}).iloc[0]
     assert r["n_points"] == 2 and r["period_type"] == "gemengd"
@@ -291,20 +297,27 @@ def test_estimate_dispersion_pure_noise_and_extra_variation():
     assert extra["phi"].iloc[0] == pytest.approx(9.9, rel=0.2)
 
 
-def test_dispersion_widens_the_change_test():
+def _variation(iid: str, tau2_change: float) -> pd.DataFrame:
+    return pd.DataFrame({"indicator_id": iid, "kind": "share", "band": 0, "n_low": 0.0, "n_high": np.inf,
+                         "lag": [0, 1], "tau2": [tau2_change / 2, tau2_change], "phi": 2.0, "n_pairs": 100,
+                         "n_gemeenten": 50})
+
+
+def test_real_variation_widens_the_change_test():
     ind = _counts("jeugdhulp_zv_pct", [("2019", 10.0, 100, 1000), ("2023", 15.0, 150, 1000)])
     plain = compare.compare_indicators(ind, CATALOGUE, "GM0001").iloc[0]
     assert plain["verdict"] == "slechter"
-    # φ = 16: z = 3,3806 / 4 = 0,845, p = 0,398 → within ordinary variation
-    wide = compare.compare_indicators(ind, CATALOGUE, "GM0001", dispersion={"jeugdhulp_zv_pct": 16.0}).iloc[0]
-    assert wide["verdict"] == "gelijk gebleven" and wide["phi_used"] == 16.0
-    assert wide["p_value"] == pytest.approx(2 * (1 - __import__("scipy").stats.norm.cdf(3.3806 / 4)), abs=1e-3)
-    assert "×16" in wide["verdict_reason"]
+    # τ²_change = 16 procentpunt²: z = 5 / √(100²·0,125·0,875·(2/1000) + 16) = 5 / 4,26 → within chance
+    wide = compare.compare_indicators(ind, CATALOGUE, "GM0001",
+                                      variation=_variation("jeugdhulp_zv_pct", 16.0)).iloc[0]
+    se = np.sqrt(100 ** 2 * 0.125 * 0.875 * 2 / 1000 + 16)
+    assert wide["verdict"] == "gelijk gebleven" and wide["tau2_used"] == 16.0
+    assert wide["p_value"] == pytest.approx(2 * (1 - __import__("scipy").stats.norm.cdf(5 / se)), abs=1e-6)
+    assert "jaar-op-jaarschommeling" in wide["verdict_reason"]
     assert wide["verdict_label"] == "geen verandering buiten de marge van toeval"
     assert plain["verdict_label"] == "verslechterd, buiten de marge van toeval"
-    # φ below 1 never narrows the test
-    low = compare.compare_indicators(ind, CATALOGUE, "GM0001", dispersion={"jeugdhulp_zv_pct": 0.2}).iloc[0]
-    assert low["p_value"] == pytest.approx(plain["p_value"])
+    # the benchmark margin widens with τ²_level (8): the interval of the latest value grows
+    assert wide["latest_margin_high"] - wide["latest_margin_low"] > plain["latest_ci_high"] - plain["latest_ci_low"]
 
 
 COUNT_CAT = pd.concat([CATALOGUE, pd.DataFrame([
@@ -343,13 +356,14 @@ def test_euro_amounts_in_constant_prices_against_the_reference():
     assert nl["price_basis"] == "constante prijzen van 2023"
     assert nl["ref_base_value"] == pytest.approx(33000.0)
     assert nl["ref_rel_change_pct"] == pytest.approx(100 / 11, abs=1e-6)
-    assert nl["verdict"] == "slechter" and nl["basis"] == "referentie" and nl["indicative"]
-    assert nl["verdict_label"] == "ongunstiger ontwikkeld dan Nederland (in prijzen van 2023)"
+    assert nl["verdict"] == "marge onbekend" and nl["basis"] == "referentie" and not nl["indicative"]
+    assert nl["verdict_label"] == ("minder gestegen of sterker gedaald dan Nederland (in prijzen van 2023) "
+                                   "(marge onbekend)")
     assert "prijzen van 2023" in nl["verdict_reason"]
     # no regio values: never judged in isolation
     reg = _get(c, "inkomen", "regio")
     assert reg["verdict"] == "niet te beoordelen" and "alleen beoordeeld tegen de referentie" in reg["verdict_reason"]
-    assert compare.verdicts(c).set_index("indicator_id").loc["inkomen", "verdict"] == "slechter"  # nederland row
+    assert compare.verdicts(c).set_index("indicator_id").loc["inkomen", "verdict"] == "marge onbekend"
     np.testing.assert_allclose(compare.deflate([100.0, 100.0], ["2019", "2023H1"], CPI, 2023), [110.0, 100.0])
     assert np.isnan(compare.deflate([100.0], ["2015"], CPI, 2023)[0])
 
@@ -365,15 +379,15 @@ def test_benchmark_comparison_fingertips_rule():
                       "reference_label": ["Nederland", "Nederland", "de rest van jeugdzorgregio X",
                                           "Nederland zonder Aadorp", "Nederland"]})
     b = compare.benchmark_comparison(f)
-    assert b["benchmark_95"].tolist() == ["hoger", "hoger", "vergelijkbaar", "lager", "niet te beoordelen"]
-    assert b["benchmark_998"].tolist() == ["hoger", "vergelijkbaar", "vergelijkbaar", "lager", "niet te beoordelen"]
-    assert b["benchmark_verdict"].tolist() == ["slechter", "beter", "vergelijkbaar", "lager", "niet te beoordelen"]
+    assert b["benchmark_95"].tolist() == ["hoger", "hoger", "vergelijkbaar", "lager", "marge onbekend"]
+    assert b["benchmark_998"].tolist() == ["hoger", "vergelijkbaar", "vergelijkbaar", "lager", "marge onbekend"]
+    assert b["benchmark_verdict"].tolist() == ["slechter", "beter", "vergelijkbaar", "lager", "marge onbekend"]
     assert b["benchmark_label"].tolist() == [
         "hoger dan Nederland, ruim buiten de marge van toeval (ongunstig)",
         "hoger dan Nederland, buiten de marge van toeval (gunstig)",
         "vergelijkbaar met de rest van jeugdzorgregio X",
         "lager dan Nederland zonder Aadorp, ruim buiten de marge van toeval",
-        "niet te vergelijken met Nederland"]
+        "lager dan Nederland (marge onbekend)"]
 
 
 def test_compare_with_rest_of_regio_references():

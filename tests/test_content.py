@@ -12,6 +12,7 @@ import pytest  # noqa: E402
 from analyse import content  # noqa: E402
 from analyse.content import ChapterError, ReportInputs, ReportParameters, build_report, policy_period  # noqa: E402
 from analyse.errors import ParameterError  # noqa: E402
+from analyse.formatting import fmt_value  # noqa: E402
 from analyse.gemeenten import Gemeente  # noqa: E402
 from analyse.report import sections  # noqa: E402
 
@@ -157,25 +158,29 @@ def test_peers_by_size_class_exclude_the_gemeente():
 
 
 # ------------------------------------------------------------------------------------------ first screen
-def _verdicts(rows):
-    cols = ["indicator_id", "naam", "verdict", "base_value", "latest_value", "base_period", "latest_period", "unit",
-            "indicative"]
-    return pd.DataFrame(rows, columns=cols)
+def _records(rows):
+    cols = ["indicator_id", "naam", "change_verdict", "base_value", "latest_value", "base_period", "latest_period",
+            "unit", "verdict_allowed"]
+    return pd.DataFrame(rows, columns=cols).assign(stale=False)
 
 
-def test_key_messages_prefer_linked_then_certain_then_large_changes_and_skip_counts():
-    v = _verdicts([
-        ("a", "Klein verschil", "slechter", 50.0, 52.0, "2019", "2023", "procent", False),
-        ("b", "Groot verschil", "beter", 10.0, 5.0, "2019", "2023", "procent", False),
+def test_key_messages_only_known_margins_one_per_family_linked_first():
+    v = _records([
+        ("a", "Klein verschil", "slechter", 50.0, 52.0, "2019", "2023", "procent", True),
+        ("b", "Groot verschil", "beter", 10.0, 5.0, "2019", "2023", "procent", True),
         ("c", "Eenzaam", "slechter", 6.0, 13.0, "2016", "2022", "procent", True),
-        ("d", "Aantal", "slechter", 100.0, 300.0, "2019", "2023", "aantal", False),
-        ("e", "Gelijk", "gelijk gebleven", 1.0, 9.0, "2019", "2023", "procent", False),
+        ("c_in_natura", "Eenzaam in natura", "slechter", 6.0, 14.0, "2016", "2022", "procent", True),
+        ("d", "Aantal", "slechter", 100.0, 300.0, "2019", "2023", "aantal", True),
+        ("e", "Gelijk", "gelijk gebleven", 1.0, 9.0, "2019", "2023", "procent", True),
+        ("f", "Zonder marge", "marge onbekend", 1.0, 9.0, "2019", "2023", "procent", False),
     ])
     msgs = content.summary_chapter.key_messages(v, {"c": "Betekenisvolle contacten"})
+    # c first (linked), c_in_natura is the same family, f has no known margin, d is a count
     assert [m.indicator_id for m in msgs] == ["c", "b", "a"]
-    assert msgs[0].opgave == "Betekenisvolle contacten" and msgs[0].indicatief
-    assert msgs[0].tekst.startswith("Eenzaam: van 6,0% (2016) naar 13,0% (2022), verslechterd")
-    assert "meer dan toeval" in msgs[1].tekst
+    assert msgs[0].opgave == "Betekenisvolle contacten" and not msgs[0].indicatief
+    assert msgs[0].tekst.startswith("Eenzaam is gestegen van 6,0% (2016) naar 13,0% (2022)")
+    assert "meer dan de gewone schommeling" in msgs[1].tekst and "gunstig" in msgs[1].tekst
+    assert content.summary_chapter.key_messages(v[v["indicator_id"] == "f"], {}) == []
 
 
 def test_badges_fold_sub_opgaven_and_counts_add_up():
@@ -196,7 +201,10 @@ def test_badges_fold_sub_opgaven_and_counts_add_up():
 def test_first_screen_renders_badges_with_words_and_key_messages():
     rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=_inputs(), plan_list=[], commit="")
     html = sections.render_summary(rc).html
-    assert "Drie kernboodschappen" in html and "Jongeren met jeugdzorg: van" in html
+    shown = len(rc.first_screen.messages)
+    assert shown <= 3 and all(m.richting in ("beter", "slechter") for m in rc.first_screen.messages)
+    if shown:  # the heading never promises more messages than it shows
+        assert {1: "Eén kernboodschap", 2: "Twee kernboodschappen", 3: "Drie kernboodschappen"}[shown] in html
 
 
 def test_split_caveats_lists_shared_and_indicator_caveats_once():
@@ -257,7 +265,8 @@ def test_downloads_write_one_workbook_with_a_sheet_per_table(tmp_path):
 def test_map_content_without_boundaries_is_a_marked_gap():
     inputs = _inputs()
     inputs.cache["boundaries"] = (None, "Geen kaart: geen grenzenbestand.")
-    m = content.indicator_chapter.map_content(inputs, GEM)
+    rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=inputs, plan_list=[], commit="")
+    m = content.indicator_chapter.map_content(inputs, GEM, rc.indicators.records)
     assert m.indicator_id == "jeugdzorg_pct" and m.period == "2023" and m.geo is None
     assert set(m.values.index) == {"GM0001", "GM0002", "GM0003"}  # gemeenten only, no regions or NL01
     rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=inputs, plan_list=[], commit="")
@@ -284,3 +293,29 @@ def test_a_theme_in_two_plans_gets_one_badge_with_the_most_cautious_judged_outco
                            Badge("Jeugd", "op koers", "Jeugd")])
     assert [(b.titel, b.uitkomst, b.plan) for b in merged] == [
         ("Bevordering vrijwillige inzet", "deels op koers", "2 plannen"), ("Jeugd", "op koers", "Jeugd")]
+
+
+def test_every_number_shown_for_an_indicator_is_the_one_in_its_record():
+    # a newer provisional half-year (another season, 9,0%) beside the yearly series: one value on the page
+    base = _inputs()
+    half = pd.DataFrame([{"indicator_id": "jeugdzorg_pct", "gemeentecode": code, "period": "2024H1",
+                          "period_type": "halfjaar", "value": 9.0, "numerator": 270.0, "denominator": 3000.0,
+                          "unit": "procent", "status": "voorlopig", "source_table": "85099NED"}
+                         for code in ("GM0001", "GM0002", "GM0003", "JZ01", "NL01")])
+    inputs = _inputs(harmonised=pd.concat([base.harmonised, half], ignore_index=True))
+    rc = build_report(GEM, ReportParameters(startjaar_beleid=2020), inputs=inputs, plan_list=[], commit="")
+    rec = rc.indicators.records.set_index("indicator_id").loc["jeugdzorg_pct"]
+    assert (rec["period_type"], rec["latest_period"]) == ("jaar", "2023")
+    shown = fmt_value(rec["latest_value"], "procent")
+    html = "".join(b.html for b in (sections.render_summary(rc), sections.render_key_figures(rc),
+                                    sections.render_overview(rc)))
+    assert shown in html and "9,0%" not in html  # kerncijfers, overview and summary agree
+    assert rc.indicators.key_figures[0][1] == rec["latest_value"] and rc.indicators.key_figures[0][3] == "2023"
+    ov = rc.indicators.overview.rows.set_index("indicator_id").loc["jeugdzorg_pct"]
+    assert ov["value"] == rec["latest_value"] and ov["period"] == "2023"
+    assert rc.indicators.map.period == "2023"
+    assert set(rc.indicators.series.loc[rc.indicators.series["indicator_id"] == "jeugdzorg_pct", "period"]) == {
+        str(y) for y in range(2017, 2024)}
+    for t in rc.indicators.trends:
+        own = t.frame[t.frame["gemeentecode"] == "GM0001"]
+        assert own.loc[own["period"] == "2023", "value"].iloc[0] == rec["latest_value"]

@@ -419,7 +419,12 @@ def test_plot_spine_chart_one_figure_per_block(spine_rows):
     _assert_dutch_sentence(fig)
     assert "5 indicatoren" in fig.alt_text and "1 beter" in fig.alt_text and "1 slechter" in fig.alt_text
     ax = fig.axes[0]
-    assert _texts(ax.get_yticklabels()) == spine_rows["indicator_naam"].tolist()
+    # the one row without a desired direction says so; the axis names both readings
+    assert _texts(ax.get_yticklabels()) == ["Jeugdzorg", "Bijstand", "Eenzaam", "Wmo (geen voorkeursrichting)",
+                                            "Armoede"]
+    assert _texts(ax.get_xticklabels())[0] == "slechter (of lager)"
+    neutral = plots.plot_spine_chart(spine_rows.assign(polarity=""), title="Bevolking", gemeente_label="Almelo")
+    assert _texts(neutral.axes[0].get_xticklabels())[::2] == ["lager", "hoger"]
     markers = {ln.get_marker(): ln.get_markerfacecolor() for ln in ax.get_lines() if ln.get_linestyle() == "None"}
     assert markers["^"] == "#0072B2"  # beter at 99,8%: the dark blue triangle
     assert markers["v"] in {"#E69F00", "#4292C6"}

@@ -50,10 +50,29 @@ def test_rest_of_region_removes_the_gemeente():
     # JZ01 (550/4500) minus Aadorp (100/1000) = 450/3500 = 12,857%; the regio incl. Aadorp is 12,222%
     assert r["value"] == pytest.approx(450 / 3500 * 100)
     assert (r["numerator"], r["denominator"]) == (450, 3500)
-    assert r["reference_basis"] == "regio min gemeente"
+    assert r["reference_basis"] == "rest van de leden"  # every other member has counts: Σ of the registry's members
     assert r["reference_label"] == "rest van jeugdzorgregio Een"
     assert r["reference_code"] == "JZ01-zonder-GM0001" and r["region_code"] == "JZ01"
     assert r["n_others"] == 2 and r["reference_note"] == ""
+
+
+def test_published_total_is_subtracted_only_when_its_composition_is_verified():
+    ind = frame()
+    gone = (ind["gemeentecode"] == "GM0003") & (ind["period"] == "2023")
+    ind.loc[gone, ["numerator", "value"]] = np.nan  # a suppressed member: Σ of the others is impossible in 2023
+    out = references.reference_without(ind, "GM0001", cands("GM0001", "JZ01", "jeugdzorgregio Een"), MEMBERS,
+                                       PER, "Aadorp")
+    r23 = out[out["period"] == "2023"].iloc[0]
+    # 2022: Σ members = 550/4500 = the published JZ01 total, so CBS's JZ01 is the registry's JZ01: subtract
+    assert r23["reference_basis"] == "regio min gemeente" and r23["value"] == pytest.approx(450 / 3500 * 100)
+    # CBS composes JZ01 with another gemeente (900/8000): never subtract Aadorp from that total
+    other = ind.copy()
+    other.loc[other["gemeentecode"] == "JZ01", ["numerator", "denominator"]] = [900, 8000]
+    other.loc[other["gemeentecode"] == "JZ01", "value"] = 900 / 8000 * 100
+    out2 = references.reference_without(other, "GM0001", cands("GM0001", "JZ01", "jeugdzorgregio Een"), MEMBERS,
+                                        PER, "Aadorp")
+    r2 = out2[out2["period"] == "2023"].iloc[0]
+    assert r2["reference_basis"] != "regio min gemeente" and np.isnan(r2["value"])
 
 
 def test_sum_of_other_members_when_region_has_no_counts():

@@ -9,16 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from analyse import compare, indicators, peers, references, stats, trends
+from analyse import compare, indicators, peers, references, stats, trends, vocab
+from analyse import series as series_mod
+from analyse import variation as variation_mod
 from analyse.content import overview_chapter
 from analyse.content.inputs import ReportInputs
 from analyse.errors import AnalyseError
 
-NEDERLAND = "NL01"
-ROLE_LABEL = {"provincie": "provincie", "ggd_regio": "GGD-regio", "jeugdzorgregio": "jeugdzorgregio",
-              "arbeidsmarktregio": "arbeidsmarktregio", "corop": "COROP-gebied", "nederland": "Nederland"}
+NEDERLAND = vocab.NEDERLAND_CODE
+ROLE_LABEL = vocab.ROLE_LABELS
 HEADLINE = ("jeugdzorg_pct", "wmo_clienten_per_1000", "bijstand_personen_per_1000")
 """Indicators shown as key figures (when the gemeente has them)."""
 FUNNEL_IDS = ("jeugdzorg_pct", "wmo_clienten_per_1000", "jeugdhulp_met_verblijf_pct")
@@ -90,6 +92,10 @@ class IndicatorContent:
     """Why a reference other than the own regio was used (e.g. the regio is the gemeente itself)."""
     overview: Any = None
     """:class:`analyse.content.overview_chapter.OverviewContent` (all indicators, Fingertips style)."""
+    records: pd.DataFrame | None = None
+    """One row per indicator (:data:`RECORD_COLUMNS`): what every part of the page shows for it."""
+    series: pd.DataFrame | None = None
+    """The gemeente's reported series (indicator_id, period, value, ci_low, ci_high, break_before)."""
 
 
 @dataclass
@@ -104,6 +110,8 @@ class BatchStatistics:
     totals: pd.DataFrame
     rounding_steps: dict[str, float] = field(default_factory=dict)
     """Rounding step of indicators published rounded (``compare.rounding_steps``), e.g. 1 for whole percents."""
+    variation: pd.DataFrame | None = None
+    """τ² per indicator, size band and lag (``variation.estimate_variation``): the real year-to-year variation."""
 
 
 def batch_statistics(inputs: ReportInputs) -> BatchStatistics:
@@ -114,7 +122,8 @@ def batch_statistics(inputs: ReportInputs) -> BatchStatistics:
         membership = references.registry_membership(inputs.registry, inputs.indelingsjaar)
         inputs.cache["statistics"] = BatchStatistics(
             preferred=pref, dispersion=compare.estimate_dispersion(pref, inputs.catalogue), membership=membership,
-            totals=references.member_totals(pref, membership), rounding_steps=compare.rounding_steps(pref))
+            totals=references.member_totals(pref, membership), rounding_steps=compare.rounding_steps(pref),
+            variation=variation_mod.estimate_variation(pref, inputs.catalogue))
     return inputs.cache["statistics"]
 
 
@@ -174,67 +183,86 @@ def comparison(inputs: ReportInputs, code: str, refs: References, base_year: int
     if not (subset["gemeentecode"] == code).any():
         return None
     comp = compare.compare_indicators(subset, inputs.catalogue, code, refs.frame, base_year=base_year,
-                                      dispersion=st.dispersion, cpi=inputs.cpi if len(inputs.cpi) else None)
+                                      variation=st.variation, cpi=inputs.cpi if len(inputs.cpi) else None,
+                                      breaks=gemeente_breaks(inputs, code))
     return compare.account_for_rounding(comp, st.rounding_steps)  # whole-percent KWB shares are not exact
 
 
+def gemeente_breaks(inputs: ReportInputs, code: str) -> pd.DataFrame:
+    """Breaks in the gemeente's series (:func:`analyse.series.series_breaks`), cached per gemeente."""
+    key = ("breaks", code)
+    if key not in inputs.cache:
+        st = batch_statistics(inputs)
+        own = st.preferred[st.preferred["gemeentecode"] == code]
+        inputs.cache[key] = series_mod.series_breaks(own, getattr(inputs, "series_keys", None))
+    return inputs.cache[key]
+
+
 def recent_trends(inputs: ReportInputs, code: str) -> pd.DataFrame:
-    """Fingertips recent trend (5 latest yearly points) of every indicator of the gemeente."""
+    """Fingertips recent trend (5 latest yearly points) of every indicator of the gemeente, after its last break."""
     st = batch_statistics(inputs)
-    own = st.preferred[(st.preferred["gemeentecode"] == code) & (st.preferred["period_type"] == "jaar")]
+    own = st.preferred[(st.preferred["gemeentecode"] == code) & (st.preferred["period_type"] == vocab.JAAR)]
+    brk = gemeente_breaks(inputs, code)
+    brk = brk[brk["period_type"] == vocab.JAAR]
+    if len(brk):
+        last = brk.assign(_t=stats.period_time(brk["period"]).to_numpy()).groupby("indicator_id")["_t"].max()
+        t = stats.period_time(own["period"]).to_numpy()
+        own = own[~(t < own["indicator_id"].map(last).fillna(-np.inf).to_numpy())]
     return trends.recent_trends_all(own, inputs.catalogue, codes=[code], dispersion=st.dispersion)
 
 
-def signals(verdict_frame: pd.DataFrame | None) -> dict[str, int]:
-    """Counts of verdicts (for the summary and the index page)."""
-    if verdict_frame is None or verdict_frame.empty:
-        return {}
-    counts = verdict_frame["verdict"].value_counts()
-    return {"beter": int(counts.get("beter", 0)), "slechter": int(counts.get("slechter", 0)),
-            "gelijk": int(counts.get("gelijk gebleven", 0)),
-            "indicatoren": int(len(verdict_frame) - counts.get("niet te beoordelen", 0)),
-            "totaal": int(len(verdict_frame))}
+def signals(recs: pd.DataFrame | None) -> dict[str, int]:
+    """Counts of change verdicts for the summary and the index page, from the records.
 
-
-def latest_yearly(inputs: ReportInputs, indicator_id: str, code: str) -> tuple[str, float] | None:
-    """``(period, value)`` of the gemeente's latest yearly value of an indicator, ``None`` when it has none.
-
-    Key figures and the map both use yearly values, so the numbers on the first screens agree with each other
-    (several indicators are also published per half-year with a different definition).
+    Only verdicts with a known margin are counted (``verdict_allowed``); a difference with an unknown margin is
+    counted apart (``marge_onbekend``) and never as beter/slechter.
     """
-    frame = inputs.harmonised
-    rows = frame[(frame["indicator_id"] == indicator_id) & (frame["gemeentecode"] == code)
-                 & (frame["period_type"] == "jaar") & frame["value"].notna()]
-    if rows.empty:
+    if recs is None or recs.empty:
+        return {}
+    allowed = recs[recs["verdict_allowed"] & ~recs["stale"]]
+    counts = allowed["change_verdict"].value_counts()
+    judged = counts.get(vocab.BETER, 0) + counts.get(vocab.SLECHTER, 0) + counts.get(vocab.GELIJK, 0) \
+        + counts.get(vocab.HOGER, 0) + counts.get(vocab.LAGER, 0)
+    return {"beter": int(counts.get(vocab.BETER, 0)), "slechter": int(counts.get(vocab.SLECHTER, 0)),
+            "gelijk": int(counts.get(vocab.GELIJK, 0)), "indicatoren": int(judged), "totaal": int(len(recs)),
+            "marge_onbekend": int((recs["change_verdict"] == vocab.MARGE_ONBEKEND).sum())}
+
+
+def latest_value(recs: pd.DataFrame | None, indicator_id: str) -> tuple[str, float] | None:
+    """``(period, value)`` of an indicator's latest value in the record (the one value the page shows)."""
+    if recs is None or recs.empty:
         return None
-    last = rows.sort_values("period").iloc[-1]
-    return str(last["period"]), float(last["value"])
+    hit = recs[(recs["indicator_id"] == indicator_id) & recs["latest_value"].notna()]
+    if hit.empty:
+        return None
+    return str(hit["latest_period"].iloc[0]), float(hit["latest_value"].iloc[0])
 
 
-def key_figures(inputs: ReportInputs, code: str) -> list[tuple[str, float, str, str]]:
-    """Latest yearly value of each headline indicator the gemeente has: (naam, value, unit, period)."""
+def key_figures(inputs: ReportInputs, recs: pd.DataFrame | None) -> list[tuple[str, float, str, str]]:
+    """Latest value of each headline indicator the gemeente has, from its record: (naam, value, unit, period)."""
     out = []
     for ind_id in HEADLINE:
-        hit = latest_yearly(inputs, ind_id, code)
+        hit = latest_value(recs, ind_id)
         if hit is not None:
             out.append((inputs.indicator_name(ind_id), hit[1], str(inputs.catalogue_row(ind_id).get("unit") or ""),
                         hit[0]))
     return out
 
 
-def trend_ids(verdict_frame: pd.DataFrame | None, limit: int = MAX_TRENDS) -> list[str]:
-    """Indicators worth a trend chart: judged, ≥ 3 points, not an absolute count (its share or rate is comparable
-    with the references); slechter first, then beter, then gelijk."""
-    if verdict_frame is None or verdict_frame.empty:
+def trend_ids(recs: pd.DataFrame | None, limit: int = MAX_TRENDS) -> list[str]:
+    """Indicators worth a trend chart: a change verdict with a known margin, not stale, not an absolute count
+    (its share or rate is comparable with the references); slechter first, then beter, then the rest."""
+    if recs is None or recs.empty:
         return []
-    judged = verdict_frame[(verdict_frame["verdict"] != "niet te beoordelen")
-                           & (verdict_frame["n_points"].fillna(0) >= 3) & (verdict_frame["unit"] != "aantal")]
-    order = {"slechter": 0, "beter": 1, "gelijk gebleven": 2}
-    judged = judged.assign(_o=judged["verdict"].map(order)).sort_values(["_o", "indicator_id"])
+    judged = recs[recs["verdict_allowed"] & ~recs["stale"] & (recs["unit"] != "aantal")
+                  & recs["change_verdict"].isin([vocab.BETER, vocab.SLECHTER, vocab.GELIJK, vocab.HOGER, vocab.LAGER])]
+    order = {vocab.SLECHTER: 0, vocab.BETER: 1}
+    judged = judged.assign(_o=judged["change_verdict"].map(order).fillna(2)).sort_values(["_o", "indicator_id"])
     return judged["indicator_id"].head(limit).tolist()
 
 
-def trend_series(inputs: ReportInputs, ids: list[str], code: str, refs: References) -> list[TrendSeries]:
+def trend_series(inputs: ReportInputs, ids: list[str], code: str, refs: References,
+                 recs: pd.DataFrame | None = None) -> list[TrendSeries]:
     """Yearly series of the gemeente and its references for each indicator in ``ids``, with 95% intervals.
 
     Intervals (``ci_low``/``ci_high``: Wilson for shares, exact Poisson for rates, published ones kept) are drawn
@@ -242,9 +270,10 @@ def trend_series(inputs: ReportInputs, ids: list[str], code: str, refs: Referenc
     """
     out = []
     source = pd.concat([batch_statistics(inputs).preferred, refs.rows], ignore_index=True)
+    ptype = recs.set_index("indicator_id")["period_type"] if recs is not None and len(recs) else pd.Series(dtype=str)
     for ind_id in ids:
         codes = [code, *refs.for_indicator(ind_id).values()]
-        frame = indicators.series(source, ind_id, codes, period_type="jaar")
+        frame = indicators.series(source, ind_id, codes, period_type=str(ptype.get(ind_id, vocab.JAAR)))
         if not frame.empty:
             frame = stats.add_intervals(frame, inputs.catalogue)
             row = inputs.catalogue_row(ind_id)
@@ -294,7 +323,9 @@ def indicator_funnel(inputs: ReportInputs, indicator_id: str, code: str) -> Funn
     if mine.empty:
         return None
     period = str(mine["period"].max())
-    result = stats.funnel_limits(rows[rows["period"] == period], kind=row["kind"], per=float(row.get("per") or 100))
+    # additive random effects (Spiegelhalter 2005): the ordinary spread between gemeenten widens the funnel
+    result = stats.funnel_limits(rows[rows["period"] == period], kind=row["kind"], per=float(row.get("per") or 100),
+                                 overdispersion="additive")
     pos = result.points.loc[result.points["gemeentecode"] == code]
     position = str(pos["positie_95"].iloc[0]) if len(pos) and "positie_95" in pos else None
     return FunnelContent(indicator_id, inputs.indicator_name(indicator_id), str(row.get("unit") or ""), period,
@@ -323,11 +354,12 @@ def boundaries(inputs: ReportInputs) -> tuple[pd.DataFrame | None, str]:
     return inputs.cache["boundaries"]
 
 
-def map_content(inputs: ReportInputs, gemeente: Any, role: str = "jeugdzorgregio") -> MapContent | None:
-    """Values of the first of :data:`MAP_IDS` for all gemeenten in the latest year the gemeente has one."""
+def map_content(inputs: ReportInputs, gemeente: Any, recs: pd.DataFrame | None = None,
+                role: str = "jeugdzorgregio") -> MapContent | None:
+    """Values of the first of :data:`MAP_IDS` for all gemeenten in the record's latest period."""
     frame = inputs.harmonised
     for ind_id in MAP_IDS:
-        hit = latest_yearly(inputs, ind_id, gemeente.code)
+        hit = latest_value(recs, ind_id)
         if hit is None:
             continue
         period = hit[0]
@@ -396,20 +428,154 @@ def peer_codes(inputs: ReportInputs, gemeente: Any, k: int, method: str,
                            "gemeenten uit dezelfde grootteklasse gebruikt.")
 
 
+RECORD_COLUMNS = (
+    "indicator_id", "naam", "domein", "unit", "kind", "polarity", "data_kind", "source_table", "period_type",
+    "latest_period", "latest_value", "latest_ci_low", "latest_ci_high", "latest_margin_low", "latest_margin_high",
+    "latest_status", "base_period", "base_value", "change_abs", "change_verdict", "change_basis", "change_label",
+    "change_reason", "reference_role", "reference_code", "reference_label", "reference_value", "reference_note",
+    "nederland_label", "nederland_value", "benchmark_verdict", "benchmark_998", "benchmark_label",
+    "regio_benchmark_label", "recent_trend", "recent_label", "break_period", "break_note", "stale", "harmonised",
+    "verdict_allowed",
+)
+"""The indicator record: one row per indicator of the gemeente, read by every part of the page."""
+
+DATA_KIND_OF_SOURCE = {"seed": vocab.STEEKPROEF}
+"""Sources that are not registers (seed figures from monitors are mostly survey shares with a published margin)."""
+
+
+def _data_kind(kind: str, source_table: str, ci_method: str | None = None) -> str:
+    if kind == vocab.COUNT or kind == vocab.LEVEL and not str(source_table).startswith("seed"):
+        return vocab.TELLING if kind == vocab.COUNT else vocab.REGISTER
+    if str(source_table).startswith("seed") and ci_method == "gepubliceerd":
+        return vocab.STEEKPROEF
+    return vocab.REGISTER
+
+
+def records(inputs: ReportInputs, code: str, comp: pd.DataFrame | None, recent: pd.DataFrame | None,
+            breaks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One record per indicator of the gemeente (:data:`RECORD_COLUMNS`), from its comparison.
+
+    The reported series, latest value and nulmeting come from :func:`analyse.compare.compare_indicators` (one
+    period rule, :mod:`analyse.series`); the benchmark is the comparison with Nederland without the gemeente
+    (margin = own noise + real year-to-year variation); the regio column is used only where the regio has a
+    value for both compared periods, otherwise it is left empty and ``reference_note`` says why. A verdict is
+    allowed (``verdict_allowed``) only where a margin is known.
+    """
+    if comp is None or comp.empty:
+        return pd.DataFrame(columns=list(RECORD_COLUMNS))
+    nl = comp[comp["reference_role"] == "nederland"].drop_duplicates("indicator_id").set_index("indicator_id")
+    rg = comp[comp["reference_role"] == "regio"].drop_duplicates("indicator_id").set_index("indicator_id")
+    first = comp.drop_duplicates("indicator_id").set_index("indicator_id")
+    ids = first.index
+    cat = inputs.catalogue.drop_duplicates("id").set_index("id")
+    st = batch_statistics(inputs)
+    own = st.preferred[st.preferred["gemeentecode"] == code].set_index(["indicator_id", "period"])
+    lp = pd.MultiIndex.from_arrays([ids, first["latest_period"].astype(str)])
+
+    def own_col(col: str, default: object = pd.NA) -> np.ndarray:
+        if col not in own:
+            return np.full(len(ids), default, dtype=object)
+        return own[col][~own.index.duplicated()].reindex(lp).to_numpy()
+
+    out = pd.DataFrame(index=ids)
+    out["naam"] = first["naam"]
+    out["domein"] = ids.map(cat["domein"]) if "domein" in cat else pd.NA
+    for c in ("unit", "kind", "polarity", "period_type", "latest_period", "latest_value", "latest_ci_low",
+              "latest_ci_high", "latest_margin_low", "latest_margin_high", "base_period", "base_value"):
+        out[c] = first[c] if c in first else pd.NA
+    out["source_table"] = own_col("source_table", "")
+    out["latest_status"] = own_col("status", "")
+    out["harmonised"] = pd.Series(own_col("harmonised", False), index=ids).fillna(False).astype(bool)
+    out["data_kind"] = [_data_kind(str(k), str(t)) for k, t in zip(out["kind"], out["source_table"])]
+    # the change since the nulmeting: one row per indicator (the euro verdict may differ per reference)
+    chg = compare.verdicts(comp).set_index("indicator_id")
+    out["change_abs"] = (first["latest_value"] - first["base_value"]).astype(float)
+    out["change_verdict"] = chg["verdict"].reindex(ids)
+    out["change_basis"] = first["basis"]
+    out["change_label"] = chg["verdict_label"].reindex(ids)
+    out["change_reason"] = chg["verdict_reason"].reindex(ids)
+    # the regio, only where it covers both compared periods
+    covered = rg["ref_latest_value"].notna() & rg["ref_base_value"].notna() if len(rg) else pd.Series(dtype=bool)
+    cov = covered.reindex(ids).fillna(False).astype(bool)
+    if len(rg):  # a regio candidate that fell back to Nederland is not a regio: the Nederland column shows it
+        cov &= ~rg["reference_code"].reindex(ids).astype("string").fillna("").str.startswith(NEDERLAND)
+    out["reference_role"] = np.where(cov, "regio", pd.NA)
+    out["reference_code"] = rg["reference_code"].reindex(ids).where(cov)
+    out["reference_label"] = rg["reference_label"].reindex(ids).where(cov)
+    out["reference_value"] = rg["ref_latest_value"].reindex(ids).where(cov).astype(float)
+    base_note = rg["reference_note"].reindex(ids).fillna("").astype(str) if len(rg) else pd.Series("", index=ids)
+    has_rg_row = rg["reference_code"].reindex(ids).notna() if len(rg) else pd.Series(False, index=ids)
+    gap_note = np.where(has_rg_row & ~cov, "De regio heeft geen cijfers voor beide vergeleken perioden; "
+                        "daarom is alleen Nederland (zonder de gemeente) als referentie gebruikt.", "")
+    out["reference_note"] = [" ".join(x for x in (a, b) if x).strip() for a, b in zip(base_note, gap_note)]
+    out["regio_benchmark_label"] = rg["benchmark_label"].reindex(ids).where(cov) if len(rg) else pd.NA
+    out["nederland_label"] = nl["reference_label"].reindex(ids) if len(nl) else pd.NA
+    out["nederland_value"] = nl["ref_latest_value"].reindex(ids).astype(float) if len(nl) else np.nan
+    out["benchmark_verdict"] = (nl["benchmark_verdict"].reindex(ids) if len(nl) else pd.NA)
+    out["benchmark_verdict"] = out["benchmark_verdict"].fillna(vocab.NIET_TE_BEOORDELEN)
+    out["benchmark_998"] = nl["benchmark_998"].reindex(ids) if len(nl) else pd.NA
+    out["benchmark_label"] = nl["benchmark_label"].reindex(ids) if len(nl) else pd.NA
+    rec = recent.drop_duplicates("indicator_id").set_index("indicator_id") if recent is not None and len(recent) \
+        else pd.DataFrame(columns=["recent_trend", "recent_trend_label"])
+    out["recent_trend"] = rec["recent_trend"].reindex(ids).fillna(vocab.TREND_NIET_BEREKEND)
+    out["recent_label"] = rec["recent_trend_label"].reindex(ids).fillna("") if "recent_trend_label" in rec else ""
+    # breaks in the reported series: the last one at or before the latest period
+    out["break_period"] = pd.NA
+    out["break_note"] = ""
+    if breaks is not None and len(breaks):
+        b = breaks.merge(out[["period_type", "latest_period"]].rename_axis("indicator_id").reset_index(),
+                         on=["indicator_id", "period_type"])
+        b = b[stats.period_time(b["period"]).to_numpy() <= stats.period_time(b["latest_period"]).to_numpy()]
+        b = b.assign(_t=stats.period_time(b["period"]).to_numpy()).sort_values("_t").drop_duplicates(
+            "indicator_id", keep="last").set_index("indicator_id")
+        out["break_period"] = b["period"].reindex(ids)
+        note = ("Breuk in de reeks vanaf " + b["period"].astype(str) + ": de bron veranderde van "
+                + b["source_before"].astype(str) + " naar " + b["source_after"].astype(str)
+                + "; cijfers van vóór en na de breuk worden niet met elkaar vergeleken.")
+        out["break_note"] = note.reindex(ids).fillna("")
+    out["stale"] = series_mod.is_stale(out["latest_period"], inputs.indelingsjaar)
+    margin_known = out["change_basis"].isin([vocab.BASIS_TOETS, vocab.BASIS_INTERVAL]) | \
+        out["latest_margin_low"].notna()
+    out["verdict_allowed"] = margin_known.to_numpy(bool)
+    out = out.rename_axis("indicator_id").reset_index()
+    return out[list(RECORD_COLUMNS)]
+
+
+def reported_series(inputs: ReportInputs, code: str, recs: pd.DataFrame) -> pd.DataFrame:
+    """The gemeente's reported series per indicator (the record's period type), with 95% intervals and breaks."""
+    cols = ["indicator_id", "period", "value", "ci_low", "ci_high", "break_before"]
+    if recs is None or recs.empty:
+        return pd.DataFrame(columns=cols)
+    st = batch_statistics(inputs)
+    own = st.preferred[st.preferred["gemeentecode"] == code]
+    own = own.merge(recs[["indicator_id", "period_type"]], on=["indicator_id", "period_type"])
+    own = own[own["value"].notna()]
+    if own.empty:
+        return pd.DataFrame(columns=cols)
+    own = stats.add_intervals(own, inputs.catalogue)
+    brk = gemeente_breaks(inputs, code)
+    starts = set(zip(brk["indicator_id"], brk["period"])) if len(brk) else set()
+    own = own.assign(break_before=[(i, p) in starts for i, p in zip(own["indicator_id"], own["period"])])
+    own = own.assign(_t=stats.period_time(own["period"]).to_numpy()).sort_values(["indicator_id", "_t"])
+    return own[cols].reset_index(drop=True)
+
+
 def build(inputs: ReportInputs, gemeente: Any, roles: tuple[str, ...], base_year: int) -> IndicatorContent:
-    """All indicator content of one report."""
+    """All indicator content of one report: the records first, then every part from them."""
     refs = references_of(inputs, gemeente, roles)
     lab = {gemeente.code: gemeente.naam, NEDERLAND: "Nederland", **refs.labels()}
     comp = comparison(inputs, gemeente.code, refs, base_year)
     verdict_frame = None if comp is None else compare.verdicts(comp)
-    ids = trend_ids(verdict_frame)
-    notes = [n for n in dict.fromkeys(refs.frame["reference_note"].dropna()) if n]
     recent = recent_trends(inputs, gemeente.code)
-    overview = overview_chapter.build(inputs, batch_statistics(inputs).preferred, comp, recent, verdict_frame)
+    recs = records(inputs, gemeente.code, comp, recent, gemeente_breaks(inputs, gemeente.code))
+    ids = trend_ids(recs)
+    notes = [n for n in dict.fromkeys(refs.frame["reference_note"].dropna()) if n]
+    overview = overview_chapter.build(inputs, batch_statistics(inputs).preferred, recs)
     return IndicatorContent(
         references=refs.for_indicator(ids[0]) if ids else {}, labels=lab, comparison=comp, verdicts=verdict_frame,
-        signals=signals(verdict_frame), key_figures=key_figures(inputs, gemeente.code),
-        trends=trend_series(inputs, ids, gemeente.code, refs),
+        signals=signals(recs), key_figures=key_figures(inputs, recs),
+        trends=trend_series(inputs, ids, gemeente.code, refs, recs),
         policy_start=policy_start(inputs, gemeente.code, refs, ids, base_year) if ids else None,
         funnel=funnel(inputs, gemeente.code), catalogue=inputs.catalogue,
-        map=map_content(inputs, gemeente), recent=recent, reference_notes=notes, overview=overview)
+        map=map_content(inputs, gemeente, recs), recent=recent, reference_notes=notes, overview=overview,
+        records=recs, series=reported_series(inputs, gemeente.code, recs))

@@ -29,6 +29,7 @@ class ReportInputs:
         registry: Gemeente registry frame (``gemeenten``): names, regions and size classes.
         snapshots: Provenance of the raw snapshots (one row per sidecar) for the sources chapter.
         checksums: ``(file, sha256 prefix)`` of the processed tables for the colofon.
+        series_keys: series per (indicator_id, source_table) from the registry, for breaks in a series.
     """
 
     indelingsjaar: int
@@ -40,6 +41,8 @@ class ReportInputs:
     cpi: pd.DataFrame = field(default_factory=pd.DataFrame)
     snapshots: pd.DataFrame = field(default_factory=pd.DataFrame)
     checksums: list[tuple[str, str]] = field(default_factory=list)
+    series_keys: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Which series each (indicator_id, source_table) belongs to (``cbs_tables.series_keys``): breaks."""
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Results that depend only on the inputs (e.g. peer covariates), computed once per process."""
 
@@ -63,7 +66,7 @@ def load_inputs(indelingsjaar: int = REPORT_INDELINGSJAAR) -> ReportInputs:
 
 @functools.lru_cache(maxsize=2)
 def _load(indelingsjaar: int, key: tuple) -> ReportInputs:
-    from analyse.data import processed, provenance
+    from analyse.data import cbs_tables, processed, provenance
 
     refs = processed.reference_rows(indelingsjaar)
     clusters = processed.cost_clusters() if processed.exists("lasten") else None
@@ -72,7 +75,7 @@ def _load(indelingsjaar: int, key: tuple) -> ReportInputs:
         reference_rows=refs if refs is not None else pd.DataFrame(), clusters=clusters,
         cpi=processed.cpi() if processed.exists("cpi") else pd.DataFrame(),
         registry=processed.gemeenten(), snapshots=provenance.list_snapshots(),
-        checksums=processed.checksums())
+        checksums=processed.checksums(), series_keys=cbs_tables.series_keys(cbs_tables.load_registry()))
 
 
 def preload(indelingsjaar: int = REPORT_INDELINGSJAAR) -> None:

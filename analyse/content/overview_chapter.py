@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
+from analyse import vocab
 from analyse.content.inputs import ReportInputs
 
 DOMEIN_ORDER = ("jeugd", "wmo", "participatie", "armoede", "preventie", "bevolking", "financien")
@@ -21,15 +23,17 @@ DOMEIN_LABEL = {"jeugd": "Jeugd", "wmo": "Wmo en ondersteuning", "participatie":
                 "financien": "Financiën"}
 COLUMNS = ("indicator_id", "naam", "definitie", "domein", "unit", "polarity", "period", "value", "ci_low", "ci_high",
            "regio_label", "regio_value", "nl_label", "nl_value", "comparison", "level", "comparison_label",
-           "regio_comparison_label", "trend_label", "trend", "base_period", "change_label", "change", "nl_all",
-           "min", "q1", "q3", "max", "n_gemeenten")
+           "regio_comparison_label", "trend_label", "trend", "base_period", "change_label", "change", "break_period",
+           "nl_all", "min", "q1", "q3", "max", "n_gemeenten")
 
 
 @dataclass
 class OverviewContent:
-    """The overview rows (:data:`COLUMNS`) and the domeinen in display order."""
+    """The overview rows (:data:`COLUMNS`) and the domeinen in display order; stale indicators apart."""
 
     rows: pd.DataFrame
+    stale: pd.DataFrame | None = None
+    """Indicators whose latest period is too old for the benchmark overview (naam, period), shown as a list."""
 
     def blocks(self) -> list[tuple[str, pd.DataFrame]]:
         """(Dutch domein label, rows) per domein that has rows, in :data:`DOMEIN_ORDER`."""
@@ -48,62 +52,52 @@ def _spread(preferred: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
     spread = gm.groupby(["indicator_id", "period"])["value"].agg(
         min="min", q1=lambda s: s.quantile(0.25), q3=lambda s: s.quantile(0.75), max="max",
         n_gemeenten="count").reset_index()
-    nl = sel[sel["gemeentecode"] == "NL01"][["indicator_id", "period", "value"]].rename(columns={"value": "nl_all"})
+    nl = sel[sel["gemeentecode"] == vocab.NEDERLAND_CODE][["indicator_id", "period", "value"]].rename(
+        columns={"value": "nl_all"})
     return spread.merge(nl.drop_duplicates(["indicator_id", "period"]), on=["indicator_id", "period"], how="left")
 
 
-def build(inputs: ReportInputs, preferred: pd.DataFrame, comparison: pd.DataFrame | None,
-          recent: pd.DataFrame | None, verdicts: pd.DataFrame | None = None) -> OverviewContent:
-    """One row per indicator the gemeente has a comparison for (see the module docstring).
+def build(inputs: ReportInputs, preferred: pd.DataFrame, records: pd.DataFrame | None) -> OverviewContent:
+    """One row per indicator of the gemeente's records (see the module docstring).
 
     Args:
-        inputs: processed data (catalogue for definitions and domeinen).
+        inputs: processed data (catalogue for definitions).
         preferred: all rows, one preferred source per key (for the spread among all gemeenten).
-        comparison: ``compare.compare_indicators`` output of the gemeente (one row per indicator × reference).
-        recent: ``trends.recent_trends_all`` of the gemeente.
-        verdicts: ``compare.verdicts`` (change since the nulmeting per indicator, in plain Dutch).
+        records: the indicator records (``indicator_chapter.records``): every value shown comes from them.
     """
-    if comparison is None or comparison.empty:
+    if records is None or records.empty:
         return OverviewContent(pd.DataFrame(columns=list(COLUMNS)))
-    comp = comparison[comparison["latest_value"].notna() & (comparison["unit"] != "aantal")]  # counts: see CSV
-    nl = comp[comp["reference_role"] == "nederland"].drop_duplicates("indicator_id").set_index("indicator_id")
-    rg = comp[comp["reference_role"] == "regio"].drop_duplicates("indicator_id").set_index("indicator_id")
-    first = comp.drop_duplicates("indicator_id").set_index("indicator_id")
+    rec = records[records["latest_value"].notna() & (records["unit"] != "aantal")]  # counts: see the downloads
+    stale = rec[rec["stale"]]
+    rec = rec[~rec["stale"]]
     cat = inputs.catalogue.drop_duplicates("id").set_index("id")
+    ids = rec["indicator_id"]
     rows = pd.DataFrame({
-        "indicator_id": first.index, "naam": first["naam"].to_numpy(), "unit": first["unit"].to_numpy(),
-        "polarity": first["polarity"].to_numpy(), "period": first["latest_period"].astype(str).to_numpy(),
-        "value": first["latest_value"].to_numpy(), "ci_low": first["latest_ci_low"].to_numpy(),
-        "ci_high": first["latest_ci_high"].to_numpy()})
-    ids = rows["indicator_id"]
+        "indicator_id": ids.to_numpy(), "naam": rec["naam"].to_numpy(), "unit": rec["unit"].to_numpy(),
+        "polarity": rec["polarity"].to_numpy(), "period": rec["latest_period"].astype(str).to_numpy(),
+        "value": rec["latest_value"].to_numpy(), "ci_low": rec["latest_ci_low"].to_numpy(),
+        "ci_high": rec["latest_ci_high"].to_numpy()})
     rows["definitie"] = ids.map(cat["definitie"]).fillna("").to_numpy() if "definitie" in cat else ""
-    rows["domein"] = ids.map(cat["domein"]).fillna("overig").to_numpy()
-    rows["regio_label"] = ids.map(rg["reference_label"]).to_numpy()
-    rows["regio_value"] = ids.map(rg["ref_latest_value"]).to_numpy()
-    rows["nl_label"] = ids.map(nl["reference_label"]).to_numpy()
-    rows["nl_value"] = ids.map(nl["ref_latest_value"]).to_numpy()
-    rows["comparison"] = ids.map(nl["benchmark_verdict"]).fillna("niet te beoordelen").to_numpy()
-    strong = ids.map(nl["benchmark_998"]).isin(["hoger", "lager"])
-    rows["level"] = strong.map({True: 0.998, False: 0.95}).to_numpy()
-    rows["comparison_label"] = ids.map(nl["benchmark_label"]).fillna("niet te beoordelen").to_numpy()
-    rows["regio_comparison_label"] = ids.map(rg["benchmark_label"]).to_numpy()
-    trend = recent.drop_duplicates("indicator_id").set_index("indicator_id")["recent_trend_label"] \
-        if recent is not None and len(recent) else pd.Series(dtype=object)
-    rows["trend_label"] = ids.map(trend).fillna("niet te berekenen").to_numpy()
-    short = recent.drop_duplicates("indicator_id").set_index("indicator_id") if recent is not None and len(recent) \
-        else pd.DataFrame(columns=["recent_trend", "recent_trend_oordeel"])
-    word = ids.map(short["recent_trend"]).fillna("niet te berekenen").replace(
-        {"geen significante verandering": "geen verandering", "niet te berekenen": "–"})
-    oordeel = ids.map(short["recent_trend_oordeel"]).fillna("")
-    rows["trend"] = [f"{w} ({o})" if o else w for w, o in zip(word, oordeel)]
-    v = verdicts.drop_duplicates("indicator_id").set_index("indicator_id") if verdicts is not None and len(verdicts) \
-        else pd.DataFrame(columns=["base_period", "verdict", "verdict_label"])
-    rows["base_period"] = ids.map(v["base_period"]).to_numpy()
-    rows["change"] = ids.map(v["verdict"]).fillna("niet te beoordelen").to_numpy()
-    label = v["verdict_label"] if "verdict_label" in v else v["verdict"]
-    rows["change_label"] = ids.map(label).fillna("niet te beoordelen").to_numpy()
+    rows["domein"] = rec["domein"].fillna("overig").to_numpy()
+    rows["regio_label"] = rec["reference_label"].to_numpy()
+    rows["regio_value"] = rec["reference_value"].to_numpy()
+    rows["nl_label"] = rec["nederland_label"].to_numpy()
+    rows["nl_value"] = rec["nederland_value"].to_numpy()
+    rows["comparison"] = rec["benchmark_verdict"].to_numpy()
+    strong = rec["benchmark_998"].isin([vocab.HOGER, vocab.LAGER]).to_numpy()
+    rows["level"] = np.where(strong, 0.998, 0.95)
+    rows["comparison_label"] = rec["benchmark_label"].fillna(vocab.NIET_TE_BEOORDELEN).to_numpy()
+    rows["regio_comparison_label"] = rec["regio_benchmark_label"].to_numpy()
+    rows["trend_label"] = rec["recent_label"].replace("", vocab.TREND_NIET_BEREKEND).to_numpy()
+    rows["trend"] = rec["recent_trend"].replace({vocab.GEEN_TREND: "geen verandering",
+                                                 vocab.TREND_NIET_BEREKEND: "–"}).to_numpy()
+    rows["base_period"] = rec["base_period"].to_numpy()
+    rows["change"] = rec["change_verdict"].fillna(vocab.NIET_TE_BEOORDELEN).to_numpy()
+    rows["change_label"] = rec["change_label"].fillna(vocab.NIET_TE_BEOORDELEN).to_numpy()
+    rows["break_period"] = rec["break_period"].to_numpy()
     spread = _spread(preferred, rows[["indicator_id", "period"]])
     rows = rows.merge(spread, on=["indicator_id", "period"], how="left")
     order = {d: i for i, d in enumerate(DOMEIN_ORDER)}
     rows = rows.assign(_o=rows["domein"].map(order).fillna(len(order))).sort_values(["_o", "naam"], kind="stable")
-    return OverviewContent(rows.drop(columns="_o").reset_index(drop=True)[list(COLUMNS)])
+    stale_list = stale[["naam", "latest_period"]].rename(columns={"latest_period": "period"}).reset_index(drop=True)
+    return OverviewContent(rows.drop(columns="_o").reset_index(drop=True)[list(COLUMNS)], stale_list)

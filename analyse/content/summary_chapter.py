@@ -2,14 +2,16 @@
 
 The wethouder reads this and nothing else: it must say in ten seconds how the gemeente is doing.
 
-Key messages are chosen by relevance, in this order (rule stated once, here):
+Key messages come from the indicator records (``indicator_chapter.records``) and are chosen by this rule
+(stated once, here):
 
-1. only indicators whose change is judged ``beter`` or ``slechter`` (beyond the uncertainty, or for figures
-   without known uncertainty beyond the minimal relevant change; those are marked "indicatief"), and no
-   absolute counts (unit ``aantal``: their share or rate says the same, comparably);
-2. indicators linked to an opgave of the gemeente's plan come first;
-3. then figures with a known uncertainty before indicative ones;
-4. then the largest relative change first.
+1. only indicators whose change since the nulmeting is ``beter`` or ``slechter`` beyond chance with a known
+   margin (``verdict_allowed``; never "marge onbekend"), not stale, not across a break, and no absolute counts
+   (unit ``aantal``: their share or rate says the same, comparably);
+2. one message per indicator family (the catalogue's ``familie``, else the first word of the id: jeugdzorg and
+   jeugdzorg in natura are one family);
+3. indicators linked to an opgave of the gemeente's plan come first, then the largest relative change;
+4. at most :data:`MAX_MESSAGES`; the first screen says how many there are, never more.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from analyse import vocab
 from analyse.formatting import fmt_value, period_label
 
 OUTCOMES = ("op koers", "deels op koers", "niet op koers", "nog niet te beoordelen")
@@ -47,6 +50,7 @@ class KeyMessage:
     """``beter`` or ``slechter``."""
     opgave: str | None = None
     indicatief: bool = False
+    """Kept for the renderer; always False now (a message needs a known margin)."""
 
 
 @dataclass
@@ -151,26 +155,37 @@ def _relative_change(base: float, latest: float) -> float:
     return abs(latest - base) / abs(base)
 
 
-def key_messages(verdicts: pd.DataFrame | None, linked: dict[str, str], limit: int = MAX_MESSAGES) -> list[KeyMessage]:
-    """Up to ``limit`` key messages by the rules in the module docstring."""
-    if verdicts is None or verdicts.empty:
+def family(indicator_id: str, catalogue_family: str | None = None) -> str:
+    """The indicator family of a key message (rule 2 of the module docstring)."""
+    if isinstance(catalogue_family, str) and catalogue_family:
+        return catalogue_family
+    return str(indicator_id).split("_")[0]
+
+
+def key_messages(recs: pd.DataFrame | None, linked: dict[str, str], limit: int = MAX_MESSAGES) -> list[KeyMessage]:
+    """At most ``limit`` key messages from the indicator records, by the rules in the module docstring."""
+    if recs is None or recs.empty:
         return []
-    v = verdicts[verdicts["verdict"].isin(["beter", "slechter"]) & (verdicts["unit"] != "aantal")].copy()
+    ok = (recs["change_verdict"].isin([vocab.BETER, vocab.SLECHTER]) & recs["verdict_allowed"]
+          & ~recs["stale"].astype(bool) & (recs["unit"] != "aantal"))
+    v = recs[ok].copy()
     if v.empty:
         return []
     v["is_linked"] = v["indicator_id"].map(lambda i: i in linked)
-    v["is_indicative"] = v["indicative"].fillna(False).astype(bool) if "indicative" in v else False
     v["rel_change"] = [_relative_change(b, latest) for b, latest in zip(v["base_value"], v["latest_value"])]
-    v = v.sort_values(["is_linked", "is_indicative", "rel_change"], ascending=[False, True, False], kind="stable")
+    v["familie"] = [family(i) for i in v["indicator_id"]]
+    v = v.sort_values(["is_linked", "rel_change"], ascending=[False, False], kind="stable")
+    v = v.drop_duplicates("familie")
     out = []
     for r in v.head(limit).itertuples(index=False):
         unit = str(r.unit or "")
         naam = r.naam if isinstance(r.naam, str) and r.naam else r.indicator_id
-        word = "verbeterd" if r.verdict == "beter" else "verslechterd"
-        text = (f"{naam}: van {fmt_value(r.base_value, unit)} ({period_label(r.base_period)}) naar "
-                f"{fmt_value(r.latest_value, unit)} ({period_label(r.latest_period)}), {word}")
-        text += " (indicatief: zonder bekende onzekerheid)." if r.is_indicative else ", meer dan toeval."
-        out.append(KeyMessage(r.indicator_id, text, r.verdict, linked.get(r.indicator_id), bool(r.is_indicative)))
+        moved = "gestegen" if r.latest_value > r.base_value else "gedaald"
+        gunstig = "gunstig" if r.change_verdict == vocab.BETER else "ongunstig"
+        text = (f"{naam} is {moved} van {fmt_value(r.base_value, unit)} ({period_label(r.base_period)}) naar "
+                f"{fmt_value(r.latest_value, unit)} ({period_label(r.latest_period)}): meer dan de gewone "
+                f"schommeling van jaar tot jaar, en {gunstig}.")
+        out.append(KeyMessage(r.indicator_id, text, r.change_verdict, linked.get(r.indicator_id), False))
     return out
 
 
@@ -184,11 +199,11 @@ def policy_label(start: int, plan_contents: list[Any]) -> str:
     return f"vanaf {start}"
 
 
-def build(gemeente: Any, plan_contents: list[Any], verdicts: pd.DataFrame | None, start: int) -> FirstScreen:
+def build(gemeente: Any, plan_contents: list[Any], records: pd.DataFrame | None, start: int) -> FirstScreen:
     """The first screen of one report."""
     regions = getattr(gemeente, "regions", {}) or {}
     regio = regions["jeugdzorgregio"][1] if "jeugdzorgregio" in regions else None
     b = merge_shared(badges(plan_contents))
     return FirstScreen(badges=b, counts=count_outcomes(b),
-                       messages=key_messages(verdicts, linked_indicators(plan_contents)), regio=regio,
+                       messages=key_messages(records, linked_indicators(plan_contents)), regio=regio,
                        periode=policy_label(start, plan_contents), monitoring=monitoring_lines(plan_contents))

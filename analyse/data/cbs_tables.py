@@ -86,6 +86,30 @@ def table_preference(registry: dict[str, Any]) -> pd.DataFrame:
     return frame.drop_duplicates(["indicator_id", "source_table"])
 
 
+def series_keys(registry: dict[str, Any]) -> pd.DataFrame:
+    """Which series each (indicator_id, source_table) belongs to: a change of series is a break.
+
+    Rule: the tables of one source entry form one series (the same column in successive tables), unless the
+    entry says ``series: per_table`` (every table its own edition, e.g. the yearly verdeelmaatstaven tables).
+    Two entries of one indicator are one series only when they read the same column (``value`` or
+    ``value_regex``): another column is another definition, so a break.
+
+    Returns:
+        indicator_id, source_table, series (a key; equal keys = comparable periods), definition (the column).
+    """
+    rows = []
+    for ind, sources in registry["indicators"].items():
+        for src in sources:
+            definition = str(src.get("value_regex") or src.get("value") or "")
+            per_table = src.get("series") == "per_table"
+            filt = ";".join(f"{k}={v}" for k, v in sorted((src.get("filter") or {}).items()))
+            for table in _source_tables(src):
+                key = f"{ind}|{definition}|{filt}" + (f"|{table}" if per_table else "")
+                rows.append((ind, table, key, definition))
+    frame = pd.DataFrame(rows, columns=["indicator_id", "source_table", "series", "definition"])
+    return frame.drop_duplicates(["indicator_id", "source_table"])
+
+
 def sources_for_table(registry: dict[str, Any], table_id: str) -> list[tuple[str, dict[str, Any]]]:
     """All (indicator_id, source spec) pairs that read ``table_id``."""
     return [(ind, src) for ind, sources in registry["indicators"].items() for src in sources

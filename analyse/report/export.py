@@ -19,8 +19,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable
 
-from analyse import __version__
-from analyse.formatting import escape
+from scipy import stats as sps
+
+from analyse import __version__, series, variation
+from analyse.formatting import escape, fmt_number
 
 REMOVE_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}
 REMOVE_INPUT_TAGS = {"remove-input"}
@@ -319,7 +321,15 @@ def appendix_markdown() -> str:
     rest-van-de-regio, recent trend, indicative difference-in-differences, small numbers, constant prices,
     with formulas in plain text (the page has no MathJax) and references.
     """
-    return resources.files("analyse.report").joinpath(APPENDIX_FILE).read_text(encoding="utf-8")
+    text = resources.files("analyse.report").joinpath(APPENDIX_FILE).read_text(encoding="utf-8")
+    return text.format_map(method_constants())
+
+
+def method_constants() -> dict[str, str]:
+    """The numbers the methods appendix states, taken from the code that applies them (Dutch notation)."""
+    return {"n_bands": str(variation.N_BANDS), "stale": str(series.STALE_YEARS),
+            "z95": fmt_number(sps.norm.ppf(0.975), 2), "z998": fmt_number(sps.norm.ppf(0.999), 2),
+            "alpha_pct": "5", "chi2_median": fmt_number(sps.chi2.ppf(0.5, 1), 3)}
 
 
 def appendix_html() -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from analyse import plots
+from analyse import plots, vocab
 from analyse.content import ReportContent
 from analyse.content.cost_chapter import CostContent
 from analyse.content.sources_chapter import display_sources
@@ -89,7 +89,9 @@ def _first_screen(content: ReportContent) -> list[Block | None]:
                         f'{"▲" if m.richting == "beter" else "▼"}</span> {escape(m.tekst)}'
                         + (f' <span class="bij-opgave">(opgave: {escape(m.opgave)})</span>' if m.opgave else "")
                         + "</li>" for m in first.messages)
-        parts.append(Block(f'<h3 id="kernboodschappen">Drie kernboodschappen</h3><ul class="kernboodschappen">'
+        n = len(first.messages)
+        head = "Eén kernboodschap" if n == 1 else f"{['Twee', 'Drie'][n - 2] if n <= 3 else n} kernboodschappen"
+        parts.append(Block(f'<h3 id="kernboodschappen">{head}</h3><ul class="kernboodschappen">'
                            f"{items}</ul>", "Kernboodschappen"))
     return parts
 
@@ -105,9 +107,14 @@ def render_summary(content: ReportContent, out: OutputTarget | None = None) -> B
     if v is None or v.empty:
         parts.append(note("Voor deze gemeente zijn geen indicatoren met gegevens gevonden."))
     else:
-        parts.append(md("Van de {n} indicatoren met gegevens zijn er {m} te beoordelen sinds het basisjaar: {b} "
-                        "**verbeterd**, {s} **verslechterd** en {g} gelijk gebleven (zie Indicatoren).",
-                        n=sig["totaal"], m=sig["indicatoren"], b=sig["beter"], s=sig["slechter"], g=sig["gelijk"]))
+        neutral = sig["indicatoren"] - sig["beter"] - sig["slechter"] - sig["gelijk"]
+        tail = (", en {r} zonder voorkeursrichting gestegen of gedaald" if neutral else "")
+        parts.append(md("Van de {n} indicatoren met gegevens is bij {m} bekend hoe groot de toevalsmarge is, en "
+                        "daarmee te zeggen of ze sinds het basisjaar veranderd zijn: {b} **verbeterd**, "
+                        "{s} **verslechterd**, {g} gelijk gebleven" + tail + ". Bij {u} is de marge onbekend: "
+                        "daar staat alleen het verschil, zonder oordeel (zie Indicatoren).",
+                        n=sig["totaal"], m=sig["indicatoren"], b=sig["beter"], s=sig["slechter"], g=sig["gelijk"],
+                        r=neutral, u=sig.get("marge_onbekend", 0)))
     if not content.plans:
         parts.append(note("Er is geen beleidsplan van deze gemeente als gegevens beschikbaar; het rapport bevat "
                           "daarom geen oordeel per opgave."))
@@ -164,7 +171,8 @@ def _comparison_word(comparison: str, level: float) -> str:
 
 MIN_SPREAD = 10
 """An indicator is drawn in the spine chart only when at least this many gemeenten have a value that period."""
-CHANGE_WORD = {"beter": "verbeterd", "slechter": "verslechterd", "gelijk gebleven": "gelijk gebleven"}
+CHANGE_WORD = {vocab.BETER: "verbeterd", vocab.SLECHTER: "verslechterd", vocab.GELIJK: "gelijk gebleven",
+               vocab.HOGER: "gestegen", vocab.LAGER: "gedaald", vocab.MARGE_ONBEKEND: "marge onbekend"}
 
 
 def _change_word(change: str, base: Any) -> str:
@@ -187,6 +195,10 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
            "{naam} als symbool, gekleurd naar de vergelijking met Nederland.", naam=content.naam)]
     if content.indicators.reference_notes:
         parts.append(note(" ".join(content.indicators.reference_notes[:3])))
+    if ov.stale is not None and len(ov.stale):
+        parts.append(note("Niet in het overzicht, omdat het laatste cijfer meer dan vijf jaar oud is: "
+                          + "; ".join(f"{n} ({period_label(p)})" for n, p in zip(ov.stale["naam"], ov.stale["period"]))
+                          + "."))
     comp = content.indicators.comparison
     if comp is not None and out is not None:  # every comparison row (also counts and references) for reuse
         table_block(comp, "indicatoren-vergelijking", out)  # writes the CSV; the page shows the overview
@@ -202,23 +214,35 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
             "value_label": [_value(v, u) for v, u in zip(spread["value"], spread["unit"])]})
         figure = (figure_block(plots.plot_spine_chart(spine, title=label, gemeente_label=content.naam),
                                f"overzicht-{slug_of(label)}", out) if len(spine) else None)
+        # the headers name the reference actually used (one label for the whole block, else a generic word)
+        used = list(dict.fromkeys(str(lab) for lab, v in zip(rows["regio_label"], rows["regio_value"])
+                                  if isinstance(lab, str) and pd.notna(v)))
+        nl_used = list(dict.fromkeys(str(lab) for lab, v in zip(rows["nl_label"], rows["nl_value"])
+                                     if isinstance(lab, str) and pd.notna(v)))
+        regio_head = used[0] if len(used) == 1 else (
+            f"Regio zonder {content.naam}" if used and all(u.startswith("rest van") for u in used) else "Regio")
+        nl_head = nl_used[0] if len(nl_used) == 1 else "Nederland"
         table = pd.DataFrame({
             "Indicator": rows["naam"], "Periode": [period_label(p) for p in rows["period"]],
             content.naam: [_interval(r) for r in rows.itertuples()],
-            "Regio": [_value(v, u) for v, u in zip(rows["regio_value"], rows["unit"])],
-            "Nederland": [_value(v, u) for v, u in zip(rows["nl_value"], rows["unit"])],
+            regio_head[:1].upper() + regio_head[1:]: [_value(v, u) for v, u in zip(rows["regio_value"], rows["unit"])],
+            nl_head: [_value(v, u) for v, u in zip(rows["nl_value"], rows["unit"])],
             "Tegenover Nederland": [_comparison_word(c, lv) for c, lv in zip(rows["comparison"], rows["level"])],
             f"Sinds de nulmeting (≤ {content.policy.startjaar})": [
-                _change_word(c, b) for c, b in zip(rows["change"], rows["base_period"])],
+                f"breuk in de reeks ({period_label(k)})" if c == vocab.NIET_TE_BEOORDELEN and isinstance(k, str)
+                else _change_word(c, b) for c, b, k in zip(rows["change"], rows["base_period"], rows["break_period"])],
             "Trend laatste 5 jaar": rows["trend"]})
         regios = ", ".join(dict.fromkeys(str(lab) for lab, v in zip(rows["regio_label"], rows["regio_value"])
                                          if isinstance(lab, str) and pd.notna(v)))  # only references shown
         defs = "".join(f"<li><strong>{escape(n)}</strong>: {escape(d)}</li>"
                        for n, d in zip(rows["naam"], rows["definitie"]) if isinstance(d, str) and d)
         inner = blocks([figure,
-                        md("Regio: {r}. Tegenover Nederland: het 95%-interval van {naam} ligt boven (hoger) of onder "
-                           "(lager) de waarde van Nederland, of omvat die (vergelijkbaar); *ruim*: ook buiten het "
-                           "99,8%-interval.", r=regios or "–", naam=content.naam),
+                        md("Regio: {r}. Tegenover Nederland: de marge van {naam} (het toeval van het eigen cijfer: "
+                           "de meetonzekerheid plus de gewone schommeling van jaar tot jaar bij gemeenten van deze "
+                           "omvang) ligt boven (hoger) of onder (lager) de waarde van Nederland, of omvat die "
+                           "(vergelijkbaar); *ruim*: ook buiten de 99,8%-marge. *Marge onbekend*: zonder aantallen of "
+                           "gepubliceerde marge staat alleen het verschil er, zonder oordeel.",
+                           r=regios or "geen (alleen Nederland)", naam=content.naam),
                         table_block(table, f"overzicht-{slug_of(label)}-tabel", out,
                                     caption=f"{label}: alle indicatoren"),
                         Block(f'<details class="alleen-scherm"><summary>Definities</summary><ul>{defs}</ul></details>')
@@ -291,7 +315,14 @@ def render_funnel(content: ReportContent, out: OutputTarget | None = None) -> Bl
     if f is None:
         return note("Voor geen van de kernindicatoren zijn teller en noemer van deze gemeente bekend; "
                     "een funnelplot is daarom niet te maken.")
+    word = vocab.FUNNEL_WORDS.get(str(f.position), vocab.NIET_TE_BEOORDELEN)
     inner = blocks([heading("Positie ten opzichte van alle gemeenten", 3),
+                    md("{naam} is bij {ind} ({periode}) **{woord}** tussen alle gemeenten. De trechter beantwoordt "
+                       "een andere vraag dan de kolom ‘Tegenover Nederland’: die kolom zegt of het cijfer verder van "
+                       "Nederland ligt dan de gewone schommeling van het eigen cijfer van jaar tot jaar; de trechter "
+                       "zegt of de gemeente opvalt tussen álle gemeenten, met de gewone verschillen tussen gemeenten "
+                       "meegerekend. Een cijfer kan dus hoger dan Nederland zijn en toch niet opvallend.",
+                       naam=content.naam, ind=f.naam, periode=period_label(f.period), woord=word),
                     funnel_block(f, content.code, {content.code: content.naam}, out)])
     return Block(f'<div class="alleen-scherm">{inner.html}</div>', inner.text)  # in print the overview says it
 

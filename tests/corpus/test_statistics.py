@@ -55,7 +55,9 @@ def test_all_equal_series_is_unchanged():
 def test_suppressed_latest_value_does_not_fall_back_silently():
     r = compare_one([row("GM0001", "2019", 10.0, 100, 1000), row("GM0001", "2021", 11.0, 110, 1000),
                      row("GM0001", "2023", np.nan, np.nan, 1000)])
-    assert r["latest_period"] == "2023" and r["verdict"] == "niet te beoordelen"
+    # the latest value with a figure is used, and the suppressed newer period is named in the reason
+    assert r["latest_period"] == "2021" and r["newer_missing"] == "2023"
+    assert "Voor 2023 is (nog) geen waarde gepubliceerd of de waarde is onderdrukt" in r["verdict_reason"]
 
 
 @pytest.mark.parametrize("ref_rows", [
