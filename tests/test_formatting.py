@@ -152,3 +152,14 @@ def test_table_decimals_one_rule():
 
     assert [table_decimals(v, "Waarde") for v in (1234.5, 18.8, 3.14)] == [0, 1, 2]
     assert table_decimals(12.4, "Aantal inwoners") == 0 and table_decimals(2023.0, "Jaar") == 0
+
+
+def test_every_column_of_the_comparison_record_and_overview_has_a_dutch_label():
+    """A column added to these frames without a Dutch label fails here, not as a log line in a report."""
+    from analyse import compare
+    from analyse.content import overview_chapter
+    from analyse.content.indicator_chapter import RECORD_COLUMNS
+    from analyse.formatting import COLUMN_LABELS, is_raw_name
+
+    cols = [*compare.OUTPUT_COLUMNS, *RECORD_COLUMNS, *overview_chapter.COLUMNS]
+    assert sorted({c for c in cols if c not in COLUMN_LABELS and is_raw_name(c) and "_" in c}) == []
