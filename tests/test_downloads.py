@@ -150,10 +150,14 @@ def test_long_table_one_row_per_indicator_and_period(records):
     assert jz.loc["2023", "Meting"] == "laatste" and jz.loc["2019", "Meting"] == "nulmeting"
     assert jz.loc["2023", "Waarde vergelijking"] == 10.1 and pd.isna(jz.loc["2019", "Waarde vergelijking"])
     assert jz.loc["2023", "Oordeel mogelijk (marge bekend)"] == "ja"
-    assert jz.loc["2023", "CBS-pagina"].endswith("/85099NED/table")
+    assert jz.loc["2023", "CBS-pagina"].endswith("/85099NED/table") and jz.loc["2023", "CBS-tabel"] == "85099NED"
+    assert jz.loc["2023", "Bron"] == "CBS-tabel 85099NED"
     assert jz.loc["2023", "Eenheid"] == "%" and jz.loc["2023", "Domein"] == "Jeugd"
     bs = long[long["Indicator"] == "Bijstand"].iloc[0]
     assert bs["CBS-pagina"] == "" and bs["Eenheid"] == "per 1.000"  # a seed table has no StatLine page
+    assert bs["Bron"] == "cijfers uit een document van de gemeente" and bs["CBS-tabel"] == ""
+    titled = d.indicator_long_table(records, None, "GM0531", "X", {"85099NED": "Jeugdzorg; gemeenten"})
+    assert titled.set_index("Indicator").loc["Jongeren met jeugdzorg", "Bron"] == "Jeugdzorg; gemeenten"
     assert not long.isin(["jeugdzorg_pct", "bijstand_per_1000"]).any().any()  # no package ids
 
 

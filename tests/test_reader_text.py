@@ -141,7 +141,8 @@ def test_downloads_have_dutch_headers_and_open_as_numbers(rendered, code):
         frame = pd.read_csv(long, sep=";", decimal=",", encoding="utf-8-sig")
         for col in ("Waarde", "Ondergrens (95%)", "Bovengrens (95%)", "Waarde Nederland"):
             assert frame[col].dtype.kind == "f", col
-        assert frame["Indicator"].notna().all() and frame["Brontabel"].notna().all()
+        assert frame["Indicator"].notna().all() and frame["Bron"].notna().all()
+        assert find_forbidden(" ".join(frame["Bron"].astype(str).unique())) == []
 
 
 @pytest.mark.parametrize("code", CODES[:1])

@@ -237,7 +237,7 @@ CBS_TABLE_URL = "https://opendata.cbs.nl/statline/#/CBS/nl/dataset/{table}/table
 LONG_COLUMNS = (
     "Gemeentecode", "Gemeente", "Indicator", "Domein", "Eenheid", "Periode", "Meting", "Waarde", "Ondergrens (95%)",
     "Bovengrens (95%)", "Vergeleken met", "Waarde vergelijking", "Waarde Nederland", "Tegenover Nederland",
-    "Oordeel sinds de nulmeting", "Nulmeting", "Oordeel mogelijk (marge bekend)", "Status", "Brontabel",
+    "Oordeel sinds de nulmeting", "Nulmeting", "Oordeel mogelijk (marge bekend)", "Status", "Bron", "CBS-tabel",
     "CBS-pagina")
 """Columns of the long data file: one row per indicator and period of the gemeente."""
 
@@ -256,7 +256,23 @@ def _words(value: object, labels: Mapping[str, str] | None = None) -> object:
     return (labels or {}).get(str(value), value)
 
 
-def indicator_long_table(records: pd.DataFrame, series: pd.DataFrame | None, code: str, naam: str) -> pd.DataFrame:
+def cbs_tables(source_table: object) -> str:
+    """The CBS table ids in ``source_table`` (``;``-joined; our names for other files are left out)."""
+    if not isinstance(source_table, str):
+        return ""
+    return "; ".join(t.strip() for t in source_table.split(";") if CBS_TABLE.match(t.strip()))
+
+
+def _source_words(source_table: object, titles: Mapping[str, str]) -> str:
+    if not isinstance(source_table, str):
+        return ""
+    parts = [titles.get(t.strip()) or (f"CBS-tabel {t.strip()}" if CBS_TABLE.match(t.strip()) else
+                                       "cijfers uit een document van de gemeente") for t in source_table.split(";")]
+    return "; ".join(dict.fromkeys(parts))
+
+
+def indicator_long_table(records: pd.DataFrame, series: pd.DataFrame | None, code: str, naam: str,
+                         source_titles: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The tidy long data file of one gemeente: a row per indicator and period, numbers at full precision.
 
     Args:
@@ -264,10 +280,11 @@ def indicator_long_table(records: pd.DataFrame, series: pd.DataFrame | None, cod
         series: the gemeente's reported series (``indicator_id, period, value, ci_low, ci_high``); ``None`` or
             empty gives one row per indicator (its latest period).
         code, naam: the gemeente.
+        source_titles: source table id → its title (the report's sources table), for the ``Bron`` column.
 
-    Every row carries the indicator's unit, source table and StatLine link; the latest period's row also carries
-    the reference used and its value, Nederland, and both verdicts (``Meting``: ``laatste``; the nulmeting's row
-    says ``nulmeting``). Verdicts are words from :mod:`analyse.vocab`; no code or id of the package is in it.
+    Every row carries the indicator's unit, source (title, CBS table id) and StatLine link; the latest period's row
+    also carries the reference used and its value, Nederland, and both verdicts (``Meting``: ``laatste``; the
+    nulmeting's row says ``nulmeting``). Verdicts are words from :mod:`analyse.vocab`; no package id is in it.
 
     Raises:
         AnalyseError: when ``records`` lacks a column this file needs.
@@ -313,7 +330,8 @@ def indicator_long_table(records: pd.DataFrame, series: pd.DataFrame | None, cod
         "Oordeel mogelijk (marge bekend)": col("verdict_allowed").map(
             lambda v: None if v is None or v is pd.NA else ("ja" if bool(v) else "nee")).where(only_latest),
         "Status": col("latest_status").where(only_latest),
-        "Brontabel": col("source_table"), "CBS-pagina": col("source_table").map(cbs_links)})
+        "Bron": col("source_table").map(lambda t: _source_words(t, source_titles or {})),
+        "CBS-tabel": col("source_table").map(cbs_tables), "CBS-pagina": col("source_table").map(cbs_links)})
     out = out.sort_values(["Domein", "Indicator", "Periode"], kind="stable", na_position="last")
     return out[list(LONG_COLUMNS)].reset_index(drop=True)
 

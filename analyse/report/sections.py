@@ -709,7 +709,12 @@ def render_downloads(content: ReportContent, out: OutputTarget | None = None) ->
     long = None
     long_name = f"{content.code}-indicatoren.csv"
     if records is not None and len(records):
-        long = indicator_long_table(records, getattr(content.indicators, "series", None), content.code, content.naam)
+        titles = {}
+        if content.sources is not None and len(content.sources.tables):
+            t = content.sources.tables
+            titles = {str(k): str(v) for k, v in zip(t["tabel"], t["titel"]) if isinstance(v, str) and v.strip()}
+        long = indicator_long_table(records, getattr(content.indicators, "series", None), content.code, content.naam,
+                                    titles)
         write_csv(long, out.report_dir / long_name, full_precision=True)
     keep = {k: v for k, v in out.tables.items()
             if not (k in out.figure_data and k.startswith(INDICATOR_FIGURES))}
