@@ -34,8 +34,8 @@ FORBIDDEN = {
     "parameter=waarde": r"\b[a-z_]+=[\w.]+",
     "seednummer": r"(?i)\bseed ?\d{3}\b",
     "vermoedelijk": r"(?i)vermoedelijk",
-    "ontwikkelaarsnotitie": r"(?i)CBS-metadata controleren|bron zonder titel|afgeleid door de build|\bTODO\b|FIXME"
-                            r"|~\d{4}",
+    "ontwikkelaarsnotitie": r"(?i)CBS-metadata|bron zonder titel|afgeleid door de build|\bTODO\b|FIXME"
+                            r"|~\d{4}|\bpolariteit\b|niet gecontroleerd",
     "enkelvoud/meervoud": r"\(1 (?:indicatoren|regels|maatregelen|tabbladen|opgaven|gemeenten)\)"
                           r"|\b1 (?:indicatoren|regels|tabbladen|brontabellen)\b|van de 1 maatregel is 1 ",
     "groot getal zonder punten": r"(?<![\w.,])\d{5,}(?![\w.,])",
