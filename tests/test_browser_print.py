@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import unicodedata
 import subprocess
 import sys
 from pathlib import Path
@@ -89,7 +90,7 @@ def test_no_header_word_split_inside_a_syllable(printed, code):
 @pytest.mark.parametrize("code", CODES)
 def test_appendix_is_printed(printed, code):
     stats = printed[code][0]
-    text = re.sub(r"\s+", "", " ".join(s.text for s in stats))
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", " ".join(s.text for s in stats)))  # ligatures: fi
     assert "onlineversie" not in text
     for words in ("Hoe lees ik dit rapport", "Definities van de indicatoren", "Brontabellen", "Wilson"):
         assert re.sub(r"\s+", "", words) in text, words
@@ -126,8 +127,8 @@ def test_page_stats_measure_fill():
     stats = printcheck.page_stats(buf.getvalue())
     assert len(stats) == 2 and stats[0].fill < 0.05 and stats[1].fill > 0.95
     assert stats[0].first_line == "Tekst op de pagina"
-    assert printcheck.layout_problems(stats, set(), has_plan=False) == [
-        "pagina 1 is maar 0% vol (begint met 'Tekst op de pagina')"]
+    problems = printcheck.layout_problems(stats, set(), has_plan=False)
+    assert len(problems) == 1 and problems[0].startswith("pagina 1 is maar 1% vol (begint met 'Tekst op")
     assert printcheck.layout_problems(stats, {2}, has_plan=False) == []  # the last page of a chapter may be short
 
 
@@ -153,7 +154,7 @@ def test_phone_no_page_scroll_and_value_and_comparison_in_view(reports, browser,
         const seen = th => { const r = th.getBoundingClientRect();
                              return r.left >= box.left - 1 && r.right <= box.right + 1; };
         const txt = th => th.textContent.replace(/\\u00ad/g, '');
-        const value = ths.find(th => txt(th) === %r), comp = ths.find(th => /Tegenover/.test(txt(th)));
+        const value = ths.find(th => txt(th) === %s), comp = ths.find(th => /Tegenover/.test(txt(th)));
         return {value: !!value && seen(value), comp: !!comp && seen(comp), scrolls: w.scrollWidth > w.clientWidth};
       }))()""" % json.dumps(naam))
     browser.call("Emulation.clearDeviceMetricsOverride")
