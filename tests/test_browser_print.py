@@ -15,9 +15,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import unicodedata
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
