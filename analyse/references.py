@@ -21,7 +21,8 @@ jeugdzorgregio), compares the gemeente with itself. Rule (issue 11, defect 3):
       as published, labelled "(inclusief <gemeente>)".
 
 3. A candidate is *not usable* (→ next candidate) when it has fewer than ``min_others`` other members
-   (Utrecht in jeugdzorgregio Utrecht Stad: 0), when it has no value in any period, or when its rest is
+   (Utrecht in jeugdzorgregio Utrecht Stad: 0), when it has a value in fewer than half of the periods in which
+   the gemeente has one (``MIN_COVERAGE``), or when its rest is
    *tiny*: the median rest denominator over the periods is below ``min_denominator``.
 
 Labels are Dutch: "rest van jeugdzorgregio Zuid-Holland Zuid", "Nederland zonder Utrecht",
@@ -43,6 +44,8 @@ __all__ = ["rest_of_region", "member_totals", "reference_without", "candidate_fr
 
 MIN_OTHERS = 2
 """A candidate reference needs at least this many other member gemeenten."""
+MIN_COVERAGE = 0.5
+"""A candidate reference needs a value in at least this share of the periods in which the gemeente has one."""
 MIN_REST_DENOMINATOR = 1000.0
 """A rest whose median denominator (e.g. jongeren, inwoners) is below this is *tiny*: next candidate."""
 REST_CODE_SEP = "-zonder-"
@@ -279,14 +282,19 @@ def rest_of_region(
         ckey, sort=False).agg(n_val=("_val", "sum"), med_den=("_den", "median"), n_others=("n_others", "first"),
                               region_code=("region_code", "first"), region_naam=("region_naam", "first")
                               ).reset_index()
+    # a candidate must cover at least half of the periods in which the gemeente itself has a value (a regio
+    # with figures in 2 of 25 periods would print "–" almost everywhere): otherwise the next level is used
+    n_own = own[own["g_has"].fillna(False).astype(bool)].groupby(["gemeentecode", "indicator_id"]).size()
+    own_n = pd.MultiIndex.from_frame(summ[["gemeentecode", "indicator_id"]])
+    summ["n_own"] = n_own.reindex(own_n).fillna(0).to_numpy()
     few = summ["n_others"] < min_others
-    empty = summ["n_val"] == 0
+    empty = (summ["n_val"] == 0) | (summ["n_val"] < MIN_COVERAGE * summ["n_own"])
     tiny = summ["med_den"].notna() & (summ["med_den"] < min_denominator)
     summ["usable"] = ~few & ~empty & ~tiny
     summ["why"] = np.select(
         [few & (summ["n_others"] == 0), few, empty, tiny],
         ["bestaat alleen uit de gemeente zelf", "heeft te weinig andere gemeenten",
-         "heeft geen gegevens", "is te klein"], "")
+         "heeft voor te weinig perioden gegevens", "is te klein"], "")
     summ = summ.sort_values(ckey)
     first_ok = summ[summ["usable"]].drop_duplicates(ckey[:3])[ckey]
     skipped = summ.merge(first_ok.rename(columns={"rank": "_used"}), on=ckey[:3], how="left")

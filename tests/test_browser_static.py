@@ -67,7 +67,8 @@ def test_print_and_phone_rules_present():
 def test_methods_appendix_is_packaged_dutch_and_complete():
     md = export.appendix_markdown()
     assert md.startswith("## Hoe lees ik dit rapport?")
-    for term in ("Wilson", "Poisson", "95%-grenzen", "99,8%-grenzen", "Overdispersie", "rest van de regio",
+    for term in ("Wilson", "Poisson", "95%-grenzen", "99,8%-grenzen", "opvallend", "Marge onbekend", "Breuken",
+                 "gewone schommeling van jaar tot jaar", "rest van de regio",
                  "chi-kwadraattoets voor trend", "verschil-in-verschillen", "onderdrukt", "constante prijzen",
                  "Spiegelhalter", "PHEindicatormethods", "Nederlands gemiddelde"):
         assert term in md, term

@@ -205,6 +205,7 @@ def test_first_screen_renders_badges_with_words_and_key_messages():
     assert shown <= 3 and all(m.richting in ("beter", "slechter") for m in rc.first_screen.messages)
     if shown:  # the heading never promises more messages than it shows
         assert {1: "Eén kernboodschap", 2: "Twee kernboodschappen", 3: "Drie kernboodschappen"}[shown] in html
+    assert "Drie kernboodschappen" not in html or shown == 3
 
 
 def test_split_caveats_lists_shared_and_indicator_caveats_once():

@@ -42,5 +42,25 @@ def test_real_cpi():
     if cbs is None or not (cbs / "cpi-yearly-small").is_dir():
         pytest.skip("../shared/data absent")
     out = cpi.build_cpi(cbs / "cpi-yearly-small" / "pbix-inflatie-cbs.csv")
-    assert out["jaar"].tolist() == list(range(2018, 2024))
+    assert out["jaar"].tolist() == list(range(2018, 2026))  # 2024-2025 from the transcription (CBS, 3,3% each)
     assert out.loc[out["jaar"] == 2023, "cpi_index"].item() == pytest.approx(100 * 1.026 * 1.013 * 1.027 * 1.10 * 1.038)
+    assert out.loc[out["jaar"] == 2025, "cpi_index"].item() == pytest.approx(
+        out.loc[out["jaar"] == 2023, "cpi_index"].item() * 1.033 * 1.033)
+    assert out.loc[out["jaar"] == 2024, "bron"].item() == cpi.BRON_EXTENSION
+    only_shared = cpi.build_cpi(cbs / "cpi-yearly-small" / "pbix-inflatie-cbs.csv", extension=None)
+    assert only_shared["jaar"].max() == 2023
+
+
+def test_extension_only_without_gap(tmp_path):
+    ext = tmp_path / "ext.csv"
+    ext.write_text("jaar,cpi_mutatie_pct\n2021,2.0\n2022,3.0\n")
+    out = cpi.build_cpi(FIX, extension=ext)  # fixture ends 2020: 2021-2022 follow without a gap
+    assert out["jaar"].tolist() == [2018, 2019, 2020, 2021, 2022]
+    assert out["cpi_index"].iloc[-1] == pytest.approx(102.6 * 1.013 * 1.02 * 1.03)
+    gap = tmp_path / "gap.csv"
+    gap.write_text("jaar,cpi_mutatie_pct\n2024,3.3\n")
+    assert cpi.build_cpi(FIX, extension=gap)["jaar"].max() == 2020  # a gap is never bridged
+    bad = tmp_path / "bad.csv"
+    bad.write_text("jaar,mutatie\n2021,2\n")
+    with pytest.raises(Exception, match="cpi_mutatie_pct"):
+        cpi.build_cpi(FIX, extension=bad)

@@ -226,8 +226,34 @@ def test_seed_verdicts_match_the_evaluators(name, expected):
 )
 def test_evaluator_verdict_names_its_page(name, opgave, page):
     c = _conclude_seed(name).opgave(opgave)
-    assert page in c.oordeel_evaluatoren and c.oordeel_evaluatoren.startswith(c.uitkomst)
-    assert c.bewijs[0].startswith("Oordeel van de evaluatoren")
+    assert page in c.oordeel_evaluatoren
+    # issue 18: their words, never our scale word presented as theirs; the sentence says the reading is ours (R0)
+    assert not c.oordeel_evaluatoren.startswith(c.uitkomst)
+    assert not any(b.startswith("Oordeel van de evaluatoren") for b in c.bewijs)
+    assert "(regel R0)" in c.uitleg and "schaal gebruiken de evaluatoren zelf niet" in c.uitleg
+    assert c.woorden_evaluatoren and all(page.split("; ")[-1] in w or "(" in w for w in c.woorden_evaluatoren)
+
+
+def test_almelo_zelfredzaamheid_says_the_cap_is_ours():
+    """Almelo O3 (raadsbrief conclusie 3, §4.4): 'breed en naar tevredenheid toegepast'; the cap R9/R9b is ours."""
+    c = _conclude_seed("GM0141-evaluatie-transformatie-sociaal-domein.yml").opgave("O3")
+    assert "breed en naar tevredenheid toegepast" in c.oordeel_evaluatoren
+    assert "rekenregels van dit rapport" in c.uitleg and "R9" in c.uitleg
+
+
+def test_evaluator_voice_keeps_every_text():
+    """Every bevinding, aanbeveling, conclusion and tekortkoming of the file is one row, plan level included."""
+    from analyse.plans.conclusions import evaluator_voice
+
+    plan = _seed("GM0141-evaluatie-transformatie-sociaal-domein.yml")
+    voice = evaluator_voice(plan)
+    n = (len(plan.bevindingen) + len(plan.aanbevelingen) + len(plan.evaluatie.conclusies)
+         + len(plan.evaluatie.tekortkomingen) + sum(len(o.bevindingen) + len(o.aanbevelingen) for o in plan.opgaven))
+    assert len(voice) == n
+    plan_recs = voice[(voice["niveau"] == "plan") & (voice["soort"] == "aanbeveling")]
+    assert len(plan_recs) == 10 and plan_recs["bron_pagina"].eq("hoofdstuk 7 (p. 57-59)").all()
+    jeugd = evaluator_voice(_seed("GM0505-jeugd.yml"))
+    assert (jeugd["soort"] == "knelpunt").sum() == 7 and jeugd["tekst"].str.contains("kinderwerk").any()
 
 
 def test_almelo_zelfredzaamheid_capped_by_weak_evidence():

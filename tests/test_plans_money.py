@@ -75,7 +75,7 @@ def test_report_startjaar_order(tmp_path):
         ("GM0141-evaluatie-transformatie-sociaal-domein.yml", 2015, None, "hoofdstuk 1 (p. 10)"),  # 'sinds 2015'
         ("GM0531-kracht-van-ambacht.yml", 2020, 2019, "p. 6"),  # 'foto' van het sociaal domein in 2019
         ("GM0482-integraal-preventieplan.yml", 2020, None, "§5.4"),
-        ("GM0164-preventie-sociaal-domein.yml", None, None, None),  # the notitie names no period
+        ("GM0164-preventie-sociaal-domein.yml", 2020, None, "Kadernota 2020-2023"),  # notitie nov 2019, hfst 3
     ],
 )
 def test_seed_policy_periods(name, start, nul, page):
@@ -126,9 +126,12 @@ def test_alblasserdam_target_path_is_a_doelstelling():
 
 
 def test_hengelo_begroot_and_realised():
-    """Hengelo hoofdstuk 1 (voetnoot 2): € 350.000 taakstelling, ca. € 250.000 gerealiseerd."""
+    """Hengelo hoofdstuk 1 (Interventieprogramma, voetnoot 2): five besparingen of € 350.000, 100.000, 400.000,
+    500.000 and 300.000; only 'ca €250.000,-' of the first is realised, the others have no amount (pm): no
+    realisatiegraad or open amount is computed over the known post only."""
     (row,) = savings_ledger(_seed("GM0164-preventie-sociaal-domein.yml")).itertuples()
-    assert (row.begroot_eur, row.gerealiseerd_eur, row.openstaand_eur) == (350_000, 250_000, 100_000)
+    assert (row.begroot_eur, row.gerealiseerd_eur, row.n_posten_onbekend) == (1_650_000, 250_000, 4)
+    assert np.isnan(row.realisatiegraad_pct) and np.isnan(row.openstaand_eur)
 
 
 def test_ledger_levels_not_summed_and_printed_total_checked(tmp_path):

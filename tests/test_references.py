@@ -205,3 +205,16 @@ def test_precomputed_member_totals_give_the_same_rows():
     assert tot.set_index(["region_code", "period"]).loc[("JZ01", "2023"), "m_den"] == 4500
     fast = references.rest_of_region(ind, MEMBERS, cand, PER, NAMES, totals=tot)
     pd.testing.assert_frame_equal(plain, fast)
+
+
+def test_a_regio_covering_too_few_periods_gives_way_to_the_next_level():
+    ind = frame()
+    ind = ind[~((ind["gemeentecode"] == "JZ01") | ((ind["gemeentecode"] == "GM0003") & (ind["period"] == "2023")))]
+    extra = [row("GM0001", p, 100, 1000) for p in ("2020", "2021")] + [row("NL01", p, 1100, 9500)
+                                                                      for p in ("2020", "2021")]
+    ind = pd.concat([ind, pd.DataFrame(extra)], ignore_index=True)
+    out = references.reference_without(ind, "GM0001", cands("GM0001", "JZ01", "jeugdzorgregio Een"), MEMBERS,
+                                       PER, "Aadorp")
+    # the rest of JZ01 has a value only in 2022 (1 of the 4 periods of Aadorp): not used, the note says why
+    assert set(out["region_code"]) != {"JZ01"}
+    assert out["reference_note"].str.contains("jeugdzorgregio Een heeft voor te weinig perioden gegevens").all()

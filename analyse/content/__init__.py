@@ -223,11 +223,13 @@ def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs |
     available = inputs.harmonised.loc[(inputs.harmonised["gemeentecode"] == gemeente.code)
                                       & inputs.harmonised["value"].notna(), "indicator_id"].unique()
     plan_content = _chapter("Opgaven", plan_chapter.build, list(plan_list),
-                            _verdicts_per_plan(inputs, gemeente, params, policy, ind), inputs.catalogue, available)
+                            _verdicts_per_plan(inputs, gemeente, params, policy, ind), inputs.catalogue, available,
+                            jaar)
     if commit is None:
         commit = inputs.cache.setdefault("commit", sources_chapter.git_commit())
     sources = _chapter("Data en bronnen", sources_chapter.build, inputs, gemeente.code, commit)
-    first = _chapter("Samenvatting", summary_chapter.build, gemeente, plan_content, ind.records, policy.startjaar)
+    first = _chapter("Samenvatting", summary_chapter.build, gemeente, plan_content, ind.records, policy.startjaar,
+                     costs)
     themes = _chapter("Opgaven", plan_chapter.themes, plan_content)
     return ReportContent(gemeente=gemeente, parameters=params, policy=policy, indicators=ind, costs=costs,
                          peers=peers, peer_note=peer_note, plans=plan_content, sources=sources, first_screen=first,

@@ -9,6 +9,7 @@ import pandas as pd
 
 from analyse import kosten
 from analyse.content.inputs import ReportInputs
+from analyse.formatting import fmt_eur, fmt_pct, fmt_signed
 
 COST_CLUSTERS = ("sociaal_domein_totaal", "jeugd", "wmo")
 """Iv3 clusters drawn in the cost chapter, in this order."""
@@ -32,7 +33,12 @@ class CostContent:
     """The plan's own totals or growth beside Iv3 (``kosten.reconcile_plan_iv3`` / ``reconcile_growth``); the
     Dutch note is in ``attrs["toelichting"]`` or the ``toelichting`` column."""
     real_growth: str = ""
-    """One sentence on the growth per inwoner in constant prices (years with a CPI only)."""
+    """One sentence on the growth per inwoner in constant prices (years with a CPI only), against peers and
+    Nederland, naming the breaks it crosses and the years that stay nominal."""
+    growth: RealGrowth | None = None
+    """The figures behind :attr:`real_growth` (for the first screen's money line)."""
+    budget_line: str = ""
+    """Begroting against jaarrekening of the latest year with both (``budget_line``)."""
 
     @property
     def available(self) -> bool:
@@ -73,35 +79,122 @@ def peer_table(inputs: ReportInputs, code: str, peers: list[str], cluster: str =
     return out.assign(jaar=year)[["gemeentecode", "naam", "inwoners", "jaar", "per_inwoner"]]
 
 
-def real_growth(inputs: ReportInputs, comparison: pd.DataFrame, naam: str,
-                cluster: str = "sociaal_domein_totaal", soort: str = "jaarrekening") -> str:
-    """Growth of lasten per inwoner in constant prices over the years with a CPI, gemeente and Nederland.
+@dataclass(frozen=True)
+class RealGrowth:
+    """Growth of lasten per inwoner in constant prices over the years a CPI covers (see :func:`growth_figures`)."""
 
-    Only years inside the CPI series are used (never extrapolated); the price year is named.
+    van: int
+    tot: int
+    price_year: int
+    gemeente_pct: float
+    peers_pct: float | None
+    nl_pct: float | None
+    breaks: tuple[str, ...]
+    """Short Dutch phrases for the breaks the period crosses (scheme changes, scope, one-year jumps)."""
+    nominal_years: tuple[int, ...]
+    """Later years with spending but no CPI figure (shown nominal only)."""
+    cpi_last: int
+
+
+def _crossed_breaks(breaks: pd.DataFrame | None, van: int, tot: int, cluster: str) -> tuple[str, ...]:
+    if breaks is None or breaks.empty:
+        return ()
+    inside = breaks[(breaks["jaar"] > van) & (breaks["jaar"] <= tot)]
+    out = []
+    for r in inside.itertuples(index=False):
+        if r.cluster == cluster and r.soort_breuk == "taakveldindeling":
+            out.append(f"{r.jaar}: taakveldindeling gewijzigd")
+        elif r.cluster == cluster and r.soort_breuk == "scope":
+            out.append(f"{r.jaar}: decentralisatie (nieuwe taken)")
+        elif r.soort_breuk == "sprong" and pd.notna(r.aandeel_in_stijging_pct) and r.aandeel_in_stijging_pct >= 50:
+            out.append(f"{r.jaar}: sprong in {str(r.cluster_label).lower()} "
+                       f"({fmt_pct(r.aandeel_in_stijging_pct, 0)} van de stijging dat jaar)")
+    return tuple(dict.fromkeys(out))
+
+
+def growth_figures(inputs: ReportInputs, comparison: pd.DataFrame, breaks: pd.DataFrame | None = None,
+                   cluster: str = "sociaal_domein_totaal", soort: str = "jaarrekening") -> RealGrowth | None:
+    """Real growth of lasten per inwoner of the gemeente, the median of its peers and Nederland.
+
+    Only years inside the CPI series are used (never extrapolated); later years with spending are named as
+    nominal-only, and the breaks the period crosses (:func:`analyse.kosten.cost_breaks`) are listed.
     """
-    if inputs.cpi is None or inputs.cpi.empty:
-        return ""
+    if inputs.cpi is None or inputs.cpi.empty or comparison is None or comparison.empty:
+        return None
     rows = comparison[(comparison["cluster"] == cluster) & (comparison["soort"] == soort)]
     cpi = inputs.cpi.dropna(subset=["cpi_index"]).set_index("jaar")["cpi_index"]
-    rows = rows[rows["jaar"].isin(cpi.index) & rows["gemeente_per_inwoner"].notna()].sort_values("jaar")
-    if len(rows) < 2:
+    cpi.index = cpi.index.astype(int)
+    known = rows[rows["gemeente_per_inwoner"].notna()].sort_values("jaar")
+    inside = known[known["jaar"].isin(cpi.index)]
+    if len(inside) < 2:
+        return None
+    base, last = inside.iloc[0], inside.iloc[-1]
+    price_year = int(last["jaar"])
+
+    def growth(col: str) -> float | None:
+        if col not in inside or pd.isna(base.get(col)) or pd.isna(last.get(col)) or not base[col]:
+            return None
+        return (last[col] / cpi[int(last["jaar"])]) / (base[col] / cpi[int(base["jaar"])]) * 100 - 100
+
+    nominal = tuple(int(j) for j in known["jaar"] if int(j) > int(cpi.index.max()))
+    return RealGrowth(int(base["jaar"]), int(last["jaar"]), price_year, growth("gemeente_per_inwoner"),
+                      growth("peers_mediaan"), growth("nl_per_inwoner"),
+                      _crossed_breaks(breaks, int(base["jaar"]), int(last["jaar"]), cluster), nominal,
+                      int(cpi.index.max()))
+
+
+def growth_sentence(g: RealGrowth | None, naam: str) -> str:
+    """The real-growth sentence of the cost chapter: gemeente, peers, Nederland, breaks crossed, nominal years."""
+    if g is None:
         return ""
-    base, last = rows.iloc[0], rows.iloc[-1]
-    price_year = int(cpi.index.max())
+    text = (f"Na correctie voor inflatie (CPI, CBS; prijzen van {g.price_year}) veranderden de lasten sociaal domein "
+            f"per inwoner van {naam} van {g.van} tot {g.tot} met {fmt_signed(g.gemeente_pct, 0)}%")
+    others = [f"bij de vergelijkbare gemeenten (mediaan) met {fmt_signed(g.peers_pct, 0)}%"
+              if g.peers_pct is not None else "",
+              f"in heel Nederland met {fmt_signed(g.nl_pct, 0)}%" if g.nl_pct is not None else ""]
+    others = [o for o in others if o]
+    if others:
+        text += "; " + " en ".join(others)
+    text += "."
+    if g.breaks:
+        text += (" Deze vergelijking loopt over breuken in de reeks heen (" + "; ".join(g.breaks)
+                 + "), dus niet alles is echte groei.")
+    if g.nominal_years:
+        years = ", ".join(map(str, g.nominal_years))
+        text += (f" {years} staat alleen nominaal: de CPI-reeks van het CBS in dit rapport loopt tot {g.cpi_last}.")
+    return text
 
-    def real(value: float, year: int) -> float:
-        return value * cpi[price_year] / cpi[year]
 
-    def growth(col: str) -> float:
-        return (real(last[col], int(last["jaar"])) / real(base[col], int(base["jaar"])) - 1) * 100
+def real_growth(inputs: ReportInputs, comparison: pd.DataFrame, naam: str,
+                cluster: str = "sociaal_domein_totaal", soort: str = "jaarrekening",
+                breaks: pd.DataFrame | None = None) -> str:
+    """Growth of lasten per inwoner in constant prices over the years with a CPI: gemeente, peers and Nederland.
 
-    from analyse.formatting import fmt_signed
+    Only years inside the CPI series are used (never extrapolated); the price year is named, and so are the breaks
+    the period crosses and the later years that stay nominal (see :func:`growth_figures`).
+    """
+    return growth_sentence(growth_figures(inputs, comparison, breaks, cluster, soort), naam)
 
-    text = (f"In prijzen van {price_year} (CPI, CBS) veranderden de lasten sociaal domein per inwoner van {naam} "
-            f"van {int(base['jaar'])} tot {int(last['jaar'])} met {fmt_signed(growth('gemeente_per_inwoner'), 0)}%")
-    if "nl_per_inwoner" in rows and pd.notna(base.get("nl_per_inwoner")) and pd.notna(last.get("nl_per_inwoner")):
-        text += f"; in heel Nederland met {fmt_signed(growth('nl_per_inwoner'), 0)}%"
-    return text + "."
+
+def budget_line(budget_vs_actual: pd.DataFrame | None, cluster: str = "sociaal_domein_totaal") -> str:
+    """Begroting against jaarrekening of the latest year with both, with the two years before as percentages.
+
+    Hendrik-Ido-Ambacht 2024: "… € 9,0 mln (28,4%) meer uitgegeven dan begroot (2022: +32,9%; 2023: +37,7%)".
+    """
+    if budget_vs_actual is None or budget_vs_actual.empty:
+        return ""
+    rows = budget_vs_actual[(budget_vs_actual["cluster"] == cluster) & budget_vs_actual["afwijking_pct"].notna()]
+    if rows.empty:
+        return ""
+    rows = rows.sort_values("jaar")
+    last = rows.iloc[-1]
+    word = "meer" if last["afwijking_eur"] > 0 else "minder"
+    text = (f"sociaal domein {int(last['jaar'])}: {fmt_eur(abs(last['afwijking_eur']))} "
+            f"({fmt_pct(abs(last['afwijking_pct']), 1)}) {word} uitgegeven dan begroot")
+    before = rows.iloc[-3:-1]
+    if len(before):
+        text += " (" + "; ".join(f"{int(r.jaar)}: {fmt_signed(r.afwijking_pct, 1)}%" for r in before.itertuples()) + ")"
+    return text
 
 
 def reconciliations(inputs: ReportInputs, code: str, plans: Sequence[Any]) -> list[pd.DataFrame]:
@@ -126,7 +219,9 @@ def build(inputs: ReportInputs, code: str, peers: list[str], plans: Sequence[Any
         return CostContent(None, peers, peer_table=table)
     comparison = kosten.compare_costs(clusters, code, peers)
     bj = kosten.begroting_jaarrekening(clusters, code)
-    return CostContent(comparison, peers, peer_table=table, breaks=kosten.cost_breaks(clusters, code),
-                       budget_vs_actual=bj[bj["cluster"].isin(COST_CLUSTERS)],
+    breaks = kosten.cost_breaks(clusters, code)
+    growth = growth_figures(inputs, comparison, breaks)
+    bj = bj[bj["cluster"].isin(COST_CLUSTERS)]
+    return CostContent(comparison, peers, peer_table=table, breaks=breaks, budget_vs_actual=bj,
                        reconciliations=reconciliations(inputs, code, plans),
-                       real_growth=real_growth(inputs, comparison, naam or code))
+                       real_growth=growth_sentence(growth, naam or code), growth=growth, budget_line=budget_line(bj))

@@ -1,11 +1,14 @@
 """CPI series for deflating Iv3 lasten (``cpi.parquet``) and a deflator that refuses to extrapolate.
 
-Source: ``cpi-yearly-small/pbix-inflatie-cbs.csv`` (yearly CPI change, matches CBS 83131NED). The series is
-SHORT: 2018-2023 only. The source's cumulated index applies year t's inflation at t (2019 = 100 × 1.026);
-we rebuild the index from the yearly changes so that 2018 = 100 and index(t) = index(t-1) × (1 + mutatie(t)).
-The 2018 mutation (1.7 %) is kept as ``cpi_mutatie`` of 2018 but is not needed for the index.
+Source: ``cpi-yearly-small/pbix-inflatie-cbs.csv`` (yearly CPI change, matches CBS 83131NED), 2018-2023. CBS has
+published the yearly CPI change for later years (2024: 3,3%, 2025: 3,3%); those are transcribed with their source in
+``data/raw/cbs-cpi-jaarmutatie/<date>/`` (:data:`CPI_EXTENSION`, with a ``.meta.yml``) and appended when they follow
+the main series without a gap (the ``bron`` column says which years come from the transcription). The source's
+cumulated index applies year t's inflation at t (2019 = 100 × 1.026); we rebuild the index from the yearly changes so
+that 2018 = 100 and index(t) = index(t-1) × (1 + mutatie(t)). The 2018 mutation (1.7 %) is kept as ``cpi_mutatie`` of
+2018 but is not needed for the index.
 
-Final signature: ``build_cpi(cpi_csv) -> DataFrame`` (jaar, cpi_index, cpi_mutatie, bron).
+Final signature: ``build_cpi(cpi_csv, extension="auto") -> DataFrame`` (jaar, cpi_index, cpi_mutatie, bron).
 """
 
 from __future__ import annotations
@@ -15,15 +18,40 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analyse import paths
 from analyse.errors import DataIntegrityError, DataNotAvailableError
 
 BASE_YEAR = 2018
 BRON = "CBS CPI jaarmutatie (83131NED) via pbix-inflatie-cbs.csv; index herberekend, 2018 = 100"
-COVERAGE_NOTE = "CPI beschikbaar voor 2018-2023; buiten die jaren wordt niet gedefleerd (geen extrapolatie)."
+BRON_EXTENSION = "CBS CPI jaarmutatie (83131NED), overgenomen uit de CBS-jaarberichten; index herberekend, 2018 = 100"
+CPI_EXTENSION: Path = paths.RAW_DIR / "cbs-cpi-jaarmutatie" / "2026-12-07" / "cpi-jaarmutatie-2024-2025.csv"
+"""Transcribed yearly CPI changes after the shared series (source and quotes in its ``.meta.yml``)."""
+COVERAGE_NOTE = "CPI beschikbaar voor 2018-2025; buiten die jaren wordt niet gedefleerd (geen extrapolatie)."
 
 
-def build_cpi(cpi_csv: Path) -> pd.DataFrame:
+def read_extension(path: Path) -> pd.DataFrame:
+    """The transcribed yearly CPI changes: jaar, cpi_mutatie (fraction).
+
+    Raises:
+        DataIntegrityError: missing columns, duplicate years or implausible changes.
+    """
+    raw = pd.read_csv(path)
+    if {"jaar", "cpi_mutatie_pct"} - set(raw.columns):
+        raise DataIntegrityError(f"{path}: kolommen jaar en cpi_mutatie_pct verwacht (CPI transcription)")
+    out = pd.DataFrame({"jaar": raw["jaar"].astype(int), "cpi_mutatie": raw["cpi_mutatie_pct"].astype(float) / 100})
+    if not out["jaar"].is_unique or not out["cpi_mutatie"].between(-0.05, 0.2).all():
+        raise DataIntegrityError(f"{path}: dubbele jaren of onwaarschijnlijke CPI-mutatie")
+    return out.sort_values("jaar").reset_index(drop=True)
+
+
+def build_cpi(cpi_csv: Path, extension: Path | str | None = "auto") -> pd.DataFrame:
     """Build ``cpi.parquet``: jaar (int), cpi_index (2018 = 100), cpi_mutatie (fraction), bron.
+
+    Args:
+        cpi_csv: the shared yearly CPI file.
+        extension: transcribed later years (:func:`read_extension`); ``"auto"`` = :data:`CPI_EXTENSION` when it
+            exists. Its years after the main series are appended only when they follow it without a gap (a main
+            series that ends earlier, e.g. a test fixture, is left as it is); years the main series has win.
 
     Raises:
         DataIntegrityError: missing columns, gaps in the years or implausible mutations.
@@ -42,8 +70,15 @@ def build_cpi(cpi_csv: Path) -> pd.DataFrame:
     assert frame["cpi_mutatie"].between(-0.05, 0.2).all(), f"{cpi_csv}: implausible yearly CPI change"
     if frame["jaar"].min() != BASE_YEAR:
         raise DataIntegrityError(f"{cpi_csv}: series must start in the base year {BASE_YEAR}")
+    frame = frame.assign(bron=BRON)
+    path = CPI_EXTENSION if extension == "auto" else extension
+    if path is not None and Path(path).is_file():
+        ext = read_extension(Path(path))
+        ext = ext[ext["jaar"] > frame["jaar"].max()]
+        if len(ext) and ext["jaar"].min() == frame["jaar"].max() + 1 and (ext["jaar"].diff().dropna() == 1).all():
+            frame = pd.concat([frame, ext.assign(bron=BRON_EXTENSION)], ignore_index=True)
     index = 100 * (1 + frame["cpi_mutatie"]).where(frame["jaar"] > BASE_YEAR, 1.0).cumprod()
-    out = frame.assign(cpi_index=index, bron=BRON)[["jaar", "cpi_index", "cpi_mutatie", "bron"]]
+    out = frame.assign(cpi_index=index)[["jaar", "cpi_index", "cpi_mutatie", "bron"]]
     assert np.isclose(out.loc[out["jaar"] == BASE_YEAR, "cpi_index"].iloc[0], 100.0), "index base is not 100"
     return out
 

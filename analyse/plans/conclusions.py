@@ -122,7 +122,12 @@ class Conclusie:
     aanbevelingen_evaluatoren: tuple[str, ...] = ()
     """The evaluators' own recommendations for this opgave (its maatregelen and sub-opgaven included)."""
     oordeel_evaluatoren: str | None = None
-    """The evaluators' own verdict with its page, when the evaluation gives one."""
+    """The evaluators' own words (short verbatim label, else their text) with the page, when the evaluation gives a
+    verdict for this part; never our outcome word."""
+    uitleg: str = ""
+    """One Dutch sentence: which rule of this report decided or capped ``uitkomst``, and why."""
+    woorden_evaluatoren: tuple[str, ...] = ()
+    """The evaluators' own conclusions about this opgave, verbatim with page (``'label': tekst (p. x)``)."""
 
 
 @dataclass(frozen=True)
@@ -597,7 +602,7 @@ def _evaluator_verdict(plan: Plan, opgave_id: str) -> tuple[str, str] | None:
         return None
     judged = [c for c in hits if c.uitkomst in ORDE]
     best = min(judged, key=lambda c: ORDE[c.uitkomst]) if judged else hits[0]
-    text = (best.oordeel or best.tekst).strip()
+    text = f"'{(best.oordeel or best.tekst).strip()}'"
     return best.uitkomst, f"{text} ({best.bron_pagina})" if best.bron_pagina else text
 
 
@@ -676,24 +681,19 @@ def weigh_evidence(plan: Plan, c: Conclusie, audit_item: object | None = None) -
     if uit == "op koers" and cap_reasons:
         uit = "deels op koers"
         rules += [r for r, _ in cap_reasons]
-        reasons = [t for _, t in cap_reasons]
-        joined = reasons[0] if len(reasons) == 1 else "; ".join(reasons[:-1]) + "; en " + reasons[-1]
-        kant.append(f"Hooguit deels op koers, omdat {joined}.")
+    else:
+        cap_reasons = []
     comp["eigen_toets"] = uit
+    own = own_rule_sentence(uit, rules, comp, cap_reasons)
     ev = _evaluator_verdict(plan, c.id) if c.niveau == "opgave" else None
-    oordeel = None
+    oordeel, uitleg = None, own
     if ev is not None:
         ev_uit, ev_text = ev
-        oordeel = f"{ev_uit}: {ev_text}"
-        bewijs.insert(0, f"Oordeel van de evaluatoren: {ev_uit} – {ev_text}.")
-        if ev_uit != uit:
-            kant.append(
-                f"De rekenregels van dit rapport komen uit op '{uit}'; het oordeel van de evaluatoren gaat "
-                "voor, omdat zij meer informatie hadden dan in het plan staat."
-            )
+        oordeel = ev_text
+        uitleg = reading_sentence(ev_uit, ev_text, uit, own)
         uit = ev_uit
         rules.insert(0, "R0_oordeel_evaluatoren")
-    tekst = f"{c.titel}: {uit}. " + " ".join(bewijs)
+    tekst = f"{c.titel}: {uit} (uitkomst van dit rapport). {uitleg} " + " ".join(bewijs)
     if kant:
         tekst += " Wat niet te concluderen is: " + " ".join(kant)
     return dataclasses.replace(
@@ -706,7 +706,118 @@ def weigh_evidence(plan: Plan, c: Conclusie, audit_item: object | None = None) -
         componenten=comp,
         aanbevelingen_evaluatoren=_recommendations_for(plan, c.id) if c.niveau == "opgave" else (),
         oordeel_evaluatoren=oordeel,
+        uitleg=uitleg,
+        woorden_evaluatoren=evaluator_words(plan, c.id) if c.niveau == "opgave" else (),
     )
+
+
+RULE_REASONS: dict[str, str] = {
+    "R1_geen_gegevens": "er is niets bekend over uitvoering, output, indicatoren of doelen",
+    "R2_te_vroeg": "de helft of meer van de maatregelen is nog gepland of nog te vroeg om te beoordelen",
+    "R2b_uitvoering_onbekend": "van de helft of meer van de maatregelen is niet bekend of ze zijn uitgevoerd",
+    "R3_uitvoering_laag": "weinig maatregelen zijn uitgevoerd (uitvoeringsscore {u} , onder 35%)",
+    "R4_laag_en_slechter": "de uitvoering blijft achter (score {u}) en de gekoppelde indicatoren verslechterden",
+    "R5_doelen_gehaald": "alle streefwaarden met een meting zijn gehaald",
+    "R6_op_koers": "de maatregelen zijn grotendeels uitgevoerd (score {u}) en niets wijst de andere kant op",
+    "R7_alleen_indicatoren": "alleen indicatoren en streefwaarden zijn bekend, niet de uitvoering",
+    "R8_gemengd": "het beeld is gemengd (uitvoeringsscore {u}; outputs, indicatoren en doelen wijzen niet één kant op)",
+}
+"""One plain-Dutch reason per decision rule R1-R8 (``{u}`` = the uitvoering score as a percentage)."""
+CAP_RULES = ("R9_evalueerbaarheid_zeer_laag", "R9b_alleen_input", "R10_knelpunten")
+
+
+def own_rule_sentence(uitkomst: str, rules: list[str], comp: dict, cap_reasons: list[tuple[str, str]]) -> str:
+    """One Dutch sentence naming the rule of this report that decided (or capped) an outcome and why."""
+    u = comp.get("u")
+    base = next((r for r in rules if r in RULE_REASONS), None)
+    if cap_reasons:
+        reasons = [t for _, t in cap_reasons]
+        joined = reasons[0] if len(reasons) == 1 else ", ".join(reasons[:-1]) + " en " + reasons[-1]
+        ids = ", ".join(r.split("_")[0] for r, _ in cap_reasons)
+        return (f"Volgens de rekenregels van dit rapport hooguit '{uitkomst}' ({ids}): de uitvoering alleen gaf "
+                f"'op koers', maar de uitkomst is begrensd omdat {joined}.")
+    if base is None:
+        return f"Volgens de rekenregels van dit rapport: '{uitkomst}'."
+    reason = RULE_REASONS[base].format(u=fmt_pct(100 * u, 0) if u is not None else "onbekend")
+    return f"Volgens de rekenregels van dit rapport: '{uitkomst}' ({base.split('_')[0]}: {reason})."
+
+
+def reading_sentence(ev_uitkomst: str, ev_words: str, own_uitkomst: str, own_sentence: str) -> str:
+    """The sentence that says an outcome is our reading of the evaluators' words (rule R0), not their scale."""
+    head = (f"'{ev_uitkomst}' is de lezing door dit rapport van wat de evaluatoren schrijven ({ev_words}) op de "
+            "schaal van dit rapport (regel R0); die schaal gebruiken de evaluatoren zelf niet.")
+    tail = own_sentence.removeprefix("Volgens de rekenregels van dit rapport").lstrip(": ").rstrip(".")
+    if own_uitkomst == ev_uitkomst:
+        return head + f" Ook de rekenregels van dit rapport geven {tail}."
+    return head + f" Zonder hun oordeel zouden de rekenregels van dit rapport uitkomen op {tail}."
+
+
+def evaluator_words(plan: Plan, opgave_id: str) -> tuple[str, ...]:
+    """The evaluators' own conclusions about an opgave, verbatim with page: ``'label': tekst (p. x)``."""
+    if plan.evaluatie is None:
+        return ()
+    out = []
+    for c in plan.evaluatie.conclusies:
+        if c.opgave != opgave_id:
+            continue
+        head = f"'{c.oordeel.strip()}': " if c.oordeel else ""
+        out.append(f"{head}{c.tekst.strip()}" + (f" ({c.bron_pagina})" if c.bron_pagina else ""))
+    return tuple(out)
+
+
+VOICE_COLUMNS = ["niveau", "opgave_id", "maatregel_id", "soort", "oordeel", "tekst", "bron", "bron_pagina"]
+VOICE_KINDS = ("conclusie", "knelpunt", "succes", "bevinding", "aanbeveling", "tekortkoming")
+"""Kinds of the evaluators' (or the document's) own texts, in the order the page shows them."""
+
+
+def evaluator_voice(plan: Plan) -> pd.DataFrame:
+    """Every text of the evaluators (or of the document's authors) that the plan file transcribes, one row each.
+
+    Conclusions (``evaluatie.conclusies``), bevindingen classified as knelpunt / succes / bevinding
+    (:func:`classify_bevinding`), aanbevelingen and the monitoring gaps the evaluators name (``tekortkoming``), at
+    plan, opgave and maatregel level. Nothing is summarised or re-worded: the page shows these as the authors'.
+
+    Returns:
+        Columns :data:`VOICE_COLUMNS`; ``niveau`` is ``plan`` | ``opgave`` | ``maatregel`` (conclusions about a
+        group of maatregelen without an opgave count as plan level), ``soort`` one of :data:`VOICE_KINDS`; rows in
+        the order plan first, then opgaven in document order, and within each level by :data:`VOICE_KINDS`.
+    """
+    rows: list[dict] = []
+
+    def add(niveau: str, opgave_id: str | None, maatregel_id: str | None, soort: str, tekst: str,
+            bron: str | None = None, pagina: str | None = None, oordeel: str | None = None) -> None:
+        rows.append({"niveau": niveau, "opgave_id": opgave_id, "maatregel_id": maatregel_id, "soort": soort,
+                     "oordeel": oordeel, "tekst": tekst.strip(), "bron": bron, "bron_pagina": pagina})
+
+    def add_texts(niveau: str, opgave_id: str | None, maatregel_id: str | None, bevindingen: tuple,
+                  aanbevelingen: tuple) -> None:
+        for t in bevindingen:
+            kind = classify_bevinding(t)
+            add(niveau, opgave_id, maatregel_id, "bevinding" if kind == "neutraal" else kind, t.tekst, t.bron,
+                t.bron_pagina)
+        for t in aanbevelingen:
+            add(niveau, opgave_id, maatregel_id, "aanbeveling", t.tekst, t.bron, t.bron_pagina)
+
+    ev = plan.evaluatie
+    known = {o.id for o in plan.opgaven}
+    if ev is not None:
+        for c in ev.conclusies:
+            opg = c.opgave if c.opgave in known else None
+            add("opgave" if opg else "plan", opg, ", ".join(c.maatregelen) or None, "conclusie", c.tekst, None,
+                c.bron_pagina, c.oordeel)
+        for t in ev.tekortkomingen:
+            opg = t.opgave if t.opgave in known else None
+            add("opgave" if opg else "plan", opg, None, "tekortkoming", t.tekst, t.soort, t.bron_pagina)
+    add_texts("plan", None, None, plan.bevindingen, plan.aanbevelingen)
+    for o in plan.opgaven:
+        add_texts("opgave", o.id, None, o.bevindingen, o.aanbevelingen)
+        for m in o.maatregelen:
+            add_texts("maatregel", o.id, m.id, m.bevindingen, m.aanbevelingen)
+    out = pd.DataFrame(rows, columns=VOICE_COLUMNS)
+    order = {None: -1, **{o.id: i for i, o in enumerate(plan.opgaven)}}
+    out["_o"] = out["opgave_id"].map(lambda x: order.get(x, -1))
+    out["_k"] = out["soort"].map(VOICE_KINDS.index)
+    return out.sort_values(["_o", "_k"], kind="stable").drop(columns=["_o", "_k"]).reset_index(drop=True)
 
 
 def conclude_maatregelen(
@@ -757,15 +868,14 @@ def _plan_conclusion(plan: Plan, opg: list[Conclusie], pa: PlanAudit) -> Conclus
         uit = "deels op koers"
         rules.append("RP10_knelpunten")
     bewijs = [f"{c.titel}: {c.uitkomst}." for c in top]
+    own = plan_rule_sentence(uit, rules, counts, len(top))
     ev = None
     if plan.evaluatie is not None:
         ev = next((c for c in plan.evaluatie.conclusies if c.opgave is None and not c.maatregelen and c.uitkomst), None)
-    oordeel = None
+    oordeel, uitleg = None, own
     if ev is not None:
-        oordeel = f"{ev.uitkomst}: {(ev.oordeel or ev.tekst).strip()}" + (
-            f" ({ev.bron_pagina})" if ev.bron_pagina else ""
-        )
-        bewijs.insert(0, f"Oordeel van de evaluatoren over het plan als geheel: {oordeel}.")
+        oordeel = f"'{(ev.oordeel or ev.tekst).strip()}'" + (f" ({ev.bron_pagina})" if ev.bron_pagina else "")
+        uitleg = reading_sentence(ev.uitkomst, oordeel, uit, own)
         uit = ev.uitkomst
         rules.insert(0, "RP0_oordeel_evaluatoren")
     scored = [c for c in top if c.score is not None]
@@ -784,7 +894,7 @@ def _plan_conclusion(plan: Plan, opg: list[Conclusie], pa: PlanAudit) -> Conclus
     tekst += ("is die " if n == 1 else "zijn er ") + _counts_text(top) + "."
     if subs:
         tekst += f" Van de {len(subs)} deelopgaven zijn er {_counts_text(subs)}."
-    tekst += " " + " ".join(b for b in bewijs if b.startswith("Oordeel") or b.startswith("Het verst"))
+    tekst += " " + uitleg + " " + " ".join(b for b in bewijs if b.startswith("Het verst"))
     if kant:
         tekst += " Wat niet te concluderen is: " + " ".join(kant)
     score = _mean([c.score for c in scored])
@@ -800,7 +910,41 @@ def _plan_conclusion(plan: Plan, opg: list[Conclusie], pa: PlanAudit) -> Conclus
         None if score is None else round(score, 1),
         {"aantallen": counts, "aantallen_deelopgaven": {u: sum(c.uitkomst == u for c in subs) for u in UITKOMSTEN}},
         oordeel_evaluatoren=oordeel,
+        uitleg=uitleg,
+        woorden_evaluatoren=plan_evaluator_words(plan),
     )
+
+
+PLAN_RULE_REASONS = {
+    "RP_niets_te_beoordelen": "geen enkele opgave is te beoordelen",
+    "RP_eensluidend": "alle {n} opgaven hebben dezelfde uitkomst",
+    "RP_meerderheid_niet": "de helft of meer van de beoordeelde opgaven is niet op koers",
+    "RP_gemengd": "de opgaven hebben verschillende uitkomsten",
+    "RP10_knelpunten": "de evaluatie noemt voor het plan als geheel minstens zoveel knelpunten als successen",
+}
+
+
+def plan_rule_sentence(uitkomst: str, rules: list[str], counts: dict, n: int) -> str:
+    """One Dutch sentence naming the plan-level rule (RP_*) that decided the plan's outcome, and why."""
+    used = [r for r in rules if r in PLAN_RULE_REASONS]
+    reasons = "; ".join(PLAN_RULE_REASONS[r].format(n=n) for r in used)
+    ids = ", ".join(used)
+    return f"Volgens de rekenregels van dit rapport: '{uitkomst}' ({ids}: {reasons})." if used else (
+        f"Volgens de rekenregels van dit rapport: '{uitkomst}'.")
+
+
+def plan_evaluator_words(plan: Plan) -> tuple[str, ...]:
+    """The evaluators' conclusions about the plan as a whole (no opgave), verbatim with page."""
+    if plan.evaluatie is None:
+        return ()
+    known = {o.id for o in plan.opgaven}
+    out = []
+    for c in plan.evaluatie.conclusies:
+        if c.opgave in known:
+            continue
+        head = f"'{c.oordeel.strip()}': " if c.oordeel else ""
+        out.append(f"{head}{c.tekst.strip()}" + (f" ({c.bron_pagina})" if c.bron_pagina else ""))
+    return tuple(out)
 
 
 def _norm_theme(text: str | None) -> str:

@@ -36,6 +36,9 @@ __all__ = [
     "budget_summary",
     "plan_spending",
     "plan_growth",
+    "TAAKSTELLING_COLUMNS",
+    "taakstelling_table",
+    "savings_headline",
 ]
 
 AMOUNT_COLUMNS = [
@@ -157,6 +160,9 @@ def savings_ledger(plan: Plan) -> pd.DataFrame:
         graad = gerealiseerd / begroot * 100 if begroot and not np.isnan(begroot) else np.nan
         notes = []
         unknown_posts = g[(g["soort"] == "gerealiseerd") & g["bedrag_eur"].isna()]
+        if len(unknown_posts) and np.isnan(printed):
+            graad = np.nan  # a share over the known posts only would read as the whole reeks
+            openstaand = open_printed  # likewise: begroot minus the known posts is not what is open
         if len(unknown_posts) and not (len(unknown_posts) == len(posts) and np.isnan(printed)):
             notes.append("pm (onbekend, niet meegeteld): " + ", ".join(dict.fromkeys(unknown_posts["post"])))
         if not np.isnan(printed) and not np.isnan(som) and abs(printed - som) > 0.5:
@@ -445,3 +451,76 @@ def plan_growth(plan: Plan) -> pd.DataFrame:
         for g in plan.kostenontwikkeling
     ]
     return pd.DataFrame(rows, columns=GROWTH_COLUMNS).astype({"groei_pct": "float64"})
+
+
+# ------------------------------------------------------------------------------------------------ taakstellingen
+TAAKSTELLING_COLUMNS = ["id", "omschrijving", "jaar", "bedrag_eur", "soort", "schaal", "aandeel_gemeente_eur",
+                        "wat_het_bedrag_is", "status", "bron_pagina"]
+SOORT_WORDS = {"begroot": "taakstelling in de begroting", "doelstelling": "doelstelling (streefbedrag)"}
+
+
+def _what_amount_is(t: object, gemeente: str) -> str:
+    kind = SOORT_WORDS.get(getattr(t, "soort", "begroot"), str(getattr(t, "soort", "")))
+    if getattr(t, "schaal", None) != "regio":
+        return f"{kind} van {gemeente}" if gemeente else kind
+    own = _num(getattr(t, "aandeel_gemeente", None))
+    if np.isnan(_num(getattr(t, "bedrag", None))):
+        return f"regionale {kind} zonder bedrag in het plan"
+    if np.isnan(own):
+        return (f"regionaal totaal ({kind}); het deel van {gemeente or 'de gemeente'} zit erin maar staat niet "
+                "als bedrag in het plan")
+    return f"regionaal totaal ({kind}); deel van {gemeente or 'de gemeente'}: {fmt_eur(own)}"
+
+
+def taakstelling_table(plan: Plan) -> pd.DataFrame:
+    """Every taakstelling of the plan with what its amount is: the gemeente's own, or a regional (GR) total.
+
+    Alblasserdam (GM0482, §5.1): the € 3,6 mln of the GR Drechtsteden is the regional total 'waarin het aandeel van
+    Alblasserdam is opgenomen', not Alblasserdam's own taakstelling.
+
+    Returns:
+        Columns :data:`TAAKSTELLING_COLUMNS`; ``bedrag_eur`` NaN = not given (never 0); ``wat_het_bedrag_is`` Dutch.
+    """
+    rows = [{"id": t.id, "omschrijving": t.omschrijving, "jaar": t.jaar, "bedrag_eur": _num(t.bedrag),
+             "soort": t.soort, "schaal": t.schaal or "gemeente", "aandeel_gemeente_eur": _num(t.aandeel_gemeente),
+             "wat_het_bedrag_is": _what_amount_is(t, plan.gemeente), "status": t.status, "bron_pagina": t.bron_pagina}
+            for t in plan.taakstellingen]
+    out = pd.DataFrame(rows, columns=TAAKSTELLING_COLUMNS)
+    return out.astype({"bedrag_eur": "float64", "aandeel_gemeente_eur": "float64", "jaar": "Int64"})
+
+
+def savings_headline(plan: Plan, ledger: pd.DataFrame | None = None) -> str:
+    """One Dutch clause on the plan's taakstellingen for the first screen ('' when the plan has none).
+
+    The latest year of a reeks with a realisatiegraad gives '66% gerealiseerd in 2019, € 2,85 mln open'; a plan
+    whose taakstellingen have no realisation says so; a regional total is labelled as such.
+    """
+    ledger = savings_ledger(plan) if ledger is None else ledger
+    parts = []
+    for name, g in ledger.groupby("reeks", sort=False):
+        reeks = str(name).split(" ('")[0]
+        done = g[g["realisatiegraad_pct"].notna()]
+        if len(done):
+            r = done.iloc[-1]
+            text = (f"{reeks}: {fmt_pct(r.realisatiegraad_pct, 0)} gerealiseerd in {int(r.jaar)} "
+                    f"({fmt_eur(r.gerealiseerd_eur)} van {fmt_eur(r.begroot_eur)})")
+            if pd.notna(r.openstaand_eur) and r.openstaand_eur > 0:
+                text += f", {fmt_eur(r.openstaand_eur)} open"
+            parts.append(text)
+        elif g[["gerealiseerd_eur", "begroot_eur", "doelstelling_eur"]].notna().any().any():
+            r = g.iloc[-1]
+            planned = r.begroot_eur if pd.notna(r.begroot_eur) else r.doelstelling_eur
+            kind = "gepland" if pd.notna(r.begroot_eur) else "als doelstelling"
+            known = (f"; bekend gerealiseerd: {fmt_eur(r.gerealiseerd_eur)}" if pd.notna(r.gerealiseerd_eur)
+                     else "; realisatie niet in het plan")
+            n_unknown = int(r.n_posten_onbekend)
+            unknown = (f", van {n_unknown} post{'en' if n_unknown != 1 else ''} is de realisatie onbekend"
+                       if n_unknown and pd.notna(r.gerealiseerd_eur) else "")
+            parts.append(f"{reeks}: {fmt_eur(planned)} {kind} ({int(r.jaar)}){known}{unknown}")
+    regional = [t for t in plan.taakstellingen if t.schaal == "regio" and _num(t.bedrag) == _num(t.bedrag)]
+    for t in regional:
+        parts.append(f"{t.omschrijving.split(' (')[0].split(';')[0]}: {fmt_eur(t.bedrag)} is een "
+                     f"{_what_amount_is(t, plan.gemeente)}")
+    if not parts and plan.taakstellingen:
+        return "Taakstellingen: de realisatie staat niet in het plan."
+    return ("Taakstellingen: " + "; ".join(parts) + ".") if parts else ""

@@ -15,7 +15,7 @@ import pandas as pd
 from analyse.plans.schema import Plan
 from analyse.settings import DEFAULT_STARTJAAR_BELEID
 
-__all__ = ["PlanPeriode", "beleidsperiode", "beleidsperiodes", "report_startjaar"]
+__all__ = ["PlanPeriode", "PlanTijd", "beleidsperiode", "beleidsperiodes", "plan_in_time", "report_startjaar"]
 
 
 @dataclass(frozen=True)
@@ -94,3 +94,63 @@ def report_startjaar(
         return jaar, "plan", f"Beleid vergeleken vanaf {jaar}, het startjaar uit het plan{bron}{nul}."
     parts = "; ".join(f"{bp.plan}: {bp.startjaar_beleid}" for _, bp in known)
     return jaar, "plan", (f"Beleid vergeleken vanaf {jaar}, het vroegste startjaar van de plannen ({parts}).")
+
+
+MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december")
+EVALUATIE_SOORTEN = ("evaluatie", "tussenevaluatie", "voortgangsrapportage")
+"""Document kinds that judge the plan they describe (a notitie or plan citing an older evaluation does not)."""
+
+
+@dataclass(frozen=True)
+class PlanTijd:
+    """Where a plan stands in time, for the report's indelingsjaar.
+
+    ``afgerond``: the policy period ended before the report year, or an eindevaluatie covers its last year;
+    ``geevalueerd``: the document is an evaluation of the plan; ``peiljaar``: the year of that evaluation (the
+    plan's outcome is stated as of then; later figures are a separate, dated part); ``label``: e.g.
+    ``"plan 2015–2018, geëvalueerd april 2018"``.
+    """
+
+    afgerond: bool
+    geevalueerd: bool
+    peiljaar: int | None
+    peildatum: str | None
+    label: str
+
+
+def _date_label(value: object) -> tuple[int | None, str | None]:
+    text = str(value or "").strip()
+    if len(text) < 4 or not text[:4].isdigit():
+        return None, None
+    year = int(text[:4])
+    month = int(text[5:7]) if len(text) >= 7 and text[5:7].isdigit() and 1 <= int(text[5:7]) <= 12 else None
+    return year, f"{MAANDEN[month - 1]} {year}" if month else str(year)
+
+
+def plan_in_time(plan: Plan, indelingsjaar: int) -> PlanTijd:
+    """Whether ``plan`` is finished and evaluated, as of the report's ``indelingsjaar``, with a Dutch label.
+
+    Examples: Almelo (GM0141) → ``plan 2015–2018, geëvalueerd april 2018``; Alblasserdam (GM0482) →
+    ``plan 2020–2023, vastgesteld januari 2020; afgelopen, geen evaluatie van dit plan beschikbaar``.
+    """
+    start, eind = plan.periode.start, plan.periode.eind
+    span = f"{start}–{eind}" if eind and eind != start else str(start)
+    geevalueerd = plan.soort in EVALUATIE_SOORTEN
+    peiljaar = peildatum = None
+    if geevalueerd:
+        raw = (plan.evaluatie.datum if plan.evaluatie and plan.evaluatie.datum else None) or plan.bron.datum
+        peiljaar, peildatum = _date_label(raw)
+    afgerond = bool(eind) and (eind < indelingsjaar or (geevalueerd and plan.soort == "evaluatie"
+                                                         and peiljaar is not None and eind <= peiljaar))
+    if geevalueerd:
+        when = f"geëvalueerd {peildatum}" if peildatum else "geëvalueerd (datum onbekend)"
+        if plan.soort == "tussenevaluatie" or (peiljaar is not None and eind and peiljaar < eind):
+            when += " (vóór het einde van de planperiode)"
+        return PlanTijd(afgerond, True, peiljaar, peildatum, f"plan {span}, {when}")
+    kind = {"notitie": "notitie", "beleidskader": "beleidskader", "raadsbrief": "raadsbrief"}.get(plan.soort, "plan")
+    _, vast = _date_label(plan.vastgesteld or plan.bron.datum)
+    label = f"{kind} {span}" + (f", vastgesteld {vast}" if plan.vastgesteld and vast else f", van {vast}" if vast
+                                else "")
+    label += "; afgelopen, geen evaluatie van dit plan beschikbaar" if afgerond else "; nog niet geëvalueerd"
+    return PlanTijd(afgerond, False, None, None, label)

@@ -369,6 +369,8 @@ class Taakstelling:
     """Realised level as the document prints it for the reeks in ``jaar`` (checked against the besparingen)."""
     openstaand: float | None = None
     """Open amount as printed."""
+    aandeel_gemeente: float | None = None
+    """For a ``schaal: regio`` taakstelling (e.g. of a GR): the gemeente's own part, when the document gives it."""
     toelichting: str | None = None
     bron_pagina: str | None = None
 
@@ -439,6 +441,9 @@ class Evaluatie:
     conclusies: tuple[EvaluatieConclusie, ...] = ()
     rangorde: tuple[str, ...] = ()
     tekortkomingen: tuple[Tekortkoming, ...] = ()
+    geen_effectcijfers: str | None = None
+    """Why the evaluation deliberately leaves effect figures out (verbatim, with page); the report then does not
+    headline before/after figures for this plan."""
     toelichting: str | None = None
     bron_pagina: str | None = None
 
@@ -667,6 +672,7 @@ SPEC: dict[type, dict[str, Field]] = {
         "reeks": _S,
         "gerealiseerd": Field("amount"),
         "openstaand": Field("amount"),
+        "aandeel_gemeente": Field("amount"),
         **_TOEL,
     },
     Interventie: {
@@ -716,6 +722,7 @@ SPEC: dict[type, dict[str, Field]] = {
         "conclusies": Field("list", cls=EvaluatieConclusie),
         "rangorde": Field("strlist"),
         "tekortkomingen": Field("list", cls=Tekortkoming),
+        "geen_effectcijfers": _S,
         **_TOEL,
     },
     Plan: {

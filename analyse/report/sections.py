@@ -72,27 +72,48 @@ def _first_screen(content: ReportContent) -> list[Block | None]:
     if first is None:
         return []
     parts: list[Block | None] = []
+    if first.plans:
+        items = "".join(f"<li>{escape(t)}</li>" for t in first.plans)
+        parts.append(Block(f'<ul class="plannen">{items}</ul>', " ".join(first.plans)))
+    if first.money:
+        text = " ".join(first.money)
+        parts.append(Block(f'<p class="geld"><strong>Geld.</strong> {escape(text)}</p>', f"Geld: {text}"))
     if first.badges:
         counts = ", ".join(f"{n} {BADGE_WORD[o]}" for o, n in first.counts.items() if n)
         items = []
         for b in first.badges:
             subs = "".join(f"<li>{escape(t)} {_badge(u)}</li>" for t, u in b.onderdelen)
+            detail = "".join(f'<span class="{cls}">{escape(t)}</span>' for cls, t in
+                             (("woorden", b.evaluatoren), ("cijfer", b.kerncijfer)) if t)
             items.append(f'<li>{_badge(b.uitkomst)} <span class="opgave">{escape(b.titel)}</span>'
-                         + (f'<ul class="onderdelen">{subs}</ul>' if subs else "") + "</li>")
-        parts.append(Block(f'<p class="telling"><strong>{len(first.badges)} opgaven:</strong> {escape(counts)}.</p>'
+                         + (f'<ul class="onderdelen">{subs}</ul>' if subs else "")
+                         + (f'<span class="badge-detail">{detail}</span>' if detail else "") + "</li>")
+        rest = (f", uitkomst volgens de rekenregels van dit rapport: {counts}. Bij elke opgave wat de evaluatoren "
+                "zelf schrijven en het cijfer dat telt; de uitleg per opgave staat onder Opgaven.")
+        head = f"{len(first.badges)} opgaven{rest}"
+        parts.append(Block(f'<p class="telling"><strong>{len(first.badges)} opgaven</strong>{escape(rest)}</p>'
                            f'<ul class="badges{" veel" if len(first.badges) > 6 else ""}">{"".join(items)}</ul>',
-                           f"{len(first.badges)} opgaven: {counts}"))
+                           head))
     for line in first.monitoring:
         parts.append(Block(f'<p class="telling">{escape(line)}</p>', line))
+    if first.recommendations:
+        items = "".join(f"<li>{escape(t)}</li>" for t in first.recommendations)
+        more = first.recommendations_total - len(first.recommendations)
+        tail = f'<p class="noot">En {more} meer; alle aanbevelingen staan onder Opgaven.</p>' if more > 0 else ""
+        title = ("Aanbevelingen van de evaluatoren" if first.recommendations_by == "de evaluatoren" else
+                 "Aanbevelingen in het plan zelf")
+        parts.append(Block(f'<h3 id="aanbevelingen">{title} ({first.recommendations_total})</h3>'
+                           f'<ol class="aanbevelingen">{items}</ol>{tail}', title))
+    if first.effect_note:
+        parts.append(Block(f'<p class="telling">{escape(first.effect_note)}</p>', first.effect_note))
     if first.messages:
         items = "".join(f'<li class="bericht-{m.richting}"><span class="teken" aria-hidden="true">'
                         f'{"▲" if m.richting == "beter" else "▼"}</span> {escape(m.tekst)}'
                         + (f' <span class="bij-opgave">(opgave: {escape(m.opgave)})</span>' if m.opgave else "")
                         + "</li>" for m in first.messages)
-        n = len(first.messages)
-        head = "Eén kernboodschap" if n == 1 else f"{['Twee', 'Drie'][n - 2] if n <= 3 else n} kernboodschappen"
-        parts.append(Block(f'<h3 id="kernboodschappen">{head}</h3><ul class="kernboodschappen">'
-                           f"{items}</ul>", "Kernboodschappen"))
+        note_html = f'<p class="noot">{escape(first.messages_note)}</p>' if first.messages_note else ""
+        parts.append(Block(f'<h3 id="kernboodschappen">{escape(first.messages_heading)}</h3>{note_html}'
+                           f'<ul class="kernboodschappen">{items}</ul>', first.messages_heading))
     return parts
 
 
@@ -425,8 +446,12 @@ def _opgave_blocks(pc: Any, opg: Any, out: OutputTarget | None) -> list[Block | 
     parts: list[Block | None] = [heading(f"{opg.titel}", 3)]
     if opg.doel:
         parts.append(md("**Doel:** {doel}", doel=opg.doel))
+    parts.append(_voice_block(pc, pc.voice[pc.voice["opgave_id"] == opg.id], f"voice-{opg.id}"))
     if c is not None:
-        parts.append(Block(f'<p>{_badge(c.uitkomst)} {escape(" ".join(c.bewijs))}</p>', f"{c.uitkomst}"))
+        uitleg = getattr(c, "uitleg", "")
+        parts.append(Block(f'<p class="onze-uitkomst"><strong>Uitkomst van dit rapport</strong> (rekenregels, geen '
+                           f'oordeel van de evaluatoren): {_badge(c.uitkomst)} {escape(uitleg)}</p>'
+                           f'<p>{escape(" ".join(c.bewijs))}</p>', f"Uitkomst van dit rapport: {c.uitkomst}. {uitleg}"))
         own = pc.caveats.get(opg.id) or []
         if own:
             parts.append(Block("<p>Kanttekeningen bij deze opgave:</p><ul>"
@@ -465,27 +490,99 @@ def _opgave_blocks(pc: Any, opg: Any, out: OutputTarget | None) -> list[Block | 
     if pc.missing.get(opg.id):
         parts.append(md("**Wat ontbreekt om deze opgave te kunnen evalueren:** {m}.",
                         m=", ".join(str(x) for x in pc.missing[opg.id])))
-    recs = pc.recommendations
-    if recs is not None and len(recs):
-        mine = recs[recs["opgave_id"] == opg.id]
-        if len(mine):
-            items = "".join(f"<li>{escape(t)}" + (f' <span class="bron">({escape(b)})</span>' if isinstance(b, str)
-                                                  and b else "") + "</li>"
-                            for t, b in zip(mine["tekst"], mine["bron_pagina"]))
-            parts.append(Block(f"<details><summary>Aanbevelingen van de evaluatoren ({len(mine)})</summary>"
-                               f"<ul>{items}</ul></details>", "Aanbevelingen"))
     return parts
 
 
-def _budget_chart(pc: Any, out: OutputTarget | None) -> Block | None:
-    """Begroot against uitgegeven per labelled post, for the latest year with budget figures."""
-    bud = pc.budget
-    known = bud[bud["begroot_eur"].notna() | bud["gerealiseerd_eur"].notna()] if len(bud) else bud
-    if known is None or known.empty:
+VOICE_HEADINGS = {"conclusie": "Conclusie", "knelpunt": "Knelpunten", "succes": "Successen",
+                  "bevinding": "Bevindingen", "aanbeveling": "Aanbevelingen",
+                  "tekortkoming": "Wat zij missen om te kunnen meten"}
+
+
+def _who(pc: Any) -> str:
+    """Who wrote the texts: the evaluators of an evaluation, or the document's authors (a plan or notitie)."""
+    tijd = getattr(pc, "tijd", None)
+    return "de evaluatoren" if tijd is None or tijd.geevalueerd else "het document zelf"
+
+
+def _page(b: Any) -> str:
+    return f' <span class="bron">({escape(b)})</span>' if isinstance(b, str) and b else ""
+
+
+def _voice_block(pc: Any, rows: pd.DataFrame, key: str) -> Block | None:
+    """The evaluators' own texts (conclusions, knelpunten, successen, bevindingen, aanbevelingen, gaps), verbatim
+    with their page, grouped by kind; attributed to them and kept apart from the outcome of this report."""
+    if rows is None or rows.empty:
         return None
-    year = int(known["jaar"].max())
-    fig = plots.plot_budget_vs_realisatie(known, jaar=year, title=f"Begroot en uitgegeven per post, {year}")
-    return figure_block(fig, f"budget-{slug_of(pc.title)[:40]}-{year}", out)
+    ev = getattr(pc.plan, "evaluatie", None)
+    cited = _who(pc) != "de evaluatoren"
+    html, text = [], []
+    for kind in VOICE_HEADINGS:
+        sub = rows[rows["soort"] == kind]
+        if sub.empty:
+            continue
+        title = VOICE_HEADINGS[kind]
+        if kind in ("conclusie", "tekortkoming") and cited and ev is not None:
+            title += f" van een eerdere evaluatie, geciteerd in het document ({ev.uitvoerder or 'onbekend'})"
+        items = []
+        for r in sub.itertuples(index=False):
+            who = f"{escape(r.maatregel_id)}: " if isinstance(r.maatregel_id, str) and kind != "conclusie" else ""
+            label = f"<strong>'{escape(r.oordeel)}'</strong> " if isinstance(r.oordeel, str) and r.oordeel else ""
+            items.append(f"<li>{who}{label}{escape(r.tekst)}{_page(r.bron_pagina)}</li>")
+            text.append(r.tekst)
+        tag = "ol" if kind == "aanbeveling" else "ul"
+        html.append(f"<h4>{escape(title)} ({len(sub)})</h4><{tag}>{''.join(items)}</{tag}>")
+    who = _who(pc)
+    verb = "schrijven" if who == "de evaluatoren" else "schrijft"
+    return Block(f'<div class="stem" id="{escape(key)}"><p><strong>Wat {who} {verb}</strong> '
+                 f"(hun woorden, met bladzijde):</p>" + "".join(html) + "</div>", " ".join(text))
+
+
+def _since_block(pc: Any, out: OutputTarget | None) -> Block | None:
+    """For an evaluated plan: the linked indicators' CBS figures newer than the evaluation, dated and apart."""
+    since, tijd = getattr(pc, "since", None), getattr(pc, "tijd", None)
+    if since is None or since.empty or tijd is None or not tijd.geevalueerd:
+        return None
+    table = pd.DataFrame({"Indicator": since["naam"],
+                          "Van": [f"{_value(v, u)} ({period_label(p)})" for v, u, p in
+                                  zip(since["base_value"], since["unit"], since["base_period"])],
+                          "Naar": [f"{_value(v, u)} ({period_label(p)})" for v, u, p in
+                                   zip(since["latest_value"], since["unit"], since["latest_period"])],
+                          "Verandering": [CHANGE_WORD.get(v, "–") if not (isinstance(i, bool) and i) else
+                                          "indicatief, zonder bekende marge" for v, i in
+                                          zip(since["verdict"], since["indicative"])]})
+    latest = max(period_label(p) for p in since["latest_period"])
+    return blocks([heading(f"Sinds de evaluatie ({tijd.peildatum})", 3),
+                   md("CBS-cijfers tot {latest} van de indicatoren die het plan noemt. Ze zijn nieuwer dan de "
+                      "evaluatie en tellen niet mee in de uitkomst van het plan hierboven.", latest=latest),
+                   table_block(table, f"sinds-evaluatie-{slug_of(pc.title)[:30]}", out,
+                               caption=f"Na de evaluatie van {tijd.peildatum}")])
+
+
+def _budget_chart(pc: Any, out: OutputTarget | None) -> Block | None:
+    """Begroot against uitgegeven per labelled post for the latest year in which both are known; where only one
+    of the two is known, a table that says what is missing instead of a chart of empty bars."""
+    bud = pc.budget
+    if bud is None or bud.empty:
+        return None
+    both = bud[bud["begroot_eur"].notna() & bud["gerealiseerd_eur"].notna()]
+    money = both[(both["begroot_eur"] > 0) | (both["gerealiseerd_eur"] > 0)]
+    if len(money):
+        year = int(money["jaar"].max())
+        zero = both[(both["jaar"] == year) & (both["begroot_eur"] == 0) & (both["gerealiseerd_eur"] == 0)]
+        fig = plots.plot_budget_vs_realisatie(money, jaar=year, title=f"Begroot en uitgegeven per post, {year}")
+        text = (md("{n} posten van {jaar} zonder budget en zonder uitgaven (€ 0 begroot, € 0 uitgegeven) staan niet "
+                   "in de figuur; ze staan in de tabellen per opgave.", n=len(zero), jaar=year) if len(zero) else None)
+        return blocks([figure_block(fig, f"budget-{slug_of(pc.title)[:40]}-{year}", out), text])
+    known = bud[bud["begroot_eur"].notna() | bud["gerealiseerd_eur"].notna()]
+    if known.empty:
+        return None
+    missing = ["alleen begroot; uitgegeven niet in het document" if pd.isna(g) else
+               "alleen uitgegeven; begroot niet in het document" for g in known["gerealiseerd_eur"]]
+    table = pd.DataFrame({"Post": known["post"], "Jaar": known["jaar"], "Begroot (euro)": known["begroot_eur"],
+                          "Uitgegeven (euro)": known["gerealiseerd_eur"], "Wat ontbreekt": missing})
+    return blocks([md("Geen figuur: van geen enkele post zijn begroot én uitgegeven bekend."),
+                   table_block(table, f"budget-{slug_of(pc.title)[:40]}", out,
+                               caption="Bedragen van het plan en wat ontbreekt")])
 
 
 def _monitoring_block(pc: Any, out: OutputTarget | None) -> Block | None:
@@ -521,9 +618,21 @@ def render_plan_goals(content: ReportContent, out: OutputTarget | None = None) -
                            "Gedeelde thema's"))
     for pc in content.plans:
         concl = pc.conclusions.plan
-        parts.append(Block(f"<p>{_badge(concl.uitkomst)} <strong>{escape(pc.title)}</strong>. "
-                           f"{escape(concl.tekst)}</p>",
-                           f"{pc.title}: {concl.uitkomst}"))
+        tijd = getattr(pc, "tijd", None)
+        parts.append(heading(f"{pc.title.split(' - ')[-1]}: het plan als geheel", 3))
+        parts.append(Block(f"<p><strong>{escape(pc.title)}</strong>" + (f": {escape(tijd.label)}." if tijd else ".")
+                           + "</p>", pc.title))
+        parts.append(_voice_block(pc, pc.voice[pc.voice["niveau"] == "plan"], f"voice-plan-{slug_of(pc.title)[:30]}"))
+        if getattr(pc, "geen_effectcijfers", None):
+            parts.append(note(f"De evaluatie gebruikt bewust geen effectcijfers: {pc.geen_effectcijfers} Dit rapport "
+                              "zet daarom geen voor-en-na-cijfers bij de opgaven van dit plan."))
+        if pc.monitoring is None:
+            when = (f" Stand per {tijd.peildatum}, het moment van de evaluatie." if tijd and tijd.geevalueerd
+                    and tijd.peildatum else "")
+            parts.append(Block(f'<p class="onze-uitkomst"><strong>Uitkomst van dit rapport voor het plan als geheel'
+                               f"</strong> (rekenregels, geen oordeel van de evaluatoren): {_badge(concl.uitkomst)} "
+                               f"{escape(concl.tekst)}{escape(when)}</p>", f"{pc.title}: {concl.uitkomst}"))
+        parts.append(_since_block(pc, out))
         parts.append(_monitoring_block(pc, out))
         parts.append(_budget_chart(pc, out))
         for opg in pc.plan.opgaven:
@@ -559,12 +668,24 @@ def render_savings(content: ReportContent, out: OutputTarget | None = None) -> B
             parts.append(table_block(table, f"besparingen-{i}-tabel", out,
                                      caption=f"{reeks}: stand per jaar (cumulatief), "
                                              f"bron {rows['bron_pagina'].iloc[0]}"))
-        if len(taak):
+        tk = getattr(pc, "taakstellingen", None)
+        if tk is not None and len(tk):
+            shown = pd.DataFrame({"Taakstelling": tk["omschrijving"], "Bedrag (euro)": tk["bedrag_eur"],
+                                  "Wat het bedrag is": tk["wat_het_bedrag_is"], "Jaar": tk["jaar"],
+                                  "Status": tk["status"].fillna(""), "Bron": tk["bron_pagina"].fillna("")})
+            regional = tk[(tk["schaal"] == "regio") & tk["bedrag_eur"].notna()]
+            if len(regional):
+                parts.append(note("Let op: " + " ".join(f"{r.omschrijving.split(' (')[0]}: het bedrag is een "
+                                                        f"{r.wat_het_bedrag_is}." for r in regional.itertuples())))
+            inner = table_block(shown, "taakstellingen", out, caption="Taakstellingen zoals in het plan")
+            summary = f"Alle {len(shown)} taakstellingen uit het plan"
+            html = (f"<details open><summary>{summary}</summary>{inner.html}</details>" if len(regional) or len(shown)
+                    <= 5 else f'<details class="alleen-scherm"><summary>{summary}</summary>{inner.html}</details>')
+            parts.append(Block(html, inner.text))
+        elif len(taak):
             shown = taak[["omschrijving", "bedrag", "jaar", "status"]].set_axis(
                 ["Taakstelling", "Bedrag (euro)", "Jaar", "Status"], axis=1)
-            inner = table_block(shown, "taakstellingen", out, caption="Taakstellingen zoals in het plan")
-            parts.append(Block(f'<details class="alleen-scherm"><summary>Alle {len(shown)} taakstellingen uit het '
-                               f"plan</summary>{inner.html}</details>", inner.text))
+            parts.append(table_block(shown, "taakstellingen", out, caption="Taakstellingen zoals in het plan"))
     if len(parts) == 1:
         parts.append(note("Het plan bevat geen besparingen of taakstellingen."))
     return blocks(parts)
@@ -580,6 +701,10 @@ def render_prevention(content: ReportContent, out: OutputTarget | None = None) -
         if len(inter):
             shown = inter[["naam", "preventie_niveau", "domein", "status", "resultaat"]].set_axis(
                 ["Interventie", "Preventieniveau", "Domein", "Status", "Resultaat"], axis=1)
+            for col, label in (("kosten", "Kosten, investering (euro)"),
+                               ("bezuiniging", "Bezuiniging of opbrengst volgens het plan (euro)")):
+                if col in inter and inter[col].notna().any():  # every amount the plan carries, with its kind
+                    shown[label] = inter[col].to_numpy()
             parts.append(table_block(shown, "preventiematrix", out, caption="Interventies per preventieniveau"))
     if len(parts) == 1:
         parts.append(note("Het plan bevat geen preventiematrix."))
