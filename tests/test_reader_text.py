@@ -38,7 +38,7 @@ FORBIDDEN = {
                             r"|~\d{4}|\bpolariteit\b|niet gecontroleerd",
     "enkelvoud/meervoud": r"\(1 (?:indicatoren|regels|maatregelen|tabbladen|opgaven|gemeenten)\)"
                           r"|\b1 (?:indicatoren|regels|tabbladen|brontabellen)\b|van de 1 maatregel is 1 ",
-    "groot getal zonder punten": r"(?<![\w.,])\d{5,}(?![\w.,])",
+    "groot getal zonder punten": r"(?<![\w.,-])[1-9]\d{4,}(?![\w.,])",  # not a zaaknummer 2022-0005372
     "Python-lijst": r"\['|'\]",
     "online versie": r"staat in de online versie",
 }
