@@ -15,6 +15,7 @@ from numbers import Number
 from typing import Any
 
 from pandas import NA as NA_VALUE
+from pandas.api.types import is_numeric_dtype
 
 from analyse import safetext
 from analyse.errors import AnalyseError
@@ -398,34 +399,92 @@ COLUMN_LABELS: dict[str, str] = {
     "n_met_nulmeting": "Met nulmeting",
     "n_met_streefwaarde": "Met streefwaarde",
     "n_meetbaar_met_cbs": "Te volgen met CBS-cijfers",
-    # columns of the indicator comparison that reach its CSV download (were logged as missing in notebook runs)
+    # the comparison with a reference (analyse.compare.compare_indicators) and the indicator record
     "reference_label": "Vergeleken met",
+    "reference_value": "Waarde vergelijking",
     "against_reference_direction": "Tegen de richting van de vergelijking in",
-    "base_after_start": "Nulmeting na de beleidsstart",
+    "basis": "Grond voor het oordeel",
+    "test": "Toets",
+    "kind": "Soort indicator",
+    "base_after_start": "Nulmeting na de start van het beleid",
     "latest_ci998_low": "Ondergrens laatste waarde (99,8%)",
     "latest_ci998_high": "Bovengrens laatste waarde (99,8%)",
-    "phi_used": "Extra spreiding (φ)",
-    "count_exposure": "Getoetst per inwoner",
-    "price_year": "Prijspeil (jaar)",
-    "price_basis": "Prijsbasis",
+    "latest_margin_low": "Ondergrens marge tegenover Nederland (95%)",
+    "latest_margin_high": "Bovengrens marge tegenover Nederland (95%)",
+    "phi_used": "Extra spreiding tussen gemeenten (factor)",
+    "count_exposure": "Blootstelling (aantal)",
+    "price_year": "Prijspeil",
+    "price_basis": "Prijsgrondslag",
     "base_value_nominal": "Beginwaarde (lopende prijzen)",
     "ref_rel_change_pct": "Verandering vergelijking (%)",
     "verdict_label": "Oordeel in woorden",
-    "benchmark_95": "Positie t.o.v. vergelijking (95%)",
-    "benchmark_998": "Positie t.o.v. vergelijking (99,8%)",
-    "benchmark_verdict": "Oordeel t.o.v. vergelijking",
-    "benchmark_label": "Oordeel t.o.v. vergelijking in woorden",
-    "tau2_used": "Jaar-op-jaarvariatie (τ², verandering)",
-    "tau2_level": "Jaar-op-jaarvariatie (τ², niveau)",
-    "change_se": "Standaardfout verandering",
-    "latest_margin_low": "Ondergrens marge laatste waarde (95%)",
-    "latest_margin_high": "Bovengrens marge laatste waarde (95%)",
-    "latest_margin998_low": "Ondergrens marge laatste waarde (99,8%)",
-    "latest_margin998_high": "Bovengrens marge laatste waarde (99,8%)",
+    "benchmark_95": "Tegenover vergelijking (95%)",
+    "benchmark_998": "Tegenover vergelijking (99,8%)",
+    "benchmark_verdict": "Tegenover Nederland",
+    "benchmark_label": "Tegenover Nederland in woorden",
+    "regio_benchmark_label": "Tegenover de regio in woorden",
+    "data_kind": "Soort gegevens",
+    "latest_status": "Status laatste cijfer",
+    "change_verdict": "Oordeel sinds de nulmeting",
+    "change_basis": "Grond voor het oordeel sinds de nulmeting",
+    "change_label": "Verandering in woorden",
+    "change_reason": "Toelichting verandering",
+    "nederland_label": "Nederland (als vergelijking)",
+    "nederland_value": "Waarde Nederland",
+    "recent_trend": "Recente trend",
+    "recent_label": "Recente trend in woorden",
+    "recent_trend_label": "Recente trend in woorden",
+    "break_period": "Breuk in de reeks vanaf",
+    "break_note": "Toelichting breuk",
+    "break_before": "Breuk vóór deze periode",
+    "stale": "Verouderd cijfer",
+    "harmonised": "Omgerekend naar de huidige indeling",
+    "verdict_allowed": "Oordeel mogelijk (marge bekend)",
+    "rounded": "Afgerond gepubliceerd cijfer",
+    "nl_all": "Waarde Nederland (alle gemeenten)",
+    "nl_label": "Nederland (als vergelijking)",
+    "regio_label": "Regio (als vergelijking)",
+    "comparison_label": "Vergelijking in woorden",
+    "level": "Betrouwbaarheidsniveau",
+    "definitie": "Definitie",
+    "change": "Verandering sinds de nulmeting",
+    "trend": "Trend",
+    "suppressed": "Onderdrukt",
     "break_between": "Breuk tussen nulmeting en laatste periode",
-    "newer_missing": "Nieuwere periode zonder waarde",
+    "change_se": "Standaardfout van de verandering",
+    "latest_margin998_low": "Ondergrens marge tegenover Nederland (99,8%)",
+    "latest_margin998_high": "Bovengrens marge tegenover Nederland (99,8%)",
+    "newer_missing": "Nieuwere periode zonder cijfer",
+    "regio_comparison_label": "Tegenover de regio",
+    "tau2_level": "Echte variatie tussen gemeenten (τ², niveau)",
+    "tau2_used": "Echte variatie van jaar op jaar (τ²)",
+    "tau2_change": "Echte variatie van de verandering (τ²)",
+    "trend_label": "Trend in woorden",
+    "gebied": "Gebied",
+    "rol": "Rol",
 }
 """Plain-Dutch labels for the raw column names that can reach a table in the report or a download."""
+
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "polarity": {"hoger_beter": "hoger is beter", "lager_beter": "lager is beter", "neutraal": "geen richting"},
+    "kind": {"share": "aandeel", "rate": "per inwoners", "count": "aantal", "level": "niveau"},
+    "unit": {"procent": "%", "per_1000": "per 1.000", "eur": "euro", "eur_per_inwoner": "euro per inwoner"},
+    "ci_method": {"wilson": "Wilson", "poisson": "exact Poisson", "geen": "geen", "gepubliceerd": "gepubliceerd"},
+}
+"""Code values of a column → the words a reader sees (polarity ``lager_beter`` → ``lager is beter``)."""
+
+
+def readable_values(frame: Any, extra: Mapping[str, Mapping[str, str]] | None = None) -> Any:
+    """A copy of ``frame`` whose code-valued columns (:data:`VALUE_LABELS`, plus ``extra``) hold words.
+
+    Other columns and values without a label are unchanged; the input is not changed.
+    """
+    out = frame.copy()
+    for col, words in {**VALUE_LABELS, **(extra or {})}.items():
+        if col in out.columns and not is_numeric_dtype(out[col]):
+            out[col] = out[col].map(lambda v, w=words: w.get(v, v) if isinstance(v, str) else v)
+    return out
+
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$|^[a-z][a-z0-9]*$")
 
@@ -485,7 +544,8 @@ def dutch_columns(frame: Any, extra: Mapping[str, str] | None = None, strict: bo
 
 
 _COUNT_WORDS = ("aantal", "inwoners", "teller", "noemer", "meetpunten", "gemeenten")
-_YEAR = re.compile(r"(?:^|[\s(_-])(?:jaar|indelingsjaar|startjaar|prijspeil)(?:$|[\s)_-])|^(?:start|basis)?jaar", re.I)
+_YEAR = re.compile(r"(?:^|[\s(_-])(?:jaar|indelingsjaar|startjaar|prijspeil)(?:$|[\s)_-])"
+                   r"|^(?:start|basis)?jaar(?:$|[\s)_-])", re.I)
 
 
 def is_year_column(label: object) -> bool:
@@ -494,10 +554,86 @@ def is_year_column(label: object) -> bool:
     return bool(_YEAR.search(text)) and "per jaar" not in text and "%" not in text
 
 
+def table_decimals(value: float, column: object) -> int:
+    """Decimals a number gets in a table cell (page and download alike): one rule for every table.
+
+    Counts (:func:`is_count_column`) and years are whole numbers; other numbers get 0 decimals from 1.000, one
+    from 10 and two below 10 (``1.234``, ``18,8``, ``3,14``).
+    """
+    if is_count_column(column) or is_year_column(column):
+        return 0
+    a = abs(float(value))
+    return 0 if a >= 1000 else 1 if a >= 10 else 2
+
+
 def is_count_column(label: object) -> bool:
     """True for a column that holds counts (shown as whole numbers): ``Inwoners``, ``Aantal …``, ``Noemer …``."""
     text = str(label).lower()
-    return (any(w in text for w in _COUNT_WORDS) and "per " not in text and "%" not in text
+    return (any(re.search(rf"\b{w}\b", text) for w in _COUNT_WORDS) and "per " not in text and "%" not in text
             and not is_year_column(label))
 
 
+
+
+# ------------------------------------------------------------------------------------------- hyphenation
+SOFT_HYPHEN = "\u00ad"
+_VOWELS = set("aeiouyàáâäèéêëìíîïòóôöùúûü")
+_ONSETS = {"bl", "br", "dr", "fl", "fr", "gl", "gr", "kl", "kr", "pl", "pr", "tr", "vl", "vr", "ch"}
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _syllable_breaks(word: str) -> list[int]:
+    """Positions in ``word`` where a Dutch syllable starts (simple rules: V-CV, VC-CV, VC-CCV for bl/br/…/ch)."""
+    low = word.lower()
+    vowel = [c in _VOWELS or (c == "j" and i > 0 and low[i - 1] == "i") for i, c in enumerate(low)]
+    breaks, i, n = [], 0, len(low)
+    while i < n and not vowel[i]:
+        i += 1
+    while i < n:
+        while i < n and vowel[i]:
+            i += 1
+        start = i
+        while i < n and not vowel[i]:
+            i += 1
+        if i >= n or start == i:
+            continue  # end of the word, or two vowels in a row (a hiatus is not split)
+        cluster = low[start:i]
+        if len(cluster) == 1:
+            cut = start
+        elif cluster[-2:] in _ONSETS and len(cluster) >= 3 or cluster == "ch":
+            cut = i - 2
+        else:
+            cut = i - 1
+        breaks.append(cut)
+    return breaks
+
+
+def soft_hyphens(text: object, min_length: int = 8) -> str:
+    """``text`` with soft hyphens (U+00AD) at the syllable boundaries of its long words.
+
+    A browser breaks a word only where a soft hyphen is, and shows a hyphen there; without one it keeps the word
+    whole. Used for table header cells, so a narrow column wraps ``Streef-waarde``, never ``Streefwa arde``.
+    Words shorter than ``min_length`` letters, and the first two and last three letters of a word, are left alone.
+
+    >>> soft_hyphens("Nulmeting").replace(SOFT_HYPHEN, "-")
+    'Nul-me-ting'
+    """
+    def one(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if len(word) < min_length:
+            return word
+        cuts = [c for c in _syllable_breaks(word) if 2 <= c <= len(word) - 3]
+        for c in reversed(cuts):
+            word = word[:c] + SOFT_HYPHEN + word[c:]
+        return word
+
+    return _WORD.sub(one, "" if text is None else str(text))
+
+
+def fmt_plural(n: int, singular: str, plural: str) -> str:
+    """A count with its noun in the right number: ``1 indicator``, ``2 indicatoren``, ``0 indicatoren``.
+
+    >>> fmt_plural(1, "maatregel", "maatregelen")
+    '1 maatregel'
+    """
+    return f"{fmt_number(n, 0)} {singular if n == 1 else plural}"

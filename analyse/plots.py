@@ -313,7 +313,9 @@ def plot_trend(
     else:
         alt = (f"Lijngrafiek '{title}' over {periods[0]} tot en met {periods[-1]}; voor "
                f"{_label(gemeentecode, labels)} zijn geen waarden beschikbaar.")
-    fig = finish(fig, alt, series_df)
+    shown = series_df.copy()  # the data table names each area, not its code (JZ31 → the jeugdzorgregio's name)
+    shown.insert(0, "gebied", shown["gemeentecode"].astype(str).map(lambda c: _label(c, labels)))
+    fig = finish(fig, alt, shown.drop(columns="gemeentecode"))
     fig.index_base = index_base
     return fig
 
@@ -1085,7 +1087,8 @@ def plot_spine_chart(
     counts = data["comparison"].value_counts()
     parts = [f"{counts[k]} {k}" for k in ("beter", "vergelijkbaar", "slechter", "hoger", "lager",
                                           "niet te beoordelen") if k in counts]
-    alt = (f"Overzicht van {n} indicatoren ('{title}'): per indicator de spreiding over alle gemeenten, "
+    noun = "indicator" if n == 1 else "indicatoren"
+    alt = (f"Overzicht van {n} {noun} ('{title}'): per indicator de spreiding over alle gemeenten, "
            f"de middelste 50% en {reference_label}, met {gemeente_label} als symbool; vergeleken met "
            f"{reference_label}: {', '.join(parts)}.")
     fig = finish(fig, alt, data[[c for c in data.columns if not c.startswith("x_") and c not in ("flipped",

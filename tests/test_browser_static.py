@@ -56,7 +56,8 @@ def test_print_and_phone_rules_present():
     css = export.css()
     printing = css[css.index("@media print"):]
     assert "@page { size: A4" in css
-    assert re.search(r"h2\s*\{\s*break-before:\s*page", printing)
+    assert re.search(r"\.bijlage-start\s*\{\s*break-before:\s*page", printing)  # chapters flow; the appendix
+    assert "break-after: avoid" in printing and "table-header-group" in printing
     assert "break-after: avoid" in printing and "details > summary { display: none; }" in printing
     assert "table { width: 100%" in printing
     phone = css[css.index("@media (max-width: 600px)"):]

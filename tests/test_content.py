@@ -227,7 +227,7 @@ def test_display_sources_hides_file_codes_and_keeps_cbs_ids():
                            "opgehaald": ["2026-11-30", None]})
     shown = content.sources_chapter.display_sources(tables)
     assert shown["CBS-tabel"].tolist() == ["85099NED", "–"]
-    assert shown["Bron"].tolist() == ["Jeugdzorg", "bron zonder titel"]
+    assert shown["Bron"].tolist() == ["Jeugdzorg", "Cijfers uit een document van de gemeente"]
     assert "seed000" not in shown.to_string()
 
 
@@ -256,7 +256,11 @@ def test_downloads_write_one_workbook_with_a_sheet_per_table(tmp_path):
     sections.render_sources(rc, out)
     block = sections.render_downloads(rc, out)
     book = openpyxl.load_workbook(tmp_path / "r" / "GM0001" / "GM0001-tabellen.xlsx")
-    assert len(book.sheetnames) == len(out.tables) >= 3 and "GM0001-tabellen.xlsx" in block.html
+    assert book.sheetnames[0] == "Leesmij" and "GM0001-tabellen.xlsx" in block.html
+    figure_data = [k for k in out.tables if k in out.figure_data and k.startswith(sections.INDICATOR_FIGURES)]
+    has_long = (tmp_path / "r" / "GM0001" / "GM0001-indicatoren.csv").exists()
+    assert len(book.sheetnames) == 1 + has_long + len(out.tables) - len(figure_data) >= 3
+    assert all(len(n) <= 31 for n in book.sheetnames) and len(set(book.sheetnames)) == len(book.sheetnames)
 
 
 def test_map_content_without_boundaries_is_a_marked_gap():

@@ -134,3 +134,32 @@ SEEN_IN_REPORTS = ['bedrag', 'begroot', 'cum_gepland_eur', 'cum_gerealiseerd_eur
 def test_every_raw_header_seen_in_reports_has_a_dutch_label(column):
     label = f.dutch_label(column)
     assert label != column and not f.is_raw_name(label)
+
+
+def test_soft_hyphens_at_syllables_only_in_long_words():
+    from analyse.formatting import SOFT_HYPHEN, soft_hyphens
+
+    shown = {w: soft_hyphens(w).replace(SOFT_HYPHEN, "-") for w in
+             ("Nulmeting", "Streefwaarde", "procentpunt", "Regio", "Welzijn", "Preventieniveau")}
+    assert shown == {"Nulmeting": "Nul-me-ting", "Streefwaarde": "Streef-waarde", "procentpunt": "pro-cent-punt",
+                     "Regio": "Regio", "Welzijn": "Welzijn", "Preventieniveau": "Pre-ven-tie-ni-veau"}
+    assert soft_hyphens("Sinds de nulmeting (≤ 2020)").replace(SOFT_HYPHEN, "") == "Sinds de nulmeting (≤ 2020)"
+    assert soft_hyphens(None) == ""
+
+
+def test_table_decimals_one_rule():
+    from analyse.formatting import table_decimals
+
+    assert [table_decimals(v, "Waarde") for v in (1234.5, 18.8, 3.14)] == [0, 1, 2]
+    assert table_decimals(12.4, "Aantal inwoners") == 0 and table_decimals(2023.0, "Jaar") == 0
+
+
+def test_every_column_of_the_comparison_record_and_overview_has_a_dutch_label():
+    """A column added to these frames without a Dutch label fails here, not as a log line in a report."""
+    from analyse import compare
+    from analyse.content import overview_chapter
+    from analyse.content.indicator_chapter import RECORD_COLUMNS
+    from analyse.formatting import COLUMN_LABELS, is_raw_name
+
+    cols = [*compare.OUTPUT_COLUMNS, *RECORD_COLUMNS, *overview_chapter.COLUMNS]
+    assert sorted({c for c in cols if c not in COLUMN_LABELS and is_raw_name(c) and "_" in c}) == []

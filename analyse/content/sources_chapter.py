@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 from analyse.content.inputs import ReportInputs
@@ -50,7 +51,10 @@ CBS_TABLE_ID = re.compile(r"^\d{5}[A-Z]{3}$")
 def display_sources(tables: pd.DataFrame) -> pd.DataFrame:
     """The sources table as readers see it: title, CBS table id (when it is one), periods, status, date."""
     is_cbs = tables["tabel"].astype(str).str.match(CBS_TABLE_ID.pattern)
-    title = tables["titel"].where(tables["titel"].notna() & (tables["titel"].astype(str) != ""), "bron zonder titel")
+    has_title = tables["titel"].notna() & (tables["titel"].astype(str).str.strip() != "")
+    fallback = pd.Series(np.where(is_cbs, "CBS-tabel " + tables["tabel"].astype(str),
+                                  "Cijfers uit een document van de gemeente"), index=tables.index)
+    title = tables["titel"].where(has_title, fallback)
     return pd.DataFrame({
         "Bron": title, "CBS-tabel": tables["tabel"].where(is_cbs, "–"), "Indicatoren": tables["indicatoren"],
         "Eerste periode": tables["eerste_periode"], "Laatste periode": tables["laatste_periode"],

@@ -77,7 +77,8 @@ def _cbs(table: str, title: str, status: str, indeling: int | str, notes: str = 
     )
 
 
-_TRUNC = "First 10,000 rows of the OData dump: only the Totaal categories are complete (see SOURCE.md)."
+_CROSSCHECK = "Ingekort bestand; alleen gebruikt om gemeentenamen met hun CBS-code te controleren."
+_TRUNC = "Eerste 10.000 rijen van de CBS-export: alleen de totalen zijn volledig."
 _KWB_URL = "https://github.com/AnneVersion/geoinzicht-app (PDOK wijkenbuurten {year})"
 _KWB_IDS = {2012: None, 2017: "83765NED", 2018: "84286NED", 2019: "84583NED", 2022: "85318NED",
             2023: "85618NED", 2024: "85984NED"}
@@ -95,18 +96,18 @@ SOURCES: tuple[Source, ...] = (
          _TRUNC),
     _cbs("85896NED", "Wmo-cliënten; type maatwerkvoorziening, persoonskenmerken, regio", "gemengd",
          "per periode", _TRUNC),
-    _cbs("84421NED", "Wmo-cliënten per wijk 2018 (gemeente rows only)", "onbekend", 2018,
-         "Truncated; used only as a name -> GM code cross-check.", "84421NED_gemeente_rows.csv"),
-    _cbs("84908NED", "Wmo-cliënten per wijk 2020 (gemeente rows only)", "onbekend", 2020,
-         "Truncated; used only as a name -> GM code cross-check.", "84908NED_gemeente_rows.csv"),
-    _cbs("83440NED", "Maatstaven gemeentefonds; sociaal domein; diverse peildata (~2014)", "onbekend", 2015),
-    _cbs("83718NED", "Maatstaven gemeentefonds; sociaal domein; diverse peildata (~2015)", "onbekend", 2016),
-    _cbs("83997NED", "Maatstaven gemeentefonds; sociaal domein; diverse peildata (~2016)", "onbekend", 2017),
+    _cbs("84421NED", "Wmo-cliënten per wijk 2018 (alleen de gemeenten)", "onbekend", 2018,
+         _CROSSCHECK, "84421NED_gemeente_rows.csv"),
+    _cbs("84908NED", "Wmo-cliënten per wijk 2020 (alleen de gemeenten)", "onbekend", 2020,
+         _CROSSCHECK, "84908NED_gemeente_rows.csv"),
+    _cbs("83440NED", "Maatstaven gemeentefonds; sociaal domein; diverse peildata (omstreeks 2014)", "onbekend", 2015),
+    _cbs("83718NED", "Maatstaven gemeentefonds; sociaal domein; diverse peildata (omstreeks 2015)", "onbekend", 2016),
+    _cbs("83997NED", "Maatstaven gemeentefonds; sociaal domein; diverse peildata (omstreeks 2016)", "onbekend", 2017),
     _cbs("84590NED", "Maatstaven gemeentefonds; sociaal domein; peildata 2018", "onbekend", 2019),
     _cbs("84860NED", "Maatstaven gemeentefonds; sociaal domein; peildata 2019", "onbekend", 2020),
     _cbs("85052NED", "Maatstaven gemeentefonds; sociaal domein; peildata 2020", "onbekend", 2021),
     _cbs("85309NED", "Maatstaven gemeentefonds; sociaal domein; peildata 2021", "onbekend", 2022),
-    _cbs("83450NED", "Bijstand, re-integratie en WSW; leeftijd, regio (one year, ~2014)", "onbekend", 2015),
+    _cbs("83450NED", "Bijstand, re-integratie en WSW; leeftijd, regio (één jaar, omstreeks 2014)", "onbekend", 2015),
     _cbs("85383NED", "Maatstaven gemeentefonds (verdeelmaatstaven) 2023-2025, voorlopig en definitief",
          "gemengd", 2025),
     # --- KWB (PDOK properties, codes of the edition year) ---
@@ -114,31 +115,32 @@ SOURCES: tuple[Source, ...] = (
         Source(
             table_id=f"kwb-pdok-{year}", folder="kwb-pdok-gemeenten-geoinzicht",
             filename=f"gemeenten_{year}_kwb_props.csv",
-            title=f"Kerncijfers wijken en buurten {year}, gemeenteniveau (PDOK-veldnamen)"
-            + (f" = CBS {cbs}" if cbs else ""),
+            title=f"Kerncijfers wijken en buurten {year}, gemeenten" + (f" (CBS {cbs})" if cbs else ""),
             producer="CBS via PDOK (github.com/AnneVersion/geoinzicht-app)",
             url=STATLINE.format(table=cbs) if cbs else _KWB_URL.format(year=year),
             indelingsjaar=year, license="CBS open data (CC BY 4.0); repository: none stated",
-            notes="Rounded as in the Wijk- en Buurtkaart; reference years differ per variable.",
+            notes="Afgerond zoals in de Wijk- en Buurtkaart; de peildatum verschilt per onderwerp.",
         )
         for year, cbs in _KWB_IDS.items()
     ),
     Source("nlstat-2021", "nlstat-gemeente-indicatoren", "nl_data_gemeente_flat.csv",
-           "Kerncijfers wijken en buurten 2021 per gemeente (85039NED, English labels)",
+           "Kerncijfers wijken en buurten 2021 per gemeente (CBS 85039NED)",
            "CBS via github.com/RishikeshGovind/nlstat", "https://github.com/RishikeshGovind/nlstat",
            indelingsjaar=2021, license="none stated",
-           notes="Source year uncertain (KWB 2021/2022 mix); verify against StatLine."),
+           notes="Het jaar van de cijfers is niet zeker (een mengsel van de edities 2021 en 2022); "
+                 "vergelijk met StatLine."),
     # --- Iv3, gemeente lists, inwoners ---
     Source("iv3-lasten", _IV3, "iv3_lasten_per_taakveld_long.csv", "Iv3 lasten per taakveld per gemeente",
            "CBS Iv3 (via JoeyKurtosis/GemeenteFinancienTest)", _IV3_URL, "gemengd", "per jaar",
            license="CBS open data (CC BY 4.0); repository: none stated",
-           notes="x 1000 EUR; no delivery = 0 in the source."),
+           notes="Bedragen in duizenden euro's; een niet geleverde gemeente staat in de bron als 0 "
+                 "(bij het inlezen weggelaten)."),
     Source("iv3-gemeenten", _IV3, "gemeenten_per_jaar.csv", "Gemeenten per jaar 2010-2026 (code, naam)",
            "CBS (via JoeyKurtosis/GemeenteFinancienTest)", _IV3_URL, "definitief", "per jaar",
            license="none stated"),
     Source("iv3-inwoners", _IV3, "inwoners_per_gemeente_jaar.csv", "Inwoners per gemeente per jaar 2017-2026",
            "CBS (via JoeyKurtosis/GemeenteFinancienTest)", _IV3_URL, "onbekend", "per jaar",
-           license="none stated", notes="Likely CBS 03759ned/37230ned, 1 January."),
+           license="none stated", notes="Waarschijnlijk CBS 03759ned/37230ned, inwoners op 1 januari."),
     # --- regions ---
     Source("83287NED", "gebieden-in-nederland-2016-83287NED", "gemeente_regios_2016.csv",
            "Gebieden in Nederland 2016", "CBS (via github.com/krevelen/epidemes)", STATLINE.format(table="83287NED"),
@@ -160,21 +162,22 @@ SOURCES: tuple[Source, ...] = (
            "VNG grenswijzigen (github.com/reidhin/grenswijzigen)", "https://github.com/reidhin/grenswijzigen",
            "definitief", "per jaarpaar", license="CC BY-NC-SA 4.0"),
     Source("ggd-2021", "gemeente-ggdregio-2021-certegis", "gemeente_ggdregio_2021.csv",
-           "Gemeente -> GGD-regio, indeling 2021", "CBS (via certe-medical-epidemiology/certegis)",
+           "Gemeenten en hun GGD-regio, indeling 2021", "CBS (via certe-medical-epidemiology/certegis)",
            "https://github.com/certe-medical-epidemiology/certegis", "onbekend", 2021, license="GPL-2.0 (package)"),
     Source("corop-2024", "corop-woonplaats-gemeente-2024", "corop.generated.csv",
-           "Woonplaats -> gemeente -> COROP-gebied 2024", "CBS (via woonstadrotterdam/woningwaardering)",
+           "Woonplaatsen, gemeenten en COROP-gebieden 2024", "CBS (via woonstadrotterdam/woningwaardering)",
            "https://github.com/woonstadrotterdam/woningwaardering", "definitief", 2024, license="MIT (repository)"),
     # --- gemeente boundaries (GeoJSON, WGS84) ---
     *(
         Source("gemeentegrenzen", "gemeente-grenzen-geojson", f"gemeente_{year}.geojson",
-               f"Gemeentegrenzen {year} (CBS gebiedsindelingen, gemeente_gegeneraliseerd)", "CBS/Kadaster via PDOK",
+               f"Gemeentegrenzen {year} (CBS-gebiedsindelingen, vereenvoudigd)", "CBS/Kadaster via PDOK",
                "https://www.pdok.nl/introductie/-/article/cbs-gebiedsindelingen", "definitief", year,
                license="CC BY 4.0 (CBS/PDOK); repository: none stated",
-               notes="Simplified GeoJSON for choropleths, not for areas (see SOURCE.md of the shared folder).")
+               notes="Vereenvoudigde grenzen, bedoeld voor kaarten en niet om oppervlakten te meten.")
         for year in (2022, 2023, 2025)
     ),
-    Source("cpi", "cpi-yearly-small", "pbix-inflatie-cbs.csv", "CPI jaarmutatie 2018-2023 (= CBS 83131NED)",
+    Source("cpi", "cpi-yearly-small", "pbix-inflatie-cbs.csv",
+           "Consumentenprijsindex, jaarmutatie 2018-2023 (CBS 83131NED)",
            "CBS (via JoeyKurtosis/GemeenteFinancienTest)", STATLINE.format(table="83131NED"), "definitief",
            None, license="none stated"),
 )

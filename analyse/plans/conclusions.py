@@ -393,9 +393,11 @@ def _conclude_scope(
         groups = {}
         for m in maatregelen:
             groups.setdefault(m.status, []).append(m)
-        parts = [f"{len(ms)} {STATUS_LABEL.get(s, s)} ({_ids(ms)})" for s, ms in groups.items() if s != "opgegaan in"]
+        one = len(relevant) == 1  # "de enige maatregel is gerealiseerd", never "van de 1 maatregel is 1 …"
+        parts = [("" if one else f"{len(ms)} ") + f"{STATUS_LABEL.get(s, s)} ({_ids(ms)})"
+                 for s, ms in groups.items() if s != "opgegaan in"]
         merged = [f"{m.id} is opgegaan in {m.opgegaan_in}" for m in groups.get("opgegaan in", [])]
-        head = "van de 1 maatregel is" if len(relevant) == 1 else f"van de {len(relevant)} maatregelen zijn er"
+        head = "de enige maatregel is" if one else f"van de {len(relevant)} maatregelen zijn er"
         bewijs.append(
             f"Uitvoering: {head} " + "; ".join(parts) + "." + (" " + "; ".join(merged) + "." if merged else "")
         )

@@ -8,6 +8,7 @@ that are available in the processed data) and what the gemeente would have to re
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import pandas as pd
 
@@ -103,7 +104,8 @@ def _row(plan: Plan, o, d, di: DoelIndicator | None, available: set[str]) -> dic
             naam = reg.naam if reg else di.indicator_id
             todo.append(
                 f"registreer '{naam}' zelf (niet in de CBS-gegevens van dit rapport) en lever de cijfers "
-                "jaarlijks aan" + (f", of volg het CBS-alternatief '{alternatief}'" if alternatief else "")
+                "jaarlijks aan" + (f", of volg het CBS-alternatief '{_indicator_name(alternatief)}'"
+                                   if alternatief else "")
             )
     if di is None:
         status = "geen indicator"
@@ -144,6 +146,19 @@ def _row(plan: Plan, o, d, di: DoelIndicator | None, available: set[str]) -> dic
         "vastleggen": "; ".join(todo) or None,
         "bron_pagina": (d.bron_pagina if d else None) or o.bron_pagina,
     }
+
+
+@lru_cache(maxsize=1)
+def _catalogue_names() -> dict[str, str]:
+    from analyse.data.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    return dict(zip(cat["id"].astype(str), cat["naam"].astype(str)))
+
+
+def _indicator_name(indicator_id: str) -> str:
+    """The Dutch name of a catalogue indicator (the id itself when the catalogue does not know it)."""
+    return _catalogue_names().get(str(indicator_id), str(indicator_id))
 
 
 def monitoring_view(plan: Plan, available_indicators: Iterable[str] = ()) -> pd.DataFrame:

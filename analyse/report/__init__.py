@@ -32,7 +32,18 @@ from PIL import Image
 
 from analyse import atomic, paths, safetext
 from analyse.errors import ParameterError
-from analyse.formatting import MISSING, dutch_columns, escape, fmt_list, fmt_number, is_count_column
+from analyse.formatting import (
+    MISSING,
+    dutch_columns,
+    escape,
+    fmt_list,
+    fmt_number,
+    is_count_column,
+    is_year_column,
+    readable_values,
+    soft_hyphens,
+    table_decimals,
+)
 from analyse.report.downloads import write_csv
 
 __all__ = [
@@ -94,6 +105,10 @@ class OutputTarget:
     """Folder that links in notebook output are relative to (the kernel's working directory, i.e. the notebook's
     folder in JupyterLab); ``None``: relative to the report folder. The HTML export always links to the file
     next to the page (:func:`analyse.report.export.notebook_body`)."""
+    titles: dict[str, str] = field(default_factory=dict)
+    """Dutch title of every table written so far (slug → caption, or the figure's text for a figure's data)."""
+    figure_data: set[str] = field(default_factory=set)
+    """Slugs of the tables that are the data drawn in a figure (not a table of the page)."""
 
 
 def output_for(gemeentecode: str, output_dir: str | os.PathLike[str] | None = "") -> OutputTarget:
@@ -252,15 +267,29 @@ def md(template: str, /, **values: Any) -> Block:
 # --------------------------------------------------------------------------------------------------
 # Tables
 # --------------------------------------------------------------------------------------------------
-_YEARLIKE = re.compile(r"(jaar|year|period|periode|code)", re.I)
-HIDDEN_COLUMNS = ("indicator_id", "period_type", "source_table", "file", "n_taakvelden")
-"""Technical columns left out of tables shown in the page (the CSV and workbook keep them)."""
+_PERIODLIKE = re.compile(r"(period|periode|code)", re.I)
+
+
+def _yearlike(column: str) -> bool:
+    """A column of years, periods or codes: its whole numbers are shown as is (``2023``, not ``2.023``)."""
+    return is_year_column(column) or bool(_PERIODLIKE.search(column))
+HIDDEN_COLUMNS = ("indicator_id", "period_type", "source_table", "file", "n_taakvelden", "level")
+"""Technical columns left out of tables shown in the page (the CSV and workbook keep all but the ids)."""
+DOWNLOAD_HIDDEN = ("indicator_id", "file", "level")
+"""Package ids and local file names: never in a download (the indicator's name and source table are)."""
+
+
+def _value_words() -> dict[str, Any]:
+    """Code values of domain columns → words (Iv3 clusters); the generic ones are in ``formatting.VALUE_LABELS``."""
+    from analyse.kosten import CLUSTER_LABELS
+
+    return {"cluster": CLUSTER_LABELS, "iv3_cluster": CLUSTER_LABELS}
 
 
 def for_display(frame: Any) -> Any:
     """The frame as readers see it: technical columns dropped, plain-Dutch column names."""
     shown = frame.drop(columns=[c for c in HIDDEN_COLUMNS if c in frame.columns])
-    return dutch_columns(shown, strict=False)
+    return dutch_columns(readable_values(shown, _value_words()))  # a raw name without a Dutch label is an error
 
 
 def _format_cell(value: Any, column: str) -> str:
@@ -277,17 +306,13 @@ def _format_cell(value: Any, column: str) -> str:
     if isinstance(value, (list, tuple)):
         return escape(fmt_list([str(v) for v in value]))
     if isinstance(value, int):
-        return str(value) if _YEARLIKE.search(column) else fmt_number(value, 0)
+        return str(value) if _yearlike(column) else fmt_number(value, 0)
     if isinstance(value, float):
         if math.isnan(value):
             return MISSING
-        if _YEARLIKE.search(column) and value.is_integer():
+        if _yearlike(column) and value.is_integer():
             return str(int(value))
-        if is_count_column(column):
-            return fmt_number(value, 0)
-        a = abs(value)
-        decimals = 0 if a >= 1000 else 1 if a >= 10 else 2
-        return fmt_number(value, decimals)
+        return fmt_number(value, table_decimals(value, column))
     try:
         if value is pd.NA or value is pd.NaT:
             return MISSING
@@ -318,7 +343,7 @@ def frame_to_html(frame: Any, max_rows: int = MAX_TABLE_ROWS, caption: str | Non
     frame = for_display(frame)
     cols = [str(c) for c in frame.columns]
     extra = dict(extra or {})
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in [*cols, *extra])
+    head = "".join(f'<th scope="col">{escape(soft_hyphens(c))}</th>' for c in [*cols, *extra])  # wraps at syllables
     rows = []
     for i, rec in enumerate(frame.head(max_rows).itertuples(index=False, name=None)):
         cells = "".join(f"<td>{_format_cell(v, c)}</td>" for v, c in zip(rec, cols))
@@ -337,16 +362,21 @@ def _claim(name: str, target: OutputTarget | None) -> str:
     return target.claim(name) if target is not None else slug(name)
 
 
-def _write_csv(frame: Any, key: str, target: OutputTarget | None) -> str | None:
+def _write_csv(frame: Any, key: str, target: OutputTarget | None, title: str | None = None,
+               figure: bool = False) -> str | None:
     """Write ``frame`` as ``<key>.csv`` (``key`` claimed from the target: unique in the report)."""
     if target is None or frame is None:
         return None
 
     fname = f"{key}.csv"
-    shown = dutch_columns(frame, strict=False)
+    kept = frame.drop(columns=[c for c in DOWNLOAD_HIDDEN if c in frame.columns])
+    shown = dutch_columns(readable_values(kept, _value_words()))
     write_csv(shown, target.report_dir / fname)
     target.written.append(fname)
     target.tables[key] = shown
+    target.titles[key] = title or key
+    if figure:
+        target.figure_data.add(key)
     return fname
 
 
@@ -363,7 +393,7 @@ def table_block(frame: Any, name: str, out: OutputTarget | None, caption: str | 
     ``extra``: columns of ready-made HTML shown after the data columns (see :func:`frame_to_html`), not in the CSV.
     """
     key = _claim(name, out)
-    fname = _write_csv(frame, key, out) if csv else None
+    fname = _write_csv(frame, key, out, title=caption) if csv else None
     html = frame_to_html(frame, max_rows=max_rows, caption=caption, extra=extra) + _csv_link(fname, out)
     return Block(f'<div class="tabel-blok" id="tabel-{key}">{html}</div>', caption or name)
 
@@ -427,7 +457,7 @@ def png_block(png: bytes, name: str, out: OutputTarget | None, alt: str, data: A
     key = _claim(name, out)
     if out is not None:
         write_atomic(out.figure_dir / f"{key}.png", png)
-    fname = _write_csv(data, key, out) if data is not None else None
+    fname = _write_csv(data, key, out, title=caption or alt, figure=True) if data is not None else None
     b64 = base64.b64encode(png).decode("ascii")
     return _figure_html(f'<img src="data:image/png;base64,{b64}" alt="{escape(alt)}">', key, alt, data, fname,
                         caption, out)
@@ -445,7 +475,7 @@ def svg_block(svg: str, name: str, out: OutputTarget | None, alt: str, data: Any
     key = _claim(name, out)
     if out is not None:
         write_atomic(out.figure_dir / f"{key}.svg", svg)
-    fname = _write_csv(data, key, out) if data is not None else None
+    fname = _write_csv(data, key, out, title=caption or alt, figure=True) if data is not None else None
     return _figure_html(svg, key, alt, data, fname, caption, out)
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from analyse import atomic, safetext
 from analyse.errors import AnalyseError
+from analyse.formatting import table_decimals
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet treat a cell as a formula."""
@@ -82,17 +83,48 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+def as_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with values as a table on the page shows them: numbers rounded, booleans ``ja``/``nee``.
+
+    Numbers are rounded with :func:`analyse.formatting.table_decimals` (the one rule of the page tables) and stay
+    numbers; a column that is whole after rounding becomes an integer column (``2023``, never ``2023,0``).
+    True/False become ``ja``/``nee`` (also in a text column with a few booleans). The input is not changed.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_bool_dtype(series):
+            out[col] = series.map({True: "ja", False: "nee"}).astype(object)
+        elif pd.api.types.is_numeric_dtype(series):
+            values = pd.to_numeric(series, errors="coerce").astype(float)
+            rounded = values.map(lambda v, c=col: v if pd.isna(v) else round(v, table_decimals(v, c)))
+            present = rounded.dropna()
+            if len(present) and np.allclose(present, np.round(present)) and present.abs().max() < 2**53:
+                out[col] = rounded.round().astype("Int64")
+            else:
+                out[col] = rounded
+        elif series.dtype == object:
+            out[col] = series.map(lambda v: "ja" if v is True or v is np.True_ else
+                                  "nee" if v is False or v is np.False_ else v)
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path, full_precision: bool = False) -> Path:
     """Write ``frame`` as a CSV that a Dutch Excel opens correctly; return the path.
 
     UTF-8 with BOM, separator ``;``, decimal comma, no index, missing values as empty cells.
-    Numeric columns are written as numbers (``18,8``), not as formatted text.
+    Numeric columns are written as numbers (``18,8``), not as formatted text, at the precision the page shows
+    (:func:`as_shown`; ``full_precision=True`` keeps every digit, for the long data file); booleans as ``ja``/``nee``.
 
     Raises:
         AnalyseError: when ``frame`` is not a DataFrame.
     """
     path = Path(path)
-    out = safe_frame(frame)
+    if not isinstance(frame, pd.DataFrame):
+        raise AnalyseError(f"download: verwacht een tabel (DataFrame), kreeg {type(frame).__name__}")
+    out = safe_frame(frame if full_precision else as_shown(frame))
+    if full_precision:
+        out = out.map(lambda v: "ja" if v is True or v is np.True_ else "nee" if v is False or v is np.False_ else v)
     text = out.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
     return atomic.write_bytes(path, text.encode("utf-8-sig"))
 
@@ -204,3 +236,173 @@ def _excel_value(value: object) -> object:
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     return value
+
+
+# ------------------------------------------------------------------------------------------ the long data file
+CBS_TABLE = re.compile(r"^\d{5}[A-Z]{3}$")
+CBS_TABLE_URL = "https://opendata.cbs.nl/statline/#/CBS/nl/dataset/{table}/table"
+"""StatLine page of a CBS table (the link in the long data file)."""
+
+LONG_COLUMNS = (
+    "Gemeentecode", "Gemeente", "Indicator", "Domein", "Eenheid", "Periode", "Meting", "Waarde", "Ondergrens (95%)",
+    "Bovengrens (95%)", "Vergeleken met", "Waarde vergelijking", "Waarde Nederland", "Tegenover Nederland",
+    "Oordeel sinds de nulmeting", "Nulmeting", "Oordeel mogelijk (marge bekend)", "Status", "Bron", "CBS-tabel",
+    "CBS-pagina")
+"""Columns of the long data file: one row per indicator and period of the gemeente."""
+
+
+def cbs_links(source_table: object) -> str:
+    """StatLine links of the CBS tables in ``source_table`` (``;``-joined ids; other sources give ``""``)."""
+    if not isinstance(source_table, str):
+        return ""
+    ids = [t.strip() for t in source_table.split(";") if CBS_TABLE.match(t.strip())]
+    return " ; ".join(CBS_TABLE_URL.format(table=t) for t in ids)
+
+
+def _words(value: object, labels: Mapping[str, str] | None = None) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return (labels or {}).get(str(value), value)
+
+
+def cbs_tables(source_table: object) -> str:
+    """The CBS table ids in ``source_table`` (``;``-joined; our names for other files are left out)."""
+    if not isinstance(source_table, str):
+        return ""
+    return "; ".join(t.strip() for t in source_table.split(";") if CBS_TABLE.match(t.strip()))
+
+
+def _source_words(source_table: object, titles: Mapping[str, str]) -> str:
+    if not isinstance(source_table, str):
+        return ""
+    parts = [titles.get(t.strip()) or (f"CBS-tabel {t.strip()}" if CBS_TABLE.match(t.strip()) else
+                                       "cijfers uit een document van de gemeente") for t in source_table.split(";")]
+    return "; ".join(dict.fromkeys(parts))
+
+
+def indicator_long_table(records: pd.DataFrame, series: pd.DataFrame | None, code: str, naam: str,
+                         source_titles: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The tidy long data file of one gemeente: a row per indicator and period, numbers at full precision.
+
+    Args:
+        records: the indicator record (``IndicatorContent.records``, one row per indicator).
+        series: the gemeente's reported series (``indicator_id, period, value, ci_low, ci_high``); ``None`` or
+            empty gives one row per indicator (its latest period).
+        code, naam: the gemeente.
+        source_titles: source table id → its title (the report's sources table), for the ``Bron`` column.
+
+    Every row carries the indicator's unit, source (title, CBS table id) and StatLine link; the latest period's row
+    also carries the reference used and its value, Nederland, and both verdicts (``Meting``: ``laatste``; the
+    nulmeting's row says ``nulmeting``). Verdicts are words from :mod:`analyse.vocab`; no package id is in it.
+
+    Raises:
+        AnalyseError: when ``records`` lacks a column this file needs.
+    """
+    from analyse import vocab
+
+    need = {"indicator_id", "naam", "unit", "latest_period", "latest_value", "source_table"}
+    missing = sorted(need - set(records.columns))
+    if missing:
+        raise AnalyseError(f"Indicatorrecord mist kolom(men) {', '.join(missing)} voor het gegevensbestand")
+    rec = records.drop_duplicates("indicator_id").set_index("indicator_id")
+    if series is not None and len(series):
+        rows = series[series["indicator_id"].isin(rec.index)][["indicator_id", "period", "value", "ci_low",
+                                                               "ci_high"]].copy()
+    else:
+        rows = pd.DataFrame({"indicator_id": rec.index, "period": rec["latest_period"].to_numpy(),
+                             "value": rec["latest_value"].to_numpy(),
+                             "ci_low": rec.get("latest_ci_low", pd.Series(np.nan, index=rec.index)).to_numpy(),
+                             "ci_high": rec.get("latest_ci_high", pd.Series(np.nan, index=rec.index)).to_numpy()})
+    ids = rows["indicator_id"]
+    period = rows["period"].astype(str)
+
+    def col(name: str) -> pd.Series:
+        return ids.map(rec[name]) if name in rec else pd.Series(pd.NA, index=rows.index)
+
+    latest = period.to_numpy() == col("latest_period").astype(str).to_numpy()
+    base = period.to_numpy() == col("base_period").astype(str).to_numpy()
+    only_latest = pd.Series(latest, index=rows.index)
+    out = pd.DataFrame({
+        "Gemeentecode": code, "Gemeente": naam, "Indicator": col("naam"),
+        "Domein": col("domein").map(lambda d: _words(d, vocab.DOMEIN_LABELS)),
+        "Eenheid": col("unit").map(lambda u: _words(u, vocab.UNIT_LABELS)),
+        "Periode": period, "Meting": np.where(latest, "laatste", np.where(base, "nulmeting", "")),
+        "Waarde": pd.to_numeric(rows["value"], errors="coerce"),
+        "Ondergrens (95%)": pd.to_numeric(rows["ci_low"], errors="coerce"),
+        "Bovengrens (95%)": pd.to_numeric(rows["ci_high"], errors="coerce"),
+        "Vergeleken met": col("reference_label").where(only_latest),
+        "Waarde vergelijking": pd.to_numeric(col("reference_value"), errors="coerce").where(only_latest),
+        "Waarde Nederland": pd.to_numeric(col("nederland_value"), errors="coerce").where(only_latest),
+        "Tegenover Nederland": col("benchmark_verdict").where(only_latest),
+        "Oordeel sinds de nulmeting": col("change_verdict").where(only_latest),
+        "Nulmeting": col("base_period").where(only_latest),
+        "Oordeel mogelijk (marge bekend)": col("verdict_allowed").map(
+            lambda v: None if v is None or v is pd.NA else ("ja" if bool(v) else "nee")).where(only_latest),
+        "Status": col("latest_status").where(only_latest),
+        "Bron": col("source_table").map(lambda t: _source_words(t, source_titles or {})),
+        "CBS-tabel": col("source_table").map(cbs_tables), "CBS-pagina": col("source_table").map(cbs_links)})
+    out = out.sort_values(["Domein", "Indicator", "Periode"], kind="stable", na_position="last")
+    return out[list(LONG_COLUMNS)].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------------ the workbook
+def readable_sheet_names(titles: Mapping[str, str]) -> dict[str, str]:
+    """Sheet name per key: the Dutch title cut at a word boundary to at most 31 characters, unique.
+
+    >>> readable_sheet_names({"a": "Participatie en bijstand: alle indicatoren"})
+    {'a': 'Participatie en bijstand alle'}
+    """
+    used: set[str] = set()
+    out = {}
+    for key, title in titles.items():
+        title = str(title)
+        if re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)+", title):  # a file name: words instead
+            title = re.sub(r"[-_]+", " ", title).capitalize()
+        if len(title) > SHEET_NAME_MAX and ":" in title and len(title.split(":")[0].strip()) >= 3:
+            title = title.split(":")[0]  # "Jeugd: alle indicatoren" → "Jeugd"
+        clean = re.sub(r"\s+", " ", _SHEET_FORBIDDEN.sub(" – ", title)).strip().strip("'– ") or "Tabel"
+        if len(clean) > SHEET_NAME_MAX:
+            cut = clean[:SHEET_NAME_MAX + 1].rsplit(" ", 1)[0].rstrip(" ,;-–(") or clean[:SHEET_NAME_MAX]
+            clean = cut[:SHEET_NAME_MAX]
+        if clean.lower() in {u.lower() for u in used}:
+            out[key] = _numbered(clean, used)
+        else:
+            used.add(clean)
+            out[key] = clean
+    return out
+
+
+def _numbered(name: str, used: set[str]) -> str:
+    n = 2
+    while True:
+        suffix = f" {n}"
+        candidate = name[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+        if candidate.lower() not in {u.lower() for u in used}:
+            used.add(candidate)
+            return candidate
+        n += 1
+
+
+def readme_frame(sheets: Mapping[str, str], files: Mapping[str, str], facts: list[tuple[str, str]],
+                 definitions: pd.DataFrame | None = None, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The "Leesmij" sheet as one two-column table: facts, what each sheet is, definitions, sources.
+
+    Args:
+        sheets: sheet name → what it holds (Dutch).
+        files: sheet name → CSV file next to the report with the same table.
+        facts: (label, value) lines at the top (gemeente, made on, data version, number notation).
+        definitions: ``Indicator``, ``Definitie`` (and optionally ``Eenheid``) per indicator.
+        sources: the sources table of the report (``Bron``, ``CBS-tabel``, …).
+    """
+    rows: list[tuple[str, str]] = list(facts) + [("", ""), ("Tabblad", "Inhoud")]
+    rows += [(name, what + (f" (ook als {files[name]})" if files.get(name) else "")) for name, what in sheets.items()]
+    if definitions is not None and len(definitions):
+        rows += [("", ""), ("Indicator", "Definitie")]
+        rows += [(str(n), str(d)) for n, d in zip(definitions["Indicator"], definitions["Definitie"])]
+    if sources is not None and len(sources):
+        rows += [("", ""), ("Bron", "CBS-tabel en perioden")]
+        for r in sources.itertuples(index=False):
+            d = r._asdict() if hasattr(r, "_asdict") else {}
+            vals = list(d.values()) if d else list(r)
+            rows.append((str(vals[0]), ", ".join(str(v) for v in vals[1:] if v not in (None, "", "–"))))
+    return pd.DataFrame(rows, columns=["Onderwerp", "Toelichting"])

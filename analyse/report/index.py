@@ -1,12 +1,13 @@
-"""``reports/index.html`` and ``reports/overzicht.xlsx``: every gemeente with its key figures and a link.
+"""``reports/index.html`` and ``reports/overzicht.xlsx``: every gemeente with its key facts and a link; for readers.
 
 The page is self-contained: inline CSS and a small inline script for searching and sorting (no external
 scripts). Without JavaScript the full table is still there. It is built from the status JSON files
 (``reports/<code>/<code>.json``) so gemeenten rendered in earlier runs stay listed; the results of the
-current run decide the status shown. The table is for readers: gemeente, inwoners, provincie, regio and the
-indicator verdicts as *shares of the indicators that could be judged* (a gemeente with 8 judged indicators is
-not ranked against one with 27 by raw counts); build details (status, time, messages) are in the footer.
-:func:`overview_rows` is the one source of the rows of both the page and the workbook.
+current run decide what is shown. The table is for readers: gemeente, inwoners, provincie, regio and the plan's
+conclusion ("geen plan" where there is none). It shows no shares of indicators that improved or worsened: every
+gemeente has its own set of indicators with a known margin, so such shares would compare gemeenten over different
+indicators. Build details (status, time, duration, messages) are for maintainers and go to a separate file,
+``bouwstatus.csv``. :func:`overview_rows` is the one source of the rows of the page, the workbook and that file.
 """
 
 from __future__ import annotations
@@ -21,13 +22,16 @@ from analyse.report.status import load_status
 
 WORKBOOK_NAME = "overzicht.xlsx"
 _CANONICAL = re.compile(r"GM\d{4}")
-COLUMNS = {  # key of overview_rows → column title in the workbook
+COLUMNS = {  # key of overview_rows → column title in the readers' workbook
     "gemeentecode": "Code", "gemeente": "Gemeente", "inwoners": "Inwoners", "provincie": "Provincie",
-    "regio": "Jeugdzorgregio", "beoordeeld": "Indicatoren beoordeeld", "beter": "Aandeel beter",
-    "gelijk": "Aandeel gelijk gebleven", "slechter": "Aandeel slechter", "plan": "Conclusie plan",
-    "status": "Status", "gemaakt": "Gemaakt", "seconden": "Duur (s)", "rapport": "Rapport", "melding": "Melding",
+    "regio": "Jeugdzorgregio", "plan": "Beleidsplan", "rapport": "Rapport",
 }
-SHARES = ("beter", "gelijk", "slechter")
+STATUS_COLUMNS = {  # key of overview_rows → column title in bouwstatus.csv (maintainers)
+    "gemeentecode": "Code", "gemeente": "Gemeente", "status": "Status", "gemaakt": "Gemaakt",
+    "seconden": "Duur (seconden)", "melding": "Melding",
+}
+STATUS_NAME = "bouwstatus.csv"
+NO_PLAN = "geen plan"
 
 SCRIPT = r"""
 (function () {
@@ -106,14 +110,6 @@ def _lookup(registry: Any, code: str, year: Any) -> dict[str, Any]:
         return {}
 
 
-def _share(part: Any, whole: Any) -> float | None:
-    try:
-        part, whole = float(part), float(whole)
-    except (TypeError, ValueError):
-        return None
-    return part / whole if whole > 0 else None
-
-
 def _inwoners(value: Any) -> int | None:
     try:
         number = float(value)
@@ -123,11 +119,11 @@ def _inwoners(value: Any) -> int | None:
 
 
 def overview_rows(results: Iterable[Any], registry: Any = None) -> list[dict[str, Any]]:
-    """One dict per result (keys: :data:`COLUMNS`), sorted by gemeente name, without local paths.
+    """One dict per result (keys: :data:`COLUMNS` and :data:`STATUS_COLUMNS`), sorted by name, no local paths.
 
-    ``beter``/``gelijk``/``slechter`` are fractions (0-1) of ``beoordeeld``, the indicators that could be judged;
-    ``None`` when none could. ``inwoners``/``provincie``/``regio`` come from ``registry`` (the gemeente registry,
-    see :func:`registry_info`) for the result's indelingsjaar.
+    ``plan`` is the plan's conclusion, ``"geen plan"`` for a report without one. ``beoordeeld`` (indicators with a
+    verdict of known margin) is kept for maintainers, not shown. ``inwoners``/``provincie``/``regio`` come from
+    ``registry`` (the gemeente registry, see :func:`registry_info`) for the result's indelingsjaar.
     """
     from analyse.report.publish import redact
 
@@ -144,21 +140,15 @@ def overview_rows(results: Iterable[Any], registry: Any = None) -> list[dict[str
             "provincie": info.get("provincie_naam") or None,
             "regio": info.get("jeugdzorgregio_naam") or None,
             "beoordeeld": judged,
-            "plan": sig.get("plan") or None,
+            "plan": sig.get("plan") or (NO_PLAN if r.status in ("ok", "overgeslagen") else None),
             "status": r.status,
             "gemaakt": (r.rendered_at or "")[:16].replace("T", " ") or None,
             "seconden": r.seconds or None,
             "rapport": r.html or None,
             "melding": redact(" ".join(x for x in (r.message, getattr(r, "note", "")) if x)) or None,
         }
-        for key in SHARES:
-            row[key] = _share(sig.get(key), judged) if judged else None
         rows.append(row)
     return sorted(rows, key=lambda x: ((x["gemeente"] or "").lower(), x["gemeentecode"]))
-
-
-def _pct(share: float | None) -> str:
-    return "–" if share is None else f"{fmt_number(share * 100, 0)}%"
 
 
 def _sort(value: Any) -> str:
@@ -166,24 +156,22 @@ def _sort(value: Any) -> str:
 
 
 def rows_html(rows: Iterable[dict[str, Any]]) -> str:
-    """One ``<tr>`` per overview row: gemeente (link), code, inwoners, provincie, regio, verdict shares, plan."""
+    """One ``<tr>`` per overview row: gemeente (link), code, inwoners, provincie, regio, beleidsplan."""
     out = []
     for row in rows:
         naam = escape(row["gemeente"] or "–")
         link = f'<a href="{escape(row["rapport"])}">{naam}</a>' if row["rapport"] else naam
         if row["status"] == "fout":
-            judged = '<td class="status-fout" data-sort="-1">rapport niet gemaakt</td>'
+            plan = '<td class="status-fout">rapport niet gemaakt</td>'
         elif row["status"] in ("niet gestart", "afgebroken"):
-            judged = f'<td data-sort="-1">{escape(row["status"])}</td>'
+            plan = "<td>nog geen rapport</td>"
         else:
-            judged = f'<td data-sort="{_sort(row["beoordeeld"])}">{_num(row["beoordeeld"])}</td>'
-        shares = "".join(f'<td data-sort="{_sort(row[k])}">{_pct(row[k])}</td>' for k in SHARES)
+            plan = f"<td>{escape(row['plan'] or NO_PLAN)}</td>"
         out.append(
             "<tr>"
             f"<td>{link}</td><td>{escape(row['gemeentecode'])}</td>"
             f'<td data-sort="{_sort(row["inwoners"])}">{_num(row["inwoners"])}</td>'
-            f"<td>{escape(row['provincie'] or '–')}</td><td>{escape(row['regio'] or '–')}</td>"
-            f"{judged}{shares}<td>{escape(row['plan'] or '')}</td>"
+            f"<td>{escape(row['provincie'] or '–')}</td><td>{escape(row['regio'] or '–')}</td>{plan}"
             "</tr>"
         )
     return "\n".join(out)
@@ -194,26 +182,28 @@ def _num(value: Any) -> str:
 
 
 def footer_html(rows: list[dict[str, Any]]) -> str:
-    """The build details: counts per status and, per gemeente, status, time, duration and message."""
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row["status"]] = counts.get(row["status"], 0) + 1
-    order = ("ok", "overgeslagen", "fout", "afgebroken", "niet gestart")
-    words = {"ok": "gemaakt", "overgeslagen": "overgeslagen (al actueel)", "fout": "met een fout",
-             "afgebroken": "afgebroken", "niet gestart": "niet gestart"}
-    parts = [f"{fmt_number(counts[k])} {words[k]}" for k in order if counts.get(k)]
-    body = "".join(
-        f"<tr><td>{escape(r['gemeente'] or '–')}</td><td>{escape(r['gemeentecode'])}</td>"
-        f'<td class="status-{escape(r["status"])}">{escape(r["status"])}</td><td>{escape(r["gemaakt"] or "")}</td>'
-        f"<td>{'' if r['seconden'] is None else fmt_number(r['seconden'], 1)}</td>"
-        f"<td>{escape(r['melding'] or '')}</td></tr>"
-        for r in rows)
-    return (f'<footer class="bouw"><p class="noot">Bouw: {", ".join(parts) or "geen rapporten"}.</p>'
-            "<details><summary>Bouwgegevens per gemeente (status, tijd, melding)</summary>"
-            '<div class="tabel-wrap"><table class="tabel"><thead><tr><th scope="col">Gemeente</th>'
-            '<th scope="col">Code</th><th scope="col">Status</th><th scope="col">Gemaakt</th>'
-            '<th scope="col">Duur (s)</th><th scope="col">Melding</th></tr></thead>'
-            f"<tbody>{body}</tbody></table></div></details></footer>")
+    """One line for maintainers: how many reports were made, and where the build status is."""
+    made = sum(1 for r in rows if r["status"] in ("ok", "overgeslagen"))
+    return (f'<footer class="bouw"><p class="noot">{fmt_number(made)} van {fmt_number(len(rows))} rapporten '
+            f'beschikbaar. Voor beheerders: de technische bouwstatus per gemeente staat in '
+            f'<a href="{STATUS_NAME}" download>{STATUS_NAME}</a>.</p></footer>')
+
+
+def status_frame(rows: list[dict[str, Any]]) -> Any:
+    """The build status per gemeente (:data:`STATUS_COLUMNS`) for ``bouwstatus.csv``."""
+    import pandas as pd
+
+    return pd.DataFrame([{title: row.get(key) for key, title in STATUS_COLUMNS.items()} for row in rows],
+                        columns=list(STATUS_COLUMNS.values()))
+
+
+def write_status(root: Path, results: Iterable[Any], registry: Any = None) -> Path:
+    """Write ``<root>/bouwstatus.csv`` (status, time, duration and message per gemeente) atomically."""
+    from analyse.report.downloads import write_csv
+
+    root = Path(root)
+    rows = overview_rows(merged_results(list(results), root), registry)
+    return write_csv(status_frame(rows), root / STATUS_NAME, full_precision=True)
 
 
 def merged_results(results: Iterable[Any], root: Path | None = None) -> list[Any]:
@@ -240,13 +230,12 @@ def build_index(results: Iterable[Any], root: Path | None = None, registry: Any 
         ' <span class="noot">(<span id="aantal">' + str(len(rows)) + "</span> getoond)</span>"
         '<div class="tabel-wrap"><table id="rapporten" class="tabel"><thead><tr>'
         '<th scope="col">Gemeente</th><th scope="col">Code</th><th scope="col">Inwoners</th>'
-        '<th scope="col">Provincie</th><th scope="col">Jeugdzorgregio</th>'
-        '<th scope="col">Indicatoren beoordeeld</th><th scope="col">Beter</th>'
-        '<th scope="col">Gelijk gebleven</th><th scope="col">Slechter</th><th scope="col">Conclusie plan</th>'
+        '<th scope="col">Provincie</th><th scope="col">Jeugdzorgregio</th><th scope="col">Beleidsplan</th>'
         f"</tr></thead><tbody>{rows_html(rows)}</tbody></table></div>"
-        '<p class="noot">‘Beter’, ‘gelijk gebleven’ en ‘slechter’ zijn aandelen van de indicatoren die konden worden '
-        "beoordeeld (ontwikkeling sinds het basisjaar ten opzichte van de referentie, buiten de marge van toeval); "
-        "zie het rapport voor de onzekerheid per indicator.</p>"
+        '<p class="noot">Beleidsplan: het oordeel over het plan van de gemeente (op koers, deels op koers, niet op '
+        "koers of niet te beoordelen), of ‘geen plan’. Hoeveel indicatoren verbeterden of verslechterden staat per "
+        "gemeente in het rapport; die aantallen staan hier niet naast elkaar, omdat elke gemeente andere indicatoren "
+        "met een bekende marge heeft.</p>"
         + footer_html(rows)
     )
     return page("Gemeenterapporten – Monitor sociaal domein", body, subtitle="Overzicht van alle rapporten",
@@ -254,14 +243,19 @@ def build_index(results: Iterable[Any], root: Path | None = None, registry: Any 
 
 
 def write_index(root: Path, results: Iterable[Any], registry: Any = None) -> Path:
-    """Write ``<root>/index.html`` atomically and return its path (registry: :func:`registry_info` by default)."""
+    """Write ``<root>/index.html`` and ``bouwstatus.csv`` atomically; return the page's path.
+
+    ``registry`` defaults to :func:`registry_info`.
+    """
     root = Path(root)
     registry = registry_info() if registry is None else registry
-    return write_atomic(root / "index.html", build_index(list(results), root, registry))
+    results = list(results)
+    write_status(root, results, registry)
+    return write_atomic(root / "index.html", build_index(results, root, registry))
 
 
 def workbook_bytes(rows: list[dict[str, Any]]) -> bytes:
-    """An .xlsx with one sheet ``Overzicht``: a row per gemeente, numbers as numbers, shares as percentages.
+    """An .xlsx with one sheet ``Overzicht``: a row per gemeente (:data:`COLUMNS`), numbers as numbers.
 
     Text that a spreadsheet would run as a formula is neutralised as in the per-gemeente downloads
     (:func:`analyse.report.downloads.neutralise_cell`).
@@ -277,7 +271,7 @@ def workbook_bytes(rows: list[dict[str, Any]]) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Overzicht")
     keys = list(COLUMNS)
-    widths = {"gemeente": 26, "provincie": 16, "regio": 30, "plan": 30, "melding": 60, "rapport": 22}
+    widths = {"gemeente": 26, "provincie": 16, "regio": 30, "plan": 22, "rapport": 22}
     for i, key in enumerate(keys):
         ws.column_dimensions[chr(ord("A") + i)].width = widths.get(key, 13)
     ws.freeze_panes = "C2"
@@ -296,9 +290,7 @@ def workbook_bytes(rows: list[dict[str, Any]]) -> bytes:
                 cell.data_type = "s"  # never a formula, whatever the text
             else:
                 cell = WriteOnlyCell(ws, value)
-                if key in SHARES and value is not None:
-                    cell.number_format = "0%"
-                elif key == "inwoners" and value is not None:
+                if key == "inwoners" and value is not None:
                     cell.number_format = "#,##0"
             cells.append(cell)
         ws.append(cells)

@@ -19,7 +19,7 @@ from analyse import maps, plots, vocab
 from analyse.content import ReportContent
 from analyse.content.cost_chapter import CostContent
 from analyse.content.sources_chapter import display_sources
-from analyse.formatting import escape, fmt_interval, fmt_number, fmt_pp, fmt_signed, fmt_value, period_label
+from analyse.formatting import escape, fmt_interval, fmt_number, fmt_plural, fmt_pp, fmt_signed, fmt_value, period_label
 from analyse.report import (
     Block,
     OutputTarget,
@@ -32,7 +32,14 @@ from analyse.report import (
     table_block,
 )
 from analyse.report import slug as slug_of
-from analyse.report.downloads import write_workbook
+from analyse.report.downloads import (
+    as_shown,
+    indicator_long_table,
+    readable_sheet_names,
+    readme_frame,
+    write_csv,
+    write_workbook,
+)
 from analyse.report.export import appendix_html, verdict_badge
 from analyse.report.figcache import chart
 
@@ -308,7 +315,8 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
                                     extra={"Verloop": sparks} if any(sparks) else None),
                         Block(f'<details class="alleen-scherm"><summary>Definities</summary><ul>{defs}</ul></details>')
                         if defs else None])
-        parts.append(Block(f'<details class="domein" open><summary>{escape(label)} ({len(rows)} indicatoren)'
+        count = fmt_plural(len(rows), "indicator", "indicatoren")
+        parts.append(Block(f'<details class="domein" open><summary>{escape(label)} ({count})'
                            f"</summary>{inner.html}</details>", inner.text))
     return blocks(parts)
 
@@ -548,7 +556,8 @@ def _opgave_blocks(pc: Any, opg: Any, out: OutputTarget | None) -> list[Block | 
                               "Wat": outputs["omschrijving"], "Gerealiseerd": outputs["realisatie"],
                               "Doel": outputs["doel"], "Eenheid": outputs["eenheid"], "Periode": outputs["periode"]})
         inner = table_block(shown, f"output-{opg.id}", out, caption="Output: realisatie tegenover doel")
-        parts.append(Block(f'<details class="alleen-scherm"><summary>Output ({len(shown)} regels)</summary>'
+        parts.append(Block(f'<details class="alleen-scherm"><summary>Output '
+                           f'({fmt_plural(len(shown), "regel", "regels")})</summary>'
                            f"{inner.html}</details>", inner.text))
     bud = pc.budget[pc.budget["opgave_id"] == opg.id]
     if len(bud):
@@ -561,8 +570,9 @@ def _opgave_blocks(pc: Any, opg: Any, out: OutputTarget | None) -> list[Block | 
         if len(total):
             parts.append(md("**Budget:** {t}", t=" ".join(f"{int(r.jaar)}: {r.tekst}" for r in total.itertuples())))
         inner = table_block(shown, f"budget-{opg.id}", out, caption="Budget tegenover realisatie (euro)")
-        parts.append(Block(f'<details class="alleen-scherm"><summary>Budget per maatregel en actie ({len(shown)} '
-                           f"regels)</summary>{inner.html}</details>", inner.text))
+        parts.append(Block(f'<details class="alleen-scherm"><summary>Budget per maatregel en actie '
+                           f'({fmt_plural(len(shown), "regel", "regels")})</summary>{inner.html}</details>',
+                           inner.text))
     if pc.missing.get(opg.id):
         parts.append(md("**Wat ontbreekt om deze opgave te kunnen evalueren:** {m}.",
                         m=", ".join(str(x) for x in pc.missing[opg.id])))
@@ -797,16 +807,49 @@ def render_prevention(content: ReportContent, out: OutputTarget | None = None) -
     return blocks(parts)
 
 
+def _definitions_block(content: ReportContent) -> Block | None:
+    """The definition of every indicator of the report, as a compact list (printed in two columns)."""
+    ov = content.indicators.overview
+    rows = ov.rows if ov is not None else None
+    if rows is None or rows.empty or "definitie" not in rows:
+        return None
+    defs = rows[["naam", "definitie"]].drop_duplicates("naam").sort_values("naam", key=lambda s: s.str.lower())
+    items = "".join(f"<dt>{escape(n)}</dt><dd>{escape(d)}</dd>" for n, d in zip(defs["naam"], defs["definitie"])
+                    if isinstance(d, str) and d.strip())
+    if not items:
+        return None
+    return Block(f'<h3 id="definities">Definities van de indicatoren</h3><div class="bijlage kolommen">'
+                 f'<dl class="definities">{items}</dl></div>', "Definities van de indicatoren")
+
+
 def render_sources(content: ReportContent, out: OutputTarget | None = None) -> Block:
-    """Source tables with periods and status for this gemeente, and retrieval dates from the sidecars."""
+    """Source tables with periods and status, the definitions of the indicators; printed as well (the appendix)."""
     src = content.sources
     if src is None or src.tables.empty:
         return note("Geen bronnen: er zijn geen gegevens voor deze gemeente.")
+    n = len(src.tables)
     table = table_block(display_sources(src.tables), "bronnen", out, caption="Brontabellen, perioden en status")
-    return blocks([md("Cijfers uit {n} brontabellen (CBS en de bronnen van de gemeente). Onderdrukte of niet "
-                      "geleverde cijfers staan als – en tellen nergens als 0 mee. De lijst met brontabellen staat in "
-                      "de online versie en in het Excel-bestand van dit rapport.", n=len(src.tables)),
-                   Block(f'<div class="alleen-scherm">{table.html}</div>', table.text)])
+    return blocks([md("Cijfers uit {n} {woord} (CBS en de bronnen van de gemeente). Onderdrukte of niet geleverde "
+                      "cijfers staan als – en tellen nergens als 0 mee. De CBS-tabel is op StatLine te vinden onder "
+                      "het genoemde nummer; het Excel-bestand van dit rapport geeft per indicator de koppeling.",
+                      n=n, woord="brontabel" if n == 1 else "brontabellen"),
+                   Block(f'<div class="bijlage">{table.html}</div>', table.text),
+                   _definitions_block(content)])
+
+
+DATA_LABELS = {"indicators": "indicatoren", "referenties": "referentiegebieden", "region_members": "regio-indeling",
+               "gemeenten": "gemeenten", "herindelingen": "herindelingen", "lasten": "lasten (Iv3)",
+               "lasten_clusters": "lasten per cluster (Iv3)", "cpi": "consumentenprijsindex"}
+"""Processed data files → the words the colofon uses for them."""
+
+
+def data_label(file_name: str) -> str:
+    """``indicators_2024.parquet`` → ``indicatoren (indeling 2024)``: a data file named for readers."""
+    stem = re.sub(r"\.\w+$", "", str(file_name))
+    found = re.fullmatch(r"(.+?)_(\d{4})", stem)
+    base, year = (found.group(1), found.group(2)) if found else (stem, None)
+    label = DATA_LABELS.get(base, base.replace("_", " "))
+    return f"{label} (indeling {year})" if year else label
 
 
 def render_colofon(content: ReportContent, out: OutputTarget | None = None) -> Block:
@@ -816,10 +859,12 @@ def render_colofon(content: ReportContent, out: OutputTarget | None = None) -> B
     rows = [("Pakket", f"analyse {analyse.__version__}"), ("Git-commit", src.commit if src else "onbekend"),
             ("Gemaakt op", src.created if src else "–"),
             ("Startjaar beleid", f"{content.policy.startjaar} ({POLICY_SOURCE.get(content.policy.bron, '')})"),
-            ("Aantal vergelijkbare gemeenten", str(p.peer_k)), ("Keuze vergelijkbare gemeenten", p.peer_method),
+            ("Aantal vergelijkbare gemeenten", str(p.peer_k)),
+            ("Keuze vergelijkbare gemeenten", PEER_METHOD_TEXT.get(p.peer_method, p.peer_method)),
             ("Referenties", ", ".join(content.indicators.labels.get(c, c)
                                       for c in content.indicators.references.values()) or "–")]
-    rows += [(f"Gegevens {name}", f"sha256 {digest}") for name, digest in (src.checksums if src else [])]
+    rows += [(f"Gegevens: {data_label(name)}", f"controlegetal (sha256) {digest}")
+             for name, digest in (src.checksums if src else [])]
     peer_names = content.costs.peer_table["naam"].iloc[1:].tolist() if content.costs.peer_table is not None else []
     rows.append(("Vergelijkbare gemeenten", ", ".join(map(str, peer_names)) or "–"))
     body = "".join(f"<tr><th scope=\"row\">{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
@@ -828,21 +873,84 @@ def render_colofon(content: ReportContent, out: OutputTarget | None = None) -> B
 
 
 def render_appendix(content: ReportContent, out: OutputTarget | None = None) -> Block:
-    """The "Hoe lees ik dit rapport?" appendix: verdicts, intervals, references and trends explained once."""
+    """The "Hoe lees ik dit rapport?" appendix: verdicts, intervals, references and trends explained once.
+
+    On paper too (two columns, small type), so a printed copy can be defended without the online version.
+    """
     html = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", appendix_html())  # no ¶ in the table of contents
-    head, sep, body = html.partition("</h2>")  # the heading stays in print, the text is in the online version
+    head, sep, body = html.partition("</h2>")
     if not sep:
         return Block(html, "Hoe lees ik dit rapport?")
-    return Block(f'{head}</h2><p class="alleen-print">De uitleg van de methoden staat in de online versie van dit '
-                 f'rapport.</p><div class="alleen-scherm">{body}</div>', "Hoe lees ik dit rapport?")
+    return Block(f'{head}</h2><div class="bijlage kolommen methoden">{body}</div>', "Hoe lees ik dit rapport?")
+
+
+INDICATOR_FIGURES = ("overzicht-", "trend-", "kaart", "funnel-")
+"""Figures whose data the long data file already holds (left out of the workbook; their CSV stays)."""
+
+
+def _readme_facts(content: ReportContent) -> list[tuple[str, str]]:
+    src = content.sources
+    facts = [("Gemeente", f"{content.naam} ({content.code}), indeling {content.gemeente.indelingsjaar}"),
+             ("Gemaakt op", src.created if src else "–"),
+             ("Versie van het programma", src.commit if src else "onbekend")]
+    facts += [(f"Gegevensversie {name}", f"sha256 {digest[:16]}") for name, digest in (src.checksums if src else [])]
+    facts += [("Getallen", "Als getal, niet als tekst. In de CSV-bestanden: puntkomma als scheidingsteken en "
+                           "decimale komma (Excel-NL). Een lege cel is niet beschikbaar of door het CBS onderdrukt, "
+                           "nooit 0."),
+              ("Marges", "Ondergrens en bovengrens: het 95%-interval (zie 'Hoe lees ik dit rapport?' in het rapport)."),
+              ("Ja/nee", "Kolommen met een ja/nee-vraag staan als ja of nee.")]
+    return facts
+
+
+def _definitions_frame(content: ReportContent) -> pd.DataFrame | None:
+    ov = content.indicators.overview
+    if ov is None or ov.rows.empty or "definitie" not in ov.rows:
+        return None
+    d = ov.rows[["naam", "definitie"]].drop_duplicates("naam")
+    return pd.DataFrame({"Indicator": d["naam"], "Definitie": d["definitie"].fillna("")})
 
 
 def render_downloads(content: ReportContent, out: OutputTarget | None = None) -> Block | None:
-    """One Excel workbook with every table of this report (a sheet per table) and a link to it."""
+    """The data of the report as data: one long file with every indicator and period (CSV and the first sheet of
+    the workbook), and one Excel workbook with a "Leesmij" sheet and a readable sheet per table of the report."""
     if out is None or not out.tables:
         return None
 
+    records = getattr(content.indicators, "records", None)
+    long = None
+    long_name = f"{content.code}-indicatoren.csv"
+    if records is not None and len(records):
+        titles = {}
+        if content.sources is not None and len(content.sources.tables):
+            t = content.sources.tables
+            titles = {str(k): str(v) for k, v in zip(t["tabel"], t["titel"]) if isinstance(v, str) and v.strip()}
+        long = indicator_long_table(records, getattr(content.indicators, "series", None), content.code, content.naam,
+                                    titles)
+        write_csv(long, out.report_dir / long_name, full_precision=True)
+    keep = {k: v for k, v in out.tables.items()
+            if not (k in out.figure_data and k.startswith(INDICATOR_FIGURES))}
+    titles = {k: out.titles.get(k, k) for k in keep}
+    names = readable_sheet_names({"__leesmij": "Leesmij", "__lang": "Indicatoren per periode", **titles})
+    sheets: dict[str, str] = {}
+    files: dict[str, str] = {}
+    if long is not None:
+        sheets[names["__lang"]] = ("Alle indicatoren van de gemeente per periode: waarde, marge, vergelijking, "
+                                   "oordelen, eenheid en bron (volledige precisie)")
+        files[names["__lang"]] = long_name
+    for k in keep:
+        sheets[names[k]] = ("Gegevens bij de figuur: " if k in out.figure_data else "Tabel: ") + titles[k]
+        files[names[k]] = f"{k}.csv"
+    sources = display_sources(content.sources.tables) if content.sources is not None else None
+    readme = readme_frame(sheets, files, _readme_facts(content), _definitions_frame(content), sources)
+    book = {names["__leesmij"]: readme}
+    if long is not None:
+        book[names["__lang"]] = long
+    book.update({names[k]: as_shown(v) for k, v in keep.items()})
     name = f"{content.code}-tabellen.xlsx"
-    write_workbook({k: v for k, v in out.tables.items()}, out.report_dir / name)
-    return Block(file_link(out, name, f"Alle tabellen van dit rapport in één Excel-bestand ({len(out.tables)} "
-                                      "tabbladen)"), "Excel-bestand met alle tabellen")
+    write_workbook(book, out.report_dir / name)
+    n = len(book)
+    links = (file_link(out, long_name, "Alle indicatoren per periode als één gegevensbestand (CSV voor Excel)")
+             if long is not None else "")
+    links += file_link(out, name, f"Alle tabellen van dit rapport in één Excel-bestand ({n} "
+                                  f"{'tabblad' if n == 1 else 'tabbladen'}, met een tabblad Leesmij)")
+    return Block(links, "Gegevensbestand en Excel-bestand met alle tabellen")

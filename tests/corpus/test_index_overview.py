@@ -1,5 +1,6 @@
-"""index.html and overzicht.xlsx (issue 13, index bullets): inwoners, provincie, regio and verdict SHARES of what
-could be judged; build columns (status, time) in a footer; one workbook with every gemeente's overview row."""
+"""index.html and overzicht.xlsx for readers (issues 13 and 19): inwoners, provincie, regio and the plan's conclusion
+("geen plan" where there is none); no verdict shares over different indicator sets; the build status (status, time,
+message) in a separate file, bouwstatus.csv; one workbook with every gemeente's overview row."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import io
 import re
 
 import pandas as pd
-import pytest
 
 from analyse.report import index
 from analyse.report.runner import Result
@@ -33,29 +33,27 @@ def _results() -> list[Result]:
     ]
 
 
-def test_rows_have_registry_columns_and_shares_of_judged():
+def test_rows_have_registry_columns_and_the_plan_or_geen_plan():
     rows = {r["gemeentecode"]: r for r in index.overview_rows(_results(), REGISTRY)}
     him = rows["GM0531"]
     assert (him["inwoners"], him["provincie"], him["regio"]) == (32689, "Zuid-Holland", "Zuid-Holland Zuid")
-    assert him["beoordeeld"] == 27
-    assert him["beter"] == pytest.approx(3 / 27) and him["slechter"] == pytest.approx(11 / 27)
-    assert rows["GM0505"]["slechter"] == pytest.approx(0.25)  # 2 of 8 judged, not "2"
-    assert rows["GM9999"]["beter"] is None and rows["GM9999"]["inwoners"] is None
+    assert him["plan"] == "deels" and rows["GM0505"]["plan"] == "geen plan"
+    assert rows["GM9999"]["plan"] is None and rows["GM9999"]["inwoners"] is None
+    assert not {"beter", "slechter", "gelijk"} & set(him)  # no shares over different indicator sets
 
 
-def test_page_shows_shares_and_keeps_build_columns_in_the_footer():
+def test_page_is_for_readers_and_build_status_is_elsewhere():
     page = index.build_index(_results(), None, REGISTRY)
     head = re.search(r"<table id=\"rapporten\".*?</thead>", page, re.S).group(0)
-    for title in ("Inwoners", "Provincie", "Jeugdzorgregio", "Beter", "Slechter", "Indicatoren beoordeeld"):
+    for title in ("Inwoners", "Provincie", "Jeugdzorgregio", "Beleidsplan"):
         assert f">{title}<" in head
-    assert "Status" not in head and "Gemaakt" not in head
+    for title in ("Status", "Gemaakt", "Duur", "Beter", "Slechter", "Conclusie plan"):
+        assert title not in head
     main_table = page[page.index('<table id="rapporten"'):page.index("</table>")]
-    assert "11%" in main_table and "41%" in main_table and "25%" in main_table and "32.689" in main_table
-    assert "2026-11-30" not in main_table
-    footer = page[page.index('<footer class="bouw">'):]
-    assert "2026-11-30 07:15" in footer and "niet gestart" in footer and "1 met een fout" in footer
-    assert "rapport niet gemaakt" in main_table
-    assert 'href="overzicht.xlsx"' in page
+    assert "geen plan" in main_table and "32.689" in main_table and "rapport niet gemaakt" in main_table
+    assert "2026-11-30" not in page and "8,7" not in page  # time and duration only in bouwstatus.csv
+    assert 'href="overzicht.xlsx"' in page and 'href="bouwstatus.csv"' in page
+    assert page.count("<table") == 1
 
 
 def test_workbook_has_every_row_numbers_as_numbers_and_no_formulas():
@@ -68,14 +66,21 @@ def test_workbook_has_every_row_numbers_as_numbers_and_no_formulas():
     rows = list(ws.iter_rows(values_only=True))
     header = rows[0]
     assert header[:3] == ("Code", "Gemeente", "Inwoners") and len(rows) == 5
+    assert not {"Status", "Gemaakt", "Duur (s)", "Melding", "Aandeel beter"} & set(header)
     by_code = {r[0]: dict(zip(header, r)) for r in rows[1:]}
     him = by_code["GM0531"]
-    assert him["Inwoners"] == 32689 and him["Aandeel beter"] == pytest.approx(3 / 27)
-    assert him["Conclusie plan"].startswith("'=")  # never a formula
-    col = header.index("Aandeel beter") + 1
-    shares = [ws.cell(row=r, column=col) for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=col).value]
-    assert len(shares) == 2 and all(c.number_format == "0%" for c in shares)
-    assert by_code["GM0482"]["Status"] == "niet gestart"
+    assert him["Inwoners"] == 32689
+    assert him["Beleidsplan"].startswith("'=")  # never a formula
+    assert by_code["GM0505"]["Beleidsplan"] == "geen plan"
+
+
+def test_build_status_file_has_status_time_and_message(tmp_path):
+    index.write_index(tmp_path, _results(), REGISTRY)
+    status = pd.read_csv(tmp_path / "bouwstatus.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    by_code = status.set_index("Code")
+    assert by_code.loc["GM0482", "Status"] == "niet gestart" and by_code.loc["GM9999", "Status"] == "fout"
+    assert by_code.loc["GM0531", "Gemaakt"] == "2026-11-30 07:15" and by_code.loc["GM0531", "Duur (seconden)"] == 8.7
+    assert "onbekend" in by_code.loc["GM9999", "Melding"]
 
 
 def test_write_index_and_workbook_merge_earlier_runs(tmp_path):
