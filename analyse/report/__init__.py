@@ -38,7 +38,6 @@ from analyse.formatting import (
     escape,
     fmt_list,
     fmt_number,
-    is_count_column,
     is_year_column,
     readable_values,
     soft_hyphens,
@@ -281,7 +280,7 @@ DOWNLOAD_HIDDEN = ("indicator_id", "file", "level")
 
 def _value_words() -> dict[str, Any]:
     """Code values of domain columns → words (Iv3 clusters); the generic ones are in ``formatting.VALUE_LABELS``."""
-    from analyse.kosten import CLUSTER_LABELS
+    from analyse.kosten import CLUSTER_LABELS  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     return {"cluster": CLUSTER_LABELS, "iv3_cluster": CLUSTER_LABELS}
 

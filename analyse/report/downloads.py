@@ -298,7 +298,7 @@ def indicator_long_table(records: pd.DataFrame, series: pd.DataFrame | None, cod
     Raises:
         AnalyseError: when ``records`` lacks a column this file needs.
     """
-    from analyse import vocab
+    from analyse import vocab  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     need = {"indicator_id", "naam", "unit", "latest_period", "latest_value", "source_table"}
     missing = sorted(need - set(records.columns))
