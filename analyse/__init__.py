@@ -21,7 +21,7 @@ plans as data: ``analyse.plans``. Data flows one way: ``data/raw`` → :mod:`ana
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from analyse._version import __version__ as __version__  # one declaration of the version
 
 API = ("indicator_data", "catalogue", "peer_gemeenten", "costs", "herindeling_history")
 """The researcher's API (:mod:`analyse.api`), importable from the package itself (loaded on first use, so

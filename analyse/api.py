@@ -17,7 +17,7 @@ id, code, period type, unit or cluster:
 
 Column names are English snake_case with Dutch domain nouns (``gemeentecode``, ``gemeentenaam``, ``domein``);
 periods are strings in one convention for indicators and costs (``period`` ``"2023"``, ``period_type``
-``"jaar"``). Every call reads the processed data through :func:`analyse.content.load_inputs` (cached per
+``"jaar"``). Every call reads the processed data through :func:`analyse.bundle.load` (cached per
 process), or the ``inputs`` you pass (tests build them from tiny frames).
 
 The numbers agree with the report by construction: references come from :mod:`analyse.references` on the
@@ -78,9 +78,9 @@ PEER_METHODS = ("kenmerken", "grootteklasse", "regio")
 def _inputs(inputs, indelingsjaar: int):
     if inputs is not None:
         return inputs
-    from analyse.content import load_inputs  # noqa: PLC0415 – the content layer reads data/processed once
+    from analyse import bundle  # noqa: PLC0415 – the bundle reads data/processed once per process
 
-    return load_inputs(indelingsjaar)
+    return bundle.load(indelingsjaar)
 
 
 def _statistics(inputs):

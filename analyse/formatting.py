@@ -173,6 +173,18 @@ def fmt_interval(value: object, lower: object, upper: object, decimals: int = 1,
 
 # ------------------------------------------------------------------------------------------- column labels
 COLUMN_LABELS: dict[str, str] = {
+    "rounding_step": "Afrondingsstap gepubliceerd cijfer",
+    "numerator_rounding_step": "Afrondingsstap teller",
+    "denominator_rounding_step": "Afrondingsstap noemer",
+    "filled": "Aangevuld uit een andere tabel",
+    "estimate": "Schatting",
+    "gradient": "Helling",
+    "message": "Toelichting",
+    "method": "Methode",
+    "recent_trend_oordeel": "Oordeel recente trend",
+    "recent_trend_reason": "Toelichting recente trend",
+    "reference": "Vergeleken met",
+    "statistic": "Toetsgrootheid",
     # spine chart data (analyse.plots.plot_spine_chart)
     "n_gemeenten": "Aantal gemeenten", "strong": "Ook buiten 99,8%-interval",
     # identifiers and names

@@ -78,7 +78,7 @@ def check_indicator_ids(ids: str | Iterable[str], available: Iterable[str],
                                     "(zie analyse.catalogue()).")
     have = set(map(str, available))
     known = set(have)
-    if catalogue is None:
+    if catalogue is None and not set(map(str, wanted)) <= have:  # only an unknown id needs the catalogue
         try:
             from analyse.data import processed  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 

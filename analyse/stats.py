@@ -441,6 +441,8 @@ def _funnel_kind(df: pd.DataFrame, kind: str | None, per: float | None,
     """``(kind, per)`` of a funnel: from the catalogue entry of the frame's one ``indicator_id``; explicit values
     must agree with it. Without an ``indicator_id`` column both must be given (nothing is guessed)."""
     ids = df["indicator_id"].dropna().astype(str).unique() if "indicator_id" in df.columns else []
+    if len(ids) == 1 and catalogue is None and kind is not None and per is not None:
+        return kind, float(per)  # given explicitly and no catalogue to check against: nothing is read
     if len(ids) == 1:
         if catalogue is None:
             from analyse.data import processed  # noqa: PLC0415 - the catalogue ships with the package

@@ -13,6 +13,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import threading
 import traceback
 from collections.abc import MutableMapping
 from datetime import datetime
@@ -118,9 +119,17 @@ def no_io():
     Importing a module is not reading data: while Python's import machinery is on the stack (a library importing
     one of its parts lazily), file access is let through.
     """
+    inside = threading.local()  # the guard's own stack walk stats files (linecache): let that through
+
     def guard(original):
         def blocked(*args, **kwargs):
-            stack = traceback.StackSummary.extract(traceback.walk_stack(None), lookup_lines=False)
+            if getattr(inside, "busy", False):
+                return original(*args, **kwargs)
+            inside.busy = True
+            try:
+                stack = traceback.StackSummary.extract(traceback.walk_stack(None), lookup_lines=False)
+            finally:
+                inside.busy = False
             if any(f.filename.startswith("<frozen importlib") for f in stack):
                 return original(*args, **kwargs)
             where = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[1:8]]

@@ -332,8 +332,8 @@ def _boundaries(indelingsjaar: int, stamp: tuple | None) -> pd.DataFrame:
     return from_table(table(f"boundaries_{indelingsjaar}"))
 
 
-STATISTICS = ("preferred", "dispersion", "variation", "membership", "totals", "rounding", "covariates", "spread",
-              "funnel", "funnel_points", "autocorrelation")
+STATISTICS = ("preferred", "dispersion", "variation", "membership", "totals", "rounding", "autocorrelation",
+              "covariates", "spread", "funnel", "funnel_points")
 """The batch statistics the build stores per indelingsjaar (``stat_<name>_<jaar>``, made by ``analyse.batch``)."""
 
 

@@ -21,7 +21,8 @@ from typing import Any, Iterable
 
 from scipy import stats as sps
 
-from analyse import __version__, series, variation
+from analyse import series, variation
+from analyse._version import __version__
 from analyse.formatting import escape, fmt_number
 
 REMOVE_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}

@@ -42,7 +42,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import papermill
 
-from analyse import __version__, paths
+from analyse import paths
+from analyse._version import __version__
 from analyse.errors import ParameterError
 from analyse.report import engine, write_atomic
 from analyse.report.engine import VenvKernelManager

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analyse import __version__
+from analyse._version import __version__
 
 __all__ = ["Result", "load_status"]
 

@@ -108,7 +108,7 @@ def _env_with_copy(report_env: dict[str, str], tmp_path: Path, what: str) -> dic
 @pytest.mark.slow
 def test_corrupt_parquet_end_to_end(report_env, tmp_path):
     env = _env_with_copy(report_env, tmp_path, "data")
-    (Path(env["ANALYSE_DATA_DIR"]) / "processed" / "lasten.parquet").write_bytes(b"PAR1 half geschreven")
+    (Path(env["ANALYSE_DATA_DIR"]) / "processed" / "actueel" / "lasten.parquet").write_bytes(b"PAR1 half geschreven")
     res = run(["analyse.report", "-g", "GM0531", "-o", str(tmp_path / "out"), "--jobs", "1", "--no-progress"], env)
     # issue 20 class 7: the processed set is checked before any work: one line naming the table, exit 2
     assert res.returncode == 2, res.stdout + res.stderr
