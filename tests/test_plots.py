@@ -51,8 +51,7 @@ def test_finish_sets_attributes():
     df = pd.DataFrame({"a": [1]})
     out = plots.finish(fig, " Een zin. ", df)
     assert out is fig and fig.alt_text == "Een zin."
-    pd.testing.assert_frame_equal(fig.data.drop(columns="gebied"), df.drop(columns="gemeentecode"))
-    assert fig.data["gebied"].notna().all()  # areas by name, not by code
+    pd.testing.assert_frame_equal(fig.data, df)
     assert fig.data is not df
 
 

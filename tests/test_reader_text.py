@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analyse import paths
+from analyse import bundle, paths
 
 CODES = ["GM0531", "GM0505", "GM0482", "GM0141", "GM0164", "GM0014", "GM0363"]
 if __import__("os").environ.get("READER_TEXT_CODES"):  # a quicker run while editing: READER_TEXT_CODES=GM0531
@@ -104,7 +104,8 @@ def rendered(tmp_path_factory):
     try:
         for code in CODES:
             folder = tmp_path_factory.mktemp(code)
-            rapport = content.build_report(gemeenten.validate(code, 2024), content.ReportParameters())
+            rapport = content.build_report(gemeenten.validate(code, 2024), content.ReportParameters(),
+                                           bundle.load(2024))
             target = OutputTarget(code, folder, folder / "figuren")
             parts = [getattr(sections, name)(rapport, target) for name in calls]
             body = "\n".join(p.html for p in parts if p is not None)

@@ -72,7 +72,8 @@ def _alt(data: pd.DataFrame, title: str, gemeente_label: str, reference_label: s
     counts = data["comparison"].value_counts()
     parts = [f"{counts[k]} {k}" for k in ("beter", "vergelijkbaar", "slechter", "hoger", "lager", "marge onbekend",
                                           "niet te beoordelen") if k in counts]
-    return (f"Overzicht van {len(data)} indicatoren ('{title}'): per indicator de spreiding over alle gemeenten, "
+    woord = "indicator" if len(data) == 1 else "indicatoren"
+    return (f"Overzicht van {len(data)} {woord} ('{title}'): per indicator de spreiding over alle gemeenten, "
             f"de middelste 50% en {reference_label}, met {gemeente_label} als symbool; vergeleken met "
             f"{reference_label}: {', '.join(parts)}.")
 

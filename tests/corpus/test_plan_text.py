@@ -86,7 +86,9 @@ def render_plan(path: Path, out_dir: Path) -> tuple[str, list[Path]]:
     catalogue = _catalogue()
     contents = plan_chapter.build([plan], None, catalogue, [])
     content = SimpleNamespace(plans=contents, plan_themes=plan_chapter.themes(contents), code="GM0531",
-                              naam="Gemeente", gemeente=SimpleNamespace(code="GM0531", naam="Gemeente"))
+                              naam="Gemeente", gemeente=SimpleNamespace(code="GM0531", naam="Gemeente",
+                                                                        indelingsjaar=2024),
+                              indicators=SimpleNamespace(records=None, series=None, overview=None), sources=None)
     out = output_for("GM0531", out_dir / "reports")
     out.figure_dir = out_dir / "figures"
     html = "".join(b.html for b in (sections.render_plan_goals(content, out), sections.render_savings(content, out),
