@@ -199,7 +199,8 @@ def step_gemeenten(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, p
         seed_gem = seeds.read_seed_gemeenten(ctx.seeds_dir)
         if seed_gem is None:
             seed_gem = pd.DataFrame(columns=GEMEENTEN_COLUMNS)
-        return {"gemeenten": seed_gem, "herindelingen": pd.DataFrame(columns=HERINDELINGEN_COLUMNS)}
+        empty = pd.DataFrame(columns=HERINDELINGEN_COLUMNS).astype({"jaar": "int64"})  # typed like a real one
+        return {"gemeenten": seed_gem, "herindelingen": empty}
 
     gem, her = build_gemeenten(
         _raw(ctx, "iv3-gemeenten"), _raw(ctx, "83287NED", "gemeente_regios_2016.csv"),

@@ -115,8 +115,9 @@ def contract_problem(name: str, frame: pd.DataFrame) -> str | None:
     missing = [c for c in spec.columns if c not in frame.columns]
     if missing:
         return f"kolom {', '.join(repr(c) for c in missing)} ontbreekt (hernoemd of weggelaten?)"
-    text = [c for c in spec.numeric if not (pd.api.types.is_numeric_dtype(frame[c]) and
-                                            not pd.api.types.is_bool_dtype(frame[c]))]
+    # a column without any value (an empty table of a seed-only build) holds no text, whatever its dtype
+    text = [c for c in spec.numeric if frame[c].notna().any() and not (
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]))]
     if text:
         return f"kolom {', '.join(repr(c) for c in text)} bevat tekst in plaats van getallen"
     if len(frame) == 0 and not spec.may_be_empty:
