@@ -213,14 +213,15 @@ def step_gemeenten(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, p
 def step_lasten(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Iv3 lasten per gemeente, jaar, soort and taakveld."""
     if not ctx.cbs_available:
-        return {"lasten": pd.DataFrame(columns=LASTEN_COLUMNS)}
+        return {"lasten": pd.DataFrame(columns=LASTEN_COLUMNS).astype(  # typed like a real one
+            {"jaar": "int64", "lasten_eur": "float64", "inwoners": "float64"})}
     return {"lasten": build_lasten(_raw(ctx, "iv3-lasten"), _raw(ctx, "iv3-inwoners"))}
 
 
 def step_cpi(ctx: Context, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Consumer price index per year."""
     if not ctx.cbs_available:
-        return {"cpi": pd.DataFrame(columns=CPI_COLUMNS)}
+        return {"cpi": pd.DataFrame(columns=CPI_COLUMNS).astype({"jaar": "int64", "cpi_index": "float64"})}
     return {"cpi": build_cpi(_raw(ctx, "cpi"))}
 
 
