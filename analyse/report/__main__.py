@@ -66,7 +66,6 @@ def main(argv: list[str] | None = None) -> int:
         if not args.list_parameters:  # before any work: every setting once, then the output folder
             check_settings(args)
             check_output_dir(args.output or paths.REPORTS_DIR)
-            check_processed()  # one line naming the table and what is wrong, before any work
         declared = runner.template_parameters()
         if args.list_parameters:
             for name, spec in declared.items():
@@ -86,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.indelingsjaar is not None:
             params["indelingsjaar"] = args.indelingsjaar
         params = runner.validate_parameters(params, declared)
+        check_processed()  # after the settings and parameters, before any work: one line naming the table
         jaar = params.get("indelingsjaar", runner._default_value(declared.get("indelingsjaar", {})))
         codes = runner.all_gemeenten(int(jaar)) if args.all else args.gemeente
         pdf = False
