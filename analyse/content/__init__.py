@@ -28,7 +28,7 @@ import re
 import sys
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from analyse.compare import verdicts as to_verdicts
 from analyse.content import (
@@ -140,6 +140,8 @@ class ReportContent:
     first_screen: summary_chapter.FirstScreen | None = None
     plan_themes: Any = None
     """Themes shared by several plans with one consistent statement (``plan_chapter.themes``)."""
+    parts: dict[str, Any] = field(default_factory=dict)
+    """Chapter id → the part computed by that chapter's own ``build`` (registered chapters outside the core)."""
 
     @property
     def code(self) -> str:
@@ -199,7 +201,9 @@ def _chapter(title: str, fn: Any, *args: Any) -> Any:
 
 def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs,
                  plan_list: Sequence[Any] | None = None, commit: str | None = None,
-                 created: datetime | None = None) -> ReportContent:
+                 created: datetime | None = None,
+                 chapters: Sequence[tuple[str, str, Callable[[ReportContent, ReportInputs], Any]]] = ()
+                 ) -> ReportContent:
     """Compute the content of one report.
 
     Args:
@@ -209,6 +213,9 @@ def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs,
         plan_list: the gemeente's plans; default those in ``inputs.plans``.
         commit: git commit for the colofon; default ``inputs.commit``.
         created: time of the report for the colofon; default ``inputs.created``.
+        chapters: ``(id, title, build)`` of the registered chapters with a build of their own
+            (``analyse.report.chapters.REGISTRY.builds()``): each ``build(content, inputs)`` runs after the core
+            content, in order, and its result is ``content.parts[id]``.
 
     Returns:
         A :class:`ReportContent`.
@@ -240,9 +247,12 @@ def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs,
     first = _chapter("Samenvatting", summary_chapter.build, gemeente, plan_content, ind.records, policy.startjaar,
                      costs)
     themes = _chapter("Opgaven", plan_chapter.themes, plan_content)
-    return ReportContent(gemeente=gemeente, parameters=params, policy=policy, indicators=ind, costs=costs,
-                         peers=peers, peer_note=peer_note, plans=plan_content, sources=sources, first_screen=first,
-                         plan_themes=themes)
+    report = ReportContent(gemeente=gemeente, parameters=params, policy=policy, indicators=ind, costs=costs,
+                           peers=peers, peer_note=peer_note, plans=plan_content, sources=sources, first_screen=first,
+                           plan_themes=themes)
+    for chapter_id, title, build in chapters:
+        report.parts[chapter_id] = _chapter(title, build, report, inputs)
+    return report
 
 
 def _install_reprs() -> None:

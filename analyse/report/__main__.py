@@ -46,8 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="ook een PDF per gemeente (headless Chromium; zonder Chromium wordt dit overgeslagen)")
     p.add_argument("-p", "--param", action="append", default=[], metavar="NAAM=WAARDE",
                    help="extra notebookparameter (herhaalbaar), bijv. -p startjaar_beleid=2019")
-    p.add_argument("--engine", default="analyse-warm", choices=["analyse-warm", "nbclient"],
-                   help="papermill-engine: warme kernel per worker (standaard) of een nieuwe kernel per rapport")
+    p.add_argument("--engine", default="direct", choices=["direct", "analyse-warm", "nbclient"],
+                   help="direct: het sjabloon draait in de worker zelf (standaard, geen kernel); analyse-warm: "
+                        "papermill met een warme kernel per worker; nbclient: een nieuwe kernel per rapport")
     p.add_argument("--cell-timeout", type=int, default=600, help="maximale seconden per notebookcel")
     p.add_argument("--no-progress", action="store_true", help="geen voortgangsbalk")
     p.add_argument("--list-parameters", action="store_true", help="toon de parameters van het notebook en stop")

@@ -372,6 +372,7 @@ def method_constants() -> dict[str, str]:
             "alpha_pct": "5", "chi2_median": fmt_number(sps.chi2.ppf(0.5, 1), 3)}
 
 
+@lru_cache(maxsize=1)
 def appendix_html() -> str:
     """The appendix as HTML (nbconvert's Markdown renderer, the same one the notebook cells go through)."""
     from nbconvert.filters.markdown import markdown2html_mistune  # noqa: PLC0415 – nbconvert only in the batch exporter and the appendix

@@ -53,7 +53,10 @@ from analyse.settings import REPORT_INDELINGSJAAR
 log = logging.getLogger(__name__)
 
 CODE_SAFE = re.compile(r"^[A-Za-z0-9_-]{1,24}$")
-ENGINES = ("analyse-warm", "nbclient")
+ENGINE_DIRECT = "direct"
+ENGINES = (ENGINE_DIRECT, "analyse-warm", "nbclient")
+"""``direct``: the template's cells run in the worker itself (:mod:`analyse.report.direct`, no kernel; the
+default); ``analyse-warm``: one warm kernel per worker; ``nbclient``: a new kernel per report."""
 DEFAULT_CELL_TIMEOUT = 600
 STATUS_OK, STATUS_FAILED, STATUS_SKIPPED = "ok", "fout", "overgeslagen"
 STATUS_NOT_STARTED, STATUS_INTERRUPTED = "niet gestart", "afgebroken"
@@ -230,7 +233,7 @@ class Job:
     parameters: dict[str, Any]
     output_root: str
     input_hash: str = ""
-    engine: str = "analyse-warm"
+    engine: str = ENGINE_DIRECT
     template: str = str(paths.TEMPLATE_NOTEBOOK)
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
     pdf: bool = False
@@ -258,8 +261,22 @@ def is_up_to_date(job: Job) -> Result | None:
 # ----------------------------------------------------------------------------------------------------
 # Worker side
 # ----------------------------------------------------------------------------------------------------
+def _prepare_direct(year: int | None, template: str) -> None:
+    """Before the first in-process report (and before forking workers, which then share it): import and load
+    everything a report needs (:func:`analyse.report.direct.prepare`), parse the template and build the exporter.
+    Everything alive then is frozen for the garbage collector (see :data:`analyse.report.engine.FREEZE_CODE`)."""
+    import gc
+
+    from analyse.report import direct
+
+    direct.prepare(year)
+    _prepare_worker(template)
+    gc.collect()
+    gc.freeze()
+
+
 def _worker_init(log_level: int = logging.WARNING, prestart_year: int | None = None,
-                 template: str | None = None) -> None:
+                 template: str | None = None, keep: bool = False) -> None:
     """Per-process setup: quiet logging, engine registration, kernel shutdown at exit.
 
     With ``prestart_year`` the worker starts its warm kernel right away and loads the processed data for that
@@ -276,8 +293,9 @@ def _worker_init(log_level: int = logging.WARNING, prestart_year: int | None = N
         logging.getLogger(name).setLevel(max(log_level, logging.WARNING))
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     multiprocessing.util.Finalize(None, engine.shutdown_all, exitpriority=10)
-    _template.cache_clear()
-    _exporter.cache_clear()
+    if not keep:  # ``keep``: the template and exporter were prepared before the fork (engine ``direct``)
+        _template.cache_clear()
+        _exporter.cache_clear()
     prepare = None
     if template is not None:
         import threading
@@ -361,11 +379,48 @@ def _clear_outputs(job: Job) -> None:
             f.unlink(missing_ok=True)
 
 
-def _execute(job: Job) -> Any:
+@functools.lru_cache(maxsize=4)
+def direct_problems(template: str) -> tuple[str, ...]:
+    """Why ``template`` cannot run in-process (:func:`analyse.report.direct.usable`); empty: it can."""
+    from analyse.report import direct
 
+    problems = tuple(direct.usable(_template(template)))
+    if problems:
+        log.warning("%s past niet bij het hoofdstukregister (%s); de rapporten worden met een warme kernel gemaakt.",
+                    Path(template).name, "; ".join(problems))
+    return problems
+
+
+def engine_of(job: Job) -> str:
+    """The engine that runs ``job``: ``direct`` falls back to a warm kernel for a template it cannot run."""
+    if job.engine == ENGINE_DIRECT and direct_problems(job.template):
+        return "analyse-warm"
+    return job.engine
+
+
+def _execute_direct(job: Job) -> Any:
+    """Run the template in this process (:mod:`analyse.report.direct`); the executed notebook is stored."""
+    from analyse.report import direct
+
+    nb = None
+    try:
+        nb = direct.execute(_template(job.template), job.parameters)
+        return nb
+    except direct.DirectExecutionError as exc:
+        nb = exc.nb
+        raise
+    finally:
+        if nb is not None:
+            _write_notebook(job.folder / f".{job.code}.{os.getpid()}.tmp.ipynb", job, nb)
+
+
+def _execute(job: Job) -> Any:
+    engine_name = engine_of(job)
+    if engine_name == ENGINE_DIRECT:
+        return _execute_direct(job)
     tmp = job.folder / f".{job.code}.{os.getpid()}.tmp.ipynb"  # job.folder is the staging folder
     extra: dict[str, Any] = {}
-    if job.engine == "nbclient":
+    if engine_name == "nbclient":
         extra["kernel_manager_class"] = VenvKernelManager
     nb = None
     try:
@@ -373,7 +428,7 @@ def _execute(job: Job) -> Any:
         # so the cached template is never modified (tests/test_report_engine.py checks this)
         nb = papermill.execute_notebook(
             _template(job.template), str(tmp), parameters=job.parameters,
-            engine_name=job.engine, kernel_name="python3", progress_bar=False, request_save_on_cell_execute=False,
+            engine_name=engine_name, kernel_name="python3", progress_bar=False, request_save_on_cell_execute=False,
             execution_timeout=job.cell_timeout, start_timeout=60, cwd=str(paths.NOTEBOOKS_DIR), **extra,
         )
         return nb
@@ -501,6 +556,7 @@ def _render_in(job: Job) -> Result:
     from papermill.exceptions import PapermillExecutionError
 
     from analyse.report import engine, export
+    from analyse.report.direct import DirectExecutionError
     from analyse.report.failures import explain_error, strip_ansi
     from analyse.report.outcome import ErrorInfo
     from analyse.report.pool import BatchInterrupted, interrupted
@@ -540,6 +596,9 @@ def _render_in(job: Job) -> Result:
                 partial_nb = None
             error = (_cell_error(exc, partial_nb), tb)
             break  # a cell error is deterministic: no retry
+        except DirectExecutionError as exc:  # the same, from a template run in this process
+            error = (_cell_error(exc, exc.nb), exc.traceback[0])
+            break
         except Exception as exc:  # noqa: BLE001 – kernel death/timeouts/export problems
             if interrupted():  # Ctrl-C/SIGTERM surfaced as another exception (e.g. queue.Empty in nbclient)
                 raise BatchInterrupted(interrupted()) from None
@@ -661,7 +720,7 @@ class BatchSummary:
 
 
 def plan_jobs(codes: Sequence[str], parameters: dict[str, Any] | None = None,
-              output: str | os.PathLike[str] | None = None, engine: str = "analyse-warm",
+              output: str | os.PathLike[str] | None = None, engine: str = ENGINE_DIRECT,
               template: str | os.PathLike[str] = paths.TEMPLATE_NOTEBOOK,
               cell_timeout: int = DEFAULT_CELL_TIMEOUT, pdf: bool = False) -> list[Job]:
     """Validate parameters against the template and build one job per gemeente (no execution).
@@ -752,10 +811,12 @@ def _run_jobs(jobs: Sequence[Job], n_jobs: int | None, force: bool, progress: bo
     try:
         with interrupt_signals():
             if todo and n_jobs == 1:
-                warm = todo[0].engine == "analyse-warm"  # start the kernel and load the bundle while the
-                year = _int_or_none(todo[0].parameters.get("indelingsjaar")) or REPORT_INDELINGSJAAR  # template
-                _worker_init(logging.getLogger().level or logging.WARNING, year if warm else None,  # is parsed
-                             todo[0].template)
+                how = engine_of(todo[0])  # start the kernel and load the bundle while the template is parsed
+                year = _int_or_none(todo[0].parameters.get("indelingsjaar")) or REPORT_INDELINGSJAAR
+                if how == ENGINE_DIRECT:
+                    _prepare_direct(year, todo[0].template)
+                _worker_init(logging.getLogger().level or logging.WARNING, year if how == "analyse-warm" else None,
+                             None if how == ENGINE_DIRECT else todo[0].template, keep=how == ENGINE_DIRECT)
                 try:
                     for job in todo:
                         started.add(job.code)
@@ -776,9 +837,13 @@ def _run_jobs(jobs: Sequence[Job], n_jobs: int | None, force: bool, progress: bo
                 # fork (Linux): workers inherit the imported papermill/nbconvert instead of importing them again
                 method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
                 ctx = multiprocessing.get_context(method)
-                warm = todo[0].engine == "analyse-warm"
+                how = engine_of(todo[0])
                 year = _int_or_none(todo[0].parameters.get("indelingsjaar")) or REPORT_INDELINGSJAAR
-                init_args = (logging.getLogger().level or logging.WARNING, year if warm else None, todo[0].template)
+                if how == ENGINE_DIRECT and method == "fork":  # loaded once here, shared by the forked workers
+                    _prepare_direct(year, todo[0].template)
+                init_args = (logging.getLogger().level or logging.WARNING, year if how == "analyse-warm" else None,
+                             None if how == ENGINE_DIRECT and method == "fork" else todo[0].template,
+                             how == ENGINE_DIRECT and method == "fork")
                 pool = WorkerPool(n_jobs, render, initializer=_worker_init, initargs=init_args, mp_context=ctx)
                 try:
                     pool.run(todo, on_result=lambda i, res: done(res),

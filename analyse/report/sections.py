@@ -16,7 +16,14 @@ import pandas as pd
 
 import analyse
 from analyse import maps, plots, vocab
-from analyse.content import ReportContent
+from analyse.content import (
+    ReportContent,
+    cost_chapter,
+    indicator_chapter,
+    plan_chapter,
+    sources_chapter,
+    summary_chapter,
+)
 from analyse.content.cost_chapter import CostContent
 from analyse.content.sources_chapter import display_sources
 from analyse.formatting import escape, fmt_interval, fmt_number, fmt_plural, fmt_pp, fmt_signed, fmt_value, period_label
@@ -32,6 +39,8 @@ from analyse.report import (
     table_block,
 )
 from analyse.report import slug as slug_of
+from analyse.report.chapters import REGISTRY as CHAPTERS
+from analyse.report.chapters import chapter
 from analyse.report.downloads import (
     as_shown,
     indicator_long_table,
@@ -43,7 +52,7 @@ from analyse.report.downloads import (
 from analyse.report.export import appendix_html, verdict_badge
 from analyse.report.figcache import chart
 
-__all__ = ["note", "render_title", "render_summary", "render_key_figures", "render_overview",
+__all__ = ["CHAPTERS", "note", "render_title", "render_summary", "render_key_figures", "render_overview",
            "render_trends", "render_policy_start", "render_funnel", "render_costs", "render_plan_goals",
            "render_savings", "render_prevention", "render_sources", "render_appendix", "render_colofon",
            "render_downloads", "funnel_block"]
@@ -67,6 +76,7 @@ def _badge(uitkomst: str) -> str:
     return verdict_badge(uitkomst if uitkomst in BADGE_WORD else "nog niet te beoordelen")
 
 
+@chapter("titel", "Titel en parameters")
 def render_title(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """The report title (the only ``<h1>``) and the facts of the first screen; carries the report's metadata.
 
@@ -137,6 +147,7 @@ def _first_screen(content: ReportContent) -> list[Block | None]:
     return parts
 
 
+@chapter("samenvatting", "Samenvatting", heading="Samenvatting", source=summary_chapter.build)
 def render_summary(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """The first screen: badges per opgave, three key messages, and one sentence on all indicators.
 
@@ -162,6 +173,7 @@ def render_summary(content: ReportContent, out: OutputTarget | None = None) -> B
     return blocks(parts)
 
 
+@chapter("kerncijfers", "Kerncijfers", heading="Kerncijfers", source=indicator_chapter.build)
 def render_key_figures(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """Size, regions and the latest value of a few headline indicators as tiles."""
     g = content.gemeente
@@ -242,6 +254,7 @@ def _sparklines(grouped: dict[str, pd.DataFrame], rows: pd.DataFrame) -> list[st
     return out
 
 
+@chapter("overzicht", "Indicatoren", heading="Indicatoren", source=indicator_chapter.build)
 def render_overview(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """All indicators at a glance, per domein: a spine chart and a table (value, regio, Nederland, trend)."""
     ov = content.indicators.overview
@@ -321,6 +334,7 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
     return blocks(parts)
 
 
+@chapter("trends", "Indicatoren", source=indicator_chapter.build)
 def render_trends(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """A trend chart (gemeente vs references, policy start marked) per judged indicator."""
     ind = content.indicators
@@ -367,6 +381,7 @@ def _series_marks(content: ReportContent, ids: list[str]) -> Block | None:
     return note(" ".join(lines)) if lines else None
 
 
+@chapter("beleidsstart", "Indicatoren", source=indicator_chapter.build)
 def render_policy_start(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """Indicative difference-in-differences of the trend indicators against the first regional reference."""
     ind, start = content.indicators, content.policy.startjaar
@@ -418,6 +433,7 @@ def funnel_block(funnel: Any, code: str | list[str], labels: dict[str, str], out
                                out=out, highlight=codes, labels=labels, title=naam, unit=funnel.unit)])
 
 
+@chapter("funnel", "Indicatoren", source=indicator_chapter.build)
 def render_funnel(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """Funnel plot: the gemeente among all gemeenten for the headline share indicator."""
     f = content.indicators.funnel
@@ -436,6 +452,7 @@ def render_funnel(content: ReportContent, out: OutputTarget | None = None) -> Bl
     return Block(f'<div class="alleen-scherm">{inner.html}</div>', inner.text)  # in print the overview says it
 
 
+@chapter("kosten", "Kostenontwikkeling", heading="Kostenontwikkeling", source=cost_chapter.build)
 def render_costs(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """Iv3 lasten per inwoner per cluster vs peers and Nederland, breaks in the series, begroting against
     jaarrekening, and the plan's own cost figures reconciled with Iv3."""
@@ -695,6 +712,7 @@ def _monitoring_block(pc: Any, out: OutputTarget | None) -> Block | None:
                    table_block(table, "monitoring", out, caption="Doelen, indicatoren en wat er te meten is")])
 
 
+@chapter("opgaven", "Opgaven", source=plan_chapter.build)
 def render_plan_goals(content: ReportContent, out: OutputTarget | None = None) -> Block | None:
     """Per opgave: doel, maatregelen with status, output vs targets, budget, conclusion, what is missing."""
     if not content.plans:
@@ -742,6 +760,7 @@ def render_plan_goals(content: ReportContent, out: OutputTarget | None = None) -
     return blocks(parts)
 
 
+@chapter("besparingen", "Besparingen en taakstellingen", source=plan_chapter.build)
 def render_savings(content: ReportContent, out: OutputTarget | None = None) -> Block | None:
     """Planned vs realised savings and taakstellingen from the plan."""
     if not content.plans:
@@ -787,6 +806,7 @@ def render_savings(content: ReportContent, out: OutputTarget | None = None) -> B
     return blocks(parts)
 
 
+@chapter("preventie", "Preventiematrix", source=plan_chapter.build)
 def render_prevention(content: ReportContent, out: OutputTarget | None = None) -> Block | None:
     """Interventions by prevention level (from the plan's preventiematrix / interventies)."""
     if not content.plans:
@@ -822,6 +842,7 @@ def _definitions_block(content: ReportContent) -> Block | None:
                  f'<dl class="definities">{items}</dl></div>', "Definities van de indicatoren")
 
 
+@chapter("bronnen", "Data en bronnen", heading="Data en bronnen", source=sources_chapter.build)
 def render_sources(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """Source tables with periods and status, the definitions of the indicators; printed as well (the appendix)."""
     src = content.sources
@@ -852,6 +873,7 @@ def data_label(file_name: str) -> str:
     return f"{label} (indeling {year})" if year else label
 
 
+@chapter("colofon", "Colofon", heading="Colofon", source=sources_chapter.build)
 def render_colofon(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """Package version, git commit, parameters, data checksums and the peer list."""
     src = content.sources
@@ -872,6 +894,7 @@ def render_colofon(content: ReportContent, out: OutputTarget | None = None) -> B
                  "Colofon")
 
 
+@chapter("methoden", "Hoe lees ik dit rapport", after="bronnen")
 def render_appendix(content: ReportContent, out: OutputTarget | None = None) -> Block:
     """The "Hoe lees ik dit rapport?" appendix: verdicts, intervals, references and trends explained once.
 
@@ -910,6 +933,7 @@ def _definitions_frame(content: ReportContent) -> pd.DataFrame | None:
     return pd.DataFrame({"Indicator": d["naam"], "Definitie": d["definitie"].fillna("")})
 
 
+@chapter("downloads", "Colofon", source=sources_chapter.build)
 def render_downloads(content: ReportContent, out: OutputTarget | None = None) -> Block | None:
     """The data of the report as data: one long file with every indicator and period (CSV and the first sheet of
     the workbook), and one Excel workbook with a "Leesmij" sheet and a readable sheet per table of the report."""
