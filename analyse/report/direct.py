@@ -24,10 +24,9 @@ import traceback
 import warnings
 from typing import Any, Mapping
 
-import nbformat
-
 from analyse.report import sections  # noqa: F401 – its render functions declare the chapters of the registry
 from analyse.report.chapters import REGISTRY, Registry, template_problems
+from analyse.report.notebook import new_code_cell, new_output, parameters_index, source_of
 from analyse.report.outcome import MIME, record
 
 ENGINE_NAME = "direct"
@@ -46,24 +45,13 @@ class DirectExecutionError(Exception):
 def usable(nb: Any, registry: Registry | None = None) -> list[str]:
     """Why ``nb`` cannot run in-process (empty list: it can): no parameters cell, or a template that does not
     match the chapter registry (:func:`analyse.report.chapters.template_problems`)."""
-    problems = [] if _parameters_index(nb) is not None else ["geen cel met tag 'parameters'"]
+    problems = [] if parameters_index(nb) is not None else ["geen cel met tag 'parameters'"]
     return problems + template_problems(nb, registry or REGISTRY)
-
-
-def _parameters_index(nb: Any) -> int | None:
-    return next((i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), None)
-
-
-def _source(cell: Any) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else str(src)
 
 
 def _injected_cell(parameters: Mapping[str, Any]) -> Any:
     lines = ["# Parameters"] + [f"{name} = {value!r}" for name, value in parameters.items()]
-    cell = nbformat.v4.new_code_cell("\n".join(lines) + "\n")
-    cell.metadata["tags"] = [INJECTED_TAG]
-    return cell
+    return new_code_cell("\n".join(lines) + "\n", tags=[INJECTED_TAG])
 
 
 def _display(value: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -95,12 +83,12 @@ def _run_cell(source: str, namespace: dict[str, Any], count: int) -> list[Any]:
         exec(compile(tree, f"<cel {count}>", "exec"), namespace)  # noqa: S102 – the package's own template
         if last is not None:
             value = eval(compile(ast.Expression(last.value), f"<cel {count}>", "eval"), namespace)  # noqa: S307
-    outputs = [nbformat.v4.new_output("stream", name=name, text=text.getvalue())
+    outputs = [new_output("stream", name=name, text=text.getvalue())
                for name, text in (("stdout", out), ("stderr", err)) if text.getvalue()]
     shown = _display(value)
     if shown is not None:
         data, meta = shown
-        outputs.append(nbformat.v4.new_output("execute_result", data=data, metadata=meta, execution_count=count))
+        outputs.append(new_output("execute_result", data=data, metadata=meta, execution_count=count))
     return outputs
 
 
@@ -112,7 +100,7 @@ def execute(template: Any, parameters: Mapping[str, Any]) -> Any:
             structured record (:data:`analyse.report.outcome.MIME`) of the error, as a report kernel sends it.
     """
     nb = copy.deepcopy(template)
-    at = _parameters_index(nb)
+    at = parameters_index(nb)
     if at is not None:
         nb.cells.insert(at + 1, _injected_cell(parameters))
     namespace: dict[str, Any] = {"__name__": "__main__"}
@@ -123,11 +111,11 @@ def execute(template: Any, parameters: Mapping[str, Any]) -> Any:
         count += 1
         cell.execution_count = count
         try:
-            cell.outputs = _run_cell(_source(cell), namespace, count)
+            cell.outputs = _run_cell(source_of(cell), namespace, count)
         except Exception as exc:  # noqa: BLE001 – the failure travels back as data, the batch goes on
             text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-            cell.outputs = [nbformat.v4.new_output("display_data", data={MIME: record(exc)}),
-                            nbformat.v4.new_output("error", ename=type(exc).__name__, evalue=str(exc),
+            cell.outputs = [new_output("display_data", data={MIME: record(exc)}),
+                            new_output("error", ename=type(exc).__name__, evalue=str(exc),
                                                    traceback=text.splitlines())]
             raise DirectExecutionError(type(exc).__name__, str(exc), text, nb) from exc
     return nb

@@ -13,15 +13,17 @@ its output is wrapped in our own page with inline CSS. The result:
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 from datetime import datetime
 from functools import lru_cache
-from importlib import resources
+from importlib import metadata, resources
 from typing import Any, Iterable
 
+import jinja2
 from scipy import stats as sps
 
-from analyse import series, variation
+from analyse import atomic, paths, series, variation
 from analyse._version import __version__
 from analyse.formatting import escape, fmt_number
 
@@ -217,6 +219,52 @@ def _add_class(attrs: str, name: str) -> str:
     return f'{attrs} class="{name}"'
 
 
+TEMPLATES = "templates"
+"""Jinja2 templates of the pages (``analyse/report/templates``): page, cells of a report, error page."""
+
+
+@lru_cache(maxsize=1)
+def _templates() -> Any:
+    """The Jinja2 environment of the page templates (no autoescape: every value is escaped where it is made,
+    with :func:`analyse.formatting.escape`, available in the templates as the filter ``e``)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(resources.files("analyse.report") / TEMPLATES)),
+                             autoescape=False, keep_trailing_newline=True)
+    env.filters["e"] = escape
+    return env
+
+
+MARKDOWN_CACHE = "markdown"
+"""Folder under ``paths.CACHE_DIR`` of Markdown converted before (the renderer is nbconvert's; importing it costs
+~2 s, the conversion of a few headings nothing)."""
+
+
+def markdown_html(text: str, anchor_link_text: str = "") -> str:
+    """Markdown → HTML exactly as nbconvert's HTML exporter renders a Markdown cell (headings with an id; the
+    anchor link with ``anchor_link_text``), read from ``paths.CACHE_DIR / "markdown"`` when converted before."""
+    h = hashlib.sha256(f"{_nbconvert_version()}\0{anchor_link_text}\0{text}".encode()).hexdigest()
+    path = paths.CACHE_DIR / MARKDOWN_CACHE / f"{h}.html"
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath  # noqa: PLC0415 – nbconvert only on a cache miss
+
+    html = MarkdownWithMath(renderer=IPythonRenderer(escape=False, anchor_link_text=anchor_link_text)).render(text)
+    try:
+        atomic.write_bytes(path, html.encode("utf-8"))
+    except OSError:  # a read-only cache: converted again next time
+        pass
+    return html
+
+
+@lru_cache(maxsize=1)
+def _nbconvert_version() -> str:
+    try:
+        return metadata.version("nbconvert")
+    except metadata.PackageNotFoundError:  # pragma: no cover – nbconvert is a dependency
+        return ""
+
+
 def page(title: str, body: str, subtitle: str = "", toc: bool = True, script: str = "",
          generated: datetime | None = None) -> str:
     """Wrap ``body`` in a complete, self-contained HTML page (inline CSS, optional inline script).
@@ -233,26 +281,55 @@ def page(title: str, body: str, subtitle: str = "", toc: bool = True, script: st
     if toc:
         body, nav = _toc(body)
     when = (generated or datetime.now()).strftime("%d-%m-%Y %H:%M")
-    sub = f"<p>{escape(subtitle)}</p>" if subtitle else ""
-    js = f"<script>{script}</script>" if script else ""
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="generator" content="analyse {escape(__version__)}">\n'
-        f"<title>{escape(title)}</title>\n<style>\n{css()}\n</style>\n</head>\n<body>\n"
-        f'<header class="kop"><strong>{escape(SITE_TITLE)}</strong>{sub}</header>\n'
-        f'<div class="pagina">{nav}<main id="inhoud">\n{body}\n'
-        f'<footer class="voet">Gemaakt met analyse {escape(__version__)} op {escape(when)}. '
-        "Deze pagina werkt zonder internetverbinding.</footer>\n</main></div>\n"
-        f"{js}\n</body>\n</html>\n"
-    )
+    return _templates().get_template("page.html.j2").render(
+        title=title, subtitle=subtitle, body=body, nav=nav, script=script, when=when, css=css(),
+        version=__version__, site_title=SITE_TITLE)
+
+
+def _text(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def _cells(nb: Any) -> list[dict[str, Any]]:
+    """What the cells template shows of each cell: Markdown as HTML, code cells as their visible outputs."""
+    shown = []
+    for cell in clean_for_html(nb).cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & REMOVE_CELL_TAGS:
+            continue
+        if cell.get("cell_type") == "markdown":
+            shown.append({"id": cell.get("id", ""), "markdown": markdown_html(_text(cell.get("source", "")))})
+            continue
+        if cell.get("cell_type") != "code" or tags & REMOVE_OUTPUT_TAGS:
+            continue
+        outputs = []
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if out.get("output_type") == "stream":
+                outputs.append({"kind": f"stream output_{out.get('name', 'stdout')}", "html": None,
+                                "text": escape(_text(out.get("text", "")))})
+            elif "text/html" in data:
+                outputs.append({"kind": out.get("output_type"), "html": _text(data["text/html"])})
+            elif "text/plain" in data:
+                outputs.append({"kind": out.get("output_type"), "html": None,
+                                "text": escape(_text(data["text/plain"]))})
+        if outputs:
+            shown.append({"id": cell.get("id", ""), "markdown": None, "outputs": outputs})
+    return shown
 
 
 def notebook_body(nb: Any, exporter: Any = None) -> str:
-    """The HTML body of an executed notebook (no code, prompts, stderr or errors)."""
-    exporter = exporter or make_exporter()
-    body, _ = exporter.from_notebook_node(clean_for_html(nb))
+    """The HTML body of an executed notebook (no code, prompts, stderr or errors).
+
+    The cells go through the Jinja2 template ``templates/cells.html.j2`` (the markup of nbconvert's classic
+    ``basic`` template); only Markdown is converted by nbconvert's renderer (:func:`markdown_html`, cached on its
+    text), so a report page needs no nbconvert exporter. ``exporter`` (an nbconvert ``HTMLExporter``) renders the
+    body the old way instead (the tests compare both).
+    """
+    if exporter is not None:
+        body, _ = exporter.from_notebook_node(clean_for_html(nb))
+    else:
+        body = _templates().get_template("cells.html.j2").render(cells=_cells(nb))
     # nbconvert's empty prompt wrappers add only noise
     body = re.sub(r'<div class="prompt input_prompt">\s*</div>', "", body)
     # heading anchors come out as "<a ... />" with an empty anchor text; HTML has no self-closing <a>, so a
@@ -305,13 +382,8 @@ def error_page(code: str, naam: str | None, kop: str, uitleg: str, advies: Itera
         log_name: File name of the technical log next to the page (for maintainers).
     """
     who = f"{naam} ({code})" if naam else code
-    tips = "".join(f"<li>{escape(t)}</li>" for t in advies)
-    tips_html = f"<h2>Wat kunt u doen?</h2><ul>{tips}</ul>" if tips else ""
-    log_html = (f'<p class="noot">Technische details voor de beheerder staan in het logbestand '
-                f'<code>{escape(log_name)}</code> naast deze pagina.</p>') if log_name else ""
-    body = (f"<h1>{escape(who)}: rapport niet gemaakt</h1>"
-            f'<div class="fout" role="alert"><p><strong>{escape(kop)}</strong></p><p>{escape(uitleg)}</p></div>'
-            f"{tips_html}{log_html}")
+    body = _templates().get_template("error.html.j2").render(who=who, kop=kop, uitleg=uitleg, advies=list(advies),
+                                                             log_name=log_name)
     return page(f"{who} – rapport niet gemaakt – {SITE_TITLE}", body, subtitle="Foutmelding", toc=False,
                 generated=generated)
 
@@ -375,6 +447,4 @@ def method_constants() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def appendix_html() -> str:
     """The appendix as HTML (nbconvert's Markdown renderer, the same one the notebook cells go through)."""
-    from nbconvert.filters.markdown import markdown2html_mistune  # noqa: PLC0415 – nbconvert only in the batch exporter and the appendix
-
-    return markdown2html_mistune(appendix_markdown())
+    return markdown_html(appendix_markdown(), anchor_link_text="¶")

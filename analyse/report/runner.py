@@ -33,6 +33,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 import time
 import traceback
 from dataclasses import dataclass, field, replace
@@ -40,13 +41,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-import papermill
-
 from analyse import paths
 from analyse._version import __version__
 from analyse.errors import ParameterError
-from analyse.report import engine, write_atomic
-from analyse.report.engine import VenvKernelManager
+from analyse.report import write_atomic
+from analyse.report.notebook import parameters_of, read_notebook, writes
 from analyse.report.status import Result, load_status
 from analyse.settings import REPORT_INDELINGSJAAR
 
@@ -69,7 +68,7 @@ HASH_EXCLUDED = ("output_dir",)
 # ----------------------------------------------------------------------------------------------------
 def template_parameters(template: str | os.PathLike[str] = paths.TEMPLATE_NOTEBOOK) -> dict[str, dict[str, Any]]:
     """Parameters declared in the template's ``parameters`` cell (name → name/type/default/help)."""
-    params = papermill.inspect_notebook(str(template))
+    params = parameters_of(read_notebook(template))
     if not params:
         raise ParameterError(f"{template}: geen cel met tag 'parameters' gevonden (no 'parameters' cell)")
     return params
@@ -282,8 +281,8 @@ def _worker_init(log_level: int = logging.WARNING, prestart_year: int | None = N
     With ``prestart_year`` the worker starts its warm kernel right away and loads the processed data for that
     indelingsjaar into it (:func:`analyse.bundle.preload`), while the other workers do the same.
     With ``template`` the worker meanwhile (in a thread, while it only waits for its kernel) parses the
-    template, builds the HTML exporter and renders a dummy page once, so the first report does not pay for
-    that (~0.15 s).
+    template and renders a dummy page once (Jinja templates compiled, Markdown converted), so the first report
+    does not pay for that.
     """
     import multiprocessing.util
 
@@ -292,10 +291,9 @@ def _worker_init(log_level: int = logging.WARNING, prestart_year: int | None = N
     for name in ("papermill", "traitlets", "nbclient"):
         logging.getLogger(name).setLevel(max(log_level, logging.WARNING))
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    multiprocessing.util.Finalize(None, engine.shutdown_all, exitpriority=10)
-    if not keep:  # ``keep``: the template and exporter were prepared before the fork (engine ``direct``)
+    multiprocessing.util.Finalize(None, _shutdown_kernels, exitpriority=10)
+    if not keep:  # ``keep``: the template was prepared before the fork (engine ``direct``)
         _template.cache_clear()
-        _exporter.cache_clear()
     prepare = None
     if template is not None:
         import threading
@@ -309,24 +307,32 @@ def _worker_init(log_level: int = logging.WARNING, prestart_year: int | None = N
             prepare.join()
 
 
-def _prepare_worker(template: str) -> None:
-    """Parse the template, build the exporter and compile its Jinja templates (warm-up; errors are ignored)."""
-    try:
-        import nbformat
+def _shutdown_kernels() -> None:
+    """Stop this process's warm kernels, if it ever started one (the engine module is loaded only then)."""
+    kernels = sys.modules.get("analyse.report.engine")
+    if kernels is not None:
+        kernels.shutdown_all()
 
+
+def _prepare_worker(template: str) -> None:
+    """Parse the template and render a dummy page (compiles the Jinja templates; warm-up; errors are ignored)."""
+    try:
         from analyse.report import export
+        from analyse.report.notebook import Node, new_code_cell, new_output
 
         _template(template)
-        nb = nbformat.v4.new_notebook()
-        out = nbformat.v4.new_output("display_data", data={"text/html": "<p>warm-up</p>", "text/plain": "warm-up"})
-        nb.cells = [nbformat.v4.new_markdown_cell("## Warm-up"), nbformat.v4.new_code_cell("", outputs=[out])]
-        export.report_html(nb, _exporter())
+        out = new_output("display_data", data={"text/html": "<p>warm-up</p>", "text/plain": "warm-up"})
+        cells = [Node(cell_type="markdown", id="warm-up", metadata={}, source="## Warm-up"),
+                 new_code_cell("", outputs=[out])]
+        export.report_html(Node(cells=cells, metadata={}, nbformat=4, nbformat_minor=5))
     except Exception as exc:  # noqa: BLE001 – render() builds what is missing and reports real problems
         logging.getLogger(__name__).debug("worker warm-up failed: %s", exc)
 
 
 def _start_warm_kernel(prestart_year: int | None) -> None:
     if prestart_year is not None:
+        from analyse.report import engine
+
         try:
             engine.warm_kernel("python3", cwd=str(paths.NOTEBOOKS_DIR), preload=(
                 f"try:\n    from analyse.bundle import preload\n    preload({int(prestart_year)})\n"
@@ -337,18 +343,8 @@ def _start_warm_kernel(prestart_year: int | None) -> None:
 
 @functools.lru_cache(maxsize=4)
 def _template(path: str) -> Any:
-    """The parsed template (read once per worker process; papermill never changes it)."""
-    import nbformat
-
-    return nbformat.read(path, as_version=4)
-
-
-@functools.lru_cache(maxsize=1)
-def _exporter() -> Any:
-    """The HTML exporter with compiled Jinja templates (built once per worker process)."""
-    from analyse.report.export import make_exporter
-
-    return make_exporter()
+    """The parsed template as plain JSON (read once per worker process; nothing changes it)."""
+    return read_notebook(path)
 
 
 def chapter_of(nb: Any, cell_index: int | None) -> str | None:
@@ -418,6 +414,11 @@ def _execute(job: Job) -> Any:
     engine_name = engine_of(job)
     if engine_name == ENGINE_DIRECT:
         return _execute_direct(job)
+    import nbformat
+    import papermill
+
+    from analyse.report.engine import VenvKernelManager
+
     tmp = job.folder / f".{job.code}.{os.getpid()}.tmp.ipynb"  # job.folder is the staging folder
     extra: dict[str, Any] = {}
     if engine_name == "nbclient":
@@ -427,7 +428,7 @@ def _execute(job: Job) -> Any:
         # no copy needed: papermill serialises a NotebookNode input and parses it again (load_notebook_node),
         # so the cached template is never modified (tests/test_report_engine.py checks this)
         nb = papermill.execute_notebook(
-            _template(job.template), str(tmp), parameters=job.parameters,
+            nbformat.from_dict(_template(job.template)), str(tmp), parameters=job.parameters,
             engine_name=engine_name, kernel_name="python3", progress_bar=False, request_save_on_cell_execute=False,
             execution_timeout=job.cell_timeout, start_timeout=60, cwd=str(paths.NOTEBOOKS_DIR), **extra,
         )
@@ -444,13 +445,11 @@ def _write_notebook(tmp: Path, job: Job, nb: Any = None) -> None:
     """
     import copy
 
-    import nbformat
-
     from analyse.report.publish import sanitise_notebook
 
     try:
-        nb = copy.deepcopy(nb) if nb is not None else nbformat.read(str(tmp), as_version=4)
-        write_atomic(job.path(".ipynb"), nbformat.writes(sanitise_notebook(nb, job.code, job.template)))
+        nb = copy.deepcopy(nb) if nb is not None else read_notebook(tmp)
+        write_atomic(job.path(".ipynb"), writes(sanitise_notebook(nb, job.code, job.template)))
     except Exception as exc:  # noqa: BLE001 – the notebook is a by-product; the report decides the status
         log.warning("%s: notebook not stored: %s", job.code, exc)
     finally:
@@ -550,12 +549,15 @@ def _unwritable(job: Job, exc: OSError, t0: float) -> Result:
                   note="De foutpagina kon niet worden geschreven.")
 
 
+def _is_cell_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is papermill's error for a failed cell (papermill is imported only when a kernel ran)."""
+    errors = sys.modules.get("papermill.exceptions")
+    return errors is not None and isinstance(exc, errors.PapermillExecutionError)
+
+
 def _render_in(job: Job) -> Result:
     """Render one gemeente into ``job.folder`` (the staging folder); never raises for a per-gemeente failure."""
-    import nbformat
-    from papermill.exceptions import PapermillExecutionError
-
-    from analyse.report import engine, export
+    from analyse.report import export
     from analyse.report.direct import DirectExecutionError
     from analyse.report.failures import explain_error, strip_ansi
     from analyse.report.outcome import ErrorInfo
@@ -576,7 +578,7 @@ def _render_in(job: Job) -> Result:
         result.attempts = attempt
         try:
             nb = _execute(job)
-            html, meta = export.report_html(nb, _exporter(), fallback_code=job.code)
+            html, meta = export.report_html(nb, fallback_code=job.code)
             write_atomic(job.path(".html"), html)
             gem = meta.get("gemeente") or {}
             result.status, result.naam = STATUS_OK, gem.get("naam")
@@ -588,18 +590,18 @@ def _render_in(job: Job) -> Result:
             result.html_bytes = len(html.encode("utf-8"))
             error = None
             break
-        except PapermillExecutionError as exc:
-            tb = strip_ansi("\n".join(exc.traceback or []))
-            try:
-                partial_nb = nbformat.read(job.path(".ipynb"), as_version=4)
-            except Exception:  # noqa: BLE001 – no partial notebook: no chapter
-                partial_nb = None
-            error = (_cell_error(exc, partial_nb), tb)
-            break  # a cell error is deterministic: no retry
-        except DirectExecutionError as exc:  # the same, from a template run in this process
+        except DirectExecutionError as exc:  # a cell failed in this process: deterministic, no retry
             error = (_cell_error(exc, exc.nb), exc.traceback[0])
             break
         except Exception as exc:  # noqa: BLE001 – kernel death/timeouts/export problems
+            if _is_cell_error(exc):  # a cell failed in a kernel (papermill): deterministic, no retry
+                tb = strip_ansi("\n".join(exc.traceback or []))
+                try:
+                    partial_nb = read_notebook(job.path(".ipynb"))
+                except Exception:  # noqa: BLE001 – no partial notebook: no chapter
+                    partial_nb = None
+                error = (_cell_error(exc, partial_nb), tb)
+                break
             if interrupted():  # Ctrl-C/SIGTERM surfaced as another exception (e.g. queue.Empty in nbclient)
                 raise BatchInterrupted(interrupted()) from None
             name = type(exc).__name__
@@ -607,7 +609,8 @@ def _render_in(job: Job) -> Result:
                                fields={k: v for k in ("errno", "filename") if (v := getattr(exc, k, None)) is not None},
                                structured=True), traceback.format_exc())
             if name in {"DeadKernelError", "CellTimeoutError", "KernelStartError", "TimeoutError", "RuntimeError"}:
-                for k in list(engine._KERNELS.values()):  # a dead or busy kernel is replaced
+                kernels = sys.modules.get("analyse.report.engine")  # only when a kernel ran
+                for k in list(kernels._KERNELS.values()) if kernels else []:  # a dead or busy kernel is replaced
                     try:
                         k.restart()
                     except Exception:  # noqa: BLE001 – next attempt reports it
@@ -621,7 +624,7 @@ def _render_in(job: Job) -> Result:
         info, tb = error
         naam = None
         try:  # the partial notebook knows the name when validation got that far
-            partial = nbformat.read(job.path(".ipynb"), as_version=4)
+            partial = read_notebook(job.path(".ipynb"))
             gem = export.collect_metadata(partial).get("gemeente") or {}
             naam = gem.get("naam")
             result.indelingsjaar = gem.get("indelingsjaar", result.indelingsjaar)
@@ -822,13 +825,14 @@ def _run_jobs(jobs: Sequence[Job], n_jobs: int | None, force: bool, progress: bo
                         started.add(job.code)
                         done(render(job))
                 finally:
-                    from analyse.report import engine
                     from analyse.report.pool import interrupted as was_interrupted
 
                     if was_interrupted():  # the cell being run dies with its kernel: no asyncio noise about it
                         logging.getLogger("asyncio").setLevel(logging.CRITICAL)
-                    engine.kill_all()
-                    engine.shutdown_all()
+                    kernels = sys.modules.get("analyse.report.engine")  # loaded only when a kernel ran
+                    if kernels is not None:
+                        kernels.kill_all()
+                        kernels.shutdown_all()
             elif todo:
                 import multiprocessing
 
