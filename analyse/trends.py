@@ -51,9 +51,12 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats as sps
+from statsmodels.discrete.discrete_model import NegativeBinomial
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.stats.stattools import durbin_watson
+from statsmodels.tools.tools import add_constant
 
 from analyse.errors import AnalyseError
 from analyse.stats import catalogue_frame, period_time, period_type_of
@@ -398,11 +401,11 @@ def _se_words(rho: float | None) -> str:
 
 def _count_model(y: np.ndarray, t: np.ndarray, exposure: np.ndarray | None, alpha: float,
                  rho: float | None = None) -> dict:
-    X = sm.add_constant(t - t.mean())
+    X = add_constant(t - t.mean())
     offset = np.log(exposure) if exposure is not None else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        pois = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit()
+        pois = GLM(y, X, family=families.Poisson(), offset=offset).fit()
     df_resid = max(pois.df_resid, 1)
     dispersion = float(pois.pearson_chi2 / df_resid)
     method, res_b, res_se = "Poisson-GLM", float(pois.params[1]), float(pois.bse[1])
@@ -412,7 +415,7 @@ def _count_model(y: np.ndarray, t: np.ndarray, exposure: np.ndarray | None, alph
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                nb = sm.NegativeBinomial(y, X, exposure=exposure).fit(disp=0, maxiter=200)
+                nb = NegativeBinomial(y, X, exposure=exposure).fit(disp=0, maxiter=200)
             if not nb.mle_retvals.get("converged", False) or not np.all(np.isfinite(nb.bse)):
                 raise ValueError("niet geconvergeerd")
             # never narrower than quasi-Poisson on a short series
@@ -602,7 +605,7 @@ def did(gemeente_series: pd.DataFrame, reference_series: pd.DataFrame, start_yea
         row["message"] = (f"Geen verschil-in-verschillen mogelijk: geen gezamenlijke meetpunten {missing} "
                           f"{start_year}.")
         return pd.DataFrame([row])
-    res, _ = _fit(gap, sm.add_constant(post.astype(float), has_constant="add"), m["t"].to_numpy(), rho, alpha)
+    res, _ = _fit(gap, add_constant(post.astype(float), has_constant="add"), m["t"].to_numpy(), rho, alpha)
     row["estimate"] = float(res.params[1])
     row["ci_low"], row["ci_high"], row["p_value"] = _ci(res, 1, alpha)
     if res.df_resid < 1:

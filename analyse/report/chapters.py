@@ -30,8 +30,9 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Iterator
 
-CELL_SOURCE = "sections.{render}(rapport, out)"
-"""The one line of a chapter's cell in the template (the check compares the cell with it)."""
+CELL_SOURCE = "{module}.{render}(rapport, out)"
+"""The one line of a chapter's cell in the template (the check compares the cell with it): ``module`` is the last
+part of the render function's module (``sections.render_costs(rapport, out)``), imported in the template."""
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,10 @@ class Chapter:
     (pure, in the content layer); ``None`` for the chapters of the core content."""
     source: Callable[..., Any] | None = None
     """The content function that computes a core chapter (documentation and benchmarks only)."""
-    module: str = ""
-    """Module of the render function (the template calls ``sections.<render>``)."""
-
     @property
     def cell_source(self) -> str:
         """The source line of this chapter's template cell."""
-        return CELL_SOURCE.format(render=self.render.__name__)
+        return CELL_SOURCE.format(module=self.render.__module__.rsplit(".", 1)[-1], render=self.render.__name__)
 
 
 @dataclass
@@ -123,7 +121,7 @@ class Registry:
                 after: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Decorator that declares the decorated render function as a chapter (see the module docstring)."""
         def declare(render: Callable[..., Any]) -> Callable[..., Any]:
-            self.register(Chapter(chapter_id, title, render, heading, build, source, render.__module__), after)
+            self.register(Chapter(chapter_id, title, render, heading, build, source), after)
             return render
         return declare
 
