@@ -30,7 +30,7 @@ API = ("indicator_data", "catalogue", "peer_gemeenten", "costs", "herindeling_hi
 
 def __getattr__(name: str):  # PEP 562: `import analyse` stays light; the API loads pandas on first use
     if name in API:
-        from analyse import api  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
+        from analyse import api  # noqa: PLC0415 – `import analyse` stays light; the API loads the stack on first use
 
         return getattr(api, name)
     raise AttributeError(f"module 'analyse' has no attribute {name!r}")

@@ -33,7 +33,12 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from analyse import compare, indicators, kosten, references, stats, vocab
+from analyse import bundle, compare, indicators, kosten, references, stats, vocab
+from analyse import peers as peers_module
+from analyse.content import indicator_chapter
+from analyse.content.indicator_chapter import FunnelContent, batch_statistics
+from analyse.data import processed
+from analyse.data.derive import successor_map
 from analyse.errors import (
     DataNotAvailableError,
     UnknownGemeenteError,
@@ -41,6 +46,9 @@ from analyse.errors import (
     choose,
     suggestion,
 )
+from analyse.formatting import escape
+from analyse.gemeenten import Gemeente
+from analyse.report import frame_to_html
 from analyse.settings import REPORT_INDELINGSJAAR
 
 __all__ = ["indicator_data", "catalogue", "peer_gemeenten", "costs", "herindeling_history", "HerindelingHistory",
@@ -78,13 +86,11 @@ PEER_METHODS = ("kenmerken", "grootteklasse", "regio")
 def _inputs(inputs, indelingsjaar: int):
     if inputs is not None:
         return inputs
-    from analyse import bundle  # noqa: PLC0415 – the bundle reads data/processed once per process
 
     return bundle.load(indelingsjaar)
 
 
 def _statistics(inputs):
-    from analyse.content.indicator_chapter import batch_statistics  # noqa: PLC0415
 
     return batch_statistics(inputs)
 
@@ -131,7 +137,6 @@ def _gemeente_codes(inputs, gemeenten: str | Iterable[str] | None) -> list[str]:
 
 def _one_gemeente(inputs, gemeentecode: str):
     """A :class:`analyse.gemeenten.Gemeente` of the inputs' registry (loud error with a suggestion)."""
-    from analyse.gemeenten import Gemeente  # noqa: PLC0415
 
     codes = _gemeente_codes(inputs, [gemeentecode])
     if len(codes) != 1:
@@ -166,7 +171,6 @@ def _periods(frame: pd.DataFrame, periods: str | Iterable[str] | None) -> pd.Dat
 def _published(published: pd.DataFrame | None) -> pd.DataFrame:
     if published is not None:
         return published
-    from analyse.data import processed  # noqa: PLC0415
 
     return processed.indicators()
 
@@ -383,7 +387,6 @@ def funnel(indicator_id: str, period: str = "latest", period_type: str = vocab.J
     Raises:
         UnknownIndicatorError, UnknownValueError (period type, period), DataNotAvailableError (no counts).
     """
-    from analyse.content.indicator_chapter import FunnelContent  # noqa: PLC0415
 
     inputs = _inputs(inputs, indelingsjaar)
     period_type = indicators.check_period_type(period_type)
@@ -491,8 +494,6 @@ def peer_gemeenten(gemeentecode: str, k: int = 10, method: str = "kenmerken",
         ``attrs["method"]``, ``attrs["note"]`` (a fallback, e.g. to the size class, in Dutch) and
         ``attrs["covariates"]``.
     """
-    from analyse import peers as peers_module  # noqa: PLC0415
-    from analyse.content import indicator_chapter  # noqa: PLC0415
 
     inputs = _inputs(inputs, indelingsjaar)
     method = choose(method, PEER_METHODS, "methode voor vergelijkbare gemeenten (method)")
@@ -531,7 +532,6 @@ def peer_gemeenten(gemeentecode: str, k: int = 10, method: str = "kenmerken",
 
 def _covariate_periods(inputs, codes: list[str]) -> dict[str, dict[str, str]]:
     """covariate → {gemeentecode → latest yearly period with a value}, the period ``build_covariates`` uses."""
-    from analyse import peers as peers_module  # noqa: PLC0415
 
     ids = dict(peers_module.DEFAULT_COVARIATE_IDS)
     rows = inputs.harmonised
@@ -647,8 +647,6 @@ class HerindelingHistory:
                 f"voorgangers {', '.join(self.predecessors)}; reeksperioden: {treated})")
 
     def _repr_html_(self) -> str:
-        from analyse.formatting import escape  # noqa: PLC0415
-        from analyse.report import frame_to_html  # noqa: PLC0415
 
         return (f"<p><strong>{escape(repr(self))}</strong></p>" + frame_to_html(self.history)
                 + frame_to_html(self.summary()))
@@ -673,12 +671,10 @@ def herindeling_history(gemeentecode: str, indicator_ids: str | Sequence[str] | 
     Returns:
         :class:`HerindelingHistory` (``history``, ``series``, ``summary()``).
     """
-    from analyse.data.derive import successor_map  # noqa: PLC0415
 
     inputs = _inputs(inputs, indelingsjaar)
     gemeente = _one_gemeente(inputs, gemeentecode)
     if herindelingen is None:
-        from analyse.data import processed  # noqa: PLC0415
 
         herindelingen = processed.herindelingen()
     succ = successor_map(herindelingen, inputs.indelingsjaar)

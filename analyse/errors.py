@@ -6,6 +6,7 @@ tell an input problem (explained in plain Dutch on an error page) from a bug.
 
 from __future__ import annotations
 
+import difflib
 from typing import Iterable, Mapping
 
 
@@ -95,7 +96,6 @@ def suggestion(value: object, choices: Iterable[object], aliases: Mapping[str, s
         aliases: Known slips mapped to the right value (e.g. English ``year`` → ``jaar``), tried first.
         n: At most this many suggestions.
     """
-    import difflib  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     options = [str(c) for c in choices]
     text = str(value).strip()

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analyse import paths
+from analyse.data import processed
 from analyse.data.catalogue import load_catalogue  # noqa: F401  (re-export)
 from analyse.data.contract import validate
 from analyse.data.derive import (  # noqa: F401
@@ -80,7 +81,6 @@ def check_indicator_ids(ids: str | Iterable[str], available: Iterable[str],
     known = set(have)
     if catalogue is None and not set(map(str, wanted)) <= have:  # only an unknown id needs the catalogue
         try:
-            from analyse.data import processed  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
             catalogue = processed.catalogue()
         except AnalyseError:  # pragma: no cover - the catalogue ships with the package

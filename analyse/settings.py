@@ -8,8 +8,11 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from analyse import paths
 from analyse.errors import ParameterError
 
 REPORT_INDELINGSJAAR: int = 2024
@@ -40,8 +43,6 @@ def check_environment(environ: "Mapping[str, str] | None" = None, pdf: bool = Fa
     Raises:
         SettingError: one Dutch line naming the setting, the value and the fix.
     """
-    import os  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
-    from pathlib import Path  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     env = os.environ if environ is None else environ
     for name, what, must_exist in ENV_FOLDERS:
@@ -62,7 +63,6 @@ def check_environment(environ: "Mapping[str, str] | None" = None, pdf: bool = Fa
             raise SettingError(f"{name}={value!r} bestaat niet; wijs {what} aan (tikfout?) of laat de variabele weg.")
     plans = env.get("ANALYSE_PLANS_DIR")
     if plans is None:
-        from analyse import paths  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
         if not paths.PLANS_DIR.is_dir():
             raise SettingError(f"De map met planbestanden ({paths.PLANS_DIR.name}/) ontbreekt; zet ANALYSE_PLANS_DIR "

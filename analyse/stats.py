@@ -31,9 +31,11 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
+from scipy.special import gammainc
 from statsmodels.stats.proportion import proportion_confint
 
-from analyse.errors import AnalyseError
+from analyse.data import processed
+from analyse.errors import AnalyseError, UnknownIndicatorError, suggestion
 
 __all__ = [
     "wilson_interval",
@@ -418,7 +420,6 @@ def funnel_limit_values(
     big = mu + 12 * np.sqrt(mu) + 30
     # U(k) = μ ⇔ P(Gamma(k + 1) ≤ μ) = 1 − a/2 and L(k) = μ ⇔ P(Gamma(k) ≤ μ) = a/2; both decrease in k.
     # scipy.special.gammainc is much faster than chi2.ppf inside the bisection.
-    from scipy.special import gammainc  # noqa: PLC0415
 
     def solve(shift: float, q: float) -> np.ndarray:
         lo_k, hi_k = np.zeros_like(mu), big.copy()
@@ -445,14 +446,12 @@ def _funnel_kind(df: pd.DataFrame, kind: str | None, per: float | None,
         return kind, float(per)  # given explicitly and no catalogue to check against: nothing is read
     if len(ids) == 1:
         if catalogue is None:
-            from analyse.data import processed  # noqa: PLC0415 - the catalogue ships with the package
 
             catalogue = processed.catalogue()
         cat = catalogue_frame(catalogue)
         if ids[0] not in cat.index:
             if kind is not None and per is not None:  # a frame of the caller's own: nothing to contradict
                 return kind, float(per)
-            from analyse.errors import UnknownIndicatorError, suggestion  # noqa: PLC0415
 
             raise UnknownIndicatorError(f"funnel_limits: indicator {ids[0]!r} staat niet in de catalogus."
                                         f"{suggestion(ids[0], cat.index)} Geef dan kind en per zelf op.")

@@ -59,7 +59,7 @@ from statsmodels.stats.stattools import durbin_watson
 from statsmodels.tools.tools import add_constant
 
 from analyse.errors import AnalyseError
-from analyse.stats import catalogue_frame, period_time, period_type_of
+from analyse.stats import catalogue_frame, period_time, period_type_of, poisson_rate_interval, wilson_interval
 
 __all__ = ["trend", "trends_all", "did", "its", "recent_trend", "recent_trends_all", "chi2_trend_share",
            "wls_trend", "autocorrelation", "pooled_rho", "expected_lag1", "ar1_correlation", "ar1_inflation",
@@ -795,7 +795,6 @@ def recent_trend(series_df: pd.DataFrame, kind: str, polarity: str | None = None
         hi = (pd.to_numeric(df["ci_high"], errors="coerce").to_numpy(float) if "ci_high" in df.columns
               else np.full(len(df), np.nan))
         if np.any(~np.isfinite(lo) | ~np.isfinite(hi)):
-            from analyse.stats import poisson_rate_interval, wilson_interval  # noqa: PLC0415
 
             have = np.all(np.isfinite(num)) and np.all(np.isfinite(den)) and np.all(den > 0)
             if kind in ("rate", "count") and have:

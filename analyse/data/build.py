@@ -41,13 +41,16 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from analyse import atomic, paths
 from analyse.data import boundaries, cbs_tables, derive, regionnames, seeds, sources
@@ -498,7 +501,6 @@ def generations_dir(processed_dir: Path) -> Path:
 
 def new_generation(processed_dir: Path) -> Path:
     """A new, empty generation folder (name: UTC time plus a random suffix, so names sort by age)."""
-    import uuid  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     now = time.time_ns()
     stamp = time.strftime('%Y%m%dT%H%M%S', time.gmtime(now // 10**9))
@@ -515,7 +517,6 @@ def switch_generation(processed_dir: Path, gen_dir: Path) -> None:
     """
     processed_dir = Path(processed_dir)
     if processed_dir.is_dir() and not processed_dir.is_symlink() and not any(processed_dir.glob("*.parquet")):
-        import shutil  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
         shutil.rmtree(processed_dir)  # an empty placeholder (e.g. with a .gitkeep): nothing to keep
     if processed_dir.is_dir() and not processed_dir.is_symlink():
@@ -530,7 +531,6 @@ def switch_generation(processed_dir: Path, gen_dir: Path) -> None:
 
 def prune_generations(processed_dir: Path, keep: int = KEEP_GENERATIONS) -> list[Path]:
     """Remove generations beyond the ``keep`` newest (never the one in use); returns the removed folders."""
-    import shutil  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     folder = generations_dir(processed_dir)
     current = Path(processed_dir).resolve()
@@ -545,7 +545,6 @@ def prune_generations(processed_dir: Path, keep: int = KEEP_GENERATIONS) -> list
 
 def _filled_counts(path: Path) -> dict[str, int] | None:
     """Non-null values per column of a parquet file, from its metadata (no data read); ``None`` when unreadable."""
-    import pyarrow.parquet as pq  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     try:
         meta = pq.ParquetFile(path).metadata

@@ -19,15 +19,20 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from analyse import paths
+from analyse.data import contract as ind
 from analyse.data.boundaries import from_table
+from analyse.data.build import CPI_COLUMNS, HERINDELINGEN_COLUMNS, LASTEN_COLUMNS
 from analyse.data.catalogue import load_catalogue
 from analyse.data.derive import harmonise
+from analyse.data.gemeenten_build import COLUMNS as GEMEENTEN_COLUMNS
 from analyse.data.iv3 import cluster_lasten
 from analyse.errors import ContractError, DataIntegrityError, DataNotAvailableError
 from analyse.settings import REPORT_INDELINGSJAAR
@@ -75,9 +80,6 @@ class TableContract:
 
 
 def _contracts() -> dict[str, TableContract]:
-    from analyse.data import contract as ind  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
-    from analyse.data.build import CPI_COLUMNS, HERINDELINGEN_COLUMNS, LASTEN_COLUMNS  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
-    from analyse.data.gemeenten_build import COLUMNS as GEMEENTEN_COLUMNS  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     indicators = TableContract(tuple(ind.REQUIRED_COLUMNS), ("value", "numerator", "denominator"), tuple(ind.KEY))
     jaar = REPORT_INDELINGSJAAR
@@ -145,7 +147,6 @@ def check_processed(names: tuple[str, ...] = BASE_TABLES, folder: Path | None = 
         DataNotAvailableError: a table is missing (e.g. a deleted ``cpi.parquet``).
         ContractError: a table has no rows, misses a column or holds text in a number column.
     """
-    import pyarrow.parquet as pq  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     folder = Path(folder) if folder is not None else paths.PROCESSED_DIR
     for name in names:
@@ -192,7 +193,6 @@ def _has_pandas_dtype(arrow_type: object) -> bool:
 def generation_info(folder: Path | None = None) -> dict[str, object]:
     """The build manifest of the processed data in use (``build.json``: generation id, time, seed-only, counts);
     an empty dict for data built before generations existed."""
-    import json  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     folder = Path(folder) if folder is not None else paths.PROCESSED_DIR
     try:

@@ -24,8 +24,10 @@ import pandas as pd
 import yaml
 
 from analyse import paths
+from analyse.data.catalogue import load_catalogue
 from analyse.errors import PlanValidationError
 from analyse.formatting import fmt_number
+from analyse.gemeenten import load_registry
 from analyse.plans.schema import (
     EVALUATIE_STATUSSEN,
     SMART_KEYS,
@@ -616,7 +618,6 @@ def _year_warn(year: int | None, path: str, plan: Plan, ctx: _Ctx) -> None:
 def catalogue_ids() -> set[str] | None:
     """Indicator ids from ``analyse.data.catalogue.load_catalogue()``, or None when the catalogue is unavailable."""
     try:
-        from analyse.data.catalogue import load_catalogue  # noqa: PLC0415
 
         cat = load_catalogue()
     except Exception:  # noqa: BLE001 - the catalogue module is optional for validation
@@ -708,7 +709,6 @@ def load_plan(path: str | Path, catalogue: Iterable[str] | None | object = _UNSE
 def registry_codes() -> set[str] | None:
     """Every gemeente code of the register (any indelingsjaar), or ``None`` when no register is available."""
     try:
-        from analyse.gemeenten import load_registry  # noqa: PLC0415
 
         return set(load_registry()["gemeentecode"].astype(str))
     except Exception:  # noqa: BLE001 - no register: the code is not checked

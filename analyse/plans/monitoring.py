@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from analyse.data.catalogue import load_catalogue
 from analyse.formatting import period_label
 from analyse.plans.schema import DoelIndicator, Plan
 
@@ -150,7 +151,6 @@ def _row(plan: Plan, o, d, di: DoelIndicator | None, available: set[str]) -> dic
 
 @lru_cache(maxsize=1)
 def _catalogue_names() -> dict[str, str]:
-    from analyse.data.catalogue import load_catalogue  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     cat = load_catalogue()
     return dict(zip(cat["id"].astype(str), cat["naam"].astype(str)))

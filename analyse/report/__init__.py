@@ -43,6 +43,7 @@ from analyse.formatting import (
     soft_hyphens,
     table_decimals,
 )
+from analyse.kosten import CLUSTER_LABELS
 from analyse.report.downloads import write_csv
 
 __all__ = [
@@ -187,7 +188,7 @@ def notebook_style() -> "Block":
     brings the same rules, limited to output areas, so kerncijfers, badges and tables look as in the report. The
     HTML export leaves it out (the page has the full stylesheet).
     """
-    from analyse.report.export import css  # noqa: PLC0415 – export builds on this package; only notebooks need it
+    from analyse.report.export import css  # noqa: PLC0415 – export imports this package (a cycle at the top)
 
     return Block(f"<style data-analyse-notebook>{_scoped_css(css())}</style>", " ")
 
@@ -280,7 +281,6 @@ DOWNLOAD_HIDDEN = ("indicator_id", "file", "level")
 
 def _value_words() -> dict[str, Any]:
     """Code values of domain columns → words (Iv3 clusters); the generic ones are in ``formatting.VALUE_LABELS``."""
-    from analyse.kosten import CLUSTER_LABELS  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     return {"cluster": CLUSTER_LABELS, "iv3_cluster": CLUSTER_LABELS}
 

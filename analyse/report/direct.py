@@ -24,8 +24,10 @@ import traceback
 import warnings
 from typing import Any, Mapping
 
+from analyse import bundle
 from analyse.report import sections  # noqa: F401 – its render functions declare the chapters of the registry
 from analyse.report.chapters import REGISTRY, Registry, template_problems
+from analyse.report.export import appendix_html
 from analyse.report.notebook import new_code_cell, new_output, parameters_index, source_of
 from analyse.report.outcome import MIME, record
 
@@ -126,8 +128,6 @@ def prepare(indelingsjaar: int | None) -> None:
     imports, load the input bundle of ``indelingsjaar`` and render the static appendix once. Errors are left for
     the reports themselves to explain."""
     try:
-        from analyse import bundle  # noqa: PLC0415 – the bundle reads the data: only once a batch runs
-        from analyse.report.export import appendix_html  # noqa: PLC0415 – same
 
         appendix_html()
         if indelingsjaar is not None:

@@ -20,8 +20,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
-from analyse import atomic, safetext
+from analyse import atomic, safetext, vocab
 from analyse.errors import AnalyseError
 from analyse.formatting import table_decimals
 
@@ -180,10 +184,6 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
     Raises:
         AnalyseError: when ``tables`` is empty or a value is not a DataFrame.
     """
-    from openpyxl import Workbook  # noqa: PLC0415 – openpyxl only when a workbook is written
-    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 – openpyxl only when a workbook is written
-    from openpyxl.styles import Font  # noqa: PLC0415 – openpyxl only when a workbook is written
-    from openpyxl.utils import get_column_letter  # noqa: PLC0415 – openpyxl only when a workbook is written
 
     if not tables:
         raise AnalyseError("Excel-bestand: er zijn geen tabellen om op te nemen")
@@ -298,7 +298,6 @@ def indicator_long_table(records: pd.DataFrame, series: pd.DataFrame | None, cod
     Raises:
         AnalyseError: when ``records`` lacks a column this file needs.
     """
-    from analyse import vocab  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
 
     need = {"indicator_id", "naam", "unit", "latest_period", "latest_value", "source_table"}
     missing = sorted(need - set(records.columns))

@@ -46,8 +46,8 @@ def make_exporter() -> Any:
 
     Creating one costs ~0.2 s (Jinja environment); the runner makes one per worker and reuses it.
     """
-    from nbconvert import HTMLExporter  # noqa: PLC0415 – nbconvert only in the batch exporter and the appendix
-    from traitlets.config import Config  # noqa: PLC0415 – nbconvert only in the batch exporter and the appendix
+    from nbconvert import HTMLExporter  # noqa: PLC0415 – nbconvert (~2 s) only for the reference exporter
+    from traitlets.config import Config  # noqa: PLC0415 – nbconvert (~2 s) only for the reference exporter
 
     c = Config()
     c.HTMLExporter.template_name = "basic"
@@ -75,9 +75,9 @@ def make_exporter() -> Any:
         """
 
         def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
-            from nbconvert.exporters.templateexporter import TemplateExporter  # noqa: PLC0415 – nbconvert only in the batch exporter and the appendix
-            from nbconvert.filters.highlight import Highlight2HTML  # noqa: PLC0415 – nbconvert only in the batch exporter and the appendix
-            from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter  # noqa: PLC0415 – nbconvert only in the batch exporter and the appendix
+            from nbconvert.exporters.templateexporter import TemplateExporter  # noqa: PLC0415 – nbconvert (~2 s) only for the reference exporter
+            from nbconvert.filters.highlight import Highlight2HTML  # noqa: PLC0415 – nbconvert (~2 s) only for the reference exporter
+            from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter  # noqa: PLC0415 – nbconvert (~2 s) only for the reference exporter
 
             lexer = nb.metadata.get("language_info", {}).get("pygments_lexer")
             self.register_filter("highlight_code", self.filters.get(

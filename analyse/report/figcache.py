@@ -18,11 +18,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from analyse import atomic, paths
-from analyse.report import Block, OutputTarget, _png_bytes, png_block
+from analyse.report import Block, OutputTarget, _png_bytes, figure_block, png_block
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,6 @@ def cache_dir() -> Path:
 @functools.lru_cache(maxsize=1)
 def code_version() -> str:
     """sha256 prefix of the drawing code and the matplotlib version."""
-    import matplotlib  # noqa: PLC0415 – only its version; already imported by the plot modules
 
     h = hashlib.sha256(matplotlib.__version__.encode())
     for name in DRAWING_MODULES:
@@ -102,7 +103,6 @@ def chart(draw: Callable[..., Any], *args: Any, name: str, out: OutputTarget | N
     """
     if out is None:
         fig = draw(*args, **kwargs)
-        from analyse.report import figure_block  # noqa: PLC0415 – the package imports this module lazily
 
         return figure_block(fig, name, None)
     path = cache_dir() / f"{key(draw, args, kwargs)}.pkl"
@@ -113,7 +113,6 @@ def chart(draw: Callable[..., Any], *args: Any, name: str, out: OutputTarget | N
         if not alt:
             raise ValueError(f"Figuur {name!r} heeft geen alt-tekst (fig.alt_text): elke figuur moet er een hebben.")
         png = _png_bytes(fig)
-        import matplotlib.pyplot as plt  # noqa: PLC0415 – matplotlib only where a figure was drawn
 
         plt.close(fig)
         hit = (png, alt, data)

@@ -71,7 +71,7 @@ def record(exc: BaseException) -> dict[str, Any]:
 
 def _handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> Any:
     try:
-        from IPython.display import display  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
+        from IPython.display import display  # noqa: PLC0415 – IPython only inside a report kernel
 
         display({MIME: record(value)}, raw=True)
     except Exception:  # noqa: BLE001 – the traceback below still reports the failure
@@ -85,7 +85,7 @@ def install(shell: Any = None) -> bool:
     """Register the handler in the running IPython shell; ``False`` outside IPython."""
     if shell is None:
         try:
-            from IPython import get_ipython  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
+            from IPython import get_ipython  # noqa: PLC0415 – IPython only inside a report kernel
         except ImportError:
             return False
         shell = get_ipython()

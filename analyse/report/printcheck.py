@@ -60,7 +60,7 @@ def page_stats(pdf: bytes) -> list[PageStat]:
     Raises:
         ValueError: when ``pdf`` is not a PDF.
     """
-    from pypdf import PdfReader  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
+    from pypdf import PdfReader  # noqa: PLC0415 – pypdf only for the print check
 
     if not pdf.startswith(b"%PDF"):
         raise ValueError("geen PDF: het bestand begint niet met %PDF")
@@ -179,7 +179,7 @@ class Browser:
 
     def start(self) -> None:
         """Start Chromium and connect to its first page (raises RuntimeError when it does not start)."""
-        import websocket  # noqa: PLC0415 – imported where used (heavy or would form a cycle)
+        import websocket  # noqa: PLC0415 – only when Chromium is driven
 
         cmd = [self.executable, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",

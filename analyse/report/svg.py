@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from analyse.errors import AnalyseError
 from analyse.formatting import escape, fmt_number
 from analyse.plots import SPINE_COLUMNS, SPINE_STYLES, spine_comparison, spine_positions
 
@@ -99,7 +100,6 @@ def spine_chart(rows: pd.DataFrame, title: str, gemeente_label: str = "de gemeen
     """
     missing = [c for c in SPINE_COLUMNS if c not in rows.columns]
     if missing:
-        from analyse.errors import AnalyseError  # noqa: PLC0415 – error path only
 
         raise AnalyseError(f"spine_chart: kolommen ontbreken: {', '.join(missing)}")
     data = spine_positions(rows.reset_index(drop=True))
