@@ -1,7 +1,8 @@
 """Benchmark: where the time of one report goes, per chapter, in one warm process.
 
-Builds the content of each gemeente (:func:`analyse.content.build_report`, timed per chapter module) and renders
-every chapter (``sections.render_*``, figures included) without writing files. The processed data are loaded
+Builds the content of each gemeente (:func:`analyse.content.build_report`, timed per chapter module, plus the own
+build of every registered chapter that has one) and renders every chapter of the registry
+(:mod:`analyse.report.chapters`, figures included) without writing files. The processed data are loaded
 once first (as a warm report kernel does), and that load is reported separately.
 
 Usage::
@@ -55,7 +56,13 @@ def timed_build(gemeente, times: dict[str, float]) -> content.ReportContent:
         setattr(module, name, wrapper)
     try:
         t0 = time.perf_counter()
-        rc = content.build_report(gemeente, content.ReportParameters(), bundle.load(gemeente.indelingsjaar))
+        inputs = bundle.load(gemeente.indelingsjaar)
+        rc = content.build_report(gemeente, content.ReportParameters(), inputs)
+        for chapter in sections.CHAPTERS:  # the registered chapters with a build of their own
+            if chapter.build is not None:
+                t1 = time.perf_counter()
+                rc.parts[chapter.id] = chapter.build(rc, inputs)
+                times[f"{chapter.id} (inhoud)"] += time.perf_counter() - t1
         times["build_report totaal"] += time.perf_counter() - t0
         return rc
     finally:
@@ -75,10 +82,10 @@ def main(argv: list[str]) -> int:
         t1 = time.perf_counter()
         g = gemeenten.validate(code, inputs.indelingsjaar)
         rc = timed_build(g, times)
-        for name in [n for n in sections.__all__ if n.startswith("render_")]:
+        for chapter in sections.CHAPTERS:  # every chapter of the registry, in page order
             t2 = time.perf_counter()
-            getattr(sections, name)(rc, None)
-            times[name] += time.perf_counter() - t2
+            chapter.render(rc, None)
+            times[f"{chapter.id} ({chapter.title})"] += time.perf_counter() - t2
         times["totaal"] = time.perf_counter() - t1
         per[code] = dict(times)
     labels = list(next(iter(per.values())).keys())
