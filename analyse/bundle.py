@@ -13,6 +13,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import logging
+import pickle
 import subprocess
 import warnings
 from datetime import datetime
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyse import paths
+from analyse import atomic, paths
 from analyse.content.indicator_chapter import batch_statistics
 from analyse.content.inputs import BatchStatistics, ReportInputs
 from analyse.data import processed, provenance
@@ -77,6 +79,44 @@ def load_plans(plans_dir: Path | None = None,
     return out
 
 
+class ContentStore:
+    """The content cache: results of content functions kept as pickles in ``paths.CACHE_DIR / "content"``.
+
+    A key (made by the content layer from the data generation and everything else the result depends on) is looked
+    up under the hash of the package's code, so changed code never reads a result of old code. An unreadable or
+    unwritable entry is computed again; the cache is safe to delete (``make clean``).
+    """
+
+    def __init__(self, root: Path | None = None):
+        self.root = (root or paths.CACHE_DIR / "content") / code_version()
+
+    def get(self, key: str, default: object = None) -> object:
+        try:
+            with open(self.root / f"{key}.pickle", "rb") as fh:
+                return pickle.load(fh)
+        except FileNotFoundError:
+            return default
+        except Exception as exc:  # noqa: BLE001 – a damaged entry is computed again, never shown
+            logging.getLogger(__name__).info("content cache entry %s unreadable (%s)", key, exc)
+            return default
+
+    def __setitem__(self, key: str, value: object) -> None:
+        try:
+            atomic.write_bytes(self.root / f"{key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        except Exception as exc:  # noqa: BLE001 – a read-only cache or an unpicklable value: computed next time
+            logging.getLogger(__name__).info("content cache entry %s not written (%s)", key, exc)
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """sha256 prefix over the package's code and configuration (``*.py``, ``*.yml``)."""
+    h = hashlib.sha256()
+    for f in sorted(p for p in paths.PACKAGE_DIR.rglob("*") if p.suffix in {".py", ".yml", ".yaml"}
+                    and "__pycache__" not in p.parts):
+        h.update(str(f.relative_to(paths.PACKAGE_DIR)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def load(indelingsjaar: int = REPORT_INDELINGSJAAR, created: datetime | None = None) -> ReportInputs:
     """The :class:`ReportInputs` of ``indelingsjaar`` (one object per data generation and plan set).
 
@@ -107,7 +147,7 @@ def _load(indelingsjaar: int, version: str, plans_key: tuple) -> ReportInputs:
         cpi=processed.cpi() if processed.exists("cpi") else pd.DataFrame(), snapshots=provenance.list_snapshots(),
         checksums=processed.checksums(), statistics=BatchStatistics.from_frames(stored) if stored else None,
         boundaries=geo, boundaries_note=note, plans=load_plans(), source_registry=load_registry(),
-        series_keys=series_keys(load_registry()), data_version=version, commit=git_commit())
+        series_keys=series_keys(load_registry()), data_version=version, commit=git_commit(), store=ContentStore())
 
 
 def preload(indelingsjaar: int = REPORT_INDELINGSJAAR) -> ReportInputs:

@@ -24,6 +24,7 @@ runner's error page can say where it went wrong.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 from dataclasses import asdict, dataclass, field
@@ -199,6 +200,21 @@ def _chapter(title: str, fn: Any, *args: Any) -> Any:
         raise ChapterError(title, exc) from exc
 
 
+def _remembered(inputs: ReportInputs, key: tuple[Any, ...], fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)``, or its result from ``inputs.store`` when it was computed before from the same data generation
+    (``inputs.data_version``) and ``key`` (everything else the result depends on)."""
+    store = getattr(inputs, "store", None)
+    if store is None or not inputs.data_version:
+        return fn(*args)
+    digest = hashlib.sha256(repr((fn.__module__, fn.__qualname__, inputs.data_version, key)).encode()).hexdigest()
+    hit = store.get(digest)
+    if hit is not None:
+        return hit
+    value = fn(*args)
+    store[digest] = value
+    return value
+
+
 def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs,
                  plan_list: Sequence[Any] | None = None, commit: str | None = None,
                  created: datetime | None = None,
@@ -232,7 +248,8 @@ def build_report(gemeente: Any, params: ReportParameters, inputs: ReportInputs,
     if plan_list is None:
         plan_list = _chapter("Opgaven", inputs.plans_of, gemeente.code)
     policy = policy_period(params, plan_list)
-    ind = _chapter("Indicatoren", indicator_chapter.build, inputs, gemeente, params.regio_rollen, policy.startjaar)
+    ind = _chapter("Indicatoren", _remembered, inputs, (repr(gemeente), params.regio_rollen, policy.startjaar),
+                   indicator_chapter.build, inputs, gemeente, params.regio_rollen, policy.startjaar)
     peers, peer_note = _chapter("Kostenontwikkeling", indicator_chapter.peer_codes, inputs, gemeente, params.peer_k,
                                 params.peer_method, params.regio_rollen)
     costs = _chapter("Kostenontwikkeling", cost_chapter.build, inputs, gemeente.code, peers, list(plan_list),

@@ -101,6 +101,10 @@ class ReportInputs:
     created: datetime | None = None
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Results that depend only on the inputs and are computed from them in this process (memo, no I/O)."""
+    store: Any = field(default=None, repr=False, compare=False)
+    """Results that outlive this process, as a mapping (``get``, ``[key] = value``): the content cache that
+    :func:`analyse.bundle.load` hands in, namespaced by the package's code; content only calls the mapping and
+    reads no file itself. ``None`` (tests): nothing is kept."""
 
     def catalogue_row(self, indicator_id: str) -> dict[str, Any]:
         """The catalogue entry of ``indicator_id`` as a dict (empty when unknown)."""
