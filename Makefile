@@ -60,6 +60,6 @@ strip: $(STAMP) ## Strip outputs from all notebooks (keeps the parameters tag)
 	$(VENV)/bin/nbstripout notebooks/*.ipynb
 
 clean: ## Remove generated data, reports and figures (keeps data/raw)
-	rm -rf data/processed/actueel data/processed/generaties reports/ figures/GM* data/raw/cbs/
+	rm -rf data/processed/actueel data/processed/generaties reports/ figures/GM* data/raw/cbs/ .cache/
 
 .PHONY: help env data reports test bench lab strip clean docs

@@ -24,6 +24,8 @@ import traceback
 import warnings
 from typing import Any, Mapping
 
+import matplotlib
+
 from analyse import bundle
 from analyse.report import sections  # noqa: F401 – its render functions declare the chapters of the registry
 from analyse.report.chapters import REGISTRY, Registry, template_problems
@@ -101,6 +103,8 @@ def execute(template: Any, parameters: Mapping[str, Any]) -> Any:
         DirectExecutionError: a cell failed; its ``nb`` holds the failed cell with an error output and the
             structured record (:data:`analyse.report.outcome.MIME`) of the error, as a report kernel sends it.
     """
+    if matplotlib.get_backend().lower() != "agg":  # figures are drawn to PNG, never to a window
+        matplotlib.use("Agg")
     nb = copy.deepcopy(template)
     at = parameters_index(nb)
     if at is not None:

@@ -2,15 +2,18 @@
 
 Design (see also :mod:`analyse.report.engine`):
 
-1. The main process validates the parameters against the template (``papermill.inspect_notebook``;
-   unknown names fail fast), computes an input hash per gemeente and skips reports whose stored hash
-   (``reports/<code>/<code>.json``) is unchanged, unless ``force``.
-2. The remaining gemeenten go to ``jobs`` worker processes (forked on Linux; in-process when ``jobs == 1``).
-   Each worker keeps one warm kernel (:class:`~analyse.report.engine.WarmEngine`), one parsed template
-   and one nbconvert exporter for its whole life.
-3. Per gemeente the worker executes the notebook with papermill, writes the executed notebook, renders
-   the offline HTML in-process (:mod:`analyse.report.export`) and stores a small status JSON; every
-   file is written atomically (temporary file + ``os.replace``).
+1. The main process validates the parameters against the template's ``parameters`` cell
+   (:func:`analyse.report.notebook.parameters_of`; unknown names fail fast), computes an input hash per gemeente
+   and skips reports whose stored hash (``reports/<code>/<code>.json``) is unchanged, unless ``force``.
+2. With the default engine ``direct`` the main process then imports the report modules and loads the input
+   bundle once (:func:`analyse.report.direct.prepare`) and the remaining gemeenten go to ``jobs`` worker
+   processes forked from it (in-process when ``jobs == 1``), which run the template's cells themselves
+   (:mod:`analyse.report.direct`); a template that does not match the chapter registry, or ``--engine
+   analyse-warm|nbclient``, runs on Jupyter kernels with papermill instead (one warm kernel per worker,
+   :class:`~analyse.report.engine.WarmEngine`).
+3. Per gemeente the worker stores the executed notebook, renders the offline HTML from the Jinja2 templates
+   (:mod:`analyse.report.export`) and stores a small status JSON; every file is written atomically (temporary
+   file + ``os.replace``).
 4. A failure (bad code, merged gemeente, missing data, bug) becomes an error page in plain Dutch with
    the traceback in ``<code>.log`` next to it; a dead or hung kernel is restarted and the gemeente is
    tried once more. The batch always goes on, also when an error page cannot be written (disk full).

@@ -142,7 +142,7 @@ def test_worker_guard_exits_when_parent_is_gone():
 # ------------------------------------------------------------------------------------------ real batches
 def _batch(out: Path, codes: list[str], env: dict[str, str], jobs: int = 2) -> subprocess.Popen:
     cmd = [PYTHON, "-m", "analyse.report", "-g", *codes, "-o", str(out), "--jobs", str(jobs), "--no-progress",
-           "--force"]
+           "--force", "--engine", "analyse-warm"]  # with kernels: the processes that could outlive the batch
     return subprocess.Popen(cmd, env=env, cwd=paths.ROOT, start_new_session=True, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
