@@ -11,8 +11,10 @@ kernel and in the warm kernels of the batch runner. There is no module-level sta
 - :func:`table_block` – a Dutch-formatted HTML table (and its CSV).
 - :func:`heading`, :func:`paragraph`, :func:`md`, :func:`blocks` – escaped text blocks.
 
-Runner modules: :mod:`.runner`, :mod:`.engine` (warm-kernel papermill engine), :mod:`.export`
-(offline HTML), :mod:`.index`; :mod:`.sections` renders :class:`analyse.content.ReportContent`.
+Runner modules: :mod:`.runner`, :mod:`.direct` (the template run in the worker, the default engine),
+:mod:`.engine` (warm-kernel papermill engine), :mod:`.export` (offline HTML from the Jinja2 templates),
+:mod:`.index`; :mod:`.sections` renders :class:`analyse.content.ReportContent`, one function per chapter of the
+registry (:mod:`.chapters`).
 """
 
 from __future__ import annotations
