@@ -119,6 +119,16 @@ class _Fit:
         self.model = type("M", (), {"endog": endog})()
 
 
+def _ols(y, X) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Plain OLS: ``(y, X, (XᵀX)⁺, β, residuals, n − k)`` as float arrays (shared by the HAC and AR(1) fits)."""
+    y = np.asarray(y, dtype=float)
+    X = np.asarray(X, dtype=float)
+    xtx_inv = np.linalg.pinv(X.T @ X)
+    beta = xtx_inv @ X.T @ y
+    resid = y - X @ beta
+    return y, X, xtx_inv, beta, resid, X.shape[0] - X.shape[1]
+
+
 def _ols_hac(y: np.ndarray, X: np.ndarray, alpha: float = 0.05) -> _Fit:
     """OLS with standard errors max(Newey–West (1 lag, small-sample correction), plain OLS).
 
@@ -127,13 +137,8 @@ def _ols_hac(y: np.ndarray, X: np.ndarray, alpha: float = 0.05) -> _Fit:
     the OLS coverage (exact under independent normal errors) and still widens for positive autocorrelation.
     Pure numpy (fast enough for the coverage simulation in the tests).
     """
-    y = np.asarray(y, dtype=float)
-    X = np.asarray(X, dtype=float)
+    y, X, xtx_inv, beta, resid, df = _ols(y, X)
     n, k = X.shape
-    xtx_inv = np.linalg.pinv(X.T @ X)
-    beta = xtx_inv @ X.T @ y
-    resid = y - X @ beta
-    df = n - k
     if df < 1:
         return _Fit(beta, np.full(k, np.nan), df, resid, y)
     s2 = float(resid @ resid) / df
@@ -350,12 +355,9 @@ def _ols_ar1(y: np.ndarray, X: np.ndarray, t: np.ndarray, rho: float) -> _Fit:
     the Satterthwaite degrees of freedom tr(MV)² / tr(MVMV). The standard error is never below the plain OLS
     one. The point estimate is plain OLS (so a difference in differences stays mean gap after − before).
     """
-    y, X, t = (np.asarray(a, dtype=float) for a in (y, X, t))
+    y, X, xtx_inv, beta, resid, df = _ols(y, X)
+    t = np.asarray(t, dtype=float)
     n, k = X.shape
-    xtx_inv = np.linalg.pinv(X.T @ X)
-    beta = xtx_inv @ X.T @ y
-    resid = y - X @ beta
-    df = n - k
     if df < 1:
         return _Fit(beta, np.full(k, np.nan), df, resid, y)
     V = ar1_correlation(t, rho)
