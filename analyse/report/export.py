@@ -233,6 +233,11 @@ def _templates() -> Any:
     return env
 
 
+def render_template(name: str, **values: Any) -> str:
+    """Render the page template ``name`` (``analyse/report/templates``) with ``values``."""
+    return _templates().get_template(name).render(**values)
+
+
 MARKDOWN_CACHE = "markdown"
 """Folder under ``paths.CACHE_DIR`` of Markdown converted before (the renderer is nbconvert's; importing it costs
 ~2 s, the conversion of a few headings nothing)."""

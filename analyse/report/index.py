@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
-from analyse.formatting import escape, fmt_number
+from analyse.formatting import fmt_number
 from analyse.report import write_atomic
 from analyse.report.status import load_status
 
@@ -155,38 +155,8 @@ def _sort(value: Any) -> str:
     return "-1" if value is None else f"{value:.6g}" if isinstance(value, float) else str(value)
 
 
-def rows_html(rows: Iterable[dict[str, Any]]) -> str:
-    """One ``<tr>`` per overview row: gemeente (link), code, inwoners, provincie, regio, beleidsplan."""
-    out = []
-    for row in rows:
-        naam = escape(row["gemeente"] or "–")
-        link = f'<a href="{escape(row["rapport"])}">{naam}</a>' if row["rapport"] else naam
-        if row["status"] == "fout":
-            plan = '<td class="status-fout">rapport niet gemaakt</td>'
-        elif row["status"] in ("niet gestart", "afgebroken"):
-            plan = "<td>nog geen rapport</td>"
-        else:
-            plan = f"<td>{escape(row['plan'] or NO_PLAN)}</td>"
-        out.append(
-            "<tr>"
-            f"<td>{link}</td><td>{escape(row['gemeentecode'])}</td>"
-            f'<td data-sort="{_sort(row["inwoners"])}">{_num(row["inwoners"])}</td>'
-            f"<td>{escape(row['provincie'] or '–')}</td><td>{escape(row['regio'] or '–')}</td>{plan}"
-            "</tr>"
-        )
-    return "\n".join(out)
-
-
 def _num(value: Any) -> str:
     return "–" if value is None else fmt_number(value, 0)
-
-
-def footer_html(rows: list[dict[str, Any]]) -> str:
-    """One line for maintainers: how many reports were made, and where the build status is."""
-    made = sum(1 for r in rows if r["status"] in ("ok", "overgeslagen"))
-    return (f'<footer class="bouw"><p class="noot">{fmt_number(made)} van {fmt_number(len(rows))} rapporten '
-            f'beschikbaar. Voor beheerders: de technische bouwstatus per gemeente staat in '
-            f'<a href="{STATUS_NAME}" download>{STATUS_NAME}</a>.</p></footer>')
 
 
 def status_frame(rows: list[dict[str, Any]]) -> Any:
@@ -217,27 +187,17 @@ def merged_results(results: Iterable[Any], root: Path | None = None) -> list[Any
 
 
 def build_index(results: Iterable[Any], root: Path | None = None, registry: Any = None) -> str:
-    """The index page as HTML; ``root`` adds gemeenten from earlier runs found in that folder."""
-    from analyse.report.export import page
+    """The index page as HTML (``templates/index.html.j2`` in :func:`analyse.report.export.page`); ``root`` adds
+    gemeenten from earlier runs found in that folder."""
+    from analyse.report.export import page, render_template
 
     rows = overview_rows(merged_results(results, root), registry)
-    body = (
-        "<h1>Gemeenterapporten sociaal domein</h1>"
-        f"<p>{fmt_number(len(rows))} gemeenten. Klik op een kolomkop om te sorteren. "
-        f'Alle cijfers van deze tabel staan ook in <a href="{WORKBOOK_NAME}" download>{WORKBOOK_NAME}</a>.</p>'
-        '<label for="zoek">Zoek gemeente, code, provincie of regio</label><br>'
-        '<input id="zoek" class="zoek" type="search" placeholder="bijv. Katwijk of GM0537" autocomplete="off">'
-        ' <span class="noot">(<span id="aantal">' + str(len(rows)) + "</span> getoond)</span>"
-        '<div class="tabel-wrap"><table id="rapporten" class="tabel"><thead><tr>'
-        '<th scope="col">Gemeente</th><th scope="col">Code</th><th scope="col">Inwoners</th>'
-        '<th scope="col">Provincie</th><th scope="col">Jeugdzorgregio</th><th scope="col">Beleidsplan</th>'
-        f"</tr></thead><tbody>{rows_html(rows)}</tbody></table></div>"
-        '<p class="noot">Beleidsplan: het oordeel over het plan van de gemeente (op koers, deels op koers, niet op '
-        "koers of niet te beoordelen), of ‘geen plan’. Hoeveel indicatoren verbeterden of verslechterden staat per "
-        "gemeente in het rapport; die aantallen staan hier niet naast elkaar, omdat elke gemeente andere indicatoren "
-        "met een bekende marge heeft.</p>"
-        + footer_html(rows)
-    )
+    shown = [{**row, "naam": row["gemeente"] or "–", "sort": _sort(row["inwoners"]), "inwoners": _num(row["inwoners"]),
+              "provincie": row["provincie"] or "–", "regio": row["regio"] or "–", "plan": row["plan"] or NO_PLAN}
+             for row in rows]
+    made = sum(1 for r in rows if r["status"] in ("ok", "overgeslagen"))
+    body = render_template("index.html.j2", rows=shown, n_rows=fmt_number(len(rows)), n_shown=len(rows),
+                           n_made=fmt_number(made), workbook=WORKBOOK_NAME, status_name=STATUS_NAME)
     return page("Gemeenterapporten – Monitor sociaal domein", body, subtitle="Overzicht van alle rapporten",
                 toc=False, script=SCRIPT)
 
