@@ -244,6 +244,17 @@ def trend_ids(recs: pd.DataFrame | None, limit: int = MAX_TRENDS) -> list[str]:
     return judged["indicator_id"].head(limit).tolist()
 
 
+def _series_source(inputs: ReportInputs, code: str, refs: References, ids: list[str]) -> pd.DataFrame:
+    """The preferred rows and reference rows of ``ids`` for the gemeente and its references only: what the series
+    of :func:`trend_series` and :func:`policy_start` select from (selecting from all gemeenten gives the same
+    rows, one full-table scan per indicator later)."""
+    codes = {code} | {c for ind_id in ids for c in refs.for_indicator(ind_id).values()}
+    pref = batch_statistics(inputs).preferred
+    rows = refs.rows
+    return pd.concat([pref[pref["indicator_id"].isin(ids) & pref["gemeentecode"].isin(codes)],
+                      rows[rows["indicator_id"].isin(ids) & rows["gemeentecode"].isin(codes)]], ignore_index=True)
+
+
 def trend_series(inputs: ReportInputs, ids: list[str], code: str, refs: References,
                  recs: pd.DataFrame | None = None) -> list[TrendSeries]:
     """Yearly series of the gemeente and its references for each indicator in ``ids``, with 95% intervals.
@@ -252,9 +263,12 @@ def trend_series(inputs: ReportInputs, ids: list[str], code: str, refs: Referenc
     as bands around the lines.
     """
     out = []
-    source = pd.concat([batch_statistics(inputs).preferred, refs.rows], ignore_index=True)
+    source = _series_source(inputs, code, refs, ids)
+    present = set(source["indicator_id"])
     ptype = recs.set_index("indicator_id")["period_type"] if recs is not None and len(recs) else pd.Series(dtype=str)
     for ind_id in ids:
+        if ind_id not in present:  # no rows for this gemeente and its references: no chart (as an empty series)
+            continue
         codes = [code, *refs.for_indicator(ind_id).values()]
         frame = indicators.series(source, ind_id, codes, period_type=str(ptype.get(ind_id, vocab.JAAR)),
                                   registry=dict(inputs.source_registry))
@@ -273,12 +287,13 @@ def policy_start(inputs: ReportInputs, code: str, refs: References, ids: list[st
         ci_high, n_before, n_after, message (empty when no reference data).
     """
     rows = []
-    source = pd.concat([batch_statistics(inputs).preferred, refs.rows], ignore_index=True)
+    source = _series_source(inputs, code, refs, ids)
+    present = set(source["indicator_id"])
     labels_ = refs.labels()
     for ind_id in ids:
         mine = refs.for_indicator(ind_id)
         ref = mine.get("regio") or mine.get("nederland")
-        if ref is None:
+        if ref is None or ind_id not in present:
             continue
         series = indicators.series(source, ind_id, [code, ref], period_type="jaar",
                                    registry=dict(inputs.source_registry))
