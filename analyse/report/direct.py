@@ -96,8 +96,11 @@ def _run_cell(source: str, namespace: dict[str, Any], count: int) -> list[Any]:
     return outputs
 
 
-def execute(template: Any, parameters: Mapping[str, Any]) -> Any:
+def execute(template: Any, parameters: Mapping[str, Any], input_path: str | None = None) -> Any:
     """Run ``template`` with ``parameters`` in this process; return the executed notebook.
+
+    The notebook's metadata ``papermill`` records the parameters, engine and input path as papermill does (the
+    runner takes local paths out before storing it, :func:`analyse.report.publish.sanitise_notebook`).
 
     Raises:
         DirectExecutionError: a cell failed; its ``nb`` holds the failed cell with an error output and the
@@ -106,6 +109,9 @@ def execute(template: Any, parameters: Mapping[str, Any]) -> Any:
     if matplotlib.get_backend().lower() != "agg":  # figures are drawn to PNG, never to a window
         matplotlib.use("Agg")
     nb = copy.deepcopy(template)
+    run = {"engine_name": ENGINE_NAME, "input_path": input_path, "output_path": None,
+           "parameters": dict(parameters), "exception": None}
+    nb.setdefault("metadata", {})["papermill"] = run
     at = parameters_index(nb)
     if at is not None:
         nb.cells.insert(at + 1, _injected_cell(parameters))
@@ -123,6 +129,7 @@ def execute(template: Any, parameters: Mapping[str, Any]) -> Any:
             cell.outputs = [new_output("display_data", data={MIME: record(exc)}),
                             new_output("error", ename=type(exc).__name__, evalue=str(exc),
                                                    traceback=text.splitlines())]
+            run["exception"] = True
             raise DirectExecutionError(type(exc).__name__, str(exc), text, nb) from exc
     return nb
 

@@ -334,6 +334,8 @@ def _prepare_worker(template: str) -> None:
 
 def _start_warm_kernel(prestart_year: int | None) -> None:
     if prestart_year is not None:
+        import papermill  # noqa: F401 – first: its engine entry point loads analyse.report.engine
+
         from analyse.report import engine
 
         try:
@@ -403,7 +405,7 @@ def _execute_direct(job: Job) -> Any:
 
     nb = None
     try:
-        nb = direct.execute(_template(job.template), job.parameters)
+        nb = direct.execute(_template(job.template), job.parameters, input_path=job.template)
         return nb
     except direct.DirectExecutionError as exc:
         nb = exc.nb
