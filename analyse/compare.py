@@ -63,6 +63,7 @@ from scipy import stats as sps
 from analyse import series as series_mod
 from analyse import variation as variation_mod
 from analyse import vocab
+from analyse.data import cpi as cpi_mod
 from analyse.errors import AnalyseError, DataNotAvailableError, UnknownGemeenteError
 from analyse.formatting import fmt_number, fmt_pp, fmt_signed, fmt_value, period_label
 from analyse.references import DEFAULT_REGION_COLUMNS, as_indicator_rows, compare_references
@@ -570,20 +571,14 @@ def _reason_core(row: dict, alpha: float, min_relevant: Mapping[str, float]) -> 
 
 
 def _cpi_series(cpi: pd.DataFrame | Mapping[int, float] | pd.Series | None) -> pd.Series:
-    if cpi is None:
-        return pd.Series(dtype=float)
-    if isinstance(cpi, pd.DataFrame):
-        if not {"jaar", "cpi_index"} <= set(cpi.columns):
-            raise AnalyseError("cpi: verwacht de kolommen jaar en cpi_index (tabel cpi).")
-        return pd.Series(cpi["cpi_index"].astype(float).to_numpy(), index=cpi["jaar"].astype(int).to_numpy())
-    out = pd.Series(cpi, dtype=float)
-    out.index = out.index.astype(int)
-    return out
+    return cpi_mod.cpi_index(cpi)
 
 
 def deflate(values: object, years: object, cpi: pd.DataFrame | Mapping[int, float] | pd.Series,
             price_year: object) -> np.ndarray:
     """Euro amounts of ``years`` expressed in prices of ``price_year``: value × CPI(price_year) / CPI(year).
+
+    The rule is :func:`analyse.data.cpi.price_factor` (one deflation for costs and indicators).
 
     Args:
         values: amounts (vectorised).
@@ -594,18 +589,10 @@ def deflate(values: object, years: object, cpi: pd.DataFrame | Mapping[int, floa
     Returns:
         Float array; NaN where the CPI of either year is unknown.
     """
-    idx = _cpi_series(cpi)
     v = np.asarray(pd.to_numeric(pd.Series(np.atleast_1d(np.asarray(values, dtype=object))), errors="coerce"),
                    dtype=float)
-
-    def _years(x: object) -> np.ndarray:
-        arr = pd.Series(np.broadcast_to(np.asarray(x, dtype=object), v.shape)).astype("string").str.slice(0, 4)
-        return pd.to_numeric(arr, errors="coerce").to_numpy(float)
-
-    y0, y1 = _years(years), _years(price_year)
-    c0 = idx.reindex(y0).to_numpy(float) if len(idx) else np.full(v.shape, np.nan)
-    c1 = idx.reindex(y1).to_numpy(float) if len(idx) else np.full(v.shape, np.nan)
-    return v * c1 / c0
+    factor = cpi_mod.price_factor(np.broadcast_to(np.asarray(years, dtype=object), v.shape), price_year, cpi)
+    return v * factor
 
 
 MARGIN_COLUMNS = {"low95": "latest_margin_low", "high95": "latest_margin_high",
