@@ -41,12 +41,14 @@ Verdict rule in detail (polarity-aware; ``beter``/``slechter`` only when the cha
    otherwise ``gelijk gebleven``. Small numbers (numerator < 10 or denominator < 100) or small counts
    rounded to multiples of 5 also mark the verdict ``indicative``.
 
-Defaults for the periods (per indicator and gemeente): the ``period_type`` with most values for the
-gemeente (ties: jaar, halfjaar, kwartaal, peildatum) is used, not a mix; only when no single type has
-two values (printed series such as 2019H1 → 2023-12-31) are the first and last values of any type
-compared, with ``period_type = "gemengd"`` and a warning in the reason. The baseline is the earliest
-period with a value, the latest is the most recent period *present* (a suppressed latest value gives
-``niet te beoordelen`` instead of silently falling back to older data). Explicit periods may be one string
+Defaults for the periods (per indicator and gemeente): the reported ``period_type`` of
+:func:`analyse.series.reported_period_types` (the one period rule of the whole report: yearly unless it ends
+more than a year before the newest value of another type), not a mix; only when no single type has two values
+(printed series such as 2019H1 → 2023-12-31) are the first and last values of any type compared, with
+``period_type = "gemengd"`` and a warning in the reason. The baseline is the earliest period with a value (with
+``base_year``: the last one in or before that year, of the same season as the latest value); the latest is the
+most recent period *with a value*, and a newer empty period (suppressed or not yet published) is named in the
+reason (``newer_missing``), never silently skipped. Explicit periods may be one string
 for all indicators or a mapping indicator_id → period. Duplicated rows from different source tables are
 reduced to one (a non-missing value wins, then input order); callers should use
 ``analyse.indicators.select`` first to apply the registry preference.
