@@ -32,6 +32,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
+from analyse import vocab
 from analyse.errors import AnalyseError
 from analyse.formatting import fmt_eur, fmt_number, fmt_pct
 from analyse.kosten import CLUSTER_LABELS
@@ -76,15 +77,7 @@ sns.set_theme(style="whitegrid", palette=list(OKABE_ITO.values())[1:] + ["#00000
 plt.rcParams.update({"figure.figsize": FIGSIZE, "figure.dpi": DPI, "axes.titlesize": 11, "axes.titleweight": "bold",
                      "text.parse_math": False})  # plan text with "$" is text, never mathtext (analyse.safetext)
 
-UNIT_LABELS: dict[str, str] = {
-    "procent": "%",
-    "per_1000": "per 1.000",
-    "aantal": "aantal",
-    "eur": "euro",
-    "eur_per_inwoner": "euro per inwoner",
-    "index": "index",
-    "jaar": "jaar",
-}
+UNIT_LABELS: dict[str, str] = dict(vocab.UNIT_LABELS)
 
 
 # ---------------------------------------------------------------------------------------------- helpers

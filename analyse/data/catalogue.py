@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analyse import paths
+from analyse import paths, vocab
 from analyse.data.contract import DEFAULT_PER
 from analyse.data.provenance import SAFE_LOADER
 from analyse.errors import DataIntegrityError
@@ -22,9 +22,9 @@ from analyse.errors import DataIntegrityError
 REQUIRED_KEYS = ("id", "naam", "unit", "polarity", "kind")
 CATALOGUE_COLUMNS = ("id", "naam", "definitie", "unit", "polarity", "kind", "numerator", "denominator", "per",
                      "populatie", "domein", "bron", "referentieperiode", "shipped", "tabellen", "file")
-UNITS = {"aantal", "procent", "per_1000", "eur", "eur_per_inwoner", "index", "jaar"}
-POLARITIES = {"hoger_beter", "lager_beter", "neutraal"}
-KINDS = {"share", "rate", "count", "level"}
+UNITS = set(vocab.UNITS)
+POLARITIES = set(vocab.POLARITIES)
+KINDS = set(vocab.KINDS)
 
 
 # ------------------------------------------------------------------------------------------- catalogue

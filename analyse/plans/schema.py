@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 
+from analyse import vocab
+
 SCHEMA_VERSION = 1
 
 SOORTEN = ("plan", "evaluatie", "tussenevaluatie", "notitie", "voortgangsrapportage", "raadsbrief", "beleidskader")
@@ -67,8 +69,8 @@ DOMEINEN = (
     "algemeen",
 )
 RICHTINGEN = ("hoger", "lager", "gelijk")
-POLARITEITEN = ("hoger_beter", "lager_beter", "neutraal")
-EENHEDEN = ("aantal", "procent", "per_1000", "eur", "eur_per_inwoner", "index", "jaar", "score")
+POLARITEITEN = vocab.POLARITIES
+EENHEDEN = vocab.UNITS
 CONTINUITEIT = ("bijgewerkt", "geen_nieuwe_meting", "definitie_gewijzigd", "niet_herleidbaar", "vervangen")
 BEVINDING_BRONNEN = (
     "interview",
