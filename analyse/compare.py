@@ -688,7 +688,7 @@ def _verdict_labels(out: pd.DataFrame) -> np.ndarray:
 
 def _eur_verdicts(out: pd.DataFrame, min_relevant: Mapping[str, float]) -> pd.DataFrame:
     """Euro amounts: judged only against the reference (real change minus the reference's real change)."""
-    eur = out["unit"].isin(EUR_UNITS).to_numpy() & out["verdict"].ne("niet te beoordelen").to_numpy()
+    eur = out["unit"].isin(EUR_UNITS).to_numpy() & out["verdict"].ne(vocab.NIET_TE_BEOORDELEN).to_numpy()
     eur |= out["unit"].isin(EUR_UNITS).to_numpy() & out["polarity"].isin(["hoger_beter", "lager_beter"]).to_numpy() \
         & out["base_value"].notna().to_numpy() & out["latest_value"].notna().to_numpy() \
         & (out["base_period"] != out["latest_period"]).to_numpy() & (out["n_points"] >= 2).to_numpy()
@@ -1218,7 +1218,7 @@ def verdicts(comparison: pd.DataFrame) -> pd.DataFrame:
         raise AnalyseError(f"verdicts: vergelijkingstabel mist kolommen {missing}.")
     # one row per indicator: the first reference row with a verdict (a euro amount is judged per reference,
     # e.g. against the regio when Nederland has no value), else the first row
-    ranked = comparison.assign(_open=(comparison["verdict"] == "niet te beoordelen").to_numpy(),
+    ranked = comparison.assign(_open=(comparison["verdict"] == vocab.NIET_TE_BEOORDELEN).to_numpy(),
                                _order=np.arange(len(comparison)))
     out = (ranked.sort_values(["_open", "_order"], kind="stable").drop_duplicates(["gemeentecode", "indicator_id"])
            .sort_values("_order").drop(columns=["_open", "_order"]))
