@@ -32,7 +32,7 @@ from matplotlib.path import Path as MplPath
 from shapely.geometry.polygon import orient
 from shapely.ops import unary_union
 
-from analyse import paths
+from analyse import paths, vocab
 from analyse.data import boundaries
 from analyse.errors import AnalyseError, DataNotAvailableError
 from analyse.formatting import fmt_value
@@ -307,7 +307,7 @@ def _alt_text(naam: str, code: str, vals: Mapping[str, float], data: pd.DataFram
     return text + "."
 
 
-REGION_ROLES = ("jeugdzorgregio", "ggd_regio", "arbeidsmarktregio", "corop", "provincie")
+REGION_ROLES = vocab.REGION_ROLES
 
 
 def region_members(gemeenten: pd.DataFrame, gemeentecode: str, role: str = "jeugdzorgregio",
