@@ -27,7 +27,9 @@ from analyse.report import pdf as pdfmod
 from analyse.report import printcheck
 
 CHROMIUM = pdfmod.chromium()
-CODES = {"GM0531": True, "GM0014": False}  # code → has a plan
+FULL_DATA = paths.cbs_dir() is not None
+CODES = {"GM0531": True, "GM0014": False} if FULL_DATA else {"GM0531": True}  # code → has a plan
+"""Groningen needs the full data; a seed-only data set (no ../shared/data) has the seed gemeenten only."""
 ARTEFACTS = paths.ROOT / "tests" / "artefacts" / "browser"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
@@ -87,7 +89,8 @@ def test_every_printed_page_is_filled(printed, code):
     assert all(s.chars > 200 for s in stats[:-1])  # text on every page, not only a figure or a heading
 
 
-@pytest.mark.parametrize("code", CODES)
+@pytest.mark.parametrize("code", [
+    "GM0531", pytest.param("GM0014", marks=pytest.mark.skipif(not FULL_DATA, reason="Groningen needs ../shared/data"))])
 def test_print_length_within_the_limit(printed, code):
     stats, problems = _problems(printed, code)
     assert not [p for p in problems if "meer dan" in p], f"{len(stats)} pagina's"
@@ -108,7 +111,7 @@ def test_appendix_is_printed(printed, code):
 
 
 def test_header_check_can_fail(browser, reports):
-    browser.open(reports["GM0014"])
+    browser.open(next(iter(reports.values())))
     browser.js("const t = document.createElement('table'); t.id = 'qa-smal'; t.style.width = '60px';"
                "t.innerHTML = '<thead><tr><th style=\"overflow-wrap:anywhere\">Streefwaardeverschil</th></tr></thead>';"
                "document.querySelector('main').appendChild(t); true")
@@ -149,7 +152,7 @@ def test_page_stats_measure_fill():
 
 def test_shrunk_print_is_found(browser, reports):
     """Something wider than the page makes Chromium print everything smaller: the check names it."""
-    browser.open(reports["GM0014"])
+    browser.open(reports["GM0531"])
     browser.js("const d = document.createElement('p'); d.style.width = '1400px'; d.textContent = 'breed'; "
                "document.querySelector('main').appendChild(d); true")
     stats = printcheck.page_stats(browser.print_a4())
