@@ -196,8 +196,9 @@ def test_sheet_names_read_as_names():
         "maatregelen-o1": "Maatregelen en hun status", "maatregelen-o3a": "Maatregelen en hun status",
         "output-o1": "Output: realisatie tegenover doel", "bronnen": "Bronnen, perioden en status van de tabellen"})
     assert names == {"kosten-jeugd": "Lasten per inwoner – Jeugd", "budget": "Begroot en uitgegeven",
-                     "maatregelen-o1": "Maatregelen en hun status O1", "maatregelen-o3a": "Maatregelen en hun status O3a",
-                     "output-o1": "Output O1", "bronnen": "Bronnen, perioden en status"}
+                     "maatregelen-o1": "Maatregelen en hun status O1",
+                     "maatregelen-o3a": "Maatregelen en hun status O3a", "output-o1": "Output O1",
+                     "bronnen": "Bronnen, perioden en status"}
     assert all(len(n) <= 31 for n in names.values())
 
 
