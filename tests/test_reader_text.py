@@ -115,6 +115,7 @@ def rendered(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow  # builds and renders seven whole reports in this process
 @pytest.mark.parametrize("code", CODES)
 def test_visible_text_has_no_developer_text(rendered, code):
     text, _ = rendered[code]
@@ -123,6 +124,7 @@ def test_visible_text_has_no_developer_text(rendered, code):
     assert not found, "\n".join(found)
 
 
+@pytest.mark.slow  # builds and renders seven whole reports in this process
 @pytest.mark.parametrize("code", CODES)
 def test_downloads_have_dutch_headers_and_open_as_numbers(rendered, code):
     from analyse.formatting import is_raw_name
@@ -146,6 +148,7 @@ def test_downloads_have_dutch_headers_and_open_as_numbers(rendered, code):
         assert find_forbidden(" ".join(frame["Bron"].astype(str).unique())) == []
 
 
+@pytest.mark.slow  # builds and renders seven whole reports in this process
 @pytest.mark.parametrize("code", CODES[:1])
 def test_workbook_has_leesmij_and_readable_unique_sheet_names(rendered, code):
     from openpyxl import load_workbook

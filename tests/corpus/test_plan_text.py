@@ -141,6 +141,7 @@ _TEXT = st.one_of(st.text(min_size=1, max_size=80), st.sampled_from(NASTY),
                   st.text(alphabet=st.sampled_from("$\x0b\u202e\u2067aO1 -/\\"), min_size=1, max_size=12))
 
 
+@pytest.mark.slow  # renders the plan chapters with figures for every example (many seconds of CPU)
 @settings(max_examples=4, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(texts=st.lists(_TEXT, min_size=1, max_size=6))
