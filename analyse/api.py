@@ -27,13 +27,15 @@ rule (:func:`analyse.compare.account_for_rounding`), peers from the report's own
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from analyse import compare, indicators, kosten, references, stats, vocab
+from analyse.data import processed
 from analyse.errors import (
     DataNotAvailableError,
     UnknownGemeenteError,
@@ -75,6 +77,29 @@ PEER_METHODS = ("kenmerken", "grootteklasse", "regio")
 
 
 # ------------------------------------------------------------------------------------------------ helpers
+SEED_ONLY_HINT = ("De verwerkte gegevens zijn alleen uit de voorbeeldcijfers van de vijf seed-gemeenten gebouwd "
+                  "(bij de laatste 'make data' was ../shared/data er niet). Vergelijken met alle gemeenten vraagt "
+                  "de CBS-gegevens: zet ze in ../shared/data (of wijs ANALYSE_CBS_DIR erheen) en draai 'make data'.")
+"""Added to a :class:`DataNotAvailableError` when the processed data in use are a seed-only build."""
+
+_F = TypeVar("_F", bound=Callable)
+
+
+def _explains_seed_only(func: _F) -> _F:
+    """Add :data:`SEED_ONLY_HINT` to a "no data" error raised on a seed-only build (the default data only)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except DataNotAvailableError as exc:
+            if kwargs.get("inputs") is None and processed.generation_info().get("seed_only"):
+                raise DataNotAvailableError(f"{exc} {SEED_ONLY_HINT}") from exc
+            raise
+
+    return wrapper  # type: ignore[return-value]
+
+
 def _inputs(inputs, indelingsjaar: int):
     if inputs is not None:
         return inputs
@@ -166,12 +191,11 @@ def _periods(frame: pd.DataFrame, periods: str | Iterable[str] | None) -> pd.Dat
 def _published(published: pd.DataFrame | None) -> pd.DataFrame:
     if published is not None:
         return published
-    from analyse.data import processed  # noqa: PLC0415
-
     return processed.indicators()
 
 
 # ------------------------------------------------------------------------------------------ indicator data
+@_explains_seed_only
 def indicator_data(indicator_ids: str | Sequence[str], gemeenten: str | Sequence[str] | None = None,
                    periods: str | Sequence[str] | None = None, period_type: str = vocab.JAAR,
                    indelingsjaar: int = REPORT_INDELINGSJAAR, with_references: bool = True, *, inputs=None,
@@ -364,6 +388,7 @@ def trend_frame(data: pd.DataFrame, reference_for: str | None = None) -> pd.Data
     return out[cols].reset_index(drop=True)
 
 
+@_explains_seed_only
 def funnel(indicator_id: str, period: str = "latest", period_type: str = vocab.JAAR,
            indelingsjaar: int = REPORT_INDELINGSJAAR, *, inputs=None):
     """All gemeenten for one indicator and period with funnel limits (kind and ``per`` from the catalogue).
@@ -472,6 +497,7 @@ def catalogue(search: str | None = None, domein: str | None = None, with_data: b
 
 
 # -------------------------------------------------------------------------------------------------- peers
+@_explains_seed_only
 def peer_gemeenten(gemeentecode: str, k: int = 10, method: str = "kenmerken",
                    indelingsjaar: int = REPORT_INDELINGSJAAR, *, inputs=None) -> pd.DataFrame:
     """Vergelijkbare gemeenten of one gemeente, chosen as the report chooses them, without building a report.
@@ -546,6 +572,7 @@ def _covariate_periods(inputs, codes: list[str]) -> dict[str, dict[str, str]]:
 
 
 # -------------------------------------------------------------------------------------------------- costs
+@_explains_seed_only
 def costs(gemeentecode: str, clusters: str | Sequence[str] | None = None, soort: str = "jaarrekening",
           peers: Sequence[str] | None = None, k: int = 10, method: str = "kenmerken",
           indelingsjaar: int = REPORT_INDELINGSJAAR, *, inputs=None) -> pd.DataFrame:
@@ -678,7 +705,6 @@ def herindeling_history(gemeentecode: str, indicator_ids: str | Sequence[str] | 
     inputs = _inputs(inputs, indelingsjaar)
     gemeente = _one_gemeente(inputs, gemeentecode)
     if herindelingen is None:
-        from analyse.data import processed  # noqa: PLC0415
 
         herindelingen = processed.herindelingen()
     succ = successor_map(herindelingen, inputs.indelingsjaar)

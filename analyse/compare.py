@@ -41,12 +41,14 @@ Verdict rule in detail (polarity-aware; ``beter``/``slechter`` only when the cha
    otherwise ``gelijk gebleven``. Small numbers (numerator < 10 or denominator < 100) or small counts
    rounded to multiples of 5 also mark the verdict ``indicative``.
 
-Defaults for the periods (per indicator and gemeente): the ``period_type`` with most values for the
-gemeente (ties: jaar, halfjaar, kwartaal, peildatum) is used, not a mix; only when no single type has
-two values (printed series such as 2019H1 → 2023-12-31) are the first and last values of any type
-compared, with ``period_type = "gemengd"`` and a warning in the reason. The baseline is the earliest
-period with a value, the latest is the most recent period *present* (a suppressed latest value gives
-``niet te beoordelen`` instead of silently falling back to older data). Explicit periods may be one string
+Defaults for the periods (per indicator and gemeente): the reported ``period_type`` of
+:func:`analyse.series.reported_period_types` (the one period rule of the whole report: yearly unless it ends
+more than a year before the newest value of another type), not a mix; only when no single type has two values
+(printed series such as 2019H1 → 2023-12-31) are the first and last values of any type compared, with
+``period_type = "gemengd"`` and a warning in the reason. The baseline is the earliest period with a value (with
+``base_year``: the last one in or before that year, of the same season as the latest value); the latest is the
+most recent period *with a value*, and a newer empty period (suppressed or not yet published) is named in the
+reason (``newer_missing``), never silently skipped. Explicit periods may be one string
 for all indicators or a mapping indicator_id → period. Duplicated rows from different source tables are
 reduced to one (a non-missing value wins, then input order); callers should use
 ``analyse.indicators.select`` first to apply the registry preference.
@@ -63,6 +65,7 @@ from scipy import stats as sps
 from analyse import series as series_mod
 from analyse import variation as variation_mod
 from analyse import vocab
+from analyse.data import cpi as cpi_mod
 from analyse.errors import AnalyseError, DataNotAvailableError, UnknownGemeenteError
 from analyse.formatting import fmt_number, fmt_pp, fmt_signed, fmt_value, period_label
 from analyse.references import DEFAULT_REGION_COLUMNS, as_indicator_rows, compare_references
@@ -570,20 +573,14 @@ def _reason_core(row: dict, alpha: float, min_relevant: Mapping[str, float]) -> 
 
 
 def _cpi_series(cpi: pd.DataFrame | Mapping[int, float] | pd.Series | None) -> pd.Series:
-    if cpi is None:
-        return pd.Series(dtype=float)
-    if isinstance(cpi, pd.DataFrame):
-        if not {"jaar", "cpi_index"} <= set(cpi.columns):
-            raise AnalyseError("cpi: verwacht de kolommen jaar en cpi_index (tabel cpi).")
-        return pd.Series(cpi["cpi_index"].astype(float).to_numpy(), index=cpi["jaar"].astype(int).to_numpy())
-    out = pd.Series(cpi, dtype=float)
-    out.index = out.index.astype(int)
-    return out
+    return cpi_mod.cpi_index(cpi)
 
 
 def deflate(values: object, years: object, cpi: pd.DataFrame | Mapping[int, float] | pd.Series,
             price_year: object) -> np.ndarray:
     """Euro amounts of ``years`` expressed in prices of ``price_year``: value × CPI(price_year) / CPI(year).
+
+    The rule is :func:`analyse.data.cpi.price_factor` (one deflation for costs and indicators).
 
     Args:
         values: amounts (vectorised).
@@ -594,18 +591,10 @@ def deflate(values: object, years: object, cpi: pd.DataFrame | Mapping[int, floa
     Returns:
         Float array; NaN where the CPI of either year is unknown.
     """
-    idx = _cpi_series(cpi)
     v = np.asarray(pd.to_numeric(pd.Series(np.atleast_1d(np.asarray(values, dtype=object))), errors="coerce"),
                    dtype=float)
-
-    def _years(x: object) -> np.ndarray:
-        arr = pd.Series(np.broadcast_to(np.asarray(x, dtype=object), v.shape)).astype("string").str.slice(0, 4)
-        return pd.to_numeric(arr, errors="coerce").to_numpy(float)
-
-    y0, y1 = _years(years), _years(price_year)
-    c0 = idx.reindex(y0).to_numpy(float) if len(idx) else np.full(v.shape, np.nan)
-    c1 = idx.reindex(y1).to_numpy(float) if len(idx) else np.full(v.shape, np.nan)
-    return v * c1 / c0
+    factor = cpi_mod.price_factor(np.broadcast_to(np.asarray(years, dtype=object), v.shape), price_year, cpi)
+    return v * factor
 
 
 MARGIN_COLUMNS = {"low95": "latest_margin_low", "high95": "latest_margin_high",
@@ -699,7 +688,7 @@ def _verdict_labels(out: pd.DataFrame) -> np.ndarray:
 
 def _eur_verdicts(out: pd.DataFrame, min_relevant: Mapping[str, float]) -> pd.DataFrame:
     """Euro amounts: judged only against the reference (real change minus the reference's real change)."""
-    eur = out["unit"].isin(EUR_UNITS).to_numpy() & out["verdict"].ne("niet te beoordelen").to_numpy()
+    eur = out["unit"].isin(EUR_UNITS).to_numpy() & out["verdict"].ne(vocab.NIET_TE_BEOORDELEN).to_numpy()
     eur |= out["unit"].isin(EUR_UNITS).to_numpy() & out["polarity"].isin(["hoger_beter", "lager_beter"]).to_numpy() \
         & out["base_value"].notna().to_numpy() & out["latest_value"].notna().to_numpy() \
         & (out["base_period"] != out["latest_period"]).to_numpy() & (out["n_points"] >= 2).to_numpy()
@@ -1229,7 +1218,7 @@ def verdicts(comparison: pd.DataFrame) -> pd.DataFrame:
         raise AnalyseError(f"verdicts: vergelijkingstabel mist kolommen {missing}.")
     # one row per indicator: the first reference row with a verdict (a euro amount is judged per reference,
     # e.g. against the regio when Nederland has no value), else the first row
-    ranked = comparison.assign(_open=(comparison["verdict"] == "niet te beoordelen").to_numpy(),
+    ranked = comparison.assign(_open=(comparison["verdict"] == vocab.NIET_TE_BEOORDELEN).to_numpy(),
                                _order=np.arange(len(comparison)))
     out = (ranked.sort_values(["_open", "_order"], kind="stable").drop_duplicates(["gemeentecode", "indicator_id"])
            .sort_values("_order").drop(columns=["_open", "_order"]))

@@ -21,9 +21,16 @@ class AnalyseError(Exception):
 
 
 class UnknownGemeenteError(AnalyseError, KeyError):
-    """A gemeente code that is malformed or does not exist in the requested indelingsjaar."""
+    """A gemeente code that is malformed or does not exist in the requested indelingsjaar.
+
+    ``code``: the (normalised) code that was asked for, where known; it travels in the error record's fields.
+    """
 
     soort = "onbekende_gemeente"
+
+    def __init__(self, message: str = "", code: str | None = None):
+        super().__init__(message)
+        self.code = code
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else ""
@@ -34,8 +41,8 @@ class MergedGemeenteError(UnknownGemeenteError):
 
     soort = "heringedeeld"
 
-    def __init__(self, message: str, successor: str | None = None):
-        super().__init__(message)
+    def __init__(self, message: str, successor: str | None = None, code: str | None = None):
+        super().__init__(message, code)
         self.successor = successor
 
 

@@ -201,7 +201,7 @@ class Registry:
     def _raise_missing(self, gm: str, year: int) -> None:
         if gm not in self._years_of.index:
             raise UnknownGemeenteError(f"Onbekende gemeentecode {gm} (indelingsjaar {year})."
-                                       f"{_suggestion_text(gm, self)}")
+                                       f"{_suggestion_text(gm, self)}", code=gm)
         first, last = self._years_of.loc[gm]
         naam = self.name(gm)
         if year > last:
@@ -215,11 +215,11 @@ class Registry:
                 f"{gm} ({naam}) bestaat niet meer in indelingsjaar {year}: per {datum} opgegaan in "
                 f"{step.nieuwe_code if step is not None else '?'}{split}; in {year} is dat {succ} "
                 f"({self.name(succ, year)}).",
-                successor=succ)
+                successor=succ, code=gm)
         preds = self.predecessors(gm, first)
         pred_text = ", ".join(f"{p} ({self.name(p)})" for p in preds) or "geen bekende voorgangers"
         raise UnknownGemeenteError(f"{gm} ({naam}) bestaat pas vanaf indelingsjaar {first}, niet in {year}; "
-                                   f"ontstaan uit: {pred_text}.")
+                                   f"ontstaan uit: {pred_text}.", code=gm)
 
     def _last_step(self, gm: str):
         last = int(self._years_of.loc[gm, "max"])
@@ -235,7 +235,7 @@ class Registry:
         """
         gm, year = _normalise(code, self), self._check_year(indelingsjaar)
         if gm not in self._years_of.index:
-            raise UnknownGemeenteError(f"Onbekende gemeentecode {gm}.{_suggestion_text(gm, self)}")
+            raise UnknownGemeenteError(f"Onbekende gemeentecode {gm}.{_suggestion_text(gm, self)}", code=gm)
         current = gm
         while not self.exists(current, year):
             first, last = self._years_of.loc[current]
@@ -297,7 +297,7 @@ class Registry:
         gm = _normalise(code, self)
         if jaar is None:
             if gm not in self._years_of.index:
-                raise UnknownGemeenteError(f"Onbekende gemeentecode {gm}.{_suggestion_text(gm, self)}")
+                raise UnknownGemeenteError(f"Onbekende gemeentecode {gm}.{_suggestion_text(gm, self)}", code=gm)
             return str(self.gemeenten.loc[(gm, int(self._years_of.loc[gm, "max"])), "gemeentenaam"])
         return self.validate(gm, jaar).naam
 

@@ -16,9 +16,7 @@ Public functions:
 
 from __future__ import annotations
 
-import json
 import math
-import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -31,18 +29,17 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
-from shapely.geometry import shape
 from shapely.geometry.polygon import orient
 from shapely.ops import unary_union
 
-from analyse import paths
+from analyse import paths, vocab
+from analyse.data import boundaries
 from analyse.errors import AnalyseError, DataNotAvailableError
 from analyse.formatting import fmt_value
 from analyse.plots import DUTCH_FORMATTER, UNIT_LABELS, finish, new_figure
 
-GEO_DIR_NAME = "gemeente-grenzen-geojson"
-SIMPLIFY_DEGREES = 0.002
-"""Simplification tolerance (degrees; about 140–220 m), enough for a map of a few gemeenten."""
+GEO_DIR_NAME = boundaries.FOLDER
+SIMPLIFY_DEGREES = boundaries.SIMPLIFY_DEGREES
 NEIGHBOUR_TOLERANCE = 0.003
 """Gap (degrees) still counted as a shared border: simplified files do not always share vertices."""
 MAP_FIGSIZE = (6.0, 6.0)
@@ -51,13 +48,12 @@ COLOURMAP = "cividis"
 NO_VALUE_COLOUR = "#FFFFFF"
 CONTEXT_COLOUR = "#EEEEEE"
 
-_YEAR = re.compile(r"gemeente_(\d{4})\.geojson$")
-
-
 def boundaries_path(indelingsjaar: int | None = None, base: Path | None = None) -> Path:
     """The boundaries file for ``indelingsjaar``: the newest ``gemeente_<jaar>.geojson`` not after it.
 
-    Falls back to the oldest file when all are newer. ``base`` defaults to :func:`analyse.paths.cbs_dir`.
+    Falls back to the oldest file when all are newer (the rule of :func:`analyse.data.boundaries.pick_file`).
+    ``base`` defaults to :func:`analyse.paths.cbs_dir`. Reports read the boundaries the build stored with the
+    data generation instead; this reads a folder directly, for exploring and for tests.
 
     Raises:
         DataNotAvailableError: the shared data or the boundary folder is absent.
@@ -65,39 +61,15 @@ def boundaries_path(indelingsjaar: int | None = None, base: Path | None = None) 
     root = base if base is not None else paths.cbs_dir()
     folder = Path(root) / GEO_DIR_NAME if root is not None else None
     files = sorted(folder.glob("gemeente_*.geojson")) if folder is not None and folder.is_dir() else []
-    years = {int(m.group(1)): f for f in files if (m := _YEAR.search(f.name))}
-    if not years:
+    if not files:
         raise DataNotAvailableError(f"Geen gemeentegrenzen gevonden in {folder or '../shared/data'}/"
                                     "gemeente_<jaar>.geojson; de kaart kan niet worden gemaakt")
-    if indelingsjaar is None:
-        return years[max(years)]
-    earlier = [y for y in years if y <= int(indelingsjaar)]
-    return years[max(earlier) if earlier else min(years)]
-
-
-def _geometry(geom: Mapping[str, object]):  # noqa: ANN202 – shapely geometry
-
-    g = shape(geom)
-    return g if g.is_valid else g.buffer(0)
+    return boundaries.pick_file(files, indelingsjaar)
 
 
 @lru_cache(maxsize=4)
 def _load_cached(path: str, tolerance: float) -> pd.DataFrame:
-    with open(path, encoding="utf-8") as fh:
-        doc = json.load(fh)
-    rows = []
-    for feat in doc.get("features", []):
-        props = feat.get("properties") or {}
-        code = str(props.get("statcode") or props.get("gemeentecode") or "")
-        if not code or feat.get("geometry") is None:
-            continue
-        g = _geometry(feat["geometry"])
-        if tolerance > 0:
-            g = g.simplify(tolerance, preserve_topology=True)
-        rows.append({"gemeentecode": code, "gemeentenaam": str(props.get("statnaam") or code), "geometry": g})
-    if not rows:
-        raise AnalyseError(f"{path}: bevat geen gemeenten (features met statcode en geometrie)")
-    return pd.DataFrame(rows)
+    return boundaries.read_geojson(Path(path), tolerance)
 
 
 def load_boundaries(indelingsjaar: int | None = None, path: Path | None = None,
@@ -335,7 +307,7 @@ def _alt_text(naam: str, code: str, vals: Mapping[str, float], data: pd.DataFram
     return text + "."
 
 
-REGION_ROLES = ("jeugdzorgregio", "ggd_regio", "arbeidsmarktregio", "corop", "provincie")
+REGION_ROLES = vocab.REGION_ROLES
 
 
 def region_members(gemeenten: pd.DataFrame, gemeentecode: str, role: str = "jeugdzorgregio",

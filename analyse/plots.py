@@ -32,6 +32,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
+from analyse import vocab
 from analyse.errors import AnalyseError
 from analyse.formatting import fmt_eur, fmt_number, fmt_pct
 from analyse.kosten import CLUSTER_LABELS
@@ -76,15 +77,7 @@ sns.set_theme(style="whitegrid", palette=list(OKABE_ITO.values())[1:] + ["#00000
 plt.rcParams.update({"figure.figsize": FIGSIZE, "figure.dpi": DPI, "axes.titlesize": 11, "axes.titleweight": "bold",
                      "text.parse_math": False})  # plan text with "$" is text, never mathtext (analyse.safetext)
 
-UNIT_LABELS: dict[str, str] = {
-    "procent": "%",
-    "per_1000": "per 1.000",
-    "aantal": "aantal",
-    "eur": "euro",
-    "eur_per_inwoner": "euro per inwoner",
-    "index": "index",
-    "jaar": "jaar",
-}
+UNIT_LABELS: dict[str, str] = dict(vocab.UNIT_LABELS)
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -914,17 +907,17 @@ SPINE_COLUMNS: tuple[str, ...] = ("indicator_naam", "gemeente_value", "nl_value"
 
 SPINE_STYLES: dict[tuple[str, bool], dict[str, object]] = {
     # (comparison, strong = outside the 99,8%-limits) → colour, marker, label
-    ("beter", False): {"color": "#56B4E9", "marker": "^", "label": "beter (95%)"},
-    ("beter", True): {"color": "#0072B2", "marker": "^", "label": "beter (99,8%)"},
-    ("slechter", False): {"color": "#E69F00", "marker": "v", "label": "slechter (95%)"},
-    ("slechter", True): {"color": "#D55E00", "marker": "v", "label": "slechter (99,8%)"},
-    ("vergelijkbaar", False): {"color": "#FFFFFF", "marker": "o", "label": "vergelijkbaar"},
-    ("hoger", False): {"color": "#6BAED6", "marker": "^", "label": "hoger (95%)"},
-    ("hoger", True): {"color": "#08519C", "marker": "^", "label": "hoger (99,8%)"},
-    ("lager", False): {"color": "#C6DBEF", "marker": "v", "label": "lager (95%)"},
-    ("lager", True): {"color": "#4292C6", "marker": "v", "label": "lager (99,8%)"},
-    ("marge onbekend", False): {"color": "#BBBBBB", "marker": "D", "label": "verschil, marge onbekend"},
-    ("niet te beoordelen", False): {"color": "#FFFFFF", "marker": "s", "label": "niet te beoordelen"},
+    (vocab.BETER, False): {"color": "#56B4E9", "marker": "^", "label": "beter (95%)"},
+    (vocab.BETER, True): {"color": "#0072B2", "marker": "^", "label": "beter (99,8%)"},
+    (vocab.SLECHTER, False): {"color": "#E69F00", "marker": "v", "label": "slechter (95%)"},
+    (vocab.SLECHTER, True): {"color": "#D55E00", "marker": "v", "label": "slechter (99,8%)"},
+    (vocab.VERGELIJKBAAR, False): {"color": "#FFFFFF", "marker": "o", "label": "vergelijkbaar"},
+    (vocab.HOGER, False): {"color": "#6BAED6", "marker": "^", "label": "hoger (95%)"},
+    (vocab.HOGER, True): {"color": "#08519C", "marker": "^", "label": "hoger (99,8%)"},
+    (vocab.LAGER, False): {"color": "#C6DBEF", "marker": "v", "label": "lager (95%)"},
+    (vocab.LAGER, True): {"color": "#4292C6", "marker": "v", "label": "lager (99,8%)"},
+    (vocab.MARGE_ONBEKEND, False): {"color": "#BBBBBB", "marker": "D", "label": "verschil, marge onbekend"},
+    (vocab.NIET_TE_BEOORDELEN, False): {"color": "#FFFFFF", "marker": "s", "label": "niet te beoordelen"},
 }
 """Colour-blind-safe styles of the gemeente's dot: blue = better, orange = worse, hollow circle = similar;
 a blue scale (light/dark) for indicators without a better direction; a grey diamond where no margin is known
@@ -1019,7 +1012,7 @@ def plot_spine_chart(
     level = (pd.to_numeric(data["level"], errors="coerce") if "level" in data.columns
              else pd.Series(np.nan, index=data.index))
     data["strong"] = (level >= 0.998).to_numpy() & ~data["comparison"].isin(
-        ["vergelijkbaar", "niet te beoordelen", "marge onbekend"]).to_numpy()
+        [vocab.VERGELIJKBAAR, vocab.NIET_TE_BEOORDELEN, vocab.MARGE_ONBEKEND]).to_numpy()
     pol = (data["polarity"].astype("string").fillna("") if "polarity" in data.columns
            else pd.Series("", index=data.index, dtype="string"))
     neutral = ~pol.isin(["hoger_beter", "lager_beter"]).to_numpy()
@@ -1085,8 +1078,8 @@ def plot_spine_chart(
     height = fig.get_size_inches()[1]
     fig.tight_layout(rect=(0, min(0.6, (0.2 + 0.17 * legend_rows) / height), 1, 1))  # legend below, never on data
     counts = data["comparison"].value_counts()
-    parts = [f"{counts[k]} {k}" for k in ("beter", "vergelijkbaar", "slechter", "hoger", "lager",
-                                          "niet te beoordelen") if k in counts]
+    parts = [f"{counts[k]} {k}" for k in (vocab.BETER, vocab.VERGELIJKBAAR, vocab.SLECHTER, vocab.HOGER,
+                                          vocab.LAGER, vocab.NIET_TE_BEOORDELEN) if k in counts]
     noun = "indicator" if n == 1 else "indicatoren"
     alt = (f"Overzicht van {n} {noun} ('{title}'): per indicator de spreiding over alle gemeenten, "
            f"de middelste 50% en {reference_label}, met {gemeente_label} als symbool; vergeleken met "

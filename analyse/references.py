@@ -36,6 +36,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from analyse import vocab
+from analyse.data import derive
 from analyse.errors import AnalyseError
 from analyse.stats import catalogue_frame, period_type_of
 
@@ -397,16 +399,16 @@ _REGION_WORD = {"jeugdzorgregio_code": "jeugdzorgregio", "provincie_code": "prov
                 "corop_code": "COROP-gebied"}
 
 
-def registry_membership(registry_frame: pd.DataFrame, indelingsjaar: int, nederland: str = "NL01") -> pd.DataFrame:
-    """``region_code, gemeentecode`` for every region column of the registry in one indelingsjaar, plus Nederland."""
-    reg = registry_frame[registry_frame["indelingsjaar"] == indelingsjaar]
-    parts = [pd.DataFrame({"region_code": nederland, "gemeentecode": reg["gemeentecode"].astype(str)})]
-    for col in _REGION_WORD:
-        if col in reg.columns:
-            sub = reg[reg[col].notna()]
-            parts.append(pd.DataFrame({"region_code": sub[col].astype(str),
-                                       "gemeentecode": sub["gemeentecode"].astype(str)}))
-    return pd.concat(parts, ignore_index=True).drop_duplicates()
+def registry_membership(registry_frame: pd.DataFrame, indelingsjaar: int, nederland: str = vocab.NEDERLAND_CODE) \
+        -> pd.DataFrame:
+    """``region_code, gemeentecode`` for every region of the registry in one indelingsjaar, plus Nederland.
+
+    The pairs of the one membership table (:func:`analyse.data.derive.region_membership_table`, stored by the
+    build as ``region_members_<jaar>``), so references, sums of members and the map use the same regions.
+    """
+    table = derive.region_membership_table(registry_frame, indelingsjaar)
+    table = table.assign(region_code=table["region_code"].where(table["role"] != "nederland", nederland))
+    return table[["region_code", "gemeentecode"]].astype(str).drop_duplicates().reset_index(drop=True)
 
 
 def registry_candidates(

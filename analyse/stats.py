@@ -33,6 +33,7 @@ import pandas as pd
 from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 
+from analyse import vocab
 from analyse.errors import AnalyseError
 
 __all__ = [
@@ -585,7 +586,8 @@ def funnel_limits(
     for level in levels:
         lo_i, hi_i = funnel_limit_values(theta, safe_den, level, kind, phi_used, tau2, method)
         tol = 1e-12 * max(theta, 1e-12)
-        pos = np.select([~ok, y > hi_i + tol, y < lo_i - tol], ["niet te beoordelen", "boven", "onder"], "binnen")
+        pos = np.select([~ok, y > hi_i + tol, y < lo_i - tol],
+                        [vocab.NIET_TE_BEOORDELEN, vocab.BOVEN, vocab.ONDER], vocab.BINNEN)
         points[f"positie_{_level_label(level)}"] = pos
     points["small_numbers"] = small_number_flags(points["numerator"], points["denominator"])["small_numbers"]
 

@@ -27,8 +27,8 @@ Methods (all results are tidy frames; inputs are never mutated):
     81–89%. A binomial GLM is deliberately not used: register denominators are so large that binomial standard
     errors ignore the year-to-year extra variation; the OLS residual variance captures it.
   - Time is in years: ``2015`` → 2015.0, ``2015H1`` → 2015.25, ``2015H2`` → 2015.75. Half-year and year rows are
-    never mixed: the ``period_type`` with most values is used (ties: jaar first) unless given. Gaps are
-    allowed (time is real time). Below ``min_points`` values no model is fitted (``method = "geen trend
+    never mixed: the reported ``period_type`` (:func:`analyse.series.reported_period_types`) is used unless
+    given. Gaps are allowed (time is real time). Below ``min_points`` values no model is fitted (``method = "geen trend
     (te weinig punten)"``) and only the plain change first → last is reported.
 
 * :func:`did` — difference-in-differences of gemeente vs reference around a start year. The estimate is
@@ -55,6 +55,7 @@ import statsmodels.api as sm
 from scipy import stats as sps
 from statsmodels.stats.stattools import durbin_watson
 
+from analyse import series as series_mod
 from analyse.errors import AnalyseError
 from analyse.stats import catalogue_frame, period_time, period_type_of
 
@@ -67,19 +68,19 @@ OVERDISPERSION_THRESHOLD = 1.5
 
 NO_TREND = "geen trend (te weinig punten)"
 LABEL = "indicatief"
-_PTYPE_ORDER = {"jaar": 0, "halfjaar": 1, "kwartaal": 2, "peildatum": 3}
 
 
 def _pick_period_type(df: pd.DataFrame, period_type: str | None) -> tuple[pd.DataFrame, str | None]:
     ptype = df["period_type"] if "period_type" in df.columns else period_type_of(df["period"])
     ptype = pd.Series(np.asarray(ptype, dtype=object), index=df.index)
-    if period_type is None:
-        counts = ptype[df["value"].notna()].value_counts()
-        if counts.empty:
-            counts = ptype.value_counts()
-        if counts.empty:
+    if period_type is None:  # the report's one period rule (analyse.series), not "the type with most rows"
+        one = pd.DataFrame({"indicator_id": "_", "gemeentecode": "_", "period": df["period"].astype(str).to_numpy(),
+                            "value": pd.to_numeric(df["value"], errors="coerce").to_numpy(float),
+                            "period_type": ptype.to_numpy()})
+        picked = series_mod.reported_period_types(one)
+        if picked.empty:
             return df.iloc[0:0], None
-        period_type = min(counts.index, key=lambda p: (-counts[p], _PTYPE_ORDER.get(p, 9)))
+        period_type = str(picked["period_type"].iloc[0])
     return df[ptype == period_type], period_type
 
 
@@ -116,6 +117,16 @@ class _Fit:
         self.model = type("M", (), {"endog": endog})()
 
 
+def _ols(y, X) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Plain OLS: ``(y, X, (XᵀX)⁺, β, residuals, n − k)`` as float arrays (shared by the HAC and AR(1) fits)."""
+    y = np.asarray(y, dtype=float)
+    X = np.asarray(X, dtype=float)
+    xtx_inv = np.linalg.pinv(X.T @ X)
+    beta = xtx_inv @ X.T @ y
+    resid = y - X @ beta
+    return y, X, xtx_inv, beta, resid, X.shape[0] - X.shape[1]
+
+
 def _ols_hac(y: np.ndarray, X: np.ndarray, alpha: float = 0.05) -> _Fit:
     """OLS with standard errors max(Newey–West (1 lag, small-sample correction), plain OLS).
 
@@ -124,13 +135,8 @@ def _ols_hac(y: np.ndarray, X: np.ndarray, alpha: float = 0.05) -> _Fit:
     the OLS coverage (exact under independent normal errors) and still widens for positive autocorrelation.
     Pure numpy (fast enough for the coverage simulation in the tests).
     """
-    y = np.asarray(y, dtype=float)
-    X = np.asarray(X, dtype=float)
+    y, X, xtx_inv, beta, resid, df = _ols(y, X)
     n, k = X.shape
-    xtx_inv = np.linalg.pinv(X.T @ X)
-    beta = xtx_inv @ X.T @ y
-    resid = y - X @ beta
-    df = n - k
     if df < 1:
         return _Fit(beta, np.full(k, np.nan), df, resid, y)
     s2 = float(resid @ resid) / df
@@ -347,12 +353,9 @@ def _ols_ar1(y: np.ndarray, X: np.ndarray, t: np.ndarray, rho: float) -> _Fit:
     the Satterthwaite degrees of freedom tr(MV)² / tr(MVMV). The standard error is never below the plain OLS
     one. The point estimate is plain OLS (so a difference in differences stays mean gap after − before).
     """
-    y, X, t = (np.asarray(a, dtype=float) for a in (y, X, t))
+    y, X, xtx_inv, beta, resid, df = _ols(y, X)
+    t = np.asarray(t, dtype=float)
     n, k = X.shape
-    xtx_inv = np.linalg.pinv(X.T @ X)
-    beta = xtx_inv @ X.T @ y
-    resid = y - X @ beta
-    df = n - k
     if df < 1:
         return _Fit(beta, np.full(k, np.nan), df, resid, y)
     V = ar1_correlation(t, rho)
@@ -441,7 +444,7 @@ def trend(series_df: pd.DataFrame, kind: str, min_points: int = 4, period_type: 
             ``period_type``, ``numerator``, ``denominator``, ``indicator_id``, ``gemeentecode``).
         kind: catalogue kind (share, rate, count, level).
         min_points: minimum number of values for a fitted trend.
-        period_type: which period type to use; default the one with most values.
+        period_type: which period type to use; default the reported one (:func:`analyse.series.reported_period_types`).
         alpha: 1 − confidence level.
         per: multiplier of the value (100 for %); only used to name the unit of a share slope.
         rho: the indicator's pooled AR(1) ρ (:func:`autocorrelation`): a number, or a mapping / frame per
@@ -576,7 +579,7 @@ def did(gemeente_series: pd.DataFrame, reference_series: pd.DataFrame, start_yea
         reference_series: the same for the reference (regio, NL or peer mean).
         start_year: first year of the policy.
         alpha: 1 − confidence level.
-        period_type: period type to use (default the one with most values in the gemeente series).
+        period_type: period type to use (default the reported one of the gemeente series, see :mod:`analyse.series`).
         rho: pooled AR(1) ρ of the indicator (as in :func:`trend`); the gap series is taken to share it.
 
     Returns:
@@ -622,7 +625,7 @@ def its(series: pd.DataFrame, start_year: int, alpha: float = 0.05,
         series: ``period``, ``value`` (optionally ``period_type``) of one region and indicator.
         start_year: first year of the policy.
         alpha: 1 − confidence level.
-        period_type: period type to use (default the one with most values).
+        period_type: period type to use (default the reported one, see :mod:`analyse.series`).
         rho: pooled AR(1) ρ of the indicator (as in :func:`trend`).
 
     Returns:

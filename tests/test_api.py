@@ -257,3 +257,25 @@ def test_content_objects_have_short_reprs():
     assert len(text) < 1500 and "Gemeente(GM0001 Testdorp)" in text and "IndicatorContent(…)" in text
     assert "<DataFrame" in repr(rc.indicators) and len(repr(rc.indicators)) < 2000
     assert "\n" not in repr(rc.costs)
+
+
+# ------------------------------------------------------------------------------ seed-only data (issue 17)
+def _no_data(*, inputs=None):
+    raise DataNotAvailableError("Indicator 'x' heeft geen gegevens.")
+
+
+def test_no_data_on_a_seed_only_build_says_how_to_get_the_data(monkeypatch):
+    monkeypatch.setattr(api.processed, "generation_info", lambda folder=None: {"seed_only": True})
+    with pytest.raises(DataNotAvailableError, match="voorbeeldcijfers.*make data"):
+        api._explains_seed_only(_no_data)()
+
+
+def test_no_data_on_a_full_build_or_own_inputs_keeps_its_message(monkeypatch):
+    monkeypatch.setattr(api.processed, "generation_info", lambda folder=None: {"seed_only": False})
+    with pytest.raises(DataNotAvailableError) as info:
+        api._explains_seed_only(_no_data)()
+    assert str(info.value) == "Indicator 'x' heeft geen gegevens."
+    monkeypatch.setattr(api.processed, "generation_info", lambda folder=None: {"seed_only": True})
+    with pytest.raises(DataNotAvailableError) as info:  # inputs passed in: not the processed data's build
+        api._explains_seed_only(_no_data)(inputs=object())
+    assert "voorbeeldcijfers" not in str(info.value)

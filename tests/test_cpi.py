@@ -64,3 +64,15 @@ def test_extension_only_without_gap(tmp_path):
     bad.write_text("jaar,mutatie\n2021,2\n")
     with pytest.raises(Exception, match="cpi_mutatie_pct"):
         cpi.build_cpi(FIX, extension=bad)
+
+
+def test_price_factor_one_rule_for_years_periods_and_mappings():
+    table = pd.DataFrame({"jaar": [2019, 2020, 2023], "cpi_index": [100.0, 102.0, 110.0]})
+    f = cpi.price_factor(["2019", "2023H1", 2020, "2015"], 2023, table)
+    np.testing.assert_allclose(f[:3], [1.1, 1.0, 110 / 102])
+    assert np.isnan(f[3])  # outside the series: never extrapolated
+    np.testing.assert_allclose(cpi.price_factor([2019, 2019], [2020, 2023], {2019: 100.0, 2020: 102.0, 2023: 110.0}),
+                               [1.02, 1.1])  # a price year per amount
+    assert np.isnan(cpi.price_factor([2019], 2023, None)).all()
+    with pytest.raises(Exception, match="jaar en cpi_index"):
+        cpi.cpi_index(pd.DataFrame({"year": [2019]}))

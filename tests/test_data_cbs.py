@@ -174,3 +174,25 @@ def test_value_derived_from_numerator_and_denominator_columns():
     assert got.loc["2024", "value"] == pytest.approx(9490 / 243768 * 1000)
     assert pd.isna(got.loc["2023", "value"])  # a suppressed count stays NaN, never 0
     assert not got["rounded"].any()  # real counts, nothing derived from a rounded rate
+
+
+def test_series_keys_tables_of_one_entry_are_one_series_and_derived_rates_follow_their_count():
+    from analyse.data.cbs_tables import DERIVED_RATES, series_keys
+
+    count, rate = DERIVED_RATES[0]
+    registry = {"tables": {}, "indicators": {
+        "a_pct": [{"tables": ["T1", "T2"], "value": "A"}, {"table": "T3", "value": "B"}],
+        count: [{"tables": ["K1", "K2"], "value": "P", "series": "per_table"}]}}
+    keys = series_keys(registry).set_index(["indicator_id", "source_table"])["series"]
+    assert keys["a_pct", "T1"] == keys["a_pct", "T2"] != keys["a_pct", "T3"]  # another column: a break
+    assert keys[count, "K1"] != keys[count, "K2"]  # every edition its own series
+    assert keys[rate, "K1"] != keys[rate, "K2"] and (rate, "K1") in keys.index  # the rate inherits the count's rule
+
+
+def test_derived_rate_of_a_continuous_count_is_one_series():
+    from analyse.data.cbs_tables import DERIVED_RATES, series_keys
+
+    count, rate = DERIVED_RATES[0]
+    keys = series_keys({"tables": {}, "indicators": {count: [{"tables": ["K1", "K2"], "value": "P"}]}})
+    keys = keys.set_index(["indicator_id", "source_table"])["series"]
+    assert keys[rate, "K1"] == keys[rate, "K2"] != keys[count, "K1"]

@@ -127,3 +127,32 @@ def test_money_lines_combine_budget_growth_and_taakstellingen():
                         "gemeenten en +7% in Nederland; let op, over breuken heen (2023: taakveldindeling gewijzigd).")
     assert lines[2].startswith("Taakstellingen")
     assert summary_chapter.money_lines(None, []) == []
+
+
+@pytest.mark.parametrize("recs, tag", [
+    (["1. Bouw voort op de visie. (p. 57)", "2. Zorg voor draagvlak. (p. 57)"], "ul"),  # their own numbers
+    (["Bouw voort op de visie. (p. 57)", "Zorg voor draagvlak. (p. 57)"], "ol"),
+])
+def test_recommendations_are_numbered_once(recs, tag):
+    from analyse.report import sections
+
+    screen = summary_chapter.FirstScreen([], {}, [], None, "2020", recommendations=recs,
+                                         recommendations_total=len(recs))
+    html = " ".join(b.html for b in sections._first_screen(NS(first_screen=screen)) if b is not None)
+    assert f'<{tag} class="aanbevelingen"' in html and f"</{tag}>" in html
+    assert html.count("1. Bouw voort") == (1 if tag == "ul" else 0)
+
+
+def test_series_marks_name_every_break_and_what_it_means():
+    from analyse.report import sections
+
+    series = pd.DataFrame({"indicator_id": "b", "period": ["2018-12-31", "2019-12-31", "2020-12-31"],
+                           "harmonised": False, "filled": False, "break_before": [False, True, True]})
+    content = NS(indicators=NS(series=series, records=pd.DataFrame({"indicator_id": ["b"], "naam": ["Bijstand"]})),
+                 indelingsjaar=2024)
+    text = sections._series_marks(content, ["b"]).text
+    assert "Bijstand: nieuwe reeks (andere CBS-tabel of definitie) vanaf 31-12-2019 en 31-12-2020" in text
+    assert "veranderingen over die grenzen worden niet beoordeeld" in text
+    one = series.assign(break_before=[False, True, False])
+    assert "een verandering over die grens wordt niet beoordeeld" in sections._series_marks(
+        NS(indicators=NS(series=one, records=content.indicators.records), indelingsjaar=2024), ["b"]).text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,6 +23,29 @@ def test_catalogue_merges_files_and_rejects_duplicates(tmp_path):
     (tmp_path / "c.yml").write_text(ENTRY.format(id="x_pct"))
     with pytest.raises(DataIntegrityError, match=r"x_pct.*a\.yml and c\.yml"):
         ind.load_catalogue(tmp_path)
+
+
+@pytest.mark.parametrize("extra, problem", [
+    ("  polarty: lager_beter\n", "onbekende sleutel 'polarty'; bedoelde u 'polarity'?"),
+    ("  domein: sport\n", "domein: 'sport' is niet een van"),
+    ("  per: -100\n", "per: verwacht number"),
+    ("  tabellen: 85099NED\n", "tabellen: verwacht strlist"),
+    ("  shipped: ja\n", "shipped: verwacht bool"),
+])
+def test_catalogue_entry_is_checked_against_its_declaration(tmp_path, extra, problem):
+    (tmp_path / "a.yml").write_text(ENTRY.format(id="x_pct") + extra)
+    with pytest.raises(DataIntegrityError, match=re.escape(problem)):
+        ind.load_catalogue(tmp_path)
+
+
+def test_catalogue_entry_problems_name_every_gap():
+    from analyse.data.catalogue import entry_problems
+
+    assert sorted(entry_problems({"id": "X-1", "naam": "", "unit": "stuks"})) == sorted([
+        "verplichte sleutel 'polarity' ontbreekt", "verplichte sleutel 'kind' ontbreekt",
+        "naam: verwacht str, kreeg ''", "unit: 'stuks' is niet een van aantal, procent, per_1000, eur, "
+        "eur_per_inwoner, index, jaar, score", "id 'X-1': gebruik kleine letters, cijfers en '_' (snake_case)"])
+    assert entry_problems({"id": "x", "naam": "X", "unit": "procent", "polarity": "neutraal", "kind": "share"}) == []
 
 
 def test_real_catalogue_loads():

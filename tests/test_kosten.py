@@ -412,7 +412,7 @@ def test_hia_basisvoorzieningen_break_in_iv3():
     from analyse import paths
 
     f = paths.PROCESSED_DIR / "lasten_clusters.parquet"
-    if not f.exists():
+    if not f.exists() or paths.cbs_dir() is None:  # a seed-only build has an empty (typed) table
         pytest.skip("processed lasten_clusters absent (../shared/data not built)")
     out = kosten.cost_breaks(pd.read_parquet(f), "GM0531")
     row = out[(out["cluster"] == "basisvoorzieningen") & (out["jaar"] == 2022)].iloc[0]

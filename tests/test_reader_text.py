@@ -21,7 +21,9 @@ import pytest
 
 from analyse import bundle, paths
 
-CODES = ["GM0531", "GM0505", "GM0482", "GM0141", "GM0164", "GM0014", "GM0363"]
+FULL_DATA_ONLY = ("GM0014", "GM0363")
+"""Groningen and Amsterdam need the full data; a seed-only data set (no ../shared/data) has the seed gemeenten."""
+CODES = ["GM0531", "GM0505", "GM0482", "GM0141", "GM0164", *FULL_DATA_ONLY]
 if __import__("os").environ.get("READER_TEXT_CODES"):  # a quicker run while editing: READER_TEXT_CODES=GM0531
     CODES = __import__("os").environ["READER_TEXT_CODES"].split()
 
@@ -103,6 +105,8 @@ def rendered(tmp_path_factory):
     out = {}
     try:
         for code in CODES:
+            if code in FULL_DATA_ONLY and paths.cbs_dir() is None:
+                continue
             folder = tmp_path_factory.mktemp(code)
             rapport = content.build_report(gemeenten.validate(code, 2024), content.ReportParameters(),
                                            bundle.load(2024))
@@ -115,10 +119,16 @@ def rendered(tmp_path_factory):
     return out
 
 
+def _rendered(rendered, code):
+    if code not in rendered:
+        pytest.skip(f"{code} needs the full data (../shared/data); this data set is seed-only")
+    return rendered[code]
+
+
 @pytest.mark.slow  # builds and renders seven whole reports in this process
 @pytest.mark.parametrize("code", CODES)
 def test_visible_text_has_no_developer_text(rendered, code):
-    text, _ = rendered[code]
+    text, _ = _rendered(rendered, code)
     assert len(text) > 5_000
     found = find_forbidden(text)
     assert not found, "\n".join(found)
@@ -129,9 +139,9 @@ def test_visible_text_has_no_developer_text(rendered, code):
 def test_downloads_have_dutch_headers_and_open_as_numbers(rendered, code):
     from analyse.formatting import is_raw_name
 
-    _, folder = rendered[code]
+    _, folder = _rendered(rendered, code)
     files = sorted(folder.glob("*.csv"))
-    assert len(files) > 10
+    assert len(files) > (10 if paths.cbs_dir() is not None else 5)  # seed-only: the plan's tables, fewer indicators
     for path in files:
         frame = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig")
         raw = [c for c in frame.columns if is_raw_name(c) and "_" in c]
@@ -153,7 +163,7 @@ def test_downloads_have_dutch_headers_and_open_as_numbers(rendered, code):
 def test_workbook_has_leesmij_and_readable_unique_sheet_names(rendered, code):
     from openpyxl import load_workbook
 
-    _, folder = rendered[code]
+    _, folder = _rendered(rendered, code)
     wb = load_workbook(Path(folder) / f"{code}-tabellen.xlsx", read_only=True)
     names = wb.sheetnames
     assert names[0] == "Leesmij"

@@ -301,3 +301,13 @@ def test_count_model_is_widened_by_the_exact_ar1_factor():
     assert ar["trend_per_year"] == pytest.approx(plain["trend_per_year"])
     assert ar["trend_ci_high"] - ar["trend_ci_low"] > plain["trend_ci_high"] - plain["trend_ci_low"]
     assert trends.ar1_inflation(np.arange(8.0), 0.5) > 1 and trends.ar1_inflation(np.arange(8.0), 0.0) == 1.0
+
+
+def test_default_period_type_is_the_reports_rule_not_the_most_rows():
+    """Yearly 2019–2023 beside 19 half-years: the report shows the yearly series, so does the trend."""
+    years = pd.DataFrame({"period": [str(y) for y in range(2019, 2024)], "period_type": "jaar",
+                          "value": [10.0, 11.0, 12.0, 13.0, 14.0]})
+    halves = pd.DataFrame({"period": [f"{y}H{h}" for y in range(2015, 2025) for h in (1, 2)][:19],
+                           "period_type": "halfjaar", "value": np.linspace(5, 6, 19)})
+    res = trends.trend(pd.concat([years, halves], ignore_index=True), "level").iloc[0]
+    assert res["period_type"] == "jaar" and res["n_points"] == 5

@@ -7,6 +7,8 @@ every built indicator id against it; the analysis layer reads units, polarities 
 
 from __future__ import annotations
 
+import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +16,67 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analyse import paths
+from analyse import paths, vocab
 from analyse.data.contract import DEFAULT_PER
 from analyse.data.provenance import SAFE_LOADER
 from analyse.errors import DataIntegrityError
 
-REQUIRED_KEYS = ("id", "naam", "unit", "polarity", "kind")
-CATALOGUE_COLUMNS = ("id", "naam", "definitie", "unit", "polarity", "kind", "numerator", "denominator", "per",
-                     "populatie", "domein", "bron", "referentieperiode", "shipped", "tabellen", "file")
-UNITS = {"aantal", "procent", "per_1000", "eur", "eur_per_inwoner", "index", "jaar"}
-POLARITIES = {"hoger_beter", "lager_beter", "neutraal"}
-KINDS = {"share", "rate", "count", "level"}
+UNITS = set(vocab.UNITS)
+POLARITIES = set(vocab.POLARITIES)
+KINDS = set(vocab.KINDS)
+
+ENTRY_SPEC: dict[str, tuple[str, bool, tuple[str, ...] | None]] = {
+    # key: (type, required, vocabulary) — the one declaration of a catalogue entry (docs/contracts.md "Catalogue")
+    "id": ("str", True, None),
+    "naam": ("str", True, None),
+    "definitie": ("str", False, None),
+    "unit": ("str", True, vocab.UNITS),
+    "polarity": ("str", True, vocab.POLARITIES),
+    "kind": ("str", True, vocab.KINDS),
+    "numerator": ("str", False, None),
+    "denominator": ("str", False, None),
+    "per": ("number", False, None),
+    "populatie": ("str", False, None),
+    "domein": ("str", False, vocab.DOMEINEN),
+    "bron": ("str", False, None),
+    "referentieperiode": ("str", False, None),
+    "shipped": ("bool", False, None),
+    "tabellen": ("strlist", False, None),
+}
+"""Every key a catalogue entry may have: type (``str``, ``number``, ``bool``, ``strlist``), required, vocabulary."""
+REQUIRED_KEYS = tuple(k for k, (_, required, _v) in ENTRY_SPEC.items() if required)
+CATALOGUE_COLUMNS = (*ENTRY_SPEC, "file")
+
+_ID = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def entry_problems(entry: object) -> list[str]:
+    """What is wrong with one catalogue entry (empty: valid), in the terms of :data:`ENTRY_SPEC`."""
+    if not isinstance(entry, dict):
+        return [f"verwacht een mapping (sleutel: waarde), kreeg {type(entry).__name__}"]
+    out = []
+    for key in entry:
+        if key not in ENTRY_SPEC:
+            close = difflib.get_close_matches(str(key), list(ENTRY_SPEC), n=1)
+            out.append(f"onbekende sleutel {key!r}" + (f"; bedoelde u {close[0]!r}?" if close else ""))
+    for key, (kind, required, words) in ENTRY_SPEC.items():
+        value = entry.get(key)
+        if value is None:
+            if required:
+                out.append(f"verplichte sleutel {key!r} ontbreekt")
+            continue
+        ok = {"str": isinstance(value, str) and value.strip() != "",
+              "number": isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
+              and value > 0,
+              "bool": isinstance(value, bool),
+              "strlist": isinstance(value, list) and all(isinstance(v, str) and v for v in value)}[kind]
+        if not ok:
+            out.append(f"{key}: verwacht {kind}, kreeg {value!r}")
+        elif words is not None and value not in words:
+            out.append(f"{key}: {value!r} is niet een van {', '.join(words)}")
+    if isinstance(entry.get("id"), str) and not _ID.fullmatch(entry["id"]):
+        out.append(f"id {entry['id']!r}: gebruik kleine letters, cijfers en '_' (snake_case)")
+    return out
 
 
 # ------------------------------------------------------------------------------------------- catalogue
@@ -36,15 +88,10 @@ def _read_catalogue_file(path: Path) -> list[dict[str, Any]]:
     if not isinstance(entries, list):
         raise DataIntegrityError(f"catalogue {path.name} must be a list of entries")
     for i, entry in enumerate(entries):
-        missing = [k for k in REQUIRED_KEYS if not isinstance(entry, dict) or k not in entry]
-        if missing:
+        problems = entry_problems(entry)
+        if problems:
             name = entry.get("id", "?") if isinstance(entry, dict) else repr(entry)
-            raise DataIntegrityError(f"catalogue {path.name} entry {i} ({name}) misses {missing}")
-        if entry["unit"] not in UNITS or entry["polarity"] not in POLARITIES or entry["kind"] not in KINDS:
-            raise DataIntegrityError(
-                f"catalogue {path.name} entry {entry['id']}: unit/polarity/kind must be in {sorted(UNITS)} / "
-                f"{sorted(POLARITIES)} / {sorted(KINDS)}"
-            )
+            raise DataIntegrityError(f"catalogue {path.name} entry {i} ({name}): {'; '.join(problems)}")
     return [{**e, "file": path.name} for e in entries]
 
 

@@ -95,10 +95,14 @@ def series_keys(registry: dict[str, Any]) -> pd.DataFrame:
     Two entries of one indicator are one series only when they read the same column (``value`` or
     ``value_regex``): another column is another definition, so a break.
 
+    A rate the build derives from a registered count (:data:`DERIVED_RATES`) belongs to the series of that count:
+    its numerator is the count, its denominator the population of the same year.
+
     Returns:
         indicator_id, source_table, series (a key; equal keys = comparable periods), definition (the column).
     """
     rows = []
+    derived = {count: rate for count, rate in DERIVED_RATES}
     for ind, sources in registry["indicators"].items():
         for src in sources:
             definition = str(src.get("value_regex") or src.get("value") or "")
@@ -107,6 +111,8 @@ def series_keys(registry: dict[str, Any]) -> pd.DataFrame:
             for table in _source_tables(src):
                 key = f"{ind}|{definition}|{filt}" + (f"|{table}" if per_table else "")
                 rows.append((ind, table, key, definition))
+                if ind in derived:
+                    rows.append((derived[ind], table, f"{derived[ind]}<-{key}", definition))
     frame = pd.DataFrame(rows, columns=["indicator_id", "source_table", "series", "definition"])
     return frame.drop_duplicates(["indicator_id", "source_table"])
 

@@ -13,13 +13,14 @@ Final signature: ``build_cpi(cpi_csv, extension="auto") -> DataFrame`` (jaar, cp
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from analyse import paths
-from analyse.errors import DataIntegrityError, DataNotAvailableError
+from analyse.errors import AnalyseError, DataIntegrityError, DataNotAvailableError
 
 BASE_YEAR = 2018
 BRON = "CBS CPI jaarmutatie (83131NED) via pbix-inflatie-cbs.csv; index herberekend, 2018 = 100"
@@ -83,6 +84,45 @@ def build_cpi(cpi_csv: Path, extension: Path | str | None = "auto") -> pd.DataFr
     return out
 
 
+def cpi_index(cpi: pd.DataFrame | Mapping[int, float] | pd.Series | None) -> pd.Series:
+    """The CPI as a Series year → index from the ``cpi`` table (jaar, cpi_index) or a mapping year → index.
+
+    Raises:
+        AnalyseError: a frame without the columns ``jaar`` and ``cpi_index``.
+    """
+    if cpi is None:
+        return pd.Series(dtype=float)
+    if isinstance(cpi, pd.DataFrame):
+        if not {"jaar", "cpi_index"} <= set(cpi.columns):
+            raise AnalyseError("cpi: verwacht de kolommen jaar en cpi_index (tabel cpi).")
+        known = cpi.dropna(subset=["cpi_index"]).drop_duplicates("jaar")
+        return pd.Series(known["cpi_index"].astype(float).to_numpy(), index=known["jaar"].astype(int).to_numpy())
+    out = pd.Series(cpi, dtype=float).dropna()
+    out.index = out.index.astype(int)
+    return out
+
+
+def price_factor(years: object, price_years: object, cpi: pd.DataFrame | Mapping[int, float] | pd.Series) \
+        -> np.ndarray:
+    """CPI(price year) / CPI(year) per amount: the one deflation rule (``real = nominal × factor``).
+
+    ``years`` and ``price_years`` are ints or period strings (the first four characters are the year), one per
+    amount or one for all. NaN where the CPI of either year is unknown; never extrapolated.
+    """
+    idx = cpi_index(cpi)
+    y0, y1 = np.atleast_1d(np.asarray(years, dtype=object)), np.atleast_1d(np.asarray(price_years, dtype=object))
+    shape = np.broadcast_shapes(y0.shape, y1.shape)
+
+    def _years(x: np.ndarray) -> np.ndarray:
+        arr = pd.Series(np.broadcast_to(x, shape).ravel()).astype("string").str.slice(0, 4)
+        return pd.to_numeric(arr, errors="coerce").to_numpy(float)
+
+    a, b = _years(y0), _years(y1)
+    if not len(idx):
+        return np.full(a.shape, np.nan)
+    return idx.reindex(b).to_numpy(float) / idx.reindex(a).to_numpy(float)
+
+
 def deflate(values: pd.Series, jaar: pd.Series, cpi: pd.DataFrame, to_year: int = BASE_YEAR,
             outside: str = "raise") -> pd.Series:
     """Express nominal ``values`` of year ``jaar`` in prices of ``to_year``.
@@ -100,16 +140,15 @@ def deflate(values: pd.Series, jaar: pd.Series, cpi: pd.DataFrame, to_year: int 
     """
     if outside not in ("raise", "nan"):
         raise ValueError(f"outside must be 'raise' or 'nan', not {outside!r}")
-    index = cpi.dropna(subset=["cpi_index"]).drop_duplicates("jaar").set_index("jaar")["cpi_index"]
-    index.index = index.index.astype(int)
+    index = cpi_index(cpi)
     first, last = int(index.index.min()), int(index.index.max())
     if int(to_year) not in index.index:
         raise DataNotAvailableError(f"Prijsjaar {to_year} valt buiten de CPI-reeks ({first}-{last}).")
     years = pd.to_numeric(jaar, errors="coerce")
-    factor = years.map(index).astype("float64")
+    factor = pd.Series(price_factor(years.to_numpy(), int(to_year), index), index=years.index)
     missing = factor.isna()
     if missing.any() and outside == "raise":
         years = sorted(set(years[missing].dropna().astype(int)))
         raise DataNotAvailableError(f"Geen CPI voor {years}: de reeks loopt van {first} tot {last}; "
                                     f"bedragen buiten die jaren worden niet gedefleerd (geen extrapolatie).")
-    return pd.to_numeric(values, errors="coerce").astype("float64") * float(index[int(to_year)]) / factor
+    return pd.to_numeric(values, errors="coerce").astype("float64") * factor

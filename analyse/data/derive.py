@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analyse import vocab
 from analyse.data.cbs_tables import load_registry, table_preference
 from analyse.data.contract import COLUMNS, DEFAULT_PER, PREFERRED_KEY, validate
 from analyse.errors import DataIntegrityError
@@ -35,13 +36,7 @@ COMPUTED_SOURCE = "berekend: Σteller/Σnoemer van de leden"
 
 NOTE_COLUMNS = ["indicator_id", "gemeentecode", "period", "source_table", "members", "reason"]
 
-REGION_ROLES: dict[str, str] = {
-    "provincie": "provincie",
-    "ggd_regio": "ggd_regio",
-    "jeugdzorgregio": "jeugdzorgregio",
-    "arbeidsmarktregio": "arbeidsmarktregio",
-    "corop": "corop",
-}
+REGION_ROLES: dict[str, str] = {role: role for role in vocab.REGION_ROLES}
 """Role name -> column prefix in ``gemeenten`` (``<prefix>_code``, ``<prefix>_naam``)."""
 REGION_COLUMNS = tuple(f"{prefix}_code" for prefix in REGION_ROLES.values())
 MEMBERSHIP_COLUMNS = ["role", "region_code", "region_naam", "gemeentecode"]

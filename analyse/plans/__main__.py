@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analyse import paths
+from analyse.plans import schema
 
 SKELETON = """# Plan van {code} voor het rapport sociaal domein. Uitleg per sleutel: plans/SCHEMA.md.
 # Vul in wat het document zegt; onbekend = null (niet 0). Zet bij elk onderdeel bron_pagina (bladzijde of paragraaf).
@@ -22,7 +23,7 @@ schema_version: 1
 gemeentecode: {code}
 gemeente: "VUL IN: naam van de gemeente"
 titel: "VUL IN: titel van het document"
-# soort: plan, evaluatie, tussenevaluatie, notitie, voortgangsrapportage, raadsbrief of beleidskader
+# soort: {soorten}
 soort: plan
 periode: {{start: {start}, eind: {eind}}}          # jaren van de beleidsperiode
 beleidsperiode:
@@ -40,8 +41,8 @@ beleidstheorie: null                          # hoe leiden de maatregelen tot he
 indicatoren: []
 #  - indicator_id: plan_mijn_indicator
 #    naam: Aantal ...
-#    eenheid: aantal                          # aantal, procent, per_1000, eur, eur_per_inwoner, index, jaar, score
-#    polariteit: hoger_beter                  # hoger_beter, lager_beter of neutraal
+#    eenheid: aantal                          # {eenheden}
+#    polariteit: hoger_beter                  # {polariteiten}
 
 opgaven:
   - id: O1
@@ -57,8 +58,8 @@ opgaven:
     maatregelen:
       - id: M1
         titel: "VUL IN: titel van de maatregel"
-        # status: gepland (plan) of, in een evaluatie: gerealiseerd, gestart, ten dele, gestrand,
-        # niet uitgevoerd, opgegaan in, buiten plan gerealiseerd, te vroeg, onbekend
+        # status: gepland (plan) of, in een evaluatie: {statussen_1}
+        # {statussen_2}
         status: gepland
         eigenaar: null
         budget: []
@@ -71,6 +72,20 @@ besparingen: []
 taakstellingen: []
 #  - {{id: T1, omschrijving: "Structurele bezuiniging oplopend tot", bedrag: 1400000, jaar: 2023, soort: doelstelling}}
 """
+
+
+def _or_list(words) -> str:
+    words = list(words)
+    return ", ".join(words[:-1]) + f" of {words[-1]}" if len(words) > 1 else "".join(words)
+
+
+def _vocabularies() -> dict[str, str]:
+    """The vocabularies the skeleton's comments list, from the schema (one declaration)."""
+    evaluatie = [s for s in schema.STATUSSEN if s != "gepland"]
+    half = (len(evaluatie) + 1) // 2
+    return {"soorten": _or_list(schema.SOORTEN), "eenheden": ", ".join(schema.EENHEDEN),
+            "polariteiten": _or_list(schema.POLARITEITEN), "statussen_1": ", ".join(evaluatie[:half]) + ",",
+            "statussen_2": ", ".join(evaluatie[half:])}
 
 
 def write_skeleton(code: str, slug: str = "plan", output: Path | None = None) -> Path:
@@ -97,7 +112,8 @@ def write_skeleton(code: str, slug: str = "plan", output: Path | None = None) ->
 
     start = DEFAULT_STARTJAAR_BELEID
     shown = f"{path.parent.name}/{path.name}"  # no absolute local path inside the file
-    path.write_text(SKELETON.format(code=code, path=shown, start=start, eind=start + 3), encoding="utf-8")
+    path.write_text(SKELETON.format(code=code, path=shown, start=start, eind=start + 3, **_vocabularies()),
+                    encoding="utf-8")
     return path
 
 

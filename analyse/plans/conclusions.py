@@ -193,8 +193,8 @@ def _own_verdict(base: float, latest: float, unit: str | None, pol: str | None) 
     A verdict word (verbeterd, verslechterd, gelijk gebleven) is a claim that the change exceeds (or stays within)
     chance; without counts or an interval that cannot be said, so these figures never count towards an outcome.
     """
-    if pol not in ("hoger_beter", "lager_beter"):
-        return "niet te beoordelen", "Geen richting bekend waarin deze indicator beter is."
+    if pol not in (vocab.HOGER_BETER, vocab.LAGER_BETER):
+        return vocab.NIET_TE_BEOORDELEN, "Geen richting bekend waarin deze indicator beter is."
     richting = "hoger" if latest > base else "lager" if latest < base else "gelijk"
     return vocab.MARGE_ONBEKEND, (f"Het cijfer uit het document is {richting} dan de nulmeting; zonder aantallen of "
                                  "marge is niet te zeggen of dat meer is dan toeval, dus het telt niet mee.")
@@ -290,7 +290,7 @@ def indicator_evidence(
                     None,
                     None,
                     None,
-                    "niet te beoordelen",
+                    vocab.NIET_TE_BEOORDELEN,
                     "Geen meting beschikbaar (geen monitorcijfer en geen realisatie in het document).",
                     "geen",
                 )
@@ -459,7 +459,7 @@ def _conclude_scope(
         )
     for e in ev:
         reg = plan.indicator_def(e.indicator_id)
-        if e.verdict == "niet te beoordelen":
+        if e.verdict == vocab.NIET_TE_BEOORDELEN:
             kant.append(f"{e.naam}: niet te beoordelen. {e.verdict_reason}")
         if e.herkomst == "document":
             kant.append(

@@ -275,7 +275,7 @@ def explain_error(info: Any, indelingsjaar: object = None, plan_files: Iterable[
         return Explanation(f"Deze gemeente bestaat niet meer in de indeling{jaar}: zij is heringedeeld.", msg,
                            advies, "heringedeeld")
     if info.soort == "onbekende_gemeente" and data.get("seed_only"):
-        return no_data_for_gemeente(data)
+        return no_data_for_gemeente(data, info.fields.get("code"))
     if info.soort == "onbekende_gemeente":
         return explain("UnknownGemeenteError", info.message, info.chapter, indelingsjaar)
     if info.is_a("ContractError") or info.soort == "contract":
@@ -299,12 +299,18 @@ def _waar(section: str | None) -> str:
     return f" (onderdeel ‘{section}’)" if section else ""
 
 
-def no_data_for_gemeente(data: dict[str, Any]) -> Explanation:
-    """The explanation for a gemeente that is not in a seed-only data set (no data, not a wrong code)."""
+def no_data_for_gemeente(data: dict[str, Any], code: str | None = None) -> Explanation:
+    """The explanation for a gemeente that is not in a seed-only data set.
+
+    A seed-only set knows only the gemeenten of the seed documents, so it cannot tell a real code without data
+    from a code that does not exist: the page says both, and how to build the full data.
+    """
     n = data.get("gemeenten")
-    welke = f" ({n} gemeenten uit de voorbeelddocumenten)" if n else ""
-    return Explanation("Voor deze gemeente zijn geen gegevens.",
-                       f"De gegevens zijn alleen uit de voorbeeldcijfers gebouwd{welke}; voor andere gemeenten "
-                       "bevatten ze geen cijfers. De gemeentecode zelf is niet het probleem.",
+    welke = f"; {n} daarvan hebben cijfers" if n else ""
+    wie = code or "deze gemeente"
+    return Explanation(f"Voor {wie} zijn geen gegevens.",
+                       f"De gegevens zijn alleen uit de voorbeeldcijfers gebouwd: de gemeenten uit de "
+                       f"voorbeelddocumenten{welke}. Of {wie} een bestaande gemeentecode is, kan met deze gegevens "
+                       "niet worden nagegaan.",
                        ["Bouw de volledige gegevens met ‘make data’, met de CBS-gegevens in ../shared/data of in de "
                         "map van ANALYSE_CBS_DIR.", "Maak het rapport daarna opnieuw."], "geen_gegevens")

@@ -19,7 +19,17 @@ from analyse import maps, plots, vocab
 from analyse.content import ReportContent
 from analyse.content.cost_chapter import CostContent
 from analyse.content.sources_chapter import display_sources
-from analyse.formatting import escape, fmt_interval, fmt_number, fmt_plural, fmt_pp, fmt_signed, fmt_value, period_label
+from analyse.formatting import (
+    escape,
+    fmt_interval,
+    fmt_list,
+    fmt_number,
+    fmt_plural,
+    fmt_pp,
+    fmt_signed,
+    fmt_value,
+    period_label,
+)
 from analyse.report import (
     Block,
     OutputTarget,
@@ -122,8 +132,12 @@ def _first_screen(content: ReportContent) -> list[Block | None]:
         tail = f'<p class="noot">En {more} meer; alle aanbevelingen staan onder Opgaven.</p>' if more > 0 else ""
         title = ("Aanbevelingen van de evaluatoren" if first.recommendations_by == "de evaluatoren" else
                  "Aanbevelingen in het plan zelf")
+        # texts that carry the document's own numbering ("1. Bouw voort …") are not numbered a second time
+        own = all(re.match(r"\s*\d+[.)]\s", t) for t in first.recommendations)
+        lijst = ('<ul class="aanbevelingen" style="list-style:none;padding-left:0">' if own
+                 else '<ol class="aanbevelingen">')
         parts.append(Block(f'<h3 id="aanbevelingen">{title} ({first.recommendations_total})</h3>'
-                           f'<ol class="aanbevelingen">{items}</ol>{tail}', title))
+                           f'{lijst}{items}</{"ul" if own else "ol"}>{tail}', title))
     if first.effect_note:
         parts.append(Block(f'<p class="telling">{escape(first.effect_note)}</p>', first.effect_note))
     if first.messages:
@@ -361,7 +375,10 @@ def _series_marks(content: ReportContent, ids: list[str]) -> Block | None:
         if fill:
             bits.append(f"aangevuld uit een andere CBS-tabel: {', '.join(period_label(p) for p in fill)}")
         if brk:
-            bits.append(f"nieuwe reeks (andere bron of definitie) vanaf {', '.join(period_label(p) for p in brk)}")
+            grens = "een verandering over die grens wordt" if len(brk) == 1 else \
+                "veranderingen over die grenzen worden"
+            bits.append(f"nieuwe reeks (andere CBS-tabel of definitie) vanaf "
+                        f"{fmt_list([period_label(p) for p in brk])}; {grens} niet beoordeeld")
         if bits:
             lines.append(f"{names.get(iid, iid)}: " + "; ".join(bits) + ".")
     return note(" ".join(lines)) if lines else None

@@ -8,6 +8,8 @@ gemeente" without "Bedoelde u …?"; early failures carry the gemeente's name; a
 
 from __future__ import annotations
 
+import dataclasses
+
 import nbformat
 import pytest
 
@@ -99,6 +101,20 @@ def test_seed_only_data_unknown_gemeente_is_no_data_not_unknown_code():
     assert "Bedoelde u" not in text and "Hengelo" not in text and "make data" in text
     full = explain_error(info, 2024, (), {"seed_only": False})
     assert full.soort == "onbekende_gemeente"
+    # the code comes from the error's field (never parsed from its text), and the page does not judge it
+    coded = dataclasses.replace(info, fields={"code": "GM9999"})
+    why = explain_error(coded, 2024, (), {"seed_only": True, "gemeenten": 2})
+    assert why.kop == "Voor GM9999 zijn geen gegevens." and "niet worden nagegaan" in why.uitleg
+    assert "2 daarvan hebben cijfers" in why.uitleg
+
+
+def test_unknown_code_travels_as_a_field():
+    from analyse.errors import MergedGemeenteError, UnknownGemeenteError
+
+    rec = outcome.record(UnknownGemeenteError("Onbekende gemeentecode GM9999.", code="GM9999"))
+    assert rec["fields"]["code"] == "GM9999"
+    merged = outcome.record(MergedGemeenteError("weg", successor="GM1978", code="GM0689"))
+    assert merged["fields"] == {"code": "GM0689", "successor": "GM1978"}
 
 
 def test_contract_error_is_a_data_diagnosis():
