@@ -30,7 +30,7 @@ test: $(STAMP) ## Lint (ruff), check the import contracts (import-linter) and ru
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -n 3 --dist loadfile
 
-test-fast: $(STAMP) ## The fast layer only: unit tests in-process, no kernel, subprocess, browser or data build (under a minute)
+test-fast: $(STAMP) ## The fast layer only (pytest -m "not slow"): in-process, no kernel, subprocess, browser or data build
 	$(PY) -m pytest -q -n 2 -m "not slow"
 
 bench: data ## Run the benchmarks (numbers go to benchmarks/results/)
