@@ -1,22 +1,20 @@
 """The report as a printed document and on a phone, in a real headless Chromium (offline).
 
-Two gemeenten are rendered once per module: Hendrik-Ido-Ambacht (GM0531, with a plan: at most 16 A4 pages) and
+Two gemeenten of the session's shared batch: Hendrik-Ido-Ambacht (GM0531, with a plan: at most 16 A4 pages) and
 Groningen (GM0014, without a plan: at most 12). Print checks (:mod:`analyse.report.printcheck`): page count, no page
 under a third full except a chapter's last, no header word broken inside a syllable, the appendix printed (no
 "staat in de online versie"). Phone checks at 390 px: the page is never wider than the screen (tables and formula
 blocks scroll in their own box) and the overview keeps the gemeente's value and its comparison in view.
 The ten reference gemeenten: ``python benchmarks/bench_print.py``.
 
-Skipped with a reason when Chromium (Debian package ``chromium``) or the processed data are absent.
+The browser is the session's one Chromium (``browser`` in conftest). Skipped with a reason when Chromium (Debian
+package ``chromium``) is absent.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
@@ -38,23 +36,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow,
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory) -> dict[str, Path]:
-    if not paths.processed("indicators").exists():
-        pytest.skip("no processed data (make data)")
-    tmp = tmp_path_factory.mktemp("print-reports")
-    env = {**os.environ, "ANALYSE_FIGURES_DIR": str(tmp / "figures")}
-    res = subprocess.run([sys.executable, "-m", "analyse.report", "-g", *CODES, "--output", str(tmp / "reports"),
-                          "--jobs", "2", "--no-progress"], env=env, cwd=paths.ROOT, capture_output=True, text=True,
-                         timeout=1200)
-    out = {code: tmp / "reports" / code / f"{code}.html" for code in CODES}
-    assert res.returncode == 0 and all(p.exists() for p in out.values()), res.stdout[-2000:] + res.stderr[-2000:]
+def reports(shared_reports) -> dict[str, Path]:
+    """The pages of :data:`CODES` from the session's shared batch."""
+    out = {code: shared_reports.html(code) for code in CODES}
+    assert all(p.exists() for p in out.values()), shared_reports.stdout[-2000:] + shared_reports.stderr[-2000:]
     return out
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with printcheck.Browser(CHROMIUM, tmp_path_factory.mktemp("chromium-profiel")) as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

@@ -125,6 +125,7 @@ def _rendered(rendered, code):
     return rendered[code]
 
 
+@pytest.mark.slow  # builds and renders seven whole reports in this process
 @pytest.mark.parametrize("code", CODES)
 def test_visible_text_has_no_developer_text(rendered, code):
     text, _ = _rendered(rendered, code)
@@ -133,6 +134,7 @@ def test_visible_text_has_no_developer_text(rendered, code):
     assert not found, "\n".join(found)
 
 
+@pytest.mark.slow  # builds and renders seven whole reports in this process
 @pytest.mark.parametrize("code", CODES)
 def test_downloads_have_dutch_headers_and_open_as_numbers(rendered, code):
     from analyse.formatting import is_raw_name
@@ -164,6 +166,7 @@ def test_downloads_have_dutch_headers_and_open_as_numbers(rendered, code):
         assert find_forbidden(" ".join(frame["Bron"].astype(str).unique())) == []
 
 
+@pytest.mark.slow  # builds and renders seven whole reports in this process
 @pytest.mark.parametrize("code", CODES[:1])
 def test_workbook_has_leesmij_and_readable_unique_sheet_names(rendered, code):
     from openpyxl import load_workbook

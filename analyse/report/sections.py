@@ -548,7 +548,8 @@ def _label(ids: pd.Series, titles: pd.Series) -> pd.Series:
 
 def _opgave_blocks(pc: Any, opg: Any, out: OutputTarget | None) -> list[Block | None]:
     c = next((c for c in pc.conclusions.opgaven if c.id == opg.id), None)
-    parts: list[Block | None] = [heading(f"{opg.titel}", 3)]
+    # two plans of one gemeente may name an opgave alike (Dordrecht: "Bevordering vrijwillige inzet"): one id each
+    parts: list[Block | None] = [heading(f"{opg.titel}", 3, anchor=_unique(f"{opg.titel}", out))]
     if opg.doel:
         parts.append(md("**Doel:** {doel}", doel=opg.doel))
     parts.append(_voice_block(pc, pc.voice[pc.voice["opgave_id"] == opg.id], _unique(f"voice-{opg.id}", out)))
