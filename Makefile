@@ -25,10 +25,13 @@ data: $(STAMP) ## Import ../shared/data (or the seed figures) and build data/pro
 reports: data ## Render the HTML report for every gemeente into reports/
 	$(PY) -m analyse.report --all $(if $(JOBS),--jobs $(JOBS),)
 
-test: $(STAMP) ## Lint (ruff), check the import contracts (import-linter) and run the test suite in three processes
+test: $(STAMP) ## Lint (ruff), check the import contracts (import-linter) and run the whole test suite in three processes
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -n 3 --dist loadfile
+
+test-fast: $(STAMP) ## The fast layer only (pytest -m "not slow"): in-process, no kernel, subprocess, browser or data build
+	$(PY) -m pytest -q -n 2 -m "not slow"
 
 bench: data ## Run the benchmarks (numbers go to benchmarks/results/)
 	$(PY) benchmarks/bench_build.py
@@ -62,4 +65,4 @@ strip: $(STAMP) ## Strip outputs from all notebooks (keeps the parameters tag)
 clean: ## Remove generated data, reports and figures (keeps data/raw)
 	rm -rf data/processed/actueel data/processed/generaties reports/ figures/GM* data/raw/cbs/ .cache/
 
-.PHONY: help env data reports test bench lab strip clean docs
+.PHONY: help env data reports test test-fast bench lab strip clean docs

@@ -865,16 +865,21 @@ def _compare_core(ind: pd.DataFrame, cat: pd.DataFrame, refs: pd.DataFrame, base
 
 
 def _reference_notes(out: pd.DataFrame) -> list[str]:
+    """Reader notes on a missing reference, naming it by its label (never by its code)."""
     notes = []
-    for code, role, rb, rl, pb, pl in zip(out["reference_code"], out["reference_role"], out["ref_base_value"],
-                                          out["ref_latest_value"], out["base_period"], out["latest_period"]):
+    labels = out["reference_label"] if "reference_label" in out.columns else pd.Series(pd.NA, index=out.index)
+    for code, role, label, rb, rl, pb, pl in zip(out["reference_code"], out["reference_role"], labels,
+                                                 out["ref_base_value"], out["ref_latest_value"], out["base_period"],
+                                                 out["latest_period"]):
+        word = vocab.ROLE_LABELS.get(role, role) if isinstance(role, str) else role
+        name = label if isinstance(label, str) and label else word
         if pd.isna(code):
-            notes.append("" if pd.isna(role) else f"Geen {role} bekend voor deze gemeente.")
+            notes.append("" if pd.isna(role) else f"Geen {word} bekend voor deze gemeente.")
         elif pd.isna(rb) and pd.isna(rl):
-            notes.append(f"Geen gegevens voor {role} ({code}); verschil niet te berekenen.")
+            notes.append(f"Geen gegevens voor {name}; verschil niet te berekenen.")
         elif pd.isna(rb) or pd.isna(rl):
             miss = period_label(pb) if pd.isna(rb) else period_label(pl)
-            notes.append(f"Geen gegevens voor {role} ({code}) in {miss}; verschil niet te berekenen.")
+            notes.append(f"Geen gegevens voor {name} in {miss}; verschil niet te berekenen.")
         else:
             notes.append("")
     return notes

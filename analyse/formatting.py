@@ -17,7 +17,7 @@ from typing import Any
 from pandas import NA as NA_VALUE
 from pandas.api.types import is_numeric_dtype
 
-from analyse import safetext
+from analyse import safetext, vocab
 from analyse.errors import AnalyseError
 
 MISSING = "–"
@@ -206,7 +206,7 @@ COLUMN_LABELS: dict[str, str] = {
     "bewijs_niveau": "Bewijsniveau",
     "doelgroep_inwoners": "Doelgroep (inwoners)",
     "reference_code": "Vergelijking (code)",
-    "reference_role": "Vergelijking",
+    "reference_role": "Soort vergelijking",
     "reference_naam": "Vergelijking",
     "reference_note": "Toelichting vergelijking",
     "provincie_code": "Provinciecode",
@@ -482,6 +482,8 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "kind": {"share": "aandeel", "rate": "per inwoners", "count": "aantal", "level": "niveau"},
     "unit": {"procent": "%", "per_1000": "per 1.000", "eur": "euro", "eur_per_inwoner": "euro per inwoner"},
     "ci_method": {"wilson": "Wilson", "poisson": "exact Poisson", "geen": "geen", "gepubliceerd": "gepubliceerd"},
+    "reference_role": dict(vocab.ROLE_LABELS),
+    "count_exposure": {"inwoners": "inwoners", "gelijk": "gelijk verondersteld"},
 }
 """Code values of a column → the words a reader sees (polarity ``lager_beter`` → ``lager is beter``)."""
 

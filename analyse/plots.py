@@ -609,6 +609,9 @@ def plot_cost_development(
         alt += f" Trendbreuk gemarkeerd in {', '.join(marked)}: de reeks is daar niet als trend te lezen."
     labels = {**names, "peers_q1": "vergelijkingsgemeenten, 25e percentiel",
               "peers_q3": "vergelijkingsgemeenten, 75e percentiel"}
+    level = f"prijspeil {prijspeil}" if prijspeil else "nominaal"
+    unit = f"index {base} = 100, {level}" if mode == "index" else f"euro per inwoner, {level}"
+    labels = {k: f"{v} ({unit})" for k, v in labels.items()}  # the unit in every column name of the download
     wide = (drawn.assign(reeks=drawn["reeks"].map(labels)).pivot_table(index="jaar", columns="reeks", values="waarde",
                                                                       aggfunc="first", sort=False)
             .reset_index().rename(columns={"jaar": "Jaar"}))

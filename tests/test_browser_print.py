@@ -1,22 +1,20 @@
 """The report as a printed document and on a phone, in a real headless Chromium (offline).
 
-Two gemeenten are rendered once per module: Hendrik-Ido-Ambacht (GM0531, with a plan: at most 16 A4 pages) and
+Two gemeenten of the session's shared batch: Hendrik-Ido-Ambacht (GM0531, with a plan: at most 16 A4 pages) and
 Groningen (GM0014, without a plan: at most 12). Print checks (:mod:`analyse.report.printcheck`): page count, no page
 under a third full except a chapter's last, no header word broken inside a syllable, the appendix printed (no
 "staat in de online versie"). Phone checks at 390 px: the page is never wider than the screen (tables and formula
 blocks scroll in their own box) and the overview keeps the gemeente's value and its comparison in view.
 The ten reference gemeenten: ``python benchmarks/bench_print.py``.
 
-Skipped with a reason when Chromium (Debian package ``chromium``) or the processed data are absent.
+The browser is the session's one Chromium (``browser`` in conftest). Skipped with a reason when Chromium (Debian
+package ``chromium``) is absent.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
@@ -38,23 +36,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow,
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory) -> dict[str, Path]:
-    if not paths.processed("indicators").exists():
-        pytest.skip("no processed data (make data)")
-    tmp = tmp_path_factory.mktemp("print-reports")
-    env = {**os.environ, "ANALYSE_FIGURES_DIR": str(tmp / "figures")}
-    res = subprocess.run([sys.executable, "-m", "analyse.report", "-g", *CODES, "--output", str(tmp / "reports"),
-                          "--jobs", "2", "--no-progress"], env=env, cwd=paths.ROOT, capture_output=True, text=True,
-                         timeout=1200)
-    out = {code: tmp / "reports" / code / f"{code}.html" for code in CODES}
-    assert res.returncode == 0 and all(p.exists() for p in out.values()), res.stdout[-2000:] + res.stderr[-2000:]
+def reports(shared_reports) -> dict[str, Path]:
+    """The pages of :data:`CODES` from the session's shared batch."""
+    out = {code: shared_reports.html(code) for code in CODES}
+    assert all(p.exists() for p in out.values()), shared_reports.stdout[-2000:] + shared_reports.stderr[-2000:]
     return out
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with printcheck.Browser(CHROMIUM, tmp_path_factory.mktemp("chromium-profiel")) as b:
-        yield b
 
 
 @pytest.fixture(scope="module")
@@ -90,9 +76,7 @@ def test_every_printed_page_is_filled(printed, code):
 
 
 @pytest.mark.parametrize("code", [
-    pytest.param("GM0531", marks=pytest.mark.xfail(FULL_DATA, strict=True, reason=(
-        "issue 19 open: with the evaluators' full texts (issue 18) Hendrik-Ido-Ambacht prints 20 A4 pages, limit 16"))),
-    pytest.param("GM0014", marks=pytest.mark.skipif(not FULL_DATA, reason="Groningen needs ../shared/data"))])
+    "GM0531", pytest.param("GM0014", marks=pytest.mark.skipif(not FULL_DATA, reason="Groningen needs ../shared/data"))])
 def test_print_length_within_the_limit(printed, code):
     stats, problems = _problems(printed, code)
     assert not [p for p in problems if "meer dan" in p], f"{len(stats)} pagina's"
@@ -146,6 +130,19 @@ def test_page_stats_measure_fill():
     problems = printcheck.layout_problems(stats, set(), has_plan=False)
     assert len(problems) == 1 and problems[0].startswith("pagina 1 is maar 1% vol (begint met 'Tekst op")
     assert printcheck.layout_problems(stats, {2}, has_plan=False) == []  # the last page of a chapter may be short
+    assert stats[0].body_size == 12
+    shrunk = [printcheck.PageStat(1, 500, 0.9, "x", "x", body_size=printcheck.BODY_PT * 0.77)]
+    assert printcheck.layout_problems(shrunk, set(), has_plan=False) == [
+        "afdruk verkleind tot 77%: iets is breder dan de pagina"]
+
+
+def test_shrunk_print_is_found(browser, reports):
+    """Something wider than the page makes Chromium print everything smaller: the check names it."""
+    browser.open(reports["GM0531"])
+    browser.js("const d = document.createElement('p'); d.style.width = '1400px'; d.textContent = 'breed'; "
+               "document.querySelector('main').appendChild(d); true")
+    stats = printcheck.page_stats(browser.print_a4())
+    assert any(p.startswith("afdruk verkleind tot") for p in printcheck.layout_problems(stats, set(), False))
 
 
 @pytest.mark.parametrize("code", CODES)

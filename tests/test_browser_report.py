@@ -6,28 +6,25 @@ requests, every image decodes, headings in order, ``lang="nl"``, table headers, 
 (computed from the computed styles; axe-core's colour-contrast rule as well when ``npm`` installed it under
 ``.ci/node_modules``), and the page under 1,5 MB.
 
-One report (GM0531, the seed gemeente with a plan) is rendered once per module and one browser is shared.
-Skipped with a reason when ``/usr/bin/chromium`` (Debian package ``chromium``) or the processed data are absent.
+One report (GM0531, the seed gemeente with a plan) comes from the session's shared batch; the browser is the
+session's one Chromium (``browser`` in conftest, :class:`analyse.report.printcheck.Browser`).
+Skipped with a reason when Chromium (Debian package ``chromium``) is absent.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from analyse import paths
+from analyse.report import pdf as pdfmod
+from analyse.report import printcheck
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+CHROMIUM = pdfmod.chromium()
 ARTEFACTS = paths.ROOT / "tests" / "artefacts" / "browser"
 AXE = paths.ROOT / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
 CODE = "GM0531"
@@ -35,140 +32,46 @@ MAX_HTML_BYTES = 1_500_000
 MAX_PDF_PAGES = 60  # the goal is ≤ 16 for a plan gemeente (issue 13); this guards against a broken print layout
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.skipif(CHROMIUM is None, reason="no headless browser: /usr/bin/chromium is absent "
+              pytest.mark.skipif(CHROMIUM is None, reason="no headless browser: chromium is absent "
                                                           "(apt-get install -y chromium)")]
 
 
-# ------------------------------------------------------------------------------------------ DevTools client
-class DevTools:
-    """A minimal Chrome DevTools protocol client over one page's websocket (``websocket-client``)."""
-
-    def __init__(self, ws_url: str):
-        import websocket
-
-        self.ws = websocket.create_connection(ws_url, timeout=120, suppress_origin=True)
-        self.next_id = 0
-        self.events: list[dict] = []
-
-    def call(self, method: str, **params: object) -> dict:
-        self.next_id += 1
-        msg_id = self.next_id
-        self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
-        while True:
-            msg = json.loads(self.ws.recv())
-            if msg.get("id") == msg_id:
-                if "error" in msg:
-                    raise RuntimeError(f"{method}: {msg['error']}")
-                return msg.get("result", {})
-            if "method" in msg:
-                self.events.append(msg)
-
-    def wait_for(self, event: str, timeout: float = 60) -> dict:
-        for i, ev in enumerate(self.events):
-            if ev["method"] == event:
-                return self.events.pop(i)
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            msg = json.loads(self.ws.recv())
-            if "method" in msg:
-                if msg["method"] == event:
-                    return msg
-                self.events.append(msg)
-        raise TimeoutError(event)
-
-    def js(self, expression: str) -> object:
-        res = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
-        if "exceptionDetails" in res:
-            raise RuntimeError(f"JS error: {res['exceptionDetails']}")
-        return res["result"].get("value")
-
-    def viewport(self, width: int, height: int, mobile: bool) -> None:
-        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
-                  mobile=mobile)
-
-    def screenshot(self, path: Path, full_page: bool = False) -> bytes:
-        params: dict[str, object] = {"format": "png"}
-        if full_page:
-            params["captureBeyondViewport"] = True
-        data = base64.b64decode(self.call("Page.captureScreenshot", **params)["data"])
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        return data
-
-    def close(self) -> None:
-        self.ws.close()
-
-
-def _launch(profile: Path) -> tuple[subprocess.Popen, str]:
-    cmd = [CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-           "--disable-dev-shm-usage", "--hide-scrollbars", "--font-render-hinting=none",
-           f"--user-data-dir={profile}", "--proxy-server=127.0.0.1:9",  # any network use fails
-           "--remote-debugging-port=0", "--remote-allow-origins=*", "about:blank"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    end = time.monotonic() + 60
-    port = None
-    while time.monotonic() < end and port is None:
-        line = proc.stderr.readline()
-        if not line and proc.poll() is not None:
-            break
-        m = re.search(r"DevTools listening on ws://127\.0\.0\.1:(\d+)/", line)
-        if m:
-            port = m.group(1)
-    if port is None:
-        proc.kill()
-        pytest.fail("Chromium did not start (no 'DevTools listening' line)")
-    for _ in range(50):
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:  # noqa: S310
-            pages = [t for t in json.load(r) if t.get("type") == "page"]
-        if pages:
-            return proc, pages[0]["webSocketDebuggerUrl"]
-        time.sleep(0.1)
-    proc.kill()
-    pytest.fail("Chromium has no page target")
-
-
 # ------------------------------------------------------------------------------------------ fixtures
-def _render(tmp: Path) -> Path:
-    """Render GM0531 with the worktree's processed data (or a temp build of the seeds + shared data)."""
-    env = {**os.environ, "ANALYSE_REPORTS_DIR": str(tmp / "reports"), "ANALYSE_FIGURES_DIR": str(tmp / "figures")}
-    if not paths.processed("indicators").exists():
-        data = tmp / "data"
-        shutil.copytree(paths.SEEDS_DIR, data / "raw" / "seeds")
-        env["ANALYSE_DATA_DIR"] = str(data)
-        build = subprocess.run([sys.executable, "-m", "analyse.data", "build"], env=env, cwd=paths.ROOT,
-                               capture_output=True, text=True, timeout=900)
-        if build.returncode != 0:
-            pytest.skip(f"processed data could not be built: {build.stderr[-500:]}")
-    res = subprocess.run([sys.executable, "-m", "analyse.report", "-g", CODE, "--jobs", "1", "--no-progress"],
-                         env=env, cwd=paths.ROOT, capture_output=True, text=True, timeout=900)
-    html = tmp / "reports" / CODE / f"{CODE}.html"
-    assert res.returncode == 0 and html.exists(), res.stdout[-2000:] + res.stderr[-2000:]
+def screenshot(page: printcheck.Browser, path: Path, full_page: bool = False) -> bytes:
+    """A PNG of the page (the viewport, or the whole page) written to ``path``; its bytes."""
+    params: dict[str, object] = {"format": "png"}
+    if full_page:
+        params["captureBeyondViewport"] = True
+    data = base64.b64decode(page.call("Page.captureScreenshot", **params)["data"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return data
+
+
+@pytest.fixture(scope="module")
+def report(shared_reports) -> Path:
+    """GM0531 from the session's shared batch."""
+    html = shared_reports.html(CODE)
+    assert html.exists(), shared_reports.stdout[-2000:] + shared_reports.stderr[-2000:]
     return html
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> Path:
-    return _render(tmp_path_factory.mktemp("browser-report"))
-
-
-@pytest.fixture(scope="module")
-def page(report, tmp_path_factory):
-    """The report loaded at 1280 × 800 in one headless Chromium; yields (DevTools, events during load)."""
-    proc, ws_url = _launch(tmp_path_factory.mktemp("chromium-profile"))
-    dt = DevTools(ws_url)
+def page(report, browser):
+    """The report loaded at 1280 × 800 in the session's headless Chromium, with the console, log and network
+    recorded from before the navigation (``page.events``)."""
+    browser.events.clear()
+    for domain in ("Page", "Runtime", "Log", "Network"):
+        browser.call(f"{domain}.enable")
+    browser.viewport(1280, 800, mobile=False)
+    browser.call("Page.navigate", url=report.as_uri())
+    browser.wait_for("Page.loadEventFired", timeout=120)
+    browser.js("document.fonts.ready.then(() => true)")
     try:
-        for domain in ("Page", "Runtime", "Log", "Network"):
-            dt.call(f"{domain}.enable")
-        dt.viewport(1280, 800, mobile=False)
-        dt.call("Page.navigate", url=report.as_uri())
-        dt.wait_for("Page.loadEventFired", timeout=120)
-        dt.js("document.fonts.ready.then(() => true)")
-        yield dt
+        yield browser
     finally:
-        dt.close()
-        proc.kill()
-        proc.wait(timeout=30)
+        for domain in ("Log", "Network"):
+            browser.call(f"{domain}.disable")
 
 
 # ------------------------------------------------------------------------------------------ tests
@@ -284,13 +187,13 @@ def test_axe_core_finds_no_serious_violations(page):
 
 
 def test_screenshots_first_screen_and_phone(page):
-    png = page.screenshot(ARTEFACTS / f"{CODE}-1280.png")
+    png = screenshot(page, ARTEFACTS / f"{CODE}-1280.png")
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5_000
-    page.screenshot(ARTEFACTS / f"{CODE}-1280-volledig.png", full_page=True)
+    screenshot(page, ARTEFACTS / f"{CODE}-1280-volledig.png", full_page=True)
     page.viewport(390, 844, mobile=True)
     try:
         page.js("new Promise(r => requestAnimationFrame(() => r(true)))")
-        png = page.screenshot(ARTEFACTS / f"{CODE}-390.png")
+        png = screenshot(page, ARTEFACTS / f"{CODE}-390.png")
         assert len(png) > 5_000
         overflow = page.js("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"page is {overflow}px wider than the phone"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -81,11 +83,16 @@ def test_build_steps_are_declared_and_a_failing_check_names_its_step():
 
 
 @pytest.mark.skipif(paths.cbs_dir() is None, reason="../shared/data not available")
-def test_full_build_real_data(tmp_path):
-    seeds_dir = tmp_path / "seeds"
-    shutil.copytree(paths.SEEDS_DIR, seeds_dir) if paths.SEEDS_DIR.exists() else seeds_dir.mkdir()
-    res = build.build(tmp_path / "processed", raw_root=tmp_path / "raw", seeds_dir=seeds_dir)
-    assert res.gemeenten > 400 and len(res.steps) == len(build.pipeline()) > len(build.STEPS)
+def test_full_build_real_data(built_data_dir, tmp_path):
+    """The session's full build (``built_data_dir``: ``python -m analyse.data build`` of the seeds and the shared
+    data into a fresh raw store, made once for every test that needs a data set) and what it wrote."""
+    processed = built_data_dir / "processed" / "actueel"
+    manifest = json.loads((processed / "build.json").read_text(encoding="utf-8"))
+    assert manifest["gemeenten"] > 400 and not manifest["seed_only"]
+    assert len(build.pipeline()) > len(build.STEPS)  # the steps of the entry point group ran too
+    assert {out for step in build.pipeline() for out in step.outputs} <= set(manifest["tables"])
+    tables = {name: (processed / f"{name}.parquet", rows) for name, rows in manifest["tables"].items()}
+    res = SimpleNamespace(gemeenten=manifest["gemeenten"], tables=tables)
     read = lambda name: pd.read_parquet(res.tables[name][0])  # noqa: E731
     ind = read("indicators")
     assert not ind.duplicated(["indicator_id", "gemeentecode", "period"]).any()  # one preferred row per key
@@ -127,11 +134,13 @@ def test_full_build_real_data(tmp_path):
     # a second build without shared data uses the snapshots imported by the first (issue 14 class 3)
     empty = tmp_path / "empty"
     empty.mkdir()
-    again = build.build(tmp_path / "processed2", cbs_root=empty, raw_root=tmp_path / "raw", seeds_dir=seeds_dir,
+    raw = shutil.copytree(built_data_dir / "raw", tmp_path / "raw")  # the shared build's raw store stays as it is
+    again = build.build(tmp_path / "processed2", cbs_root=empty, raw_root=raw / "cbs", seeds_dir=raw / "seeds",
                         steps=build.STEPS[:2])
     assert not again.seed_only and again.gemeenten == res.gemeenten
 
 
+@pytest.mark.slow  # a fresh interpreter (what a process imports)
 def test_data_layer_imports_nothing_above_it():
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415

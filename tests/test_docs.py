@@ -1,12 +1,11 @@
 """The quick start (docs/quickstart.md) runs as written: every recipe at most three lines, no errors, and the
-output on the page still matches (its first line, i.e. a frame's columns). Run against processed data built from
-the repository's raw data into a temporary ANALYSE_DATA_DIR, in a subprocess (paths are read at import)."""
+output on the page still matches (its first line, i.e. a frame's columns). Run against the session's processed data
+(``built_data_dir``: seeds plus ../shared/data, built once) in a subprocess, as a reader runs the recipes."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
@@ -31,23 +30,11 @@ def test_quickstart_has_eight_short_recipes_with_shown_output():
         assert m["output"] and m["output"].strip(), f"recipe without output on the page: {m['title']}"
 
 
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    root = tmp_path_factory.mktemp("docsdata")
-    shutil.copytree(paths.RAW_DIR / "seeds", root / "raw" / "seeds")
-    code = ("from analyse.data.build import build; from analyse import paths; "
-            "build(paths.PROCESSED_DIR, raw_root=paths.RAW_CBS_DIR, seeds_dir=paths.SEEDS_DIR)")
-    env = {**os.environ, "ANALYSE_DATA_DIR": str(root)}
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return root
-
-
 @pytest.mark.slow
-def test_quickstart_recipes_run_and_their_output_is_current(data_dir):
+def test_quickstart_recipes_run_and_their_output_is_current(built_data_dir):
     if paths.cbs_dir() is None:
         pytest.skip("the recipes show the shared CBS data (../shared/data), not the seed figures")
-    env = {**os.environ, "ANALYSE_DATA_DIR": str(data_dir), "MPLBACKEND": "Agg"}
+    env = {**os.environ, "ANALYSE_DATA_DIR": str(built_data_dir), "MPLBACKEND": "Agg"}
     proc = subprocess.run([sys.executable, str(DOCS / "quickstart.py"), "--check", "--json"], env=env,
                           capture_output=True, text=True, timeout=900, cwd=paths.ROOT)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]

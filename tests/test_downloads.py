@@ -189,6 +189,19 @@ def test_readable_sheet_names_cut_at_words_and_unique():
     assert names["b"].endswith(" 2")
 
 
+def test_sheet_names_read_as_names():
+    names = d.readable_sheet_names({
+        "kosten-jeugd": "Lijngrafiek van de lasten per inwoner (Jeugd) (nominale euro's) van 2017 tot 2024",
+        "budget": "Staafdiagram van begroot en uitgegeven voor 4 posten; van de posten met beide bedragen",
+        "maatregelen-o1": "Maatregelen en hun status", "maatregelen-o3a": "Maatregelen en hun status",
+        "output-o1": "Output: realisatie tegenover doel", "bronnen": "Bronnen, perioden en status van de tabellen"})
+    assert names == {"kosten-jeugd": "Lasten per inwoner – Jeugd", "budget": "Begroot en uitgegeven",
+                     "maatregelen-o1": "Maatregelen en hun status O1",
+                     "maatregelen-o3a": "Maatregelen en hun status O3a", "output-o1": "Output O1",
+                     "bronnen": "Bronnen, perioden en status"}
+    assert all(len(n) <= 31 for n in names.values())
+
+
 def test_workbook_with_leesmij_opens_in_openpyxl(records, tmp_path):
     from openpyxl import load_workbook
 

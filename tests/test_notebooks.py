@@ -11,12 +11,12 @@ import functools
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 import nbformat
 import pytest
+from support import copy_tree
 
 from analyse import paths
 from analyse.report.export import quiet_problems
@@ -61,31 +61,17 @@ def test_template_declares_the_report_parameters():
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    """Processed data built from the repository's raw data into a temporary ANALYSE_DATA_DIR."""
-    try:
-        import analyse.data.build  # noqa: F401
-    except ImportError as exc:  # pragma: no cover - only while the data layer is being written
-        pytest.skip(f"analyse.data.build is not available yet ({exc}); cannot build processed data")
-    root = tmp_path_factory.mktemp("data")
-    shutil.copytree(paths.RAW_DIR / "seeds", root / "raw" / "seeds")
-    code = ("from analyse.data.build import build; from analyse import paths; "
-            "build(paths.PROCESSED_DIR, raw_root=paths.RAW_CBS_DIR, seeds_dir=paths.SEEDS_DIR)")
-    env = {**os.environ, "ANALYSE_DATA_DIR": str(root)}
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return root
+def data_dir(built_data_dir):
+    """The session's processed data (``built_data_dir``: seeds plus ../shared/data when present, built once)."""
+    return built_data_dir
 
 
 @pytest.fixture(scope="module")
-def rendered(data_dir, tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    env = {**os.environ, "ANALYSE_DATA_DIR": str(data_dir), "ANALYSE_REPORTS_DIR": str(out / "reports"),
-           "ANALYSE_FIGURES_DIR": str(out / "figures")}
-    cmd = [sys.executable, "-m", "analyse.report", "--gemeente", WITH_PLAN, WITHOUT_PLAN, UNKNOWN,
-           "--jobs", "2", "--no-progress"]
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
-    return out, proc
+def rendered(shared_reports):
+    """The session's shared batch (``python -m analyse.report`` with warm kernels, 2 workers) holds a gemeente with
+    a plan file, Alblasserdam and an unknown code; (output root with reports/ and figures/, the finished process)."""
+    assert {WITH_PLAN, WITHOUT_PLAN, UNKNOWN} <= set(shared_reports.codes)
+    return shared_reports.root, shared_reports.process()
 
 
 @pytest.mark.slow
@@ -146,22 +132,23 @@ def test_failing_gemeente_gets_error_page_and_nonzero_exit(rendered):
 
 
 @pytest.mark.slow
-def test_second_run_skips_up_to_date_reports(rendered, data_dir):
-    out, _ = rendered
-    env = {**os.environ, "ANALYSE_DATA_DIR": str(data_dir), "ANALYSE_REPORTS_DIR": str(out / "reports"),
-           "ANALYSE_FIGURES_DIR": str(out / "figures")}
-    before = (out / "reports" / WITHOUT_PLAN / f"{WITHOUT_PLAN}.html").stat().st_mtime_ns
+def test_second_run_skips_up_to_date_reports(shared_reports, tmp_path):
+    out = copy_tree(shared_reports.reports, tmp_path / "reports")  # the shared batch stays as it was
+    env = {**shared_reports.env, "ANALYSE_REPORTS_DIR": str(out), "ANALYSE_FIGURES_DIR": str(tmp_path / "figures")}
+    before = (out / WITHOUT_PLAN / f"{WITHOUT_PLAN}.html").stat().st_mtime_ns
     proc = subprocess.run([sys.executable, "-m", "analyse.report", "--gemeente", WITHOUT_PLAN, "--no-progress"],
                           env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 overgeslagen" in proc.stdout
-    assert (out / "reports" / WITHOUT_PLAN / f"{WITHOUT_PLAN}.html").stat().st_mtime_ns == before
+    assert (out / WITHOUT_PLAN / f"{WITHOUT_PLAN}.html").stat().st_mtime_ns == before
 
 
-def test_unknown_parameter_fails_fast():
-    proc = subprocess.run([sys.executable, "-m", "analyse.report", "--gemeente", "GM0531", "-p", "gemeentcode=GM1",
-                           "--no-progress"], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 2 and "Onbekende parameter" in proc.stderr
+def test_unknown_parameter_fails_fast(capsys):
+    """The command line (its ``main``, in this process) stops with exit 2 before any work."""
+    from analyse.report.__main__ import main
+
+    assert main(["--gemeente", "GM0531", "-p", "gemeentcode=GM1", "--no-progress"]) == 2
+    assert "Onbekende parameter" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -208,9 +208,10 @@ def test_plot_cost_development_per_inwoner(costs):
     fig = plots.plot_cost_development(costs, "per_inwoner", gemeente_label="Hendrik-Ido-Ambacht")
     assert "nominale euro's" in fig.axes[0].get_ylabel()
     drawn = fig.data  # wide, one column per series, in Dutch
-    g = drawn["Hendrik-Ido-Ambacht"].tolist()
+    g = drawn["Hendrik-Ido-Ambacht (euro per inwoner, nominaal)"].tolist()  # every column names its unit
     assert g[0] == 300.0 and np.isnan(g[2]) and g[3] == 360.0
-    assert "vergelijkingsgemeenten, 25e percentiel" in drawn.columns and "peers_q1" not in drawn.columns
+    assert "vergelijkingsgemeenten, 25e percentiel (euro per inwoner, nominaal)" in drawn.columns
+    assert "peers_q1" not in drawn.columns and all(c == "Jaar" or c.endswith("nominaal)") for c in drawn.columns)
     assert "€ 300" in fig.alt_text and "€ 360" in fig.alt_text
     fig.canvas.draw()
     assert "1.000" in _texts(fig.axes[0].get_yticklabels())
@@ -232,7 +233,7 @@ def test_plot_cost_development_index_deflated(costs):
     ax = fig.axes[0]
     assert "prijspeil 2018" in ax.get_ylabel() and "2018 = 100" in ax.get_ylabel()
     drawn = fig.data
-    nl = drawn["Nederland"].tolist()
+    nl = drawn["Nederland (index 2018 = 100, prijspeil 2018)"].tolist()
     assert nl == pytest.approx([100.0, 110.0, 120.0, 130.0])
     gem = drawn[[c for c in drawn.columns if c.startswith("GM")][0]].tolist()
     assert gem[3] == pytest.approx(120.0)

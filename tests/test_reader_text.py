@@ -125,6 +125,7 @@ def _rendered(rendered, code):
     return rendered[code]
 
 
+@pytest.mark.slow  # builds and renders seven whole reports in this process
 @pytest.mark.parametrize("code", CODES)
 def test_visible_text_has_no_developer_text(rendered, code):
     text, _ = _rendered(rendered, code)
@@ -133,6 +134,7 @@ def test_visible_text_has_no_developer_text(rendered, code):
     assert not found, "\n".join(found)
 
 
+@pytest.mark.slow  # builds and renders seven whole reports in this process
 @pytest.mark.parametrize("code", CODES)
 def test_downloads_have_dutch_headers_and_open_as_numbers(rendered, code):
     from analyse.formatting import is_raw_name
@@ -147,6 +149,14 @@ def test_downloads_have_dutch_headers_and_open_as_numbers(rendered, code):
         assert find_forbidden(" ".join(map(str, frame.columns))) == [], path.name
         texts = frame[[c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]]
         assert not texts.isin(["True", "False"]).any().any(), f"{path.name}: True/False in plaats van ja/nee"
+    comp = pd.read_csv(folder / "indicatoren-vergelijking.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    words = comp[[c for c in comp.columns if not pd.api.types.is_numeric_dtype(comp[c])]].fillna("").astype(str)
+    codes = [v for v in words.stack() if re.search(FORBIDDEN["regiocode waar een naam hoort"], v)]
+    assert codes == [] and "Vergelijking (code)" not in comp.columns, codes[:3]  # references named, not coded
+    assert set(comp["Soort vergelijking"].dropna()) <= {"Nederland", "regio"}
+    for path in folder.glob("kosten-*.csv"):  # cost figures: every series names its unit
+        cols = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig").columns
+        assert all(c == "Jaar" or re.search(r"\((?:euro per inwoner|index \d{4} = 100), ", c) for c in cols), cols
     long = folder / f"{code}-indicatoren.csv"
     if long.exists():  # written from the indicator record (IndicatorContent.records)
         frame = pd.read_csv(long, sep=";", decimal=",", encoding="utf-8-sig")
@@ -156,6 +166,7 @@ def test_downloads_have_dutch_headers_and_open_as_numbers(rendered, code):
         assert find_forbidden(" ".join(frame["Bron"].astype(str).unique())) == []
 
 
+@pytest.mark.slow  # builds and renders seven whole reports in this process
 @pytest.mark.parametrize("code", CODES[:1])
 def test_workbook_has_leesmij_and_readable_unique_sheet_names(rendered, code):
     from openpyxl import load_workbook
@@ -166,3 +177,5 @@ def test_workbook_has_leesmij_and_readable_unique_sheet_names(rendered, code):
     assert names[0] == "Leesmij"
     assert len(names) == len({n.lower() for n in names}) and all(len(n) <= 31 for n in names)
     assert not [n for n in names if re.search(r"\(\d+\)$|-$|^[a-z0-9]+(?:[-_][a-z0-9]+)+$", n)], names
+    loose = r"(?i)\b(?:van|de|het|en|per|op|met|voor|tot|tegenover)$|^(?:Lijngrafiek|Staafdiagram|Kaart)\b"
+    assert not [n for n in names if re.search(loose, n)], names  # names, not half sentences or chart words

@@ -11,6 +11,8 @@ from papermill.exceptions import PapermillExecutionError
 
 from analyse.report import engine
 
+pytestmark = pytest.mark.slow  # starts kernels
+
 
 def _nb(*sources: str):
     nb = nbformat.v4.new_notebook()

@@ -167,6 +167,7 @@ def _coverage(n: int, reps: int, rng, hac_only: bool = False) -> float:
     return hits / reps
 
 
+@pytest.mark.slow  # a simulation: many seconds of CPU (not in the fast layer)
 def test_trend_interval_coverage_short_series():
     """Issue 11 defect 5: ≥ 93% coverage of the 95% slope interval for n = 5…9 (independent errors)."""
     rng = np.random.default_rng(20261130)
@@ -217,6 +218,7 @@ def _ar1_coverage(n: int, rho: float, rng, pooled: bool, groups: int = 6, per_gr
     return hits / total
 
 
+@pytest.mark.slow  # a simulation: many seconds of CPU (not in the fast layer)
 def test_trend_interval_coverage_with_autocorrelated_errors():
     """Issue 17: ≥ 93% coverage of the 95% interval at ρ = 0,5 for n = 5…9 with the pooled AR(1) ρ; the old
     independent-errors method (max(Newey–West, OLS)) fails the same simulation."""

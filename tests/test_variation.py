@@ -155,6 +155,7 @@ def _flag_rates(rows: pd.DataFrame) -> pd.DataFrame:
         change=("verdict", lambda s: s.isin([vocab.BETER, vocab.SLECHTER]).mean()))
 
 
+@pytest.mark.slow  # a simulation: many seconds of CPU (not in the fast layer)
 def test_null_simulation_flags_at_most_six_percent_in_every_size_quintile():
     den, bands, _ = _denominators_and_tau2()
     # 32 replicates: ±0,5% per size fifth (with 16 the real-data run sat at 6,3% in one fifth after the split
@@ -165,6 +166,7 @@ def test_null_simulation_flags_at_most_six_percent_in_every_size_quintile():
     assert (rates.to_numpy() >= 0.02).all(), rates  # not untestable either: the nominal 5% is reached
 
 
+@pytest.mark.slow  # a simulation: many seconds of CPU (not in the fast layer)
 def test_simulation_with_a_real_difference_still_finds_it():
     den, bands, _ = _denominators_and_tau2()
     moved = {c: 0.03 for c in den["gemeentecode"].iloc[::4]}  # 3 procentpunt on 11%: a realistic difference

@@ -236,10 +236,10 @@ def _anchor(text: str) -> str:
     return slug(text)
 
 
-def heading(text: str, level: int = 2) -> Block:
-    """An escaped heading (``<h2 id=…>``)."""
+def heading(text: str, level: int = 2, anchor: str | None = None) -> Block:
+    """An escaped heading (``<h2 id=…>``); ``anchor`` is its id (default: a slug of ``text``)."""
     level = min(max(int(level), 1), 6)
-    return Block(f'<h{level} id="{_anchor(text)}">{escape(text)}</h{level}>', str(text))
+    return Block(f'<h{level} id="{escape(anchor or _anchor(text))}">{escape(text)}</h{level}>', str(text))
 
 
 def paragraph(text: str, css_class: str | None = None) -> Block:

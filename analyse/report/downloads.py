@@ -369,21 +369,59 @@ def readable_sheet_names(titles: Mapping[str, str]) -> dict[str, str]:
     used: set[str] = set()
     out = {}
     for key, title in titles.items():
-        title = str(title)
-        if re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)+", title):  # a file name: words instead
-            title = re.sub(r"[-_]+", " ", title).capitalize()
-        if len(title) > SHEET_NAME_MAX and ":" in title and len(title.split(":")[0].strip()) >= 3:
-            title = title.split(":")[0]  # "Jeugd: alle indicatoren" → "Jeugd"
-        clean = re.sub(r"\s+", " ", _SHEET_FORBIDDEN.sub(" – ", title)).strip().strip("'– ") or "Tabel"
-        if len(clean) > SHEET_NAME_MAX:
-            cut = clean[:SHEET_NAME_MAX + 1].rsplit(" ", 1)[0].rstrip(" ,;-–(") or clean[:SHEET_NAME_MAX]
-            clean = cut[:SHEET_NAME_MAX]
+        clean = _sheet_title(str(title))
+        suffix = _opgave_suffix(str(key))
+        if suffix and f"{clean} {suffix}".lower() not in {u.lower() for u in used}:
+            clean = _cut_words(f"{_cut_words(clean, SHEET_NAME_MAX - len(suffix) - 1)} {suffix}", SHEET_NAME_MAX)
         if clean.lower() in {u.lower() for u in used}:
             out[key] = _numbered(clean, used)
         else:
             used.add(clean)
             out[key] = clean
     return out
+
+
+_CHART_WORDS = re.compile(r"^(?:lijngrafiek|staafdiagram|kaart|figuur|spreidingsdiagram|trechterdiagram)"
+                          r"(?: van(?: de| het)?)?\s+", re.I)
+_LOOSE_END = {"van", "de", "het", "een", "en", "of", "per", "op", "met", "voor", "naar", "in", "bij", "tot", "uit",
+              "aan", "zonder", "tegenover", "over", "door", "als", "dat", "die"}
+"""Words a sheet name never ends on (a cut title reads as a name, not as half a sentence)."""
+
+
+def _sheet_title(title: str) -> str:
+    """A title as a sheet name: no chart word ("Lijngrafiek van de …"), a code-like key in words, the part
+    before a colon or a bracket when the whole is too long, cut at a word that can end a name."""
+    if re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)+", title):  # a file name: words instead
+        title = re.sub(r"[-_]+", " ", title)
+    title = _CHART_WORDS.sub("", title.strip())
+    if len(title) > SHEET_NAME_MAX:
+        for sep in (":", ";", " ("):  # "Jeugd: alle indicatoren" → "Jeugd"
+            head = title.split(sep)[0].strip()
+            if sep in title and len(head) >= 3:
+                inner = re.match(r"[^(]*\(([^()]{3,})\)", title) if sep == " (" else None
+                title = f"{head} – {inner.group(1)}" if inner and len(head) + len(inner.group(1)) + 3 <= \
+                    SHEET_NAME_MAX else head
+                break
+    clean = re.sub(r"\s+", " ", _SHEET_FORBIDDEN.sub(" – ", title)).strip().strip("'– ") or "Tabel"
+    clean = _cut_words(clean, SHEET_NAME_MAX)
+    return clean[:1].upper() + clean[1:]
+
+
+def _cut_words(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, never ending on a loose word."""
+    words = text.split(" ")
+    while len(" ".join(words)) > limit and len(words) > 1:
+        words.pop()
+    while len(words) > 1 and (words[-1].lower().strip(",;–-(") in _LOOSE_END or words[-1] in {"–", "-", "("}
+                              or (len(" ".join(words)) < len(text) and words[-1].isdigit())):
+        words.pop()
+    return " ".join(words).rstrip(" ,;-–(")[:limit]
+
+
+def _opgave_suffix(key: str) -> str:
+    """``maatregelen-o3a`` → ``O3a``: the opgave a per-opgave table belongs to (its sheet name says which)."""
+    found = re.fullmatch(r"(?:maatregelen|output|budget)-(o\d+[a-z]?)", key, re.I)
+    return found.group(1).upper()[:1] + found.group(1)[1:] if found else ""
 
 
 def _numbered(name: str, used: set[str]) -> str:

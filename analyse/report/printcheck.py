@@ -6,8 +6,9 @@ headless Chromium printed and asks a loaded page where its header words break.
 
 - :func:`page_stats` – per page of a PDF: characters of text and how far down the page the content reaches
   (``fill``: 0 = empty, 1 = down to the bottom margin), from the text and image positions (pypdf).
-- :func:`layout_problems` – pages under a third full that are not the last page of a chapter, and the page
-  count against the limit (16 pages with a plan, 12 without).
+- :func:`layout_problems` – pages under a third full that are not the last page of a chapter, the page
+  count against the limit (16 pages with a plan, 12 without), and a print that Chromium shrank because something
+  was wider than the page (the body text on the first page smaller than :data:`BODY_PT`).
 - :data:`HEADER_SPLIT_JS` – JavaScript that lists the words of ``<th>`` cells broken over two lines anywhere
   except at a soft hyphen (a syllable boundary inserted by :func:`analyse.formatting.soft_hyphens`).
 - :class:`Browser` – a minimal headless Chromium over the DevTools protocol (``websocket-client``), offline.
@@ -34,6 +35,9 @@ MAX_PAGES_PLAN = 16
 MAX_PAGES_NO_PLAN = 12
 MIN_FILL = 1 / 3
 """A page that is not the last of a chapter is at least a third full."""
+BODY_PT = 8.2
+"""Size of the printed body text (the ``html`` font size of the print rules in ``report.css``). Chromium shrinks
+the whole print when anything is wider than the page; smaller body text on the first page shows that it did."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,8 @@ class PageStat:
     fill: float
     first_line: str
     text: str
+    body_size: float = 0.0
+    """The size (PDF points, font size times the text and page scale) of most of the page's characters."""
 
 
 def _mul(m: list[float], x: float, y: float) -> tuple[float, float]:
@@ -74,11 +80,15 @@ def _one_page(number: int, page: Any) -> PageStat:
     lows: list[float] = []
     lines: list[tuple[float, str]] = []
 
+    sizes: dict[float, int] = {}
+
     def on_text(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
         if text.strip():
             y = _mul(list(cm), tm[4], tm[5])[1]
             lows.append(y)
             lines.append((y, text.strip()))
+            key = round(abs(size * tm[3] * cm[3]), 2)
+            sizes[key] = sizes.get(key, 0) + len(text.strip())
 
     def on_operand(op: bytes, args: Any, cm: list[float], tm: list[float]) -> None:
         if op == b"Do":  # an image (figure): the unit square through the current matrix
@@ -88,7 +98,8 @@ def _one_page(number: int, page: Any) -> PageStat:
     low = min(lows) if lows else top
     fill = max(0.0, min(1.0, (top - low) / (top - bottom)))
     first = max(lines, key=lambda t: t[0])[1] if lines else ""
-    return PageStat(number, len(re.sub(r"\s+", "", text)), round(fill, 3), first[:80], text)
+    return PageStat(number, len(re.sub(r"\s+", "", text)), round(fill, 3), first[:80], text,
+                    max(sizes, key=sizes.get) if sizes else 0.0)
 
 
 def page_count(pdf: bytes) -> int:
@@ -107,6 +118,9 @@ def layout_problems(stats: list[PageStat], chapter_starts: set[int], has_plan: b
     """
     limit = MAX_PAGES_PLAN if has_plan else MAX_PAGES_NO_PLAN
     problems = []
+    scale = stats[0].body_size / BODY_PT if stats and stats[0].body_size else 1.0
+    if scale < 0.97:  # something wider than the page: the browser printed everything smaller
+        problems.append(f"afdruk verkleind tot {scale:.0%}: iets is breder dan de pagina")
     if len(stats) > limit:
         problems.append(f"{len(stats)} pagina's, meer dan {limit}")
     for s in stats[:-1]:

@@ -291,7 +291,8 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
                           + "."))
     comp = content.indicators.comparison
     if comp is not None and out is not None:  # every comparison row (also counts and references) for reuse
-        table_block(comp, "indicatoren-vergelijking", out)  # writes the CSV; the page shows the overview
+        # writes the CSV (the page shows the overview); the reference is named by its label, not by its code
+        table_block(comp.drop(columns=["reference_code"], errors="ignore"), "indicatoren-vergelijking", out)
         parts.append(Block(file_link(out, "indicatoren-vergelijking.csv", "Alle vergelijkingen per indicator en "
                                      "referentie (CSV voor Excel)"), "CSV met alle vergelijkingen"))
     grouped = _spark_series(content)
@@ -331,12 +332,13 @@ def render_overview(content: ReportContent, out: OutputTarget | None = None) -> 
         defs = "".join(f"<li><strong>{escape(n)}</strong>: {escape(d)}</li>"
                        for n, d in zip(rows["naam"], rows["definitie"]) if isinstance(d, str) and d)
         inner = blocks([figure,
-                        md("Regio: {r}. Tegenover Nederland: de marge van {naam} (het toeval van het eigen cijfer: "
-                           "de meetonzekerheid plus de gewone schommeling van jaar tot jaar bij gemeenten van deze "
-                           "omvang) ligt boven (hoger) of onder (lager) de waarde van Nederland, of omvat die "
-                           "(vergelijkbaar); *ruim*: ook buiten de 99,8%-marge. *Marge onbekend*: zonder aantallen of "
-                           "gepubliceerde marge staat alleen het verschil er, zonder oordeel.",
-                           r=regios or "geen (alleen Nederland)", naam=content.naam),
+                        Block(f'<p>Regio: {escape(regios or "geen (alleen Nederland)")}. <span class="uitleg-herhaald">'
+                              f"Tegenover Nederland: de marge van {escape(content.naam)} (het toeval van het eigen "
+                              "cijfer: de meetonzekerheid plus de gewone schommeling van jaar tot jaar bij gemeenten "
+                              "van deze omvang) ligt boven (hoger) of onder (lager) de waarde van Nederland, of omvat "
+                              "die (vergelijkbaar); <em>ruim</em>: ook buiten de 99,8%-marge. <em>Marge onbekend</em>:"
+                              " zonder aantallen of gepubliceerde marge staat alleen het verschil er, zonder oordeel."
+                              "</span></p>", f"Regio: {regios}"),
                         table_block(table, f"overzicht-{slug_of(label)}-tabel", out,
                                     caption=f"{label}: alle indicatoren",
                                     extra={"Verloop": sparks} if any(sparks) else None),
@@ -563,7 +565,8 @@ def _label(ids: pd.Series, titles: pd.Series) -> pd.Series:
 
 def _opgave_blocks(pc: Any, opg: Any, out: OutputTarget | None) -> list[Block | None]:
     c = next((c for c in pc.conclusions.opgaven if c.id == opg.id), None)
-    parts: list[Block | None] = [heading(f"{opg.titel}", 3)]
+    # two plans of one gemeente may name an opgave alike (Dordrecht: "Bevordering vrijwillige inzet"): one id each
+    parts: list[Block | None] = [heading(f"{opg.titel}", 3, anchor=_unique(f"{opg.titel}", out))]
     if opg.doel:
         parts.append(md("**Doel:** {doel}", doel=opg.doel))
     parts.append(_voice_block(pc, pc.voice[pc.voice["opgave_id"] == opg.id], _unique(f"voice-{opg.id}", out)))
@@ -582,7 +585,12 @@ def _opgave_blocks(pc: Any, opg: Any, out: OutputTarget | None) -> list[Block | 
     titles = dict(zip(mr["maatregel_id"], _label(mr["maatregel_id"], mr["titel"])))
     if len(mr):
         shown = pd.DataFrame({"Maatregel": _label(mr["maatregel_id"], mr["titel"]), "Status": mr["status"]})
-        parts.append(table_block(shown, f"maatregelen-{opg.id}", out, caption="Maatregelen en hun status"))
+        inner = table_block(shown, f"maatregelen-{opg.id}", out, caption="Maatregelen en hun status")
+        listed = "; ".join(f"{escape(m)} ({escape(s) if isinstance(s, str) and s else 'status onbekend'})"
+                           for m, s in zip(shown["Maatregel"], shown["Status"]))
+        parts.append(Block(f'<div class="alleen-scherm">{inner.html}</div>'  # on paper: the same rows as one list
+                           f'<p class="alleen-print maatregelen-kort"><strong>Maatregelen en hun status:</strong> '
+                           f"{listed}.</p>", inner.text))
     outputs = frames["outputs"]
     outputs = outputs[outputs["opgave_id"] == opg.id]
     if len(outputs):
@@ -607,6 +615,12 @@ def _opgave_blocks(pc: Any, opg: Any, out: OutputTarget | None) -> list[Block | 
         parts.append(Block(f'<details class="alleen-scherm"><summary>Budget per maatregel en actie '
                            f'({fmt_plural(len(shown), "regel", "regels")})</summary>{inner.html}</details>',
                            inner.text))
+    screen_only = [fmt_plural(n, f"{what}regel", f"{what}regels") for what, n in
+                   (("output", len(outputs)), ("budget", len(bud))) if n]
+    if screen_only:  # on paper: where the rows of the screen-only tables are (nothing of the plan file is dropped)
+        parts.append(Block(f'<p class="alleen-print noot">{" en ".join(screen_only)} van deze opgave '
+                           "staan als tabel in de schermversie van dit rapport (HTML) en in het Excel-bestand."
+                           "</p>"))
     if pc.missing.get(opg.id):
         parts.append(md("**Wat ontbreekt om deze opgave te kunnen evalueren:** {m}.",
                         m=", ".join(str(x) for x in pc.missing[opg.id])))
@@ -877,7 +891,14 @@ def render_sources(content: ReportContent, out: OutputTarget | None = None) -> B
 
 DATA_LABELS = {"indicators": "indicatoren", "referenties": "referentiegebieden", "region_members": "regio-indeling",
                "gemeenten": "gemeenten", "herindelingen": "herindelingen", "lasten": "lasten (Iv3)",
-               "lasten_clusters": "lasten per cluster (Iv3)", "cpi": "consumentenprijsindex"}
+               "lasten_clusters": "lasten per cluster (Iv3)", "cpi": "consumentenprijsindex",
+               "boundaries": "gemeentegrenzen", "stat_preferred": "gekozen cijfer per indicator en periode",
+               "stat_dispersion": "spreiding tussen gemeenten", "stat_variation": "schommeling van jaar tot jaar",
+               "stat_membership": "regio-indeling (leden)", "stat_totals": "tellers en noemers per regio",
+               "stat_rounding": "afronding per bron", "stat_autocorrelation": "samenhang van jaar op jaar",
+               "stat_covariates": "kenmerken voor vergelijkbare gemeenten",
+               "stat_spread": "spreiding over alle gemeenten", "stat_funnel": "trechtergrenzen",
+               "stat_funnel_points": "punten van het trechterdiagram"}
 """Processed data files → the words the colofon uses for them."""
 
 
@@ -902,8 +923,10 @@ def render_colofon(content: ReportContent, out: OutputTarget | None = None) -> B
             ("Keuze vergelijkbare gemeenten", PEER_METHOD_TEXT.get(p.peer_method, p.peer_method)),
             ("Referenties", ", ".join(content.indicators.labels.get(c, c)
                                       for c in content.indicators.references.values()) or "–")]
-    rows += [(f"Gegevens: {data_label(name)}", f"controlegetal (sha256) {digest}")
-             for name, digest in (src.checksums if src else [])]
+    sums = src.checksums if src else []
+    if sums:  # one row: the data files and their checksums (sha256, first characters), compact on paper too
+        rows.append(("Gegevens en controlegetallen (sha256)",
+                     "; ".join(f"{data_label(name)}: {digest}" for name, digest in sums)))
     peer_names = content.costs.peer_table["naam"].iloc[1:].tolist() if content.costs.peer_table is not None else []
     rows.append(("Vergelijkbare gemeenten", ", ".join(map(str, peer_names)) or "–"))
     body = "".join(f"<tr><th scope=\"row\">{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)

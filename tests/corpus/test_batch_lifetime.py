@@ -61,7 +61,8 @@ def wait_gone(pids: set[int], timeout: float = GRACE) -> set[int]:
     return alive(pids)
 
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+pytestmark = [pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)"),
+              pytest.mark.slow]  # worker processes, kernels and signals
 
 
 # ------------------------------------------------------------------------------------------ pool, no kernels

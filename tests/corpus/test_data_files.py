@@ -276,6 +276,25 @@ def _cli_build(tmp_path, *args, cbs_dir=None):
     return proc.returncode, proc.stdout, proc.stderr
 
 
+@pytest.fixture
+def build_main(tmp_path, monkeypatch, capsys):
+    """``analyse.data``'s command line run in this process (its ``main``) with a data dir under tmp_path and
+    ``ANALYSE_CBS_DIR=cbs_dir``; returns (rc, stdout, stderr)."""
+    from support import point_paths  # noqa: PLC0415
+
+    from analyse.data.__main__ import main  # noqa: PLC0415
+
+    def run(*args, cbs_dir):
+        point_paths(monkeypatch, ANALYSE_DATA_DIR=tmp_path / "data", ANALYSE_CBS_DIR=cbs_dir,
+                    ANALYSE_PROCESSED_DIR=None)
+        capsys.readouterr()
+        rc = main(["build", *args])
+        out, err = capsys.readouterr()
+        return rc, out, err
+
+    return run
+
+
 def _rich_processed(tmp_path) -> bytes:
     processed = tmp_path / "data" / "processed" / "actueel"  # an older, real folder (not yet a generation link)
     processed.mkdir(parents=True)
@@ -284,6 +303,7 @@ def _rich_processed(tmp_path) -> bytes:
     return (processed / "indicators.parquet").read_bytes()
 
 
+@pytest.mark.slow  # the whole process's stderr is one line: a subprocess
 @pytest.mark.parametrize("kind", ["missing", "file"])
 def test_bad_cbs_dir_gives_one_line_and_exit_2(tmp_path, kind):
     target = tmp_path / "nergens"
@@ -294,32 +314,32 @@ def test_bad_cbs_dir_gives_one_line_and_exit_2(tmp_path, kind):
     assert "ANALYSE_CBS_DIR" in err and ("bestaat niet" if kind == "missing" else "geen map") in err
 
 
-def test_empty_cbs_dir_never_replaces_a_richer_processed_set(tmp_path):
+def test_empty_cbs_dir_never_replaces_a_richer_processed_set(tmp_path, build_main):
     before = _rich_processed(tmp_path)
     empty = tmp_path / "leeg"
     empty.mkdir()
-    rc, out, err = _cli_build(tmp_path, cbs_dir=empty)
+    rc, out, err = build_main(cbs_dir=empty)
     assert rc != 0 and "Traceback" not in err and "--seed-only" in err
     assert (tmp_path / "data" / "processed" / "actueel" / "indicators.parquet").read_bytes() == before
 
 
-def test_seed_only_option_replaces_on_request(tmp_path):
+def test_seed_only_option_replaces_on_request(tmp_path, build_main):
     _rich_processed(tmp_path)
     empty = tmp_path / "leeg"
     empty.mkdir()
-    rc, out, err = _cli_build(tmp_path, "--seed-only", cbs_dir=empty)
+    rc, out, err = build_main("--seed-only", cbs_dir=empty)
     assert rc == 0, err
     assert "indicators" in out and "harmonise" in out  # one line per step
     codes = pd.read_parquet(tmp_path / "data" / "processed" / "actueel" / "indicators.parquet")["gemeentecode"]
     assert codes.nunique() < 399
 
 
-def test_incomplete_cbs_dir_fails_loudly_and_writes_nothing(tmp_path):
+def test_incomplete_cbs_dir_fails_loudly_and_writes_nothing(tmp_path, build_main):
     """One shared file present, the rest missing: a clear error naming the missing snapshot, old set kept."""
     before = _rich_processed(tmp_path)
     cbs = tmp_path / "half"
     (cbs / "cbs-sociaal-domein").mkdir(parents=True)
     shutil.copy(TABLES / "good.csv", cbs / "cbs-sociaal-domein" / "84134NED.csv")
-    rc, out, err = _cli_build(tmp_path, cbs_dir=cbs)
+    rc, out, err = build_main(cbs_dir=cbs)
     assert rc == 1 and "Traceback" not in err and "not found" in err
     assert (tmp_path / "data" / "processed" / "actueel" / "indicators.parquet").read_bytes() == before

@@ -123,10 +123,10 @@ def test_publish_into_empty_place(tmp_path):
 def test_stale_staging_of_dead_process_removed_live_one_kept(tmp_path):
     import os
     import subprocess
-    import sys
 
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    dead_pid = int(dead.stdout)
+    dead = subprocess.Popen(["true"])  # a process id that is no longer in use
+    dead.wait()
+    dead_pid = dead.pid
     stale = _folder(tmp_path / f".bouw-GM0531-{dead_pid}-abcdef12" / "GM0531", {"x.csv": "1"}).parent
     live = _folder(tmp_path / f".bouw-GM0505-{os.getpid()}-abcdef12" / "GM0505", {"x.csv": "1"}).parent
     for folder in (stale, live):  # the runner's proof that it made them

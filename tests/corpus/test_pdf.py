@@ -59,6 +59,7 @@ def test_hanging_browser_is_killed(tmp_path):
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.skipif(pdf.chromium() is None, reason="Chromium not installed (apt-get install chromium)")
 def test_chromium_prints_a_pdf(tmp_path):
     html = tmp_path / "r.html"

@@ -141,6 +141,7 @@ _TEXT = st.one_of(st.text(min_size=1, max_size=80), st.sampled_from(NASTY),
                   st.text(alphabet=st.sampled_from("$\x0b\u202e\u2067aO1 -/\\"), min_size=1, max_size=12))
 
 
+@pytest.mark.slow  # renders the plan chapters with figures for every example (many seconds of CPU)
 @settings(max_examples=4, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(texts=st.lists(_TEXT, min_size=1, max_size=6))
@@ -195,12 +196,16 @@ def test_same_opgave_id_twice_gets_two_files(tmp_path):
     assert [pd.read_csv(tmp_path / "GM0505" / h, sep=";").iloc[0, 0] for h in hrefs] == [1, 2, 3]
 
 
-def test_two_plans_of_one_gemeente_link_their_own_tables(tmp_path):
-    """Dordrecht's plans both use ``O1``: the mantelzorg table must not link to the vrijwillige-inzet data."""
+@pytest.mark.parametrize("names", [
+    pytest.param(("GM0505-mantelzorg.yml", "GM0505-vrijwillige-inzet.yml"), id="both-use-O1"),
+    pytest.param(("GM0505-vrijwillige-inzet.yml", "GM0505-wmo.yml"), id="both-name-an-opgave-alike"),
+])
+def test_two_plans_of_one_gemeente_link_their_own_tables(tmp_path, names):
+    """Dordrecht's plans both use ``O1``: the mantelzorg table must not link to the vrijwillige-inzet data; the wmo
+    and vrijwillige-inzet plans both have an opgave "Bevordering vrijwillige inzet": two headings, two ids."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PlanWarning)
-        plans = [load_plan(paths.ROOT / "plans" / n, catalogue=None)
-                 for n in ("GM0505-mantelzorg.yml", "GM0505-vrijwillige-inzet.yml")]
+        plans = [load_plan(paths.ROOT / "plans" / n, catalogue=None) for n in names]
     from analyse.content import plan_chapter
     from analyse.report import output_for, sections
 

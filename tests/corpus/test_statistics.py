@@ -67,7 +67,7 @@ def test_suppressed_latest_value_does_not_fall_back_silently():
 ])
 def test_reference_region_without_data(ref_rows):
     r = compare_one([row("GM0001", "2019", 10.0, 100, 1000), row("GM0001", "2023", 12.0, 120, 1000), *ref_rows])
-    assert r["reference_note"] == "Geen gegevens voor nederland (NL01); verschil niet te berekenen."
+    assert r["reference_note"] == "Geen gegevens voor Nederland; verschil niet te berekenen."
     assert np.isnan(r["ref_latest_value"]) and np.isnan(r["latest_gap"]) and pd.isna(r["gap_narrowed"])
     assert r["verdict"] == "gelijk gebleven"  # the gemeente's own verdict does not depend on the reference
 
