@@ -6,7 +6,7 @@ processed data of this checkout; figures are built but not drawn to PNG (the tex
 reader can see (tags stripped, toggles included) is scanned for :data:`FORBIDDEN`; the CSV files written next to
 the report must have Dutch headers and open in pandas with numeric columns.
 
-Skipped with a reason when the processed data are absent (``make data``).
+Runs on the session's data build (``built_data_dir``): the seed-only set without ../shared/data.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import support
 
 from analyse import bundle, paths
 
@@ -90,10 +91,9 @@ def _chapter_calls() -> tuple[list[str], list[str]]:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    """Per gemeente: (visible text of every chapter, folder with its downloads)."""
-    if not paths.processed("indicators").exists():
-        pytest.skip("no processed data (make data)")
+def rendered(tmp_path_factory, built_data_dir):
+    """Per gemeente: (visible text of every chapter, folder with its downloads), on the session's data build (what
+    ``make data`` builds, so a fresh clone checks it too)."""
     import analyse.report as report
     from analyse import content, gemeenten
     from analyse.report import OutputTarget, sections
@@ -101,6 +101,7 @@ def rendered(tmp_path_factory):
     calls, heads = _chapter_calls()
     assert len(calls) >= 10, calls
     mp = pytest.MonkeyPatch()
+    support.point_paths(mp, ANALYSE_DATA_DIR=built_data_dir, ANALYSE_PROCESSED_DIR=None)
     mp.setattr(report, "_png_bytes", lambda fig, dpi=96: b"\x89PNG\r\n\x1a\n")  # text only: skip drawing
     out = {}
     try:
@@ -149,11 +150,14 @@ def test_downloads_have_dutch_headers_and_open_as_numbers(rendered, code):
         assert find_forbidden(" ".join(map(str, frame.columns))) == [], path.name
         texts = frame[[c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]]
         assert not texts.isin(["True", "False"]).any().any(), f"{path.name}: True/False in plaats van ja/nee"
-    comp = pd.read_csv(folder / "indicatoren-vergelijking.csv", sep=";", decimal=",", encoding="utf-8-sig")
-    words = comp[[c for c in comp.columns if not pd.api.types.is_numeric_dtype(comp[c])]].fillna("").astype(str)
-    codes = [v for v in words.stack() if re.search(FORBIDDEN["regiocode waar een naam hoort"], v)]
-    assert codes == [] and "Vergelijking (code)" not in comp.columns, codes[:3]  # references named, not coded
-    assert set(comp["Soort vergelijking"].dropna()) <= {"Nederland", "regio"}
+    comparison = folder / "indicatoren-vergelijking.csv"  # absent only for a seed gemeente without CBS indicators
+    assert comparison.exists() or paths.cbs_dir() is None
+    if comparison.exists():
+        comp = pd.read_csv(comparison, sep=";", decimal=",", encoding="utf-8-sig")
+        words = comp[[c for c in comp.columns if not pd.api.types.is_numeric_dtype(comp[c])]].fillna("").astype(str)
+        codes = [v for v in words.stack() if re.search(FORBIDDEN["regiocode waar een naam hoort"], v)]
+        assert codes == [] and "Vergelijking (code)" not in comp.columns, codes[:3]  # references named, not coded
+        assert set(comp["Soort vergelijking"].dropna()) <= {"Nederland", "regio"}
     for path in folder.glob("kosten-*.csv"):  # cost figures: every series names its unit
         cols = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig").columns
         assert all(c == "Jaar" or re.search(r"\((?:euro per inwoner|index \d{4} = 100), ", c) for c in cols), cols
