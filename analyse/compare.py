@@ -572,10 +572,6 @@ def _reason_core(row: dict, alpha: float, min_relevant: Mapping[str, float]) -> 
     return text
 
 
-def _cpi_series(cpi: pd.DataFrame | Mapping[int, float] | pd.Series | None) -> pd.Series:
-    return cpi_mod.cpi_index(cpi)
-
-
 def deflate(values: object, years: object, cpi: pd.DataFrame | Mapping[int, float] | pd.Series,
             price_year: object) -> np.ndarray:
     """Euro amounts of ``years`` expressed in prices of ``price_year``: value × CPI(price_year) / CPI(year).
@@ -983,7 +979,7 @@ def compare_indicators(
                                                                        "reference_role"], how="left")
     out = _compare_core(ind, cat, refs, base_period, latest_period, alpha,
                         {**DEFAULT_MIN_RELEVANT, **(min_relevant or {})}, [gemeentecode], base_year,
-                        variation, _cpi_series(cpi), exposure_id, breaks)
+                        variation, cpi_mod.cpi_index(cpi), exposure_id, breaks)
     return _finish(out)
 
 
@@ -1066,7 +1062,7 @@ def compare_all(
             raise AnalyseError(f"compare_all: variation {variation!r} onbekend (gebruik 'schatten' of een tabel).")
         variation = variation_mod.estimate_variation(ind, cat.reset_index())
     out = _compare_core(ind, cat, refs, base_period, latest_period, 0.05, DEFAULT_MIN_RELEVANT, gm, base_year,
-                        variation, _cpi_series(cpi), breaks=breaks)
+                        variation, cpi_mod.cpi_index(cpi), breaks=breaks)
     return _finish(out)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analyse import paths
+from analyse.formatting import fmt_list
 from analyse.plans import schema
 
 SKELETON = """# Plan van {code} voor het rapport sociaal domein. Uitleg per sleutel: plans/SCHEMA.md.
@@ -74,17 +75,12 @@ taakstellingen: []
 """
 
 
-def _or_list(words) -> str:
-    words = list(words)
-    return ", ".join(words[:-1]) + f" of {words[-1]}" if len(words) > 1 else "".join(words)
-
-
 def _vocabularies() -> dict[str, str]:
     """The vocabularies the skeleton's comments list, from the schema (one declaration)."""
     evaluatie = [s for s in schema.STATUSSEN if s != "gepland"]
     half = (len(evaluatie) + 1) // 2
-    return {"soorten": _or_list(schema.SOORTEN), "eenheden": ", ".join(schema.EENHEDEN),
-            "polariteiten": _or_list(schema.POLARITEITEN), "statussen_1": ", ".join(evaluatie[:half]) + ",",
+    return {"soorten": fmt_list(schema.SOORTEN, "of"), "eenheden": ", ".join(schema.EENHEDEN),
+            "polariteiten": fmt_list(schema.POLARITEITEN, "of"), "statussen_1": ", ".join(evaluatie[:half]) + ",",
             "statussen_2": ", ".join(evaluatie[half:])}
 
 

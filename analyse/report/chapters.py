@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterator
 
 CELL_SOURCE = "{module}.{render}(rapport, out)"
 """The one line of a chapter's cell in the template (the check compares the cell with it): ``module`` is the last
@@ -195,9 +195,4 @@ def template_problems(nb: Any, registry: Registry | None = None) -> list[str]:
     return problems
 
 
-def titles(registry: Iterable[Chapter] | None = None) -> list[str]:
-    """The distinct chapter titles in page order."""
-    return list(dict.fromkeys(c.title for c in (registry or REGISTRY)))
-
-
-__all__ = ["CELL_SOURCE", "Chapter", "REGISTRY", "Registry", "chapter", "chapter_cells", "template_problems", "titles"]
+__all__ = ["CELL_SOURCE", "Chapter", "REGISTRY", "Registry", "chapter", "chapter_cells", "template_problems"]

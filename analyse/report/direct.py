@@ -63,8 +63,8 @@ def _display(value: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
     if value is None:
         return None
     if hasattr(value, "_repr_mimebundle_"):
-        bundle = value._repr_mimebundle_()
-        data, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
+        mimebundle = value._repr_mimebundle_()
+        data, meta = mimebundle if isinstance(mimebundle, tuple) else (mimebundle, {})
         return dict(data), dict(meta or {})
     data = {"text/plain": repr(value)}
     if hasattr(value, "_repr_html_"):
@@ -139,7 +139,6 @@ def prepare(indelingsjaar: int | None) -> None:
     imports, load the input bundle of ``indelingsjaar`` and render the static appendix once. Errors are left for
     the reports themselves to explain."""
     try:
-
         appendix_html()
         if indelingsjaar is not None:
             bundle.preload(int(indelingsjaar))
